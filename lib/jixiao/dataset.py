@@ -1,0 +1,38 @@
+"""The inputs of one unit and year, as loaded: one typed table per kind of input.
+
+Every table is a pandas DataFrame with the columns of ``docs/data-model.md`` plus three
+provenance columns that say where each row was read:
+
+- ``_file``: the file, relative to the project root (``data/lechang-mzj/2019/stats.csv``);
+- ``_sheet``: the sheet name for a workbook, ``""`` for a CSV file;
+- ``_row``: the row as the user sees it in Excel or a spreadsheet (header = 1, first data row = 2).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+TABLES = ("profile", "budget", "projects", "project_funds", "indicators", "stats", "narrative")
+PROVENANCE_COLUMNS = ("_file", "_sheet", "_row")
+
+
+@dataclass
+class Dataset:
+    unit: str
+    year: int
+    profile: pd.DataFrame
+    budget: pd.DataFrame
+    projects: pd.DataFrame
+    project_funds: pd.DataFrame
+    indicators: pd.DataFrame
+    stats: pd.DataFrame
+    narrative: pd.DataFrame
+    files: list[str] = field(default_factory=list)
+    """The files read, relative to the project root."""
+
+    def table(self, name: str) -> pd.DataFrame:
+        if name not in TABLES:
+            raise KeyError(f"unknown table {name!r}; tables are {', '.join(TABLES)}")
+        return getattr(self, name)

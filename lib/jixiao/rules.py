@@ -1,0 +1,43 @@
+"""The scoring rules' settings: default weights, grade bands and qualitative bands.
+
+National defaults (财预〔2020〕10号 and the self-evaluation notices); a unit's settings
+(``params/<unit>/unit.yaml``, block ``scoring``) may override any of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+LEVEL1_WEIGHT_KEYS = {"产出指标": "output", "效益指标": "effect", "满意度指标": "satisfaction"}
+
+
+@dataclass(frozen=True)
+class Rules:
+    weights: dict[str, float] = field(
+        default_factory=lambda: {"execution": 10.0, "output": 50.0, "effect": 30.0, "satisfaction": 10.0}
+    )
+    """First-level weights of a project: 预算执行率, 产出, 效益, 满意度."""
+    grades: tuple[tuple[float, str], ...] = ((90.0, "优"), (80.0, "良"), (60.0, "中"), (0.0, "差"))
+    """Grade bands, highest first: a total at or above the bound gets the grade."""
+    qualitative_bands: dict[str, tuple[float, float]] = field(
+        default_factory=lambda: {"达成": (0.8, 1.0), "部分达成": (0.6, 0.8), "未达成": (0.0, 0.6)}
+    )
+    """Share of an indicator's weight allowed for each 定性 grade (lower, upper)."""
+    far_above_ratio: float = 1.5
+    """An actual above this multiple of its target is flagged for review (target possibly set too low)."""
+
+    @classmethod
+    def from_settings(cls, settings: dict[str, Any] | None) -> Rules:
+        """Rules from a unit's ``scoring`` block; keys left out keep the national defaults."""
+        settings = settings or {}
+        base = cls()
+        weights = {**base.weights, **{k: float(v) for k, v in settings.get("weights", {}).items()}}
+        grades = tuple((float(b), str(g)) for b, g in settings.get("grades", base.grades))
+        bands = {**base.qualitative_bands, **{k: (float(lo), float(hi)) for k, (lo, hi) in settings.get("qualitative_bands", {}).items()}}
+        return cls(
+            weights=weights,
+            grades=tuple(sorted(grades, reverse=True)),
+            qualitative_bands=bands,
+            far_above_ratio=float(settings.get("far_above_ratio", base.far_above_ratio)),
+        )
