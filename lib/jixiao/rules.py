@@ -12,32 +12,50 @@ from typing import Any
 LEVEL1_WEIGHT_KEYS = {"产出指标": "output", "效益指标": "effect", "满意度指标": "satisfaction"}
 
 
+def _default_weights() -> dict[str, float]:
+    return {"execution": 10.0, "output": 50.0, "effect": 30.0, "satisfaction": 10.0}
+
+
+def _default_bands() -> dict[str, tuple[float, float]]:
+    return {"达成": (0.8, 1.0), "部分达成": (0.6, 0.8), "未达成": (0.0, 0.6)}
+
+
 @dataclass(frozen=True)
 class Rules:
-    weights: dict[str, float] = field(
-        default_factory=lambda: {"execution": 10.0, "output": 50.0, "effect": 30.0, "satisfaction": 10.0}
-    )
+    weights: dict[str, float] = field(default_factory=_default_weights)
     """First-level weights of a project: 预算执行率, 产出, 效益, 满意度."""
     grades: tuple[tuple[float, str], ...] = ((90.0, "优"), (80.0, "良"), (60.0, "中"), (0.0, "差"))
     """Grade bands, highest first: a total at or above the bound gets the grade."""
-    qualitative_bands: dict[str, tuple[float, float]] = field(
-        default_factory=lambda: {"达成": (0.8, 1.0), "部分达成": (0.6, 0.8), "未达成": (0.0, 0.6)}
-    )
+    qualitative_bands: dict[str, tuple[float, float]] = field(default_factory=_default_bands)
     """Share of an indicator's weight allowed for each 定性 grade (lower, upper)."""
     far_above_ratio: float = 1.5
-    """An actual above this multiple of its target is flagged for review (target possibly set too low)."""
+    """An actual above this multiple of its target is flagged for review (target maybe too low)."""
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any] | None) -> Rules:
         """Rules from a unit's ``scoring`` block; keys left out keep the national defaults."""
         settings = settings or {}
         base = cls()
-        weights = {**base.weights, **{k: float(v) for k, v in settings.get("weights", {}).items()}}
+        weights = {
+            **base.weights,
+            **{k: float(v) for k, v in settings.get("weights", {}).items()},
+        }
         grades = tuple((float(b), str(g)) for b, g in settings.get("grades", base.grades))
-        bands = {**base.qualitative_bands, **{k: (float(lo), float(hi)) for k, (lo, hi) in settings.get("qualitative_bands", {}).items()}}
+        bands = {
+            **base.qualitative_bands,
+            **{
+                k: (float(lo), float(hi))
+                for k, (lo, hi) in settings.get("qualitative_bands", {}).items()
+            },
+        }
         return cls(
             weights=weights,
             grades=tuple(sorted(grades, reverse=True)),
             qualitative_bands=bands,
             far_above_ratio=float(settings.get("far_above_ratio", base.far_above_ratio)),
         )
+
+    def level1_weight(self, level1: str) -> float | None:
+        """The default weight of a project's first-level indicator (产出指标 → 50), or None."""
+        key = LEVEL1_WEIGHT_KEYS.get(level1)
+        return None if key is None else self.weights.get(key)
