@@ -1,0 +1,347 @@
+"""Numbers written the way a 绩效自评报告 writes them (docs: domain.md §6).
+
+- amounts in 万元, no thousands separator: ``10408.34万元``, ``162万元``;
+- percentages with one decimal, or a whole number when exact: ``79.5%``, ``100%``;
+- counts with their measure word: ``653名``, ``289人次``;
+- approximate values: ``约121.6万元``, ``1500多份``;
+- Chinese numerals where the text uses them: ``两条``;
+- lists ``一是…二是…``, sections ``(一)…(五)``, project names ``"特困供养""社会福利"``;
+- year over year: ``同比增长5.2%``, ``增加12户``.
+
+Rounding is half-up on the decimal value as written (``2.675`` → ``2.68``), as people round
+by hand, not Python's binary half-even; the float is read through its shortest ``repr`` so
+``0.795`` is the decimal 0.795, not 0.79499999….
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
+from numbers import Real
+
+MISSING = "—"
+"""What a missing value (None, NaN) is written as."""
+
+WANYUAN = "万元"
+PERCENT = "%"
+APPROX = "约"
+MORE_THAN = "多"
+CHINESE_NUMERALS = "中文"
+
+QUOTE_MARKS: tuple[str, str] = ('"', '"')
+"""Quotes around names in a list, as in the published report: ``"特困供养""社会福利"``."""
+
+_DIGITS = "零一二三四五六七八九"
+_SMALL_UNITS = ("", "十", "百", "千")
+
+
+def _is_missing(x: object) -> bool:
+    if x is None:
+        return True
+    try:
+        return isinstance(x, Real) and math.isnan(float(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def _blank(x: object) -> bool:
+    """None, NaN or an empty/whitespace string (how pandas hands over an empty optional cell)."""
+    return _is_missing(x) or (isinstance(x, str) and not x.strip())
+
+
+def _dec(x: Real | Decimal | str) -> Decimal:
+    if isinstance(x, Decimal):
+        return x
+    if isinstance(x, bool):
+        return Decimal(int(x))
+    if isinstance(x, int):
+        return Decimal(x)
+    if isinstance(x, str):
+        return Decimal(x.strip())
+    f = float(x)
+    if math.isnan(f) or math.isinf(f):
+        raise ValueError(f"not a finite number: {x!r}")
+    return Decimal(repr(f))
+
+
+def _fixed(d: Decimal, decimals: int) -> str:
+    """``d`` rounded half-up to exactly ``decimals`` places; never ``-0``."""
+    q = d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    if q == 0:
+        q = abs(q)
+    return f"{q:f}"
+
+
+def number(x: Real | Decimal, decimals: int | None = 2) -> str:
+    """A plain number: ``decimals`` fixed places, or with ``None`` natural precision up to 2.
+
+    >>> number(10408.34)
+    '10408.34'
+    >>> number(162, None), number(41.950, None), number(4.1, None), number(2.675, None)
+    ('162', '41.95', '4.1', '2.68')
+    >>> number(1234567.0, 0)
+    '1234567'
+    """
+    return natural(x, 2) if decimals is None else _fixed(_dec(x), decimals)
+
+
+def natural(x: Real | Decimal, max_decimals: int = 2) -> str:
+    """``x`` rounded to at most ``max_decimals`` places, trailing zeros dropped.
+
+    >>> natural(162.0), natural(41.95), natural(4.10), natural(0.004), natural(-3.5)
+    ('162', '41.95', '4.1', '0', '-3.5')
+    """
+    s = _fixed(_dec(x), max_decimals)
+    if "." in s:
+        s = s.rstrip("0").rstrip(".")
+    return "0" if s in ("-0", "") else s
+
+
+def wanyuan(x: Real | Decimal, decimals: int | None = 2) -> str:
+    """An amount in 万元: two decimals by default, natural precision with ``decimals=None``.
+
+    >>> wanyuan(10408.34), wanyuan(442.25), wanyuan(162)
+    ('10408.34万元', '442.25万元', '162.00万元')
+    >>> wanyuan(162, None), wanyuan(41.95, None), wanyuan(4.1, None), wanyuan(10408.34, None)
+    ('162万元', '41.95万元', '4.1万元', '10408.34万元')
+    """
+    return number(x, decimals) + WANYUAN
+
+
+def percent(ratio: Real | Decimal, decimals: int = 1) -> str:
+    """A ratio (0.795) as a percentage: ``decimals`` places, or a whole number when exact.
+
+    >>> percent(0.795), percent(1.0), percent(0.79498), percent(1), percent(0.5)
+    ('79.5%', '100%', '79.5%', '100%', '50%')
+
+    A value that only rounds to a whole number keeps its decimal, so 99.96% is not shown as an
+    exact 100%:
+
+    >>> percent(0.9996)
+    '100.0%'
+    """
+    pct = _dec(ratio) * 100
+    if pct == pct.to_integral_value():
+        return f"{int(pct)}%"
+    return _fixed(pct, decimals) + PERCENT
+
+
+def _whole_or_natural(x: Real | Decimal) -> str:
+    d = _dec(x)
+    return str(int(d)) if d == d.to_integral_value() else natural(d)
+
+
+def count(n: Real | Decimal, measure_word: str = "") -> str:
+    """A count with its measure word (量词).
+
+    >>> count(653, "名"), count(223.0, "户"), count(289, "人次"), count(2.5, "万人")
+    ('653名', '223户', '289人次', '2.5万人')
+    """
+    return _whole_or_natural(n) + measure_word
+
+
+def qualified(text: str, qualifier: str | None, measure_word: str = "") -> str:
+    """A number's text with 约 (about, before it) or 多 (more than, before the measure word).
+
+    >>> qualified("121.6", "约", "万元"), qualified("1500", "多", "份")
+    ('约121.6万元', '1500多份')
+    >>> qualified("653", None, "名")
+    '653名'
+
+    """
+    q = "" if _blank(qualifier) else str(qualifier).strip()
+    if q == "":
+        return f"{text}{measure_word}"
+    if q == APPROX:
+        return f"{APPROX}{text}{measure_word}"
+    if q == MORE_THAN:
+        return f"{text}{MORE_THAN}{measure_word}"
+    raise ValueError(f"unknown qualifier {q!r}: use {APPROX} (about) or {MORE_THAN} (more than)")
+
+
+def _cn_below_10000(n: int, short_teens: bool = True) -> str:
+    if n < 10:
+        return _DIGITS[n]
+    out: list[str] = []
+    zero_pending = False
+    for power in (3, 2, 1, 0):
+        digit = (n // 10**power) % 10
+        if digit == 0:
+            if out:
+                zero_pending = True
+            continue
+        if zero_pending:
+            out.append("零")
+            zero_pending = False
+        out.append(_DIGITS[digit] + _SMALL_UNITS[power])
+    s = "".join(out)
+    # 10–19 are read 十, 十一 … 十九 (not 一十一), except after a higher unit: 一万零一十.
+    return s[1:] if short_teens and 10 <= n < 20 else s
+
+
+def chinese_numeral(n: int, measure_word: str | None = None) -> str:
+    """A whole number 0–99999999 in Chinese numerals; 2 before a measure word is 两.
+
+    >>> chinese_numeral(2, "条"), chinese_numeral(2), chinese_numeral(10), chinese_numeral(11)
+    ('两条', '二', '十', '十一')
+    >>> chinese_numeral(23), chinese_numeral(0), chinese_numeral(12, "条"), chinese_numeral(105)
+    ('二十三', '零', '十二条', '一百零五')
+    >>> chinese_numeral(110), chinese_numeral(2000, "元"), chinese_numeral(10010)
+    ('一百一十', '两千元', '一万零一十')
+    """
+    d = _dec(n)
+    if d != d.to_integral_value() or not 0 <= d < 10**8:
+        raise ValueError(f"chinese_numeral needs a whole number 0–99999999, got {n!r}")
+    n = int(d)
+    if n < 10**4:
+        s = _cn_below_10000(n)
+    else:
+        high, low = divmod(n, 10**4)
+        s = _cn_below_10000(high) + "万"
+        if low:
+            s += ("零" if low < 1000 else "") + _cn_below_10000(low, short_teens=False)
+    if measure_word:
+        # 两 before a measure word for a lone 2 or a leading 2 before 百/千/万: 两条, 两千元.
+        if n == 2 or (s.startswith("二") and len(s) > 1 and s[1] in "百千万"):
+            s = "两" + s[1:]
+        return s + measure_word
+    return s
+
+
+def format_value(
+    value: Real | Decimal | None,
+    unit: str | None,
+    qualifier: str | None = None,
+    numerals: str | None = None,
+) -> str:
+    """The one entry point for a stats figure: value, unit, qualifier (约/多), numerals (中文).
+
+    - 万元: natural precision (``162万元``, ``41.95万元``);
+    - ``%``: the value is already a percentage (``100`` → ``100%``), natural precision;
+    - any other unit, a measure word: the integer when whole, else natural precision;
+    - ``numerals="中文"`` writes a whole number in Chinese numerals (``两条``).
+
+    >>> format_value(10408.34, "万元"), format_value(162, "万元"), format_value(100, "%")
+    ('10408.34万元', '162万元', '100%')
+    >>> format_value(653, "名"), format_value(121.6, "万元", "约"), format_value(1500, "份", "多")
+    ('653名', '约121.6万元', '1500多份')
+    >>> format_value(2, "条", numerals="中文"), format_value(None, "人")
+    ('两条', '—')
+    """
+    if _is_missing(value):
+        return MISSING
+    unit = "" if _blank(unit) else str(unit).strip()
+    if not _blank(numerals) and str(numerals).strip() == CHINESE_NUMERALS:
+        text = chinese_numeral(value, unit or None)  # type: ignore[arg-type]
+        core = text[: len(text) - len(unit)] if unit else text
+        return qualified(core, qualifier, unit)  # 多 before the measure word: 二十多条
+    if unit in (WANYUAN, PERCENT):
+        text = natural(value)  # type: ignore[arg-type]
+    else:
+        text = _whole_or_natural(value)  # type: ignore[arg-type]
+    return qualified(text, qualifier, unit)
+
+
+# -- lists and numbering ------------------------------------------------------------------------
+
+
+def ordinal_item(n: int) -> str:
+    """The lead of the n-th item of a list: 一是, 二是, … 十一是.
+
+    >>> ordinal_item(1), ordinal_item(2), ordinal_item(11)
+    ('一是', '二是', '十一是')
+    """
+    if n < 1:
+        raise ValueError("items are numbered from 1")
+    return chinese_numeral(n) + "是"
+
+
+def section_number(n: int) -> str:
+    """The number of the n-th themed section, as the published report writes it: (一) … (五).
+
+    >>> section_number(1), section_number(5), section_number(12)
+    ('(一)', '(五)', '(十二)')
+    """
+    if n < 1:
+        raise ValueError("sections are numbered from 1")
+    return f"({chinese_numeral(n)})"
+
+
+def heading_number(n: int) -> str:
+    """The number of a top-level heading: 一、 二、 ….
+
+    >>> heading_number(3)
+    '三、'
+    """
+    if n < 1:
+        raise ValueError("headings are numbered from 1")
+    return chinese_numeral(n) + "、"
+
+
+def enumerate_cn(
+    items: Iterable[object],
+    *,
+    quotes: bool = False,
+    quote_marks: tuple[str, str] = QUOTE_MARKS,
+) -> str:
+    """Items joined with 、; with ``quotes`` each is quoted and they follow each other directly.
+
+    >>> enumerate_cn(["a", "b", "c"])
+    'a、b、c'
+    >>> enumerate_cn(["特困供养", "社会福利"], quotes=True) + "等"
+    '"特困供养""社会福利"等'
+    >>> enumerate_cn(["特困供养", "社会福利"], quotes=True, quote_marks=("“", "”"))
+    '“特困供养”“社会福利”'
+    """
+    texts = [str(i) for i in items]
+    if quotes:
+        left, right = quote_marks
+        return "".join(f"{left}{t}{right}" for t in texts)
+    return "、".join(texts)
+
+
+# -- year over year -----------------------------------------------------------------------------
+
+
+def change_phrase(curr: Real | Decimal, prev: Real | Decimal, unit: str | None = "") -> str:
+    """The change from last year in the figure's own unit: 增加12户, 减少3.5万元, 持平.
+
+    A percentage changes by 个百分点 (percentage points), not by a percent.
+
+    >>> change_phrase(235, 223, "户"), change_phrase(10.3, 13.8, "万元"), change_phrase(5, 5, "人")
+    ('增加12户', '减少3.5万元', '持平')
+    >>> change_phrase(98.5, 95, "%")
+    '增加3.5个百分点'
+    """
+    diff = _dec(curr) - _dec(prev)
+    unit = "" if _blank(unit) else str(unit).strip()
+    if natural(abs(diff)) == "0":
+        return "持平"
+    verb = "增加" if diff > 0 else "减少"
+    if unit == PERCENT:
+        return f"{verb}{natural(abs(diff))}个百分点"
+    return verb + format_value(abs(diff), unit)
+
+
+def yoy_phrase(curr: Real | Decimal, prev: Real | Decimal, decimals: int = 1) -> str:
+    """The rate of change from last year: 同比增长5.2%, 同比下降3.0%, 与上年持平.
+
+    The rate always has ``decimals`` places (a computed growth rate, not an exact share). A change
+    too small to show is 基本持平; with nothing last year there is no rate to give.
+
+    >>> yoy_phrase(105.2, 100), yoy_phrase(97, 100), yoy_phrase(100, 100)
+    ('同比增长5.2%', '同比下降3.0%', '与上年持平')
+    >>> yoy_phrase(100.01, 100), yoy_phrase(12, 0), yoy_phrase(0, 0)
+    ('与上年基本持平', '上年为0，不计算同比增幅', '与上年持平')
+    """
+    c, p = _dec(curr), _dec(prev)
+    if c == p:
+        return "与上年持平"
+    if p == 0:
+        return "上年为0，不计算同比增幅"
+    rate = (c - p) / abs(p) * 100
+    shown = _fixed(abs(rate), decimals)
+    if Decimal(shown) == 0:
+        return "与上年基本持平"
+    return f"同比{'增长' if rate > 0 else '下降'}{shown}%"
