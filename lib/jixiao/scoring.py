@@ -321,12 +321,16 @@ def _d(x: float) -> Decimal:
 def _r2(x: Decimal | float) -> float:
     """Round half-up to 2 decimals (as a reviewer would by hand)."""
     d = x if isinstance(x, Decimal) else _d(x)
+    if d.adjusted() > 15:  # no cents to round at this size (and quantize would overflow)
+        return float(d)
     return float(d.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
 def _fmt(x: float | Decimal) -> str:
     """A number as typed: 96, 95.5, 0.25 (no trailing zeros, at most 6 decimals)."""
     d = x if isinstance(x, Decimal) else _d(x)
+    if d.adjusted() > 15:
+        return f"{float(d):g}"
     d = d.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP).normalize()
     s = format(d, "f")
     return "0" if s in ("-0", "") else s
@@ -415,7 +419,7 @@ def execution_score(
 
 
 def _pct_d(rate: Decimal) -> str:
-    return f"{(rate * 100).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}%"
+    return f"{_r2(rate * 100):.2f}%"
 
 
 def score_indicator(
