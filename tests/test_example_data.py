@@ -21,7 +21,17 @@ DATA = ROOT / "data" / "lechang-mzj"
 UNIT_SETTINGS = ROOT / "params" / "lechang-mzj" / "unit.yaml"
 YEARS = (2018, 2019)
 
-STATS_COLUMNS = ["section", "key", "label", "value", "unit", "qualifier", "numerals", "source", "note"]
+STATS_COLUMNS = [
+    "section",
+    "key",
+    "label",
+    "value",
+    "unit",
+    "qualifier",
+    "numerals",
+    "source",
+    "note",
+]
 NARRATIVE_COLUMNS = ["section", "order", "kind", "text", "source"]
 THEMES = ("dibao", "yanglao", "ertong", "zhili", "dangjian")
 NON_STAT_PLACEHOLDERS = {"year", "unit_name"}
@@ -37,6 +47,7 @@ DATE_ALLOW_LIST = {
 
 # Every figure printed in sections (一)–(五) of the 2019 report, per section, in the order printed
 # (PDF extraction spaces removed). "9个" is the derived 7 + 2 养老服务项目.
+# fmt: off
 PUBLISHED_FIGURES = {
     "dibao": [
         "653名", "260条",
@@ -59,6 +70,7 @@ PUBLISHED_FIGURES = {
     ],
     "dangjian": ["6篇", "11期", "253人次", "15次", "300人次", "18件", "10次"],
 }
+# fmt: on
 
 # A few whole sentences, to check the wording around the figures as well.
 PUBLISHED_SENTENCES = [
@@ -113,7 +125,11 @@ def render_placeholder(name: str, stats: dict[str, dict[str, str]], year: int) -
 
 
 def rendered_figures(template: str, stats: dict[str, dict[str, str]], year: int) -> list[str]:
-    return [render_placeholder(n, stats, year) for n in PLACEHOLDER.findall(template) if n not in NON_STAT_PLACEHOLDERS]
+    return [
+        render_placeholder(n, stats, year)
+        for n in PLACEHOLDER.findall(template)
+        if n not in NON_STAT_PLACEHOLDERS
+    ]
 
 
 def render(template: str, stats: dict[str, dict[str, str]], year: int) -> str:
@@ -162,7 +178,11 @@ def test_same_keys_both_years():
     assert [r["key"] for r in read(2018, "stats")] == [r["key"] for r in read(2019, "stats")]
     for key, row in stats_by_key(2019).items():
         other = stats_by_key(2018)[key]
-        assert (other["section"], other["label"], other["unit"]) == (row["section"], row["label"], row["unit"]), key
+        assert (other["section"], other["label"], other["unit"]) == (
+            row["section"],
+            row["label"],
+            row["unit"],
+        ), key
 
 
 @pytest.mark.parametrize("year", YEARS)
@@ -175,7 +195,9 @@ def test_placeholders_name_stats_keys(year):
             parts = name.split("+")
             assert len(parts) in (1, 2), f"{name!r}: at most a sum of two keys"
             for part in parts:
-                assert part in stats, f"{year} narrative {r['section']}/{r['order']}: unknown key {part!r}"
+                assert part in stats, (
+                    f"{year} narrative {r['section']}/{r['order']}: unknown key {part!r}"
+                )
             if len(parts) == 2:
                 assert stats[parts[0]]["unit"] == stats[parts[1]]["unit"], name
 
@@ -185,17 +207,21 @@ def test_narrative_rows_are_well_formed(year):
     rows = read(year, "narrative")
     seen = set()
     for r in rows:
-        assert r["section"] in THEMES + ("problems", "improvements"), r
+        assert r["section"] in (*THEMES, "problems", "improvements"), r
         assert r["kind"] in ("title", "item", "paragraph"), r
         assert (r["section"], int(r["order"])) not in seen, r
         seen.add((r["section"], int(r["order"])))
         assert r["source"] in ("published", "illustrative"), r
         if r["section"] in ("problems", "improvements"):
-            assert r["source"] == "illustrative", "the published report has no problems/improvements"
+            assert r["source"] == "illustrative", (
+                "the published report has no problems/improvements"
+            )
         text = r["text"]
         assert text.strip() == text and text, r
         assert not re.search(r"^[一二三四五六七八九十]+是", text), "numbering is added by jixiao"
-        assert not re.search(r"[,;:\"()]", PLACEHOLDER.sub("", text)), f"half-width punctuation: {text}"
+        assert not re.search(r"[,;:\"()]", PLACEHOLDER.sub("", text)), (
+            f"half-width punctuation: {text}"
+        )
     for theme in THEMES:
         titles = [r for r in rows if r["section"] == theme and r["kind"] == "title"]
         assert len(titles) == 1 and titles[0]["order"] == "0", theme
@@ -210,7 +236,9 @@ def test_no_figure_typed_in_prose(year):
         for allowed in DATE_ALLOW_LIST[year]:
             text = text.replace(allowed, "")
         text = PLACEHOLDER.sub("", text)
-        assert not DIGIT.search(text), f"{year} {r['section']}/{r['order']}: a digit outside placeholders: {text}"
+        assert not DIGIT.search(text), (
+            f"{year} {r['section']}/{r['order']}: a digit outside placeholders: {text}"
+        )
 
 
 def test_date_allow_list_is_used():
@@ -224,7 +252,12 @@ def test_2019_templates_reproduce_published_figures():
     stats = stats_by_key(2019)
     rows = theme_rows(2019)
     for theme in THEMES:
-        produced = [f for r in rows if r["section"] == theme for f in rendered_figures(r["text"], stats, 2019)]
+        produced = [
+            f
+            for r in rows
+            if r["section"] == theme
+            for f in rendered_figures(r["text"], stats, 2019)
+        ]
         assert produced == PUBLISHED_FIGURES[theme], theme
     assert all(r["source"] == "published" for r in rows)
 
