@@ -116,49 +116,76 @@ def load(unit: str, year: int) -> Dataset:
     return reading.dataset
 
 
+def load_table(unit: str, year: int, name: str) -> tuple[pd.DataFrame, list[str]]:
+    """One table of ``unit`` for ``year`` and the files read for it (the CSV or the workbook).
+
+    Reads only that table (a notebook needing ``stats`` does not read ``indicators``); raises
+    ``InputError`` if it cannot be read cleanly.
+    """
+    if name not in TABLES:
+        raise KeyError(f"unknown table {name!r}; tables are {', '.join(TABLES)}")
+    problems: list[Problem] = []
+    found = _sources(unit, year, (name,), problems)
+    if found is None or problems:
+        raise InputError(problems)
+    grids, files = found
+    frame = _table(SCHEMA[name], grids.get(name), problems)
+    if problems:
+        raise InputError(problems)
+    return frame, files
+
+
 def read(unit: str, year: int) -> Reading:
     """Read every table of ``unit`` for ``year``, collecting problems instead of stopping."""
+    problems: list[Problem] = []
+    found = _sources(unit, year, TABLES, problems)
+    if found is None:
+        return Reading(None, problems)
+    grids, files = found
+    tables = {name: _table(SCHEMA[name], grids.get(name), problems) for name in TABLES}
+    return Reading(Dataset(unit=unit, year=year, files=files, **tables), problems)
+
+
+def _sources(
+    unit: str, year: int, names: tuple[str, ...], problems: list[Problem]
+) -> tuple[dict[str, _Grid], list[str]] | None:
+    """The text cells of the tables ``names`` and the files read; None when there is no input."""
     folder = paths.data_dir(unit, year)
     where = paths.relative(folder)
     if not folder.is_dir():
         message = f"文件夹不存在，应有 {WORKBOOK} 或各表的 CSV 文件"
-        return Reading(None, [Problem(where, message=message)])
+        problems.append(Problem(where, message=message))
+        return None
     workbook = folder / WORKBOOK
     csv_files = [folder / f"{t}.csv" for t in TABLES if (folder / f"{t}.csv").is_file()]
-    problems: list[Problem] = []
     if workbook.is_file():
         if csv_files:
-            names = "、".join(p.name for p in csv_files)
+            listed = "、".join(p.name for p in csv_files)
             problems.append(Problem(
-                where, value=names, expected="只用一种形式",
-                message=f"同时有 {WORKBOOK} 和 CSV 文件（{names}），只能保留一种；"
+                where, value=listed, expected="只用一种形式",
+                message=f"同时有 {WORKBOOK} 和 CSV 文件（{listed}），只能保留一种；"
                 f"已读取 {WORKBOOK}",
             ))
-        sources = _read_workbook(workbook, problems)
-        files = [paths.relative(workbook)]
-    elif not csv_files:
+        return _read_workbook(workbook, names, problems), [paths.relative(workbook)]
+    if not csv_files:
         expected = "、".join(f"{t}.csv" for t in TABLES)
-        return Reading(None, [Problem(
-            where, expected=expected,
-            message=f"没有输入文件，应有 {WORKBOOK} 或 {expected}",
-        )])
-    else:
-        sources, files = {}, []
-        for name in TABLES:
-            path = folder / f"{name}.csv"
-            if not path.is_file():
-                problems.append(Problem(
-                    paths.relative(path), table=name, expected=SCHEMA[name].display,
-                    message=f"缺少文件，应为{SCHEMA[name].display}表",
-                ))
-                continue
-            sources[name] = _Grid(paths.relative(path), "", _read_csv(path))
-            files.append(paths.relative(path))
-    tables = {
-        name: _table(SCHEMA[name], sources.get(name), problems) for name in TABLES
-    }
-    dataset = Dataset(unit=unit, year=year, files=files, **tables)
-    return Reading(dataset, problems)
+        problems.append(Problem(
+            where, expected=expected, message=f"没有输入文件，应有 {WORKBOOK} 或 {expected}",
+        ))
+        return None
+    grids: dict[str, _Grid] = {}
+    files: list[str] = []
+    for name in names:
+        path = folder / f"{name}.csv"
+        if not path.is_file():
+            problems.append(Problem(
+                paths.relative(path), table=name, expected=SCHEMA[name].display,
+                message=f"缺少文件，应为{SCHEMA[name].display}表",
+            ))
+            continue
+        grids[name] = _Grid(paths.relative(path), "", _read_csv(path))
+        files.append(paths.relative(path))
+    return grids, files
 
 
 @dataclass
@@ -183,8 +210,10 @@ def _read_csv(path: Path) -> list[list[str]]:
     return [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
 
 
-def _read_workbook(path: Path, problems: list[Problem]) -> dict[str, _Grid]:
-    """Each table's sheet of the workbook as text cells; problems for missing sheets."""
+def _read_workbook(
+    path: Path, names: tuple[str, ...], problems: list[Problem]
+) -> dict[str, _Grid]:
+    """The sheets of the tables ``names`` as text cells; problems for missing sheets."""
     file = paths.relative(path)
     grids: dict[str, _Grid] = {}
     unknown: list[str] = []
@@ -199,6 +228,8 @@ def _read_workbook(path: Path, problems: list[Problem]) -> dict[str, _Grid]:
             if table is None:
                 unknown.append(sheet.title)
                 continue
+            if table.key not in names:
+                continue
             if table.key in grids:
                 problems.append(Problem(
                     file, sheet=sheet.title, value=sheet.title,
@@ -210,7 +241,7 @@ def _read_workbook(path: Path, problems: list[Problem]) -> dict[str, _Grid]:
             grids[table.key] = _Grid(file, sheet.title, rows)
     finally:
         book.close()
-    for name in TABLES:
+    for name in names:
         if name in grids:
             continue
         table = SCHEMA[name]

@@ -1,0 +1,448 @@
+"""Checking a unit's inputs for one year: every problem found in one run, named as users see it.
+
+``jixiao.loading.read`` reports what cannot be read cell by cell (missing files, sheets and
+columns, text in a numeric column, empty required cells, negative amounts, unknown codes). This
+module adds the checks across rows and tables: duplicate ids, executed above budget, unknown
+projects, weights that do not add up, 定性 scores outside their band, the profile's year and unit,
+totals that disagree with their parts, and narrative placeholders naming no figure.
+
+Each problem renders as one Chinese line, e.g.::
+
+    data/lechang-mzj/2019/budget.csv 第3行 全年执行数(executed)：值 "abc" 不是数字，应为数字（万元）
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from jixiao import paths
+from jixiao.dataset import Dataset
+from jixiao.loading import InputError, Problem, read
+from jixiao.rules import LEVEL1_WEIGHT_KEYS, Rules
+from jixiao.schema import (
+    DEPARTMENT,
+    ID_COLUMNS,
+    LEVEL1,
+    NARRATIVE_FIELDS,
+    QUALITATIVE,
+    TABLES,
+)
+
+__all__ = ["InputError", "Problem", "check", "check_dataset", "validate"]
+
+TOLERANCE = 0.005
+"""Amounts agree when they differ by less than half a cent of 万元 (equal to 0.01 万元)."""
+_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
+_WEIGHT_COLUMNS = {
+    "execution": "weight_execution",
+    "output": "weight_output",
+    "effect": "weight_effect",
+    "satisfaction": "weight_satisfaction",
+}
+_WEIGHT_NAMES = {
+    "execution": "预算执行率", "output": "产出", "effect": "效益", "satisfaction": "满意度",
+}
+
+
+def validate(unit: str, year: int, expected_year: int | None = None) -> list[Problem]:
+    """Every problem in the inputs of ``unit`` for ``year`` (empty when they are sound).
+
+    ``expected_year`` is the year of the parameters, when it may differ from the folder's.
+    """
+    reading = read(unit, year)
+    if reading.dataset is None:
+        return reading.problems
+    return reading.problems + check_dataset(
+        reading.dataset, rules(unit), expected_year, reading.problems
+    )
+
+
+def check(unit: str, year: int, expected_year: int | None = None) -> Dataset:
+    """The inputs of ``unit`` for ``year``; raises ``InputError`` listing every problem."""
+    reading = read(unit, year)
+    problems = list(reading.problems)
+    if reading.dataset is not None:
+        problems += check_dataset(reading.dataset, rules(unit), expected_year, problems)
+    if problems or reading.dataset is None:
+        raise InputError(problems)
+    return reading.dataset
+
+
+def rules(unit: str) -> Rules:
+    """The unit's scoring rules: ``scoring`` in ``params/<unit>/unit.yaml`` over the defaults."""
+    path = paths.params_dir(unit) / "unit.yaml"
+    settings = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None
+    return Rules.from_settings((settings or {}).get("scoring"))
+
+
+def check_dataset(
+    data: Dataset,
+    rules: Rules,
+    expected_year: int | None = None,
+    known: Iterable[Problem] = (),
+) -> list[Problem]:
+    """The checks across rows and tables of loaded inputs.
+
+    ``known`` are problems already reported by reading: their cells are not reported again.
+    """
+    known = list(known)
+    reported = {(p.file, p.sheet, p.row, p.column) for p in known}
+    missing = {p.table for p in known if p.row is None and p.table}
+    problems: list[Problem] = []
+    problems += _profile(data, expected_year, missing)
+    problems += _duplicates(data)
+    problems += _over_budget(data)
+    problems += _unknown_projects(data)
+    problems += _indicator_rows(data, rules, reported)
+    problems += _weights(data, rules)
+    problems += _fund_totals(data)
+    problems += _fund_source_cap(data)
+    problems += _placeholders(data)
+    return problems
+
+
+def _at(row: pd.Series, table: str, column: str = "", value: Any = "", **kw: Any) -> Problem:
+    """A problem located at a loaded row (its ``_file``, ``_sheet``, ``_row``)."""
+    return Problem(
+        file=row["_file"], sheet=row["_sheet"], row=int(row["_row"]), column=column,
+        value=_text(value), table=table, **kw,
+    )
+
+
+def _whole(data: Dataset, table: str, column: str = "", **kw: Any) -> Problem:
+    """A problem about a whole table (no row), located at the table's file (and sheet)."""
+    file, sheet = f"{TABLES[table].display}表", ""
+    for name in data.files:
+        if name.endswith(f"/{table}.csv"):
+            file = name
+        elif name.endswith(".xlsx"):
+            file, sheet = name, TABLES[table].name
+    return Problem(file=file, sheet=sheet, column=column, table=table, **kw)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, float):
+        return "" if math.isnan(value) else f"{value:g}"
+    return "" if value is None or value is pd.NA else str(value)
+
+
+def _amount(value: float) -> str:
+    return f"{value:.2f}"
+
+
+def _num(value: float) -> str:
+    return f"{value:g}"
+
+
+def _project_name(projects: pd.DataFrame, project_id: str) -> str:
+    """``项目 YB01「特困供养」``: how messages name a project."""
+    names = projects.loc[projects["project_id"] == project_id, "project_name"]
+    return f"项目 {project_id}「{names.iloc[0]}」" if len(names) else f"项目 {project_id}"
+
+
+def _profile(data: Dataset, expected_year: int | None, missing: set[str]) -> list[Problem]:
+    profile = data.profile
+    if len(profile) == 0:
+        if "profile" in missing:
+            return []
+        return [_whole(data, "profile", message="没有数据行，应有一行单位概况")]
+    problems = []
+    for _, extra in profile.iloc[1:].iterrows():
+        problems.append(_at(extra, "profile", message="单位概况只能有一行"))
+    row = profile.iloc[0]
+    year = row["year"]
+    if not pd.isna(year):
+        for wanted, why in ((data.year, "所选年度"), (expected_year, "参数的年度")):
+            if wanted is not None and int(year) != int(wanted):
+                problems.append(_at(
+                    row, "profile", "year", year, expected=str(wanted),
+                    message=f"值 {year} 与{why} {wanted} 不符",
+                ))
+    if row["unit_id"] and row["unit_id"] != data.unit:
+        problems.append(_at(
+            row, "profile", "unit_id", row["unit_id"], expected=data.unit,
+            message=f"值 \"{row['unit_id']}\" 与单位 {data.unit} 不符",
+        ))
+    return problems
+
+
+def _duplicates(data: Dataset) -> list[Problem]:
+    """Ids used twice, and budget lines repeating a fund source and kind."""
+    problems = []
+    for table, column in ID_COLUMNS.items():
+        frame = data.table(table)
+        first: dict[str, int] = {}
+        for _, row in frame.iterrows():
+            value = row[column]
+            if not value:
+                continue
+            if value in first:
+                problems.append(_at(
+                    row, table, column, value,
+                    message=f"值 \"{value}\" 重复（第{first[value]}行已有），应唯一",
+                ))
+            else:
+                first[value] = int(row["_row"])
+    seen: dict[tuple[str, str], int] = {}
+    for _, row in data.budget.iterrows():
+        pair = (row["fund_source"], row["kind"])
+        if not all(pair):
+            continue
+        if pair in seen:
+            problems.append(_at(
+                row, "budget", "kind", row["kind"],
+                message=f"资金来源“{pair[0]}”的{pair[1]}与第{seen[pair]}行重复，每个资金来源和支出类型只能有一行",
+            ))
+        else:
+            seen[pair] = int(row["_row"])
+    seen_funds: dict[tuple[str, str], int] = {}
+    for _, row in data.project_funds.iterrows():
+        pair = (row["project_id"], row["fund_type"])
+        if not all(pair):
+            continue
+        if pair in seen_funds:
+            problems.append(_at(
+                row, "project_funds", "fund_type", row["fund_type"],
+                message=f"项目 {pair[0]} 的资金性质“{pair[1]}”与第{seen_funds[pair]}行重复",
+            ))
+        else:
+            seen_funds[pair] = int(row["_row"])
+    return problems
+
+
+def _over_budget(data: Dataset) -> list[Problem]:
+    """Rows whose executed amount is above their full-year budget."""
+    problems = []
+    for table in ("budget", "projects", "project_funds"):
+        for _, row in data.table(table).iterrows():
+            executed, budget = row["executed"], row["full_year_budget"]
+            if pd.isna(executed) or pd.isna(budget) or executed <= budget + TOLERANCE:
+                continue
+            problems.append(_at(
+                row, table, "executed", executed, expected=f"不超过 {_amount(budget)}",
+                message=f"执行数 {_amount(executed)} 超过全年预算数 {_amount(budget)}",
+            ))
+    return problems
+
+
+def _unknown_projects(data: Dataset) -> list[Problem]:
+    """Funds and indicator rows naming a project that is not in ``projects``."""
+    known = set(data.projects["project_id"])
+    problems = []
+    for _, row in data.project_funds.iterrows():
+        pid = row["project_id"]
+        if pid and pid not in known:
+            problems.append(_at(
+                row, "project_funds", "project_id", pid, expected="项目表中的项目编码",
+                message=f"值 \"{pid}\" 不是项目(projects)表中的项目编码",
+            ))
+    for _, row in data.indicators.iterrows():
+        scope = row["scope"]
+        if scope and scope != DEPARTMENT and scope not in known:
+            problems.append(_at(
+                row, "indicators", "scope", scope, expected=f"项目编码或 {DEPARTMENT}",
+                message=f"值 \"{scope}\" 不是项目(projects)表中的项目编码，"
+                f"也不是 {DEPARTMENT}（部门整体）",
+            ))
+    return problems
+
+
+def _indicator_rows(
+    data: Dataset, rules: Rules, reported: set[tuple[str, str, int | None, str]]
+) -> list[Problem]:
+    """Per indicator: project level1 codes, target or grade present, 定性 score in its band."""
+    problems = []
+    for _, row in data.indicators.iterrows():
+        where = (row["_file"], row["_sheet"], int(row["_row"]))
+        scope, level1 = row["scope"], row["level1"]
+        if scope and scope != DEPARTMENT and level1 and level1 not in LEVEL1:
+            problems.append(_at(
+                row, "indicators", "level1", level1, expected="、".join(LEVEL1),
+                message=f"值 \"{level1}\" 不是项目的一级指标，应为 {'、'.join(LEVEL1)}",
+            ))
+        direction = row["direction"]
+        if not direction:
+            continue
+        if direction != QUALITATIVE:
+            if pd.isna(row["target"]) and (*where, "target") not in reported:
+                problems.append(_at(
+                    row, "indicators", "target", expected="数字",
+                    message=f"指标性质为 {direction} 时必填，不能为空",
+                ))
+            continue
+        grade = row["actual_grade"]
+        if not grade:
+            if (*where, "actual_grade") not in reported:
+                problems.append(_at(
+                    row, "indicators", "actual_grade", expected="达成、部分达成、未达成",
+                    message="定性指标必填，不能为空",
+                ))
+            continue
+        score, weight = row["reported_score"], row["weight"]
+        band = rules.qualitative_bands.get(grade)
+        if band is None or pd.isna(score) or pd.isna(weight):
+            continue
+        low, high = band[0] * weight, band[1] * weight
+        if not low - 1e-9 <= score <= high + 1e-9:
+            problems.append(_at(
+                row, "indicators", "reported_score", score,
+                expected=f"{_num(round(low, 4))}～{_num(round(high, 4))}",
+                message=f"定性档次“{grade}”的得分应在 {_num(round(low, 4))}～"
+                f"{_num(round(high, 4))} 分之间（分值 {_num(weight)} 的 "
+                f"{_num(band[0] * 100)}%～{_num(band[1] * 100)}%），填报 {_num(score)}",
+            ))
+    return problems
+
+
+def _project_weights(row: pd.Series, rules: Rules) -> dict[str, float]:
+    """A project's first-level weights: its own, or the unit's defaults where blank."""
+    weights = {}
+    for name, column in _WEIGHT_COLUMNS.items():
+        value = row[column]
+        weights[name] = rules.weights[name] if pd.isna(value) else float(value)
+    return weights
+
+
+def _weights(data: Dataset, rules: Rules) -> list[Problem]:
+    """Per project: first levels sum to 100 and each level1's indicators to its weight;
+    the department's indicators sum to 100."""
+    problems = []
+    indicators = data.indicators
+    for _, row in data.projects.iterrows():
+        pid = row["project_id"]
+        if not pid:
+            continue
+        name = _project_name(data.projects, pid)
+        weights = _project_weights(row, rules)
+        total = sum(weights.values())
+        if abs(total - 100) > 1e-6:
+            parts = " + ".join(f"{_WEIGHT_NAMES[k]} {_num(v)}" for k, v in weights.items())
+            problems.append(_at(
+                row, "projects", "", expected="100",
+                message=f"{name} 的一级指标分值合计 {_num(total)}（{parts}），应为 100",
+            ))
+        own = indicators[indicators["scope"] == pid]
+        if len(own) == 0:
+            if row["self_evaluated"] == "是":
+                problems.append(_at(
+                    row, "projects", "project_id", pid,
+                    message=f"{name} 开展了自评，但绩效指标(indicators)表中没有它的指标",
+                ))
+            continue
+        if own["weight"].isna().any():
+            continue
+        for level1, key in LEVEL1_WEIGHT_KEYS.items():
+            got = float(own.loc[own["level1"] == level1, "weight"].sum())
+            want = weights[key]
+            if abs(got - want) > 1e-6:
+                problems.append(_whole(
+                    data, "indicators", "weight", value=_num(got), expected=_num(want),
+                    message=f"{name} 的{level1}：三级指标分值合计 {_num(got)}，"
+                    f"应等于该项目的{level1}分值 {_num(want)}",
+                ))
+    department = indicators[indicators["scope"] == DEPARTMENT]
+    if len(department) and not department["weight"].isna().any():
+        got = float(department["weight"].sum())
+        if abs(got - 100) > 1e-6:
+            problems.append(_whole(
+                data, "indicators", "weight", value=_num(got), expected="100",
+                message=f"部门整体(department)指标分值合计 {_num(got)}，应为 100",
+            ))
+    return problems
+
+
+def _fund_totals(data: Dataset) -> list[Problem]:
+    """Each project's funds rows add up to its three amounts (to 0.01 万元)."""
+    problems = []
+    funds = data.project_funds
+    for _, row in data.projects.iterrows():
+        pid = row["project_id"]
+        if not pid:
+            continue
+        name = _project_name(data.projects, pid)
+        own = funds[funds["project_id"] == pid]
+        if len(own) == 0:
+            problems.append(_at(
+                row, "projects", "project_id", pid,
+                message=f"{name} 在项目资金(project_funds)表中没有资金行",
+            ))
+            continue
+        for column in ("initial_budget", "full_year_budget", "executed"):
+            want = row[column]
+            if pd.isna(want) or own[column].isna().any():
+                continue
+            got = round(float(own[column].sum()), 6)
+            if abs(got - want) > TOLERANCE:
+                label = TABLES["projects"].column(column).label
+                problems.append(_at(
+                    row, "projects", column, want, expected=_amount(got),
+                    message=f"{name} 的{label} {_amount(want)} 与项目资金(project_funds)表"
+                    f"各行合计 {_amount(got)} 不符（相差 {_amount(abs(got - want))}）",
+                ))
+    return problems
+
+
+def _fund_source_cap(data: Dataset) -> list[Problem]:
+    """Evaluated projects of a fund source spend no more than its 项目支出 budget line."""
+    problems = []
+    projects = data.projects
+    evaluated = projects[projects["self_evaluated"] == "是"]
+    lines = data.budget[data.budget["kind"] == "项目支出"]
+    for source in dict.fromkeys(evaluated["fund_source"]):
+        if not source:
+            continue
+        spent = evaluated.loc[evaluated["fund_source"] == source, "executed"]
+        if spent.isna().any():
+            continue
+        own = lines[lines["fund_source"] == source]
+        if len(own) == 0:
+            problems.append(_whole(
+                data, "budget", "fund_source", value=source,
+                message=f"没有资金来源“{source}”的项目支出行，但项目(projects)表有该资金来源的自评项目",
+            ))
+            continue
+        if own["executed"].isna().any():
+            continue
+        got, cap = float(spent.sum()), float(own["executed"].sum())
+        if got > cap + TOLERANCE:
+            problems.append(_whole(
+                data, "projects", "executed", value=_amount(got),
+                expected=f"不超过 {_amount(cap)}",
+                message=f"资金来源“{source}”的自评项目全年执行数合计 {_amount(got)}，"
+                f"超过预算(budget)表该资金来源项目支出的全年执行数 {_amount(cap)}",
+            ))
+    return problems
+
+
+def _placeholders(data: Dataset) -> list[Problem]:
+    """Narrative ``{key}`` placeholders must name a ``stats`` key (or year, unit_name);
+    ``{a+b}`` (a sum of figures) must name stats keys only."""
+    keys = [k for k in data.stats["key"] if k]
+    allowed = set(keys) | set(NARRATIVE_FIELDS)
+    problems = []
+    for _, row in data.narrative.iterrows():
+        for match in _PLACEHOLDER.finditer(row["text"]):
+            name = match.group(1)
+            if name is None:
+                continue
+            parts = [p.strip() for p in name.split("+")] if "+" in name else [name]
+            for key in parts:
+                if key in (set(keys) if len(parts) > 1 else allowed):
+                    continue
+                close = difflib.get_close_matches(key, keys, n=1, cutoff=0.6)
+                hint = f"，是否应为 {{{close[0]}}}？" if close else ""
+                problems.append(_at(
+                    row, "narrative", "text", "{" + name + "}",
+                    expected="业务统计(stats)表中的指标键",
+                    message=f"占位符 {{{name}}} 中的 {key} 不是业务统计(stats)表中的指标键{hint}"
+                    if len(parts) > 1
+                    else f"占位符 {{{key}}} 不是业务统计(stats)表中的指标键{hint}",
+                ))
+    return problems
