@@ -420,7 +420,7 @@ def _convert(header: _Header, text: str, place: Problem, problems: list[Problem]
         return code
     parsed = parse_number(text)
     if parsed is None:
-        fail(f"值 \"{text}\" 不是数字，应为{column.expected}")
+        fail(f"值 \"{text}\" 不是数字，应为{column.type_text}", column.type_text)
         return None
     value, percent = parsed
     if percent and column.is_amount:
@@ -429,7 +429,7 @@ def _convert(header: _Header, text: str, place: Problem, problems: list[Problem]
     if header.yuan:
         value = round(value / 10000, 6)
     if column.type == "integer" and not value.is_integer():
-        fail(f"值 \"{text}\" 不是整数，应为{column.expected}")
+        fail(f"值 \"{text}\" 不是整数，应为{column.type_text}", column.type_text)
         return None
     if column.minimum is not None and value < column.minimum:
         word = "为负数" if column.minimum == 0 else f"小于 {column.minimum:g}"

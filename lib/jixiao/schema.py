@@ -60,8 +60,14 @@ class Column:
         return f"{self.label}({self.key})"
 
     @property
+    def type_text(self) -> str:
+        """The column's type and unit in words: ``数字（万元）``, ``整数（人）``, ``文本``."""
+        words = TYPE_LABELS[self.type]
+        return f"{words}（{self.unit}）" if self.unit else words
+
+    @property
     def expected(self) -> str:
-        """What a cell of the column should hold, in words: ``数字（万元）``."""
+        """What a cell should hold, with its bounds: ``不小于 0 的数字（万元）``; codes listed."""
         if self.type == "code":
             return "、".join(self.codes)
         words = TYPE_LABELS[self.type]
