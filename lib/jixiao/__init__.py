@@ -1,3 +1,33 @@
-"""jixiao: a department's budget data for a year, turned into its 绩效自评报告."""
+"""jixiao: a department's budget data for a year, turned into its 绩效自评报告.
+
+Submodules are imported on first use (``jixiao.overview``), so that a section notebook loads
+only the code it runs: the build's cache re-executes a section when, and only when, a module it
+ran has changed.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from jixiao import facts as _facts  # noqa: F401  (records a build's facts after each cell)
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    if name.startswith("_"):
+        raise AttributeError(name)
+    try:
+        return importlib.import_module(f"jixiao.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name == f"jixiao.{name}":
+            raise AttributeError(f"module 'jixiao' has no attribute {name!r}") from None
+        raise
+
+
+def open_report(unit: str, year: int) -> Any:
+    """The report of ``unit`` for ``year``, as the section notebooks use it."""
+    from jixiao.report import Report
+
+    return Report(unit, year)

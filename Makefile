@@ -1,0 +1,40 @@
+# jixiao: `make report` builds the example report, `make test` runs the tests.
+# Both create the virtual environment .venv first (Python 3.11+, no conda needed).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+UNIT   ?= lechang-mzj
+YEAR   ?= 2019
+
+.DEFAULT_GOAL := help
+.PHONY: help install report test lab bench lint clean
+
+help: ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install jixiao with its pinned dependencies
+
+report: $(STAMP) ## build outputs/$(UNIT)/$(YEAR)/report.html (UNIT=… YEAR=… for another)
+	$(BIN)/jixiao build --unit $(UNIT) --year $(YEAR)
+
+test: $(STAMP) ## run the whole test suite
+	$(BIN)/python -m pytest
+
+lab: $(STAMP) ## open JupyterLab on the notebooks
+	$(BIN)/jupyter lab notebooks/
+
+bench: $(STAMP) ## time the build five ways against the naive pipeline
+	$(BIN)/python benchmarks/bench_build.py
+
+lint: $(STAMP) ## ruff over the package, tests and notebooks
+	$(BIN)/ruff check lib tests notebooks benchmarks
+
+clean: ## remove build outputs (keeps .venv)
+	rm -rf outputs/*/

@@ -1,0 +1,93 @@
+"""The ``jixiao`` command: build, validate, template, batch.
+
+Exit status: 0 done; 1 a section failed; 2 the inputs or settings are wrong (nothing was built).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _unit_year(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--unit", required=True, help="单位编码, e.g. lechang-mzj (a folder of params/ and data/)")
+    parser.add_argument("--year", required=True, type=int, help="年度, e.g. 2019")
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="jixiao", description="绩效自评报告: from a unit's data for a year to its report.")
+    sub = p.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="build outputs/<unit>/<year>/report.html")
+    _unit_year(b)
+    b.add_argument("--force", action="store_true", help="re-execute every section, ignoring the cache")
+    v = sub.add_parser("validate", help="check a unit-year's inputs and list every problem")
+    _unit_year(v)
+    t = sub.add_parser("template", help="write an empty input workbook (data.xlsx) with Chinese headers")
+    _unit_year(t)
+    t.add_argument("--output", type=Path, help="where to write it (default: data/<unit>/<year>/data.xlsx)")
+    t.add_argument("--overwrite", action="store_true", help="replace an existing workbook")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    from jixiao.settings import SettingsError
+
+    try:
+        if args.command == "build":
+            return _build(args)
+        if args.command == "validate":
+            return _validate(args)
+        if args.command == "template":
+            return _template(args)
+    except SettingsError as exc:
+        print(f"设置错误 (settings error): {exc}", file=sys.stderr)
+        return 2
+    return 2
+
+
+def _build(args: argparse.Namespace) -> int:
+    from jixiao import build
+    from jixiao.execution import SectionError, SectionsFailed
+    from jixiao.validation import InputError
+
+    try:
+        build.build(args.unit, args.year, force=args.force)
+    except InputError as exc:
+        print(str(exc), file=sys.stderr)
+        print("未生成报告；上一次的报告保持不变。(nothing built; the last report is unchanged)", file=sys.stderr)
+        return 2
+    except (SectionError, SectionsFailed) as exc:
+        print(str(exc), file=sys.stderr)
+        print("未生成报告；上一次的报告保持不变。(nothing built; the last report is unchanged)", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from jixiao import settings, validation
+
+    settings.load(args.unit, args.year)
+    problems = validation.validate(args.unit, args.year)
+    if problems:
+        print(str(validation.InputError(problems)), file=sys.stderr)
+        return 2
+    print(f"{args.unit} {args.year}: 输入数据校验通过 (inputs valid)")
+    return 0
+
+
+def _template(args: argparse.Namespace) -> int:
+    from jixiao import paths, template
+
+    out = args.output or paths.data_dir(args.unit, args.year) / "data.xlsx"
+    if out.exists() and not args.overwrite:
+        print(f"{paths.relative(out)} 已存在 (exists); use --overwrite to replace it", file=sys.stderr)
+        return 2
+    template.write_template(out, args.unit, args.year)
+    print(f"模板 (template): {paths.relative(out)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

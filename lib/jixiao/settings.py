@@ -1,0 +1,140 @@
+"""A unit's settings and a year's parameters, read strictly.
+
+``params/<unit>/unit.yaml`` holds what is stable for a unit (its name, the report's sections,
+scoring rules, theme charts, review checks); ``params/<unit>/<year>.yaml`` holds the papermill
+parameters of one year (``unit`` and ``year``), usable as is with ``papermill -f``. papermill only
+warns about an unknown parameter; jixiao refuses unknown and missing keys, naming file and key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from jixiao import paths
+
+YEAR_KEYS = {"unit": str, "year": int}
+UNIT_KEYS = {"unit_name", "sections", "scoring", "themes", "review"}
+UNIT_REQUIRED = {"unit_name", "sections"}
+
+# A report section kind -> its notebook. `theme:<key>` sections share one notebook.
+NOTEBOOKS = {
+    "overview": "01_overview.ipynb",
+    "projects": "02_projects.ipynb",
+    "theme": "03_theme.ipynb",
+    "problems": "04_problems.ipynb",
+    "review": "05_review.ipynb",
+}
+
+
+class SettingsError(ValueError):
+    """A settings or parameter file is missing, malformed, or has an unknown or missing key."""
+
+    def __init__(self, file: Path | str, message: str) -> None:
+        self.file = paths.relative(Path(file))
+        self.message = message
+        super().__init__(f"{self.file}: {message}")
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of the report: a notebook run with its parameters."""
+
+    id: str
+    """Unique within the report and usable in a file name and an HTML id: ``03-dibao``."""
+    kind: str
+    notebook: Path
+    parameters: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Settings:
+    unit: str
+    year: int
+    unit_name: str
+    sections: tuple[Section, ...]
+    scoring: dict[str, Any]
+    themes: dict[str, Any]
+    review: dict[str, Any]
+    files: tuple[Path, ...]
+    """The settings files read: the unit's and the year's."""
+
+    def theme(self, key: str) -> dict[str, Any]:
+        return self.themes.get(key) or {}
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise SettingsError(path, "文件不存在 (file not found)")
+    try:
+        content = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise SettingsError(path, f"不是有效的 YAML (invalid YAML): {exc}") from exc
+    if content is None:
+        content = {}
+    if not isinstance(content, dict):
+        raise SettingsError(path, "应为键值映射 (expected a mapping of keys to values)")
+    return content
+
+
+def year_parameters(unit: str, year: int) -> dict[str, Any]:
+    """The papermill parameters of ``params/<unit>/<year>.yaml``, checked key by key."""
+    path = paths.params_dir(unit) / f"{year}.yaml"
+    params = _read_yaml(path)
+    unknown = sorted(set(params) - set(YEAR_KEYS))
+    if unknown:
+        raise SettingsError(path, f"未知参数 (unknown parameter) '{unknown[0]}'; 允许的参数: unit, year")
+    for key, kind in YEAR_KEYS.items():
+        if key not in params:
+            raise SettingsError(path, f"缺少参数 (missing parameter) '{key}'")
+        if not isinstance(params[key], kind) or isinstance(params[key], bool):
+            raise SettingsError(path, f"参数 '{key}' 应为 {kind.__name__}, 实为 {params[key]!r}")
+    if params["unit"] != unit:
+        raise SettingsError(path, f"参数 'unit' 为 {params['unit']!r}, 与所在目录 {unit!r} 不一致")
+    if params["year"] != year:
+        raise SettingsError(path, f"参数 'year' 为 {params['year']}, 与文件名年度 {year} 不一致")
+    return params
+
+
+def _sections(path: Path, entries: Any, base: dict[str, Any]) -> tuple[Section, ...]:
+    if not isinstance(entries, list) or not entries:
+        raise SettingsError(path, "'sections' 应为非空列表 (a non-empty list of sections)")
+    sections = []
+    for number, entry in enumerate(entries, start=1):
+        kind, _, theme = str(entry).partition(":")
+        if kind not in NOTEBOOKS or (kind == "theme") != bool(theme):
+            known = ", ".join(k if k != "theme" else "theme:<key>" for k in NOTEBOOKS)
+            raise SettingsError(path, f"未知章节 (unknown section) '{entry}'; 可用: {known}")
+        parameters = {**base, "theme": theme} if theme else dict(base)
+        section_id = f"{number:02d}-{theme or kind}"
+        sections.append(Section(section_id, kind, paths.notebooks_dir() / NOTEBOOKS[kind], parameters))
+    ids = [s.id for s in sections]
+    if len(set(ids)) != len(ids):
+        raise SettingsError(path, "章节重复 (a section is listed twice)")
+    return tuple(sections)
+
+
+def load(unit: str, year: int) -> Settings:
+    """The settings of ``unit`` for ``year``; raises SettingsError naming the file and key."""
+    params = year_parameters(unit, year)
+    unit_path = paths.params_dir(unit) / "unit.yaml"
+    raw = _read_yaml(unit_path)
+    unknown = sorted(set(raw) - UNIT_KEYS)
+    if unknown:
+        raise SettingsError(unit_path, f"未知设置项 (unknown key) '{unknown[0]}'; 允许: {', '.join(sorted(UNIT_KEYS))}")
+    missing = sorted(UNIT_REQUIRED - set(raw))
+    if missing:
+        raise SettingsError(unit_path, f"缺少设置项 (missing key) '{missing[0]}'")
+    return Settings(
+        unit=unit,
+        year=year,
+        unit_name=str(raw["unit_name"]),
+        sections=_sections(unit_path, raw["sections"], params),
+        scoring=raw.get("scoring") or {},
+        themes=raw.get("themes") or {},
+        review=raw.get("review") or {},
+        files=(unit_path, paths.params_dir(unit) / f"{year}.yaml"),
+    )
