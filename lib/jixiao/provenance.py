@@ -321,7 +321,9 @@ class Figure:
         """The formula with each input's label replaced by its text, then ``= result``."""
         if not self.formula:
             return None
-        by_label = {i.label: i.text for i in self.inputs if i.label}
+        labels = [i.label for i in self.inputs if i.label]
+        # a label shared by several inputs (the rows of a sum) cannot say which number it stands for
+        by_label = {i.label: i.text for i in self.inputs if i.label and labels.count(i.label) == 1}
         if not by_label:
             return None
         labels = sorted(by_label, key=len, reverse=True)  # longest first: 全年预算数 before 预算数

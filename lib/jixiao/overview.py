@@ -1,0 +1,275 @@
+"""Section 总体情况: the score, the budget against its execution, which projects were
+self-evaluated and what share of spending they cover, and how the years compare.
+
+Every figure is a :class:`~jixiao.provenance.Figure`: read from an input cell, or derived by a
+formula whose inputs are themselves figures, so hovering any number in the report shows where it
+comes from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from jixiao import charts, facts, formatting
+from jixiao.provenance import Figure, Html, escape, render, table_html
+from jixiao.report import Report
+
+GENERAL = "一般公共预算"
+PROJECT = "项目支出"
+
+
+def _wan(value: float) -> str:
+    return formatting.wanyuan(value)
+
+
+def _sum(figures: list[Figure], formula: str, label: str) -> Figure:
+    total = round(sum(f.value or 0 for f in figures), 2)
+    return Figure.derive(total, formula, figures, label=label, text=_wan(total))
+
+
+def _ratio(part: Figure, whole: Figure, formula: str, label: str) -> Figure:
+    value = part.value / whole.value if whole.value else None
+    text = formatting.percent(value) if value is not None else formatting.MISSING
+    return Figure.derive(value, formula, [part, whole], label=label, text=text)
+
+
+def _column(report: Report, table: str, column: str, label: str, rows=None) -> list[Figure]:
+    frame = getattr(report.data, table)
+    index = frame.index if rows is None else rows
+    return [Figure.cell(frame, i, column, label=label, fmt=_wan) for i in index]
+
+
+# -- budget ------------------------------------------------------------------------------------
+
+
+def total_budget(report: Report) -> Figure:
+    figures = _column(report, "budget", "full_year_budget", "全年预算数")
+    return _sum(figures, "各预算行全年预算数之和", "全年预算数")
+
+
+def total_executed(report: Report) -> Figure:
+    figures = _column(report, "budget", "executed", "全年执行数")
+    return _sum(figures, "各预算行全年执行数之和", "全年执行数")
+
+
+def execution_rate(report: Report) -> Figure:
+    return _ratio(total_executed(report), total_budget(report), "全年执行数 ÷ 全年预算数", "预算执行率")
+
+
+# -- score -------------------------------------------------------------------------------------
+
+
+def department_score(report: Report) -> tuple[Figure, str]:
+    """The department's total and grade, the total derived from each indicator's score and rule."""
+    department = report.scores.department
+    if department is None:
+        summary = report.scores.summary
+        value = summary.score
+        figure = Figure.derive(value, summary.formula, [], label="部门整体支出绩效自评得分",
+                               text=f"{formatting.natural(value)}分" if value is not None else "—")  # fmt: skip
+        return figure, formatting.MISSING if value is None else _grade(report, value)
+    parts = [
+        Figure.derive(s.score, s.rule, [], label=s.name, text=f"{formatting.natural(s.score)}分")
+        for s in department.indicators
+    ]
+    figure = Figure.derive(
+        department.final_total, "部门整体绩效指标得分之和", parts,
+        label="部门整体支出绩效自评得分", text=f"{formatting.natural(department.final_total)}分",
+    )  # fmt: skip
+    return figure, department.grade
+
+
+def _grade(report: Report, value: float) -> str:
+    from jixiao import scoring
+
+    return scoring.grade(value, report.rules)
+
+
+def cover(report: Report) -> None:
+    """Hand the department's score and grade to the build for the report's cover."""
+    figure, grade = department_score(report)
+    facts.publish(score=figure.value, score_html=str(figure.html()), grade=grade)
+
+
+# -- coverage of the self-evaluation -----------------------------------------------------------
+
+
+@dataclass
+class Coverage:
+    fund_source: str
+    count: Figure
+    names: list[str]
+    amount: Figure
+    spending: Figure | None
+    share: Figure | None
+
+
+def coverage(report: Report) -> list[Coverage]:
+    """Per fund source: the self-evaluated projects, their spending and its share of the fund
+    source's project spending (the ``budget`` line of kind 项目支出)."""
+    projects, budget = report.data.projects, report.data.budget
+    evaluated = projects[projects["self_evaluated"] == "是"]
+    result = []
+    for fund_source, group in evaluated.groupby("fund_source", sort=False):
+        names = [str(n) for n in group["project_name"]]
+        rows = "、".join(f"{n}（{f} 第{r}行）" for n, f, r in zip(names, group["_file"], group["_row"], strict=True))
+        count = Figure.derive(len(group), f"是否开展自评为“是”的项目个数：{rows}", [],
+                              label=f"{fund_source}自评项目个数", text=f"{len(group)}个")  # fmt: skip
+        amount = _sum(
+            _column(report, "projects", "executed", "项目全年执行数", group.index),
+            "自评项目全年执行数之和", f"{fund_source}自评项目资金",
+        )  # fmt: skip
+        lines = budget[(budget["fund_source"] == fund_source) & (budget["kind"] == PROJECT)]
+        spending = share = None
+        if len(lines):
+            spending = _sum(
+                _column(report, "budget", "executed", f"{fund_source}项目支出执行数", lines.index),
+                f"预算表中{fund_source}项目支出执行数", f"{fund_source}项目支出总额",
+            )  # fmt: skip
+            share = _ratio(amount, spending, f"{amount.label} ÷ {spending.label}", "占项目支出总额比重")
+        result.append(Coverage(str(fund_source), count, names, amount, spending, share))
+    order = {GENERAL: 0}
+    return sorted(result, key=lambda c: order.get(c.fund_source, 1))
+
+
+def _coverage_sentence(c: Coverage) -> Html:
+    inner = [n.replace('"', "‘", 1).replace('"', "’", 1) for n in c.names]  # quotes inside quotes
+    names = formatting.enumerate_cn(inner, quotes=True, quote_marks=("“", "”")) if inner else ""
+    listing = f"包括{names}等，" if names else ""
+    text = f"对{{count}}{c.fund_source}项目支出开展绩效自评，{listing}共涉及资金{{amount}}"
+    values: dict[str, Figure] = {"count": c.count, "amount": c.amount}
+    if c.share is not None:
+        text += f"，占{c.fund_source}项目支出总额的{{share}}"
+        values["share"] = c.share
+    return render(text, values)
+
+
+def summary(report: Report) -> Html:
+    """The opening paragraph, as the published report writes it, from the data."""
+    score, _ = department_score(report)
+    budget, executed, rate = total_budget(report), total_executed(report), execution_rate(report)
+    lead = render(
+        "{unit_name}{year}年绩效自评报告根据年初设定的绩效目标，部门整体支出绩效自评得分为{score}。"
+        "全年预算数{budget}，执行数{executed}，完成预算的{rate}。",
+        {"unit_name": report.unit_name, "year": report.year, "score": score,
+         "budget": budget, "executed": executed, "rate": rate},
+    )  # fmt: skip
+    parts = [_coverage_sentence(c) for c in coverage(report)]
+    body = "其中" + "；".join(parts) + "。" if parts else ""
+    paragraph = f"<p>{lead}{body}</p>"
+    change = _year_change(report)
+    return Html(paragraph + (f"<p>{change}</p>" if change else ""))
+
+
+def _year_change(report: Report) -> Html | None:
+    previous = report.previous
+    if previous is None:
+        return None
+    now = replace(total_budget(report), label="本年全年预算数")
+    before = replace(total_budget(previous), label="上年全年预算数")
+    diff = round((now.value or 0) - (before.value or 0), 2)
+    change = Figure.derive(
+        diff, "本年全年预算数 − 上年全年预算数", [now, before], label="全年预算数变动",
+        text=formatting.change_phrase(now.value, before.value, "万元"),
+    )  # fmt: skip
+    rate = Figure.derive(
+        diff / before.value if before.value else None, "(本年全年预算数 − 上年全年预算数) ÷ 上年全年预算数",
+        [now, before], label="全年预算数同比", text=formatting.yoy_phrase(now.value, before.value),
+    )  # fmt: skip
+    return render(
+        "与{prev_year}年相比，全年预算数{change}，{rate}；预算执行率由{prev_rate}变为{rate_now}。",
+        {"prev_year": previous.year, "change": change, "rate": rate,
+         "prev_rate": execution_rate(previous), "rate_now": execution_rate(report)},
+    )  # fmt: skip
+
+
+def budget_table(report: Report) -> Html:
+    """Budget against execution by fund source and kind, with the execution rate and the total."""
+    budget = report.data.budget
+    rows = []
+    for i in budget.index:
+        initial = Figure.cell(budget, i, "initial_budget", fmt=formatting.number)
+        full = Figure.cell(budget, i, "full_year_budget", label="全年预算数", fmt=formatting.number)
+        done = Figure.cell(budget, i, "executed", label="全年执行数", fmt=formatting.number)
+        rows.append([budget.at[i, "fund_source"], budget.at[i, "kind"], initial, full, done,
+                     _ratio(done, full, "全年执行数 ÷ 全年预算数", "执行率")])  # fmt: skip
+    total_initial = _sum(_column(report, "budget", "initial_budget", "年初预算数"), "各预算行年初预算数之和", "年初预算数")
+    full, done = total_budget(report), total_executed(report)
+    footer = ["合计", "", _plain(total_initial), _plain(full), _plain(done), execution_rate(report)]
+    return table_html(
+        rows, ["资金来源", "支出类型", "年初预算数（万元）", "全年预算数（万元）", "全年执行数（万元）", "执行率"],
+        caption=f"表1 {report.year}年预算执行情况", footer=footer,
+    )  # fmt: skip
+
+
+def _plain(figure: Figure) -> Figure:
+    """The same figure written as a bare number, for a table whose header carries the unit."""
+    return Figure(figure.value, formatting.number(figure.value), figure.label, figure.source,
+                  figure.formula, figure.inputs, figure.illustrative)  # fmt: skip
+
+
+def budget_chart(report: Report):
+    budget = report.data.budget
+    labels = [f"{fs}\n{kind}" for fs, kind in zip(budget["fund_source"], budget["kind"], strict=True)]
+    series = {
+        "全年预算数": _column(report, "budget", "full_year_budget", "全年预算数"),
+        "全年执行数": _column(report, "budget", "executed", "全年执行数"),
+    }
+    flat = [label.replace("\n", "") for label in labels]
+    return charts.grouped_bar(
+        labels, series, title=f"{report.year}年预算与执行（按资金来源和支出类型）", ylabel="万元", unit="万元",
+        alt=charts.series_alt_text("柱状图", flat, series, "万元"),
+        caption=f"图1 {report.year}年全年预算数与执行数",
+    )  # fmt: skip
+
+
+def department_table(report: Report) -> Html:
+    """The department's indicators: target, actual, weight, score, with the rule behind each score."""
+    department = report.scores.department
+    if department is None:
+        return Html('<p class="jx-note">未填报部门整体绩效指标（indicators 表中 scope 为 department 的行）。</p>')
+    rows = []
+    for s in department.indicators:
+        score = Figure.derive(s.score, s.rule, [], label=s.name, text=formatting.natural(s.score))
+        target = s.target_text if s.direction == "定性" else formatting.natural(s.target) if s.target is not None else ""
+        actual = s.actual_grade if s.direction == "定性" else formatting.natural(s.actual) if s.actual is not None else "缺失"
+        rows.append([s.level1, s.level2, s.name, s.direction, target, actual, s.measure_unit or "",
+                     formatting.natural(s.weight), score])  # fmt: skip
+    figure, grade = department_score(report)
+    footer = ["合计", "", "", "", "", "", "", formatting.natural(sum(s.weight for s in department.indicators)),
+              _bare_score(figure)]  # fmt: skip
+    table = table_html(
+        rows, ["一级指标", "二级指标", "三级指标", "指标性质", "年度指标值", "实际完成值", "度量单位", "分值", "得分"],
+        caption=f"表2 部门整体支出绩效自评表（评价等级：{grade}）", footer=footer,
+        numeric_columns=["分值", "得分"],
+    )  # fmt: skip
+    return Html(str(table) + '<p class="jx-hint">悬停得分可查看计分规则与代入的数值。</p>')
+
+
+def _bare_score(figure: Figure) -> Figure:
+    return Figure(figure.value, formatting.natural(figure.value), figure.label, figure.source,
+                  figure.formula, figure.inputs, figure.illustrative)  # fmt: skip
+
+
+def trend(report: Report) -> Html:
+    """Budget and execution over every year with data, with the year-over-year change."""
+    history = report.history()
+    if len(history) < 2:
+        return Html('<p class="jx-note">仅有本年度数据，暂无历年对比。</p>')
+    years = [f"{r.year}年" for r in history]
+    series = {"全年预算数": [total_budget(r) for r in history], "全年执行数": [total_executed(r) for r in history]}
+    chart = charts.line(
+        years, series, title="历年预算与执行", ylabel="万元", unit="万元",
+        alt=charts.series_alt_text("折线图", years, series, "万元"), caption="图2 历年全年预算数与执行数",
+    )  # fmt: skip
+    rows = []
+    for before, now in zip(history, history[1:], strict=False):
+        a, b = total_budget(before), total_budget(now)
+        rows.append([f"{now.year}年", _plain(b), _plain(total_executed(now)), execution_rate(now),
+                     formatting.yoy_phrase(b.value, a.value)])  # fmt: skip
+    table = table_html(rows, ["年度", "全年预算数（万元）", "全年执行数（万元）", "执行率", "全年预算数同比"],
+                       caption="表3 历年预算执行对比")  # fmt: skip
+    return Html(str(chart.html()) + str(table))
+
+
+__all__ = ["budget_chart", "budget_table", "cover", "department_table", "summary", "trend", "escape"]
