@@ -218,3 +218,17 @@ def test_table_html() -> None:
     assert 'class="num"' not in explicit
     with pytest.raises(ValueError):
         table_html([["a"]], ["x", "y"])
+
+
+def test_stylesheet_is_self_contained_and_styles_the_primitives() -> None:
+    from jixiao import paths
+
+    css = (paths.PACKAGE_DIR / "report.css").read_text(encoding="utf-8")
+    assert "url(" not in css and "@import" not in css and "@font-face" not in css
+    assert css.count("{") == css.count("}")
+    for selector in (
+        ".jx-fig", ".jx-illustrative", ".jx-table", ".jx-chart", ".jx-cover", ".jx-toc",
+        ".jx-note", ".jx-warning", "@media print", "size: A4",
+    ):
+        assert selector in css, selector
+    assert '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei"' in css
