@@ -30,9 +30,10 @@ from jixiao.report import Report
 
 ILLUSTRATIVE = "illustrative"
 ILLUSTRATIVE_TAG = (
-    '<span class="jx-illustrative-tag" title="本段为示例文字，非公开发布内容">（示例文字）</span>'
+    '<span class="jx-illustrative" title="本段为示例文字，非公开发布内容">示例</span>'
 )
-"""Appended to a narrative row whose ``source`` is illustrative, so it is seen without CSS."""
+"""Appended to a narrative row whose ``source`` is illustrative: the report's 示 marker style,
+and readable without CSS. The paragraph itself gets the class ``jx-illustrative-text``."""
 
 CHART_KINDS = {"bar": "柱状图", "grouped_bar": "柱状图", "hbar": "条形图"}
 """Chart kinds of ``themes.<key>.charts`` and the word the alt text starts with."""
@@ -53,22 +54,23 @@ class ThemeError(ValueError):
 # -- narrative rows -----------------------------------------------------------------------------
 
 
-def _text(value: Any) -> str:
+def cell_text(value: Any) -> str:
+    """A cell as stripped text; "" for a blank (None, NaN, NA)."""
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return ""
     return str(value).strip()
 
 
 def _is_illustrative(row: Mapping[str, Any]) -> bool:
-    return _text(row.get("source")).lower() == ILLUSTRATIVE
+    return cell_text(row.get("source")).lower() == ILLUSTRATIVE
 
 
 def row_source(row: Mapping[str, Any], column: str = "text", label: str = "内容") -> Source:
     """Where a narrative row's text is: file, sheet, row, column."""
     number = row.get("_row")
     return Source(
-        file=_text(row.get("_file")),
-        sheet=_text(row.get("_sheet")),
+        file=cell_text(row.get("_file")),
+        sheet=cell_text(row.get("_sheet")),
         row=None if number is None or pd.isna(number) else int(number),
         column=column,
         column_label=label,
@@ -100,7 +102,7 @@ def _sum_figure(stats: pd.DataFrame, keys: list[str], where: str) -> Figure:
     """``{a+b}``: the sum of the stats ``keys``, written with the first one's unit."""
     figures = [Figure.stat(stats, k) for k in keys]
     rows = [_stat_row(stats, k) for k in keys]
-    units = [_text(r["unit"]) for r in rows]  # type: ignore[index]
+    units = [cell_text(r["unit"]) for r in rows]  # type: ignore[index]
     if len(set(units)) > 1:
         listed = "、".join(f"{k}（{u}）" for k, u in zip(keys, units, strict=True))
         raise ThemeError(f"{where}：求和的指标计量单位不同，不能相加：{listed}")
@@ -109,7 +111,7 @@ def _sum_figure(stats: pd.DataFrame, keys: list[str], where: str) -> Figure:
     else:
         total = sum((Decimal(repr(f.value)) for f in figures), Decimal(0))
         value = int(total) if total == total.to_integral_value() else float(total)
-    qualifiers = {_text(r.get("qualifier")) for r in rows} - {""}  # type: ignore[union-attr]
+    qualifiers = {cell_text(r.get("qualifier")) for r in rows} - {""}  # type: ignore[union-attr]
     approx = formatting.APPROX in qualifiers
     qualifier = formatting.APPROX if approx else next(iter(sorted(qualifiers)), None)
     return Figure.derive(
@@ -126,7 +128,7 @@ def fill(report: Report, row: Mapping[str, Any]) -> Html:
 
     A key that names no stats row raises :class:`ThemeError` naming the row and the key.
     """
-    template = _text(row.get("text"))
+    template = cell_text(row.get("text"))
     where = f"文字材料表（narrative）{row_source(row).describe()}"
     stats = report.data.stats
     values: dict[str, Figure | str] = {
@@ -174,7 +176,7 @@ def paragraphs(report: Report, rows: list[dict[str, Any]]) -> Html:
     """``item`` rows as 一是…, 二是… paragraphs, ``paragraph`` rows as plain ones, in order."""
     out, n = [], 0
     for row in rows:
-        kind = _text(row.get("kind"))
+        kind = cell_text(row.get("kind"))
         if kind == "title":
             continue
         if kind == "item":
@@ -196,7 +198,7 @@ def paragraphs(report: Report, rows: list[dict[str, Any]]) -> Html:
 
 def heading(report: Report, theme: str) -> Html:
     """``<h2>(一)底线民生保障坚定有力</h2>``: the theme's number and its ``title`` row."""
-    titles = [r for r in section_rows(report, theme) if _text(r.get("kind")) == "title"]
+    titles = [r for r in section_rows(report, theme) if cell_text(r.get("kind")) == "title"]
     if not titles:
         file = paths.relative(paths.data_dir(report.unit, report.year))
         raise ThemeError(
@@ -242,9 +244,9 @@ def chart_specs(report: Report, theme: str) -> list[ChartSpec]:
     stats = report.data.stats
     specs = []
     for i, entry in enumerate(entries, start=1):
-        title = _text((entry or {}).get("title")) or f"图{i}"
+        title = cell_text((entry or {}).get("title")) or f"图{i}"
         where = f"{_unit_settings_file(report)} themes.{theme}.charts 第{i}项（{title}）"
-        kind = _text(entry.get("kind"))
+        kind = cell_text(entry.get("kind"))
         if kind not in CHART_KINDS:
             raise ThemeError(f"{where}：未知图表类型 {kind!r}（可用：{'、'.join(CHART_KINDS)}）")
         keys = tuple(str(k) for k in entry.get("keys") or [])
@@ -257,7 +259,7 @@ def chart_specs(report: Report, theme: str) -> list[ChartSpec]:
                 raise ThemeError(
                     f"{where}：指标键 {key!r} 在{report.year}年业务统计表（stats）中不存在"
                 )
-            units[key] = _text(row["unit"])
+            units[key] = cell_text(row["unit"])
         if len(set(units.values())) > 1:
             listed = "、".join(f"{k}（{u}）" for k, u in units.items())
             raise ThemeError(f"{where}：同一图表的指标计量单位不同，不能共用一个坐标轴：{listed}")
@@ -282,10 +284,10 @@ def _year_figures(report: Report, spec: ChartSpec) -> dict[int, list[Figure | No
             if row is None:
                 row_figures.append(None)
                 continue
-            if _text(row["unit"]) != spec.unit:
+            if cell_text(row["unit"]) != spec.unit:
                 raise ThemeError(
                     f"{spec.where}：指标键 {key!r} 在{r.year}年的计量单位为"
-                    f" {_text(row['unit'])!r}，"
+                    f" {cell_text(row['unit'])!r}，"
                     f"与{report.year}年的 {spec.unit!r} 不同"
                 )
             row_figures.append(Figure.stat(stats, key))
@@ -297,7 +299,7 @@ def _year_figures(report: Report, spec: ChartSpec) -> dict[int, list[Figure | No
 def chart(report: Report, theme: str, spec: ChartSpec, number: int) -> charts_module.Chart:
     """One chart of the theme, captioned 图(一)-1 …, its alt text stating the data."""
     stats = report.data.stats
-    labels = [_text(_stat_row(stats, k)["label"]) or k for k in spec.keys]  # type: ignore[index]
+    labels = [cell_text(_stat_row(stats, k)["label"]) or k for k in spec.keys]  # type: ignore[index]
     caption = f"图{formatting.section_number(report.theme_number(theme))}-{number} {spec.title}"
     word = CHART_KINDS[spec.kind]
     if spec.kind == "grouped_bar":
@@ -361,14 +363,14 @@ def change_rows(report: Report, theme: str) -> list[Change]:
         if old is None:
             continue
         new = _stat_row(stats, key)
-        unit = _text(new["unit"])  # type: ignore[index]
-        if _text(old["unit"]) != unit:
+        unit = cell_text(new["unit"])  # type: ignore[index]
+        if cell_text(old["unit"]) != unit:
             continue
         now = _relabel(Figure.stat(stats, key), report.year)
         before = _relabel(Figure.stat(before_stats, key), previous.year)
         if now.value is None or before.value is None:
             continue
-        label = _text(new["label"]) or key  # type: ignore[index]
+        label = cell_text(new["label"]) or key  # type: ignore[index]
         diff = _dec(now.value) - _dec(before.value)
         change = Figure.derive(
             float(diff), f"{now.label} − {before.label}", [now, before], label=f"{label}变动",
@@ -422,11 +424,11 @@ def changes(report: Report, theme: str) -> Html:
     """
     previous = report.previous
     if previous is None:
-        return Html(f'<p class="jx-note">无{report.year - 1}年数据，不作同比分析。</p>')
+        return Html(f'<p class="jx-hint">无{report.year - 1}年数据，不作同比分析。</p>')
     rows = change_rows(report, theme)
     if not rows:
         note = f"本部分指标在{previous.year}年无可比数据，不作同比分析。"
-        return Html(f'<p class="jx-note">{note}</p>')
+        return Html(f'<p class="jx-hint">{note}</p>')
     number = formatting.section_number(report.theme_number(theme))
     table = table_html(
         [[r.label, r.before, r.now, r.change, r.rate] for r in rows],
