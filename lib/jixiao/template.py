@@ -21,12 +21,13 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from jixiao.dataset import Dataset
-from jixiao.schema import TABLES, TYPE_LABELS, Column, Table
+from jixiao.schema import LEVEL1, TABLES, TYPE_LABELS, Column, Table
 
 VALIDATION_ROWS = 1000
 """Rows below the header covered by drop-down lists."""
-LOOSE_LISTS = {("indicators", "level1")}
-"""Drop-down lists that only warn: department indicators may use other first-level names."""
+SUGGESTED = {("indicators", "level1"): LEVEL1}
+"""Drop-down lists on text columns that only warn: the first levels of project indicators are
+offered, but department indicators may use other names."""
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
@@ -69,12 +70,12 @@ def _sheet(book: Workbook, table: Table) -> Worksheet:
         sheet.column_dimensions[letter].width = _width(column)
         if column.type in ("text", "code"):
             sheet.column_dimensions[letter].number_format = "@"
-        if column.codes:
-            loose = (table.key, column.key) in LOOSE_LISTS
+        choices = column.codes or SUGGESTED.get((table.key, column.key), ())
+        if choices:
             check = DataValidation(
-                type="list", formula1='"' + ",".join(column.codes) + '"', allow_blank=True,
-                showErrorMessage=True, errorStyle="warning" if loose else "stop",
-                errorTitle=column.label, error=f"应为 {column.expected}",
+                type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True,
+                showErrorMessage=True, errorStyle="stop" if column.codes else "warning",
+                errorTitle=column.label, error=f"应为 {'、'.join(choices)}",
             )
             check.add(f"{letter}2:{letter}{VALIDATION_ROWS + 1}")
             sheet.add_data_validation(check)

@@ -37,8 +37,8 @@ from jixiao.schema import (
 
 __all__ = ["InputError", "Problem", "check", "check_dataset", "validate"]
 
-TOLERANCE = 0.005
-"""Amounts agree when they differ by less than half a cent of 万元 (equal to 0.01 万元)."""
+TOLERANCE = 0.005 + 1e-9
+"""Amounts agree to 0.01 万元: they may differ by half a cent at most (plus float noise)."""
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
 _WEIGHT_COLUMNS = {
     "execution": "weight_execution",
@@ -99,12 +99,18 @@ def check_dataset(
     problems += _profile(data, expected_year, missing)
     problems += _duplicates(data)
     problems += _over_budget(data)
-    problems += _unknown_projects(data)
     problems += _indicator_rows(data, rules, reported)
-    problems += _weights(data, rules)
-    problems += _fund_totals(data)
-    problems += _fund_source_cap(data)
-    problems += _placeholders(data)
+    # Checks across tables say nothing useful when a table they compare is missing.
+    if "projects" not in missing:
+        problems += _unknown_projects(data)
+        if "indicators" not in missing:
+            problems += _weights(data, rules)
+        if "project_funds" not in missing:
+            problems += _fund_totals(data)
+        if "budget" not in missing:
+            problems += _fund_source_cap(data)
+    if "stats" not in missing and "narrative" not in missing:
+        problems += _placeholders(data)
     return problems
 
 
@@ -326,14 +332,14 @@ def _weights(data: Dataset, rules: Rules) -> list[Problem]:
             parts = " + ".join(f"{_WEIGHT_NAMES[k]} {_num(v)}" for k, v in weights.items())
             problems.append(_at(
                 row, "projects", "", expected="100",
-                message=f"{name} 的一级指标分值合计 {_num(total)}（{parts}），应为 100",
+                message=f"{name}的一级指标分值合计 {_num(total)}（{parts}），应为 100",
             ))
         own = indicators[indicators["scope"] == pid]
         if len(own) == 0:
             if row["self_evaluated"] == "是":
                 problems.append(_at(
                     row, "projects", "project_id", pid,
-                    message=f"{name} 开展了自评，但绩效指标(indicators)表中没有它的指标",
+                    message=f"{name}开展了自评，但绩效指标(indicators)表中没有它的指标",
                 ))
             continue
         if own["weight"].isna().any():
@@ -344,7 +350,7 @@ def _weights(data: Dataset, rules: Rules) -> list[Problem]:
             if abs(got - want) > 1e-6:
                 problems.append(_whole(
                     data, "indicators", "weight", value=_num(got), expected=_num(want),
-                    message=f"{name} 的{level1}：三级指标分值合计 {_num(got)}，"
+                    message=f"{name}{level1}的三级指标分值合计 {_num(got)}，"
                     f"应等于该项目的{level1}分值 {_num(want)}",
                 ))
     department = indicators[indicators["scope"] == DEPARTMENT]
@@ -371,7 +377,7 @@ def _fund_totals(data: Dataset) -> list[Problem]:
         if len(own) == 0:
             problems.append(_at(
                 row, "projects", "project_id", pid,
-                message=f"{name} 在项目资金(project_funds)表中没有资金行",
+                message=f"{name}在项目资金(project_funds)表中没有资金行",
             ))
             continue
         for column in ("initial_budget", "full_year_budget", "executed"):
@@ -383,7 +389,7 @@ def _fund_totals(data: Dataset) -> list[Problem]:
                 label = TABLES["projects"].column(column).label
                 problems.append(_at(
                     row, "projects", column, want, expected=_amount(got),
-                    message=f"{name} 的{label} {_amount(want)} 与项目资金(project_funds)表"
+                    message=f"{name}的{label} {_amount(want)} 与项目资金(project_funds)表"
                     f"各行合计 {_amount(got)} 不符（相差 {_amount(abs(got - want))}）",
                 ))
     return problems

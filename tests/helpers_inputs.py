@@ -1,0 +1,75 @@
+"""Helpers for the input tests: a copy of the project in a temporary folder, and CSV editing.
+
+``project_copy`` copies ``params/`` and the example's ``data/`` and points ``JIXIAO_ROOT`` at the
+copy; ``stats.csv`` and ``narrative.csv`` are replaced by minimal ones, so that these tests do not
+depend on the example's themed sections.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+UNIT = "lechang-mzj"
+
+MINIMAL_STATS = [
+    ["section", "key", "label", "value", "unit", "qualifier", "numerals", "source", "note"],
+    ["dibao", "dibao_cleared_households", "清退低保户", "223", "户", "", "", "published", ""],
+    ["dibao", "dibao_cleared_people", "清退低保人数", "489", "人", "", "", "published", ""],
+]
+MINIMAL_NARRATIVE = [
+    ["section", "order", "kind", "text", "source"],
+    ["dibao", "0", "title", "底线民生保障坚定有力", "published"],
+    ["dibao", "1", "item", "清退低保户{dibao_cleared_households}、{dibao_cleared_people}。", ""],
+]
+
+
+def project_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, year: int = 2019) -> Path:
+    """A copy of the project with the example's ``year``; returns that year's data folder."""
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "params", root / "params")
+    folder = root / "data" / UNIT / str(year)
+    shutil.copytree(REPO / "data" / UNIT / str(year), folder)
+    write_rows(folder / "stats.csv", MINIMAL_STATS)
+    write_rows(folder / "narrative.csv", MINIMAL_NARRATIVE)
+    monkeypatch.setenv("JIXIAO_ROOT", str(root))
+    return folder
+
+
+def read_rows(path: Path) -> list[list[str]]:
+    """A UTF-8 CSV file's rows, header first."""
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return [list(r) for r in csv.reader(f)]
+
+
+def write_rows(path: Path, rows: list[list[str]], encoding: str = "utf-8") -> None:
+    """Rows written as CSV in ``encoding`` (``utf-8-sig`` adds a BOM)."""
+    text = io.StringIO()
+    csv.writer(text, lineterminator="\n").writerows(rows)
+    path.write_bytes(text.getvalue().encode(encoding))
+
+
+def set_cell(path: Path, row: int, column: str, value: str) -> None:
+    """Set the cell of Excel row ``row`` (header = 1) in the column whose header is ``column``."""
+    rows = read_rows(path)
+    rows[row - 1][rows[0].index(column)] = value
+    write_rows(path, rows)
+
+
+def rename_column(path: Path, old: str, new: str) -> None:
+    rows = read_rows(path)
+    rows[0][rows[0].index(old)] = new
+    write_rows(path, rows)
+
+
+def append_row(path: Path, values: dict[str, str]) -> int:
+    """Append a row (unnamed columns blank); returns its Excel row number."""
+    rows = read_rows(path)
+    rows.append([values.get(h, "") for h in rows[0]])
+    write_rows(path, rows)
+    return len(rows)

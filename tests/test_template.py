@@ -1,0 +1,103 @@
+"""The Excel form: the empty template, and the 2019 example as a workbook giving the same tables."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from helpers_inputs import REPO, UNIT, project_copy
+from jixiao.dataset import TABLES
+from jixiao.loading import load
+from jixiao.schema import TABLES as SCHEMA
+from jixiao.template import write_template, write_workbook
+from jixiao.validation import validate
+
+SHEETS = ["单位概况", "预算", "项目", "项目资金", "绩效指标", "业务统计", "文字材料"]
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    path = tmp_path_factory.mktemp("template") / "data.xlsx"
+    write_template(path, UNIT, 2019)
+    return load_workbook(path)
+
+
+def test_one_sheet_per_table_with_chinese_headers(template):
+    assert template.sheetnames == SHEETS
+    budget = template["预算"]
+    assert [c.value for c in budget[1]] == [
+        "预算行编码", "资金来源", "支出类型", "年初预算数(万元)", "全年预算数(万元)",
+        "全年执行数(万元)", "数据来源",
+    ]
+    assert all(c.font.bold for c in budget[1])
+    assert all(template[s].freeze_panes == "A2" for s in SHEETS)
+
+
+def test_header_notes(template):
+    note = template["预算"]["F1"].comment.text
+    assert note.splitlines() == [
+        "executed", "类型：数字", "单位：万元", "必填", "不得超过全年预算数",
+    ]
+    code_note = template["项目"]["H1"].comment.text
+    assert code_note.splitlines()[0] == "self_evaluated"
+    assert code_note.splitlines()[-1] == "可选：是、否"
+
+
+def test_drop_down_lists_for_coded_columns(template):
+    lists = {}
+    for name in SHEETS:
+        for check in template[name].data_validations.dataValidation:
+            lists[(name, str(check.sqref))] = (check.formula1, check.errorStyle)
+    assert lists[("预算", "B2:B1001")] == (
+        '"一般公共预算,政府性基金预算,国有资本经营预算,财政专户管理资金,其他资金"', "stop"
+    )
+    assert lists[("预算", "C2:C1001")] == ('"基本支出,项目支出"', "stop")
+    assert lists[("项目资金", "B2:B1001")] == ('"当年财政拨款,上年结转资金,其他资金"', "stop")
+    assert lists[("绩效指标", "C2:C1001")] == ('"产出指标,效益指标,满意度指标"', "warning")
+    assert lists[("绩效指标", "F2:F1001")] == ('"≥,≤,=,定性"', "stop")
+    assert lists[("绩效指标", "J2:J1001")] == ('"达成,部分达成,未达成"', "stop")
+    assert lists[("项目", "H2:H1001")] == ('"是,否"', "stop")
+    assert lists[("业务统计", "H2:H1001")] == ('"published,illustrative"', "stop")
+    coded = sum(1 for t in SCHEMA.values() for c in t.columns if c.codes)
+    assert len(lists) == coded + 1  # and the suggested first levels of indicators
+
+
+def test_profile_is_prefilled_and_text_columns_are_text(template):
+    profile = template["单位概况"]
+    assert [profile["A2"].value, profile["C2"].value] == [UNIT, 2019]
+    assert template["预算"].column_dimensions["A"].number_format == "@"
+    assert template["预算"].column_dimensions["D"].number_format == "General"
+
+
+def test_the_empty_template_loads(tmp_path, monkeypatch):
+    folder = project_copy(tmp_path, monkeypatch)
+    for name in TABLES:
+        (folder / f"{name}.csv").unlink()
+    write_template(folder / "data.xlsx", UNIT, 2019)
+    assert [str(p) for p in validate(UNIT, 2019)] == [
+        "data/lechang-mzj/2019/data.xlsx 工作表「单位概况」 第2行 单位名称(unit_name)："
+        "必填，不能为空"
+    ]
+
+
+def test_the_2019_workbook_loads_to_the_same_tables_as_the_csv_files(tmp_path, monkeypatch):
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "params", root / "params")
+    shutil.copytree(REPO / "data" / UNIT / "2019", root / "data" / UNIT / "2019")
+    monkeypatch.setenv("JIXIAO_ROOT", str(root))
+    from_csv = load(UNIT, 2019)
+    folder = root / "data" / UNIT / "2019"
+    write_workbook(folder / "data.xlsx", from_csv)
+    for name in TABLES:
+        (folder / f"{name}.csv").unlink()
+    from_xlsx = load(UNIT, 2019)
+    assert from_xlsx.files == ["data/lechang-mzj/2019/data.xlsx"]
+    for name in TABLES:
+        a, b = from_csv.table(name), from_xlsx.table(name)
+        pd.testing.assert_frame_equal(a.drop(columns=["_file", "_sheet"]),
+                                      b.drop(columns=["_file", "_sheet"]))  # fmt: skip
+        assert set(b["_sheet"]) <= {SCHEMA[name].name}
+    assert validate(UNIT, 2019) == []
