@@ -112,6 +112,10 @@ def execute_sections(settings: Settings, force: bool, echo: Echo, result: BuildR
     return [entries[s.id] for s in settings.sections]
 
 
+def stale_sections(settings: Settings, force: bool) -> list:
+    return [s for s in settings.sections if force or cache.lookup(settings.unit, settings.year, s) is None]
+
+
 def stitch(settings: Settings, entries: list[dict], force: bool, echo: Echo, result: BuildResult) -> Path:
     out = paths.output_dir(settings.unit, settings.year)
     report = out / "report.html"
@@ -150,8 +154,21 @@ def build(unit: str, year: int, *, force: bool = False, echo: Echo = print) -> B
     settings = settings_module.load(unit, year)
     echo(f"jixiao build {unit} {year}")
     result = BuildResult(report=paths.output_dir(unit, year) / "report.html", seconds=0.0)
-    validate_inputs(settings, echo)
-    entries = execute_sections(settings, force, echo, result)
+    zygote = None
+    if stale_sections(settings, force):
+        from jixiao import execution, kernels
+
+        execution.kernel_environment()
+        if kernels.Zygote.available():  # warms up while the inputs are checked
+            zygote = kernels.Zygote.start()
+    try:
+        validate_inputs(settings, echo)
+        if zygote is not None:
+            zygote.__enter__()
+        entries = execute_sections(settings, force, echo, result)
+    finally:
+        if zygote is not None:
+            zygote.stop()
     result.report = stitch(settings, entries, force, echo, result)
     result.seconds = time.perf_counter() - start
     size = result.report.stat().st_size / 1e6

@@ -70,8 +70,27 @@ def executed_path(unit: str, year: int, section: Section) -> Path:
     return paths.output_dir(unit, year) / "notebooks" / f"{section.id}.ipynb"
 
 
+def part_hash(path: Path, part: str) -> str:
+    """SHA-256 of one part of a YAML file (``themes.dibao``): editing another part leaves it be."""
+    import yaml
+
+    try:
+        value = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return ABSENT
+    for key in part.split("."):
+        value = value.get(key) if isinstance(value, dict) else None
+    return hashlib.sha256(json.dumps(value, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def dependency_hash(dependency: str) -> str:
+    """The hash of a recorded dependency: ``file`` or ``file#part``, relative to the root."""
+    rel, _, part = dependency.partition("#")
+    return part_hash(paths.root() / rel, part) if part else file_hash(paths.root() / rel)
+
+
 def _current(dependencies: dict[str, str]) -> dict[str, str]:
-    return {rel: file_hash(paths.root() / rel) for rel in dependencies}
+    return {dep: dependency_hash(dep) for dep in dependencies}
 
 
 def lookup(unit: str, year: int, section: Section) -> dict[str, Any] | None:

@@ -50,19 +50,25 @@ def main(argv: list[str] | None = None) -> int:
 def _build(args: argparse.Namespace) -> int:
     from jixiao import build
     from jixiao.execution import SectionError, SectionsFailed
-    from jixiao.validation import InputError
 
     try:
         build.build(args.unit, args.year, force=args.force)
-    except InputError as exc:
-        print(str(exc), file=sys.stderr)
-        print("未生成报告；上一次的报告保持不变。(nothing built; the last report is unchanged)", file=sys.stderr)
-        return 2
     except (SectionError, SectionsFailed) as exc:
-        print(str(exc), file=sys.stderr)
-        print("未生成报告；上一次的报告保持不变。(nothing built; the last report is unchanged)", file=sys.stderr)
+        _failed(exc)
         return 1
+    except Exception as exc:
+        # InputError lives with the loader (pandas): import it only if the build did
+        loading = sys.modules.get("jixiao.loading")
+        if loading is None or not isinstance(exc, loading.InputError):
+            raise
+        _failed(exc)
+        return 2
     return 0
+
+
+def _failed(exc: Exception) -> None:
+    print(str(exc), file=sys.stderr)
+    print("未生成报告；上一次的报告保持不变。(nothing built; the last report is unchanged)", file=sys.stderr)
 
 
 def _validate(args: argparse.Namespace) -> int:

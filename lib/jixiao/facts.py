@@ -29,10 +29,11 @@ def in_build() -> bool:
     return os.environ.get("JIXIAO_BUILD") == "1"
 
 
-def record_read(path: Path | str) -> None:
-    """Note that this section's output depends on ``path`` (its content, or its absence)."""
+def record_read(path: Path | str, part: str | None = None) -> None:
+    """Note that this section's output depends on ``path`` (its content, or its absence), or,
+    for a YAML settings file, on one ``part`` of it (a dotted key path: ``themes.dibao``)."""
     path = Path(path)
-    _reads[paths.relative(path)] = path.exists()
+    _reads[paths.relative(path) + (f"#{part}" if part else "")] = path.exists()
     _install_hook()
 
 

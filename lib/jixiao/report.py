@@ -44,8 +44,10 @@ class Report:
     def __init__(self, unit: str, year: int) -> None:
         self.unit, self.year = unit, year
         self.settings = settings_module.load(unit, year)
-        for file in self.settings.files:
-            facts.record_read(file)
+        # what every section uses of the settings; other parts are recorded where they are read
+        facts.record_read(self.settings.files[1])
+        facts.record_read(self.settings.unit_file, "unit_name")
+        facts.record_read(self.settings.unit_file, "sections")
         self.data = Tables(unit, year)
 
     def __repr__(self) -> str:
@@ -57,7 +59,7 @@ class Report:
 
     @cached_property
     def rules(self) -> Rules:
-        return Rules.from_settings(self.settings.scoring)
+        return Rules.from_settings(self.settings.part("scoring"))
 
     @cached_property
     def scores(self) -> Any:

@@ -56,14 +56,41 @@ class Settings:
     year: int
     unit_name: str
     sections: tuple[Section, ...]
-    scoring: dict[str, Any]
-    themes: dict[str, Any]
-    review: dict[str, Any]
+    raw: dict[str, Any]
+    """The unit settings as read; use the properties below, which record what a section read."""
     files: tuple[Path, ...]
     """The settings files read: the unit's and the year's."""
 
+    @property
+    def scoring(self) -> dict[str, Any]:
+        return self.part("scoring") or {}
+
+    @property
+    def review(self) -> dict[str, Any]:
+        return self.part("review") or {}
+
+    @property
+    def themes(self) -> dict[str, Any]:
+        return self.part("themes") or {}
+
+    @property
+    def unit_file(self) -> Path:
+        return self.files[0]
+
+    def part(self, name: str) -> Any:
+        """A part of the unit settings (``scoring``, ``review``, ``themes.dibao``), recorded as
+        read: a build re-executes a section when a part it read changes, not when another does."""
+        from jixiao import facts
+
+        facts.record_read(self.unit_file, name)
+        value: Any = self.raw
+        for key in name.split("."):
+            value = value.get(key) if isinstance(value, dict) else None
+        return value
+
     def theme(self, key: str) -> dict[str, Any]:
-        return self.themes.get(key) or {}
+        """The settings of theme ``key`` (its charts), recorded as read."""
+        return self.part(f"themes.{key}") or {}
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
@@ -133,8 +160,6 @@ def load(unit: str, year: int) -> Settings:
         year=year,
         unit_name=str(raw["unit_name"]),
         sections=_sections(unit_path, raw["sections"], params),
-        scoring=raw.get("scoring") or {},
-        themes=raw.get("themes") or {},
-        review=raw.get("review") or {},
+        raw=raw,
         files=(unit_path, paths.params_dir(unit) / f"{year}.yaml"),
     )

@@ -69,6 +69,10 @@ class Stitcher:
         for cell in notebook.cells:
             if cell.cell_type == "code":
                 cell.outputs = _reader_outputs(cell.outputs)
+        # code cells that show nothing are left out; cell ids made unique across the report
+        notebook.cells = [c for c in notebook.cells if c.cell_type != "code" or c.outputs]
+        for number, cell in enumerate(notebook.cells):
+            cell.id = f"{anchor}-{number}"
         body, _ = self.exporter.from_notebook_node(notebook)
         match = _HEADING.search(body)
         title = html.unescape(_TAG.sub("", match.group(2))).strip() if match else anchor

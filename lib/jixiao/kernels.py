@@ -1,0 +1,261 @@
+"""Fresh kernels in milliseconds: each section's kernel is forked from a warm template process.
+
+A kernel started the usual way costs 0.7 s to start and another second to import pandas,
+matplotlib and ipykernel, every time: on two cores that is most of a report's build. Here one
+template process (the *zygote*) imports them once; for each section it forks a child that
+becomes an ordinary IPython kernel on the connection file jupyter_client wrote. Every section
+still gets a kernel of its own, with its own namespace and nothing left over from another
+section: the fork copies the template's imported modules, not another notebook's state. jixiao
+itself is not kept in the template, so each kernel imports the jixiao on disk now.
+
+jupyter_client sees an ordinary kernel: :class:`ForkKernelManager` swaps its provisioner for
+:class:`ForkProvisioner`, which asks the zygote to fork instead of starting a process. A kernel is
+killed as soon as its notebook is done (no graceful-shutdown wait; nothing is left to save).
+
+The zygote serves a Unix socket. Per kernel the client sends one JSON line (connection file,
+working directory, environment); the zygote answers the child's pid, then ``exit <status>`` when
+the child ends; if the client's socket closes first the child is killed. The zygote exits, with
+its children, when its standard input closes (the build is over, or died).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from jupyter_client.manager import KernelManager
+from jupyter_client.provisioning import LocalProvisioner
+
+WARM_MODULES = ("ipykernel.kernelapp", "IPython", "numpy", "pandas", "matplotlib.figure",
+                "matplotlib.backends.backend_agg", "yaml", "openpyxl")  # fmt: skip
+
+
+# -- the zygote (its own process) ----------------------------------------------------------------
+
+
+def _warm_up() -> None:
+    import importlib
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    for name in WARM_MODULES:
+        importlib.import_module(name)
+    # Register the CJK font once, then forget jixiao: kernels import jixiao afresh from disk.
+    import jixiao.charts
+
+    jixiao.charts.cjk_font()
+    for name in [n for n in sys.modules if n == "jixiao" or n.startswith("jixiao.")]:
+        del sys.modules[name]
+
+
+def _become_kernel(request: dict[str, Any], keep_open: list[int]) -> None:
+    """In the forked child: turn into an IPython kernel; never returns."""
+    code = 1
+    try:
+        for fd in keep_open:
+            os.close(fd)
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(devnull, fd)
+        os.environ.clear()
+        os.environ.update(request["env"])
+        os.environ["JPY_PARENT_PID"] = str(os.getppid())
+        if request.get("cwd"):
+            os.chdir(request["cwd"])
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        from ipykernel.kernelapp import IPKernelApp
+
+        app = IPKernelApp.instance()
+        app.initialize(["-f", request["connection_file"], "--IPKernelApp.parent_handle=%d" % os.getppid()])
+        app.start()
+        code = 0
+    finally:
+        os._exit(code)
+
+
+def serve(path: str) -> None:
+    """The zygote's main loop (``python -m jixiao.kernels SOCKET``)."""
+    _warm_up()
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(path)
+    listener.listen(16)
+    print("ready", flush=True)
+    children: dict[socket.socket, int] = {}
+    try:
+        while True:
+            ready, _, _ = select.select([listener, sys.stdin, *children], [], [], 0.05)
+            if sys.stdin in ready and not sys.stdin.buffer.read1(1024):
+                return
+            if listener in ready:
+                conn, _ = listener.accept()
+                request = json.loads(conn.makefile("rb").readline())
+                pid = os.fork()
+                if pid == 0:
+                    fds = [listener.fileno(), conn.fileno(), *(c.fileno() for c in children)]
+                    _become_kernel(request, fds)
+                children[conn] = pid
+                conn.sendall(f"{pid}\n".encode())
+            for conn in [c for c in ready if c in children]:
+                if not conn.recv(64):  # the client went away: its kernel goes too
+                    _kill(children[conn])
+            while children:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+                if pid == 0:
+                    break
+                for conn, child in list(children.items()):
+                    if child == pid:
+                        try:
+                            conn.sendall(f"exit {os.waitstatus_to_exitcode(status)}\n".encode())
+                        except OSError:
+                            pass
+                        conn.close()
+                        del children[conn]
+    finally:
+        for pid in children.values():
+            _kill(pid)
+
+
+def _kill(pid: int, sig: int = signal.SIGKILL) -> None:
+    try:
+        os.kill(pid, sig)
+    except ProcessLookupError:
+        pass
+
+
+# -- the client side (the build process) --------------------------------------------------------
+
+
+class Zygote:
+    """A running zygote: ``with Zygote.start(): ...`` makes every kernel started meanwhile a fork."""
+
+    current: Zygote | None = None
+
+    def __init__(self, process: subprocess.Popen, path: str, folder: tempfile.TemporaryDirectory) -> None:
+        self.process, self.path, self._folder = process, path, folder
+
+    @classmethod
+    def available(cls) -> bool:
+        return hasattr(os, "fork") and os.environ.get("JIXIAO_FORK_KERNELS", "1") != "0"
+
+    @classmethod
+    def start(cls) -> Zygote:
+        folder = tempfile.TemporaryDirectory(prefix="jixiao-")
+        path = str(Path(folder.name) / "zygote.sock")
+        process = subprocess.Popen(
+            [sys.executable, "-m", "jixiao.kernels", path],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        return cls(process, path, folder)
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        ready, _, _ = select.select([self.process.stdout], [], [], timeout)
+        line = self.process.stdout.readline() if ready else b""
+        if line.strip() != b"ready":
+            self.stop()
+            raise RuntimeError("the kernel template process (jixiao.kernels) did not start")
+
+    def __enter__(self) -> Zygote:
+        self.wait_ready()
+        Zygote.current = self
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        if Zygote.current is self:
+            Zygote.current = None
+        if self.process.poll() is None:
+            self.process.stdin.close()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self._folder.cleanup()
+
+
+class ForkedProcess:
+    """What jupyter_client needs of a kernel process (``subprocess.Popen``'s methods)."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, zygote_path: str, request: dict[str, Any]) -> None:
+        self._sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._sock.connect(zygote_path)
+        self._sock.sendall(json.dumps(request).encode() + b"\n")
+        self._reader = self._sock.makefile("rb")
+        self.pid = int(self._reader.readline())
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None and select.select([self._sock], [], [], 0)[0]:
+            self._read_exit()
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        if self.returncode is None:
+            if not select.select([self._sock], [], [], timeout)[0]:
+                raise subprocess.TimeoutExpired("kernel", timeout)
+            self._read_exit()
+        return self.returncode
+
+    def _read_exit(self) -> None:
+        line = self._reader.readline().decode().split()
+        self.returncode = int(line[1]) if len(line) == 2 else -signal.SIGKILL
+        self._sock.close()
+
+    def send_signal(self, signum: int) -> None:
+        if self.returncode is None:
+            _kill(self.pid, signum)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+
+class ForkProvisioner(LocalProvisioner):
+    """LocalProvisioner whose kernel process is forked by the zygote instead of started."""
+
+    async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
+        zygote = Zygote.current
+        if zygote is None:
+            return await super().launch_kernel(cmd, **kwargs)
+        connection_file = cmd[cmd.index("-f") + 1]
+        env = kwargs.get("env") or dict(os.environ)
+        cwd = str(kwargs.get("cwd") or Path.cwd())
+        self.process = ForkedProcess(zygote.path, {"connection_file": connection_file, "cwd": cwd, "env": env})
+        self.pid, self.pgid, self.cwd = self.process.pid, None, cwd
+        return self.connection_info
+
+    async def send_signal(self, signum: int) -> None:
+        if isinstance(self.process, ForkedProcess):
+            self.process.send_signal(signum)  # the kernel alone, never the zygote's process group
+        else:
+            await super().send_signal(signum)
+
+
+class ForkKernelManager(KernelManager):
+    """A KernelManager whose kernels come from the zygote (when one is running)."""
+
+    async def _async_pre_start_kernel(self, **kw: Any) -> Any:
+        if self.provisioner is None:
+            self.kernel_id = self.kernel_id or kw.pop("kernel_id", None) or __import__("uuid").uuid4().hex
+            self.provisioner = ForkProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
+        return await super()._async_pre_start_kernel(**kw)
+
+
+if __name__ == "__main__":
+    serve(sys.argv[1])

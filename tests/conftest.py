@@ -1,0 +1,78 @@
+"""Shared fixtures: the example report is built once per test session, in a copy of the project.
+
+The copy (lib, notebooks, params, data) lives in a temporary folder named by ``JIXIAO_ROOT``, so
+tests never touch the repository's own ``outputs/`` and may break the copy's inputs freely.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+UNIT, YEAR = "lechang-mzj", 2019
+
+
+def copy_project(target: Path, *, outputs_from: Path | None = None) -> Path:
+    """A copy of the project's sources and inputs (and, optionally, another copy's outputs)."""
+    for name in ("lib", "notebooks", "params", "data"):
+        shutil.copytree(REPO / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+    if outputs_from is not None:
+        shutil.copytree(outputs_from / "outputs", target / "outputs")
+    return target
+
+
+@dataclass
+class Build:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_jixiao(root: Path, *args: str) -> Build:
+    """Run the ``jixiao`` command on the project copy at ``root``, as a user would."""
+    env = {**os.environ, "JIXIAO_ROOT": str(root)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "jixiao.cli", *args],
+        cwd=root, env=env, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    return Build(proc.returncode, proc.stdout, proc.stderr)
+
+
+def build(root: Path, *extra: str) -> Build:
+    return run_jixiao(root, "build", "--unit", UNIT, "--year", str(YEAR), *extra)
+
+
+@dataclass
+class Example:
+    root: Path
+    build: Build
+
+    @property
+    def out(self) -> Path:
+        return self.root / "outputs" / UNIT / str(YEAR)
+
+    @property
+    def html(self) -> str:
+        return (self.out / "report.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def example(tmp_path_factory: pytest.TempPathFactory) -> Example:
+    """The 2019 example, built once for the whole session."""
+    root = copy_project(tmp_path_factory.mktemp("example"))
+    result = build(root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return Example(root, result)
+
+
+@pytest.fixture
+def built_copy(example: Example, tmp_path: Path) -> Path:
+    """A fresh copy of the project holding the session build's outputs (so everything is cached)."""
+    return copy_project(tmp_path / "project", outputs_from=example.root)

@@ -1,0 +1,78 @@
+"""Settings and parameters are read strictly: unknown or missing keys are errors naming file and key."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from conftest import copy_project, run_jixiao
+
+from jixiao import settings
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    root = tmp_path / "p"
+    root.mkdir()
+    shutil.copytree(settings.paths.root() / "params", root / "params")
+    monkeypatch.setenv("JIXIAO_ROOT", str(root))
+    return root
+
+
+def test_example_settings():
+    s = settings.load("lechang-mzj", 2019)
+    assert s.unit_name == "乐昌市民政局"
+    assert [x.id for x in s.sections][:3] == ["01-overview", "02-projects", "03-dibao"]
+    assert s.sections[2].parameters == {"unit": "lechang-mzj", "year": 2019, "theme": "dibao"}
+    assert s.sections[0].notebook.name == "01_overview.ipynb"
+
+
+def test_unknown_parameter(project):
+    (project / "params/lechang-mzj/2019.yaml").write_text("unit: lechang-mzj\nyear: 2019\nyaer: 2019\n")
+    with pytest.raises(settings.SettingsError) as err:
+        settings.load("lechang-mzj", 2019)
+    assert str(err.value) == "params/lechang-mzj/2019.yaml: 未知参数 (unknown parameter) 'yaer'; 允许的参数: unit, year"
+
+
+def test_missing_parameter(project):
+    (project / "params/lechang-mzj/2019.yaml").write_text("unit: lechang-mzj\n")
+    with pytest.raises(settings.SettingsError, match=r"^params/lechang-mzj/2019.yaml: 缺少参数 \(missing parameter\) 'year'$"):
+        settings.load("lechang-mzj", 2019)
+
+
+def test_parameter_of_the_wrong_type_or_year(project):
+    path = project / "params/lechang-mzj/2019.yaml"
+    path.write_text("unit: lechang-mzj\nyear: '2019'\n")
+    with pytest.raises(settings.SettingsError, match="参数 'year' 应为 int, 实为 '2019'"):
+        settings.load("lechang-mzj", 2019)
+    path.write_text("unit: lechang-mzj\nyear: 2018\n")
+    with pytest.raises(settings.SettingsError, match="参数 'year' 为 2018, 与文件名年度 2019 不一致"):
+        settings.load("lechang-mzj", 2019)
+
+
+def test_unknown_unit_setting_and_section(project):
+    path = project / "params/lechang-mzj/unit.yaml"
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original + "colour: red\n", encoding="utf-8")
+    with pytest.raises(settings.SettingsError) as err:
+        settings.load("lechang-mzj", 2019)
+    assert str(err.value).startswith("params/lechang-mzj/unit.yaml: 未知设置项 (unknown key) 'colour'")
+    path.write_text(original.replace("  - review\n", "  - reveiw\n"), encoding="utf-8")
+    with pytest.raises(settings.SettingsError, match="未知章节 \\(unknown section\\) 'reveiw'"):
+        settings.load("lechang-mzj", 2019)
+
+
+def test_missing_year_file(project):
+    with pytest.raises(settings.SettingsError, match=r"^params/lechang-mzj/2030.yaml: 文件不存在 \(file not found\)$"):
+        settings.load("lechang-mzj", 2030)
+
+
+def test_cli_reports_a_settings_error_and_builds_nothing(tmp_path):
+    root = copy_project(tmp_path / "p")
+    (root / "params/lechang-mzj/2019.yaml").write_text("unit: lechang-mzj\nyear: 2019\ntheme: x\n")
+    result = run_jixiao(root, "build", "--unit", "lechang-mzj", "--year", "2019")
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "设置错误 (settings error): params/lechang-mzj/2019.yaml: 未知参数 (unknown parameter) 'theme'; 允许的参数: unit, year"
+    )
+    assert not (root / "outputs").exists()
