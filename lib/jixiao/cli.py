@@ -27,6 +27,12 @@ def parser() -> argparse.ArgumentParser:
     _unit_year(t)
     t.add_argument("--output", type=Path, help="where to write it (default: data/<unit>/<year>/data.xlsx)")
     t.add_argument("--overwrite", action="store_true", help="replace an existing workbook")
+    m = sub.add_parser("batch", help="build many unit-years on a Dask cluster")
+    m.add_argument("--units", nargs="+", required=True, help="unit ids")
+    m.add_argument("--years", nargs="+", required=True, type=int, help="years")
+    m.add_argument("--scheduler", help="address of an existing Dask scheduler (default: a local cluster)")
+    m.add_argument("--workers", type=int, help="local worker processes (default 1: a build uses every core)")
+    m.add_argument("--force", action="store_true", help="re-execute every section, ignoring the cache")
     return p
 
 
@@ -41,6 +47,8 @@ def main(argv: list[str] | None = None) -> int:
             return _validate(args)
         if args.command == "template":
             return _template(args)
+        if args.command == "batch":
+            return _batch(args)
     except SettingsError as exc:
         print(f"设置错误 (settings error): {exc}", file=sys.stderr)
         return 2
@@ -93,6 +101,17 @@ def _template(args: argparse.Namespace) -> int:
     template.write_template(out, args.unit, args.year)
     print(f"模板 (template): {paths.relative(out)}")
     return 0
+
+
+def _batch(args: argparse.Namespace) -> int:
+    from jixiao import batch
+
+    jobs = [(unit, year) for unit in args.units for year in args.years]
+    print(f"jixiao batch: {len(jobs)} 份报告 (reports)")
+    outcomes = batch.build_many(jobs, scheduler=args.scheduler, workers=args.workers, force=args.force)
+    failed = [o for o in outcomes if not o.ok]
+    print(f"{len(outcomes) - len(failed)} 份完成，{len(failed)} 份失败 ({len(outcomes) - len(failed)} built, {len(failed)} failed)")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
