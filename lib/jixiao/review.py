@@ -309,7 +309,11 @@ def score_differences(report: Report) -> list[Finding]:
     """Reported scores that are not the computed ones: both numbers, the gap and the rule."""
     found: list[Finding] = []
     for who, _table, score in _scored(report):
-        rules = {s.indicator_id: s.rule for s in score.indicators if s.indicator_id}
+        # the rule as the scoring engine wrote it, without its own note on the difference
+        rules = {
+            s.indicator_id: s.rule.split("；填报得分")[0]
+            for s in score.indicators if s.indicator_id
+        }  # fmt: skip
         for d in score.differences:
             is_total = d.indicator_id is None
             rule = (

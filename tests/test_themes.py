@@ -1,0 +1,326 @@
+"""Themed sections of the 2019 example: headings, 一是… items with figure spans, charts, changes."""
+
+from __future__ import annotations
+
+import csv
+import html
+import re
+from dataclasses import replace
+
+import pandas as pd
+import pytest
+
+import jixiao
+from jixiao import paths, themes
+from jixiao.themes import ThemeError
+
+UNIT, YEAR = "lechang-mzj", 2019
+STATS = f"data/{UNIT}/{YEAR}/stats.csv"
+NARRATIVE = f"data/{UNIT}/{YEAR}/narrative.csv"
+THEMES = ["dibao", "yanglao", "ertong", "zhili", "dangjian"]
+
+
+def csv_row(file: str, **match: str) -> int:
+    """The spreadsheet row (header = 1) of the first CSV row matching ``match``, read with csv."""
+    with open(paths.root() / file, encoding="utf-8", newline="") as f:
+        for number, row in enumerate(csv.DictReader(f), start=2):
+            if all(row[k] == v for k, v in match.items()):
+                return number
+    raise AssertionError(f"no row {match} in {file}")
+
+
+def text_of(fragment: str) -> str:
+    """The text a reader sees: tags removed, entities decoded."""
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment))
+
+
+def paragraphs(fragment: str) -> list[str]:
+    return re.findall(r"<p\b[^>]*>.*?</p>", fragment, flags=re.S)
+
+
+@pytest.fixture(scope="module")
+def report():
+    return jixiao.open_report(UNIT, YEAR)
+
+
+@pytest.fixture
+def fresh():
+    """A report of its own, for tests that change its settings or tables."""
+    return jixiao.open_report(UNIT, YEAR)
+
+
+# -- headings -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("theme", "number", "title"),
+    [
+        ("dibao", "(一)", "底线民生保障坚定有力"),
+        ("yanglao", "(二)", "养老服务体系建设快速发展"),
+        ("ertong", "(三)", "儿童福利保障全面落实"),
+        ("zhili", "(四)", "民政领域社会治理水平得到提升"),
+        ("dangjian", "(五)", "全面从严治党向纵深发展"),
+    ],
+)
+def test_heading_is_numbered_in_report_order(report, theme, number, title):
+    row = csv_row(NARRATIVE, section=theme, kind="title")
+    assert themes.heading(report, theme) == (
+        f'<h2 data-source="{NARRATIVE}#row={row}&amp;col=text">{number}{title}</h2>'
+    )
+
+
+def test_heading_without_title_row_names_the_theme(fresh):
+    narrative = fresh.data.narrative
+    fresh.data._frames["narrative"] = narrative[narrative["kind"] != "title"]
+    with pytest.raises(ThemeError, match=r"dibao.*kind=title"):
+        themes.heading(fresh, "dibao")
+
+
+# -- items --------------------------------------------------------------------------------------
+
+
+def test_dibao_items_are_numbered_and_read_as_published(report):
+    items = paragraphs(themes.items(report, "dibao"))
+    texts = [text_of(p) for p in items]
+    assert [t[:2] for t in texts] == ["一是", "二是", "三是", "四是", "五是"]
+    assert texts[2] == (
+        "三是深入抓实低保专项治理工作。全市共清退低保户223户、489人，追缴低保金4.1万元。"
+    )
+    assert texts[3].startswith(
+        "四是进一步抓实临时、慈善、流浪乞讨救助工作。全市共救助289人次，发放临时救助金41.95万元；"
+        "2019年市慈善会共收到各方捐款305.74万元；"
+    )
+    assert texts[4].endswith("其基本生活保障全覆盖100%完成。")
+
+
+def test_a_figure_is_a_span_with_its_cell(report):
+    row = csv_row(STATS, key="dibao_cleared_households")
+    span = (
+        f'全市共清退低保户<span class="jx-fig" data-source="{STATS}#row={row}&amp;col=value" '
+        f'title="清退低保户：223户&#10;来源：{STATS} 第{row}行 数值(value)">223户</span>'
+    )
+    assert span in themes.items(report, "dibao")
+
+
+def test_paragraph_carries_its_narrative_row(report):
+    row = csv_row(NARRATIVE, section="dibao", order="3")
+    third = paragraphs(themes.items(report, "dibao"))[2]
+    assert third.startswith(
+        f'<p class="jx-narrative" data-source="{NARRATIVE}#row={row}&amp;col=text">三是'
+    )
+
+
+def test_sum_placeholder_is_a_derived_figure(report):
+    items = themes.items(report, "yanglao")
+    second = text_of(paragraphs(items)[1])
+    assert second.startswith("二是完成9个养老服务项目建设工作。7个“幸福计划”项目")
+    pattern = r'<span class="jx-fig" data-source="formula:([^"]*)" title="([^"]*)">9个</span>'
+    span = re.search(pattern, items)
+    assert span, "the 9 is a derived figure span"
+    assert span.group(1) == "“幸福计划”项目 + 城乡社区养老综合服务设施"
+    tooltip = html.unescape(span.group(2))
+    r7, r2 = csv_row(STATS, key="xingfu_projects"), csv_row(STATS, key="community_facilities")
+    assert tooltip.splitlines() == [
+        "“幸福计划”项目、城乡社区养老综合服务设施合计：9个",
+        "计算：“幸福计划”项目 + 城乡社区养老综合服务设施",
+        "  = 7个 + 2个 = 9个",
+        "  “幸福计划”项目：7个",
+        f"  来源：{STATS} 第{r7}行 数值(value)",
+        "  城乡社区养老综合服务设施：2个",
+        f"  来源：{STATS} 第{r2}行 数值(value)",
+    ]
+
+
+def test_qualifiers_numerals_year_and_shared_keys(report):
+    zhili = text_of(themes.items(report, "zhili"))
+    assert "发放物资约121.6万元、现金4.1万元，帮助困难群众1万人次" in zhili
+    assert "扫黑除恶宣传册1500多份" in zhili
+    assert "共办结两条线索。" in zhili
+    assert "2019年6个社会工作服务站共开展活动109次" in zhili  # {year}, and a key of (三)
+    assert "{" not in zhili and "}" not in zhili
+    dangjian = paragraphs(themes.items(report, "dangjian"))
+    assert len(dangjian) == 1 and not text_of(dangjian[0]).startswith("一是")  # a paragraph row
+
+
+def test_every_theme_renders_every_placeholder(report):
+    for theme in THEMES:
+        out = themes.items(report, theme)
+        assert "{" not in text_of(out), theme
+        assert "jx-illustrative" not in out, theme  # 2019's themed sections are all published
+
+
+def test_illustrative_rows_and_figures_are_marked():
+    earlier = jixiao.open_report(UNIT, 2018)
+    items = paragraphs(themes.items(earlier, "dibao"))
+    assert items and all('class="jx-narrative jx-illustrative-text"' in p for p in items)
+    tag = '<span class="jx-illustrative" title="本段为示例文字，非公开发布内容">示例</span>'
+    assert all(p.endswith(tag + "</p>") for p in items)
+    marked = '<span class="jx-fig jx-illustrative" data-source="data/lechang-mzj/2018/stats.csv'
+    assert marked in items[2]
+    assert "156户" in text_of(items[2])
+
+
+def test_missing_key_names_the_row_and_the_key(report):
+    row = {"section": "dibao", "kind": "item", "text": "共清退{no_such_key}。",
+           "_file": NARRATIVE, "_sheet": "", "_row": 7}  # fmt: skip
+    with pytest.raises(ThemeError) as err:
+        themes.fill(report, row)
+    message = str(err.value)
+    assert f"{NARRATIVE} 第7行" in message
+    assert "'no_such_key'" in message and STATS in message
+
+
+def test_missing_key_in_the_narrative_table_fails_the_items(fresh):
+    narrative = fresh.data.narrative.copy()
+    first = narrative.index[(narrative["section"] == "dibao") & (narrative["kind"] == "item")][0]
+    narrative.loc[first, "text"] = "低保{dibao_typo}"
+    fresh.data._frames["narrative"] = narrative
+    row = int(narrative.loc[first, "_row"])
+    with pytest.raises(ThemeError, match=rf"narrative.csv 第{row}行.*'dibao_typo'"):
+        themes.items(fresh, "dibao")
+
+
+def test_sum_of_different_units_is_refused(report):
+    row = {"text": "{dibao_cleared_households+dibao_cleared_people}", "_file": NARRATIVE, "_row": 4}
+    with pytest.raises(ThemeError, match=r"计量单位不同.*户.*人"):
+        themes.fill(report, row)
+
+
+def test_unknown_row_kind_is_refused(fresh):
+    narrative = fresh.data.narrative.copy()
+    first = narrative.index[(narrative["section"] == "dibao") & (narrative["kind"] == "item")][0]
+    narrative.loc[first, "kind"] = "bullet"
+    fresh.data._frames["narrative"] = narrative
+    with pytest.raises(ThemeError, match="'bullet'"):
+        themes.items(fresh, "dibao")
+
+
+# -- charts -------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def chart_html(report):
+    return {theme: themes.charts(report, theme) for theme in THEMES}
+
+
+def figures_of(fragment: str) -> list[tuple[str, str]]:
+    """(alt, caption) of each chart."""
+    found = re.findall(r'<img alt="([^"]*)" src="[^"]*"><figcaption>([^<]*)</figcaption>', fragment)
+    return [(html.unescape(a), html.unescape(c)) for a, c in found]
+
+
+def test_chart_count_per_theme(chart_html):
+    counts = {theme: len(figures_of(h)) for theme, h in chart_html.items()}
+    assert counts == {"dibao": 4, "yanglao": 4, "ertong": 1, "zhili": 5, "dangjian": 2}
+    assert all(h.count('<figure class="jx-chart">') == counts[t] for t, h in chart_html.items())
+
+
+def test_captions_are_numbered_per_theme(chart_html):
+    captions = [c for _, c in figures_of(chart_html["zhili"])]
+    assert [c.split(" ")[0] for c in captions] == [f"图(四)-{i}" for i in range(1, 6)]
+    assert captions[0] == "图(四)-1 结婚与离婚登记（2018年含示例数据，非公开发布数）"
+    assert captions[4] == "图(四)-5 社工站发放物资与现金"  # this year only: no illustrative data
+
+
+def test_alt_text_states_the_data(chart_html):
+    dibao = figures_of(chart_html["dibao"])
+    assert dibao[0][0] == (
+        "柱状图：2018年：临时救助人次312人次、流浪乞讨救助人次161人次；"
+        "2019年：临时救助人次289人次、流浪乞讨救助人次153人次"
+    )
+    assert dibao[2][0] == "柱状图：2018年：清退低保户156户；2019年：清退低保户223户"
+    assert figures_of(chart_html["zhili"])[4][0] == (
+        "柱状图（2019年）：社工站发放物资约121.6万元，社工站发放现金4.1万元"
+    )
+    assert figures_of(chart_html["yanglao"])[0][0] == (
+        "条形图（2019年）：敬老院整治总投资753.4万元，高龄津贴发放金额215万元，投保经费4.7万元"
+    )
+
+
+def test_grouped_bar_without_earlier_year_has_one_series():
+    earlier = jixiao.open_report(UNIT, 2018)
+    spec = themes.chart_specs(earlier, "ertong")[0]
+    chart = themes.chart(earlier, "ertong", spec, 1)
+    assert chart.alt == "柱状图：2018年：在册留守儿童5132人"
+    assert chart.caption == "图(三)-1 在册留守儿童（2018年含示例数据，非公开发布数）"
+
+
+def with_settings(report, part: str, value: object) -> None:
+    """Replace one part of the unit settings (as if unit.yaml said so)."""
+    report.settings = replace(report.settings, raw={**report.settings.raw, part: value})
+
+
+def with_charts(report, theme: str, charts: list[dict]) -> None:
+    with_settings(report, "themes", {**report.settings.themes, theme: {"charts": charts}})
+
+
+def test_chart_mixing_units_is_refused(fresh):
+    with_charts(fresh, "dibao", [{"kind": "bar", "title": "户与人", "keys": [
+        "dibao_cleared_households", "dibao_cleared_people"]}])  # fmt: skip
+    with pytest.raises(ThemeError) as err:
+        themes.charts(fresh, "dibao")
+    message = str(err.value)
+    assert "params/lechang-mzj/unit.yaml themes.dibao.charts 第1项（户与人）" in message
+    assert "dibao_cleared_households（户）" in message and "dibao_cleared_people（人）" in message
+
+
+def test_chart_with_unknown_key_or_kind_is_refused(fresh):
+    with_charts(fresh, "dibao", [{"kind": "bar", "title": "错键", "keys": ["no_such"]}])
+    with pytest.raises(ThemeError, match=r"unit.yaml.*错键.*'no_such'"):
+        themes.charts(fresh, "dibao")
+    with_charts(fresh, "dibao", [{"kind": "pie", "title": "饼", "keys": ["cremations"]}])
+    with pytest.raises(ThemeError, match=r"unit.yaml.*未知图表类型 'pie'"):
+        themes.charts(fresh, "dibao")
+
+
+def test_theme_without_charts_is_empty(fresh):
+    with_settings(fresh, "themes", {})
+    assert themes.charts(fresh, "dibao") == ""
+
+
+# -- changes from last year ---------------------------------------------------------------------
+
+
+def table_rows(fragment: str) -> list[list[str]]:
+    body = re.search(r"<tbody>(.*?)</tbody>", fragment, flags=re.S)
+    assert body
+    return [
+        [text_of(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", tr, flags=re.S)]
+        for tr in re.findall(r"<tr>(.*?)</tr>", body.group(1), flags=re.S)
+    ]
+
+
+def test_changes_table_and_summary(report):
+    out = themes.changes(report, "dibao")
+    rows = table_rows(out)
+    dibao_keys = pd.read_csv(paths.root() / STATS).query("section == 'dibao'")
+    assert len(rows) == len(dibao_keys) == 16  # every key is in 2018 too
+    by_label = {r[0]: r[1:] for r in rows}
+    assert by_label["清退低保户"] == ["156户", "223户", "增加67户", "同比增长42.9%"]
+    assert by_label["临时救助人次"] == ["312人次", "289人次", "减少23人次", "同比下降7.4%"]
+    assert by_label["兜底保障覆盖率"] == ["100%", "100%", "持平", "与上年持平"]
+    assert "<caption>表(一) 主要指标与上年对比</caption>" in out
+    summary = text_of(paragraphs(out)[-1])
+    assert summary == (
+        "与2018年相比，增幅较大的有流浪乞讨救助金增加75.5万元（同比增长87.3%）、"
+        "追缴低保金增加1.5万元（同比增长57.7%）、清退低保户增加67户（同比增长42.9%）；"
+        "降幅较大的有临时救助人次减少23人次（同比下降7.4%）、流浪乞讨救助人次减少8人次（同比下降5.0%）、"
+        "建档立卡贫困对象减少425人（同比下降3.0%）。"
+    )
+
+
+def test_change_figures_are_derived_with_formula(report):
+    rows = themes.change_rows(report, "dibao")
+    row = next(c for c in rows if c.key == "dibao_cleared_households")
+    assert row.change.value == 67 and row.change.formula == "2019年清退低保户 − 2018年清退低保户"
+    assert row.change.substituted() == "223户 − 156户 = 增加67户"
+    assert round(row.rate.value, 4) == 0.4295
+    assert row.rate.formula == "(2019年清退低保户 − 2018年清退低保户) ÷ 2018年清退低保户"
+    assert [f.source.file for f in row.rate.inputs] == [STATS, f"data/{UNIT}/2018/stats.csv"]
+    assert row.change.illustrative  # 2018 is illustrative, so is the change
+    assert row.before.html().startswith('<span class="jx-fig jx-illustrative"')
+
+
+def test_changes_without_previous_year_is_a_note():
+    earlier = jixiao.open_report(UNIT, 2018)
+    assert themes.changes(earlier, "dibao") == '<p class="jx-hint">无2017年数据，不作同比分析。</p>'
