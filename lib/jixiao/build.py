@@ -24,6 +24,7 @@ from jixiao import settings as settings_module
 from jixiao.settings import Settings
 
 Echo = Callable[[str], None]
+WORKBOOK = "自评表.xlsx"
 
 # nbformat imports jsonschema, which imports rfc3987_syntax when it is installed (jupyterlab's
 # dependencies bring it), and that module builds an Earley parser at import: 1.5 s of every
@@ -121,7 +122,8 @@ def stitch(settings: Settings, entries: list[dict], force: bool, echo: Echo, res
     report = out / "report.html"
     marker = out / ".cache" / "report.key"
     key = cache.report_key(entries, {"code": _code_hash(), "unit_name": settings.unit_name})
-    if not force and report.is_file() and marker.is_file() and marker.read_text() == key:
+    fresh = report.is_file() and (report.parent / WORKBOOK).is_file()
+    if not force and fresh and marker.is_file() and marker.read_text() == key:
         echo("  拼接报告 (stitch)       未变 (unchanged)")
         return report
     start = time.perf_counter()
@@ -141,11 +143,22 @@ def stitch(settings: Settings, entries: list[dict], force: bool, echo: Echo, res
         grade=published.get("grade", "—"),
         sections=sections,
     )
+    workbook = export_workbook(settings)
     stitching.write_atomically(report, page)
     stitching.write_atomically(marker, key)
     result.stitched = True
-    echo(f"  拼接报告 (stitch)       {time.perf_counter() - start:5.2f}s")
+    echo(f"  拼接报告 (stitch)       {time.perf_counter() - start:5.2f}s  + {workbook.name}")
     return report
+
+
+def export_workbook(settings: Settings) -> Path:
+    """The 自评表 workbook beside the report, from the same data and rules as the report."""
+    from jixiao.report import Report
+    from jixiao.selfeval_export import write_selfeval_workbook
+
+    report = Report(settings.unit, settings.year)
+    path = paths.output_dir(settings.unit, settings.year) / WORKBOOK
+    return write_selfeval_workbook(path, report.data, report.scores, settings.unit_name)
 
 
 def build(unit: str, year: int, *, force: bool = False, echo: Echo = print) -> BuildResult:

@@ -34,7 +34,10 @@ ABSENT = "absent"
 
 
 def file_hash(path: Path) -> str:
-    """SHA-256 of a file's bytes, or ``"absent"`` if there is no such file."""
+    """SHA-256 of a file's bytes, ``"absent"`` if there is no such file, ``"folder"`` for a folder
+    (a section that looked for last year's data depends on whether the folder exists)."""
+    if path.is_dir():
+        return "folder"
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except (FileNotFoundError, IsADirectoryError):

@@ -1,0 +1,85 @@
+"""The build cache re-executes exactly the sections that a change concerns, and nothing otherwise."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import build
+
+ALL = ["01-overview", "02-projects", "03-dibao", "04-yanglao", "05-ertong", "06-zhili", "07-dangjian",
+       "08-problems", "09-review"]  # fmt: skip
+THEMES = ["03-dibao", "04-yanglao", "05-ertong", "06-zhili", "07-dangjian"]
+
+
+def executed(stdout: str) -> list[str]:
+    """The sections a build ran (a time on their line), as opposed to those from the cache."""
+    return sorted(m.group(1) for m in re.finditer(r"^  (\d\d-[a-z]+) +\d+\.\d\ds$", stdout, re.M))
+
+
+def cached(stdout: str) -> list[str]:
+    return sorted(m.group(1) for m in re.finditer(r"^  (\d\d-[a-z]+) +缓存 \(cached\)$", stdout, re.M))
+
+
+def rebuild(root) -> list[str]:
+    result = build(root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert sorted(executed(result.stdout) + cached(result.stdout)) == ALL
+    return executed(result.stdout)
+
+
+def test_nothing_changed_nothing_runs(built_copy):
+    report = built_copy / "outputs/lechang-mzj/2019/report.html"
+    before = report.read_bytes()
+    result = build(built_copy)
+    assert result.returncode == 0
+    assert executed(result.stdout) == [] and cached(result.stdout) == ALL
+    assert "  输入校验 (validation)   未变 (unchanged)" in result.stdout.splitlines()
+    assert "  拼接报告 (stitch)       未变 (unchanged)" in result.stdout.splitlines()
+    assert report.read_bytes() == before
+
+
+def test_changed_input_file_reruns_the_sections_that_read_it(built_copy):
+    stats = built_copy / "data/lechang-mzj/2019/stats.csv"
+    stats.write_text(stats.read_text(encoding="utf-8").replace(",223,户,", ",224,户,"), encoding="utf-8")
+    # the themes and the problems (whose text may cite figures) read stats.csv, and the review checks it
+    assert rebuild(built_copy) == [*THEMES, "08-problems", "09-review"]
+    html = (built_copy / "outputs/lechang-mzj/2019/report.html").read_text(encoding="utf-8")
+    assert ">224户</span>" in html and ">223户</span>" not in html
+
+
+def test_changed_budget_reruns_only_what_reads_the_budget(built_copy):
+    budget = built_copy / "data/lechang-mzj/2019/budget.csv"
+    budget.write_text(budget.read_text(encoding="utf-8").replace("1250.00", "1250.50"), encoding="utf-8")
+    assert rebuild(built_copy) == ["01-overview"]
+
+
+def test_changed_setting_reruns_only_the_section_that_uses_it(built_copy):
+    unit = built_copy / "params/lechang-mzj/unit.yaml"
+    text = unit.read_text(encoding="utf-8")
+    assert text.count("title: 低保专项治理清退") >= 1
+    unit.write_text(text.replace("title: 低保专项治理清退", "title: 低保清退", 1), encoding="utf-8")
+    assert rebuild(built_copy) == ["03-dibao"]
+
+
+def test_changed_scoring_rule_reruns_the_sections_that_score(built_copy):
+    unit = built_copy / "params/lechang-mzj/unit.yaml"
+    text = unit.read_text(encoding="utf-8")
+    unit.write_text(text.replace("far_above_ratio: 1.5", "far_above_ratio: 2"), encoding="utf-8")
+    assert rebuild(built_copy) == ["01-overview", "02-projects", "09-review"]
+
+
+def test_changed_jixiao_function_reruns_the_sections_that_ran_it(built_copy):
+    review = built_copy / "lib/jixiao/review.py"
+    review.write_text(review.read_text(encoding="utf-8") + "\n\ndef _changed() -> None:\n    return None\n",
+                      encoding="utf-8")  # fmt: skip
+    assert rebuild(built_copy) == ["09-review"]
+    themes = built_copy / "lib/jixiao/themes.py"
+    themes.write_text(themes.read_text(encoding="utf-8") + "\n\ndef _changed() -> None:\n    return None\n",
+                      encoding="utf-8")  # fmt: skip
+    assert rebuild(built_copy) == [*THEMES, "08-problems"]
+
+
+def test_force_reruns_everything(built_copy):
+    result = build(built_copy, "--force")
+    assert result.returncode == 0
+    assert executed(result.stdout) == ALL
