@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import pytest
 
@@ -237,6 +239,7 @@ def test_excel_types_codes_stay_text(tmp_path, monkeypatch):
     budget["A2"] = 1  # line_id typed as a number
     budget["A3"] = 2.0
     budget["F2"] = "1,288.56"  # executed as text with a separator
+    book["项目"]["I2"] = dt.datetime(2019, 10, 1)  # a date in the text column goal
     indicators = book["绩效指标"]
     indicators["G2"] = 6.5  # target as a plain number
     indicators["G3"] = 1.0  # target shown as 100%
@@ -246,6 +249,7 @@ def test_excel_types_codes_stay_text(tmp_path, monkeypatch):
     assert list(data.budget["line_id"]) == ["1", "2", "B03"]
     assert data.budget["executed"].iloc[0] == 1288.56
     assert list(data.indicators["target"].iloc[:2]) == [6.5, 100.0]
+    assert data.projects["goal"].iloc[0] == "2019-10-01"
     assert list(data.budget["_row"]) == [2, 3, 4]
     assert set(data.budget["_sheet"]) == {"预算"}
     assert data.files == ["data/lechang-mzj/2019/data.xlsx"]

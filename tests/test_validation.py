@@ -466,3 +466,22 @@ def test_every_problem_is_reported_in_one_run(tmp_path, monkeypatch):
     }
     first = next(p for p in problems if p.column == "executed")
     assert (first.row, first.value, first.expected) == (3, "abc", "数字（万元）")
+
+
+def test_two_sheets_for_one_table_and_data_without_header(tmp_path, monkeypatch):
+    from openpyxl import load_workbook
+
+    from jixiao.template import write_workbook
+
+    folder = project_copy(tmp_path, monkeypatch)
+    write_workbook(folder / "data.xlsx", load(UNIT, 2019))
+    for name in TABLES:
+        (folder / f"{name}.csv").unlink()
+    book = load_workbook(folder / "data.xlsx")
+    book.copy_worksheet(book["预算"]).title = "budget"
+    book["预算"]["H3"] = 5
+    book.save(folder / "data.xlsx")
+    assert messages() == [
+        f"{D}/data.xlsx 工作表「budget」：与工作表「预算」是同一张表预算(budget)，只能有一个",
+        f"{D}/data.xlsx 工作表「预算」 第1行：H 列有数据但没有列名",
+    ]

@@ -332,7 +332,8 @@ def _map_headers(table: Table, grid: _Grid, problems: list[Problem]) -> list[_He
     for column in table.columns:
         lookup[column.key.lower()] = column
         lookup[normalize(column.label)] = column
-    header = grid.rows[0] if grid.rows else []
+    width = max((len(r) for r in grid.rows), default=0)
+    header = [*grid.rows[0], *[""] * width][:width] if grid.rows else []
     found: dict[str, _Header] = {}
     suggested: set[str] = set()
     at = {"file": grid.file, "sheet": grid.sheet, "row": 1, "table": table.key}
