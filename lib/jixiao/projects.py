@@ -340,7 +340,7 @@ def _grouped_hbar(
     """Horizontal bars, two per label, in the report's chart style (jixiao.charts has only
     single-series hbar); long names wrap, first label on top, each bar labelled."""
     n, k = len(labels), len(series)
-    height = min(9.0, 0.8 + 0.26 * k * n + 0.1 * n)
+    height = min(7.5, 0.9 + 0.17 * k * n)
     with matplotlib.rc_context(charts.style()):
         fig = matplotlib.figure.Figure(figsize=(charts.SIZE_IN[0], height), layout="constrained")
         ax = fig.add_subplot()
