@@ -375,8 +375,12 @@ def indicator_flags(report: Report) -> list[Finding]:
                 ))  # fmt: skip
             if "missing" in s.flags:
                 weight = _row_figure(report, "indicators", s.provenance, "weight",
-                                     f"{s.name}分值", s.weight, _points(s.weight))  # fmt: skip
-                where = s.provenance.cite() if s.provenance else ""
+                                     f"{s.name}分值", s.weight,
+                                     f"{formatting.natural(s.weight)}分")  # fmt: skip
+                where = (
+                    Source(s.provenance.file, s.provenance.sheet, s.provenance.row).describe()
+                    if s.provenance else ""
+                )  # fmt: skip
                 found.append(Finding(
                     "missing_actual", WARNING,
                     _t(subject) + "未填报实际完成值" + (_t(f"（{where}）") if where else "")
