@@ -50,9 +50,13 @@ def _warm_up() -> None:
     for name in WARM_MODULES:
         importlib.import_module(name)
     # Register the CJK font once, then forget jixiao: kernels import jixiao afresh from disk.
+    # A first chart loads the font file and fills matplotlib's caches; a table warms pandas.
     import jixiao.charts
 
-    jixiao.charts.cjk_font()
+    jixiao.charts.bar(["预热", "图表"], [1, 2], title="预热", ylabel="个", alt="预热")
+    import pandas
+
+    pandas.DataFrame({"a": [1.0]}).groupby("a").sum().to_html()
     for name in [n for n in sys.modules if n == "jixiao" or n.startswith("jixiao.")]:
         del sys.modules[name]
 

@@ -1,0 +1,92 @@
+"""The built 2019 report against the published one: every printed figure is there, from data,
+with its provenance; the review notes surface the oddities a reader of the original can find."""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+
+from test_build import SECTION_IDS
+from test_example_data import PUBLISHED_FIGURES, PUBLISHED_SENTENCES
+
+# The opening paragraph of the published report, figure by figure, in order.
+OPENING = ["100分", "10408.34万元", "10408.34万元", "100%", "7个", "6898.64万元", "79.5%", "6个", "442.25万元", "100%"]
+THEME_SECTIONS = {"dibao": "03-dibao", "yanglao": "04-yanglao", "ertong": "05-ertong", "zhili": "06-zhili",
+                  "dangjian": "07-dangjian"}  # fmt: skip
+SPAN = re.compile(r'<span class="(jx-fig[^"]*)"([^>]*)>([^<]*)</span>')
+
+
+def section(html: str, section_id: str) -> str:
+    return html.split(f'<section class="jx-section" id="{section_id}"', 1)[1].split("</section>", 1)[0]
+
+
+def text(fragment: str) -> str:
+    return htmllib.unescape(re.sub(r"<[^>]+>", "", fragment))
+
+
+def figures(fragment: str) -> list[str]:
+    return [htmllib.unescape(m.group(3)) for m in SPAN.finditer(fragment)]
+
+
+def test_opening_paragraph_states_the_published_figures_in_order(example):
+    overview = section(example.html, "01-overview")
+    first_paragraph = overview.split("<p>", 2)[2].split("</p>", 1)[0]
+    assert figures(first_paragraph)[: len(OPENING)] == OPENING
+    assert text(first_paragraph).startswith(
+        "乐昌市民政局2019年绩效自评报告根据年初设定的绩效目标，部门整体支出绩效自评得分为100分。"
+        "全年预算数10408.34万元，执行数10408.34万元，完成预算的100%。其中对7个一般公共预算项目支出开展绩效自评，"
+    )
+
+
+def test_every_published_theme_figure_is_a_traceable_figure_in_order(example):
+    for theme, section_id in THEME_SECTIONS.items():
+        items = section(example.html, section_id).split('<figure', 1)[0]  # the text, before the charts
+        assert figures(items) == PUBLISHED_FIGURES[theme], theme
+
+
+def test_published_sentences_are_reproduced(example):
+    body = text(example.html)
+    for sentence in PUBLISHED_SENTENCES:
+        assert sentence in body, sentence
+
+
+def test_every_figure_carries_its_provenance(example):
+    spans = list(SPAN.finditer(example.html))
+    assert len(spans) > 300
+    for match in spans:
+        attributes = match.group(2)
+        source = re.search(r'data-source="([^"]+)"', attributes)
+        title = re.search(r'title="([^"]+)"', attributes)
+        assert source and title, match.group(0)[:200]
+        value = htmllib.unescape(source.group(1))
+        assert re.match(r"(data/lechang-mzj/\d{4}/[a-z_]+\.csv#row=\d+&col=[a-z_]+|formula:.+)", value), value
+
+
+def test_a_read_figure_names_file_row_and_column(example):
+    dibao = section(example.html, "03-dibao")
+    [span] = [m for m in SPAN.finditer(dibao) if m.group(3) == "223户"]
+    title = htmllib.unescape(re.search(r'title="([^"]+)"', span.group(2)).group(1))
+    assert "data/lechang-mzj/2019/stats.csv 第4行 数值(value)" in title
+
+
+def test_the_nine_elderly_care_projects_are_derived_not_typed(example):
+    yanglao = section(example.html, "04-yanglao")
+    [span] = [m for m in SPAN.finditer(yanglao) if m.group(3) == "9个"]
+    assert 'data-source="formula:' in span.group(2)
+
+
+def test_review_notes_surface_the_oddities_of_the_example(example):
+    review = text(section(example.html, "09-review"))
+    assert "流浪乞讨救助" in review and "临时救助" in review and "7.3倍" in review
+    assert "15间" in review and "17间" in review
+    assert "1157宗" in review and "1115具" in review
+
+
+def test_report_is_small_enough_to_email(example):
+    size = (example.out / "report.html").stat().st_size
+    assert size < 1_500_000, size
+
+
+def test_every_section_has_content(example):
+    for section_id in SECTION_IDS:
+        assert len(text(section(example.html, section_id))) > 60, section_id

@@ -1,0 +1,57 @@
+"""The 自评表 workbook written by the build says what the report says."""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+
+import openpyxl
+from test_report_content import section, text
+
+
+def report_project_rows(html: str) -> list[list[str]]:
+    projects = section(html, "02-projects")
+    table = projects.split('<table class="jx-table', 1)[1].split("</table>", 1)[0]
+    body = table.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    rows = re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    return [[text(cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)] for row in rows]
+
+
+def test_summary_sheet_matches_the_report(example):
+    workbook = openpyxl.load_workbook(example.out / "自评表.xlsx")
+    assert workbook.sheetnames[:2] == ["汇总", "部门整体支出绩效自评表"]
+    sheet = workbook["汇总"]
+    assert [c.value for c in sheet[3]][:7] == ["项目名称", "资金来源", "全年预算数", "全年执行数", "执行率", "得分", "等级"]
+    report_rows = report_project_rows(example.html)
+    assert len(report_rows) == 13
+    for offset, row in enumerate(report_rows):
+        cells = [c.value for c in sheet[4 + offset]][:7]
+        name, fund, budget, executed, rate, score, grade = cells
+        assert row[0] == htmllib.unescape(name)
+        assert row[1] == fund
+        assert row[2] == f"{budget:.2f}" and row[3] == f"{executed:.2f}"
+        assert row[4] == ("100%" if rate == 1 else f"{rate * 100:.1f}%")
+        assert row[5].startswith(f"{score:g}") and row[6] == grade
+    total = [c.value for c in sheet[17]][:5]
+    assert total[0] == "合计（13 个项目）" and round(total[2], 2) == 7340.89 and round(total[3], 2) == 7340.89
+
+
+def test_department_score_in_the_workbook_is_the_cover_score(example):
+    sheet = openpyxl.load_workbook(example.out / "自评表.xlsx")["汇总"]
+    rows = {r[0].value: r for r in sheet.iter_rows(min_row=18) if r[0].value}
+    department = rows["部门整体自评得分"]
+    assert department[5].value == 100 and department[6].value == "优"
+    cover = example.html.split('<header class="jx-cover"', 1)[1].split("</header>", 1)[0]
+    assert ">100分</span>" in cover and "<dd>优</dd>" in cover
+
+
+def test_one_sheet_per_project_with_the_official_layout(example):
+    workbook = openpyxl.load_workbook(example.out / "自评表.xlsx")
+    project_sheets = [n for n in workbook.sheetnames if n not in {"汇总", "部门整体支出绩效自评表", "计分明细"}]
+    assert len(project_sheets) == 13
+    sheet = workbook[project_sheets[0]]
+    values = [c.value for row in sheet.iter_rows() for c in row if c.value is not None]
+    for label in ("项目名称", "主管部门", "实施单位", "年初预算数", "全年预算数", "全年执行数", "年度资金总额",
+                  "当年财政拨款", "上年结转资金", "其他资金", "一级指标", "三级指标", "总分", "评价等级"):  # fmt: skip
+        assert any(label in str(v) for v in values), label
+    assert sheet.merged_cells.ranges, "the form merges its header cells"
