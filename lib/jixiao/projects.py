@@ -35,6 +35,8 @@ TABLE_COLUMNS = (
     "项目名称", "资金来源", "全年预算数（万元）", "全年执行数（万元）", "执行率", "得分", "等级",
 )  # fmt: skip
 GENERAL = "一般公共预算"
+TABLE_OPEN = '<table class="jx-table jx-project-table">'
+"""The project table's tag (report.css keeps room for the project names)."""
 
 
 # -- small helpers -----------------------------------------------------------------------------
@@ -316,6 +318,9 @@ def project_table(report: Report) -> Html:
         rows, TABLE_COLUMNS, caption=f"{report.year}年项目支出绩效自评结果", footer=footer,
         numeric_columns=TABLE_COLUMNS[2:6],
     )  # fmt: skip
+    cols = "<colgroup>" + "<col>" * len(TABLE_COLUMNS) + "</colgroup>"  # widths in report.css
+    table = Html(table.replace('<table class="jx-table">', TABLE_OPEN, 1)
+                 .replace("</caption>", "</caption>\n" + cols, 1))  # fmt: skip
     hint = ("得分 = 预算执行率得分 + 各三级指标得分；悬停数字可查看来源、计分规则与代入的数值，"
             "标“!”者为填报得分与按规则计算的得分不一致。")  # fmt: skip
     return Html(f'{table}\n<p class="jx-hint">{escape(hint)}</p>')
@@ -530,10 +535,11 @@ def selfeval_form(report: Report, pf: ProjectFigures) -> Html:
     body = [*head, *_fund_rows(report, pf), *goals, *_indicator_rows(report, pf),
             *_total_rows(report, pf)]  # fmt: skip
     caption = f"项目支出绩效自评表（{report.year}年度）"
+    cols = "<col>" * len(FORM_COLUMNS)  # widths in report.css
     return Html(
         f'<table class="jx-table jx-selfeval-form">\n<caption>{escape(caption)}</caption>\n'
-        + "<tbody>\n" + "\n".join(body) + "\n</tbody>\n</table>"
-    )  # fmt: skip
+        f"<colgroup>{cols}</colgroup>\n<tbody>\n" + "\n".join(body) + "\n</tbody>\n</table>"
+    )
 
 
 def selfeval_tables(report: Report) -> Html:
