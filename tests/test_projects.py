@@ -321,3 +321,17 @@ def test_differing_reported_score_is_shown_with_both_numbers() -> None:
     assert "填报得分 20.00 分，与按规则计算的 25.00 分不一致" in html.unescape(row[-2].titles[0])
     total = next(r for r in form if r.cls == "jx-total")
     assert total.texts[2] == "95（计算 100）!"
+
+
+def test_missing_actual_is_marked_and_scored_0() -> None:
+    report = jixiao.open_report("lechang-mzj", 2019)
+    ind = report.data.indicators
+    ind.loc[ind["indicator_id"] == "YB04-02", "actual"] = None  # 补贴按时发放率, weight 20
+
+    summary, block = forms(report)[3]
+    assert summary == "村务监督委员会补贴 — 80分 良!"
+    row = next(r for r in Tables(block).tables[0]
+               if r.cls == "jx-indicator" and "补贴按时发放率" in r.texts)  # fmt: skip
+    assert row.texts == ["时效指标", "补贴按时发放率", "≥", "100", "%", "缺失", "20", "0!", ""]
+    assert html.unescape(row[-2].titles[-1]) == FLAG_TEXT["missing"]
+    assert "实际完成值未填报，按 0 分计" in html.unescape(row[-2].titles[0])
