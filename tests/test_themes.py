@@ -63,9 +63,16 @@ def fresh():
     ],
 )
 def test_heading_is_numbered_in_report_order(report, theme, number, title):
-    row = csv_row(NARRATIVE, section=theme, kind="title")
-    assert themes.heading(report, theme) == (
-        f'<h2 data-source="{NARRATIVE}#row={row}&amp;col=text">{number}{title}</h2>'
+    assert themes.heading(report, theme) == f"<h2>{number}{title}</h2>"
+
+
+def test_illustrative_heading_is_marked():
+    earlier = jixiao.open_report(UNIT, 2018)
+    row = csv_row(f"data/{UNIT}/2018/narrative.csv", section="dibao", kind="title")
+    assert themes.heading(earlier, "dibao") == (
+        f'<h2 class="jx-illustrative-text" data-source="data/{UNIT}/2018/narrative.csv#row={row}'
+        '&amp;col=text">(一)底线民生保障稳步推进<span class="jx-illustrative" '
+        'title="本段为示例文字，非公开发布内容">示例</span></h2>'
     )
 
 
@@ -296,9 +303,12 @@ def test_changes_table_and_summary(report):
     dibao_keys = pd.read_csv(paths.root() / STATS).query("section == 'dibao'")
     assert len(rows) == len(dibao_keys) == 16  # every key is in 2018 too
     by_label = {r[0]: r[1:] for r in rows}
-    assert by_label["清退低保户"] == ["156户", "223户", "增加67户", "同比增长42.9%"]
-    assert by_label["临时救助人次"] == ["312人次", "289人次", "减少23人次", "同比下降7.4%"]
-    assert by_label["兜底保障覆盖率"] == ["100%", "100%", "持平", "与上年持平"]
+    assert by_label["清退低保户（户）"] == ["156", "223", "增加67户", "同比增长42.9%"]
+    assert by_label["临时救助人次（人次）"] == ["312", "289", "减少23人次", "同比下降7.4%"]
+    assert by_label["兜底保障覆盖率（%）"] == ["100", "100", "持平", "与上年持平"]
+    row = csv_row(STATS, key="dibao_cleared_households")
+    cell = f'<td class="num"><span class="jx-fig" data-source="{STATS}#row={row}&amp;col=value"'
+    assert cell in out
     assert "<caption>表(一) 主要指标与上年对比</caption>" in out
     summary = text_of(paragraphs(out)[-1])
     assert summary == (
@@ -307,6 +317,14 @@ def test_changes_table_and_summary(report):
         "降幅较大的有临时救助人次减少23人次（同比下降7.4%）、流浪乞讨救助人次减少8人次（同比下降5.0%）、"
         "建档立卡贫困对象减少425人（同比下降3.0%）。"
     )
+
+
+def test_changes_keep_qualifiers_in_the_table(report):
+    by_label = {r[0]: r[1:] for r in table_rows(themes.changes(report, "zhili"))}
+    goods = ["约93.5", "约121.6", "增加28.1万元", "同比增长30.1%"]
+    assert by_label["社工站发放物资（万元）"] == goods
+    assert by_label["扫黑除恶宣传册（份）"][:2] == ["1000多", "1500多"]
+    assert by_label["扫黑除恶办结线索（条）"][:2] == ["1", "2"]
 
 
 def test_change_figures_are_derived_with_formula(report):

@@ -207,10 +207,13 @@ def heading(report: Report, theme: str) -> Html:
         )
     row = titles[0]
     number = formatting.section_number(report.theme_number(theme))
+    if not _is_illustrative(row):
+        return Html(f"<h2>{number}{fill(report, row)}</h2>")
     anchor = escape(row_source(row).anchor())
-    tag = ILLUSTRATIVE_TAG if _is_illustrative(row) else ""
-    cls = ' class="jx-illustrative-text"' if tag else ""
-    return Html(f'<h2{cls} data-source="{anchor}">{number}{fill(report, row)}{tag}</h2>')
+    return Html(
+        f'<h2 class="jx-illustrative-text" data-source="{anchor}">'
+        f"{number}{fill(report, row)}{ILLUSTRATIVE_TAG}</h2>"
+    )
 
 
 def items(report: Report, theme: str) -> Html:
@@ -336,6 +339,8 @@ class Change:
     key: str
     label: str
     unit: str
+    qualifiers: tuple[str, str]
+    """约 or 多 of last year's and this year's figure, if so qualified ("" if not)."""
     before: Figure
     now: Figure
     change: Figure
@@ -381,7 +386,8 @@ def change_rows(report: Report, theme: str) -> list[Change]:
             rate_value, f"({now.label} − {before.label}) ÷ {before.label}", [now, before],
             label=f"{label}同比", text=formatting.yoy_phrase(now.value, before.value),
         )  # fmt: skip
-        rows.append(Change(key, label, unit, before, now, change, rate))
+        qualifiers = (cell_text(old.get("qualifier")), cell_text(new.get("qualifier")))  # type: ignore[union-attr]
+        rows.append(Change(key, label, unit, qualifiers, before, now, change, rate))
     return rows
 
 
@@ -417,6 +423,14 @@ def summary_sentence(report: Report, rows: list[Change]) -> Html:
     return render(text, values)
 
 
+def _bare(figure: Figure, qualifier: str) -> Figure:
+    """The figure without its measure word, for a table whose 指标 column names the unit
+    (``223``, ``约121.6``; Chinese numerals are written in Arabic there)."""
+    if figure.value is None:
+        return replace(figure, text=formatting.MISSING)
+    return replace(figure, text=formatting.qualified(formatting.natural(figure.value), qualifier))
+
+
 def changes(report: Report, theme: str) -> Html:
     """指标 | 上年 | 本年 | 变动 | 同比 for every key of the theme in both years, and a summary.
 
@@ -430,8 +444,13 @@ def changes(report: Report, theme: str) -> Html:
         note = f"本部分指标在{previous.year}年无可比数据，不作同比分析。"
         return Html(f'<p class="jx-hint">{note}</p>')
     number = formatting.section_number(report.theme_number(theme))
+    cells = [
+        [f"{r.label}（{r.unit}）" if r.unit else r.label,
+         _bare(r.before, r.qualifiers[0]), _bare(r.now, r.qualifiers[1]), r.change, r.rate]
+        for r in rows
+    ]  # fmt: skip
     table = table_html(
-        [[r.label, r.before, r.now, r.change, r.rate] for r in rows],
+        cells,
         ["指标", f"上年（{previous.year}年）", f"本年（{report.year}年）", "变动", "同比"],
         caption=f"表{number} 主要指标与上年对比",
         numeric_columns=[f"上年（{previous.year}年）", f"本年（{report.year}年）"],
