@@ -21,7 +21,8 @@ class SectionError(RuntimeError):
                  executed: Path) -> None:  # fmt: skip
         self.section, self.cell, self.ename, self.evalue = section, cell, ename, evalue
         lines = [f"章节 {section.id} ({paths.relative(section.notebook)}) 执行失败"]
-        if cell is not None:
+        if cell is not None:  # papermill's index in the executed notebook, whose injected
+            # parameters cell comes first: the same number counts the notebook's own cells from 1
             lines[0] += f"：第 {cell} 个单元格"
         lines += [f"  > {line}" for line in source.strip().splitlines()[-3:]]
         lines.append(f"  {ename}: {evalue}")

@@ -46,7 +46,7 @@ def publish(**values: Any) -> None:
 def _jixiao_modules() -> list[str]:
     """Source files of the jixiao modules loaded in this kernel, relative to the project root."""
     files = []
-    for name, module in list(sys.modules.items()):
+    for name, module in sys.modules.copy().items():  # copy(): atomic, threads import too
         if (name == "jixiao" or name.startswith("jixiao.")) and getattr(module, "__file__", None):
             files.append(paths.relative(Path(module.__file__)))
     return sorted(files)

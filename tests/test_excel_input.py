@@ -1,0 +1,33 @@
+"""Excel in: the example's data as one workbook builds the same report as the CSV files."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import build
+
+from jixiao import loading, template
+
+
+def _without_provenance(html: str) -> str:
+    """The report as a reader sees it: tooltips and data-source attributes name the files, which differ."""
+    return re.sub(r""" (data-source|title)=("[^"]*"|'[^']*')""", "", html)
+
+
+def test_workbook_builds_the_same_report_as_the_csv_files(example, tmp_path, monkeypatch):
+    from conftest import copy_project
+
+    root = copy_project(tmp_path / "project")
+    monkeypatch.setenv("JIXIAO_ROOT", str(root))
+    folder = root / "data/lechang-mzj/2019"
+    dataset = loading.load("lechang-mzj", 2019)
+    template.write_workbook(folder / "data.xlsx", dataset)
+    for csv in folder.glob("*.csv"):
+        csv.unlink()
+
+    result = build(root)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    html = (root / "outputs/lechang-mzj/2019/report.html").read_text(encoding="utf-8")
+    assert 'data-source="data/lechang-mzj/2019/data.xlsx#sheet=' in html
+    assert _without_provenance(html) == _without_provenance(example.html)
