@@ -18,8 +18,7 @@ from jixiao.provenance import Figure, Source
 
 AID = (["临时救助", "流浪乞讨救助"], [289, 153])
 PROJECTS = (
-    ["特困供养", "社会福利", "城乡低保", "村务监督委员会补贴", "临时救助", "残疾人两项补贴",
-     "其他社会保障和就业支出"],
+    ["特困供养", "社会福利", "城乡低保", "村务监督委员会补贴", "临时救助", "残疾人两项补贴", "其他社会保障和就业支出"],
     [1520.3, 310.2, 3012.5, 402.1, 41.95, 1380.4, 231.19],
 )
 
@@ -28,21 +27,31 @@ def make_all(fmt: str = "png") -> dict[str, charts.Chart]:
     alt = "图"
     return {
         "bar": charts.bar(*AID, title="2019年救助人次", ylabel="人次", alt=alt, fmt=fmt),
-        "hbar": charts.hbar(
-            *PROJECTS, title="项目支出", xlabel="全年执行数（万元）", alt=alt, unit="万元", fmt=fmt
-        ),
+        "hbar": charts.hbar(*PROJECTS, title="项目支出", xlabel="全年执行数（万元）", alt=alt, unit="万元", fmt=fmt),
         "grouped_bar": charts.grouped_bar(
             ["一般公共预算", "政府性基金预算"],
             {"全年预算数": [8677.5, 442.25], "全年执行数": [6898.64, 442.25]},
-            title="预算与执行", ylabel="万元", alt=alt, fmt=fmt,
+            title="预算与执行",
+            ylabel="万元",
+            alt=alt,
+            fmt=fmt,
         ),
         "line": charts.line(
-            [2017, 2018, 2019], {"低保户数": [310, 280, 223], "特困供养人员": [700, 680, 653]},
-            title="低保与特困供养", ylabel="户/人", alt=alt, fmt=fmt,
+            [2017, 2018, 2019],
+            {"低保户数": [310, 280, 223], "特困供养人员": [700, 680, 653]},
+            title="低保与特困供养",
+            ylabel="户/人",
+            alt=alt,
+            fmt=fmt,
         ),
         "percent": charts.bar(
-            ["预算执行率", "项目覆盖率"], [100, 79.5], title="比率", ylabel="%", alt=alt,
-            unit="%", fmt=fmt,
+            ["预算执行率", "项目覆盖率"],
+            [100, 79.5],
+            title="比率",
+            ylabel="%",
+            alt=alt,
+            unit="%",
+            fmt=fmt,
         ),
     }
 
@@ -87,9 +96,7 @@ def test_output_is_byte_identical_across_processes() -> None:
         "c = charts.bar(['临时救助', '流浪乞讨救助'], [289, 153], title='t', ylabel='人次', "
         "alt='a'); print(hashlib.sha256(c.data).hexdigest())"
     )
-    here = hashlib.sha256(
-        charts.bar(*AID, title="t", ylabel="人次", alt="a").data
-    ).hexdigest()
+    here = hashlib.sha256(charts.bar(*AID, title="t", ylabel="人次", alt="a").data).hexdigest()
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == here
 
@@ -166,7 +173,11 @@ def test_no_figures_leak() -> None:
 
 def test_sample_chart_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
     c = charts.hbar(
-        *PROJECTS, title="一般公共预算项目全年执行数", xlabel="万元", alt="a", unit="万元",
+        *PROJECTS,
+        title="一般公共预算项目全年执行数",
+        xlabel="万元",
+        alt="a",
+        unit="万元",
         title_in_image=True,
     )
     path = c.save(tmp_path / "chart.png")

@@ -125,11 +125,7 @@ def render_placeholder(name: str, stats: dict[str, dict[str, str]], year: int) -
 
 
 def rendered_figures(template: str, stats: dict[str, dict[str, str]], year: int) -> list[str]:
-    return [
-        render_placeholder(n, stats, year)
-        for n in PLACEHOLDER.findall(template)
-        if n not in NON_STAT_PLACEHOLDERS
-    ]
+    return [render_placeholder(n, stats, year) for n in PLACEHOLDER.findall(template) if n not in NON_STAT_PLACEHOLDERS]
 
 
 def render(template: str, stats: dict[str, dict[str, str]], year: int) -> str:
@@ -195,9 +191,7 @@ def test_placeholders_name_stats_keys(year):
             parts = name.split("+")
             assert len(parts) in (1, 2), f"{name!r}: at most a sum of two keys"
             for part in parts:
-                assert part in stats, (
-                    f"{year} narrative {r['section']}/{r['order']}: unknown key {part!r}"
-                )
+                assert part in stats, f"{year} narrative {r['section']}/{r['order']}: unknown key {part!r}"
             if len(parts) == 2:
                 assert stats[parts[0]]["unit"] == stats[parts[1]]["unit"], name
 
@@ -213,15 +207,11 @@ def test_narrative_rows_are_well_formed(year):
         seen.add((r["section"], int(r["order"])))
         assert r["source"] in ("published", "illustrative"), r
         if r["section"] in ("problems", "improvements"):
-            assert r["source"] == "illustrative", (
-                "the published report has no problems/improvements"
-            )
+            assert r["source"] == "illustrative", "the published report has no problems/improvements"
         text = r["text"]
         assert text.strip() == text and text, r
         assert not re.search(r"^[一二三四五六七八九十]+是", text), "numbering is added by jixiao"
-        assert not re.search(r"[,;:\"()]", PLACEHOLDER.sub("", text)), (
-            f"half-width punctuation: {text}"
-        )
+        assert not re.search(r"[,;:\"()]", PLACEHOLDER.sub("", text)), f"half-width punctuation: {text}"
     for theme in THEMES:
         titles = [r for r in rows if r["section"] == theme and r["kind"] == "title"]
         assert len(titles) == 1 and titles[0]["order"] == "0", theme
@@ -236,9 +226,7 @@ def test_no_figure_typed_in_prose(year):
         for allowed in DATE_ALLOW_LIST[year]:
             text = text.replace(allowed, "")
         text = PLACEHOLDER.sub("", text)
-        assert not DIGIT.search(text), (
-            f"{year} {r['section']}/{r['order']}: a digit outside placeholders: {text}"
-        )
+        assert not DIGIT.search(text), f"{year} {r['section']}/{r['order']}: a digit outside placeholders: {text}"
 
 
 def test_date_allow_list_is_used():
@@ -252,12 +240,7 @@ def test_2019_templates_reproduce_published_figures():
     stats = stats_by_key(2019)
     rows = theme_rows(2019)
     for theme in THEMES:
-        produced = [
-            f
-            for r in rows
-            if r["section"] == theme
-            for f in rendered_figures(r["text"], stats, 2019)
-        ]
+        produced = [f for r in rows if r["section"] == theme for f in rendered_figures(r["text"], stats, 2019)]
         assert produced == PUBLISHED_FIGURES[theme], theme
     assert all(r["source"] == "published" for r in rows)
 

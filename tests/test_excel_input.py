@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from conftest import build
-
 from jixiao import loading, template
 
 

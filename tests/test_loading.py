@@ -13,7 +13,12 @@ from jixiao.loading import InputError, load, load_table, parse_number, read, spl
 
 GENERAL, FUND = "一般公共预算", "政府性基金预算"
 NAMED_GENERAL = [
-    "特困供养", "社会福利", "城乡低保", "村务监督委员会补贴", "临时救助", "残疾人两项补贴",
+    "特困供养",
+    "社会福利",
+    "城乡低保",
+    "村务监督委员会补贴",
+    "临时救助",
+    "残疾人两项补贴",
     "其他社会保障和就业支出",
 ]
 
@@ -133,9 +138,7 @@ def test_amount_forms(tmp_path, monkeypatch, text, value):
     assert _executed(folder) == value
 
 
-@pytest.mark.parametrize(
-    ("text", "value"), [("79.5%", 79.5), ("９５％", 95.0), ("100 %", 100.0), ("95", 95.0)]
-)
+@pytest.mark.parametrize(("text", "value"), [("79.5%", 79.5), ("９５％", 95.0), ("100 %", 100.0), ("95", 95.0)])
 def test_percent_forms_in_a_number_column(tmp_path, monkeypatch, text, value):
     folder = project_copy(tmp_path, monkeypatch)
     set_cell(folder / "indicators.csv", 3, "target", text)
@@ -269,9 +272,7 @@ def test_excel_sheet_and_headers_by_key(tmp_path, monkeypatch):
     sheet = book["预算"]
     sheet.title = "budget"
     for cell in sheet[1]:
-        cell.value = {"全年执行数(万元)": "executed(元)", "资金来源": "fund_source"}.get(
-            cell.value, cell.value
-        )
+        cell.value = {"全年执行数(万元)": "executed(元)", "资金来源": "fund_source"}.get(cell.value, cell.value)
     for row in range(2, 5):
         sheet.cell(row=row, column=6).value = round(sheet.cell(row=row, column=6).value * 10000)
     book.save(folder / "data.xlsx")

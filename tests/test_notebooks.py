@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from conftest import REPO, copy_project
 
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))

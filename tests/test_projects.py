@@ -116,9 +116,7 @@ def forms(report) -> list[tuple[str, str]]:
     """(summary text, the form's HTML) of each <details> block."""
     out = projects.selfeval_tables(report)
     blocks = re.findall(r'<details class="jx-selfeval"[^>]*>(.*?)</details>', out, re.S)
-    return [
-        (plain(re.search(r"<summary>(.*?)</summary>", b, re.S).group(1)), b) for b in blocks
-    ]
+    return [(plain(re.search(r"<summary>(.*?)</summary>", b, re.S).group(1)), b) for b in blocks]
 
 
 @pytest.fixture(scope="module")
@@ -215,8 +213,7 @@ def test_2019_selfeval_form_of_城乡低保(r2019) -> None:
         ["上年结转资金", "0.00", "65.18", "65.18", "—", "—", "—"],
         ["其他资金", "", "", "", "—", "—", "—"],
     ]
-    rule = ("预算执行率：全年执行数 3265.18 ÷ 全年预算数 3265.18 = 100.00%，"
-            "得分 = 3265.18 ÷ 3265.18 × 10 = 10.00")
+    rule = "预算执行率：全年执行数 3265.18 ÷ 全年预算数 3265.18 = 100.00%，得分 = 3265.18 ÷ 3265.18 × 10 = 10.00"
     assert rule in html.unescape(funds[0][6].titles[0])
 
     goal = next(r for r in form if r.cls == "jx-goal")

@@ -103,9 +103,7 @@ def test_exact_span_html() -> None:
 
 
 def test_illustrative_span_and_escaping() -> None:
-    f = Figure(
-        1.0, '<b>"x"&</b>', label="a<b>", source=Source("f.csv", "", 2, "v"), illustrative=True
-    )
+    f = Figure(1.0, '<b>"x"&</b>', label="a<b>", source=Source("f.csv", "", 2, "v"), illustrative=True)
     h = f.html()
     assert h.startswith('<span class="jx-fig jx-illustrative" data-source="f.csv#row=2&amp;col=v"')
     assert "&lt;b&gt;&quot;x&quot;&amp;&lt;/b&gt;</span>" in h
@@ -115,12 +113,8 @@ def test_illustrative_span_and_escaping() -> None:
 
 def derived_rate() -> Figure:
     df = budget_df()
-    executed = Figure.cell(
-        df, 0, "executed", column_label="全年执行数", fmt=formatting.wanyuan
-    )
-    budget = Figure.cell(
-        df, 0, "full_year_budget", column_label="全年预算数", fmt=formatting.wanyuan
-    )
+    executed = Figure.cell(df, 0, "executed", column_label="全年执行数", fmt=formatting.wanyuan)
+    budget = Figure.cell(df, 0, "full_year_budget", column_label="全年预算数", fmt=formatting.wanyuan)
     rate = executed.value / budget.value  # type: ignore[operator]
     return Figure.derive(
         rate,
@@ -159,16 +153,18 @@ def test_derived_provenance_text() -> None:
         "  来源：data/lechang-mzj/2019/data.xlsx [预算] 第2行 全年预算数(full_year_budget)"
     )
     h = rate.html()
-    assert h.startswith(
-        '<span class="jx-fig jx-illustrative" data-source="formula:全年执行数 ÷ 全年预算数" title="'
-    )
+    assert h.startswith('<span class="jx-fig jx-illustrative" data-source="formula:全年执行数 ÷ 全年预算数" title="')
     assert h.endswith(">79.5%</span>")
 
 
 def test_derived_provenance_is_recursive() -> None:
     rate = derived_rate()
     score = Figure.derive(
-        10.0, "min(预算执行率 × 10, 10)", [rate], label="预算执行率得分", text="10分",
+        10.0,
+        "min(预算执行率 × 10, 10)",
+        [rate],
+        label="预算执行率得分",
+        text="10分",
         illustrative=False,
     )
     lines = score.provenance().splitlines()
@@ -203,17 +199,10 @@ def test_table_html() -> None:
     lines = out.splitlines()
     assert lines[0] == '<table class="jx-table">'
     assert lines[1] == "<caption>表1 民政救助</caption>"
-    assert lines[2] == (
-        '<thead><tr><th>项目</th><th class="num">人数</th><th class="num">金额</th></tr></thead>'
-    )
-    assert lines[4] == (
-        f'<tr><td>特困&lt;供养&gt;</td><td class="num">{f.html()}</td>'
-        '<td class="num">4.1</td></tr>'
-    )
+    assert lines[2] == ('<thead><tr><th>项目</th><th class="num">人数</th><th class="num">金额</th></tr></thead>')
+    assert lines[4] == (f'<tr><td>特困&lt;供养&gt;</td><td class="num">{f.html()}</td><td class="num">4.1</td></tr>')
     assert lines[5] == '<tr><td>城乡低保</td><td class="num"></td><td class="num">162</td></tr>'
-    assert lines[7] == (
-        '<tfoot><tr><td>合计</td><td class="num"></td><td class="num">166.1</td></tr></tfoot>'
-    )
+    assert lines[7] == ('<tfoot><tr><td>合计</td><td class="num"></td><td class="num">166.1</td></tr></tfoot>')
     explicit = table_html([["a", 1]], ["x", "y"], numeric_columns=[])
     assert 'class="num"' not in explicit
     with pytest.raises(ValueError):
@@ -227,8 +216,16 @@ def test_stylesheet_is_self_contained_and_styles_the_primitives() -> None:
     assert "url(" not in css and "@import" not in css and "@font-face" not in css
     assert css.count("{") == css.count("}")
     for selector in (
-        ".jx-fig", ".jx-illustrative", ".jx-table", ".jx-chart", ".jx-cover", ".jx-toc",
-        ".jx-note", ".jx-warning", "@media print", "size: A4",
+        ".jx-fig",
+        ".jx-illustrative",
+        ".jx-table",
+        ".jx-chart",
+        ".jx-cover",
+        ".jx-toc",
+        ".jx-note",
+        ".jx-warning",
+        "@media print",
+        "size: A4",
     ):
         assert selector in css, selector
     assert '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei"' in css

@@ -46,7 +46,7 @@ def test_opening_paragraph_states_the_published_figures_in_order(example):
 
 def test_every_published_theme_figure_is_a_traceable_figure_in_order(example):
     for theme, section_id in THEME_SECTIONS.items():
-        items = section(example.html, section_id).split('<figure', 1)[0]  # the text, before the charts
+        items = section(example.html, section_id).split("<figure", 1)[0]  # the text, before the charts
         assert figures(items) == PUBLISHED_FIGURES[theme], theme
 
 
@@ -63,8 +63,11 @@ def test_every_figure_carries_its_provenance(example):
         source, title = attribute(match.group(2), "data-source"), attribute(match.group(2), "title")
         assert source and title, match.group(0)[:200]
         value = source
-        assert re.match(r"(data/lechang-mzj/\d{4}/[a-z_]+\.csv#row=\d+&col=[a-z_]+|formula:.+"
-                        r"|params/lechang-mzj/unit\.yaml#col=[a-z_.]+)", value), value
+        assert re.match(
+            r"(data/lechang-mzj/\d{4}/[a-z_]+\.csv#row=\d+&col=[a-z_]+|formula:.+"
+            r"|params/lechang-mzj/unit\.yaml#col=[a-z_.]+)",
+            value,
+        ), value
 
 
 def test_a_read_figure_names_file_row_and_column(example):

@@ -91,8 +91,7 @@ def test_unit_cost_of_vagrancy_aid(found):
 def test_same_count_of_homes_for_the_elderly(found):
     f = one(found, "same_count")
     assert f.message == (
-        "敬老院数量前后不一致：安装简易喷淋敬老院15间，考核工作人员的镇敬老院17间，相差2间。"
-        "请核实哪一个数字正确。"
+        "敬老院数量前后不一致：安装简易喷淋敬老院15间，考核工作人员的镇敬老院17间，相差2间。请核实哪一个数字正确。"
     )
     assert f.figures["gap"].formula == "考核工作人员的镇敬老院 − 安装简易喷淋敬老院"
     assert f.figures["f0"].source.row == stats_row("jly_sprinkler_count")
@@ -120,9 +119,7 @@ def test_notes_render_boxes_with_figure_spans(report):
     ratio = "formula:流浪乞讨救助单位成本 ÷ 临时救助单位成本"
     assert f'<span class="jx-fig" data-source="{ratio}"' in out
     closing = text_of(re.findall(r'<p class="jx-hint">.*?</p>', out)[-1])
-    assert closing.startswith(
-        "共3条提示（其中3条需核实或说明）。已检查：单位成本1组、同一事项数字1项、部分与整体4项、"
-    )
+    assert closing.startswith("共3条提示（其中3条需核实或说明）。已检查：单位成本1组、同一事项数字1项、部分与整体4项、")
 
 
 def test_illustrative_year_flags_only_what_its_data_say():

@@ -108,9 +108,7 @@ def test_at_most_between_target_and_twice_target():
     # (1 − (15 − 10) ÷ 10) × 20 = 0.5 × 20 = 10.00
     s = score_indicator("≤", 10, 15, 20)
     assert s.computed == 10.0
-    assert s.rule == (
-        "反向指标：目标 10 < 实际 15 < 2 × 目标 20，得分 = (1 − (15 − 10) ÷ 10) × 20 = 10.00"
-    )
+    assert s.rule == ("反向指标：目标 10 < 实际 15 < 2 × 目标 20，得分 = (1 − (15 − 10) ÷ 10) × 20 = 10.00")
     # (1 − (12 − 10) ÷ 10) × 15 = 0.8 × 15 = 12.00
     assert score_indicator("≤", 10, 12, 15).computed == 12.0
     # (1 − (3.1 − 3) ÷ 3) × 10 = (29/30) × 10 = 9.666… → 9.67
@@ -170,14 +168,10 @@ def test_qualitative_reported_inside_band_stands(grade_, reported):
     assert s.score == reported and s.computed == reported and "differs" not in s.flags
 
 
-@pytest.mark.parametrize(
-    ("grade_", "reported"), [("达成", 15.9), ("部分达成", 17), ("部分达成", 11), ("未达成", 13)]
-)
+@pytest.mark.parametrize(("grade_", "reported"), [("达成", 15.9), ("部分达成", 17), ("部分达成", 11), ("未达成", 13)])
 def test_qualitative_reported_outside_band_raises_naming_indicator(grade_, reported):
     with pytest.raises(BandError, match="群众满意度") as err:
-        score_indicator(
-            "定性", None, None, 20, actual_grade=grade_, reported=reported, name="群众满意度"
-        )
+        score_indicator("定性", None, None, 20, actual_grade=grade_, reported=reported, name="群众满意度")
     assert isinstance(err.value, ValueError)
 
 
@@ -288,8 +282,7 @@ def test_execution_zero_budget_is_zero_and_flagged():
 
 @pytest.mark.parametrize(
     ("total", "expected"),
-    [(100, "优"), (90, "优"), (89.99, "良"), (80, "良"), (79.99, "中"), (60, "中"),
-     (59.99, "差"), (0, "差")],
+    [(100, "优"), (90, "优"), (89.99, "良"), (80, "良"), (79.99, "中"), (60, "中"), (59.99, "差"), (0, "差")],
 )
 def test_national_grade_bands(total, expected):
     assert grade(total, RULES) == expected
@@ -309,9 +302,16 @@ def test_custom_grade_bands(total, expected):
 
 def _project(**kw) -> dict:
     base = {
-        "project_id": "P1", "project_name": "城乡低保", "fund_source": "一般公共预算",
-        "initial_budget": 900.0, "full_year_budget": 1000.0, "executed": 950.0,
-        "self_evaluated": "是", "_file": "data/u/2019/projects.csv", "_sheet": "", "_row": 2,
+        "project_id": "P1",
+        "project_name": "城乡低保",
+        "fund_source": "一般公共预算",
+        "initial_budget": 900.0,
+        "full_year_budget": 1000.0,
+        "executed": 950.0,
+        "self_evaluated": "是",
+        "_file": "data/u/2019/projects.csv",
+        "_sheet": "",
+        "_row": 2,
     }
     base.update(kw)
     return base
@@ -319,10 +319,20 @@ def _project(**kw) -> dict:
 
 def _ind(iid, level1, level2, level3, direction, target, actual, weight, scope="P1", **kw):
     row = {
-        "indicator_id": iid, "scope": scope, "level1": level1, "level2": level2,
-        "level3": level3, "direction": direction, "target": target, "actual": actual,
-        "weight": weight, "actual_grade": None, "reported_score": None,
-        "_file": "data/u/2019/indicators.csv", "_sheet": "", "_row": 2,
+        "indicator_id": iid,
+        "scope": scope,
+        "level1": level1,
+        "level2": level2,
+        "level3": level3,
+        "direction": direction,
+        "target": target,
+        "actual": actual,
+        "weight": weight,
+        "actual_grade": None,
+        "reported_score": None,
+        "_file": "data/u/2019/indicators.csv",
+        "_sheet": "",
+        "_row": 2,
     }
     row.update(kw)
     return row
@@ -332,8 +342,7 @@ def _indicators() -> pd.DataFrame:
     rows = [
         _ind("I1", "产出指标", "数量指标", "保障人数", "≥", 1000, 900, 30),
         _ind("I2", "产出指标", "时效指标", "发放及时率", "≥", 100, 100, 20),
-        _ind("I3", "效益指标", "社会效益指标", "生活改善", "定性", None, None, 30,
-             actual_grade="部分达成"),
+        _ind("I3", "效益指标", "社会效益指标", "生活改善", "定性", None, None, 30, actual_grade="部分达成"),
         _ind("I4", "满意度指标", "服务对象满意度指标", "满意度", "≥", 90, None, 10),
     ]
     for i, r in enumerate(rows):
@@ -355,8 +364,10 @@ def test_project_total_by_hand():
     assert "missing" in p.flags and p.weight_problems == ()
     subs = {s.level1: (s.weight, s.indicator_weight, s.score) for s in p.subtotals}
     assert subs == {
-        "预算执行率": (10, 10, 9.5), "产出指标": (50, 50, 47.0),
-        "效益指标": (30, 30, 21.0), "满意度指标": (10, 10, 0.0),
+        "预算执行率": (10, 10, 9.5),
+        "产出指标": (50, 50, 47.0),
+        "效益指标": (30, 30, 21.0),
+        "满意度指标": (10, 10, 0.0),
     }
     assert p.indicators[0].provenance.row == 2
     assert p.indicators[0].provenance.cite() == "data/u/2019/indicators.csv第 2 行"
@@ -387,21 +398,23 @@ def test_project_indicators_are_grouped_by_level1_in_table_order():
 
 
 def test_project_ignores_other_scopes():
-    ind = pd.concat([_indicators(), pd.DataFrame([_ind("X", "产出指标", "数量指标", "别的",
-                                                        "≥", 1, 0, 50, scope="P2")])])
+    ind = pd.concat(
+        [_indicators(), pd.DataFrame([_ind("X", "产出指标", "数量指标", "别的", "≥", 1, 0, 50, scope="P2")])]
+    )
     assert score_project(_project(), ind, RULES).total == 77.5
 
 
 def test_weight_overrides_per_project():
     # execution 20, output 40 (30 + 10), effect 30, satisfaction 10 → 100
-    ind = pd.DataFrame([
-        _ind("I1", "产出指标", "数量指标", "a", "≥", 100, 50, 30),
-        _ind("I2", "产出指标", "质量指标", "b", "≥", 100, 100, 10),
-        _ind("I3", "效益指标", "社会效益指标", "c", "≥", 1, 1, 30),
-        _ind("I4", "满意度指标", "服务对象满意度指标", "d", "≥", 90, 90, 10),
-    ])
-    project = _project(weight_execution=20.0, weight_output=40.0,
-                       weight_effect=float("nan"), weight_satisfaction=None)
+    ind = pd.DataFrame(
+        [
+            _ind("I1", "产出指标", "数量指标", "a", "≥", 100, 50, 30),
+            _ind("I2", "产出指标", "质量指标", "b", "≥", 100, 100, 10),
+            _ind("I3", "效益指标", "社会效益指标", "c", "≥", 1, 1, 30),
+            _ind("I4", "满意度指标", "服务对象满意度指标", "d", "≥", 90, 90, 10),
+        ]
+    )
+    project = _project(weight_execution=20.0, weight_output=40.0, weight_effect=float("nan"), weight_satisfaction=None)
     # execution 950 ÷ 1000 × 20 = 19.00; a 50 ÷ 100 × 30 = 15; b 10; c 30; d 10
     # total = 19 + 15 + 10 + 30 + 10 = 84.00
     p = score_project(project, ind, RULES)
@@ -413,11 +426,13 @@ def test_weights_not_summing_name_the_project():
     # output rows 30 + 20 = 50 but effect rows 25 ≠ 30; P2's first levels 10+50+30+20 = 110
     ind = _indicators()
     ind.loc[2, "weight"] = 25.0
-    projects = pd.DataFrame([
-        _project(),
-        _project(project_id="P2", project_name="临时救助", weight_satisfaction=20.0),
-        _project(project_id="P3", project_name="未自评", self_evaluated="否"),
-    ])
+    projects = pd.DataFrame(
+        [
+            _project(),
+            _project(project_id="P2", project_name="临时救助", weight_satisfaction=20.0),
+            _project(project_id="P3", project_name="未自评", self_evaluated="否"),
+        ]
+    )
     problems = weight_problems(projects, ind, RULES)
     ids = [pid for pid, _ in problems]
     assert "P1" in ids and "P2" in ids and "P3" not in ids
@@ -445,12 +460,25 @@ def test_unknown_level1_is_a_weight_problem():
 
 
 def _department() -> pd.DataFrame:
-    return pd.DataFrame([
-        _ind("D1", "预算执行", "预算完成率", "预算完成率", "≥", 100, 95, 40, scope="department"),
-        _ind("D2", "履职效能", "重点工作", "重点工作办结率", "≥", 100, 100, 40, scope="department"),
-        _ind("D3", "满意度", "满意度", "群众满意度", "定性", None, None, 20, scope="department",
-             actual_grade="达成", reported_score=18.0),
-    ])
+    return pd.DataFrame(
+        [
+            _ind("D1", "预算执行", "预算完成率", "预算完成率", "≥", 100, 95, 40, scope="department"),
+            _ind("D2", "履职效能", "重点工作", "重点工作办结率", "≥", 100, 100, 40, scope="department"),
+            _ind(
+                "D3",
+                "满意度",
+                "满意度",
+                "群众满意度",
+                "定性",
+                None,
+                None,
+                20,
+                scope="department",
+                actual_grade="达成",
+                reported_score=18.0,
+            ),
+        ]
+    )
 
 
 def test_department_score_by_hand():
@@ -482,32 +510,30 @@ def test_spending_weighted_summary():
     # (77.5 × 950 + 100 × 50) ÷ 1000 = (73625 + 5000) ÷ 1000 = 78.625 → 78.63
     p1 = score_project(_project(), _indicators(), RULES)
     p2 = score_project(
-        _project(project_id="P2", project_name="临时救助", full_year_budget=50.0,
-                 executed=50.0, reported_score=100.0),
-        pd.DataFrame(columns=list(_indicators().columns)), RULES,
+        _project(project_id="P2", project_name="临时救助", full_year_budget=50.0, executed=50.0, reported_score=100.0),
+        pd.DataFrame(columns=list(_indicators().columns)),
+        RULES,
     )
     s = weighted_project_summary([p1, p2])
     assert s.score == 78.63 and s.total_executed == 1000 and s.weighted
-    assert s.formula == (
-        "Σ(项目得分 × 全年执行数) ÷ Σ全年执行数 = (77.50 × 950.00 + 100.00 × 50.00) ÷ 1000.00"
-        " = 78.63"
-    )
+    assert s.formula == ("Σ(项目得分 × 全年执行数) ÷ Σ全年执行数 = (77.50 × 950.00 + 100.00 × 50.00) ÷ 1000.00 = 78.63")
 
 
 def test_summary_without_spending_or_projects():
     assert weighted_project_summary([]).score is None
-    p = score_project(_project(executed=0.0, reported_score=80.0),
-                      _indicators(), RULES)
+    p = score_project(_project(executed=0.0, reported_score=80.0), _indicators(), RULES)
     s = weighted_project_summary([p, p])
     assert s.score == 80 and not s.weighted
 
 
 def test_score_all_takes_self_evaluated_projects_and_department():
     class DS:
-        projects = pd.DataFrame([
-            _project(),
-            _project(project_id="P3", project_name="未自评", self_evaluated="否"),
-        ])
+        projects = pd.DataFrame(
+            [
+                _project(),
+                _project(project_id="P3", project_name="未自评", self_evaluated="否"),
+            ]
+        )
         indicators = pd.concat([_indicators(), _department()], ignore_index=True)
 
     scores = score_all(DS(), RULES)
@@ -564,17 +590,29 @@ def projects_with_indicators(draw):
         cuts = [total * k / n for k in range(n + 1)]
         for k in range(n):
             direction = draw(st.sampled_from(["≥", "≤", "=", "定性"]))
-            rows.append(_ind(
-                f"{level1}{k}", level1, "x", f"{level1}{k}", direction,
-                None if direction == "定性" else draw(targets),
-                None if direction == "定性" else draw(st.one_of(st.none(), numbers)),
-                cuts[k + 1] - cuts[k],
-                actual_grade=draw(st.sampled_from(["达成", "部分达成", "未达成", None])),
-            ))
+            rows.append(
+                _ind(
+                    f"{level1}{k}",
+                    level1,
+                    "x",
+                    f"{level1}{k}",
+                    direction,
+                    None if direction == "定性" else draw(targets),
+                    None if direction == "定性" else draw(st.one_of(st.none(), numbers)),
+                    cuts[k + 1] - cuts[k],
+                    actual_grade=draw(st.sampled_from(["达成", "部分达成", "未达成", None])),
+                )
+            )
     budget = draw(st.floats(min_value=0, max_value=1e5, allow_nan=False))
     executed = draw(st.floats(min_value=0, max_value=2e5, allow_nan=False))
-    project = _project(full_year_budget=budget, executed=executed, weight_execution=w_exec,
-                       weight_output=w_out, weight_effect=w_eff, weight_satisfaction=w_sat)
+    project = _project(
+        full_year_budget=budget,
+        executed=executed,
+        weight_execution=w_exec,
+        weight_output=w_out,
+        weight_effect=w_eff,
+        weight_satisfaction=w_sat,
+    )
     return project, pd.DataFrame(rows)
 
 

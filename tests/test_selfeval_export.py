@@ -28,10 +28,21 @@ def _frame(table: str, rows: list[dict]) -> pd.DataFrame:
 
 def _ind(iid, scope, level1, level2, level3, direction, target, actual, weight, **kw):
     row = {
-        "indicator_id": iid, "scope": scope, "level1": level1, "level2": level2,
-        "level3": level3, "direction": direction, "target": target, "target_text": None,
-        "actual": actual, "actual_grade": None, "measure_unit": None, "weight": weight,
-        "reported_score": None, "deviation_reason": None, "source": None,
+        "indicator_id": iid,
+        "scope": scope,
+        "level1": level1,
+        "level2": level2,
+        "level3": level3,
+        "direction": direction,
+        "target": target,
+        "target_text": None,
+        "actual": actual,
+        "actual_grade": None,
+        "measure_unit": None,
+        "weight": weight,
+        "reported_score": None,
+        "deviation_reason": None,
+        "source": None,
     }
     row.update(kw)
     return row
@@ -40,55 +51,163 @@ def _ind(iid, scope, level1, level2, level3, direction, target, actual, weight, 
 @pytest.fixture
 def dataset() -> Dataset:
     nan = float("nan")
-    projects = _frame("projects", [
-        {"project_id": "P1", "project_name": "城乡低保", "fund_source": "一般公共预算",
-         "implementer": "乐昌市民政局社会救助股", "initial_budget": 900.0,
-         "full_year_budget": 1000.0, "executed": 950.0, "self_evaluated": "是",
-         "goal": "保障城乡低保对象基本生活", "outcome": "按时足额发放低保金",
-         "reported_score": nan},
-        {"project_id": "P2", "project_name": LONG_NAME, "fund_source": "政府性基金预算",
-         "implementer": nan, "initial_budget": 442.25, "full_year_budget": 442.25,
-         "executed": 442.25, "self_evaluated": "是", "goal": nan, "outcome": nan,
-         "reported_score": 100.0},
-        {"project_id": "P3", "project_name": "未自评项目", "fund_source": "一般公共预算",
-         "implementer": nan, "initial_budget": 10.0, "full_year_budget": 10.0,
-         "executed": 10.0, "self_evaluated": "否", "goal": nan, "outcome": nan,
-         "reported_score": nan},
-        {"project_id": "P4", "project_name": "城乡低保", "fund_source": "一般公共预算",
-         "implementer": nan, "initial_budget": 50.0, "full_year_budget": 50.0,
-         "executed": 40.0, "self_evaluated": "是", "goal": nan, "outcome": nan,
-         "reported_score": nan},
-    ])
-    funds = _frame("project_funds", [
-        {"project_id": "P1", "fund_type": "当年财政拨款", "initial_budget": 800.0,
-         "full_year_budget": 900.0, "executed": 860.0},
-        {"project_id": "P1", "fund_type": "上年结转资金", "initial_budget": 100.0,
-         "full_year_budget": 100.0, "executed": 90.0},
-    ])
-    indicators = _frame("indicators", [
-        _ind("I1", "P1", "产出指标", "数量指标", "保障人数", "≥", 1000, 900, 20, measure_unit="人",
-             deviation_reason="部分对象退出保障"),
-        _ind("I2", "P1", "产出指标", "数量指标", "覆盖乡镇数", "≥", 17, 17, 10, measure_unit="个"),
-        _ind("I3", "P1", "产出指标", "时效指标", "发放及时率", "≥", 100, 100, 20, measure_unit="%"),
-        _ind("I4", "P1", "效益指标", "社会效益指标", "生活改善", "定性", nan, nan, 30,
-             target_text="困难群众生活得到改善", actual_grade="部分达成"),
-        _ind("I5", "P1", "满意度指标", "服务对象满意度指标", "满意度", "≥", 90, 95, 10,
-             measure_unit="%"),
-        _ind("D1", "department", "预算执行", "预算完成", "预算完成率", "≥", 100, 95, 40),
-        _ind("D2", "department", "履职效能", "重点工作", "重点工作办结率", "≥", 100, 100, 40),
-        _ind("D3", "department", "满意度", "满意度", "群众满意度", "定性", nan, nan, 20,
-             actual_grade="达成", reported_score=18.0),
-    ])
-    budget = _frame("budget", [
-        {"line_id": "B1", "fund_source": "一般公共预算", "kind": "基本支出",
-         "initial_budget": 100.0, "full_year_budget": 120.0, "executed": 110.0},
-        {"line_id": "B2", "fund_source": "一般公共预算", "kind": "项目支出",
-         "initial_budget": 1400.0, "full_year_budget": 1500.0, "executed": 1432.25},
-    ])
+    projects = _frame(
+        "projects",
+        [
+            {
+                "project_id": "P1",
+                "project_name": "城乡低保",
+                "fund_source": "一般公共预算",
+                "implementer": "乐昌市民政局社会救助股",
+                "initial_budget": 900.0,
+                "full_year_budget": 1000.0,
+                "executed": 950.0,
+                "self_evaluated": "是",
+                "goal": "保障城乡低保对象基本生活",
+                "outcome": "按时足额发放低保金",
+                "reported_score": nan,
+            },
+            {
+                "project_id": "P2",
+                "project_name": LONG_NAME,
+                "fund_source": "政府性基金预算",
+                "implementer": nan,
+                "initial_budget": 442.25,
+                "full_year_budget": 442.25,
+                "executed": 442.25,
+                "self_evaluated": "是",
+                "goal": nan,
+                "outcome": nan,
+                "reported_score": 100.0,
+            },
+            {
+                "project_id": "P3",
+                "project_name": "未自评项目",
+                "fund_source": "一般公共预算",
+                "implementer": nan,
+                "initial_budget": 10.0,
+                "full_year_budget": 10.0,
+                "executed": 10.0,
+                "self_evaluated": "否",
+                "goal": nan,
+                "outcome": nan,
+                "reported_score": nan,
+            },
+            {
+                "project_id": "P4",
+                "project_name": "城乡低保",
+                "fund_source": "一般公共预算",
+                "implementer": nan,
+                "initial_budget": 50.0,
+                "full_year_budget": 50.0,
+                "executed": 40.0,
+                "self_evaluated": "是",
+                "goal": nan,
+                "outcome": nan,
+                "reported_score": nan,
+            },
+        ],
+    )
+    funds = _frame(
+        "project_funds",
+        [
+            {
+                "project_id": "P1",
+                "fund_type": "当年财政拨款",
+                "initial_budget": 800.0,
+                "full_year_budget": 900.0,
+                "executed": 860.0,
+            },
+            {
+                "project_id": "P1",
+                "fund_type": "上年结转资金",
+                "initial_budget": 100.0,
+                "full_year_budget": 100.0,
+                "executed": 90.0,
+            },
+        ],
+    )
+    indicators = _frame(
+        "indicators",
+        [
+            _ind(
+                "I1",
+                "P1",
+                "产出指标",
+                "数量指标",
+                "保障人数",
+                "≥",
+                1000,
+                900,
+                20,
+                measure_unit="人",
+                deviation_reason="部分对象退出保障",
+            ),
+            _ind("I2", "P1", "产出指标", "数量指标", "覆盖乡镇数", "≥", 17, 17, 10, measure_unit="个"),
+            _ind("I3", "P1", "产出指标", "时效指标", "发放及时率", "≥", 100, 100, 20, measure_unit="%"),
+            _ind(
+                "I4",
+                "P1",
+                "效益指标",
+                "社会效益指标",
+                "生活改善",
+                "定性",
+                nan,
+                nan,
+                30,
+                target_text="困难群众生活得到改善",
+                actual_grade="部分达成",
+            ),
+            _ind("I5", "P1", "满意度指标", "服务对象满意度指标", "满意度", "≥", 90, 95, 10, measure_unit="%"),
+            _ind("D1", "department", "预算执行", "预算完成", "预算完成率", "≥", 100, 95, 40),
+            _ind("D2", "department", "履职效能", "重点工作", "重点工作办结率", "≥", 100, 100, 40),
+            _ind(
+                "D3",
+                "department",
+                "满意度",
+                "满意度",
+                "群众满意度",
+                "定性",
+                nan,
+                nan,
+                20,
+                actual_grade="达成",
+                reported_score=18.0,
+            ),
+        ],
+    )
+    budget = _frame(
+        "budget",
+        [
+            {
+                "line_id": "B1",
+                "fund_source": "一般公共预算",
+                "kind": "基本支出",
+                "initial_budget": 100.0,
+                "full_year_budget": 120.0,
+                "executed": 110.0,
+            },
+            {
+                "line_id": "B2",
+                "fund_source": "一般公共预算",
+                "kind": "项目支出",
+                "initial_budget": 1400.0,
+                "full_year_budget": 1500.0,
+                "executed": 1432.25,
+            },
+        ],
+    )
     empty = pd.DataFrame()
     return Dataset(
-        unit="test", year=2019, profile=empty, budget=budget, projects=projects,
-        project_funds=funds, indicators=indicators, stats=empty, narrative=empty,
+        unit="test",
+        year=2019,
+        profile=empty,
+        budget=budget,
+        projects=projects,
+        project_funds=funds,
+        indicators=indicators,
+        stats=empty,
+        narrative=empty,
     )
 
 
@@ -139,9 +258,14 @@ def test_project_sheet_layout(workbook):
     # funds block
     assert ws["A5"].value == "项目资金（万元）"
     assert [ws.cell(5, c).value for c in range(4, 10)] == [
-        "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]
-    assert [ws.cell(6, c).value for c in range(2, 10) if c != 3] == [
-        "年度资金总额", 900, 1000, 950, 10, 0.95, 9.5]
+        "年初预算数",
+        "全年预算数",
+        "全年执行数",
+        "分值",
+        "执行率",
+        "得分",
+    ]
+    assert [ws.cell(6, c).value for c in range(2, 10) if c != 3] == ["年度资金总额", 900, 1000, 950, 10, 0.95, 9.5]
     assert ws["H6"].number_format == "0.0%" and ws["I6"].number_format == "0.00"
     assert ws["D6"].number_format == "0.00"
     assert [ws.cell(7, c).value for c in (2, 4, 5, 6)] == ["其中：当年财政拨款", 800, 900, 860]
@@ -149,13 +273,21 @@ def test_project_sheet_layout(workbook):
     assert [ws.cell(8, c).value for c in (2, 4, 5, 6, 8)] == ["上年结转资金", 100, 100, 90, 0.9]
     assert [ws.cell(9, c).value for c in (2, 4, 5, 6, 8)] == ["其他资金", 0, 0, 0, "—"]
     # goals
-    assert [ws["A10"].value, ws["B10"].value, ws["G10"].value] == [
-        "年度总体目标", "预期目标", "实际完成情况"]
+    assert [ws["A10"].value, ws["B10"].value, ws["G10"].value] == ["年度总体目标", "预期目标", "实际完成情况"]
     assert (ws["B11"].value, ws["G11"].value) == ("保障城乡低保对象基本生活", "按时足额发放低保金")
     # indicators: header on row 12, rows 13–17 grouped 产出 (数量 ×2, 时效), 效益, 满意度
     assert [ws.cell(12, c).value for c in range(1, 11)] == [
-        "一级指标", "二级指标", "三级指标", "指标性质", "年度指标值", "度量单位", "实际完成值",
-        "分值", "得分", "偏差原因分析及改进措施"]
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "指标性质",
+        "年度指标值",
+        "度量单位",
+        "实际完成值",
+        "分值",
+        "得分",
+        "偏差原因分析及改进措施",
+    ]
     rows = [[ws.cell(r, c).value for c in range(1, 11)] for r in range(13, 18)]
     assert rows == [
         # 900 ÷ 1000 × 20 = 18.00
@@ -163,8 +295,7 @@ def test_project_sheet_layout(workbook):
         [None, None, "覆盖乡镇数", "≥", 17, "个", 17, 10, 10, None],
         [None, "时效指标", "发放及时率", "≥", 100, "%", 100, 20, 20, None],
         # 部分达成, no reported score: midpoint 70% × 30 = 21
-        ["效益指标", "社会效益指标", "生活改善", "定性", "困难群众生活得到改善", None, "部分达成",
-         30, 21, None],
+        ["效益指标", "社会效益指标", "生活改善", "定性", "困难群众生活得到改善", None, "部分达成", 30, 21, None],
         ["满意度指标", "服务对象满意度指标", "满意度", "≥", 90, "%", 95, 10, 10, None],
     ]
     # footer: total = 9.5 + 18 + 10 + 20 + 21 + 10 = 88.50 → 良
@@ -172,9 +303,30 @@ def test_project_sheet_layout(workbook):
     assert [ws["A19"].value, ws["H19"].value] == ["评价等级", "良"]
     assert ws.max_row == 19  # nothing to note
     assert _merged(ws) >= {
-        "A1:J1", "A2:J2", "A3:B3", "C3:J3", "A4:B4", "C4:E4", "F4:G4", "H4:J4",
-        "A5:A9", "B5:C5", "I5:J5", "B6:C6", "I6:J6", "B9:C9", "A10:A11", "B10:F10", "G10:J10",
-        "B11:F11", "G11:J11", "A13:A15", "B13:B14", "A18:G18", "A19:G19", "H19:J19",
+        "A1:J1",
+        "A2:J2",
+        "A3:B3",
+        "C3:J3",
+        "A4:B4",
+        "C4:E4",
+        "F4:G4",
+        "H4:J4",
+        "A5:A9",
+        "B5:C5",
+        "I5:J5",
+        "B6:C6",
+        "I6:J6",
+        "B9:C9",
+        "A10:A11",
+        "B10:F10",
+        "G10:J10",
+        "B11:F11",
+        "G11:J11",
+        "A13:A15",
+        "B13:B14",
+        "A18:G18",
+        "A19:G19",
+        "H19:J19",
     }
     assert "B15:B15" not in _merged(ws) and not any(m.startswith("A16") for m in _merged(ws))
     assert ws["C13"].border.left.style == "thin" and ws["C13"].alignment.wrap_text
@@ -191,8 +343,7 @@ def test_project_with_reported_total_and_no_indicators(workbook):
     assert ws["H4"].value == "乐昌市民政局"  # no implementer: the department
     # 442.25 ÷ 442.25 → 10; no indicators; reported total 100 stands → 优
     assert ws["I6"].value == 10
-    assert [ws["A12"].value, ws["A13"].value, ws["I13"].value, ws["H14"].value] == [
-        "一级指标", "总分", 100, "优"]
+    assert [ws["A12"].value, ws["A13"].value, ws["I13"].value, ws["H14"].value] == ["一级指标", "总分", 100, "优"]
     note = ws["A15"].value
     assert note.startswith("核对说明：")
     assert "填报总分 100.00 分，按规则计算 10.00 分（差）" in note
@@ -227,9 +378,15 @@ def test_summary_sheet(workbook):
     ws = wb["汇总"]
     assert ws["A1"].value == "乐昌市民政局2019年度绩效自评结果汇总"
     assert [ws.cell(3, c).value for c in range(1, 8)] == [
-        "项目名称", "资金来源", "全年预算数", "全年执行数", "执行率", "得分", "等级"]
-    assert [ws.cell(4, c).value for c in range(1, 8)] == [
-        "城乡低保", "一般公共预算", 1000, 950, 0.95, 88.5, "良"]
+        "项目名称",
+        "资金来源",
+        "全年预算数",
+        "全年执行数",
+        "执行率",
+        "得分",
+        "等级",
+    ]
+    assert [ws.cell(4, c).value for c in range(1, 8)] == ["城乡低保", "一般公共预算", 1000, 950, 0.95, 88.5, "良"]
     assert [ws.cell(5, c).value for c in (1, 6, 7)] == [LONG_NAME, 100, "优"]
     # P4: 40 ÷ 50 × 10 = 8.00, no indicators → 差
     assert [ws.cell(6, c).value for c in (1, 5, 6, 7)] == ["城乡低保", 0.8, 8, "差"]

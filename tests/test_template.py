@@ -29,8 +29,13 @@ def test_one_sheet_per_table_with_chinese_headers(template):
     assert template.sheetnames == SHEETS
     budget = template["预算"]
     assert [c.value for c in budget[1]] == [
-        "预算行编码", "资金来源", "支出类型", "年初预算数(万元)", "全年预算数(万元)",
-        "全年执行数(万元)", "数据来源",
+        "预算行编码",
+        "资金来源",
+        "支出类型",
+        "年初预算数(万元)",
+        "全年预算数(万元)",
+        "全年执行数(万元)",
+        "数据来源",
     ]
     assert all(c.font.bold for c in budget[1])
     assert all(template[s].freeze_panes == "A2" for s in SHEETS)
@@ -39,7 +44,11 @@ def test_one_sheet_per_table_with_chinese_headers(template):
 def test_header_notes(template):
     note = template["预算"]["F1"].comment.text
     assert note.splitlines() == [
-        "executed", "类型：数字", "单位：万元", "必填", "不得超过全年预算数",
+        "executed",
+        "类型：数字",
+        "单位：万元",
+        "必填",
+        "不得超过全年预算数",
     ]
     code_note = template["项目"]["H1"].comment.text
     assert code_note.splitlines()[0] == "self_evaluated"
@@ -52,7 +61,8 @@ def test_drop_down_lists_for_coded_columns(template):
         for check in template[name].data_validations.dataValidation:
             lists[(name, str(check.sqref))] = (check.formula1, check.errorStyle)
     assert lists[("预算", "B2:B1001")] == (
-        '"一般公共预算,政府性基金预算,国有资本经营预算,财政专户管理资金,其他资金"', "stop"
+        '"一般公共预算,政府性基金预算,国有资本经营预算,财政专户管理资金,其他资金"',
+        "stop",
     )
     assert lists[("预算", "C2:C1001")] == ('"基本支出,项目支出"', "stop")
     assert lists[("项目资金", "B2:B1001")] == ('"当年财政拨款,上年结转资金,其他资金"', "stop")
@@ -78,8 +88,7 @@ def test_the_empty_template_loads(tmp_path, monkeypatch):
         (folder / f"{name}.csv").unlink()
     write_template(folder / "data.xlsx", UNIT, 2019)
     assert [str(p) for p in validate(UNIT, 2019)] == [
-        "data/lechang-mzj/2019/data.xlsx 工作表「单位概况」 第2行 单位名称(unit_name)："
-        "必填，不能为空"
+        "data/lechang-mzj/2019/data.xlsx 工作表「单位概况」 第2行 单位名称(unit_name)：必填，不能为空"
     ]
 
 

@@ -90,9 +90,7 @@ def test_dibao_items_are_numbered_and_read_as_published(report):
     items = paragraphs(themes.items(report, "dibao"))
     texts = [text_of(p) for p in items]
     assert [t[:2] for t in texts] == ["一是", "二是", "三是", "四是", "五是"]
-    assert texts[2] == (
-        "三是深入抓实低保专项治理工作。全市共清退低保户223户、489人，追缴低保金4.1万元。"
-    )
+    assert texts[2] == ("三是深入抓实低保专项治理工作。全市共清退低保户223户、489人，追缴低保金4.1万元。")
     assert texts[3].startswith(
         "四是进一步抓实临时、慈善、流浪乞讨救助工作。全市共救助289人次，发放临时救助金41.95万元；"
         "2019年市慈善会共收到各方捐款305.74万元；"
@@ -112,9 +110,7 @@ def test_a_figure_is_a_span_with_its_cell(report):
 def test_paragraph_carries_its_narrative_row(report):
     row = csv_row(NARRATIVE, section="dibao", order="3")
     third = paragraphs(themes.items(report, "dibao"))[2]
-    assert third.startswith(
-        f'<p class="jx-narrative" data-source="{NARRATIVE}#row={row}&amp;col=text">三是'
-    )
+    assert third.startswith(f'<p class="jx-narrative" data-source="{NARRATIVE}#row={row}&amp;col=text">三是')
 
 
 def test_sum_placeholder_is_a_derived_figure(report):

@@ -37,12 +37,15 @@ def test_the_minimal_copy_is_valid(tmp_path, monkeypatch):
 
 def test_problem_renders_file_row_column_value_expected():
     problem = Problem(
-        file=f"{D}/budget.csv", row=3, column="executed", value="abc", expected="数字（万元）",
-        message='值 "abc" 不是数字，应为数字（万元）', table="budget",
+        file=f"{D}/budget.csv",
+        row=3,
+        column="executed",
+        value="abc",
+        expected="数字（万元）",
+        message='值 "abc" 不是数字，应为数字（万元）',
+        table="budget",
     )
-    assert str(problem) == (
-        f'{D}/budget.csv 第3行 全年执行数(executed)：值 "abc" 不是数字，应为数字（万元）'
-    )
+    assert str(problem) == (f'{D}/budget.csv 第3行 全年执行数(executed)：值 "abc" 不是数字，应为数字（万元）')
     sheet = Problem(file=f"{D}/data.xlsx", sheet="预算", row=3, column="executed",
                     message="m", table="budget")  # fmt: skip
     assert str(sheet) == f"{D}/data.xlsx 工作表「预算」 第3行 全年执行数(executed)：m"
@@ -53,9 +56,7 @@ def test_problem_renders_file_row_column_value_expected():
 
 def test_missing_folder(tmp_path, monkeypatch):
     project_copy(tmp_path, monkeypatch)
-    assert messages(2017) == [
-        "data/lechang-mzj/2017：文件夹不存在，应有 data.xlsx 或各表的 CSV 文件"
-    ]
+    assert messages(2017) == ["data/lechang-mzj/2017：文件夹不存在，应有 data.xlsx 或各表的 CSV 文件"]
 
 
 def test_empty_folder(tmp_path, monkeypatch):
@@ -118,10 +119,8 @@ def test_misspelt_column_suggests_the_closest(tmp_path, monkeypatch):
     rename_column(folder / "budget.csv", "executed", "excuted")
     rename_column(folder / "projects.csv", "project_name", "项目名")
     assert messages() == [
-        f'{D}/budget.csv 第1行：F 列的列名 "excuted" 不是预算(budget)表的列，'
-        "是否应为 全年执行数(executed)？",
-        f'{D}/projects.csv 第1行：B 列的列名 "项目名" 不是项目(projects)表的列，'
-        "是否应为 项目名称(project_name)？",
+        f'{D}/budget.csv 第1行：F 列的列名 "excuted" 不是预算(budget)表的列，是否应为 全年执行数(executed)？',
+        f'{D}/projects.csv 第1行：B 列的列名 "项目名" 不是项目(projects)表的列，是否应为 项目名称(project_name)？',
     ]
 
 
@@ -141,18 +140,14 @@ def test_duplicate_column(tmp_path, monkeypatch):
     rows = read_rows(folder / "budget.csv")
     rows = [[*rows[0], "全年执行数"]] + [[*r, r[5]] for r in rows[1:]]
     write_rows(folder / "budget.csv", rows)
-    assert messages() == [
-        f"{D}/budget.csv 第1行 全年执行数(executed)：列重复（F 列和 H 列），只能有一列；已读取 F 列"
-    ]
+    assert messages() == [f"{D}/budget.csv 第1行 全年执行数(executed)：列重复（F 列和 H 列），只能有一列；已读取 F 列"]
 
 
 def test_yuan_header_on_a_column_that_is_not_an_amount(tmp_path, monkeypatch):
     folder = project_copy(tmp_path, monkeypatch)
     rename_column(folder / "indicators.csv", "weight", "分值(元)")
     problems = messages()
-    assert problems[0] == (
-        f"{D}/indicators.csv 第1行 分值(weight)：列名标有单位 元，但该列不是金额（单位应为 分）"
-    )
+    assert problems[0] == (f"{D}/indicators.csv 第1行 分值(weight)：列名标有单位 元，但该列不是金额（单位应为 分）")
 
 
 # --- cells ---------------------------------------------------------------------------------
@@ -174,8 +169,7 @@ def test_percent_in_an_amount_column(tmp_path, monkeypatch):
     folder = project_copy(tmp_path, monkeypatch)
     set_cell(folder / "budget.csv", 2, "initial_budget", "95%")
     assert messages() == [
-        f'{D}/budget.csv 第2行 年初预算数(initial_budget)：值 "95%" 是百分数，'
-        "应为不小于 0 的数字（万元）"
+        f'{D}/budget.csv 第2行 年初预算数(initial_budget)：值 "95%" 是百分数，应为不小于 0 的数字（万元）'
     ]
 
 
@@ -205,21 +199,16 @@ def test_negative_amount_and_bounds(tmp_path, monkeypatch):
     set_cell(folder / "projects.csv", 2, "reported_score", "120")
     set_cell(folder / "indicators.csv", 3, "reported_score", "-1")
     assert messages() == [
-        f'{D}/budget.csv 第2行 年初预算数(initial_budget)：值 "-5" 为负数，'
-        "应为不小于 0 的数字（万元）",
-        f'{D}/projects.csv 第2行 自评得分(填报)(reported_score)：值 "120" 大于 100，'
-        "应为0～100 的数字（分）",
-        f'{D}/indicators.csv 第3行 得分(填报)(reported_score)：值 "-1" 为负数，'
-        "应为不小于 0 的数字（分）",
+        f'{D}/budget.csv 第2行 年初预算数(initial_budget)：值 "-5" 为负数，应为不小于 0 的数字（万元）',
+        f'{D}/projects.csv 第2行 自评得分(填报)(reported_score)：值 "120" 大于 100，应为0～100 的数字（分）',
+        f'{D}/indicators.csv 第3行 得分(填报)(reported_score)：值 "-1" 为负数，应为不小于 0 的数字（分）',
     ]
 
 
 def test_zero_weight(tmp_path, monkeypatch):
     folder = project_copy(tmp_path, monkeypatch)
     set_cell(folder / "indicators.csv", 2, "weight", "0")
-    assert messages()[0] == (
-        f'{D}/indicators.csv 第2行 分值(weight)：值 "0" 不大于 0，应为大于 0 的数字（分）'
-    )
+    assert messages()[0] == (f'{D}/indicators.csv 第2行 分值(weight)：值 "0" 不大于 0，应为大于 0 的数字（分）')
 
 
 def test_unknown_code(tmp_path, monkeypatch):
@@ -230,10 +219,8 @@ def test_unknown_code(tmp_path, monkeypatch):
     assert messages() == [
         f'{D}/budget.csv 第2行 资金来源(fund_source)：值 "一般预算" 不是可用的代码，'
         "应为 一般公共预算、政府性基金预算、国有资本经营预算、财政专户管理资金、其他资金",
-        f'{D}/indicators.csv 第2行 指标性质(direction)：值 "大于" 不是可用的代码，'
-        "应为 ≥、≤、=、定性",
-        f'{D}/indicators.csv 第3行 一级指标(level1)：值 "产出" 不是项目的一级指标，'
-        "应为 产出指标、效益指标、满意度指标",
+        f'{D}/indicators.csv 第2行 指标性质(direction)：值 "大于" 不是可用的代码，应为 ≥、≤、=、定性',
+        f'{D}/indicators.csv 第3行 一级指标(level1)：值 "产出" 不是项目的一级指标，应为 产出指标、效益指标、满意度指标',
         f"{D}/indicators.csv 分值(weight)：项目 YB01「特困供养」产出指标的三级指标分值合计 35，"
         "应等于该项目的产出指标分值 50",
     ]
@@ -245,9 +232,7 @@ def test_unknown_code(tmp_path, monkeypatch):
 def test_executed_above_full_year_budget(tmp_path, monkeypatch):
     folder = project_copy(tmp_path, monkeypatch)
     set_cell(folder / "budget.csv", 2, "executed", "1300")
-    assert messages() == [
-        f'{D}/budget.csv 第2行 全年执行数(executed)：执行数 1300.00 超过全年预算数 1288.56'
-    ]
+    assert messages() == [f"{D}/budget.csv 第2行 全年执行数(executed)：执行数 1300.00 超过全年预算数 1288.56"]
 
 
 def test_duplicate_ids(tmp_path, monkeypatch):
@@ -279,8 +264,7 @@ def test_duplicate_budget_line_and_fund_type(tmp_path, monkeypatch):
         "每个资金来源和支出类型只能有一行"
     ) in problems
     assert (
-        f"{D}/project_funds.csv 第5行 资金性质(fund_type)：项目 YB03 的资金性质“当年财政拨款”"
-        "与第4行重复"
+        f"{D}/project_funds.csv 第5行 资金性质(fund_type)：项目 YB03 的资金性质“当年财政拨款”与第4行重复"
     ) in problems
 
 
@@ -295,8 +279,7 @@ def test_rows_for_an_unknown_project(tmp_path, monkeypatch):
         "level3": "x", "direction": "≥", "target": "1", "actual": "1", "weight": "50",
     })  # fmt: skip
     assert messages() == [
-        f'{D}/project_funds.csv 第{funds}行 项目编码(project_id)：值 "YB99" 不是项目(projects)'
-        "表中的项目编码",
+        f'{D}/project_funds.csv 第{funds}行 项目编码(project_id)：值 "YB99" 不是项目(projects)表中的项目编码',
         f'{D}/indicators.csv 第{indicator}行 适用对象(scope)：值 "YB99" 不是项目(projects)'
         "表中的项目编码，也不是 department（部门整体）",
     ]
@@ -342,9 +325,7 @@ def test_department_weights(tmp_path, monkeypatch):
     rows = read_rows(folder / "indicators.csv")
     first = next(i for i, r in enumerate(rows) if r[1] == "department")
     set_cell(folder / "indicators.csv", first + 1, "weight", "15")
-    assert messages() == [
-        f"{D}/indicators.csv 分值(weight)：部门整体(department)指标分值合计 95，应为 100"
-    ]
+    assert messages() == [f"{D}/indicators.csv 分值(weight)：部门整体(department)指标分值合计 95，应为 100"]
 
 
 def test_project_without_indicators(tmp_path, monkeypatch):
@@ -352,7 +333,7 @@ def test_project_without_indicators(tmp_path, monkeypatch):
     rows = read_rows(folder / "indicators.csv")
     write_rows(folder / "indicators.csv", [r for r in rows if r[1] != "YB04"])
     assert messages() == [
-        f'{D}/projects.csv 第5行 项目编码(project_id)：项目 YB04「村务监督委员会补贴」开展了自评，'
+        f"{D}/projects.csv 第5行 项目编码(project_id)：项目 YB04「村务监督委员会补贴」开展了自评，"
         "但绩效指标(indicators)表中没有它的指标"
     ]
 
@@ -391,9 +372,7 @@ def test_profile_rows(tmp_path, monkeypatch):
 
 def test_expected_year_of_the_parameters(tmp_path, monkeypatch):
     project_copy(tmp_path, monkeypatch)
-    assert messages(expected_year=2020) == [
-        f"{D}/profile.csv 第2行 年度(year)：值 2019 与参数的年度 2020 不符"
-    ]
+    assert messages(expected_year=2020) == [f"{D}/profile.csv 第2行 年度(year)：值 2019 与参数的年度 2020 不符"]
 
 
 def test_project_funds_disagree_with_the_project(tmp_path, monkeypatch):
@@ -414,8 +393,7 @@ def test_project_without_funds(tmp_path, monkeypatch):
     rows = read_rows(folder / "project_funds.csv")
     write_rows(folder / "project_funds.csv", [r for r in rows if r[0] != "JJ06"])
     assert messages() == [
-        f'{D}/projects.csv 第14行 项目编码(project_id)：项目 JJ06「殡葬改革」'
-        "在项目资金(project_funds)表中没有资金行"
+        f"{D}/projects.csv 第14行 项目编码(project_id)：项目 JJ06「殡葬改革」在项目资金(project_funds)表中没有资金行"
     ]
 
 
@@ -438,8 +416,7 @@ def test_narrative_placeholder_naming_no_stats_key(tmp_path, monkeypatch):
     assert messages() == [
         f"{D}/narrative.csv 第3行 内容(text)：占位符 {{dibao_cleared_house}} 不是业务统计(stats)"
         "表中的指标键，是否应为 {dibao_cleared_households}？",
-        f"{D}/narrative.csv 第3行 内容(text)：占位符 {{dibao_cleared_people+x}} 中的 x "
-        "不是业务统计(stats)表中的指标键",
+        f"{D}/narrative.csv 第3行 内容(text)：占位符 {{dibao_cleared_people+x}} 中的 x 不是业务统计(stats)表中的指标键",
     ]
 
 

@@ -6,6 +6,7 @@ import html as htmllib
 import re
 
 import openpyxl
+
 from test_report_content import section, text
 
 
@@ -21,7 +22,8 @@ def test_summary_sheet_matches_the_report(example):
     workbook = openpyxl.load_workbook(example.out / "自评表.xlsx")
     assert workbook.sheetnames[:2] == ["汇总", "部门整体支出绩效自评表"]
     sheet = workbook["汇总"]
-    assert [c.value for c in sheet[3]][:7] == ["项目名称", "资金来源", "全年预算数", "全年执行数", "执行率", "得分", "等级"]
+    headers = ["项目名称", "资金来源", "全年预算数", "全年执行数", "执行率", "得分", "等级"]
+    assert [c.value for c in sheet[3]][:7] == headers
     report_rows = report_project_rows(example.html)
     assert len(report_rows) == 13
     for offset, row in enumerate(report_rows):

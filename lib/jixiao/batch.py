@@ -73,7 +73,8 @@ def build_many(jobs: Iterable[tuple[str, int]], *, scheduler: str | None = None,
             outcome = future.result()
             outcomes.append(outcome)
             status = "完成 (built)" if outcome.ok else "失败 (failed)"
-            echo(f"  {outcome.unit} {outcome.year}  {status} {outcome.seconds:6.2f}s  {outcome.message.splitlines()[0]}")
+            first = outcome.message.splitlines()[0]
+            echo(f"  {outcome.unit} {outcome.year}  {status} {outcome.seconds:6.2f}s  {first}")
             if not outcome.ok:
                 for line in outcome.message.splitlines()[1:]:
                     echo(f"      {line}")

@@ -128,10 +128,7 @@ def stitch(settings: Settings, entries: list[dict], force: bool, echo: Echo, res
         return report
     start = time.perf_counter()
     stitcher = stitching.Stitcher()
-    sections = [
-        stitcher.section(s.id, cache.executed_path(settings.unit, settings.year, s))
-        for s in settings.sections
-    ]
+    sections = [stitcher.section(s.id, cache.executed_path(settings.unit, settings.year, s)) for s in settings.sections]
     published: dict = {}
     for entry in entries:
         published.update(entry.get("published", {}))

@@ -109,9 +109,7 @@ def cjk_font() -> str:
     folder = _mplfonts_dir()
     path = folder / MPLFONTS_FONT if folder else None
     if path is None or not path.is_file():
-        raise RuntimeError(
-            "no CJK font: install one (e.g. Noto Sans CJK SC) or the mplfonts package"
-        )
+        raise RuntimeError("no CJK font: install one (e.g. Noto Sans CJK SC) or the mplfonts package")
     font_manager.fontManager.addfont(str(path))
     return font_manager.FontProperties(fname=str(path)).get_name()
 
@@ -173,10 +171,7 @@ class Chart:
     def html(self) -> Html:
         """``<figure class="jx-chart"><img alt src><figcaption>``, all escaped."""
         cap = f"<figcaption>{escape(self.caption)}</figcaption>" if self.caption else ""
-        return Html(
-            f'<figure class="jx-chart"><img alt="{escape(self.alt)}" src="{self.data_uri()}">'
-            f"{cap}</figure>"
-        )
+        return Html(f'<figure class="jx-chart"><img alt="{escape(self.alt)}" src="{self.data_uri()}">{cap}</figure>')
 
     def _repr_html_(self) -> str:
         return str(self.html())
@@ -340,8 +335,15 @@ def _unit_label(ax: Axes, text: str) -> None:
     """The value axis's label (usually its unit) written level, above the axis, as 人次 or 万元."""
     if text:
         ax.annotate(
-            text, xy=(0, 1), xycoords="axes fraction", xytext=(0, 7), textcoords="offset points",
-            ha="center", va="bottom", fontsize=8.5, color=TEXT_COLOR,
+            text,
+            xy=(0, 1),
+            xycoords="axes fraction",
+            xytext=(0, 7),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=8.5,
+            color=TEXT_COLOR,
         )
 
 
@@ -371,9 +373,7 @@ def bar(
         _unit_label(ax, ylabel)
         _value_axis(ax, unit)
         _headroom(ax, nums)
-        return _finish(
-            fig, ax, title=title, alt=alt, caption=caption, title_in_image=title_in_image, fmt=fmt
-        )
+        return _finish(fig, ax, title=title, alt=alt, caption=caption, title_in_image=title_in_image, fmt=fmt)
 
 
 def hbar(
@@ -403,9 +403,7 @@ def hbar(
         _value_axis(ax, unit, axis="x")
         _headroom(ax, nums, axis="x")
         ax.tick_params(axis="y", length=0)
-        return _finish(
-            fig, ax, title=title, alt=alt, caption=caption, title_in_image=title_in_image, fmt=fmt
-        )
+        return _finish(fig, ax, title=title, alt=alt, caption=caption, title_in_image=title_in_image, fmt=fmt)
 
 
 def grouped_bar(
@@ -444,9 +442,7 @@ def grouped_bar(
         _headroom(ax, all_nums)
         if n > 1:
             ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
-        return _finish(
-            fig, ax, title=title, alt=alt, caption=caption, title_in_image=title_in_image, fmt=fmt
-        )
+        return _finish(fig, ax, title=title, alt=alt, caption=caption, title_in_image=title_in_image, fmt=fmt)
 
 
 def line(
@@ -479,8 +475,13 @@ def line(
             for xi, v in zip(xs, nums, strict=True):
                 if v == v:
                     ax.annotate(
-                        _label_text(v, unit), (xi, v), textcoords="offset points",
-                        xytext=(0, 6), ha="center", fontsize=8, color=color,
+                        _label_text(v, unit),
+                        (xi, v),
+                        textcoords="offset points",
+                        xytext=(0, 6),
+                        ha="center",
+                        fontsize=8,
+                        color=color,
                     )
         _unit_label(ax, ylabel)
         _value_axis(ax, unit)
@@ -488,9 +489,7 @@ def line(
         ax.margins(x=0.08)
         if len(series) > 1:
             ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
-        return _finish(
-            fig, ax, title=title, alt=alt, caption=caption, title_in_image=title_in_image, fmt=fmt
-        )
+        return _finish(fig, ax, title=title, alt=alt, caption=caption, title_in_image=title_in_image, fmt=fmt)
 
 
 def check_glyphs() -> None:

@@ -110,7 +110,8 @@ def _batch(args: argparse.Namespace) -> int:
     print(f"jixiao batch: {len(jobs)} 份报告 (reports)")
     outcomes = batch.build_many(jobs, scheduler=args.scheduler, workers=args.workers, force=args.force)
     failed = [o for o in outcomes if not o.ok]
-    print(f"{len(outcomes) - len(failed)} 份完成，{len(failed)} 份失败 ({len(outcomes) - len(failed)} built, {len(failed)} failed)")
+    built = len(outcomes) - len(failed)
+    print(f"{built} 份完成，{len(failed)} 份失败 ({built} built, {len(failed)} failed)")
     return 1 if failed else 0
 
 

@@ -81,7 +81,7 @@ def _become_kernel(request: dict[str, Any], keep_open: list[int]) -> None:
         from ipykernel.kernelapp import IPKernelApp
 
         app = IPKernelApp.instance()
-        app.initialize(["-f", request["connection_file"], "--IPKernelApp.parent_handle=%d" % os.getppid()])
+        app.initialize(["-f", request["connection_file"], f"--IPKernelApp.parent_handle={os.getppid()}"])
         app.start()
         code = 0
     finally:

@@ -161,27 +161,38 @@ def _sources(
     if workbook.is_file():
         if csv_files:
             listed = "、".join(p.name for p in csv_files)
-            problems.append(Problem(
-                where, value=listed, expected="只用一种形式",
-                message=f"同时有 {WORKBOOK} 和 CSV 文件（{listed}），只能保留一种；"
-                f"已读取 {WORKBOOK}",
-            ))
+            problems.append(
+                Problem(
+                    where,
+                    value=listed,
+                    expected="只用一种形式",
+                    message=f"同时有 {WORKBOOK} 和 CSV 文件（{listed}），只能保留一种；已读取 {WORKBOOK}",
+                )
+            )
         return _read_workbook(workbook, names, problems), [paths.relative(workbook)]
     if not csv_files:
         expected = "、".join(f"{t}.csv" for t in TABLES)
-        problems.append(Problem(
-            where, expected=expected, message=f"没有输入文件，应有 {WORKBOOK} 或 {expected}",
-        ))
+        problems.append(
+            Problem(
+                where,
+                expected=expected,
+                message=f"没有输入文件，应有 {WORKBOOK} 或 {expected}",
+            )
+        )
         return None
     grids: dict[str, _Grid] = {}
     files: list[str] = []
     for name in names:
         path = folder / f"{name}.csv"
         if not path.is_file():
-            problems.append(Problem(
-                paths.relative(path), table=name, expected=SCHEMA[name].display,
-                message=f"缺少文件，应为{SCHEMA[name].display}表",
-            ))
+            problems.append(
+                Problem(
+                    paths.relative(path),
+                    table=name,
+                    expected=SCHEMA[name].display,
+                    message=f"缺少文件，应为{SCHEMA[name].display}表",
+                )
+            )
             continue
         grids[name] = _Grid(paths.relative(path), "", _read_csv(path))
         files.append(paths.relative(path))
@@ -210,9 +221,7 @@ def _read_csv(path: Path) -> list[list[str]]:
     return [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
 
 
-def _read_workbook(
-    path: Path, names: tuple[str, ...], problems: list[Problem]
-) -> dict[str, _Grid]:
+def _read_workbook(path: Path, names: tuple[str, ...], problems: list[Problem]) -> dict[str, _Grid]:
     """The sheets of the tables ``names`` as text cells; problems for missing sheets."""
     file = paths.relative(path)
     grids: dict[str, _Grid] = {}
@@ -231,10 +240,14 @@ def _read_workbook(
             if table.key not in names:
                 continue
             if table.key in grids:
-                problems.append(Problem(
-                    file, sheet=sheet.title, value=sheet.title,
-                    message=f"与工作表「{grids[table.key].sheet}」是同一张表{table.display}，只能有一个",
-                ))
+                problems.append(
+                    Problem(
+                        file,
+                        sheet=sheet.title,
+                        value=sheet.title,
+                        message=f"与工作表「{grids[table.key].sheet}」是同一张表{table.display}，只能有一个",
+                    )
+                )
                 continue
             sheet.reset_dimensions()
             rows = [[_cell_text(c) for c in r] for r in sheet.iter_rows()]
@@ -248,10 +261,14 @@ def _read_workbook(
         close = difflib.get_close_matches(table.name, unknown, n=1, cutoff=0.5)
         close += difflib.get_close_matches(table.key, unknown, n=1, cutoff=0.6)
         hint = f"；是否是工作表「{close[0]}」？" if close else ""
-        problems.append(Problem(
-            file, table=name, expected=table.name,
-            message=f"缺少工作表「{table.name}」({table.key}){hint}",
-        ))
+        problems.append(
+            Problem(
+                file,
+                table=name,
+                expected=table.name,
+                message=f"缺少工作表「{table.name}」({table.key}){hint}",
+            )
+        )
     return grids
 
 
@@ -352,23 +369,36 @@ def _map_headers(table: Table, grid: _Grid, problems: list[Problem]) -> list[_He
                 hint = f"，是否应为 {lookup[guess[0]].display}？"
             else:
                 hint = f"；本表的列为 {'、'.join(c.label for c in table.columns)}"
-            problems.append(Problem(
-                **at, value=text.strip(), expected=lookup[guess[0]].display if guess else "",
-                message=f"{letter} 列的列名 \"{text.strip()}\" 不是{table.display}表的列{hint}",
-            ))
+            problems.append(
+                Problem(
+                    **at,
+                    value=text.strip(),
+                    expected=lookup[guess[0]].display if guess else "",
+                    message=f'{letter} 列的列名 "{text.strip()}" 不是{table.display}表的列{hint}',
+                )
+            )
             continue
         if column.key in found:
             first = get_column_letter(found[column.key].index + 1)
-            problems.append(Problem(
-                **at, column=column.key, value=text.strip(),
-                message=f"列重复（{first} 列和 {letter} 列），只能有一列；已读取 {first} 列",
-            ))
+            problems.append(
+                Problem(
+                    **at,
+                    column=column.key,
+                    value=text.strip(),
+                    message=f"列重复（{first} 列和 {letter} 列），只能有一列；已读取 {first} 列",
+                )
+            )
             continue
         if unit == "元" and not column.is_amount:
-            problems.append(Problem(
-                **at, column=column.key, value=text.strip(), expected=column.unit or "无单位",
-                message=f"列名标有单位 元，但该列不是金额（单位应为 {column.unit or '无'}）",
-            ))
+            problems.append(
+                Problem(
+                    **at,
+                    column=column.key,
+                    value=text.strip(),
+                    expected=column.unit or "无单位",
+                    message=f"列名标有单位 元，但该列不是金额（单位应为 {column.unit or '无'}）",
+                )
+            )
             continue
         found[column.key] = _Header(index, column, unit == "元")
     for column in table.columns:
@@ -416,31 +446,31 @@ def _convert(header: _Header, text: str, place: Problem, problems: list[Problem]
     if column.type == "code":
         code = normalize_code(column, text)
         if code not in column.codes:
-            fail(f"值 \"{text}\" 不是可用的代码，应为 {column.expected}")
+            fail(f'值 "{text}" 不是可用的代码，应为 {column.expected}')
             return None
         return code
     parsed = parse_number(text)
     if parsed is None:
-        fail(f"值 \"{text}\" 不是数字，应为{column.type_text}", column.type_text)
+        fail(f'值 "{text}" 不是数字，应为{column.type_text}', column.type_text)
         return None
     value, percent = parsed
     if percent and column.is_amount:
-        fail(f"值 \"{text}\" 是百分数，应为{column.expected}")
+        fail(f'值 "{text}" 是百分数，应为{column.expected}')
         return None
     if header.yuan:
         value = round(value / 10000, 6)
     if column.type == "integer" and not value.is_integer():
-        fail(f"值 \"{text}\" 不是整数，应为{column.type_text}", column.type_text)
+        fail(f'值 "{text}" 不是整数，应为{column.type_text}', column.type_text)
         return None
     if column.minimum is not None and value < column.minimum:
         word = "为负数" if column.minimum == 0 else f"小于 {column.minimum:g}"
-        fail(f"值 \"{text}\" {word}，应为{column.expected}")
+        fail(f'值 "{text}" {word}，应为{column.expected}')
         return None
     if column.positive and value <= 0:
-        fail(f"值 \"{text}\" 不大于 0，应为{column.expected}")
+        fail(f'值 "{text}" 不大于 0，应为{column.expected}')
         return None
     if column.maximum is not None and value > column.maximum:
-        fail(f"值 \"{text}\" 大于 {column.maximum:g}，应为{column.expected}")
+        fail(f'值 "{text}" 大于 {column.maximum:g}，应为{column.expected}')
         return None
     return int(value) if column.type == "integer" else value
 

@@ -8,6 +8,7 @@ comes from.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, replace
 
 from jixiao import charts, facts, formatting
@@ -193,7 +194,8 @@ def budget_table(report: Report) -> Html:
         done = Figure.cell(budget, i, "executed", label="全年执行数", fmt=formatting.number)
         rows.append([budget.at[i, "fund_source"], budget.at[i, "kind"], initial, full, done,
                      _ratio(done, full, "全年执行数 ÷ 全年预算数", "执行率")])  # fmt: skip
-    total_initial = _sum(_column(report, "budget", "initial_budget", "年初预算数"), "各预算行年初预算数之和", "年初预算数")
+    initial = _column(report, "budget", "initial_budget", "年初预算数")
+    total_initial = _sum(initial, "各预算行年初预算数之和", "年初预算数")
     full, done = total_budget(report), total_executed(report)
     footer = ["合计", "", _plain(total_initial), _plain(full), _plain(done), execution_rate(report)]
     return table_html(
@@ -231,8 +233,9 @@ def department_table(report: Report) -> Html:
     rows = []
     for s in department.indicators:
         score = Figure.derive(s.score, s.rule, [], label=s.name, text=formatting.natural(s.score))
-        target = s.target_text if s.direction == "定性" else formatting.natural(s.target) if s.target is not None else ""
-        actual = s.actual_grade if s.direction == "定性" else formatting.natural(s.actual) if s.actual is not None else "缺失"
+        qualitative = s.direction == "定性"
+        target = s.target_text if qualitative else _natural(s.target, "")
+        actual = s.actual_grade if qualitative else _natural(s.actual, "缺失")
         rows.append([s.level1, s.level2, s.name, s.direction, target, actual, s.measure_unit or "",
                      formatting.natural(s.weight), score])  # fmt: skip
     figure, grade = department_score(report)
@@ -244,6 +247,10 @@ def department_table(report: Report) -> Html:
         numeric_columns=["分值", "得分"],
     )  # fmt: skip
     return Html(str(table) + '<p class="jx-hint">悬停得分可查看计分规则与代入的数值。</p>')
+
+
+def _natural(value: float | None, missing: str) -> str:
+    return missing if value is None else formatting.natural(value)
 
 
 def _bare_score(figure: Figure) -> Figure:
@@ -263,7 +270,7 @@ def trend(report: Report) -> Html:
         alt=charts.series_alt_text("折线图", years, series, "万元"), caption="图2 历年全年预算数与执行数",
     )  # fmt: skip
     rows = []
-    for before, now in zip(history, history[1:], strict=False):
+    for before, now in itertools.pairwise(history):
         a, b = total_budget(before), total_budget(now)
         rows.append([f"{now.year}年", _plain(b), _plain(total_executed(now)), execution_rate(now),
                      formatting.yoy_phrase(b.value, a.value)])  # fmt: skip
@@ -272,4 +279,4 @@ def trend(report: Report) -> Html:
     return Html(str(chart.html()) + str(table))
 
 
-__all__ = ["budget_chart", "budget_table", "cover", "department_table", "summary", "trend", "escape"]
+__all__ = ["budget_chart", "budget_table", "cover", "department_table", "escape", "summary", "trend"]

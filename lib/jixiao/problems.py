@@ -26,10 +26,7 @@ def items(report: Report, kind: str) -> Html:
     rows = themes.section_rows(report, kind)
     rows = [r for r in rows if themes.cell_text(r.get("kind")) != "title"]
     if not rows:
-        note = (
-            f"文字材料表（narrative）未填报{report.year}年的{KINDS[kind]}"
-            f"（section 为 {kind} 的行），本节暂无内容。"
-        )
+        note = f"文字材料表（narrative）未填报{report.year}年的{KINDS[kind]}（section 为 {kind} 的行），本节暂无内容。"
         return Html(f'<p class="jx-note">{escape(note)}</p>')
     return themes.paragraphs(report, rows)
 

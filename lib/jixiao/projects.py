@@ -191,8 +191,9 @@ def project_figures(report: Report, p: ProjectScore) -> ProjectFigures:
     parts = [_shallow(execution, "预算执行率得分")]
     parts += [_shallow(f, f"{s.name}得分") for s, f in zip(p.indicators, indicators, strict=True)]
     computed_parts = [parts[0]] + [
-        Figure.derive(s.computed, s.rule, [], label=f"{s.name}得分", text=_bare(s.computed),
-                      illustrative=f.illustrative)
+        Figure.derive(
+            s.computed, s.rule, [], label=f"{s.name}得分", text=_bare(s.computed), illustrative=f.illustrative
+        )
         for s, f in zip(p.indicators, indicators, strict=True)
     ]
     stands = _score_sum(parts, p.total, "得分")
@@ -363,9 +364,7 @@ def _grouped_hbar(
         ax.tick_params(axis="y", length=0)
         ax.set_xlim(0, (top or 1) * 1.14)
         ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(nbins=5, min_n_ticks=3))
-        ax.xaxis.set_major_formatter(
-            matplotlib.ticker.FuncFormatter(lambda v, _pos: formatting.natural(v))
-        )
+        ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _pos: formatting.natural(v)))
         ax.grid(axis="y", visible=False)
         ax.set_xlabel(xlabel)
         ax.legend(loc="lower right")
@@ -551,8 +550,7 @@ def selfeval_tables(report: Report) -> Html:
         open_ = " open" if k == 0 else ""
         title = f"{escape(pf.name)} — {pf.total.html()}分 {escape(p.grade)}{_flag(codes)}"
         out.append(
-            f'<details class="jx-selfeval"{open_}><summary>{title}</summary>\n'
-            f"{selfeval_form(report, pf)}\n</details>"
+            f'<details class="jx-selfeval"{open_}><summary>{title}</summary>\n{selfeval_form(report, pf)}\n</details>'
         )
     if not out:
         return Html('<p class="jx-note">本年度没有开展绩效自评的项目。</p>')

@@ -58,9 +58,7 @@ def _attr(text: str) -> str:
 
 def _url_part(text: str) -> str:
     """A value for ``data-source``'s ``k=v&…`` part: only the separators are percent-encoded."""
-    return (
-        text.replace("%", "%25").replace("&", "%26").replace("=", "%3D").replace("#", "%23")
-    )
+    return text.replace("%", "%25").replace("&", "%26").replace("=", "%3D").replace("#", "%23")
 
 
 # -- sources ------------------------------------------------------------------------------------
@@ -363,10 +361,7 @@ class Figure:
         cls = "jx-fig jx-illustrative" if self.illustrative else "jx-fig"
         ds = self.data_source()
         ds_attr = f' data-source="{_attr(ds)}"' if ds else ""
-        return Html(
-            f'<span class="{cls}"{ds_attr} title="{_attr(self.provenance())}">'
-            f"{escape(self.text)}</span>"
-        )
+        return Html(f'<span class="{cls}"{ds_attr} title="{_attr(self.provenance())}">{escape(self.text)}</span>')
 
     def _repr_html_(self) -> str:
         return str(self.html())
@@ -465,8 +460,7 @@ def table_html(
         numeric = {
             c
             for j, c in enumerate(cols)
-            if any(not _empty(r[j]) for r in body)
-            and all(_empty(r[j]) or _is_numeric(r[j]) for r in body)
+            if any(not _empty(r[j]) for r in body) and all(_empty(r[j]) or _is_numeric(r[j]) for r in body)
         }
     else:
         numeric = set(numeric_columns)
@@ -479,6 +473,7 @@ def table_html(
     lines = ['<table class="jx-table">']
     if caption:
         lines.append(f"<caption>{escape(caption)}</caption>")
+
     def tr(tag: str, values: Sequence[Any]) -> str:
         return "<tr>" + "".join(td(tag, j, v) for j, v in enumerate(values)) + "</tr>"
 

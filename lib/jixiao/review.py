@@ -280,9 +280,7 @@ def _row_figure(
     """  # fmt: skip
     if provenance is not None:
         frame = getattr(report.data, table)
-        match = frame.index[
-            (frame["_file"].astype(str) == provenance.file) & (frame["_row"] == provenance.row)
-        ]
+        match = frame.index[(frame["_file"].astype(str) == provenance.file) & (frame["_row"] == provenance.row)]
         if len(match) == 1 and column in frame.columns:
             return Figure.cell(frame, match[0], column, label=label, text=text)
         source = Source(provenance.file, provenance.sheet, provenance.row, column, label)
@@ -297,9 +295,7 @@ def _points(value: float) -> str:
 def _scored(report: Report) -> list[tuple[str, str, Any]]:
     """(what, table of its row, score) for every evaluated project, then the department."""
     scores = report.scores
-    out: list[tuple[str, str, Any]] = [
-        (f"项目“{p.project_name}”", "projects", p) for p in scores.projects
-    ]
+    out: list[tuple[str, str, Any]] = [(f"项目“{p.project_name}”", "projects", p) for p in scores.projects]
     if scores.department is not None:
         out.append(("部门整体", "indicators", scores.department))
     return out
@@ -459,10 +455,7 @@ def notes(report: Report) -> Html:
     if not found:
         return Html(f'<p class="jx-note">未发现需要提示的问题。{escape(checked)}</p>')
     warnings = sum(f.severity == WARNING for f in found)
-    closing = (
-        f"共{len(found)}条提示（其中{warnings}条需核实或说明）。{checked}"
-        "提示仅供审核参考，不改变填报的得分。"
-    )
+    closing = f"共{len(found)}条提示（其中{warnings}条需核实或说明）。{checked}提示仅供审核参考，不改变填报的得分。"
     boxes = "\n".join(str(f.html()) for f in found)
     return Html(f'{boxes}\n<p class="jx-hint">{escape(closing)}</p>')
 

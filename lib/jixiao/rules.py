@@ -43,10 +43,7 @@ class Rules:
         grades = tuple((float(b), str(g)) for b, g in settings.get("grades", base.grades))
         bands = {
             **base.qualitative_bands,
-            **{
-                k: (float(lo), float(hi))
-                for k, (lo, hi) in settings.get("qualitative_bands", {}).items()
-            },
+            **{k: (float(lo), float(hi)) for k, (lo, hi) in settings.get("qualitative_bands", {}).items()},
         }
         return cls(
             weights=weights,

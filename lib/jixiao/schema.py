@@ -10,7 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 FUND_SOURCES = (
-    "一般公共预算", "政府性基金预算", "国有资本经营预算", "财政专户管理资金", "其他资金",
+    "一般公共预算",
+    "政府性基金预算",
+    "国有资本经营预算",
+    "财政专户管理资金",
+    "其他资金",
 )
 KINDS = ("基本支出", "项目支出")
 FUND_TYPES = ("当年财政拨款", "上年结转资金", "其他资金")
@@ -112,118 +116,177 @@ def _amount(key: str, label: str, meaning: str = "") -> Column:
 
 def _source() -> Column:
     return Column(
-        "source", "数据来源", "code", codes=SOURCES,
-        meaning="published：公开报告所载；illustrative：为补全数据而设，非公开数字；"
-        "空白视为 published",
+        "source",
+        "数据来源",
+        "code",
+        codes=SOURCES,
+        meaning="published：公开报告所载；illustrative：为补全数据而设，非公开数字；空白视为 published",
     )
 
 
-PROFILE = Table("profile", "单位概况", (
-    Column("unit_id", "单位编码", "text", required=True, meaning="与 params/<unit>/ 的 unit 一致"),
-    Column("unit_name", "单位名称", "text", required=True, meaning="如 乐昌市民政局"),
-    Column("year", "年度", "integer", required=True, meaning="须与数据文件夹和参数的年度一致"),
-    Column("region", "所属地区", "text"),
-    Column("supervisor", "主管部门", "text"),
-    Column("staff_quota", "编制人数", "integer", "人", minimum=0.0),
-    Column("staff_active", "在职人数", "integer", "人", minimum=0.0),
-    Column("staff_retired", "离退休人数", "integer", "人", minimum=0.0),
-    Column("duties", "主要职能", "text"),
-    _source(),
-), "一行：单位的基本情况")
+PROFILE = Table(
+    "profile",
+    "单位概况",
+    (
+        Column("unit_id", "单位编码", "text", required=True, meaning="与 params/<unit>/ 的 unit 一致"),
+        Column("unit_name", "单位名称", "text", required=True, meaning="如 乐昌市民政局"),
+        Column("year", "年度", "integer", required=True, meaning="须与数据文件夹和参数的年度一致"),
+        Column("region", "所属地区", "text"),
+        Column("supervisor", "主管部门", "text"),
+        Column("staff_quota", "编制人数", "integer", "人", minimum=0.0),
+        Column("staff_active", "在职人数", "integer", "人", minimum=0.0),
+        Column("staff_retired", "离退休人数", "integer", "人", minimum=0.0),
+        Column("duties", "主要职能", "text"),
+        _source(),
+    ),
+    "一行：单位的基本情况",
+)
 
-BUDGET = Table("budget", "预算", (
-    Column("line_id", "预算行编码", "text", required=True, meaning="唯一"),
-    Column("fund_source", "资金来源", "code", required=True, codes=FUND_SOURCES),
-    Column("kind", "支出类型", "code", required=True, codes=KINDS, meaning="基本支出 或 项目支出"),
-    _amount("initial_budget", "年初预算数"),
-    _amount("full_year_budget", "全年预算数", "调整后预算，执行率以此为分母"),
-    _amount("executed", "全年执行数", "不得超过全年预算数"),
-    _source(),
-), "每个资金来源和支出类型一行")
+BUDGET = Table(
+    "budget",
+    "预算",
+    (
+        Column("line_id", "预算行编码", "text", required=True, meaning="唯一"),
+        Column("fund_source", "资金来源", "code", required=True, codes=FUND_SOURCES),
+        Column("kind", "支出类型", "code", required=True, codes=KINDS, meaning="基本支出 或 项目支出"),
+        _amount("initial_budget", "年初预算数"),
+        _amount("full_year_budget", "全年预算数", "调整后预算，执行率以此为分母"),
+        _amount("executed", "全年执行数", "不得超过全年预算数"),
+        _source(),
+    ),
+    "每个资金来源和支出类型一行",
+)
 
-PROJECTS = Table("projects", "项目", (
-    Column("project_id", "项目编码", "text", required=True, meaning="唯一"),
-    Column("project_name", "项目名称", "text", required=True),
-    Column("fund_source", "资金来源", "code", required=True, codes=FUND_SOURCES),
-    Column("implementer", "实施单位", "text"),
-    _amount("initial_budget", "年初预算数"),
-    _amount("full_year_budget", "全年预算数"),
-    _amount("executed", "全年执行数", "不得超过全年预算数"),
-    Column("self_evaluated", "是否开展自评", "code", required=True, codes=YES_NO),
-    Column("goal", "年度总体目标", "text", meaning="预期目标"),
-    Column("outcome", "实际完成情况", "text"),
-    Column("weight_execution", "预算执行率分值", "number", "分", minimum=0.0,
-           meaning="空白：取单位默认值（10）"),
-    Column("weight_output", "产出指标分值", "number", "分", minimum=0.0,
-           meaning="空白：取默认值（50）"),
-    Column("weight_effect", "效益指标分值", "number", "分", minimum=0.0,
-           meaning="空白：取默认值（30）"),
-    Column("weight_satisfaction", "满意度指标分值", "number", "分", minimum=0.0,
-           meaning="空白：取默认值（10）"),
-    Column("reported_score", "自评得分(填报)", "number", "分", minimum=0.0, maximum=100.0,
-           meaning="单位填报的总分（如有）"),
-    _source(),
-), "每个项目一行")
+PROJECTS = Table(
+    "projects",
+    "项目",
+    (
+        Column("project_id", "项目编码", "text", required=True, meaning="唯一"),
+        Column("project_name", "项目名称", "text", required=True),
+        Column("fund_source", "资金来源", "code", required=True, codes=FUND_SOURCES),
+        Column("implementer", "实施单位", "text"),
+        _amount("initial_budget", "年初预算数"),
+        _amount("full_year_budget", "全年预算数"),
+        _amount("executed", "全年执行数", "不得超过全年预算数"),
+        Column("self_evaluated", "是否开展自评", "code", required=True, codes=YES_NO),
+        Column("goal", "年度总体目标", "text", meaning="预期目标"),
+        Column("outcome", "实际完成情况", "text"),
+        Column("weight_execution", "预算执行率分值", "number", "分", minimum=0.0, meaning="空白：取单位默认值（10）"),
+        Column("weight_output", "产出指标分值", "number", "分", minimum=0.0, meaning="空白：取默认值（50）"),
+        Column("weight_effect", "效益指标分值", "number", "分", minimum=0.0, meaning="空白：取默认值（30）"),
+        Column("weight_satisfaction", "满意度指标分值", "number", "分", minimum=0.0, meaning="空白：取默认值（10）"),
+        Column(
+            "reported_score",
+            "自评得分(填报)",
+            "number",
+            "分",
+            minimum=0.0,
+            maximum=100.0,
+            meaning="单位填报的总分（如有）",
+        ),
+        _source(),
+    ),
+    "每个项目一行",
+)
 
-PROJECT_FUNDS = Table("project_funds", "项目资金", (
-    Column("project_id", "项目编码", "text", required=True, meaning="项目表中的项目"),
-    Column("fund_type", "资金性质", "code", required=True, codes=FUND_TYPES),
-    _amount("initial_budget", "年初预算数"),
-    _amount("full_year_budget", "全年预算数"),
-    _amount("executed", "全年执行数"),
-    _source(),
-), "自评表的资金情况：每个项目各行之和等于项目表中的三个金额")
+PROJECT_FUNDS = Table(
+    "project_funds",
+    "项目资金",
+    (
+        Column("project_id", "项目编码", "text", required=True, meaning="项目表中的项目"),
+        Column("fund_type", "资金性质", "code", required=True, codes=FUND_TYPES),
+        _amount("initial_budget", "年初预算数"),
+        _amount("full_year_budget", "全年预算数"),
+        _amount("executed", "全年执行数"),
+        _source(),
+    ),
+    "自评表的资金情况：每个项目各行之和等于项目表中的三个金额",
+)
 
-INDICATORS = Table("indicators", "绩效指标", (
-    Column("indicator_id", "指标编码", "text", required=True, meaning="唯一"),
-    Column("scope", "适用对象", "text", required=True,
-           meaning="项目编码，或 department（部门整体）"),
-    Column("level1", "一级指标", "text", required=True,
-           meaning="项目：产出指标、效益指标、满意度指标；部门整体：任意名称"),
-    Column("level2", "二级指标", "text", required=True,
-           meaning="数量指标、质量指标、时效指标、成本指标、社会效益指标…"),
-    Column("level3", "三级指标", "text", required=True, meaning="指标名称"),
-    Column("direction", "指标性质", "code", required=True, codes=DIRECTIONS,
-           meaning=">= 和 <= 读作 ≥ 和 ≤"),
-    Column("target", "年度指标值", "number", meaning="定性指标以外必填；95% 读作 95"),
-    Column("target_text", "指标值说明", "text", meaning="定性指标：预期目标"),
-    Column("actual", "实际完成值", "number", meaning="空白：缺失，计 0 分并列出"),
-    Column("actual_grade", "定性完成档次", "code", codes=GRADES, meaning="定性指标必填"),
-    Column("measure_unit", "度量单位", "text", meaning="%、人、万元…"),
-    Column("weight", "分值", "number", "分", required=True, positive=True,
-           meaning="项目：各一级指标下分值之和等于该一级指标分值；部门整体：合计 100"),
-    Column("reported_score", "得分(填报)", "number", "分", minimum=0.0,
-           meaning="单位自评得分；定性指标须在档次区间内"),
-    Column("deviation_reason", "偏差原因分析及改进措施", "text"),
-    _source(),
-), "每个三级指标一行")
+INDICATORS = Table(
+    "indicators",
+    "绩效指标",
+    (
+        Column("indicator_id", "指标编码", "text", required=True, meaning="唯一"),
+        Column("scope", "适用对象", "text", required=True, meaning="项目编码，或 department（部门整体）"),
+        Column(
+            "level1",
+            "一级指标",
+            "text",
+            required=True,
+            meaning="项目：产出指标、效益指标、满意度指标；部门整体：任意名称",
+        ),
+        Column(
+            "level2", "二级指标", "text", required=True, meaning="数量指标、质量指标、时效指标、成本指标、社会效益指标…"
+        ),
+        Column("level3", "三级指标", "text", required=True, meaning="指标名称"),
+        Column("direction", "指标性质", "code", required=True, codes=DIRECTIONS, meaning=">= 和 <= 读作 ≥ 和 ≤"),
+        Column("target", "年度指标值", "number", meaning="定性指标以外必填；95% 读作 95"),
+        Column("target_text", "指标值说明", "text", meaning="定性指标：预期目标"),
+        Column("actual", "实际完成值", "number", meaning="空白：缺失，计 0 分并列出"),
+        Column("actual_grade", "定性完成档次", "code", codes=GRADES, meaning="定性指标必填"),
+        Column("measure_unit", "度量单位", "text", meaning="%、人、万元…"),
+        Column(
+            "weight",
+            "分值",
+            "number",
+            "分",
+            required=True,
+            positive=True,
+            meaning="项目：各一级指标下分值之和等于该一级指标分值；部门整体：合计 100",
+        ),
+        Column(
+            "reported_score", "得分(填报)", "number", "分", minimum=0.0, meaning="单位自评得分；定性指标须在档次区间内"
+        ),
+        Column("deviation_reason", "偏差原因分析及改进措施", "text"),
+        _source(),
+    ),
+    "每个三级指标一行",
+)
 
-STATS = Table("stats", "业务统计", (
-    Column("section", "所属章节", "text", required=True,
-           meaning="单位设置中的专题键（dibao、yanglao…）"),
-    Column("key", "指标键", "text", required=True, meaning="年度内唯一；跨年度同键同义"),
-    Column("label", "指标名称", "text", required=True),
-    Column("value", "数值", "number", required=True),
-    Column("unit", "计量单位", "text", required=True, meaning="人、户、人次、万元、%…"),
-    Column("qualifier", "修饰", "text", meaning="约 或 多"),
-    Column("numerals", "数字写法", "text", meaning="中文：以汉字书写数字（两条）"),
-    _source(),
-    Column("note", "备注", "text"),
-), "专题章节背后的业务统计数字")
+STATS = Table(
+    "stats",
+    "业务统计",
+    (
+        Column("section", "所属章节", "text", required=True, meaning="单位设置中的专题键（dibao、yanglao…）"),
+        Column("key", "指标键", "text", required=True, meaning="年度内唯一；跨年度同键同义"),
+        Column("label", "指标名称", "text", required=True),
+        Column("value", "数值", "number", required=True),
+        Column("unit", "计量单位", "text", required=True, meaning="人、户、人次、万元、%…"),
+        Column("qualifier", "修饰", "text", meaning="约 或 多"),
+        Column("numerals", "数字写法", "text", meaning="中文：以汉字书写数字（两条）"),
+        _source(),
+        Column("note", "备注", "text"),
+    ),
+    "专题章节背后的业务统计数字",
+)
 
-NARRATIVE = Table("narrative", "文字材料", (
-    Column("section", "所属章节", "text", required=True,
-           meaning="专题键，或 problems（存在问题）、improvements（改进措施）"),
-    Column("order", "序号", "integer", required=True, meaning="章节内的顺序"),
-    Column("kind", "类型", "text", required=True, meaning="title、item 或 paragraph"),
-    Column("text", "内容", "text", required=True,
-           meaning="{key} 代表业务统计表中该键的数字；{year}、{unit_name} 取自单位概况"),
-    _source(),
-), "数据说不出的文字")
+NARRATIVE = Table(
+    "narrative",
+    "文字材料",
+    (
+        Column(
+            "section",
+            "所属章节",
+            "text",
+            required=True,
+            meaning="专题键，或 problems（存在问题）、improvements（改进措施）",
+        ),
+        Column("order", "序号", "integer", required=True, meaning="章节内的顺序"),
+        Column("kind", "类型", "text", required=True, meaning="title、item 或 paragraph"),
+        Column(
+            "text",
+            "内容",
+            "text",
+            required=True,
+            meaning="{key} 代表业务统计表中该键的数字；{year}、{unit_name} 取自单位概况",
+        ),
+        _source(),
+    ),
+    "数据说不出的文字",
+)
 
-TABLES: dict[str, Table] = {
-    t.key: t for t in (PROFILE, BUDGET, PROJECTS, PROJECT_FUNDS, INDICATORS, STATS, NARRATIVE)
-}
+TABLES: dict[str, Table] = {t.key: t for t in (PROFILE, BUDGET, PROJECTS, PROJECT_FUNDS, INDICATORS, STATS, NARRATIVE)}
 """Every input table by key, in the order of ``jixiao.dataset.TABLES``."""
 
 ID_COLUMNS = {

@@ -78,8 +78,7 @@ class BandError(ScoringError):
     def __init__(self, name: str, grade: str, reported: float, low: float, high: float):
         self.name, self.grade, self.reported, self.low, self.high = name, grade, reported, low, high
         super().__init__(
-            f"定性指标「{name}」：完成档次「{grade}」的得分应在 {low:.2f}–{high:.2f} 分之间，"
-            f"填报 {_fmt(reported)} 分"
+            f"定性指标「{name}」：完成档次「{grade}」的得分应在 {low:.2f}–{high:.2f} 分之间，填报 {_fmt(reported)} 分"
         )
 
 
@@ -174,10 +173,7 @@ class Difference:
     @property
     def text(self) -> str:
         gap = self.reported - self.computed
-        return (
-            f"「{self.item}」填报 {self.reported:.2f} 分，按规则计算 {self.computed:.2f} 分"
-            f"（相差 {gap:+.2f} 分）"
-        )
+        return f"「{self.item}」填报 {self.reported:.2f} 分，按规则计算 {self.computed:.2f} 分（相差 {gap:+.2f} 分）"
 
 
 @dataclass(frozen=True)
@@ -379,9 +375,7 @@ def grade(total: float, rules: Rules = DEFAULT_RULES) -> str:
     return bands[-1][1]
 
 
-def execution_score(
-    full_year_budget: float, executed: float, weight: float = 10
-) -> ExecutionScore:
+def execution_score(full_year_budget: float, executed: float, weight: float = 10) -> ExecutionScore:
     """The 预算执行率 score: executed ÷ full-year budget × weight, the rate capped at 100%.
 
     - rate above 100%: full marks, flag ``capped``;
@@ -395,7 +389,11 @@ def execution_score(
     head = f"预算执行率：全年执行数 {spent:.2f} ÷ 全年预算数 {budget:.2f}"
     if budget <= 0:
         return ExecutionScore(
-            budget, spent, w, None, 0.0,
+            budget,
+            spent,
+            w,
+            None,
+            0.0,
             f"预算执行率：全年预算数为 {budget:.2f}，执行率无法计算，得 0 分（请核对预算数）",
             ("no_budget",),
         )
@@ -408,10 +406,7 @@ def execution_score(
         rule = f"{head} = {_pct_d(rate_d)}，超过 100% 按 100% 计，得满分 {_fmt(w)} 分"
     else:
         score = max(0.0, _r2(_d(spent) * _d(w) / _d(budget)))
-        rule = (
-            f"{head} = {_pct_d(rate_d)}，"
-            f"得分 = {spent:.2f} ÷ {budget:.2f} × {_fmt(w)} = {score:.2f}"
-        )
+        rule = f"{head} = {_pct_d(rate_d)}，得分 = {spent:.2f} ÷ {budget:.2f} × {_fmt(w)} = {score:.2f}"
         if rate_d < Decimal(repr(LOW_RATE)):
             flags.append("low_rate")
             rule += "；执行率低于 90%，需说明原因"
@@ -488,8 +483,17 @@ def score_indicator(
             flags.append("out_of_range")
     score = r if r is not None else computed
     return IndicatorScore(
-        direction=d, target=t, actual=a, actual_grade=g, weight=w, computed=computed,
-        reported=r, score=score, rule=rule, flags=tuple(flags), name=name,
+        direction=d,
+        target=t,
+        actual=a,
+        actual_grade=g,
+        weight=w,
+        computed=computed,
+        reported=r,
+        score=score,
+        rule=rule,
+        flags=tuple(flags),
+        name=name,
     )
 
 
@@ -525,8 +529,7 @@ def _score_quantitative(d: str, t: float, a: float, w: float, wd: Decimal) -> tu
         return 0.0, f"反向指标：实际 {as_} ≥ 2 × 目标 = {two_t}，得 0 分"
     s = _r2((2 * _d(t) - _d(a)) * wd / _d(t))
     return s, (
-        f"反向指标：目标 {ts} < 实际 {as_} < 2 × 目标 {two_t}，"
-        f"得分 = (1 − ({as_} − {ts}) ÷ {ts}) × {ws} = {s:.2f}"
+        f"反向指标：目标 {ts} < 实际 {as_} < 2 × 目标 {two_t}，得分 = (1 − ({as_} − {ts}) ÷ {ts}) × {ws} = {s:.2f}"
     )
 
 
@@ -537,16 +540,11 @@ def _score_qualitative(
         flags.append("missing")
         return 0.0, "定性指标：完成档次未填报，按 0 分计，列入缺失清单"
     if g not in rules.qualitative_bands:
-        raise ScoringError(
-            f"定性指标「{name}」的完成档次 {g!r} 不是 {'、'.join(rules.qualitative_bands)} 之一"
-        )
+        raise ScoringError(f"定性指标「{name}」的完成档次 {g!r} 不是 {'、'.join(rules.qualitative_bands)} 之一")
     lo, hi = rules.qualitative_bands[g]
     wd = _d(w)
     low, high = _r2(_d(lo) * wd), _r2(_d(hi) * wd)
-    head = (
-        f"定性指标：完成档次「{g}」，分值区间 {_pct(lo)}–{_pct(hi)} × {_fmt(w)}"
-        f" = {low:.2f}–{high:.2f} 分"
-    )
+    head = f"定性指标：完成档次「{g}」，分值区间 {_pct(lo)}–{_pct(hi)} × {_fmt(w)} = {low:.2f}–{high:.2f} 分"
     if r is not None:
         if r < low - TOLERANCE or r > high + TOLERANCE:
             raise BandError(name, g, r, low, high)
@@ -564,9 +562,14 @@ def _score_qualitative(
 def _score_row(row: Mapping[str, Any], rules: Rules) -> IndicatorScore:
     name = _text(row.get("level3")) or _text(row.get("indicator_id")) or ""
     s = score_indicator(
-        row.get("direction"), row.get("target"), row.get("actual"), row.get("weight"),
-        actual_grade=row.get("actual_grade"), reported=row.get("reported_score"),
-        rules=rules, name=name,
+        row.get("direction"),
+        row.get("target"),
+        row.get("actual"),
+        row.get("weight"),
+        actual_grade=row.get("actual_grade"),
+        reported=row.get("reported_score"),
+        rules=rules,
+        name=name,
     )
     return replace(
         s,
@@ -606,9 +609,7 @@ def _sum(values: Iterable[float]) -> float:
     return _r2(sum((_d(v) for v in values), Decimal(0)))
 
 
-def _subtotals(
-    scores: Sequence[IndicatorScore], declared: Mapping[str, float], order: Sequence[str]
-) -> list[Subtotal]:
+def _subtotals(scores: Sequence[IndicatorScore], declared: Mapping[str, float], order: Sequence[str]) -> list[Subtotal]:
     names = [x for x in order if x in declared or any(s.level1 == x for s in scores)]
     names += [s.level1 or "" for s in scores if (s.level1 or "") not in names]
     out: list[Subtotal] = []
@@ -627,9 +628,7 @@ def _subtotals(
     return out
 
 
-def project_weights(
-    project: Mapping[str, Any] | pd.Series, rules: Rules = DEFAULT_RULES
-) -> dict[str, float]:
+def project_weights(project: Mapping[str, Any] | pd.Series, rules: Rules = DEFAULT_RULES) -> dict[str, float]:
     """A project's first-level weights: its weight_* columns, blanks taking the rules' default."""
     out = {}
     for key in ("execution", "output", "effect", "satisfaction"):
@@ -638,9 +637,7 @@ def project_weights(
     return out
 
 
-def _project_weight_problems(
-    weights: Mapping[str, float], rows: Sequence[Mapping[str, Any]]
-) -> list[str]:
+def _project_weight_problems(weights: Mapping[str, float], rows: Sequence[Mapping[str, Any]]) -> list[str]:
     problems: list[str] = []
     total = _sum(weights.values())
     if abs(total - 100) > TOLERANCE:
@@ -668,9 +665,7 @@ def _project_weight_problems(
             if l1 not in by_l1:
                 problems.append(f"{l1}分值 {_fmt(declared)}，但没有三级指标")
             else:
-                problems.append(
-                    f"{l1}各三级指标分值合计 {_fmt(got)}，应等于其分值 {_fmt(declared)}"
-                )
+                problems.append(f"{l1}各三级指标分值合计 {_fmt(got)}，应等于其分值 {_fmt(declared)}")
     return problems
 
 
@@ -717,9 +712,7 @@ def weight_problems(
     return out
 
 
-def check_weights(
-    projects: pd.DataFrame, indicators: pd.DataFrame, rules: Rules = DEFAULT_RULES
-) -> None:
+def check_weights(projects: pd.DataFrame, indicators: pd.DataFrame, rules: Rules = DEFAULT_RULES) -> None:
     """Raise :class:`WeightError` listing every weight problem, if there is any."""
     problems = weight_problems(projects, indicators, rules)
     if problems:
@@ -762,8 +755,7 @@ def score_project(
 
     declared = {l1: weights[key] for l1, key in LEVEL1_WEIGHT_KEYS.items()}
     subtotals = [
-        Subtotal(EXECUTION_LABEL, weights["execution"], weights["execution"],
-                 execution.score, execution.score),
+        Subtotal(EXECUTION_LABEL, weights["execution"], weights["execution"], execution.score, execution.score),
         *_subtotals(scores, declared, PROJECT_LEVEL1),
     ]
     total = _sum([execution.score, *(s.score for s in scores)])
@@ -775,8 +767,7 @@ def score_project(
     flags: list[str] = []
     if reported_total is not None:
         if abs(reported_total - computed_total) > TOLERANCE:
-            differences.append(Difference(f"{name}总分", reported_total, computed_total,
-                                          None, _provenance(project)))
+            differences.append(Difference(f"{name}总分", reported_total, computed_total, None, _provenance(project)))
         if abs(reported_total - total) > TOLERANCE:
             flags.append("total_mismatch")
     problems = _project_weight_problems(weights, rows)
@@ -809,9 +800,7 @@ def score_project(
     )
 
 
-def score_department(
-    indicators: pd.DataFrame, rules: Rules = DEFAULT_RULES
-) -> DepartmentScore:
+def score_department(indicators: pd.DataFrame, rules: Rules = DEFAULT_RULES) -> DepartmentScore:
     """Score the department as a whole from its own indicator table (scope ``department``).
 
     Same engine as the projects; the weights are the rows' own (adding up to 100) and there is
@@ -860,10 +849,7 @@ def weighted_project_summary(project_scores: Sequence[ProjectScore]) -> Weighted
     if total_exec > 0:
         score = _r2(acc / total_exec)
         parts = " + ".join(f"{s:.2f} × {e:.2f}" for _, e, s in terms)
-        formula = (
-            f"Σ(项目得分 × 全年执行数) ÷ Σ全年执行数 = ({parts}) ÷ {float(total_exec):.2f}"
-            f" = {score:.2f}"
-        )
+        formula = f"Σ(项目得分 × 全年执行数) ÷ Σ全年执行数 = ({parts}) ÷ {float(total_exec):.2f} = {score:.2f}"
         return WeightedSummary(score, float(total_exec), terms, formula, True)
     score = _r2(sum((_d(s) for _, _, s in terms), _d(0)) / len(terms))
     parts = " + ".join(f"{s:.2f}" for _, _, s in terms)
@@ -919,6 +905,19 @@ def indicator_table(scores: Sequence[IndicatorScore]) -> pd.DataFrame:
             }
             for s in scores
         ],
-        columns=["一级指标", "二级指标", "三级指标", "指标性质", "年度指标值", "实际完成值",
-                 "分值", "计算得分", "填报得分", "得分", "计分规则", "提示", "来源"],
+        columns=[
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "指标性质",
+            "年度指标值",
+            "实际完成值",
+            "分值",
+            "计算得分",
+            "填报得分",
+            "得分",
+            "计分规则",
+            "提示",
+            "来源",
+        ],
     )

@@ -43,8 +43,16 @@ DEPARTMENT_SHEET = "部门整体支出绩效自评表"
 DETAIL_SHEET = "计分明细"
 FUND_TYPES = ("当年财政拨款", "上年结转资金", "其他资金")
 INDICATOR_HEADERS = (
-    "一级指标", "二级指标", "三级指标", "指标性质", "年度指标值", "度量单位", "实际完成值",
-    "分值", "得分", "偏差原因分析及改进措施",
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "指标性质",
+    "年度指标值",
+    "度量单位",
+    "实际完成值",
+    "分值",
+    "得分",
+    "偏差原因分析及改进措施",
 )
 TABLE_WIDTHS = (12, 14, 24, 9, 12, 9, 12, 9, 9, 34)
 """Column widths A–J of the department and project tables (in Excel character units)."""
@@ -196,10 +204,7 @@ def _runs(keys: Sequence[Any]) -> list[tuple[int, int]]:
 def _notes_project(p: ProjectScore) -> list[str]:
     notes: list[str] = []
     if p.reported_total is not None and abs(p.reported_total - p.computed_total) > 0.005:
-        notes.append(
-            f"填报总分 {p.reported_total:.2f} 分，按规则计算 {p.computed_total:.2f} 分"
-            f"（{p.computed_grade}）"
-        )
+        notes.append(f"填报总分 {p.reported_total:.2f} 分，按规则计算 {p.computed_total:.2f} 分（{p.computed_grade}）")
     elif p.total != p.computed_total:
         notes.append(f"按规则计算总分 {p.computed_total:.2f} 分（{p.computed_grade}）")
     if "total_mismatch" in p.flags:
@@ -219,8 +224,7 @@ def _indicator_notes(scores: Sequence[IndicatorScore]) -> list[str]:
         notes.append(f"实际完成值缺失（按 0 分计）：{'、'.join(missing)}")
     for s in scores:
         if "far_above" in s.flags:
-            notes.append(f"「{s.name}」{FLAG_TEXT['far_above']}：实际 {_fmt(s.actual)}，"
-                         f"目标 {_fmt(s.target)}")
+            notes.append(f"「{s.name}」{FLAG_TEXT['far_above']}：实际 {_fmt(s.actual)}，目标 {_fmt(s.target)}")
     return notes
 
 
@@ -255,8 +259,14 @@ def _indicator_block(sh: _Sheet, row: int, scores: Sequence[IndicatorScore]) -> 
         sh.put(r, 8, s.weight, fmt=SCORE)
         sh.put(r, 9, s.score, fmt=SCORE)
         sh.put(r, 10, s.deviation_reason, left=True)
-        sh.height(r, [(s.name, TABLE_WIDTHS[2]), (s.deviation_reason, TABLE_WIDTHS[9]),
-                      (target if qualitative else None, TABLE_WIDTHS[4])])
+        sh.height(
+            r,
+            [
+                (s.name, TABLE_WIDTHS[2]),
+                (s.deviation_reason, TABLE_WIDTHS[9]),
+                (target if qualitative else None, TABLE_WIDTHS[4]),
+            ],
+        )
     l1 = [s.level1 for s in scores]
     l2 = [(s.level1, s.level2) for s in scores]
     for col, keys in ((1, l1), (2, l2)):
@@ -266,8 +276,7 @@ def _indicator_block(sh: _Sheet, row: int, scores: Sequence[IndicatorScore]) -> 
     return first + len(scores)
 
 
-def _footer(sh: _Sheet, row: int, weight: float, total: float, grade_: str,
-            notes: Sequence[str]) -> int:
+def _footer(sh: _Sheet, row: int, weight: float, total: float, grade_: str, notes: Sequence[str]) -> int:
     sh.put(row, 1, "总分", to_col=7, bold=True)
     sh.put(row, 8, weight, fmt=SCORE)
     sh.put(row, 9, total, fmt=SCORE, bold=True)
@@ -327,8 +336,7 @@ def _project_sheet(ws: Worksheet, dataset: Any, p: ProjectScore, unit_name: str)
     # funds block, rows 5–9
     sh.put(5, 1, "项目资金（万元）", to_row=9, bold=True)
     sh.put(5, 2, None, to_col=3)
-    for c, h in zip((4, 5, 6, 7, 8), ("年初预算数", "全年预算数", "全年执行数", "分值", "执行率"),
-                    strict=True):
+    for c, h in zip((4, 5, 6, 7, 8), ("年初预算数", "全年预算数", "全年执行数", "分值", "执行率"), strict=True):
         sh.put(5, c, h, bold=True)
     sh.put(5, 9, "得分", to_col=10, bold=True)
     sh.put(6, 2, "年度资金总额", to_col=3)
@@ -357,8 +365,7 @@ def _project_sheet(ws: Worksheet, dataset: Any, p: ProjectScore, unit_name: str)
     sh.put(10, 7, "实际完成情况", to_col=10, bold=True)
     sh.put(11, 2, goal, to_col=6, left=True)
     sh.put(11, 7, outcome, to_col=10, left=True)
-    sh.height(11, [(goal, _width(TABLE_WIDTHS, 2, 6)), (outcome, _width(TABLE_WIDTHS, 7, 10))],
-              minimum=45)
+    sh.height(11, [(goal, _width(TABLE_WIDTHS, 2, 6)), (outcome, _width(TABLE_WIDTHS, 7, 10))], minimum=45)
 
     row = _indicator_block(sh, 12, p.indicators)
     total_weight = sum(p.weights.values())
@@ -366,8 +373,7 @@ def _project_sheet(ws: Worksheet, dataset: Any, p: ProjectScore, unit_name: str)
     sh.finish()
 
 
-def _department_sheet(ws: Worksheet, dataset: Any, d: DepartmentScore | None,
-                      unit_name: str) -> None:
+def _department_sheet(ws: Worksheet, dataset: Any, d: DepartmentScore | None, unit_name: str) -> None:
     sh = _Sheet(ws, TABLE_WIDTHS)
     sh.title(1, DEPARTMENT_SHEET, 10)
     sh.ws.row_dimensions[1].height = 30
@@ -390,9 +396,7 @@ def _department_sheet(ws: Worksheet, dataset: Any, d: DepartmentScore | None,
     for c, h in zip((4, 5, 6), ("年初预算数", "全年预算数", "全年执行数"), strict=True):
         sh.put(4, c, h, bold=True)
     sh.put(4, 7, "执行率", to_col=10, bold=True)
-    for i, (label, key) in enumerate(
-        (("年度资金总额", ""), ("其中：基本支出", "基本支出"), ("项目支出", "项目支出"))
-    ):
+    for i, (label, key) in enumerate((("年度资金总额", ""), ("其中：基本支出", "基本支出"), ("项目支出", "项目支出"))):
         r = 5 + i
         ini, full, spent = (round(x, 6) for x in sums[key])
         sh.put(r, 2, label, to_col=3, left=i > 1)
@@ -418,7 +422,14 @@ def _department_sheet(ws: Worksheet, dataset: Any, d: DepartmentScore | None,
 
 
 SUMMARY_HEADERS = (
-    "项目名称", "资金来源", "全年预算数", "全年执行数", "执行率", "得分", "等级", "备注",
+    "项目名称",
+    "资金来源",
+    "全年预算数",
+    "全年执行数",
+    "执行率",
+    "得分",
+    "等级",
+    "备注",
 )
 SUMMARY_WIDTHS = (28, 16, 14, 14, 10, 10, 8, 50)
 
@@ -471,10 +482,13 @@ def _summary_sheet(ws: Worksheet, dataset: Any, scores: Scores, unit_name: str) 
     sh.height(row, [(s.formula, SUMMARY_WIDTHS[7])])
     row += 2
     sh.put(
-        row, 1,
+        row,
+        1,
         "说明：执行率 = 全年执行数 ÷ 全年预算数；"
         "得分为单位填报的总分，未填报时为自评表各项得分之和；备注列出与按规则计算的得分不一致之处及缺失数据。",
-        to_col=n, left=True, border=False,
+        to_col=n,
+        left=True,
+        border=False,
     )
     sh.ws.row_dimensions[row].height = 32
     sh.ws.freeze_panes = "A4"
@@ -482,8 +496,20 @@ def _summary_sheet(ws: Worksheet, dataset: Any, scores: Scores, unit_name: str) 
 
 
 DETAIL_HEADERS = (
-    "对象", "一级指标", "二级指标", "三级指标", "指标性质", "年度指标值", "实际完成值", "分值",
-    "计算得分", "填报得分", "采用得分", "计分规则", "提示", "数据来源",
+    "对象",
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "指标性质",
+    "年度指标值",
+    "实际完成值",
+    "分值",
+    "计算得分",
+    "填报得分",
+    "采用得分",
+    "计分规则",
+    "提示",
+    "数据来源",
 )
 DETAIL_WIDTHS = (20, 12, 14, 22, 8, 12, 12, 8, 9, 9, 9, 60, 30, 36)
 
@@ -506,21 +532,45 @@ def _detail_sheet(ws: Worksheet, scores: Scores) -> None:
 
     def indicator(owner: str, s: IndicatorScore) -> None:
         q = s.direction == "定性"
-        line(owner, [
-            s.level1, s.level2, s.name, s.direction,
-            s.target_text if q else s.target, s.actual_grade if q else s.actual,
-            s.weight, s.computed, s.reported, s.score, s.rule,
-            "；".join(FLAG_TEXT.get(f, f) for f in s.flags) or None,
-            s.provenance.cite() if s.provenance else None,
-        ])
+        line(
+            owner,
+            [
+                s.level1,
+                s.level2,
+                s.name,
+                s.direction,
+                s.target_text if q else s.target,
+                s.actual_grade if q else s.actual,
+                s.weight,
+                s.computed,
+                s.reported,
+                s.score,
+                s.rule,
+                "；".join(FLAG_TEXT.get(f, f) for f in s.flags) or None,
+                s.provenance.cite() if s.provenance else None,
+            ],
+        )
 
     for p in scores.projects:
         e = p.execution
-        line(p.project_name, [
-            "预算执行率", None, "预算执行率", None, None, e.rate, e.weight, e.score, None,
-            e.score, e.rule, "；".join(FLAG_TEXT.get(f, f) for f in e.flags) or None,
-            p.provenance.cite() if p.provenance else None,
-        ])
+        line(
+            p.project_name,
+            [
+                "预算执行率",
+                None,
+                "预算执行率",
+                None,
+                None,
+                e.rate,
+                e.weight,
+                e.score,
+                None,
+                e.score,
+                e.rule,
+                "；".join(FLAG_TEXT.get(f, f) for f in e.flags) or None,
+                p.provenance.cite() if p.provenance else None,
+            ],
+        )
         sh.ws.cell(row=row - 1, column=7).number_format = RATE
         for s in p.indicators:
             indicator(p.project_name, s)
@@ -534,8 +584,7 @@ def _detail_sheet(ws: Worksheet, scores: Scores) -> None:
 # --------------------------------------------------------------------------- entry point
 
 
-def write_selfeval_workbook(path: str | Path, dataset: Any, scores: Scores,
-                            unit_name: str) -> Path:
+def write_selfeval_workbook(path: str | Path, dataset: Any, scores: Scores, unit_name: str) -> Path:
     """Write the 自评表 workbook to ``path`` (written beside it, then renamed) and return it.
 
     ``dataset`` is a :class:`jixiao.dataset.Dataset` (its ``year``, ``projects``,

@@ -50,8 +50,15 @@ def note_text(column: Column) -> str:
 
 
 def _width(column: Column) -> float:
-    if column.type == "text" and column.key in ("goal", "outcome", "duties", "text", "note",
-                                                "deviation_reason", "target_text"):
+    if column.type == "text" and column.key in (
+        "goal",
+        "outcome",
+        "duties",
+        "text",
+        "note",
+        "deviation_reason",
+        "target_text",
+    ):
         return 40
     return max(10, 2.2 * len(header_text(column)) + 2)
 
@@ -73,9 +80,13 @@ def _sheet(book: Workbook, table: Table) -> Worksheet:
         choices = column.codes or SUGGESTED.get((table.key, column.key), ())
         if choices:
             check = DataValidation(
-                type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True,
-                showErrorMessage=True, errorStyle="stop" if column.codes else "warning",
-                errorTitle=column.label, error=f"应为 {'、'.join(choices)}",
+                type="list",
+                formula1='"' + ",".join(choices) + '"',
+                allow_blank=True,
+                showErrorMessage=True,
+                errorStyle="stop" if column.codes else "warning",
+                errorTitle=column.label,
+                error=f"应为 {'、'.join(choices)}",
             )
             check.add(f"{letter}2:{letter}{VALIDATION_ROWS + 1}")
             sheet.add_data_validation(check)

@@ -29,9 +29,7 @@ from jixiao.provenance import Figure, Html, Source, escape, render, table_html
 from jixiao.report import Report
 
 ILLUSTRATIVE = "illustrative"
-ILLUSTRATIVE_TAG = (
-    '<span class="jx-illustrative" title="本段为示例文字，非公开发布内容">示例</span>'
-)
+ILLUSTRATIVE_TAG = '<span class="jx-illustrative" title="本段为示例文字，非公开发布内容">示例</span>'
 """Appended to a narrative row whose ``source`` is illustrative: the report's 示 marker style,
 and readable without CSS. The paragraph itself gets the class ``jx-illustrative-text``."""
 
@@ -156,9 +154,7 @@ def fill(report: Report, row: Mapping[str, Any]) -> Html:
                 f"在{report.year}年业务统计表（stats，{file}）中不存在"
             )
         if name not in values:
-            values[name] = (
-                Figure.stat(stats, keys[0]) if len(keys) == 1 else _sum_figure(stats, keys, where)
-            )
+            values[name] = Figure.stat(stats, keys[0]) if len(keys) == 1 else _sum_figure(stats, keys, where)
         out.append("{" + name + "}")
     out.append(template[pos:])
     return render("".join(out), values)
@@ -186,10 +182,7 @@ def paragraphs(report: Report, rows: list[dict[str, Any]]) -> Html:
             out.append(_paragraph(report, row))
         else:
             where = row_source(row, "kind", "类型").describe()
-            raise ThemeError(
-                f"文字材料表（narrative）{where}：未知类型 {kind!r}"
-                "（应为 title、item 或 paragraph）"
-            )
+            raise ThemeError(f"文字材料表（narrative）{where}：未知类型 {kind!r}（应为 title、item 或 paragraph）")
     return Html("\n".join(out))
 
 
@@ -201,18 +194,14 @@ def heading(report: Report, theme: str) -> Html:
     titles = [r for r in section_rows(report, theme) if cell_text(r.get("kind")) == "title"]
     if not titles:
         file = paths.relative(paths.data_dir(report.unit, report.year))
-        raise ThemeError(
-            f"文字材料表（narrative，{file}）中没有主题 {theme!r} 的标题行"
-            f"（section={theme}，kind=title）"
-        )
+        raise ThemeError(f"文字材料表（narrative，{file}）中没有主题 {theme!r} 的标题行（section={theme}，kind=title）")
     row = titles[0]
     number = formatting.section_number(report.theme_number(theme))
     if not _is_illustrative(row):
         return Html(f"<h2>{number}{fill(report, row)}</h2>")
     anchor = escape(row_source(row).anchor())
     return Html(
-        f'<h2 class="jx-illustrative-text" data-source="{anchor}">'
-        f"{number}{fill(report, row)}{ILLUSTRATIVE_TAG}</h2>"
+        f'<h2 class="jx-illustrative-text" data-source="{anchor}">{number}{fill(report, row)}{ILLUSTRATIVE_TAG}</h2>'
     )
 
 
@@ -259,9 +248,7 @@ def chart_specs(report: Report, theme: str) -> list[ChartSpec]:
         for key in keys:
             row = _stat_row(stats, key)
             if row is None:
-                raise ThemeError(
-                    f"{where}：指标键 {key!r} 在{report.year}年业务统计表（stats）中不存在"
-                )
+                raise ThemeError(f"{where}：指标键 {key!r} 在{report.year}年业务统计表（stats）中不存在")
             units[key] = cell_text(row["unit"])
         if len(set(units.values())) > 1:
             listed = "、".join(f"{k}（{u}）" for k, u in units.items())

@@ -47,7 +47,10 @@ _WEIGHT_COLUMNS = {
     "satisfaction": "weight_satisfaction",
 }
 _WEIGHT_NAMES = {
-    "execution": "预算执行率", "output": "产出", "effect": "效益", "satisfaction": "满意度",
+    "execution": "预算执行率",
+    "output": "产出",
+    "effect": "效益",
+    "satisfaction": "满意度",
 }
 
 
@@ -59,9 +62,7 @@ def validate(unit: str, year: int, expected_year: int | None = None) -> list[Pro
     reading = read(unit, year)
     if reading.dataset is None:
         return reading.problems
-    return reading.problems + check_dataset(
-        reading.dataset, rules(unit), expected_year, reading.problems
-    )
+    return reading.problems + check_dataset(reading.dataset, rules(unit), expected_year, reading.problems)
 
 
 def check(unit: str, year: int, expected_year: int | None = None) -> Dataset:
@@ -117,8 +118,13 @@ def check_dataset(
 def _at(row: pd.Series, table: str, column: str = "", value: Any = "", **kw: Any) -> Problem:
     """A problem located at a loaded row (its ``_file``, ``_sheet``, ``_row``)."""
     return Problem(
-        file=row["_file"], sheet=row["_sheet"], row=int(row["_row"]), column=column,
-        value=_text(value), table=table, **kw,
+        file=row["_file"],
+        sheet=row["_sheet"],
+        row=int(row["_row"]),
+        column=column,
+        value=_text(value),
+        table=table,
+        **kw,
     )
 
 
@@ -167,15 +173,27 @@ def _profile(data: Dataset, expected_year: int | None, missing: set[str]) -> lis
     if not pd.isna(year):
         for wanted, why in ((data.year, "所选年度"), (expected_year, "参数的年度")):
             if wanted is not None and int(year) != int(wanted):
-                problems.append(_at(
-                    row, "profile", "year", year, expected=str(wanted),
-                    message=f"值 {year} 与{why} {wanted} 不符",
-                ))
+                problems.append(
+                    _at(
+                        row,
+                        "profile",
+                        "year",
+                        year,
+                        expected=str(wanted),
+                        message=f"值 {year} 与{why} {wanted} 不符",
+                    )
+                )
     if row["unit_id"] and row["unit_id"] != data.unit:
-        problems.append(_at(
-            row, "profile", "unit_id", row["unit_id"], expected=data.unit,
-            message=f"值 \"{row['unit_id']}\" 与单位 {data.unit} 不符",
-        ))
+        problems.append(
+            _at(
+                row,
+                "profile",
+                "unit_id",
+                row["unit_id"],
+                expected=data.unit,
+                message=f'值 "{row["unit_id"]}" 与单位 {data.unit} 不符',
+            )
+        )
     return problems
 
 
@@ -190,10 +208,15 @@ def _duplicates(data: Dataset) -> list[Problem]:
             if not value:
                 continue
             if value in first:
-                problems.append(_at(
-                    row, table, column, value,
-                    message=f"值 \"{value}\" 重复（第{first[value]}行已有），应唯一",
-                ))
+                problems.append(
+                    _at(
+                        row,
+                        table,
+                        column,
+                        value,
+                        message=f'值 "{value}" 重复（第{first[value]}行已有），应唯一',
+                    )
+                )
             else:
                 first[value] = int(row["_row"])
     seen: dict[tuple[str, str], int] = {}
@@ -202,10 +225,15 @@ def _duplicates(data: Dataset) -> list[Problem]:
         if not all(pair):
             continue
         if pair in seen:
-            problems.append(_at(
-                row, "budget", "kind", row["kind"],
-                message=f"资金来源“{pair[0]}”的{pair[1]}与第{seen[pair]}行重复，每个资金来源和支出类型只能有一行",
-            ))
+            problems.append(
+                _at(
+                    row,
+                    "budget",
+                    "kind",
+                    row["kind"],
+                    message=f"资金来源“{pair[0]}”的{pair[1]}与第{seen[pair]}行重复，每个资金来源和支出类型只能有一行",
+                )
+            )
         else:
             seen[pair] = int(row["_row"])
     seen_funds: dict[tuple[str, str], int] = {}
@@ -214,10 +242,15 @@ def _duplicates(data: Dataset) -> list[Problem]:
         if not all(pair):
             continue
         if pair in seen_funds:
-            problems.append(_at(
-                row, "project_funds", "fund_type", row["fund_type"],
-                message=f"项目 {pair[0]} 的资金性质“{pair[1]}”与第{seen_funds[pair]}行重复",
-            ))
+            problems.append(
+                _at(
+                    row,
+                    "project_funds",
+                    "fund_type",
+                    row["fund_type"],
+                    message=f"项目 {pair[0]} 的资金性质“{pair[1]}”与第{seen_funds[pair]}行重复",
+                )
+            )
         else:
             seen_funds[pair] = int(row["_row"])
     return problems
@@ -231,10 +264,16 @@ def _over_budget(data: Dataset) -> list[Problem]:
             executed, budget = row["executed"], row["full_year_budget"]
             if pd.isna(executed) or pd.isna(budget) or executed <= budget + TOLERANCE:
                 continue
-            problems.append(_at(
-                row, table, "executed", executed, expected=f"不超过 {_amount(budget)}",
-                message=f"执行数 {_amount(executed)} 超过全年预算数 {_amount(budget)}",
-            ))
+            problems.append(
+                _at(
+                    row,
+                    table,
+                    "executed",
+                    executed,
+                    expected=f"不超过 {_amount(budget)}",
+                    message=f"执行数 {_amount(executed)} 超过全年预算数 {_amount(budget)}",
+                )
+            )
     return problems
 
 
@@ -245,51 +284,76 @@ def _unknown_projects(data: Dataset) -> list[Problem]:
     for _, row in data.project_funds.iterrows():
         pid = row["project_id"]
         if pid and pid not in known:
-            problems.append(_at(
-                row, "project_funds", "project_id", pid, expected="项目表中的项目编码",
-                message=f"值 \"{pid}\" 不是项目(projects)表中的项目编码",
-            ))
+            problems.append(
+                _at(
+                    row,
+                    "project_funds",
+                    "project_id",
+                    pid,
+                    expected="项目表中的项目编码",
+                    message=f'值 "{pid}" 不是项目(projects)表中的项目编码',
+                )
+            )
     for _, row in data.indicators.iterrows():
         scope = row["scope"]
         if scope and scope != DEPARTMENT and scope not in known:
-            problems.append(_at(
-                row, "indicators", "scope", scope, expected=f"项目编码或 {DEPARTMENT}",
-                message=f"值 \"{scope}\" 不是项目(projects)表中的项目编码，"
-                f"也不是 {DEPARTMENT}（部门整体）",
-            ))
+            problems.append(
+                _at(
+                    row,
+                    "indicators",
+                    "scope",
+                    scope,
+                    expected=f"项目编码或 {DEPARTMENT}",
+                    message=f'值 "{scope}" 不是项目(projects)表中的项目编码，也不是 {DEPARTMENT}（部门整体）',
+                )
+            )
     return problems
 
 
-def _indicator_rows(
-    data: Dataset, rules: Rules, reported: set[tuple[str, str, int | None, str]]
-) -> list[Problem]:
+def _indicator_rows(data: Dataset, rules: Rules, reported: set[tuple[str, str, int | None, str]]) -> list[Problem]:
     """Per indicator: project level1 codes, target or grade present, 定性 score in its band."""
     problems = []
     for _, row in data.indicators.iterrows():
         where = (row["_file"], row["_sheet"], int(row["_row"]))
         scope, level1 = row["scope"], row["level1"]
         if scope and scope != DEPARTMENT and level1 and level1 not in LEVEL1:
-            problems.append(_at(
-                row, "indicators", "level1", level1, expected="、".join(LEVEL1),
-                message=f"值 \"{level1}\" 不是项目的一级指标，应为 {'、'.join(LEVEL1)}",
-            ))
+            problems.append(
+                _at(
+                    row,
+                    "indicators",
+                    "level1",
+                    level1,
+                    expected="、".join(LEVEL1),
+                    message=f'值 "{level1}" 不是项目的一级指标，应为 {"、".join(LEVEL1)}',
+                )
+            )
         direction = row["direction"]
         if not direction:
             continue
         if direction != QUALITATIVE:
             if pd.isna(row["target"]) and (*where, "target") not in reported:
-                problems.append(_at(
-                    row, "indicators", "target", expected="数字",
-                    message=f"指标性质为 {direction} 时必填，不能为空",
-                ))
+                problems.append(
+                    _at(
+                        row,
+                        "indicators",
+                        "target",
+                        expected="数字",
+                        message=f"指标性质为 {direction} 时必填，不能为空",
+                    )
+                )
             continue
         grade = row["actual_grade"]
         if not grade:
             if (*where, "actual_grade") not in reported:
-                problems.append(_at(
-                    row, "indicators", "actual_grade", expected="达成、部分达成、未达成",
-                    message="定性指标必填，不能为空",
-                ))
+                problems.append(
+                    _at(
+                        row,
+                        "indicators",
+                        "actual_grade",
+                        expected="达成、部分达成、未达成",
+                        message="定性指标必填，不能为空",
+                    )
+                )
             continue
         score, weight = row["reported_score"], row["weight"]
         band = rules.qualitative_bands.get(grade)
@@ -297,13 +361,18 @@ def _indicator_rows(
             continue
         low, high = band[0] * weight, band[1] * weight
         if not low - 1e-9 <= score <= high + 1e-9:
-            problems.append(_at(
-                row, "indicators", "reported_score", score,
-                expected=f"{_num(round(low, 4))}～{_num(round(high, 4))}",
-                message=f"定性档次“{grade}”的得分应在 {_num(round(low, 4))}～"
-                f"{_num(round(high, 4))} 分之间（分值 {_num(weight)} 的 "
-                f"{_num(band[0] * 100)}%～{_num(band[1] * 100)}%），填报 {_num(score)}",
-            ))
+            problems.append(
+                _at(
+                    row,
+                    "indicators",
+                    "reported_score",
+                    score,
+                    expected=f"{_num(round(low, 4))}～{_num(round(high, 4))}",
+                    message=f"定性档次“{grade}”的得分应在 {_num(round(low, 4))}～"
+                    f"{_num(round(high, 4))} 分之间（分值 {_num(weight)} 的 "
+                    f"{_num(band[0] * 100)}%～{_num(band[1] * 100)}%），填报 {_num(score)}",
+                )
+            )
     return problems
 
 
@@ -330,17 +399,27 @@ def _weights(data: Dataset, rules: Rules) -> list[Problem]:
         total = sum(weights.values())
         if abs(total - 100) > 1e-6:
             parts = " + ".join(f"{_WEIGHT_NAMES[k]} {_num(v)}" for k, v in weights.items())
-            problems.append(_at(
-                row, "projects", "", expected="100",
-                message=f"{name}的一级指标分值合计 {_num(total)}（{parts}），应为 100",
-            ))
+            problems.append(
+                _at(
+                    row,
+                    "projects",
+                    "",
+                    expected="100",
+                    message=f"{name}的一级指标分值合计 {_num(total)}（{parts}），应为 100",
+                )
+            )
         own = indicators[indicators["scope"] == pid]
         if len(own) == 0:
             if row["self_evaluated"] == "是":
-                problems.append(_at(
-                    row, "projects", "project_id", pid,
-                    message=f"{name}开展了自评，但绩效指标(indicators)表中没有它的指标",
-                ))
+                problems.append(
+                    _at(
+                        row,
+                        "projects",
+                        "project_id",
+                        pid,
+                        message=f"{name}开展了自评，但绩效指标(indicators)表中没有它的指标",
+                    )
+                )
             continue
         if own["weight"].isna().any():
             continue
@@ -348,19 +427,31 @@ def _weights(data: Dataset, rules: Rules) -> list[Problem]:
             got = float(own.loc[own["level1"] == level1, "weight"].sum())
             want = weights[key]
             if abs(got - want) > 1e-6:
-                problems.append(_whole(
-                    data, "indicators", "weight", value=_num(got), expected=_num(want),
-                    message=f"{name}{level1}的三级指标分值合计 {_num(got)}，"
-                    f"应等于该项目的{level1}分值 {_num(want)}",
-                ))
+                problems.append(
+                    _whole(
+                        data,
+                        "indicators",
+                        "weight",
+                        value=_num(got),
+                        expected=_num(want),
+                        message=f"{name}{level1}的三级指标分值合计 {_num(got)}，"
+                        f"应等于该项目的{level1}分值 {_num(want)}",
+                    )
+                )
     department = indicators[indicators["scope"] == DEPARTMENT]
     if len(department) and not department["weight"].isna().any():
         got = float(department["weight"].sum())
         if abs(got - 100) > 1e-6:
-            problems.append(_whole(
-                data, "indicators", "weight", value=_num(got), expected="100",
-                message=f"部门整体(department)指标分值合计 {_num(got)}，应为 100",
-            ))
+            problems.append(
+                _whole(
+                    data,
+                    "indicators",
+                    "weight",
+                    value=_num(got),
+                    expected="100",
+                    message=f"部门整体(department)指标分值合计 {_num(got)}，应为 100",
+                )
+            )
     return problems
 
 
@@ -375,10 +466,15 @@ def _fund_totals(data: Dataset) -> list[Problem]:
         name = _project_name(data.projects, pid)
         own = funds[funds["project_id"] == pid]
         if len(own) == 0:
-            problems.append(_at(
-                row, "projects", "project_id", pid,
-                message=f"{name}在项目资金(project_funds)表中没有资金行",
-            ))
+            problems.append(
+                _at(
+                    row,
+                    "projects",
+                    "project_id",
+                    pid,
+                    message=f"{name}在项目资金(project_funds)表中没有资金行",
+                )
+            )
             continue
         for column in ("initial_budget", "full_year_budget", "executed"):
             want = row[column]
@@ -387,11 +483,17 @@ def _fund_totals(data: Dataset) -> list[Problem]:
             got = round(float(own[column].sum()), 6)
             if abs(got - want) > TOLERANCE:
                 label = TABLES["projects"].column(column).label
-                problems.append(_at(
-                    row, "projects", column, want, expected=_amount(got),
-                    message=f"{name}的{label} {_amount(want)} 与项目资金(project_funds)表"
-                    f"各行合计 {_amount(got)} 不符（相差 {_amount(abs(got - want))}）",
-                ))
+                problems.append(
+                    _at(
+                        row,
+                        "projects",
+                        column,
+                        want,
+                        expected=_amount(got),
+                        message=f"{name}的{label} {_amount(want)} 与项目资金(project_funds)表"
+                        f"各行合计 {_amount(got)} 不符（相差 {_amount(abs(got - want))}）",
+                    )
+                )
     return problems
 
 
@@ -409,21 +511,31 @@ def _fund_source_cap(data: Dataset) -> list[Problem]:
             continue
         own = lines[lines["fund_source"] == source]
         if len(own) == 0:
-            problems.append(_whole(
-                data, "budget", "fund_source", value=source,
-                message=f"没有资金来源“{source}”的项目支出行，但项目(projects)表有该资金来源的自评项目",
-            ))
+            problems.append(
+                _whole(
+                    data,
+                    "budget",
+                    "fund_source",
+                    value=source,
+                    message=f"没有资金来源“{source}”的项目支出行，但项目(projects)表有该资金来源的自评项目",
+                )
+            )
             continue
         if own["executed"].isna().any():
             continue
         got, cap = float(spent.sum()), float(own["executed"].sum())
         if got > cap + TOLERANCE:
-            problems.append(_whole(
-                data, "projects", "executed", value=_amount(got),
-                expected=f"不超过 {_amount(cap)}",
-                message=f"资金来源“{source}”的自评项目全年执行数合计 {_amount(got)}，"
-                f"超过预算(budget)表该资金来源项目支出的全年执行数 {_amount(cap)}",
-            ))
+            problems.append(
+                _whole(
+                    data,
+                    "projects",
+                    "executed",
+                    value=_amount(got),
+                    expected=f"不超过 {_amount(cap)}",
+                    message=f"资金来源“{source}”的自评项目全年执行数合计 {_amount(got)}，"
+                    f"超过预算(budget)表该资金来源项目支出的全年执行数 {_amount(cap)}",
+                )
+            )
     return problems
 
 
@@ -444,11 +556,16 @@ def _placeholders(data: Dataset) -> list[Problem]:
                     continue
                 close = difflib.get_close_matches(key, keys, n=1, cutoff=0.6)
                 hint = f"，是否应为 {{{close[0]}}}？" if close else ""
-                problems.append(_at(
-                    row, "narrative", "text", "{" + name + "}",
-                    expected="业务统计(stats)表中的指标键",
-                    message=f"占位符 {{{name}}} 中的 {key} 不是业务统计(stats)表中的指标键{hint}"
-                    if len(parts) > 1
-                    else f"占位符 {{{key}}} 不是业务统计(stats)表中的指标键{hint}",
-                ))
+                problems.append(
+                    _at(
+                        row,
+                        "narrative",
+                        "text",
+                        "{" + name + "}",
+                        expected="业务统计(stats)表中的指标键",
+                        message=f"占位符 {{{name}}} 中的 {key} 不是业务统计(stats)表中的指标键{hint}"
+                        if len(parts) > 1
+                        else f"占位符 {{{key}}} 不是业务统计(stats)表中的指标键{hint}",
+                    )
+                )
     return problems
