@@ -6,6 +6,7 @@ import ast
 import json
 import re
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -91,3 +92,12 @@ def test_notebook_is_thin(path):
             if isinstance(node, ast.Import | ast.ImportFrom):
                 names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module]
                 assert all(n.split(".")[0] == "jixiao" for n in names), names
+
+
+def test_ruff_lints_and_formats_the_code_and_notebooks():
+    check = subprocess.run([sys.executable, "-m", "ruff", "check", "lib", "tests", "notebooks", "benchmarks"],
+                           cwd=REPO, capture_output=True, text=True)  # fmt: skip
+    assert check.returncode == 0, check.stdout
+    fmt = subprocess.run([sys.executable, "-m", "ruff", "format", "--check", "lib", "tests", "benchmarks"],
+                         cwd=REPO, capture_output=True, text=True)  # fmt: skip
+    assert fmt.returncode == 0, fmt.stdout

@@ -1,0 +1,204 @@
+"""Time the example report's build five ways and print the figures (``make bench``).
+
+1. naive: ``papermill`` then ``jupyter nbconvert --to html --no-input`` per section, through their
+   command lines, one after the other;
+2. jixiao's cold build (no cache);
+3. the lower bound: the notebooks' own calls into jixiao, run in one plain Python process with no
+   kernel (``benchmarks/lower_bound.py``);
+4. jixiao's rebuild with nothing changed;
+5. jixiao's rebuild after one input file (``budget.csv``, read by one section) changed.
+
+Each runs in a scratch copy of the project, ``--repeat`` times; the table gives the median and
+the spread (min–max). Also printed: the report's size and the cold build's peak memory (the sum
+of the proportional set sizes of the build's processes, sampled every 20 ms).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+REPO = Path(__file__).resolve().parents[1]
+UNIT, YEAR = "lechang-mzj", 2019
+BIN = Path(sys.executable).parent
+
+
+def scratch_copy() -> Path:
+    root = Path(tempfile.mkdtemp(prefix="jixiao-bench-"))
+    for name in ("lib", "notebooks", "params", "data"):
+        shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+    return root
+
+
+def env_for(root: Path) -> dict[str, str]:
+    return {**os.environ, "JIXIAO_ROOT": str(root), "PYTHONPATH": str(root / "lib")}
+
+
+def run(cmd: list[str], root: Path) -> subprocess.CompletedProcess:
+    proc = subprocess.run(cmd, cwd=root, env=env_for(root), capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+def timed(cmd: list[str], root: Path) -> tuple[float, str]:
+    start = time.perf_counter()
+    proc = run(cmd, root)
+    return time.perf_counter() - start, proc.stdout
+
+
+def sections(root: Path) -> list[tuple[str, str, dict[str, str]]]:
+    sys.path.insert(0, str(root / "lib"))
+    os.environ["JIXIAO_ROOT"] = str(root)
+    from jixiao import settings
+
+    return [
+        (s.id, s.notebook.name, {k: str(v) for k, v in s.parameters.items() if k == "theme"})
+        for s in settings.load(UNIT, YEAR).sections
+    ]
+
+
+def naive(root: Path) -> float:
+    out = root / "naive"
+    out.mkdir(exist_ok=True)
+    start = time.perf_counter()
+    for section_id, notebook, extra in sections(root):
+        executed = out / f"{section_id}.ipynb"
+        params = [arg for key, value in extra.items() for arg in ("-p", key, value)]
+        run([str(BIN / "papermill"), f"notebooks/{notebook}", str(executed), "-f", f"params/{UNIT}/{YEAR}.yaml",
+             *params, "--no-progress-bar", "--log-level", "ERROR"], root)  # fmt: skip
+        nbconvert = [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", "--log-level", "ERROR"]
+        run([*nbconvert, str(executed)], root)
+    return time.perf_counter() - start
+
+
+def build_cmd(*extra: str) -> list[str]:
+    return [sys.executable, "-m", "jixiao.cli", "build", "--unit", UNIT, "--year", str(YEAR), *extra]
+
+
+def cold(root: Path) -> float:
+    shutil.rmtree(root / "outputs" / UNIT / str(YEAR), ignore_errors=True)
+    return timed(build_cmd(), root)[0]
+
+
+def lower_bound(root: Path) -> float:
+    return timed([sys.executable, str(REPO / "benchmarks" / "lower_bound.py")], root)[0]
+
+
+def unchanged(root: Path) -> float:
+    seconds, stdout = timed(build_cmd(), root)
+    assert not executed(stdout), stdout
+    return seconds
+
+
+def executed(stdout: str) -> list[str]:
+    return re.findall(r"^  (\d\d-[a-z]+) +\d+\.\d\ds$", stdout, re.M)
+
+
+def one_input_changed(root: Path, state: dict) -> float:
+    budget = root / "data" / UNIT / str(YEAR) / "budget.csv"
+    text = budget.read_text(encoding="utf-8")
+    flip = ("1250.00", "1250.01") if "1250.00" in text else ("1250.01", "1250.00")
+    budget.write_text(text.replace(*flip), encoding="utf-8")
+    seconds, stdout = timed(build_cmd(), root)
+    state["reran"] = executed(stdout)
+    return seconds
+
+
+def peak_memory(root: Path) -> tuple[float, float]:
+    """(seconds, peak MiB) of a cold build, sampling the process tree's PSS."""
+    shutil.rmtree(root / "outputs" / UNIT / str(YEAR), ignore_errors=True)
+    proc = subprocess.Popen(build_cmd(), cwd=root, env=env_for(root), stdout=subprocess.DEVNULL)
+    peak = 0.0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        parent = psutil.Process(proc.pid)
+        while not done.is_set():
+            total = 0
+            try:
+                for p in [parent, *parent.children(recursive=True)]:
+                    try:
+                        info = p.memory_full_info()
+                        total += getattr(info, "pss", info.rss)
+                    except (psutil.NoSuchProcess, psutil.AccessDenied):
+                        pass
+            except psutil.NoSuchProcess:
+                break
+            peak = max(peak, total)
+            time.sleep(0.02)
+
+    thread = threading.Thread(target=sample)
+    start = time.perf_counter()
+    thread.start()
+    proc.wait()
+    seconds = time.perf_counter() - start
+    done.set()
+    thread.join()
+    return seconds, peak / 2**20
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--naive-repeat", type=int, default=3, help="the naive pipeline is slow")
+    args = parser.parse_args()
+    root = scratch_copy()
+    try:
+        times: dict[str, list[float]] = {k: [] for k in ("naive", "cold", "lower", "unchanged", "changed")}
+        state: dict = {}
+        for _ in range(args.naive_repeat):
+            times["naive"].append(naive(root))
+        for _ in range(args.repeat):
+            times["lower"].append(lower_bound(root))
+            times["cold"].append(cold(root))
+            times["unchanged"].append(unchanged(root))
+            times["changed"].append(one_input_changed(root, state))
+        _, mib = peak_memory(root)
+        size = (root / "outputs" / UNIT / str(YEAR) / "report.html").stat().st_size
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+    med = {k: statistics.median(v) for k, v in times.items()}
+    cpu = platform.processor() or platform.machine()
+    print(f"jixiao build benchmark: {UNIT} {YEAR}, {len(sections(REPO))} sections")
+    print(f"machine: {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, {cpu}, "
+          f"Python {platform.python_version()}")  # fmt: skip
+    print()
+    print("| way | median s | spread s | runs |")
+    print("|---|---:|---:|---:|")
+    labels = {
+        "naive": "1. naive: papermill + nbconvert CLI per section, in turn",
+        "cold": "2. jixiao build, cold (no cache)",
+        "lower": "3. lower bound: the same calls in one plain Python process",
+        "unchanged": "4. jixiao build, nothing changed",
+        "changed": "5. jixiao build, one input changed (budget.csv)",
+    }
+    for key, label in labels.items():
+        values = times[key]
+        print(f"| {label} | {med[key]:.2f} | {min(values):.2f}–{max(values):.2f} | {len(values)} |")
+    print()
+    print(f"cold ÷ naive:       {med['cold'] / med['naive']:.3f}   (target ≤ 0.25)")
+    print(f"cold ÷ lower bound: {med['cold'] / med['lower']:.2f}    (target ≤ 3)")
+    print(f"nothing changed:    {med['unchanged']:.2f} s (target ≤ 0.5 s), nothing re-executed")
+    reran = ", ".join(state["reran"]) or "nothing"
+    print(f"one input changed:  re-executed {reran} (the sections that read budget.csv)")
+    print(f"report size:        {size / 1e6:.2f} MB (target ≤ 1.5 MB)")
+    print(f"peak memory (cold): {mib:.0f} MiB (target < 1024 MiB)")
+
+
+if __name__ == "__main__":
+    main()
