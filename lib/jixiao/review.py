@@ -20,6 +20,7 @@ what needs an answer, ``jx-note`` for what needs a look).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -43,6 +44,8 @@ TITLES = {
     "far_above": "实际完成值远超目标",
     "missing_actual": "实际完成值缺失",
     "low_execution": "预算执行率低于90%",
+    "repeated_text": "文字重复",
+    "status_conflict": "完成情况表述矛盾",
     "unchecked": "未能检查",
 }
 """The kinds of finding, in the order they are reported, and their headings."""
@@ -417,6 +420,81 @@ def low_execution(report: Report) -> list[Finding]:
 # -- the section --------------------------------------------------------------------------------
 
 
+# -- text checks --------------------------------------------------------------------------------
+
+SIMILAR = 0.8
+"""Two clauses at least this similar (difflib's ratio) in one section are noted as repeated."""
+REPEAT_MIN = 15
+"""Clauses shorter than this (characters) are too common to count as a repeat."""
+_CLAUSE = re.compile(r"[^，。；！？：]+")
+_IN_PROGRESS = re.compile(r"([^，。；、：]{4,30}?)(?:工作)?(?:正在进行中|正在进行|仍在进行|尚未完成|正在推进中)")
+
+
+def _narrative_rows(report: Report) -> pd.DataFrame:
+    narrative = report.data.narrative
+    return narrative[narrative["kind"].isin(["item", "paragraph"])]
+
+
+def _row_source(narrative: pd.DataFrame, index: Any, label: str) -> Figure:
+    """A narrative row as a cited figure (its order number), so the note names file and row."""
+    return Figure.cell(narrative, index, "order", label=label, text=f"第{narrative.at[index, '_row']}行")
+
+
+def repeated_text(report: Report) -> list[Finding]:
+    """Clauses repeated nearly word for word in different items of a section (a copy-and-paste slip)."""
+    import difflib
+
+    narrative = _narrative_rows(report)
+    titles = report.data.narrative.query("kind == 'title'").set_index("section")["text"].to_dict()
+    found: list[Finding] = []
+    pairs: set[tuple[Any, Any]] = set()
+    for section, rows in narrative.groupby("section", sort=False):
+        sentences = [
+            (index, s.strip()) for index in rows.index for s in _CLAUSE.findall(str(rows.at[index, "text"]))
+            if len(s.strip()) >= REPEAT_MIN
+        ]  # fmt: skip
+        for (i, a), (j, b) in itertools.combinations(sentences, 2):
+            if i == j or (i, j) in pairs:
+                continue
+            ratio = difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+            if ratio < SIMILAR:
+                continue
+            pairs.add((i, j))
+            first, second = _row_source(narrative, i, "文字材料"), _row_source(narrative, j, "文字材料")
+            similarity = Figure.derive(
+                ratio, "两句文字的相似度（difflib.SequenceMatcher.ratio）", [first, second],
+                label="相似度", text=formatting.percent(ratio, 0),
+            )  # fmt: skip
+            found.append(Finding(
+                "repeated_text", NOTE,
+                _t(f"「{titles.get(section, section)}」一节")
+                + "文字材料{first}与{second}有近乎相同的句子（相似度{similarity}）：“"
+                + _t(a[:40] + ("…" if len(a) > 40 else "")) + "”。请删去重复或改写。",
+                {"first": first, "second": second, "similarity": similarity}, subject=f"{section}:{i}:{j}",
+            ))  # fmt: skip
+    return found
+
+
+def status_conflicts(report: Report) -> list[Finding]:
+    """A work item said to be completed and, in the same item, still in progress."""
+    narrative = _narrative_rows(report)
+    found: list[Finding] = []
+    for index in narrative.index:
+        text = str(narrative.at[index, "text"])
+        for match in _IN_PROGRESS.finditer(text):
+            subject = match.group(1).strip()
+            before = text[: match.start()]
+            if any("完成" in clause and subject in clause for clause in re.split(r"[。；]", before)):
+                row = _row_source(narrative, index, "文字材料")
+                found.append(Finding(
+                    "status_conflict", NOTE,
+                    "文字材料{row}"
+                    + _t(f"先写“完成……{subject}”，又写“{match.group(0)}”，完成情况前后不一。请核实表述。"),
+                    {"row": row}, subject=subject,
+                ))  # fmt: skip
+    return found
+
+
 def findings(report: Report) -> list[Finding]:
     """Every finding, check by check in the order of :data:`TITLES` (unchecked ones last)."""
     found = [
@@ -426,6 +504,8 @@ def findings(report: Report) -> list[Finding]:
         *score_differences(report),
         *indicator_flags(report),
         *low_execution(report),
+        *repeated_text(report),
+        *status_conflicts(report),
     ]
     order = list(TITLES)
     return sorted(found, key=lambda f: order.index(f.kind) if f.kind in order else len(order))
