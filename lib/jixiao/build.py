@@ -21,6 +21,7 @@ from pathlib import Path
 
 from jixiao import cache, paths, stitching
 from jixiao import settings as settings_module
+from jixiao.outputs import write_atomically
 from jixiao.settings import Settings
 
 Echo = Callable[[str], None]
@@ -73,7 +74,7 @@ def validate_inputs(settings: Settings, echo: Echo) -> None:
 
     start = time.perf_counter()
     validation.check(settings.unit, settings.year)
-    stitching.write_atomically(marker, key)
+    write_atomically(marker, key)
     echo(f"  输入校验 (validation)   通过 (passed) {time.perf_counter() - start:5.2f}s")
 
 
@@ -141,8 +142,8 @@ def stitch(settings: Settings, entries: list[dict], force: bool, echo: Echo, res
         sections=sections,
     )
     workbook = export_workbook(settings)
-    stitching.write_atomically(report, page)
-    stitching.write_atomically(marker, key)
+    write_atomically(report, page)
+    write_atomically(marker, key)
     result.stitched = True
     echo(f"  拼接报告 (stitch)       {time.perf_counter() - start:5.2f}s  + {workbook.name}")
     return report

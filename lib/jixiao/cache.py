@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import platform
 from functools import lru_cache
 from importlib import metadata
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from jixiao import paths
+from jixiao.outputs import write_atomically
 from jixiao.settings import Section
 
 PACKAGES = (
@@ -120,11 +120,7 @@ def store(unit: str, year: int, section: Section, facts: dict[str, Any]) -> dict
         "executed": file_hash(executed_path(unit, year, section)),
         "published": facts.get("published", {}),
     }
-    path = entry_path(unit, year, section)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".tmp{os.getpid()}")
-    tmp.write_text(json.dumps(entry, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomically(entry_path(unit, year, section), json.dumps(entry, ensure_ascii=False, indent=1, sort_keys=True))
     return entry
 
 

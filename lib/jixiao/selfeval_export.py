@@ -15,10 +15,9 @@ half a workbook.
 
 from __future__ import annotations
 
+import io
 import math
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from jixiao.outputs import write_atomically
 from jixiao.scoring import (
     FLAG_TEXT,
     DepartmentScore,
@@ -605,12 +605,6 @@ def write_selfeval_workbook(path: str | Path, dataset: Any, scores: Scores, unit
         _project_sheet(wb.create_sheet(name), dataset, p, unit_name)
     _detail_sheet(wb.create_sheet(DETAIL_SHEET), scores)
 
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return write_atomically(path, buffer.getvalue())

@@ -10,7 +10,6 @@ images embedded, and nothing loaded from the network.
 from __future__ import annotations
 
 import html
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,15 +87,3 @@ def render_page(*, title: str, unit_name: str, year: int, score_html: str, grade
         title=title, unit_name=unit_name, year=year, score_html=score_html, grade=grade,
         sections=sections, css=CSS.read_text(encoding="utf-8"), version=__version__,
     )  # fmt: skip
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` beside ``path`` and rename it into place: readers never see half a file,
-    and a failure leaves the previous file as it was."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
