@@ -36,7 +36,7 @@ def run_section(section: settings.Section) -> list[str]:
 def main() -> None:
     unit_settings = settings.load(UNIT, YEAR)
     pages = [run_section(section) for section in unit_settings.sections]
-    build.export_workbook(unit_settings)
+    assert build.workbook_bytes(unit_settings)
     assert all(pages), "every section renders something"
 
 

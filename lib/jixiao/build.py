@@ -12,17 +12,18 @@ A failure at any step leaves the last good report untouched.
 from __future__ import annotations
 
 import hashlib
-import json
 import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from jixiao import cache, paths, stitching
 from jixiao import settings as settings_module
 from jixiao.outputs import write_atomically
-from jixiao.settings import Settings
+from jixiao.settings import Section, Settings
 
 Echo = Callable[[str], None]
 WORKBOOK = "自评表.xlsx"
@@ -78,114 +79,147 @@ def validate_inputs(settings: Settings, echo: Echo) -> None:
     echo(f"  输入校验 (validation)   通过 (passed) {time.perf_counter() - start:5.2f}s")
 
 
-def execute_sections(settings: Settings, force: bool, echo: Echo, result: BuildResult) -> list[dict]:
-    """Run every section whose cache entry is stale; return the entries of all sections in order."""
-    from jixiao import execution
+class Build:
+    """One build: the steps of :func:`build`, and what they share.
 
-    unit, year = settings.unit, settings.year
-    entries: dict[str, dict] = {}
-    stale = []
-    for section in settings.sections:
-        entry = None if force else cache.lookup(unit, year, section)
-        if entry is None:
-            stale.append(section)
-        else:
-            entries[section.id] = entry
-            result.cached.append(section.id)
-            echo(f"  {section.id:<22} 缓存 (cached)")
+    While the kernels run, the build process itself is mostly waiting: it imports nbconvert and
+    prepares the workbook in the background, and renders each section as soon as it is done.
+    """
 
-    def done(run: execution.Run) -> None:
+    def __init__(self, settings: Settings, force: bool, echo: Echo) -> None:
+        self.settings, self.force, self.echo = settings, force, echo
+        self.unit, self.year = settings.unit, settings.year
+        self.out = paths.output_dir(self.unit, self.year)
+        self.result = BuildResult(report=self.out / "report.html", seconds=0.0)
+        self.entries: dict[str, dict] = {}
+        self.rendered: dict[str, stitching.RenderedSection] = {}
+        self.stale = [s for s in settings.sections if force or self._cached(s) is None]
+        self.background = ThreadPoolExecutor(max_workers=2, thread_name_prefix="jixiao-build")
+        self._stitcher: Future | None = None
+        self._workbook: Future | None = None
+
+    def _cached(self, section: Section) -> dict | None:
+        entry = cache.lookup(self.unit, self.year, section)
+        if entry is not None:
+            self.entries[section.id] = entry
+        return entry
+
+    @property
+    def stitcher(self) -> stitching.Stitcher:
+        if self._stitcher is None:
+            self._stitcher = self.background.submit(stitching.Stitcher)
+        return self._stitcher.result()
+
+    def run(self) -> BuildResult:
+        start = time.perf_counter()
+        self.echo(f"jixiao build {self.unit} {self.year}")
+        zygote = None
+        if self.stale:
+            from jixiao import execution, kernels
+
+            execution.kernel_environment()
+            if kernels.Zygote.available():  # warms up while the inputs are checked
+                zygote = kernels.Zygote.start()
+        try:
+            validate_inputs(self.settings, self.echo)
+            if self.stale:
+                self.prepare()  # the zygote is still warming up on the other core
+            if zygote is not None:
+                zygote.__enter__()
+            self.execute()
+        finally:
+            if zygote is not None:
+                zygote.stop()
+            self.background.shutdown(wait=False, cancel_futures=True)
+        self.stitch()
+        self.result.seconds = time.perf_counter() - start
+        size = self.result.report.stat().st_size / 1e6
+        self.echo(f"报告 (report): {paths.relative(self.result.report)}  {size:.2f} MB, {self.result.seconds:.2f}s")
+        return self.result
+
+    def execute(self) -> None:
+        """Run every stale section; the others come from the cache."""
+        from jixiao import execution
+
+        for section in self.settings.sections:
+            if section.id in self.entries and section not in self.stale:
+                self.result.cached.append(section.id)
+                self.echo(f"  {section.id:<22} 缓存 (cached)")
+        jobs = [(s, cache.executed_path(self.unit, self.year, s)) for s in self.stale]
+        if jobs:
+            # longest first (the most charts), so that no long section starts last
+            execution.run_sections(sorted(jobs, key=lambda j: -_weight(j[0])), self.done)
+
+    def prepare(self) -> None:
+        """Import nbconvert and make the workbook in the background, papermill here."""
+        self._stitcher = self._stitcher or self.background.submit(stitching.Stitcher)
+        self._workbook = self.background.submit(workbook_bytes, self.settings)
+        import papermill  # noqa: F401
+
+    def done(self, run: Any) -> None:
+        """A section finished: cache it, render it, say so."""
         import nbformat
 
         from jixiao import facts
 
         notebook = nbformat.read(run.executed, as_version=4)
-        entries[run.section.id] = cache.store(unit, year, run.section, facts.collect(notebook))
-        result.executed.append(run.section.id)
+        self.entries[run.section.id] = cache.store(self.unit, self.year, run.section, facts.collect(notebook))
+        self.rendered[run.section.id] = self.stitcher.section(run.section.id, run.executed, notebook)
+        self.result.executed.append(run.section.id)
         warned = any(
             o.get("output_type") == "stream" and o.get("name") == "stderr"
             for c in notebook.cells if c.cell_type == "code" for o in c.outputs
         )  # fmt: skip
-        echo(f"  {run.section.id:<22} {run.seconds:5.2f}s" + ("  (有警告输出 stderr)" if warned else ""))
+        self.echo(f"  {run.section.id:<22} {run.seconds:5.2f}s" + ("  (有警告输出 stderr)" if warned else ""))
 
-    jobs = [(s, cache.executed_path(unit, year, s)) for s in stale]
-    if jobs:
-        execution.run_sections(jobs, done)
-    return [entries[s.id] for s in settings.sections]
-
-
-def stale_sections(settings: Settings, force: bool) -> list:
-    return [s for s in settings.sections if force or cache.lookup(settings.unit, settings.year, s) is None]
-
-
-def stitch(settings: Settings, entries: list[dict], force: bool, echo: Echo, result: BuildResult) -> Path:
-    out = paths.output_dir(settings.unit, settings.year)
-    report = out / "report.html"
-    marker = out / ".cache" / "report.key"
-    key = cache.report_key(entries, {"code": _code_hash(), "unit_name": settings.unit_name})
-    fresh = report.is_file() and (report.parent / WORKBOOK).is_file()
-    if not force and fresh and marker.is_file() and marker.read_text() == key:
-        echo("  拼接报告 (stitch)       未变 (unchanged)")
-        return report
-    start = time.perf_counter()
-    stitcher = stitching.Stitcher()
-    sections = [stitcher.section(s.id, cache.executed_path(settings.unit, settings.year, s)) for s in settings.sections]
-    published: dict = {}
-    for entry in entries:
-        published.update(entry.get("published", {}))
-    page = stitching.render_page(
-        title=f"{settings.unit_name}{settings.year}年绩效自评报告",
-        unit_name=settings.unit_name,
-        year=settings.year,
-        score_html=published.get("score_html", "—"),
-        grade=published.get("grade", "—"),
-        sections=sections,
-    )
-    workbook = export_workbook(settings)
-    write_atomically(report, page)
-    write_atomically(marker, key)
-    result.stitched = True
-    echo(f"  拼接报告 (stitch)       {time.perf_counter() - start:5.2f}s  + {workbook.name}")
-    return report
+    def stitch(self) -> None:
+        """Write report.html and the workbook, unless neither would change."""
+        settings, report = self.settings, self.result.report
+        entries = [self.entries[s.id] for s in settings.sections]
+        marker = self.out / ".cache" / "report.key"
+        key = cache.report_key(entries, {"code": _code_hash(), "unit_name": settings.unit_name})
+        fresh = report.is_file() and (self.out / WORKBOOK).is_file()
+        if not self.force and fresh and marker.is_file() and marker.read_text() == key:
+            self.echo("  拼接报告 (stitch)       未变 (unchanged)")
+            return
+        start = time.perf_counter()
+        sections = [
+            self.rendered.get(s.id) or self.stitcher.section(s.id, cache.executed_path(self.unit, self.year, s))
+            for s in settings.sections
+        ]
+        published: dict = {}
+        for entry in entries:
+            published.update(entry.get("published", {}))
+        page = stitching.render_page(
+            title=f"{settings.unit_name}{settings.year}年绩效自评报告",
+            unit_name=settings.unit_name,
+            year=settings.year,
+            score_html=published.get("score_html", "—"),
+            grade=published.get("grade", "—"),
+            sections=sections,
+        )
+        workbook = self._workbook.result() if self._workbook is not None else workbook_bytes(settings)
+        write_atomically(self.out / WORKBOOK, workbook)
+        write_atomically(report, page)
+        write_atomically(marker, key)
+        self.result.stitched = True
+        self.echo(f"  拼接报告 (stitch)       {time.perf_counter() - start:5.2f}s  + {WORKBOOK}")
 
 
-def export_workbook(settings: Settings) -> Path:
-    """The 自评表 workbook beside the report, from the same data and rules as the report."""
+def _weight(section: Section) -> int:
+    """A section's expected cost, for scheduling: its charts count most."""
+    return {"overview": 3, "projects": 3, "theme": 4}.get(section.kind, 1)
+
+
+def workbook_bytes(settings: Settings) -> bytes:
+    """The 自评表 workbook, from the same data and rules as the report."""
     from jixiao.report import Report
-    from jixiao.selfeval_export import write_selfeval_workbook
+    from jixiao.selfeval_export import selfeval_workbook_bytes
 
     report = Report(settings.unit, settings.year)
-    path = paths.output_dir(settings.unit, settings.year) / WORKBOOK
-    return write_selfeval_workbook(path, report.data, report.scores, settings.unit_name)
+    return selfeval_workbook_bytes(report.data, report.scores, settings.unit_name)
 
 
 def build(unit: str, year: int, *, force: bool = False, echo: Echo = print) -> BuildResult:
     """Build ``outputs/<unit>/<year>/report.html``; see the module's docstring."""
-    start = time.perf_counter()
-    settings = settings_module.load(unit, year)
-    echo(f"jixiao build {unit} {year}")
-    result = BuildResult(report=paths.output_dir(unit, year) / "report.html", seconds=0.0)
-    zygote = None
-    if stale_sections(settings, force):
-        from jixiao import execution, kernels
-
-        execution.kernel_environment()
-        if kernels.Zygote.available():  # warms up while the inputs are checked
-            zygote = kernels.Zygote.start()
-    try:
-        validate_inputs(settings, echo)
-        if zygote is not None:
-            zygote.__enter__()
-        entries = execute_sections(settings, force, echo, result)
-    finally:
-        if zygote is not None:
-            zygote.stop()
-    result.report = stitch(settings, entries, force, echo, result)
-    result.seconds = time.perf_counter() - start
-    size = result.report.stat().st_size / 1e6
-    echo(f"报告 (report): {paths.relative(result.report)}  {size:.2f} MB, {result.seconds:.2f}s")
-    return result
-
-
-def summary(result: BuildResult) -> str:
-    return json.dumps({"executed": result.executed, "cached": result.cached}, ensure_ascii=False)
+    return Build(settings_module.load(unit, year), force, echo).run()

@@ -79,6 +79,9 @@ def run_section(section: Section, executed: Path) -> Run:
             # once the last cell is done (a graceful shutdown can stall 3.5 s for nothing).
             kernel_manager_class=ForkKernelManager,
             shutdown_kernel="immediate",
+            # papermill would rewrite (and re-validate) the whole notebook after every cell; the
+            # executed notebook is written once at the end, or with the error when a cell fails
+            request_save_on_cell_execute=False,
         )
     except PapermillExecutionError as exc:
         raise SectionError(section, exc.cell_index, exc.source, exc.ename, exc.evalue, executed) from None
@@ -90,8 +93,10 @@ def run_sections(jobs: Iterable[tuple[Section, Path]], on_done: Callable[[Run], 
     """Run sections in parallel (up to the number of cores); report each as it finishes.
 
     Every section runs to its end even when another fails, so that one run shows every failing
-    section; the first failure is then raised.
+    section; then they are raised together.
     """
+    import papermill  # noqa: F401  (imported once here, not by two threads at once)
+
     jobs = list(jobs)
     workers = workers or min(len(jobs), os.cpu_count() or 1) or 1
     runs, errors = [], []

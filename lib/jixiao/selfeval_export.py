@@ -591,8 +591,11 @@ def write_selfeval_workbook(path: str | Path, dataset: Any, scores: Scores, unit
     ``project_funds`` and ``budget`` are read), ``scores`` the result of
     :func:`jixiao.scoring.score_all` on it.
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    return write_atomically(Path(path), selfeval_workbook_bytes(dataset, scores, unit_name))
+
+
+def selfeval_workbook_bytes(dataset: Any, scores: Scores, unit_name: str) -> bytes:
+    """The 自评表 workbook as the bytes of an .xlsx file (see :func:`write_selfeval_workbook`)."""
     wb = Workbook()
     summary = wb.active
     summary.title = SUMMARY_SHEET
@@ -607,4 +610,4 @@ def write_selfeval_workbook(path: str | Path, dataset: Any, scores: Scores, unit
 
     buffer = io.BytesIO()
     wb.save(buffer)
-    return write_atomically(path, buffer.getvalue())
+    return buffer.getvalue()

@@ -61,10 +61,13 @@ class Stitcher:
         )
         self.exporter.register_preprocessor(remove, enabled=True)
 
-    def section(self, anchor: str, executed: Path) -> RenderedSection:
+    def section(self, anchor: str, executed: Path, notebook: Any = None) -> RenderedSection:
+        """One executed section notebook (read from ``executed`` unless given) as report HTML."""
+        import copy
+
         import nbformat
 
-        notebook = nbformat.read(executed, as_version=4)
+        notebook = nbformat.read(executed, as_version=4) if notebook is None else copy.deepcopy(notebook)
         for cell in notebook.cells:
             if cell.cell_type == "code":
                 cell.outputs = _reader_outputs(cell.outputs)
