@@ -37,7 +37,7 @@ class Build:
 
 def run_jixiao(root: Path, *args: str) -> Build:
     """Run the ``jixiao`` command on the project copy at ``root``, as a user would."""
-    env = {**os.environ, "JIXIAO_ROOT": str(root)}
+    env = {**os.environ, "JIXIAO_ROOT": str(root), "PYTHONPATH": str(root / "lib")}  # the copy's own code
     proc = subprocess.run(
         [sys.executable, "-m", "jixiao.cli", *args],
         cwd=root, env=env, capture_output=True, text=True, timeout=600,

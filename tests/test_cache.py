@@ -83,3 +83,14 @@ def test_force_reruns_everything(built_copy):
     result = build(built_copy, "--force")
     assert result.returncode == 0
     assert executed(result.stdout) == ALL
+
+
+def test_changed_stylesheet_restitches_without_running_a_section(built_copy):
+    css = built_copy / "lib/jixiao/report.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n.jx-test-marker { color: red; }\n", encoding="utf-8")
+    result = build(built_copy)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert executed(result.stdout) == [] and cached(result.stdout) == ALL
+    assert re.search(r"^  拼接报告 \(stitch\) +\d+\.\d\ds  \+ 自评表\.xlsx$", result.stdout, re.M)
+    html = (built_copy / "outputs/lechang-mzj/2019/report.html").read_text(encoding="utf-8")
+    assert ".jx-test-marker { color: red; }" in html

@@ -106,8 +106,9 @@ class Build:
 
     @property
     def stitcher(self) -> stitching.Stitcher:
-        if self._stitcher is None:
-            self._stitcher = self.background.submit(stitching.Stitcher)
+        if self._stitcher is None:  # nothing ran, so nothing started it in the background
+            self._stitcher = Future()
+            self._stitcher.set_result(stitching.Stitcher())
         return self._stitcher.result()
 
     def run(self) -> BuildResult:

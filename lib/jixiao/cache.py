@@ -73,14 +73,22 @@ def executed_path(unit: str, year: int, section: Section) -> Path:
     return paths.output_dir(unit, year) / "notebooks" / f"{section.id}.ipynb"
 
 
-def part_hash(path: Path, part: str) -> str:
-    """SHA-256 of one part of a YAML file (``themes.dibao``): editing another part leaves it be."""
+@lru_cache(maxsize=8)
+def _yaml(path: Path, stamp: tuple[int, int]) -> Any:
+    """A YAML file's content, parsed once per version of the file (``stamp``: mtime and size)."""
     import yaml
 
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+
+
+def part_hash(path: Path, part: str) -> str:
+    """SHA-256 of one part of a YAML file (``themes.dibao``): editing another part leaves it be."""
     try:
-        value = yaml.safe_load(path.read_text(encoding="utf-8"))
+        stat = path.stat()
     except FileNotFoundError:
         return ABSENT
+    value = _yaml(path, (stat.st_mtime_ns, stat.st_size))
     for key in part.split("."):
         value = value.get(key) if isinstance(value, dict) else None
     return hashlib.sha256(json.dumps(value, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
