@@ -11,7 +11,9 @@ A failure at any step leaves the last good report untouched.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
 import sys
 import time
 from collections.abc import Callable
@@ -165,13 +167,29 @@ class Build:
 
         notebook = nbformat.read(run.executed, as_version=4)
         self.entries[run.section.id] = cache.store(self.unit, self.year, run.section, facts.collect(notebook))
-        self.rendered[run.section.id] = self.stitcher.section(run.section.id, run.executed, notebook)
+        self.rendered[run.section.id] = self.render(run.section, notebook)
         self.result.executed.append(run.section.id)
         warned = any(
             o.get("output_type") == "stream" and o.get("name") == "stderr"
             for c in notebook.cells if c.cell_type == "code" for o in c.outputs
         )  # fmt: skip
         self.echo(f"  {run.section.id:<22} {run.seconds:5.2f}s" + ("  (有警告输出 stderr)" if warned else ""))
+
+    def render(self, section: Section, notebook: Any = None) -> stitching.RenderedSection:
+        """A section as report HTML, kept beside its cache entry: a re-stitch renders only the
+        sections that ran again (or all of them, when the stitching code changed)."""
+        executed = cache.executed_path(self.unit, self.year, section)
+        key = hashlib.sha256((cache.file_hash(executed) + _code_hash()).encode()).hexdigest()
+        path = self.out / ".cache" / f"{section.id}.html.json"
+        try:
+            kept = json.loads(path.read_text(encoding="utf-8"))
+            if kept.pop("key") == key:
+                return stitching.RenderedSection(**kept)
+        except (FileNotFoundError, ValueError, KeyError, TypeError):
+            pass
+        rendered = self.stitcher.section(section.id, executed, notebook)
+        write_atomically(path, json.dumps({"key": key, **dataclasses.asdict(rendered)}, ensure_ascii=False))
+        return rendered
 
     def stitch(self) -> None:
         """Write report.html and the workbook, unless neither would change."""
@@ -184,10 +202,7 @@ class Build:
             self.echo("  拼接报告 (stitch)       未变 (unchanged)")
             return
         start = time.perf_counter()
-        sections = [
-            self.rendered.get(s.id) or self.stitcher.section(s.id, cache.executed_path(self.unit, self.year, s))
-            for s in settings.sections
-        ]
+        sections = [self.rendered.get(s.id) or self.render(s) for s in settings.sections]
         published: dict = {}
         for entry in entries:
             published.update(entry.get("published", {}))
