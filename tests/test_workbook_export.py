@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import html as htmllib
 import re
+import shutil
+import subprocess
 
 import openpyxl
+import pytest
 
 from test_report_content import section, text
 
@@ -57,3 +60,15 @@ def test_one_sheet_per_project_with_the_official_layout(example):
                   "当年财政拨款", "上年结转资金", "其他资金", "一级指标", "三级指标", "总分", "评价等级"):  # fmt: skip
         assert any(label in str(v) for v in values), label
     assert sheet.merged_cells.ranges, "the form merges its header cells"
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_opens_the_workbook(example, tmp_path):
+    """LibreOffice reads every sheet (merged cells, borders, print setup) and prints it to PDF."""
+    shutil.copy(example.out / "自评表.xlsx", tmp_path / "selfeval.xlsx")
+    proc = subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
+                           str(tmp_path / "selfeval.xlsx")], capture_output=True, text=True, timeout=180)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    pdf = (tmp_path / "selfeval.pdf").read_bytes()
+    pages = re.findall(rb"/Type\s*/Page(?!s)", pdf)
+    assert pdf.startswith(b"%PDF") and len(pages) >= 16  # the summary, the department, 13 projects, details

@@ -245,6 +245,14 @@ def _check(alt: str, n_labels: int, values_lists: Sequence[Sequence[Any]]) -> No
             raise ValueError(f"{len(values)} values for {n_labels} labels")
 
 
+def _check_series(kind: str, alt: str, n_labels: int, series: Mapping[str, Sequence[Any]]) -> None:
+    _check(alt, n_labels, list(series.values()))
+    if not series:
+        raise ValueError(f"{kind} needs at least one series")
+    if len(series) > len(PALETTE):
+        raise ValueError(f"at most {len(PALETTE)} series")
+
+
 def _new_figure(height: float | None = None) -> tuple[MplFigure, Axes]:
     fig = MplFigure(figsize=(SIZE_IN[0], height or SIZE_IN[1]), layout="constrained")
     ax = fig.add_subplot()
@@ -319,11 +327,11 @@ def _headroom(ax: Axes, values: Sequence[float], axis: str = "y") -> None:
     (ax.set_ylim if axis == "y" else ax.set_xlim)(lo, hi)
 
 
-def _wrap(label: Any, n_categories: int) -> str:
+def _wrap(label: Any, n_categories: int, width: int | None = None) -> str:
     """A category label too long for its slot, broken into even lines (no spaces in Chinese)."""
     s = str(label)
     # about 360 pt of axis width shared by the categories, at ~9 pt per CJK character
-    width = max(3, int(360 / max(n_categories, 1) / 9 * 0.8))
+    width = width or max(3, int(360 / max(n_categories, 1) / 9 * 0.8))
     if len(s) <= width or " " in s:
         return s
     lines = -(-len(s) // width)
@@ -419,11 +427,7 @@ def grouped_bar(
     fmt: str = "png",
 ) -> Chart:
     """Bars grouped by category, one colour per series (e.g. 全年预算数 against 全年执行数)."""
-    _check(alt, len(categories), list(series.values()))
-    if not series:
-        raise ValueError("grouped_bar needs at least one series")
-    if len(series) > len(PALETTE):
-        raise ValueError(f"at most {len(PALETTE)} series")
+    _check_series("grouped_bar", alt, len(categories), series)
     n = len(series)
     width = min(0.8 / n, 0.35)
     all_nums: list[float] = []
@@ -445,6 +449,42 @@ def grouped_bar(
         return _finish(fig, ax, title=title, alt=alt, caption=caption, title_in_image=title_in_image, fmt=fmt)
 
 
+def grouped_hbar(
+    labels: Sequence[Any],
+    series: Mapping[str, Sequence[Any]],
+    *,
+    title: str,
+    xlabel: str,
+    alt: str,
+    unit: str | None = None,
+    caption: str | None = None,
+    title_in_image: bool = False,
+    fmt: str = "png",
+) -> Chart:
+    """Horizontal bars, one per series for each label, first label on top (many long names)."""
+    _check_series("grouped_hbar", alt, len(labels), series)
+    n, k = len(labels), len(series)
+    width = 0.8 / k
+    all_nums: list[float] = []
+    with matplotlib.rc_context(style()):
+        fig, ax = _new_figure(min(7.5, 0.9 + 0.17 * k * n))
+        for j, (name, values) in enumerate(series.items()):
+            nums = [_num(v) for v in values]
+            all_nums.extend(nums)
+            ys = [i + (j - (k - 1) / 2) * width for i in range(n)]
+            bars = ax.barh(ys, nums, height=width * 0.92, color=PALETTE[j], label=name)
+            ax.bar_label(bars, labels=[_label_text(v, unit) for v in nums], padding=2, fontsize=7)
+        ax.set_yticks(range(n), [_wrap(label, n, width=8) for label in labels])
+        ax.invert_yaxis()
+        ax.tick_params(axis="y", length=0)
+        ax.set_xlabel(xlabel)
+        _value_axis(ax, unit, axis="x")
+        _headroom(ax, all_nums, axis="x")
+        if k > 1:
+            ax.legend(loc="lower right")
+        return _finish(fig, ax, title=title, alt=alt, caption=caption, title_in_image=title_in_image, fmt=fmt)
+
+
 def line(
     x: Sequence[Any],
     series: Mapping[str, Sequence[Any]],
@@ -458,11 +498,7 @@ def line(
     fmt: str = "png",
 ) -> Chart:
     """A trend over years: one line per series, each point labelled with its value."""
-    _check(alt, len(x), list(series.values()))
-    if not series:
-        raise ValueError("line needs at least one series")
-    if len(series) > len(PALETTE):
-        raise ValueError(f"at most {len(PALETTE)} series")
+    _check_series("line", alt, len(x), series)
     all_nums: list[float] = []
     with matplotlib.rc_context(style()):
         fig, ax = _new_figure()

@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-import matplotlib
 import pandas as pd
 
 from jixiao import charts, formatting, scoring
@@ -330,49 +329,6 @@ def project_table(report: Report) -> Html:
 # -- the chart ---------------------------------------------------------------------------------
 
 
-def _wrap(name: str, width: int = 8) -> str:
-    """A project name broken into even lines of at most ``width`` characters."""
-    if len(name) <= width:
-        return name
-    lines = -(-len(name) // width)
-    step = -(-len(name) // lines)
-    return "\n".join(name[i : i + step] for i in range(0, len(name), step))
-
-
-def _grouped_hbar(
-    labels: Sequence[str], series: dict[str, Sequence[Figure]], *, alt: str, caption: str,
-    xlabel: str,
-) -> charts.Chart:  # fmt: skip
-    """Horizontal bars, two per label, in the report's chart style (jixiao.charts has only
-    single-series hbar); long names wrap, first label on top, each bar labelled."""
-    n, k = len(labels), len(series)
-    height = min(7.5, 0.9 + 0.17 * k * n)
-    with matplotlib.rc_context(charts.style()):
-        fig = matplotlib.figure.Figure(figsize=(charts.SIZE_IN[0], height), layout="constrained")
-        ax = fig.add_subplot()
-        width = 0.8 / k
-        top = 0.0
-        for j, (name, values) in enumerate(series.items()):
-            nums = [float(v.value or 0) for v in values]
-            top = max([top, *nums])
-            ys = [i + (j - (k - 1) / 2) * width for i in range(n)]
-            bars = ax.barh(ys, nums, height=width * 0.92, color=charts.PALETTE[j], label=name)
-            ax.bar_label(bars, labels=[formatting.natural(v) for v in nums], padding=2,
-                         fontsize=7)  # fmt: skip
-        ax.set_yticks(range(n), [_wrap(x) for x in labels])
-        ax.invert_yaxis()
-        ax.tick_params(axis="y", length=0)
-        ax.set_xlim(0, (top or 1) * 1.14)
-        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(nbins=5, min_n_ticks=3))
-        ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _pos: formatting.natural(v)))
-        ax.grid(axis="y", visible=False)
-        ax.set_xlabel(xlabel)
-        ax.legend(loc="lower right")
-        data = charts.render(fig)
-        fig.clear()
-    return charts.Chart(data, "image/png", alt, caption)
-
-
 def project_chart(report: Report) -> charts.Chart:
     """全年预算数 against 全年执行数 (万元) per evaluated project, as horizontal bars."""
     figures = all_project_figures(report)
@@ -381,8 +337,8 @@ def project_chart(report: Report) -> charts.Chart:
               "全年执行数": [pf.executed for pf in figures]}  # fmt: skip
     alt_series = {k: [replace(f, text=formatting.wanyuan(f.value)) for f in v]
                   for k, v in series.items()}  # fmt: skip
-    return _grouped_hbar(
-        names, series, xlabel="万元", caption=f"{report.year}年自评项目全年预算数与执行数",
+    return charts.grouped_hbar(
+        names, series, title=f"{report.year}年自评项目全年预算数与执行数", xlabel="万元", unit="万元",
         alt=charts.series_alt_text("条形图", names, alt_series, "万元"),
     )  # fmt: skip
 
