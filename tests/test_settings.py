@@ -78,3 +78,21 @@ def test_cli_reports_a_settings_error_and_builds_nothing(tmp_path):
         "未知参数 (unknown parameter) 'theme'; 允许的参数: unit, year"
     )
     assert not (root / "outputs").exists()
+
+
+def test_a_misspelt_key_inside_a_block_is_refused_not_ignored(project):
+    path = project / "params/lechang-mzj/unit.yaml"
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original.replace("  weights: {", "  weigths: {"), encoding="utf-8")
+    with pytest.raises(settings.SettingsError) as err:
+        settings.load("lechang-mzj", 2019)
+    assert str(err.value) == (
+        "params/lechang-mzj/unit.yaml: 未知设置项 (unknown key) 'scoring.weigths'; "
+        "允许: weights, grades, qualitative_bands, far_above_ratio"
+    )
+    path.write_text(original.replace("far_above_ratio: 1.5", "far_above_ratio: high"), encoding="utf-8")
+    with pytest.raises(settings.SettingsError, match=r"'scoring.far_above_ratio' 应为 数字 \(a number\), 实为 'high'"):
+        settings.load("lechang-mzj", 2019)
+    path.write_text(original.replace("      - kind: hbar", "      - knd: hbar", 1), encoding="utf-8")
+    with pytest.raises(settings.SettingsError, match=r"'themes.yanglao.charts\[1\].knd'"):
+        settings.load("lechang-mzj", 2019)

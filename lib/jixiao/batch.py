@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable
 from contextlib import redirect_stdout
@@ -30,9 +31,13 @@ class Outcome:
     executed: tuple[str, ...] = ()
 
 
+_ONE_AT_A_TIME = threading.Lock()
+"""A build already uses every core, and sets process-wide state (the environment its kernels
+inherit, the kernel template): a worker with several threads runs its builds one after another."""
+
+
 def build_one(unit: str, year: int, root: str, force: bool = False) -> Outcome:
     """One unit-year, in a Dask worker (or anywhere): never raises for a bad input or section."""
-    os.environ["JIXIAO_ROOT"] = root
     from jixiao import build
     from jixiao.execution import SectionError, SectionsFailed
     from jixiao.settings import SettingsError
@@ -40,7 +45,8 @@ def build_one(unit: str, year: int, root: str, force: bool = False) -> Outcome:
     start = time.perf_counter()
     log = io.StringIO()
     try:
-        with redirect_stdout(log):
+        with _ONE_AT_A_TIME, redirect_stdout(log):
+            os.environ["JIXIAO_ROOT"] = root
             result = build.build(unit, year, force=force)
     except (SettingsError, SectionError, SectionsFailed) as exc:
         return Outcome(unit, year, False, time.perf_counter() - start, str(exc))

@@ -66,19 +66,21 @@ def _inputs_hash(settings: Settings) -> str:
     return digest.hexdigest()
 
 
-def validate_inputs(settings: Settings, echo: Echo) -> None:
-    """Check the inputs; raise ``jixiao.validation.InputError`` listing every problem."""
+def validate_inputs(settings: Settings, echo: Echo) -> str:
+    """Check the inputs; raise ``jixiao.validation.InputError`` listing every problem. Returns
+    the key of the inputs (every data file, the settings, the code), kept once they passed."""
     marker = paths.output_dir(settings.unit, settings.year) / ".cache" / "validated.key"
     key = _inputs_hash(settings)
     if marker.is_file() and marker.read_text() == key:
         echo("  输入校验 (validation)   未变 (unchanged)")
-        return
+        return key
     from jixiao import validation
 
     start = time.perf_counter()
     validation.check(settings.unit, settings.year)
     write_atomically(marker, key)
     echo(f"  输入校验 (validation)   通过 (passed) {time.perf_counter() - start:5.2f}s")
+    return key
 
 
 class Build:
@@ -96,6 +98,8 @@ class Build:
         self.entries: dict[str, dict] = {}
         self.rendered: dict[str, stitching.RenderedSection] = {}
         self.stale = [s for s in settings.sections if force or self._cached(s) is None]
+        self.base = {s.id: cache.base_key(s) for s in self.stale}  # taken before anything runs
+        self.inputs_key = ""
         self.background = ThreadPoolExecutor(max_workers=2, thread_name_prefix="jixiao-build")
         self._stitcher: Future | None = None
         self._workbook: Future | None = None
@@ -124,11 +128,15 @@ class Build:
             if kernels.Zygote.available():  # warms up while the inputs are checked
                 zygote = kernels.Zygote.start()
         try:
-            validate_inputs(self.settings, self.echo)
+            self.inputs_key = validate_inputs(self.settings, self.echo)
             if self.stale:
                 self.prepare()  # the zygote is still warming up on the other core
             if zygote is not None:
-                zygote.__enter__()
+                try:
+                    zygote.__enter__()
+                except RuntimeError as exc:  # kernels then start the usual way: slower, not wrong
+                    self.echo(f"  注意 (note): {exc}; kernels start the usual way")
+                    zygote = None
             self.execute()
         finally:
             if zygote is not None:
@@ -166,7 +174,10 @@ class Build:
         from jixiao import facts
 
         notebook = nbformat.read(run.executed, as_version=4)
-        self.entries[run.section.id] = cache.store(self.unit, self.year, run.section, facts.collect(notebook))
+        collected = facts.collect(notebook)
+        self.entries[run.section.id] = cache.store(
+            self.unit, self.year, run.section, collected, self.base[run.section.id]
+        )
         self.rendered[run.section.id] = self.render(run.section, notebook)
         self.result.executed.append(run.section.id)
         warned = any(
@@ -192,11 +203,15 @@ class Build:
         return rendered
 
     def stitch(self) -> None:
-        """Write report.html and the workbook, unless neither would change."""
+        """Write report.html and the workbook, unless neither would change.
+
+        The report's key covers its executed sections; the workbook's covers every input file,
+        since it holds tables (budget, project funds) that a unit's sections may not read."""
         settings, report = self.settings, self.result.report
         entries = [self.entries[s.id] for s in settings.sections]
         marker = self.out / ".cache" / "report.key"
         key = cache.report_key(entries, {"code": _code_hash(), "unit_name": settings.unit_name})
+        key += "+" + self.inputs_key
         fresh = report.is_file() and (self.out / WORKBOOK).is_file()
         if not self.force and fresh and marker.is_file() and marker.read_text() == key:
             self.echo("  拼接报告 (stitch)       未变 (unchanged)")

@@ -28,7 +28,7 @@ from jixiao.settings import Section
 
 PACKAGES = (
     "papermill", "nbclient", "nbconvert", "nbformat", "ipykernel", "jupyter_client",
-    "pandas", "numpy", "matplotlib", "openpyxl", "mplfonts", "PyYAML",
+    "pandas", "numpy", "matplotlib", "pillow", "openpyxl", "mplfonts", "PyYAML",
 )  # fmt: skip
 ABSENT = "absent"
 
@@ -119,12 +119,14 @@ def lookup(unit: str, year: int, section: Section) -> dict[str, Any] | None:
     return entry
 
 
-def store(unit: str, year: int, section: Section, facts: dict[str, Any]) -> dict[str, Any]:
-    """Record a successful run of ``section`` with the facts it reported."""
-    dependencies = [*facts.get("reads", {}), *facts.get("modules", [])]
+def store(unit: str, year: int, section: Section, facts: dict[str, Any], base: str) -> dict[str, Any]:
+    """Record a run of ``section``: ``base`` is its base key taken before the run, the facts carry
+    the hash of each dependency as the kernel found it when reading it. Something saved while the
+    section ran therefore differs at the next build, which runs the section again."""
+    dependencies = {**facts.get("reads", {}), **facts.get("modules", {})}
     entry = {
-        "base": base_key(section),
-        "dependencies": _current(dict.fromkeys(sorted(dependencies), "")),
+        "base": base,
+        "dependencies": dict(sorted(dependencies.items())),
         "executed": file_hash(executed_path(unit, year, section)),
         "published": facts.get("published", {}),
     }

@@ -85,6 +85,8 @@ def run_section(section: Section, executed: Path) -> Run:
         )
     except PapermillExecutionError as exc:
         raise SectionError(section, exc.cell_index, exc.source, exc.ename, exc.evalue, executed) from None
+    except Exception as exc:  # the kernel died, or could not start: still a failing section
+        raise SectionError(section, None, "", type(exc).__name__, str(exc), executed) from exc
     return Run(section, executed, time.perf_counter() - start)
 
 

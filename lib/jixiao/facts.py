@@ -18,7 +18,7 @@ from jixiao import paths
 
 MIME = "application/vnd.jixiao.facts+json"
 
-_reads: dict[str, bool] = {}
+_reads: dict[str, str] = {}
 _reported: set[str] = set()
 _reported_modules: set[str] = set()
 _published: dict[str, Any] = {}
@@ -31,9 +31,15 @@ def in_build() -> bool:
 
 def record_read(path: Path | str, part: str | None = None) -> None:
     """Note that this section's output depends on ``path`` (its content, or its absence), or,
-    for a YAML settings file, on one ``part`` of it (a dotted key path: ``themes.dibao``)."""
-    path = Path(path)
-    _reads[paths.relative(path) + (f"#{part}" if part else "")] = path.exists()
+    for a YAML settings file, on one ``part`` of it (a dotted key path: ``themes.dibao``).
+
+    The content is hashed now: call this before reading, so that a file saved while the section
+    runs is seen as changed by the next build."""
+    from jixiao.cache import dependency_hash
+
+    dependency = paths.relative(Path(path)) + (f"#{part}" if part else "")
+    if dependency not in _reads:
+        _reads[dependency] = dependency_hash(dependency)
     _install_hook()
 
 
@@ -52,6 +58,12 @@ def _jixiao_modules() -> list[str]:
     return sorted(files)
 
 
+def _module_hashes(files: list[str]) -> dict[str, str]:
+    from jixiao.cache import dependency_hash
+
+    return {file: dependency_hash(file) for file in files if file not in _reported_modules}
+
+
 def _flush(*_: Any) -> None:
     new_reads = {p: e for p, e in _reads.items() if p not in _reported}
     modules = _jixiao_modules()
@@ -59,7 +71,7 @@ def _flush(*_: Any) -> None:
         return
     from IPython.display import display
 
-    payload = {"reads": new_reads, "modules": modules, "published": dict(_published)}
+    payload = {"reads": new_reads, "modules": _module_hashes(modules), "published": dict(_published)}
     display({MIME: payload, "text/plain": ""}, raw=True)
     _reported.update(new_reads)
     _reported_modules.update(modules)
@@ -83,8 +95,8 @@ def _install_hook() -> None:
 
 def collect(notebook: dict[str, Any]) -> dict[str, Any]:
     """All facts of an executed notebook (a ``nbformat`` node or plain dict), merged."""
-    reads: dict[str, bool] = {}
-    modules: set[str] = set()
+    reads: dict[str, str] = {}
+    modules: dict[str, str] = {}
     published: dict[str, Any] = {}
     for cell in notebook.get("cells", []):
         for output in cell.get("outputs", []) or []:
@@ -92,9 +104,9 @@ def collect(notebook: dict[str, Any]) -> dict[str, Any]:
             if MIME in data:
                 fact = data[MIME]
                 reads.update(fact.get("reads", {}))
-                modules.update(fact.get("modules", []))
+                modules.update(fact.get("modules", {}))
                 published.update(fact.get("published", {}))
-    return {"reads": reads, "modules": sorted(modules), "published": published}
+    return {"reads": reads, "modules": modules, "published": published}
 
 
 _install_hook()

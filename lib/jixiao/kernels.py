@@ -70,11 +70,13 @@ def _warm_up() -> None:
 def _become_kernel(request: dict[str, Any], conn: socket.socket, close: list[int]) -> None:
     """In the forked child: turn into an IPython kernel; never returns.
 
-    Once its sockets are bound the child says ``ready`` on the client's connection, so the client
-    connects to listening sockets instead of retrying every 100 ms (ZeroMQ's reconnect interval).
+    The child writes its pid on the client's connection, then, once its sockets are bound,
+    ``ready``: the client connects to listening sockets instead of retrying every 100 ms
+    (ZeroMQ's reconnect interval). The zygote itself writes only ``exit`` when the child ends.
     """
     code = 1
     try:
+        conn.sendall(f"{os.getpid()}\n".encode())
         for fd in close:
             os.close(fd)
         devnull = os.open(os.devnull, os.O_RDWR)
@@ -120,7 +122,6 @@ def serve(path: str) -> None:
                 if pid == 0:
                     _become_kernel(request, conn, [listener.fileno(), *(c.fileno() for c in children)])
                 children[conn] = pid
-                conn.sendall(f"{pid}\n".encode())
             for conn in [c for c in ready if c in children]:
                 if not conn.recv(64):  # the client went away: its kernel goes too
                     _kill(children[conn])
@@ -167,18 +168,20 @@ class Zygote:
     def start(cls) -> Zygote:
         folder = tempfile.TemporaryDirectory(prefix="jixiao-")
         path = str(Path(folder.name) / "zygote.sock")
-        process = subprocess.Popen(
-            [sys.executable, "-m", "jixiao.kernels", path],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+        with open(Path(folder.name) / "zygote.log", "wb") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "jixiao.kernels", path],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
+            )  # fmt: skip
         return cls(process, path, folder)
 
     def wait_ready(self, timeout: float = 60) -> None:
         ready, _, _ = select.select([self.process.stdout], [], [], timeout)
         line = self.process.stdout.readline() if ready else b""
         if line.strip() != b"ready":
+            log = (Path(self._folder.name) / "zygote.log").read_text(errors="replace").strip().splitlines()
             self.stop()
-            raise RuntimeError("the kernel template process (jixiao.kernels) did not start")
+            raise RuntimeError("the kernel template (jixiao.kernels) did not start: " + " | ".join(log[-3:]))
 
     def __enter__(self) -> Zygote:
         self.wait_ready()
@@ -207,10 +210,11 @@ class ForkedProcess:
         self._sock.sendall(json.dumps(request).encode() + b"\n")
         self._buffer = b""
         self.returncode: int | None = None
-        self.pid = int(self._line())
-        if self._line() != "ready":  # "exit N", or nothing: the kernel died while starting
+        first = self._line() or ""
+        if not first.isdigit() or self._line() != "ready":  # "exit N": the kernel died while starting
             self.returncode = -1
-            raise RuntimeError("a forked kernel died while starting (jixiao.kernels)")
+            raise RuntimeError(f"a forked kernel died while starting (jixiao.kernels): {first}")
+        self.pid = int(first)
 
     def _line(self, timeout: float | None = None) -> str | None:
         """The next line from the zygote; None if none came within ``timeout``."""

@@ -200,8 +200,13 @@ def project_figures(report: Report, p: ProjectScore) -> ProjectFigures:
     reported = None
     if p.reported_total is not None:
         reported = Figure.cell(projects, i, "reported_score", label="填报总分", fmt=_bare)
-    if not differs:
-        total = stands if reported is None else replace(stands, inputs=(*stands.inputs, reported))
+    if not differs and reported is None:
+        total = stands
+    elif not differs:  # the reported total stands (it is what the grade is given on), and agrees with the rules
+        total = Figure.derive(
+            p.final_total, "填报总分（与按规则计算的总分一致）", [reported, stands], label="得分",
+            text=_bare(p.final_total),
+        )  # fmt: skip
     else:
         computed = _score_sum(computed_parts, p.computed_total, "计算总分")
         claimed = reported if reported is not None else replace(stands, label="填报总分")

@@ -31,10 +31,10 @@ class Tables:
         if name not in self._frames:
             from jixiao import loading
 
-            frame, files = loading.load_table(self.unit, self.year, name)
-            for file in files:
-                facts.record_read(paths.root() / file)
-            self._frames[name] = frame
+            folder = paths.data_dir(self.unit, self.year)
+            for candidate in (folder / loading.WORKBOOK, folder / f"{name}.csv"):  # hashed before reading
+                facts.record_read(candidate)
+            self._frames[name], _ = loading.load_table(self.unit, self.year, name)
         return self._frames[name]
 
 

@@ -436,8 +436,11 @@ def _narrative_rows(report: Report) -> pd.DataFrame:
 
 
 def _row_source(narrative: pd.DataFrame, index: Any, label: str) -> Figure:
-    """A narrative row as a cited figure (its order number), so the note names file and row."""
-    return Figure.cell(narrative, index, "order", label=label, text=f"第{narrative.at[index, '_row']}行")
+    """A narrative row cited by its row number, its source the row's text cell."""
+    row = narrative.loc[index]
+    source = Source(str(row["_file"]), str(row["_sheet"] or ""), int(row["_row"]), "text", "内容")
+    illustrative = str(row.get("source", "")).strip().lower() == "illustrative"
+    return Figure(None, f"第{int(row['_row'])}行", label, source, illustrative=illustrative)
 
 
 def repeated_text(report: Report) -> list[Finding]:

@@ -93,6 +93,50 @@ class Settings:
         return self.part(f"themes.{key}") or {}
 
 
+# The shape of the unit settings' blocks: a dict names its allowed keys (and their shapes), a
+# type a leaf; "*" stands for any key (a theme's key). A key that is not here is a typing error
+# that would otherwise silently fall back to a default.
+NUMBER = (int, float)
+SHAPE: dict[str, Any] = {
+    "scoring": {
+        "weights": {"execution": NUMBER, "output": NUMBER, "effect": NUMBER, "satisfaction": NUMBER},
+        "grades": list,
+        "qualitative_bands": {"达成": list, "部分达成": list, "未达成": list},
+        "far_above_ratio": NUMBER,
+    },
+    "review": {
+        "unit_costs": {
+            "max_ratio": NUMBER,
+            "groups": [{"name": str, "items": [{"label": str, "amount": str, "count": str}]}],
+        },
+        "same_count": [{"label": str, "keys": list}],
+        "part_of": [{"label": str, "part": str, "whole": str}],
+    },
+    "themes": {"*": {"charts": [{"kind": str, "title": str, "keys": list}]}},
+}
+
+
+def _check_shape(path: Path, where: str, value: Any, shape: Any) -> None:
+    """Raise SettingsError at the first key or value of ``value`` that does not fit ``shape``."""
+    if isinstance(shape, dict):
+        if not isinstance(value, dict):
+            raise SettingsError(path, f"'{where}' 应为键值映射 (expected a mapping), 实为 {value!r}")
+        for key, item in value.items():
+            sub = shape.get(key, shape.get("*"))
+            if sub is None:
+                allowed = ", ".join(k for k in shape if k != "*")
+                raise SettingsError(path, f"未知设置项 (unknown key) '{where}.{key}'; 允许: {allowed}")
+            _check_shape(path, f"{where}.{key}", item, sub)
+    elif isinstance(shape, list):
+        if not isinstance(value, list):
+            raise SettingsError(path, f"'{where}' 应为列表 (expected a list), 实为 {value!r}")
+        for number, item in enumerate(value, start=1):
+            _check_shape(path, f"{where}[{number}]", item, shape[0])
+    elif not isinstance(value, shape) or isinstance(value, bool):
+        expected = "数字 (a number)" if shape is NUMBER else f"{getattr(shape, '__name__', shape)}"
+        raise SettingsError(path, f"'{where}' 应为 {expected}, 实为 {value!r}")
+
+
 def _read_yaml(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise SettingsError(path, "文件不存在 (file not found)")
@@ -155,6 +199,9 @@ def load(unit: str, year: int) -> Settings:
     missing = sorted(UNIT_REQUIRED - set(raw))
     if missing:
         raise SettingsError(unit_path, f"缺少设置项 (missing key) '{missing[0]}'")
+    for block, shape in SHAPE.items():
+        if raw.get(block) is not None:
+            _check_shape(unit_path, block, raw[block], shape)
     return Settings(
         unit=unit,
         year=year,

@@ -9,6 +9,7 @@ images embedded, and nothing loaded from the network.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 from dataclasses import dataclass
@@ -84,9 +85,14 @@ class Stitcher:
 def render_page(*, title: str, unit_name: str, year: int, score_html: str, grade: str,
                 sections: list[RenderedSection]) -> str:  # fmt: skip
     import jinja2
+    from markupsafe import Markup
 
-    template = jinja2.Template(TEMPLATE.read_text(encoding="utf-8"))
+    # Text (titles, the unit's name) is escaped; the sections' HTML, the stylesheet and the
+    # score's figure span are HTML already.
+    environment = jinja2.Environment(autoescape=True)
+    template = environment.from_string(TEMPLATE.read_text(encoding="utf-8"))
+    bodies = [dataclasses.replace(s, body=Markup(s.body)) for s in sections]
     return template.render(
-        title=title, unit_name=unit_name, year=year, score_html=score_html, grade=grade,
-        sections=sections, css=CSS.read_text(encoding="utf-8"), version=__version__,
+        title=title, unit_name=unit_name, year=year, score_html=Markup(score_html), grade=grade,
+        sections=bodies, css=Markup(CSS.read_text(encoding="utf-8")), version=__version__,
     )  # fmt: skip

@@ -148,7 +148,7 @@ def fill(report: Report, row: Mapping[str, Any]) -> Html:
             continue
         missing = [k for k in keys if _stat_row(stats, k) is None]
         if missing:
-            file = paths.relative(paths.data_dir(report.unit, report.year) / "stats.csv")
+            file = stats["_file"].iloc[0] if len(stats) else paths.relative(paths.data_dir(report.unit, report.year))
             raise ThemeError(
                 f"{where}：占位符 {{{m.group(1)}}} 中的指标键 {missing[0]!r} "
                 f"在{report.year}年业务统计表（stats，{file}）中不存在"
