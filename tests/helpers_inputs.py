@@ -1,8 +1,8 @@
 """Helpers for the input tests: a copy of the project in a temporary folder, and CSV editing.
 
 ``project_copy`` copies ``params/`` and the example's ``data/`` and points ``JIXIAO_ROOT`` at the
-copy; ``stats.csv`` and ``narrative.csv`` are replaced by minimal ones, so that these tests do not
-depend on the example's themed sections.
+copy; ``stats.csv`` and ``narrative.csv`` are replaced by minimal ones, and the unit settings keep
+one themed section to match, so that these tests do not depend on the example's themed sections.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 UNIT = "lechang-mzj"
@@ -37,6 +38,13 @@ def project_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, year: int = 20
     shutil.copytree(REPO / "data" / UNIT / str(year), folder)
     write_rows(folder / "stats.csv", MINIMAL_STATS)
     write_rows(folder / "narrative.csv", MINIMAL_NARRATIVE)
+    unit_file = root / "params" / UNIT / "unit.yaml"
+    settings = yaml.safe_load(unit_file.read_text(encoding="utf-8"))
+    settings["sections"] = ["overview", "projects", "theme:dibao", "problems", "review"]
+    settings["themes"] = {"dibao": {"charts": [{"kind": "bar", "title": "清退", "keys": ["dibao_cleared_households"]}]}}
+    unit_file.write_text(
+        yaml.safe_dump(settings, allow_unicode=True, sort_keys=False, default_flow_style=None), encoding="utf-8"
+    )
     monkeypatch.setenv("JIXIAO_ROOT", str(root))
     return folder
 

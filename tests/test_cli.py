@@ -53,3 +53,23 @@ def test_template_writes_an_empty_workbook_and_refuses_to_overwrite(tmp_path):
     again = run_jixiao(root, "template", "--unit", "lechang-mzj", "--year", "2020")
     assert again.returncode == 2
     assert again.stderr == "data/lechang-mzj/2020/data.xlsx 已存在 (exists); use --overwrite to replace it\n"
+
+
+def test_settings_that_name_missing_data_are_input_errors(tmp_path):
+    root = copy_project(tmp_path / "p")
+    unit = root / "params/lechang-mzj/unit.yaml"
+    unit.write_text(unit.read_text(encoding="utf-8").replace("liulang_aid_persontimes]", "liulang_persontimes]", 1))
+    narrative = root / "data/lechang-mzj/2019/narrative.csv"
+    narrative.write_text(narrative.read_text(encoding="utf-8").replace("ertong,0,title,", "ertong,0,item,"))
+    stats = root / "data/lechang-mzj/2019/stats.csv"
+    stats.write_text(stats.read_text(encoding="utf-8").replace(",万元,约,", ",万元,大约,"))
+    result = run_jixiao(root, "validate", "--unit", "lechang-mzj", "--year", "2019")
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "输入数据有 3 处错误：",
+        'data/lechang-mzj/2019/stats.csv 第46行 修饰(qualifier)：值 "大约" 不是可用的代码，应为 约、多',
+        "data/lechang-mzj/2019/narrative.csv：主题章节 'ertong' 没有标题行（section 为 ertong、kind 为 title 的行），"
+        "应有一行",
+        "params/lechang-mzj/unit.yaml themes.dibao.charts[1].keys："
+        "指标键 'liulang_persontimes' 在2019年业务统计表（stats）中不存在",
+    ]

@@ -1,4 +1,4 @@
-"""Number formatting as the report writes it (domain.md §6), on the founding example's figures."""
+"""Number formatting as the report writes it, on the founding example's figures."""
 
 from __future__ import annotations
 

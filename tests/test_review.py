@@ -66,7 +66,7 @@ def one(found: list[Finding], kind: str) -> Finding:
     return matches[0]
 
 
-# -- the example's three oddities (domain.md §5) ------------------------------------------------
+# -- the example's three oddities of the published text -------------------------------------------------
 
 
 def test_the_example_has_exactly_its_five_oddities(found):

@@ -1,4 +1,4 @@
-"""The scoring rules (domain §3), against numbers worked out by hand in the comments."""
+"""The scoring rules, against numbers worked out by hand in the comments."""
 
 from __future__ import annotations
 

@@ -88,7 +88,12 @@ def test_the_empty_template_loads(tmp_path, monkeypatch):
         (folder / f"{name}.csv").unlink()
     write_template(folder / "data.xlsx", UNIT, 2019)
     assert [str(p) for p in validate(UNIT, 2019)] == [
-        "data/lechang-mzj/2019/data.xlsx 工作表「单位概况」 第2行 单位名称(unit_name)：必填，不能为空"
+        "data/lechang-mzj/2019/data.xlsx 工作表「单位概况」 第2行 单位名称(unit_name)：必填，不能为空",
+        # the unit's settings ask for a themed section and its chart: an empty workbook has neither
+        "data/lechang-mzj/2019/data.xlsx 工作表「文字材料」：主题章节 'dibao' 没有标题行"
+        "（section 为 dibao、kind 为 title 的行），应有一行",
+        "params/lechang-mzj/unit.yaml themes.dibao.charts[1].keys："
+        "指标键 'dibao_cleared_households' 在2019年业务统计表（stats）中不存在",
     ]
 
 

@@ -1,4 +1,4 @@
-"""Numbers written the way a 绩效自评报告 writes them (docs: domain.md §6).
+"""Numbers written the way a 绩效自评报告 writes them.
 
 - amounts in 万元, no thousands separator: ``10408.34万元``, ``162万元``;
 - percentages with one decimal, or a whole number when exact: ``79.5%``, ``100%``;

@@ -69,10 +69,9 @@ def department_score(report: Report) -> tuple[Figure, str]:
         figure = Figure.derive(value, summary.formula, [], label="部门整体支出绩效自评得分",
                                text=f"{formatting.natural(value)}分" if value is not None else "—")  # fmt: skip
         return figure, formatting.MISSING if value is None else _grade(report, value)
-    parts = [
-        Figure.derive(s.score, s.rule, [], label=s.name, text=f"{formatting.natural(s.score)}分")
-        for s in department.indicators
-    ]
+    from jixiao.projects import indicator_figure
+
+    parts = [indicator_figure(report, s) for s in department.indicators]
     figure = Figure.derive(
         department.final_total, "部门整体绩效指标得分之和", parts,
         label="部门整体支出绩效自评得分", text=f"{formatting.natural(department.final_total)}分",
@@ -230,9 +229,11 @@ def department_table(report: Report) -> Html:
     department = report.scores.department
     if department is None:
         return Html('<p class="jx-note">未填报部门整体绩效指标（indicators 表中 scope 为 department 的行）。</p>')
+    from jixiao.projects import indicator_figure
+
     rows = []
     for s in department.indicators:
-        score = Figure.derive(s.score, s.rule, [], label=s.name, text=formatting.natural(s.score))
+        score = indicator_figure(report, s)
         qualitative = s.direction == "定性"
         target = s.target_text if qualitative else _natural(s.target, "")
         actual = s.actual_grade if qualitative else _natural(s.actual, "缺失")

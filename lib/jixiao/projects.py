@@ -1,11 +1,11 @@
 """Section 项目支出绩效自评: which projects were self-evaluated, what they spent, how they scored,
-and each project's 项目支出绩效自评表 laid out like the official form (domain.md §4).
+and each project's 项目支出绩效自评表 laid out like the official form.
 
 Every number is a :class:`~jixiao.provenance.Figure`: amounts are cells of ``projects`` or
 ``project_funds``, rates are derived (全年执行数 ÷ 全年预算数), and every score is derived with the
 scoring rule as its formula (:mod:`jixiao.scoring`), so hovering a score shows the rule with its
 numbers and the cells they came from. Where the unit's reported score differs from the computed
-one, the reported one stands and both are shown (domain.md §3).
+one, the reported one stands and both are shown (see the README, *Scoring*).
 """
 
 from __future__ import annotations
@@ -126,7 +126,7 @@ class ProjectFigures:
         return self.score.project_name
 
 
-def _indicator_figure(report: Report, s: IndicatorScore) -> Figure:
+def indicator_figure(report: Report, s: IndicatorScore) -> Figure:
     """An indicator's score, derived by its rule from the cells of its row."""
     ind = report.data.indicators
     inputs: list[Figure] = []
@@ -185,7 +185,7 @@ def project_figures(report: Report, p: ProjectScore) -> ProjectFigures:
         [replace(executed, label="项目全年执行数"), replace(budget, label="项目全年预算数")],
         label="预算执行率得分", text=_bare(p.execution.score),
     )  # fmt: skip
-    indicators = tuple(_indicator_figure(report, s) for s in p.indicators)
+    indicators = tuple(indicator_figure(report, s) for s in p.indicators)
 
     parts = [_shallow(execution, "预算执行率得分")]
     parts += [_shallow(f, f"{s.name}得分") for s, f in zip(p.indicators, indicators, strict=True)]
@@ -519,6 +519,6 @@ def selfeval_tables(report: Report) -> Html:
 
 
 __all__ = [
-    "ProjectFigures", "all_project_figures", "project_chart", "project_figures", "project_table",
+    "ProjectFigures", "all_project_figures", "indicator_figure", "project_chart", "project_figures", "project_table",
     "selfeval_form", "selfeval_tables", "summary",
 ]  # fmt: skip

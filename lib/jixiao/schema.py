@@ -22,6 +22,9 @@ LEVEL1 = ("产出指标", "效益指标", "满意度指标")
 DIRECTIONS = ("≥", "≤", "=", "定性")
 GRADES = ("达成", "部分达成", "未达成")
 YES_NO = ("是", "否")
+QUALIFIERS = ("约", "多")
+NUMERALS = ("中文",)
+NARRATIVE_KINDS = ("title", "item", "paragraph")
 SOURCES = ("published", "illustrative")
 QUALITATIVE = "定性"
 DEPARTMENT = "department"
@@ -253,8 +256,8 @@ STATS = Table(
         Column("label", "指标名称", "text", required=True),
         Column("value", "数值", "number", required=True),
         Column("unit", "计量单位", "text", required=True, meaning="人、户、人次、万元、%…"),
-        Column("qualifier", "修饰", "text", meaning="约 或 多"),
-        Column("numerals", "数字写法", "text", meaning="中文：以汉字书写数字（两条）"),
+        Column("qualifier", "修饰", "code", codes=QUALIFIERS, meaning="约 或 多"),
+        Column("numerals", "数字写法", "code", codes=NUMERALS, meaning="中文：以汉字书写数字（两条）"),
         _source(),
         Column("note", "备注", "text"),
     ),
@@ -273,7 +276,7 @@ NARRATIVE = Table(
             meaning="专题键，或 problems（存在问题）、improvements（改进措施）",
         ),
         Column("order", "序号", "integer", required=True, meaning="章节内的顺序"),
-        Column("kind", "类型", "text", required=True, meaning="title、item 或 paragraph"),
+        Column("kind", "类型", "code", required=True, codes=NARRATIVE_KINDS, meaning="title、item 或 paragraph"),
         Column(
             "text",
             "内容",

@@ -1,4 +1,4 @@
-"""The official self-evaluation scoring rules (``docs`` domain §3), as pure functions.
+"""The official self-evaluation scoring rules (财预〔2020〕10号 and the self-evaluation notices), as pure functions.
 
 Nothing here reads or writes files. The plain-value functions (:func:`execution_score`,
 :func:`score_indicator`, :func:`grade`) take numbers and strings; the table-level ones
@@ -428,7 +428,7 @@ def score_indicator(
     rules: Rules = DEFAULT_RULES,
     name: str = "",
 ) -> IndicatorScore:
-    """Score one third-level indicator (domain §3); a = actual, t = target, w = weight.
+    """Score one third-level indicator; a = actual, t = target, w = weight.
 
     - ≥ (正向): a ≥ t → w; else a ÷ t × w, rounded to 2 decimals. t ≤ 0: any a ≥ t → w, else 0.
     - = (等于): t = 0: a ≤ 0 → w, else 0; any other t: as ≥.

@@ -1,5 +1,5 @@
 """The 自评表 workbook: one .xlsx with the summary, the department table and one official
-项目支出绩效自评表 per evaluated project (domain §4), plus the scoring details for reviewers.
+项目支出绩效自评表 per evaluated project, plus the scoring details for reviewers.
 
 Sheets, in order:
 

@@ -62,7 +62,8 @@ def validate(unit: str, year: int, expected_year: int | None = None) -> list[Pro
     reading = read(unit, year)
     if reading.dataset is None:
         return reading.problems
-    return reading.problems + check_dataset(reading.dataset, rules(unit), expected_year, reading.problems)
+    problems = reading.problems + check_dataset(reading.dataset, rules(unit), expected_year, reading.problems)
+    return problems + settings_references(reading.dataset, reading.problems)
 
 
 def check(unit: str, year: int, expected_year: int | None = None) -> Dataset:
@@ -71,9 +72,53 @@ def check(unit: str, year: int, expected_year: int | None = None) -> Dataset:
     problems = list(reading.problems)
     if reading.dataset is not None:
         problems += check_dataset(reading.dataset, rules(unit), expected_year, problems)
+        problems += settings_references(reading.dataset, reading.problems)
     if problems or reading.dataset is None:
         raise InputError(problems)
     return reading.dataset
+
+
+def settings_references(data: Dataset, known: Iterable[Problem] = ()) -> list[Problem]:
+    """What the unit's settings ask of the data: a headline (``kind`` title) in ``narrative`` for
+    every themed section, and every chart key in ``stats``, one unit to a chart. Caught here, a
+    typing error stops the build before any notebook runs instead of failing a section. Skipped
+    when ``stats`` or ``narrative`` could not be read at all (``known``)."""
+    from jixiao import settings as settings_module
+
+    if any(p.table in {"stats", "narrative"} and p.row is None for p in known):
+        return []  # a table (or a column) of them is missing: that is the problem to report
+
+    unit_settings = settings_module.load(data.unit, data.year)
+    where = paths.relative(unit_settings.unit_file)
+    stats, narrative = data.stats, data.narrative
+    units = dict(zip(stats["key"].astype(str), stats["unit"].fillna("").astype(str), strict=True))
+    problems = []
+    workbook = next((f for f in data.files if f.endswith(".xlsx")), None)
+    if workbook is not None:
+        narrative_file, narrative_sheet = workbook, TABLES["narrative"].name
+    else:
+        narrative_file = paths.relative(paths.data_dir(data.unit, data.year) / "narrative.csv")
+        narrative_sheet = ""
+    titles = set(narrative.loc[narrative["kind"] == "title", "section"].astype(str))
+    for section in unit_settings.sections:
+        theme = section.parameters.get("theme")
+        if theme and theme not in titles:
+            message = f"主题章节 '{theme}' 没有标题行（section 为 {theme}、kind 为 title 的行），应有一行"
+            problems.append(Problem(narrative_file, narrative_sheet, message=message, table="narrative"))
+    for theme, block in unit_settings.raw.get("themes", {}).items():
+        for number, chart in enumerate((block or {}).get("charts") or [], start=1):
+            place = f"themes.{theme}.charts[{number}].keys"
+            keys = [str(k) for k in chart.get("keys") or []]
+            for key in keys:
+                if key not in units:
+                    message = f"指标键 '{key}' 在{data.year}年业务统计表（stats）中不存在"
+                    problems.append(Problem(where, column=place, value=key, message=message))
+            found = {units[k] for k in keys if k in units}
+            if len(found) > 1:
+                listed = "、".join(sorted(found))
+                message = f"一张图只能画同一计量单位的指标，这里有 {listed}"
+                problems.append(Problem(where, column=place, message=message))
+    return problems
 
 
 def rules(unit: str) -> Rules:
