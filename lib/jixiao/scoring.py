@@ -43,7 +43,6 @@ DEFAULT_RULES = Rules()
 TOLERANCE = 0.005
 """Two scores closer than this are the same score (they round to the same 2 decimals)."""
 
-DIRECTIONS = ("≥", "≤", "=", "定性")
 _DIRECTION_ALIASES = {">=": "≥", "≥": "≥", "<=": "≤", "≤": "≤", "=": "=", "＝": "=", "定性": "定性"}
 PROJECT_LEVEL1 = tuple(LEVEL1_WEIGHT_KEYS)
 """The first-level indicators of a project, in table order: 产出指标, 效益指标, 满意度指标."""
@@ -223,10 +222,6 @@ class ProjectScore:
         """The total that stands: the reported total if given, else ``total``."""
         return self.reported_total if self.reported_total is not None else self.total
 
-    def table(self) -> pd.DataFrame:
-        """One row per indicator, for a notebook table."""
-        return indicator_table(self.indicators)
-
 
 @dataclass(frozen=True)
 class DepartmentScore:
@@ -244,9 +239,6 @@ class DepartmentScore:
     @property
     def final_total(self) -> float:
         return self.total
-
-    def table(self) -> pd.DataFrame:
-        return indicator_table(self.indicators)
 
 
 @dataclass(frozen=True)
@@ -881,43 +873,4 @@ def score_all(dataset: Any, rules: Rules = DEFAULT_RULES) -> Scores:
         summary=weighted_project_summary(scores),
         rules=rules,
         weight_problems=tuple(weight_problems(projects, indicators, rules)),
-    )
-
-
-def indicator_table(scores: Sequence[IndicatorScore]) -> pd.DataFrame:
-    """Scored indicators as a DataFrame (Chinese headers), with the row each came from."""
-    return pd.DataFrame(
-        [
-            {
-                "一级指标": s.level1,
-                "二级指标": s.level2,
-                "三级指标": s.name,
-                "指标性质": s.direction,
-                "年度指标值": s.target if s.direction != "定性" else s.target_text,
-                "实际完成值": s.actual if s.direction != "定性" else s.actual_grade,
-                "分值": s.weight,
-                "计算得分": s.computed,
-                "填报得分": s.reported,
-                "得分": s.score,
-                "计分规则": s.rule,
-                "提示": "；".join(FLAG_TEXT.get(f, f) for f in s.flags),
-                "来源": s.provenance.cite() if s.provenance else "",
-            }
-            for s in scores
-        ],
-        columns=[
-            "一级指标",
-            "二级指标",
-            "三级指标",
-            "指标性质",
-            "年度指标值",
-            "实际完成值",
-            "分值",
-            "计算得分",
-            "填报得分",
-            "得分",
-            "计分规则",
-            "提示",
-            "来源",
-        ],
     )

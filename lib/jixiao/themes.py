@@ -88,14 +88,6 @@ def _stat_row(stats: pd.DataFrame, key: str) -> Mapping[str, Any] | None:
     return None if match.empty else match.iloc[0]
 
 
-def stat(report: Report, key: str) -> Figure:
-    """The ``stats`` figure of ``key`` for the report's year (``ThemeError`` when absent)."""
-    stats = report.data.stats
-    if _stat_row(stats, key) is None:
-        raise ThemeError(f"{report.year}年业务统计表（stats）中没有指标键 {key!r}")
-    return Figure.stat(stats, key)
-
-
 def _sum_figure(stats: pd.DataFrame, keys: list[str], where: str) -> Figure:
     """``{a+b}``: the sum of the stats ``keys``, written with the first one's unit."""
     figures = [Figure.stat(stats, k) for k in keys]
