@@ -73,3 +73,17 @@ def test_settings_that_name_missing_data_are_input_errors(tmp_path):
         "params/lechang-mzj/unit.yaml themes.dibao.charts[1].keys："
         "指标键 'liulang_persontimes' 在2019年业务统计表（stats）中不存在",
     ]
+
+
+def test_a_build_also_checks_the_earlier_years_it_compares(built_copy):
+    budget = built_copy / "data/lechang-mzj/2018/budget.csv"
+    budget.write_text(budget.read_text(encoding="utf-8").replace("1196.32,1190.07", "1196.32,abc"), encoding="utf-8")
+    report = built_copy / "outputs/lechang-mzj/2019/report.html"
+    before = report.read_bytes()
+    result = build(built_copy)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[:2] == [
+        "输入数据有 1 处错误：",
+        'data/lechang-mzj/2018/budget.csv 第2行 全年执行数(executed)：值 "abc" 不是数字，应为数字（万元）',
+    ]
+    assert report.read_bytes() == before

@@ -55,10 +55,24 @@ def _code_hash() -> str:
     return digest.hexdigest()
 
 
+def years_with_data(settings: Settings) -> list[int]:
+    """The report's year and every earlier year with data and parameters (the sections compare
+    them), newest first."""
+    years = [settings.year]
+    while (paths.data_dir(settings.unit, years[-1] - 1)).is_dir() and (
+        paths.params_dir(settings.unit) / f"{years[-1] - 1}.yaml"
+    ).is_file():
+        years.append(years[-1] - 1)
+    return years
+
+
 def _inputs_hash(settings: Settings) -> str:
     digest = hashlib.sha256()
-    data = paths.data_dir(settings.unit, settings.year)
-    files = sorted(p for p in data.rglob("*") if p.is_file()) if data.is_dir() else []
+    files = []
+    for year in years_with_data(settings):
+        data = paths.data_dir(settings.unit, year)
+        files += sorted(p for p in data.rglob("*") if p.is_file()) if data.is_dir() else []
+        files.append(paths.params_dir(settings.unit) / f"{year}.yaml")
     for path in [*settings.files, *files]:
         digest.update(paths.relative(path).encode())
         digest.update(cache.file_hash(path).encode())
@@ -77,7 +91,11 @@ def validate_inputs(settings: Settings, echo: Echo) -> str:
     from jixiao import validation
 
     start = time.perf_counter()
-    validation.check(settings.unit, settings.year)
+    problems = []
+    for year in years_with_data(settings):  # earlier years too: the report compares them
+        problems += validation.validate(settings.unit, year)
+    if problems:
+        raise validation.InputError(problems)
     write_atomically(marker, key)
     echo(f"  输入校验 (validation)   通过 (passed) {time.perf_counter() - start:5.2f}s")
     return key
