@@ -264,40 +264,28 @@ def _duplicates(data: Dataset) -> list[Problem]:
                 )
             else:
                 first[value] = int(row["_row"])
-    seen: dict[tuple[str, str], int] = {}
-    for _, row in data.budget.iterrows():
-        pair = (row["fund_source"], row["kind"])
+    problems += _repeated_pairs(
+        data.budget, "budget", ("fund_source", "kind"),
+        "资金来源“{0}”的{1}与第{row}行重复，每个资金来源和支出类型只能有一行",
+    )  # fmt: skip
+    problems += _repeated_pairs(
+        data.project_funds, "project_funds", ("project_id", "fund_type"), "项目 {0} 的资金性质“{1}”与第{row}行重复"
+    )
+    return problems
+
+
+def _repeated_pairs(frame: Any, table: str, columns: tuple[str, str], message: str) -> list[Problem]:
+    """Rows repeating the pair of ``columns`` of an earlier row; reported on the second column."""
+    problems, seen = [], {}
+    for _, row in frame.iterrows():
+        pair = (row[columns[0]], row[columns[1]])
         if not all(pair):
             continue
         if pair in seen:
-            problems.append(
-                _at(
-                    row,
-                    "budget",
-                    "kind",
-                    row["kind"],
-                    message=f"资金来源“{pair[0]}”的{pair[1]}与第{seen[pair]}行重复，每个资金来源和支出类型只能有一行",
-                )
-            )
+            text = message.format(*pair, row=seen[pair])
+            problems.append(_at(row, table, columns[1], row[columns[1]], message=text))
         else:
             seen[pair] = int(row["_row"])
-    seen_funds: dict[tuple[str, str], int] = {}
-    for _, row in data.project_funds.iterrows():
-        pair = (row["project_id"], row["fund_type"])
-        if not all(pair):
-            continue
-        if pair in seen_funds:
-            problems.append(
-                _at(
-                    row,
-                    "project_funds",
-                    "fund_type",
-                    row["fund_type"],
-                    message=f"项目 {pair[0]} 的资金性质“{pair[1]}”与第{seen_funds[pair]}行重复",
-                )
-            )
-        else:
-            seen_funds[pair] = int(row["_row"])
     return problems
 
 
