@@ -26,7 +26,11 @@ _hook_installed = False
 
 
 def in_build() -> bool:
-    return os.environ.get("JIXIAO_BUILD") == "1"
+    """In a section kernel of a build: the build's flag, and an IPython shell to report through.
+    The build process itself has the flag too (its kernels inherit it) but no shell: the
+    workbook it makes from the same data records nothing."""
+    ipython = sys.modules.get("IPython")  # always loaded in a kernel; never imported here
+    return os.environ.get("JIXIAO_BUILD") == "1" and ipython is not None and ipython.get_ipython() is not None
 
 
 def record_read(path: Path | str, part: str | None = None) -> None:
@@ -35,6 +39,8 @@ def record_read(path: Path | str, part: str | None = None) -> None:
 
     The content is hashed now: call this before reading, so that a file saved while the section
     runs is seen as changed by the next build."""
+    if not in_build():
+        return
     from jixiao.cache import dependency_hash
 
     dependency = paths.relative(Path(path)) + (f"#{part}" if part else "")
@@ -82,14 +88,9 @@ def _install_hook() -> None:
     global _hook_installed
     if _hook_installed or not in_build():
         return
-    try:
-        from IPython import get_ipython
-    except ImportError:  # pragma: no cover - jixiao used outside IPython
-        return
-    shell = get_ipython()
-    if shell is None:
-        return
-    shell.events.register("post_run_cell", _flush)
+    from IPython import get_ipython
+
+    get_ipython().events.register("post_run_cell", _flush)
     _hook_installed = True
 
 
