@@ -15,7 +15,7 @@ from jixiao.schema import TABLES as SCHEMA
 from jixiao.template import write_template, write_workbook
 from jixiao.validation import validate
 
-SHEETS = ["单位概况", "预算", "项目", "项目资金", "绩效指标", "业务统计", "文字材料"]
+SHEETS = ["单位概况", "预算", "项目", "项目资金", "绩效指标", "业务统计", "文字材料", "三公经费", "年度绩效目标"]
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +64,7 @@ def test_drop_down_lists_for_coded_columns(template):
         '"一般公共预算,政府性基金预算,国有资本经营预算,财政专户管理资金,其他资金"',
         "stop",
     )
-    assert lists[("预算", "C2:C1001")] == ('"基本支出,项目支出"', "stop")
+    assert lists[("预算", "C2:C1001")] == ('"基本支出,人员经费,公用经费,项目支出"', "stop")
     assert lists[("项目资金", "B2:B1001")] == ('"当年财政拨款,上年结转资金,其他资金"', "stop")
     assert lists[("绩效指标", "C2:C1001")] == ('"产出指标,效益指标,满意度指标"', "warning")
     assert lists[("绩效指标", "F2:F1001")] == ('"≥,≤,=,定性"', "stop")
@@ -85,7 +85,7 @@ def test_profile_is_prefilled_and_text_columns_are_text(template):
 def test_the_empty_template_loads(tmp_path, monkeypatch):
     folder = project_copy(tmp_path, monkeypatch)
     for name in TABLES:
-        (folder / f"{name}.csv").unlink()
+        (folder / f"{name}.csv").unlink(missing_ok=True)
     write_template(folder / "data.xlsx", UNIT, 2019)
     assert [str(p) for p in validate(UNIT, 2019)] == [
         "data/lechang-mzj/2019/data.xlsx 工作表「单位概况」 第2行 单位名称(unit_name)：必填，不能为空",
@@ -106,7 +106,7 @@ def test_the_2019_workbook_loads_to_the_same_tables_as_the_csv_files(tmp_path, m
     folder = root / "data" / UNIT / "2019"
     write_workbook(folder / "data.xlsx", from_csv)
     for name in TABLES:
-        (folder / f"{name}.csv").unlink()
+        (folder / f"{name}.csv").unlink(missing_ok=True)
     from_xlsx = load(UNIT, 2019)
     assert from_xlsx.files == ["data/lechang-mzj/2019/data.xlsx"]
     for name in TABLES:

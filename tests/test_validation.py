@@ -62,7 +62,7 @@ def test_missing_folder(tmp_path, monkeypatch):
 def test_empty_folder(tmp_path, monkeypatch):
     folder = project_copy(tmp_path, monkeypatch)
     for name in TABLES:
-        (folder / f"{name}.csv").unlink()
+        (folder / f"{name}.csv").unlink(missing_ok=True)
     assert messages() == [
         f"{D}：没有输入文件，应有 data.xlsx 或 profile.csv、budget.csv、projects.csv、"
         "project_funds.csv、indicators.csv、stats.csv、narrative.csv"
@@ -83,7 +83,7 @@ def test_missing_and_misnamed_sheet(tmp_path, monkeypatch):
     folder = project_copy(tmp_path, monkeypatch)
     write_workbook(folder / "data.xlsx", load(UNIT, 2019))
     for name in TABLES:
-        (folder / f"{name}.csv").unlink()
+        (folder / f"{name}.csv").unlink(missing_ok=True)
     book = load_workbook(folder / "data.xlsx")
     book.remove(book["文字材料"])
     book["业务统计"].title = "业务统记"
@@ -103,7 +103,7 @@ def test_workbook_and_csv_together(tmp_path, monkeypatch):
     (folder / "narrative.csv").unlink()
     assert messages() == [
         f"{D}：同时有 data.xlsx 和 CSV 文件（profile.csv、budget.csv、projects.csv、"
-        "project_funds.csv、indicators.csv），只能保留一种；已读取 data.xlsx"
+        "project_funds.csv、indicators.csv、sangong.csv），只能保留一种；已读取 data.xlsx"
     ]
 
 
@@ -232,7 +232,7 @@ def test_unknown_code(tmp_path, monkeypatch):
 def test_executed_above_full_year_budget(tmp_path, monkeypatch):
     folder = project_copy(tmp_path, monkeypatch)
     set_cell(folder / "budget.csv", 2, "executed", "1300")
-    assert messages() == [f"{D}/budget.csv 第2行 全年执行数(executed)：执行数 1300.00 超过全年预算数 1288.56"]
+    assert messages() == [f"{D}/budget.csv 第2行 全年执行数(executed)：执行数 1300.00 超过全年预算数 1062.38"]
 
 
 def test_duplicate_ids(tmp_path, monkeypatch):
@@ -453,7 +453,7 @@ def test_two_sheets_for_one_table_and_data_without_header(tmp_path, monkeypatch)
     folder = project_copy(tmp_path, monkeypatch)
     write_workbook(folder / "data.xlsx", load(UNIT, 2019))
     for name in TABLES:
-        (folder / f"{name}.csv").unlink()
+        (folder / f"{name}.csv").unlink(missing_ok=True)
     book = load_workbook(folder / "data.xlsx")
     book.copy_worksheet(book["预算"]).title = "budget"
     book["预算"]["H3"] = 5
