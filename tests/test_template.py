@@ -115,3 +115,26 @@ def test_the_2019_workbook_loads_to_the_same_tables_as_the_csv_files(tmp_path, m
                                       b.drop(columns=["_file", "_sheet"]))  # fmt: skip
         assert set(b["_sheet"]) <= {SCHEMA[name].name}
     assert validate(UNIT, 2019) == []
+
+
+def test_the_blocks_sheets_and_columns(template):
+    assert [c.value for c in template["三公经费"][1]] == [
+        "项目", "全年预算数(万元)", "全年执行数(万元)", "上年执行数(万元)", "数据来源",
+    ]  # fmt: skip
+    assert [c.value for c in template["年度绩效目标"][1]] == [
+        "目标编码", "绩效目标", "完成情况", "实际完成情况", "偏差原因及改进措施", "数据来源",
+    ]  # fmt: skip
+    assert [c.value for c in template["单位概况"][1]][9:15] == [
+        "内设机构", "编制单位", "报告日期", "联系人", "联系电话", "部门整体自评得分(填报)",
+    ]  # fmt: skip
+    lists = {(name, str(check.sqref)): check.formula1 for name in ("三公经费", "年度绩效目标")
+             for check in template[name].data_validations.dataValidation}  # fmt: skip
+    assert lists[("三公经费", "A2:A1001")] == '"因公出国（境）费,公务用车购置费,公务用车运行维护费,公务接待费"'
+    assert lists[("年度绩效目标", "C2:C1001")] == '"完成,部分完成,未完成"'
+    assert template["项目"]["I1"].comment.text.splitlines() == [
+        "not_evaluated_reason", "类型：文本", "选填", "是否开展自评为“否”时必填",
+    ]  # fmt: skip
+    assert template["三公经费"]["D1"].comment.text.splitlines() == [
+        "last_year_executed", "类型：数字", "单位：万元", "选填", "空白：取上年三公经费表的全年执行数（如有上年数据）",
+    ]  # fmt: skip
+    assert template["年度绩效目标"]["E1"].comment.text.splitlines()[-1] == "完成情况为部分完成或未完成时必填"
