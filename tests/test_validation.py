@@ -499,8 +499,8 @@ def test_optional_sheets_may_be_left_out_of_the_workbook(tmp_path, monkeypatch):
 
 def test_basic_spending_as_one_line_or_its_two_parts_never_both(tmp_path, monkeypatch):
     folder = project_copy(tmp_path, monkeypatch)
-    row = append_row(folder / "budget.csv", {"line_id": "B05", "fund_source": "一般公共预算", "kind": "基本支出",
-                                            "initial_budget": "0", "full_year_budget": "0", "executed": "0"})  # fmt: skip
+    basic = {"line_id": "B05", "fund_source": "一般公共预算", "kind": "基本支出"}
+    row = append_row(folder / "budget.csv", {**basic, "initial_budget": "0", "full_year_budget": "0", "executed": "0"})
     assert messages() == [
         f"{D}/budget.csv 第{row}行 支出类型(kind)：资金来源“一般公共预算”的基本支出与第2行的人员经费不能同时填报："
         "人员经费和公用经费是基本支出的两部分，应只填基本支出一行，或分填人员经费和公用经费"
@@ -519,15 +519,17 @@ def test_a_basic_line_before_its_parts(tmp_path, monkeypatch):
 def test_a_project_not_evaluated_needs_its_reason(tmp_path, monkeypatch):
     folder = project_copy(tmp_path, monkeypatch)
     set_cell(folder / "projects.csv", 15, "not_evaluated_reason", "")
-    assert messages() == [f"{D}/projects.csv 第15行 未开展自评原因(not_evaluated_reason)：是否开展自评为“否”时必填，不能为空"]
+    assert messages() == [
+        f"{D}/projects.csv 第15行 未开展自评原因(not_evaluated_reason)：是否开展自评为“否”时必填，不能为空"
+    ]
 
 
 def test_all_projects_of_a_fund_source_within_its_project_line(tmp_path, monkeypatch):
     folder = project_copy(tmp_path, monkeypatch)
     set_cell(folder / "budget.csv", 3, "executed", "8000.00")
     assert messages() == [
-        f"{D}/projects.csv 全年执行数(executed)：资金来源“一般公共预算”的全部项目（含未开展自评的）全年执行数合计 8677.53，"
-        "超过预算(budget)表该资金来源项目支出的全年执行数 8000.00"
+        f"{D}/projects.csv 全年执行数(executed)：资金来源“一般公共预算”的全部项目（含未开展自评的）"
+        "全年执行数合计 8677.53，超过预算(budget)表该资金来源项目支出的全年执行数 8000.00"
     ]
 
 

@@ -31,9 +31,8 @@ from openpyxl.utils import get_column_letter
 
 from jixiao import paths
 from jixiao.dataset import OPTIONAL, PROVENANCE_COLUMNS, TABLES, Dataset
-from jixiao.schema import REQUIRED_TABLES
+from jixiao.schema import REQUIRED_TABLES, Column, Table, table_by_name
 from jixiao.schema import TABLES as SCHEMA
-from jixiao.schema import Column, Table, table_by_name
 
 WORKBOOK = "data.xlsx"
 ENCODINGS = ("utf-8-sig", "gb18030")

@@ -317,9 +317,7 @@ def _reasons(data: Dataset, reported: set[tuple[str, str, int | None, str]]) -> 
             value = row[column]
             where = (row["_file"], row["_sheet"], int(row["_row"]), reason)
             if value in values and not str(row[reason]).strip() and where not in reported:
-                problems.append(
-                    _at(row, table, reason, expected="文本", message=f"{label}为“{value}”时必填，不能为空")
-                )
+                problems.append(_at(row, table, reason, expected="文本", message=f"{label}为“{value}”时必填，不能为空"))
     return problems
 
 
