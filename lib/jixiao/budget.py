@@ -291,8 +291,8 @@ def projects(report: Report) -> Html:
         text += "按资金来源分，" + "；".join(parts) + "。"
     table = table_html(
         rows,
-        ["资金来源", "项目个数", "开展自评", "全年预算数（万元）", "全年执行数（万元）", "执行率"],
-        caption=f"{report.year}年项目支出情况（按资金来源）",
+        ["资金来源", "项目个数", "开展自评", "全年预算数", "全年执行数", "执行率"],
+        caption=f"{report.year}年项目支出情况（按资金来源，金额单位：万元）",
     )
     note = ""
     if gaps:
@@ -421,8 +421,8 @@ def sangong(report: Report) -> Html:
     ]
     table = table_html(
         rows,
-        ["项目", "全年预算数（万元）", "全年执行数（万元）", "上年执行数（万元）", "增减（万元）", "增减率"],
-        caption=f"{report.year}年“三公”经费支出情况",
+        ["项目", "全年预算数", "全年执行数", "上年执行数", "增减", "增减率"],
+        caption=f"{report.year}年“三公”经费支出情况（单位：万元）",
         footer=footer,
     )
     note = ""

@@ -128,11 +128,35 @@ def projects(report: Report) -> Html:
 
 
 def goals_reached(report: Report) -> Html:
-    """The year's goals: how many were reached (the ``goals`` table), or nothing when absent (the
-    年度绩效目标 block says what to fill in)."""
-    if goals.tally(report) is None:
+    """``6项年度绩效目标中，5项已完成，1项部分完成。`` (which ones, and why, are in the 年度绩效目标
+    block); nothing when there is no ``goals`` table (that block says what to fill in)."""
+    counts = goals.tally(report)
+    if counts is None:
         return Html("")
-    return goals.summary(report)
+    values = {"total": counts.total}
+    parts = []
+    for n, (completion, word) in enumerate((("完成", "已完成"), ("部分完成", "部分完成"), ("未完成", "未完成"))):
+        if counts.by_completion[completion].value:
+            values[f"c{n}"] = counts.by_completion[completion]
+            parts.append(f"{{c{n}}}{word}")
+    if len(parts) == 1 and "c0" in values:
+        return Html("<p>" + render("{total}年度绩效目标均已完成。", values) + "</p>")
+    return Html("<p>" + render("{total}年度绩效目标中，" + "，".join(parts) + "。", values) + "</p>")
 
 
-__all__ = ["goals_reached", "indicators", "projects", "score"]
+def summary(report: Report) -> Html:
+    """The conclusion as one paragraph: the score and grade, the department's indicators, the
+    projects' scores, the goals reached (each part as :func:`score`, :func:`indicators`,
+    :func:`projects`, :func:`goals_reached` write it); notes to the author after it."""
+    sentences, boxes = [], []
+    for part in (score, indicators, projects, goals_reached):
+        html = str(part(report))
+        if html.startswith("<p>") and html.endswith("</p>"):
+            sentences.append(html[len("<p>") : -len("</p>")])
+        elif html:
+            boxes.append(html)
+    paragraph = f"<p>{''.join(sentences)}</p>" if sentences else ""
+    return Html(paragraph + "".join(boxes))
+
+
+__all__ = ["goals_reached", "indicators", "projects", "score", "summary"]

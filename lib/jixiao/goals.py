@@ -108,12 +108,21 @@ def table(report: Report) -> Html:
         record = dict(row)
         reason = themes.cell_text(record.get("deviation_reason"))
         rows.append([str(number), record["goal"], record["completion"], _outcome(report, record), reason])
-    return table_html(
+    html = table_html(
         rows,
         ["序号", "绩效目标", "完成情况", "实际完成情况", "偏差原因及改进措施"],
         caption=f"{report.year}年度绩效目标完成情况",
         numeric_columns=[],
     )
+    return with_widths(html, (6, 30, 10, 30, 24))
+
+
+def with_widths(table: Html, percents: tuple[int, ...]) -> Html:
+    """A table with its columns' widths set (``<colgroup>``), so that a short column such as
+    完成情况 is not squeezed to one character beside long text."""
+    cols = "".join(f'<col style="width:{p}%">' for p in percents)
+    head, tail = str(table).split("<thead>", 1)
+    return Html(f"{head}<colgroup>{cols}</colgroup>\n<thead>{tail}")
 
 
 def shortfalls(report: Report) -> list[tuple[str, str, str]]:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from jixiao import facts, formatting, notes
+from jixiao import facts, formatting, notes, themes
 from jixiao.provenance import Figure, Html, escape, render
 from jixiao.report import Report
 
@@ -50,6 +50,12 @@ def _missing_note(report: Report, what: str) -> Html:
     return notes.to_author(f"单位概况表（profile）未填报{what}，本部分暂无内容。")
 
 
+def _tag(report: Report) -> str:
+    """The 示例 marker of a supplied (``source`` = illustrative) profile row's text."""
+    found = _row(report)
+    return themes.ILLUSTRATIVE_TAG if found and _illustrative(*found) else ""
+
+
 def _sentence(text: str) -> str:
     """Text ending with one full stop."""
     text = text.strip().rstrip("。；;，,")
@@ -65,7 +71,7 @@ def duties(report: Report) -> Html:
     lead = (
         report.unit_name if text.startswith(("负责", "主要负责", "是", "承担")) else f"{report.unit_name}的主要职能是："
     )
-    return Html(f"<p>{escape(lead + _sentence(text))}</p>")
+    return Html(f"<p>{escape(lead + _sentence(text))}{_tag(report)}</p>")
 
 
 def institution_count(report: Report) -> Figure | None:
@@ -100,6 +106,7 @@ def institutions(report: Report) -> Html:
             "{unit}内设{names}，共{count}内设机构。",
             {"unit": report.unit_name, "names": "、".join(names), "count": count},
         )
+        + _tag(report)
         + "</p>"
     )
 
@@ -226,6 +233,7 @@ def signature(report: Report) -> Html:
     lines = [f"<p>{escape(preparer(report))}</p>"]
     lines += [f"<p>{escape(date)}</p>"] if date else []
     lines += [f"<p>{escape(reach)}</p>"] if reach else []
+    lines[-1] = lines[-1][: -len("</p>")] + _tag(report) + "</p>"
     out = '<div class="jx-signature" style="text-align:right">' + "".join(lines) + "</div>"
     if not date or not reach:
         missing = [

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from jixiao import budget, formatting, notes
+from jixiao import budget, formatting, goals, notes
 from jixiao.provenance import Figure, Html, render, table_html
 from jixiao.report import Report
 from jixiao.schema import FUND_SOURCES
@@ -122,6 +122,7 @@ def table(report: Report) -> Html:
     if not groups:
         return Html("")
     projects = report.data.projects
+    single = len(groups) == 1
     rows = []
     for g in groups:
         for i in g.rows.index:
@@ -137,33 +138,30 @@ def table(report: Report) -> Html:
                     label="占项目支出总额比重",
                     text=formatting.percent(value),
                 )
-            rows.append(
-                [
-                    projects.at[i, "project_name"],
-                    g.fund_source,
-                    full,
-                    done,
-                    share,
-                    projects.at[i, "not_evaluated_reason"],
-                ]
-            )
-    if len(groups) == 1:
+            row = [projects.at[i, "project_name"], g.fund_source, full, done, share,
+                   projects.at[i, "not_evaluated_reason"]]  # fmt: skip
+            rows.append(row[:1] + row[2:] if single else row)
+    columns = ["项目名称", "资金来源", "全年预算数", "全年执行数", "占比", "未开展自评原因"]
+    widths = (20, 14, 11, 11, 9, 35)
+    footer = None
+    if single:
         g = groups[0]
         budgets = [Figure.cell(projects, i, "full_year_budget", label="项目全年预算数") for i in g.rows.index]
         total = round(sum(f.value or 0 for f in budgets), 2)
         planned = Figure.derive(
             total, "未开展自评项目全年预算数之和", budgets, label="未自评项目全年预算数", text=formatting.number(total)
         )
-        footer = ["合计", "", planned, replace(g.amount, text=formatting.number(g.amount.value)), g.share, ""]
-    else:
-        footer = None
-    return table_html(
+        footer = ["合计", planned, replace(g.amount, text=formatting.number(g.amount.value)), g.share, ""]
+        columns, widths = columns[:1] + columns[2:], (24, 13, 13, 10, 40)
+    source = f"{groups[0].fund_source}项目支出总额" if single else "该资金来源项目支出总额"
+    html = table_html(
         rows,
-        ["项目名称", "资金来源", "全年预算数（万元）", "全年执行数（万元）", "占项目支出比重", "未开展自评原因"],
-        caption=f"{report.year}年未开展绩效自评的项目",
+        columns,
+        caption=f"{report.year}年未开展绩效自评的项目（金额单位：万元；占比为占{source}的比重）",
         footer=footer,
-        numeric_columns=["全年预算数（万元）", "全年执行数（万元）", "占项目支出比重"],
+        numeric_columns=["全年预算数", "全年执行数", "占比"],
     )
+    return goals.with_widths(html, widths)
 
 
 __all__ = ["Unevaluated", "by_fund_source", "summary", "table"]
