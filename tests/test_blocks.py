@@ -210,6 +210,10 @@ def test_no_sangong_table(copy):
     from jixiao import budget
 
     (copy / "sangong.csv").unlink()
+    absent = report().data.sangong  # an empty table with every column
+    assert len(absent) == 0
+    assert list(absent.columns) == ["item", "full_year_budget", "executed", "last_year_executed", "source",
+                                    "_file", "_sheet", "_row"]  # fmt: skip
     assert notes_of(budget.sangong(report())) == [
         "编写提示：未填报2019年的三公经费表（sangong：因公出国（境）费、公务用车购置费、公务用车运行维护费、"
         "公务接待费的全年预算数、全年执行数和上年执行数），本部分未列出“三公”经费。"
