@@ -4,7 +4,9 @@
 columns, text in a numeric column, empty required cells, negative amounts, unknown codes). This
 module adds the checks across rows and tables: duplicate ids, executed above budget, unknown
 projects, weights that do not add up, 定性 scores outside their band, the profile's year and unit,
-totals that disagree with their parts, and narrative placeholders naming no figure.
+totals that disagree with their parts, a 基本支出 line beside its parts (人员经费, 公用经费), a
+project not evaluated or a goal not reached without its reason, and narrative (or goal outcome)
+placeholders naming no figure. The optional tables (``sangong``, ``goals``) may be absent.
 
 Each problem renders as one Chinese line, e.g.::
 
