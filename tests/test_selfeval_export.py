@@ -262,7 +262,7 @@ def test_project_sheet_layout(workbook):
     assert (ws["A4"].value, ws["C4"].value) == ("主管部门", "乐昌市民政局")
     assert (ws["F4"].value, ws["H4"].value) == ("实施单位", "乐昌市民政局社会救助股")
     # funds block
-    assert ws["A5"].value == "项目资金（万元）"
+    assert ws["A5"].value == "项目资金\n（万元）"
     assert [ws.cell(5, c).value for c in range(4, 10)] == [
         "年初预算数",
         "全年预算数",
@@ -368,7 +368,7 @@ def test_department_sheet(workbook):
     assert ws["A1"].value == "部门整体支出绩效自评表"
     assert ws["C3"].value == "乐昌市民政局"
     # the execution block, as on the project form: amounts, 分值, 执行率, 得分
-    assert ws["A4"].value == "年度预算执行情况（万元）"
+    assert ws["A4"].value == "年度预算\n执行情况\n（万元）"
     assert [ws.cell(4, c).value for c in range(4, 10)] == [
         "年初预算数",
         "全年预算数",

@@ -233,7 +233,8 @@ class _Sheet:
             self.ws.sheet_properties.pageSetUpPr.fitToPage = True
         self.ws.print_options.horizontalCentered = True
         self.ws.page_margins.left = self.ws.page_margins.right = 0.4
-        self.ws.page_margins.bottom = 0.6
+        self.ws.page_margins.bottom = 0.8  # room for the page number: LibreOffice clips it below 0.3 in
+        self.ws.page_margins.footer = 0.3
         if title_rows:
             self.ws.print_title_rows = title_rows
         if title_cols:
@@ -551,7 +552,7 @@ def _project_sheet(ws: Worksheet, dataset: Any, p: ProjectScore, unit_name: str,
     sh.put(4, 8, _text(info.get("implementer")) or unit_name, to_col=10, left=True)
 
     # funds block, rows 5–9
-    sh.put(5, 1, "项目资金（万元）", to_row=9, bold=True)
+    sh.put(5, 1, "项目资金\n（万元）", to_row=9, bold=True)
     sh.put(5, 2, None, to_col=3)
     for c, h in zip((4, 5, 6, 7, 8), ("年初预算数", "全年预算数", "全年执行数", "分值", "执行率"), strict=True):
         sh.put(5, c, h, bold=True)
@@ -640,7 +641,7 @@ def _department_sheet(ws: Worksheet, dataset: Any, d: DepartmentScore | None, un
             if s.level1 == execution.level1  # type: ignore[union-attr]
         )
     )
-    sh.put(4, 1, "年度预算执行情况（万元）", to_row=7, bold=True)
+    sh.put(4, 1, "年度预算\n执行情况\n（万元）", to_row=7, bold=True)
     sh.put(4, 2, None, to_col=3)
     for c, h in zip((4, 5, 6, 7, 8), ("年初预算数", "全年预算数", "全年执行数", "分值", "执行率"), strict=True):
         sh.put(4, c, h, bold=True)
