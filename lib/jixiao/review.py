@@ -295,13 +295,19 @@ def _wan(value: float) -> str:
     return formatting.wanyuan(value)
 
 
+def _project(name: object) -> str:
+    """``项目“临时救助”``; quotation marks inside the name become ‘’ (``项目“‘双百镇’社工”``)."""
+    inner = str(name).replace('"', "‘", 1).replace('"', "’", 1).replace("“", "‘").replace("”", "’")
+    return f"项目“{inner}”"
+
+
 def _who(report: Report, scope: str) -> str:
     """``项目“临时救助”`` for a project's scope, ``部门整体`` for the department's."""
     if scope == schema.DEPARTMENT:
         return "部门整体"
     projects = report.data.projects
     names = projects.loc[projects["project_id"] == scope, "project_name"]
-    return f"项目“{names.iloc[0] if len(names) else scope}”"
+    return _project(names.iloc[0] if len(names) else scope)
 
 
 def _stat_sum(report: Report, keys: list[str], label: str) -> tuple[Figure, str]:
@@ -342,7 +348,7 @@ def indicator_stats(report: Report) -> list[Finding]:
         if problem:
             found.append(problem)
             continue
-        stat, stat_unit = _stat_sum(report, keys, f"{name}（业务统计）")
+        stat, stat_unit = _stat_sum(report, keys, f"业务统计{name}")
         unit = str(indicators.at[i, "measure_unit"] or "").strip()
         factor = _scale(stat_unit, unit)
         expected = _dec(stat.value or 0) * factor
@@ -354,15 +360,22 @@ def indicator_stats(report: Report) -> list[Finding]:
         scaled = ""
         if factor != 1:
             scaled = _t(f"（即{formatting.format_value(float(expected), unit)}）")
+        scaled_label = f"{stat.label} × {factor}" if factor != 1 else stat.label
         gap = Figure.derive(
-            gap_value, f"{actual.label} − {stat.label} × {factor}" if factor != 1 else f"{actual.label} − {stat.label}",
-            [actual, stat], label=f"{name}之差", text=formatting.format_value(gap_value, unit),
+            gap_value, f"|{actual.label} − {scaled_label}|", [actual, stat], label=f"{name}之差",
+            text=formatting.format_value(gap_value, unit),
         )  # fmt: skip
+        figures = {"actual": actual, "stat": stat, "gap": gap}
+        if stat.formula:  # a sum of several stats figures
+            figures |= {f"s{j}": f for j, f in enumerate(stat.inputs)}
+            stated = "（" + " + ".join(_t(f.label) + f"{{s{j}}}" for j, f in enumerate(stat.inputs)) + "）合计为{stat}"
+        else:
+            stated = "“" + _t(stat.label) + "”为{stat}"
         found.append(Finding(
             "indicator_stat", WARNING,
-            _t(f"{subject}的实际完成值为") + "{actual}，业务统计表中同一事项“" + _t(stat.label) + "”为{stat}"
+            _t(f"{subject}的实际完成值为") + "{actual}，业务统计表中同一事项" + stated
             + scaled + "，相差{gap}。同一事项应为同一数字，请核实哪一个正确。",
-            {"actual": actual, "stat": stat, "gap": gap}, subject=subject,
+            figures, subject=subject,
         ))  # fmt: skip
     return found
 
@@ -409,7 +422,7 @@ def project_amounts(report: Report) -> list[Finding]:
             continue
         name = str(projects.at[i, "project_name"])
         parts = [_stat(report, k) for k in keys]
-        amount, _unit = _stat_sum(report, keys, f"由项目“{name}”支出的业务统计金额合计")
+        amount, _unit = _stat_sum(report, keys, f"由{_project(name)}支出的业务统计金额合计")
         executed = Figure.cell(projects, i, "executed", label=f"{name}全年执行数", fmt=_wan)
         if executed.value is None or _dec(amount.value or 0) <= _dec(executed.value) + CENT:
             continue
@@ -424,9 +437,9 @@ def project_amounts(report: Report) -> list[Finding]:
             stated = "、".join(_t(f.label) + f"{{a{j}}}" for j, f in enumerate(parts) if f) + "（合计{amount}）"
         found.append(Finding(
             "project_amount", WARNING,
-            "业务统计中的" + stated + _t(f"由项目“{name}”支出，") + "超过该项目全年执行数{executed}，超出{excess}。"
+            "业务统计中的" + stated + _t(f"由{_project(name)}支出，") + "超过该项目全年执行数{executed}，超出{excess}。"
             "请核实项目资金或统计口径。",
-            figures, subject=f"项目“{name}”",
+            figures, subject=_project(name),
         ))  # fmt: skip
     return found
 
@@ -451,7 +464,7 @@ def carryovers(report: Report) -> list[Finding]:
         match = last.index[last["project_id"] == pid]
         if len(match) != 1:
             match = last.index[last["project_name"] == name]
-        subject = f"项目“{name}”"
+        subject = _project(name)
         if len(match) != 1:
             found.append(Finding(
                 "carryover", NOTE,
@@ -516,7 +529,7 @@ def _points(value: float) -> str:
 def _scored(report: Report) -> list[tuple[str, str, Any]]:
     """(what, table of its row, score) for every evaluated project, then the department."""
     scores = report.scores
-    out: list[tuple[str, str, Any]] = [(f"项目“{p.project_name}”", "projects", p) for p in scores.projects]
+    out: list[tuple[str, str, Any]] = [(_project(p.project_name), "projects", p) for p in scores.projects]
     if scores.department is not None:
         out.append(("部门整体", "indicators", scores.department))
     return out
@@ -647,7 +660,7 @@ def _at_bound(s: Any) -> bool:
 def _indicator_rows(report: Report, scores: list[tuple[str, Any]]) -> str:
     """``name（file 第r行）、…`` for a formula's text."""
     return "、".join(
-        f"{who}“{s.name}”" + (f"（{s.provenance.file} 第{s.provenance.row}行）" if s.provenance else "")
+        f"{who}指标“{s.name}”" + (f"（{s.provenance.file} 第{s.provenance.row}行）" if s.provenance else "")
         for who, s in scores
     )
 
