@@ -499,3 +499,24 @@ def test_every_indicator_at_full_marks(found):
 
 def test_a_year_with_missed_targets_is_not_at_full_marks(fresh_2018):
     assert [f for f in review.findings(fresh_2018) if f.kind == "all_full_marks"] == []
+
+
+def test_the_new_review_settings_are_read_strictly(tmp_path, monkeypatch):
+    from helpers_inputs import project_copy
+    from jixiao import settings
+
+    project_copy(tmp_path, monkeypatch)
+    unit = tmp_path / "project" / "params" / UNIT / "unit.yaml"
+    text = unit.read_text(encoding="utf-8")
+    assert "target_equals_actual:" in text and "max_share: 0.3" in text
+    unit.write_text(text.replace("target_equals_actual:", "target_equal_actual:"), encoding="utf-8")
+    with pytest.raises(settings.SettingsError) as typo:
+        settings.load(UNIT, YEAR)
+    assert typo.value.message == (
+        "未知设置项 (unknown key) 'review.target_equal_actual'; "
+        "允许: unit_costs, same_count, part_of, project_amounts, target_equals_actual"
+    )
+    unit.write_text(text.replace("max_share: 0.3", "max_share: 三成"), encoding="utf-8")
+    with pytest.raises(settings.SettingsError) as word:
+        settings.load(UNIT, YEAR)
+    assert word.value.message == "'review.target_equals_actual.max_share' 应为 数字 (a number), 实为 '三成'"
