@@ -651,7 +651,7 @@ def _wan(cents: int) -> str:
 
 def _num(value: float, decimals: int) -> str:
     if decimals == 0:
-        return str(int(round(value)))
+        return str(round(value))
     return f"{value:.{decimals}f}".rstrip("0").rstrip(".")
 
 
@@ -805,8 +805,9 @@ class _Year:
         if self.split_basic:
             people = round(basic_full * 0.78)
             people_exec = min(people, round(basic_exec * 0.78))
-            rows += [("人员经费", round(basic * 0.78), people, people_exec),
-                     ("公用经费", basic - round(basic * 0.78), basic_full - people, basic_exec - people_exec)]  # fmt: skip
+            people_initial = round(basic * 0.78)
+            rows.append(("人员经费", people_initial, people, people_exec))
+            rows.append(("公用经费", basic - people_initial, basic_full - people, basic_exec - people_exec))
         else:
             rows.append(("基本支出", basic, basic_full, basic_exec))
         rows.append(("项目支出", project_initial, self.project_cents["budget"] + other,
