@@ -673,6 +673,8 @@ class _Year:
         self.rng = random.Random(f"jixiao-synth:{seed}:{unit.number}:{year}")
         base = random.Random(f"jixiao-synth:{seed}:{unit.number}")  # what stays from year to year
         self.size = base.uniform(0.6, 1.6)
+        self.quality = base.choice((1.0, 1.0, 0.97, 0.93, 0.85, 0.75, 0.6))
+        """How well the department meets its key-work target (its score spreads with it)."""
         self.growth = (1 + base.uniform(0.02, 0.08)) ** (year - first_year)
         self.split_basic = base.random() < 0.5 and "人员经费" in schema.KINDS
         self.fund_projects = base.sample(range(len(self.kind.projects)), k=min(len(self.kind.projects) - 1, 4))
@@ -824,8 +826,11 @@ class _Year:
         from jixiao import scoring
 
         rate = round(self.budget_executed / self.budget_total * 100, 1)
-        key_done = 100 if "late" not in self.faults else round(self.rng.uniform(85, 95))
-        satisfaction = self.rng.randint(90, 98)
+        key_done = round(100 * self.quality * self.rng.uniform(0.98, 1.0))
+        if "late" in self.faults:
+            key_done = min(key_done, round(self.rng.uniform(85, 95)))
+        satisfaction = round(self.rng.randint(88, 98) * self.quality**0.5)
+        control = "达成" if self.quality >= 0.9 else "部分达成" if self.quality >= 0.7 else "未达成"
         sangong_change = round(self.rng.uniform(-8, 0), 1)
         rows = [
             ("预算执行", "预算完成", "预算完成率", "≥", 100, rate, "%", 20, ""),
@@ -842,7 +847,7 @@ class _Year:
                 "indicator_id": f"BM-{k:02d}", "scope": "department", "level1": l1, "level2": l2, "level3": l3,
                 "direction": direction, "target": "" if target is None else _num(target, 1),
                 "target_text": "内部控制制度健全并有效执行" if qualitative else "",
-                "actual": "" if actual is None else _num(actual, 1), "actual_grade": "达成" if qualitative else "",
+                "actual": "" if actual is None else _num(actual, 1), "actual_grade": control if qualitative else "",
                 "measure_unit": unit, "weight": str(weight), "reported_score": "", "deviation_reason": reason,
                 "source": SOURCE,
             })  # fmt: skip
