@@ -1,11 +1,219 @@
-"""Batch builds over unit-years on Dask."""
+"""Batch builds on Dask: a real cluster of separate processes, no shared filesystem.
+
+A scheduler and two workers are started as ``dask scheduler`` / ``dask worker`` processes on the
+loopback address, in a temporary folder that holds no project files, with nothing of jixiao but
+the package (copied on its own, so the workers cannot find the project's data by accident). The
+client is a project folder with synthetic units; everything a build makes must come back to it.
+"""
 
 from __future__ import annotations
 
-from conftest import run_jixiao
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import REPO, Build, run_jixiao
+
+from jixiao import synth
+
+YEAR = 2020
+SEED = 7
+N_UNITS = 3
 
 
-def test_batch_builds_each_year_and_reports_each(built_copy):
+def _run(root: Path, *args: str) -> Build:
+    env = {**os.environ, "JIXIAO_ROOT": str(root), "PYTHONPATH": str(REPO / "lib")}
+    proc = subprocess.run([sys.executable, "-m", "jixiao.cli", *args], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=900)  # fmt: skip
+    return Build(proc.returncode, proc.stdout, proc.stderr)
+
+
+class Cluster:
+    """``dask scheduler`` and ``dask worker`` processes on 127.0.0.1, in ``folder``."""
+
+    def __init__(self, folder: Path, workers: int) -> None:
+        self.folder = folder
+        package = folder / "package"  # the jixiao package alone: no data/, params/, notebooks/
+        shutil.copytree(REPO / "lib" / "jixiao", package / "site" / "jixiao",
+                        ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+        self.work = folder / "work"
+        self.work.mkdir()
+        env = {k: v for k, v in os.environ.items() if k != "JIXIAO_ROOT"}
+        env["PYTHONPATH"] = str(package / "site")
+        self.env = env
+        self.processes: list[subprocess.Popen] = []
+        try:
+            self._launch(workers)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _launch(self, workers: int) -> None:
+        folder = self.folder
+        scheduler_file = folder / "scheduler.json"
+        self.processes = [self._start("scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+                                      "--scheduler-file", str(scheduler_file))]  # fmt: skip
+        deadline = time.monotonic() + 60
+        while not scheduler_file.is_file():
+            assert time.monotonic() < deadline, "the scheduler did not start"
+            time.sleep(0.2)
+        time.sleep(0.2)
+        self.address = json.loads(scheduler_file.read_text())["address"]
+        assert self.address.startswith("tcp://127.0.0.1:")
+        for n in range(workers):
+            self.processes.append(self._start(
+                "worker", "--scheduler-file", str(scheduler_file), "--nthreads", "1", "--nworkers", "1",
+                "--host", "127.0.0.1", "--no-dashboard", "--name", f"w{n + 1}",
+                "--local-directory", str(folder / f"scratch-{n + 1}"),
+            ))  # fmt: skip
+        from dask.distributed import Client
+
+        with Client(self.address, timeout=60) as client:
+            client.wait_for_workers(workers, timeout=120)
+            self.worker_cwds = client.run(os.getcwd)
+            self.worker_paths = client.run(lambda: __import__("jixiao").__file__)
+
+    def _start(self, *args: str) -> subprocess.Popen:
+        log = open(self.folder / f"{args[0]}-{len(self.processes)}.log", "wb")  # noqa: SIM115
+        return subprocess.Popen([sys.executable, "-m", "dask", *args], cwd=self.work, env=self.env,
+                                stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
+
+    def stop(self) -> None:
+        for process in reversed(self.processes):
+            process.terminate()
+        for process in reversed(self.processes):
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+@pytest.fixture(scope="module")
+def province(tmp_path_factory: pytest.TempPathFactory):
+    """Three synthetic units (one with bad input) built through a two-worker cluster, twice."""
+    root = tmp_path_factory.mktemp("client")
+    shutil.copytree(REPO / "notebooks", root / "notebooks")
+    units = synth.write(N_UNITS, [YEAR - 1, YEAR], SEED, root=root)
+    cluster = Cluster(tmp_path_factory.mktemp("cluster"), workers=2)
+    try:
+        ids = [u.id for u in units]
+        first = _run(root, "batch", "--units", *ids, "--years", str(YEAR), "--scheduler", cluster.address)
+        # one input of one good unit changes; the rerun rebuilds that unit only, and only what read it
+        changed = next(u for u in units if "bad" not in u.faults)
+        stats = root / "data" / changed.id / str(YEAR) / "stats.csv"
+        lines = stats.read_text(encoding="utf-8").splitlines()
+        head, _, rest = lines[1].rpartition(",illustrative,")
+        fields = head.split(",")
+        fields[3] = f"{float(fields[3]) + 1:g}"
+        lines[1] = ",".join(fields) + ",illustrative," + rest
+        stats.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        second = _run(root, "batch", "--units", *ids, "--years", str(YEAR), "--scheduler", cluster.address)
+        yield root, units, cluster, first, second, changed
+    finally:
+        cluster.stop()
+
+
+def test_workers_are_separate_processes_without_the_project(province):
+    _root, _units, cluster, *_ = province
+    assert len(cluster.worker_cwds) == 2
+    for address, cwd in cluster.worker_cwds.items():
+        assert address.startswith("tcp://127.0.0.1:")
+        assert Path(cwd) == cluster.work
+    for path in cluster.worker_paths.values():
+        assert Path(path).parent == cluster.folder / "package" / "site" / "jixiao"
+    assert sorted(p.name for p in cluster.work.iterdir()) == []  # nothing unpacked is left behind
+
+
+def test_every_output_comes_back_to_the_client(province):
+    root, units, _cluster, first, *_ = province
+    assert first.returncode == 1, first.stdout + first.stderr
+    good = [u for u in units if "bad" not in u.faults]
+    for unit in good:
+        out = root / "outputs" / unit.id / str(YEAR)
+        sections = ["01-overview", "02-projects", *(f"{n:02d}-{t.key}" for n, t in enumerate(unit.kind.themes, 3))]
+        sections += ["05-problems", "06-review"]
+        html = (out / "report.html").read_text(encoding="utf-8")
+        assert f"<title>{unit.name}{YEAR}年绩效自评报告</title>" in html
+        assert (out / "自评表.xlsx").read_bytes()[:2] == b"PK"
+        assert sorted(p.stem for p in (out / "notebooks").glob("*.ipynb")) == sections
+        assert sorted(p.name for p in (out / ".cache").glob("*.json") if not p.name.endswith(".html.json")) == [
+            f"{s}.json" for s in sections
+        ]
+        assert (out / ".cache" / "validated.key").is_file()
+        (line,) = [x for x in first.stdout.splitlines() if x.startswith(f"  {unit.id} {YEAR}  完成 (built)")]
+        assert line.endswith(f"outputs/{unit.id}/{YEAR}/report.html  重新执行 (re-executed): {', '.join(sections)}")
+
+
+def test_one_bad_unit_fails_alone(province):
+    root, units, _cluster, first, *_ = province
+    lines = first.stdout.splitlines()
+    (bad,) = [u for u in units if "bad" in u.faults]
+    assert lines[0] == f"jixiao batch: {N_UNITS} 份报告 (reports)"
+    at = next(i for i, x in enumerate(lines) if x.startswith(f"  {bad.id} {YEAR}  失败 (failed)"))
+    assert lines[at].endswith("输入数据有 1 处错误：")
+    budget = root / "data" / bad.id / str(YEAR) / "budget.csv"
+    value = next(csv.DictReader(budget.open(encoding="utf-8")))["executed"]
+    assert value.endswith("万元")
+    assert lines[at + 1] == (f"      data/{bad.id}/{YEAR}/budget.csv 第2行 全年执行数(executed)：值 \"{value}\" 不是数字，"
+                             "应为数字（万元）")  # fmt: skip
+    assert not (root / "outputs" / bad.id / str(YEAR) / "report.html").exists()
+    assert lines[-1] == f"{N_UNITS - 1} 份完成，1 份失败 ({N_UNITS - 1} built, 1 failed)"
+    progress = [x for x in lines if x.startswith("  进度 (progress)")]
+    assert len(progress) == N_UNITS
+    assert progress[-1].startswith(f"  进度 (progress) {N_UNITS}/{N_UNITS}：完成 {N_UNITS - 1}，失败 1，剩余 0，")
+    assert progress[-1].endswith(" 份/分钟 (unit-years/min)")
+
+
+def test_the_summary_lists_each_unit_with_its_score(province, monkeypatch):
+    from jixiao import scoring, validation
+
+    root, units, _cluster, first, *_ = province
+    assert f"汇总 (summary): outputs/_summary/{YEAR}/summary.html" in first.stdout.splitlines()
+    monkeypatch.setenv("JIXIAO_ROOT", str(root))
+    rows = list(csv.DictReader((root / "outputs" / "_summary" / str(YEAR) / "summary.csv").open(encoding="utf-8-sig")))
+    assert sorted(r["单位编码"] for r in rows) == sorted(u.id for u in units)
+    by_id = {r["单位编码"]: r for r in rows}
+    for unit in units:
+        row = by_id[unit.id]
+        if "bad" in unit.faults:
+            assert (row["状态"], row["自评得分"], row["报告"]) == ("输入数据有误", "", "")
+            continue
+        data = validation.check(unit.id, YEAR)
+        department = scoring.score_department(data.indicators)
+        assert float(row["自评得分"]) == department.total
+        assert row["评价等级"] == scoring.grade(department.total)
+        assert row["报告"] == f"{unit.id}/{YEAR}/report.html"
+    html = (root / "outputs" / "_summary" / str(YEAR) / "summary.html").read_text(encoding="utf-8")
+    for unit in units:
+        if "bad" not in unit.faults:
+            assert f'<a href="../../{unit.id}/{YEAR}/report.html">查看</a>' in html
+
+
+def test_a_rerun_rebuilds_only_what_changed(province):
+    root, units, _cluster, _first, second, changed = province
+    lines = second.stdout.splitlines()
+    assert second.returncode == 1, second.stdout + second.stderr
+    for unit in units:
+        if "bad" in unit.faults:
+            assert any(x.startswith(f"  {unit.id} {YEAR}  失败 (failed)") for x in lines)
+        elif unit is changed:
+            (line,) = [x for x in lines if x.startswith(f"  {unit.id} {YEAR}  完成 (built)")]
+            # the sections that read stats.csv: the themes and the problems (their placeholders)
+            themes = ", ".join(f"{n:02d}-{t.key}" for n, t in enumerate(unit.kind.themes, 3))
+            assert line.endswith(f"重新执行 (re-executed): {themes}, 05-problems"), line
+        else:
+            assert f"  {unit.id} {YEAR}  未变 (unchanged)  outputs/{unit.id}/{YEAR}/report.html" in lines
+    html = (root / "outputs" / changed.id / str(YEAR) / "report.html").read_text(encoding="utf-8")
+    assert f"<title>{changed.name}{YEAR}年绩效自评报告</title>" in html
+
+
+def test_batch_on_a_local_cluster_builds_each_year_and_reports_each(built_copy):
     result = run_jixiao(built_copy, "batch", "--units", "lechang-mzj", "--years", "2018", "2019", "2030")
     assert result.returncode == 1, result.stdout + result.stderr  # 2030 has no parameters
     lines = result.stdout.splitlines()
@@ -18,3 +226,5 @@ def test_batch_builds_each_year_and_reports_each(built_copy):
     assert (built_copy / "outputs/lechang-mzj/2018/report.html").is_file()
     html = (built_copy / "outputs/lechang-mzj/2018/report.html").read_text(encoding="utf-8")
     assert "<title>乐昌市民政局2018年绩效自评报告</title>" in html
+    for year in (2018, 2019, 2030):
+        assert f"汇总 (summary): outputs/_summary/{year}/summary.html" in lines

@@ -362,6 +362,8 @@ def build_many(jobs: Iterable[tuple[str, int]], *, scheduler: str | None = None,
             outcomes.append(outcome)
             status = "完成 (built)" if outcome.ok else "失败 (failed)"
             lines = outcome.message.splitlines() or [""]
+            if outcome.ok:
+                lines[0] += f"  重新执行 (re-executed): {', '.join(sorted(outcome.executed)) or '无 (none)'}"
             echo(f"  {unit} {year}  {status} {outcome.seconds:6.2f}s  {lines[0]}")
             for line in lines[1:]:
                 echo(f"      {line}")
