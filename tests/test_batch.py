@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO, Build, run_jixiao
 
+from conftest import REPO, Build, run_jixiao
 from jixiao import synth
 
 YEAR = 2020
@@ -80,7 +80,7 @@ class Cluster:
             self.worker_paths = client.run(lambda: __import__("jixiao").__file__)
 
     def _start(self, *args: str) -> subprocess.Popen:
-        log = open(self.folder / f"{args[0]}-{len(self.processes)}.log", "wb")  # noqa: SIM115
+        log = open(self.folder / f"{args[0]}-{len(self.processes)}.log", "wb")
         return subprocess.Popen([sys.executable, "-m", "dask", *args], cwd=self.work, env=self.env,
                                 stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
 
@@ -160,8 +160,8 @@ def test_one_bad_unit_fails_alone(province):
     budget = root / "data" / bad.id / str(YEAR) / "budget.csv"
     value = next(csv.DictReader(budget.open(encoding="utf-8")))["executed"]
     assert value.endswith("万元")
-    assert lines[at + 1] == (f"      data/{bad.id}/{YEAR}/budget.csv 第2行 全年执行数(executed)：值 \"{value}\" 不是数字，"
-                             "应为数字（万元）")  # fmt: skip
+    where = f"data/{bad.id}/{YEAR}/budget.csv 第2行 全年执行数(executed)"
+    assert lines[at + 1] == f'      {where}：值 "{value}" 不是数字，应为数字（万元）'
     assert not (root / "outputs" / bad.id / str(YEAR) / "report.html").exists()
     assert lines[-1] == f"{N_UNITS - 1} 份完成，1 份失败 ({N_UNITS - 1} built, 1 failed)"
     progress = [x for x in lines if x.startswith("  进度 (progress)")]
