@@ -159,9 +159,8 @@ def _synth(args: argparse.Namespace) -> int:
     for unit in units:
         faults = ", ".join(f for f in synth.FAULTS if f in unit.faults) or "-"
         print(f"  {unit.id}  {unit.name}  faults: {faults}")
-    print(
-        f"写入 (written): {paths.relative(paths.root() / 'data')}/synth-…, {paths.relative(paths.root() / 'params')}/synth-…"
-    )
+    data, params = (paths.relative(paths.root() / name) for name in ("data", "params"))
+    print(f"写入 (written): {data}/synth-…, {params}/synth-…")
     return 0
 
 

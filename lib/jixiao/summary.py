@@ -38,6 +38,15 @@ RATE_BINS = ((0, 0.8, "80%以下"), (0.8, 0.9, "80%–90%"), (0.9, 0.95, "90%–
              (1.0, 10.0, "100%"))  # fmt: skip
 
 VALID, INVALID, ERROR = "正常", "输入数据有误", "无法计算"
+ORDER_NOTE = (
+    "排序：需关注的部门在前（输入数据有误的最先，其次按需关注原因的多少、得分由低到高），其余按得分由高到低。"
+    "得分为部门整体支出绩效自评得分（无部门整体指标的，为自评项目按全年执行数加权的平均得分）；名次按得分排列；"
+    "覆盖率为自评项目全年执行数占项目支出全年执行数的比重。"
+)
+FOOTER = (
+    "本汇总由 jixiao {version} 根据各部门{year}年度输入数据和计分规则计算生成，不读取已生成的报告；"
+    "明细见各部门报告和 summary.xlsx。"
+)
 
 
 @dataclass
@@ -406,6 +415,7 @@ body.jx-summary { max-width: 297mm; }
   <dl class="jx-cover-facts">
     <div><dt>部门数</dt><dd>{len(rows)}个</dd></div>
     <div><dt>平均得分</dt><dd>{_num(mean, "分")}</dd></div>
+    <div><dt>总体执行率</dt><dd>{_rate(executed / budget) if budget else "—"}</dd></div>
     <div><dt>需关注</dt><dd>{len(attention)}个</dd></div>
   </dl>
 </header>
@@ -414,7 +424,7 @@ body.jx-summary { max-width: 297mm; }
 <p>{_e(lead)}</p>
 <div class="jx-charts">{score_chart}{rate_chart}</div>
 <h2>二、各部门自评结果</h2>
-<p class="jx-hint">排序：需关注的部门在前（输入数据有误的最先，其次按需关注原因的多少、得分由低到高），其余按得分由高到低。得分为部门整体支出绩效自评得分（无部门整体指标的，为自评项目按全年执行数加权的平均得分）；名次按得分排列；覆盖率为自评项目全年执行数占项目支出全年执行数的比重。</p>
+<p class="jx-hint">{_e(ORDER_NOTE)}</p>
 <table class="jx-table" id="departments">
 <thead>{head}</thead>
 <tbody>
@@ -423,7 +433,7 @@ body.jx-summary { max-width: 297mm; }
 </table>
 </main>
 <footer class="jx-footer">
-  <p>本汇总由 jixiao {__version__} 根据各部门{year}年度输入数据和计分规则计算生成，不读取已生成的报告；明细见各部门报告和 summary.xlsx。</p>
+  <p>{_e(FOOTER.format(version=__version__, year=year))}</p>
 </footer>
 </body>
 </html>
