@@ -187,7 +187,8 @@ def main() -> None:
         print(f"| {name} | {units} | {hours:.1f} | {_duration(here)} | {_duration(hours / 16)} | "
               f"{_duration(hours / 64)} |")  # fmt: skip
     print()
-    print(f"memory: {peak:.0f} MiB per worker; 8 workers {8 * peak / 1024:.1f} GiB, 32 workers {32 * peak / 1024:.1f} GiB")
+    gib = peak / 1024
+    print(f"memory: {peak:.0f} MiB per worker; 8 workers {8 * gib:.1f} GiB, 32 workers {32 * gib:.1f} GiB")
 
 
 def _duration(hours: float) -> str:
