@@ -156,7 +156,9 @@ def _figures(row: Row, report: Any) -> None:
     found = review.findings(report)
     row.notes = Counter(f.kind for f in found)
     row.warnings = sum(f.severity == review.WARNING for f in found)
-    row.score_differences = row.notes.get("score_difference", 0)
+    # the department's reported total is compared here (a review note on it, if any, is not
+    # counted twice); project and indicator differences come from the review
+    row.score_differences = sum(1 for f in found if f.kind == "score_difference" and f.subject != "部门整体")
     if row.score_gap is not None and abs(row.score_gap) >= scoring.TOLERANCE:
         row.score_differences += 1
 

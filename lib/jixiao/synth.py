@@ -668,7 +668,7 @@ class _Year:
     """The tables of one unit-year, as rows of strings."""
 
     def __init__(self, unit: Unit, year: int, first_year: int, latest: bool, seed: int) -> None:
-        self.unit, self.year, self.kind = unit, year, unit.kind
+        self.unit, self.year, self.kind, self.seed = unit, year, unit.kind, seed
         self.faults = unit.faults if latest else frozenset()
         self.rng = random.Random(f"jixiao-synth:{seed}:{unit.number}:{year}")
         base = random.Random(f"jixiao-synth:{seed}:{unit.number}")  # what stays from year to year
@@ -831,7 +831,7 @@ class _Year:
             key_done = min(key_done, round(self.rng.uniform(85, 95)))
         satisfaction = round(self.rng.randint(88, 98) * self.quality**0.5)
         control = "达成" if self.quality >= 0.9 else "部分达成" if self.quality >= 0.7 else "未达成"
-        sangong_change = round(self.rng.uniform(-8, 0), 1)
+        sangong_change = self._sangong_change()
         rows = [
             ("预算执行", "预算完成", "预算完成率", "≥", 100, rate, "%", 20, ""),
             ("预算执行", "支出控制", "三公经费变动率", "≤", 0, sangong_change, "%", 10, ""),
@@ -896,15 +896,29 @@ class _Year:
                                   "source": SOURCE})  # fmt: skip
         self.tables.update(stats=stats, narrative=narrative)
 
+    def _sangong_amounts(self, year: int) -> list[tuple[int, int]]:
+        """(full-year budget, executed) of each 三公经费 item in ``year``, in cents: the same for a
+        unit-year whichever year asks (this year's table, next year's 上年执行数)."""
+        rng = random.Random(f"jixiao-synth:{self.seed}:{self.unit.number}:{year}:sangong")
+        amounts = []
+        for base, chance in ((3, 0.15), (25, 0.2), (18, 1), (9, 1)):  # abroad, car purchase rare
+            budget = _cents(base * self.size * rng.uniform(0.8, 1.2)) if rng.random() < chance else 0
+            amounts.append((budget, _cents(budget / 100 * rng.uniform(0.8, 1.0))))
+        return amounts
+
+    def _sangong_change(self) -> float:
+        """三公经费变动率 (%): this year's executed total against last year's."""
+        now = sum(e for _, e in self._sangong_amounts(self.year))
+        last = sum(e for _, e in self._sangong_amounts(self.year - 1))
+        return round((now - last) / last * 100, 1) if last else 0.0
+
     def _sangong(self) -> None:
+        last = self._sangong_amounts(self.year - 1)
         rows = []
-        for n, item in enumerate(SANGONG_ITEMS):
-            base = (0, 0, 18, 9)[n] if self.rng.random() < 0.8 else (3, 25, 18, 9)[n]
-            budget = _cents(base * self.size * self.rng.uniform(0.8, 1.2))
-            executed = _cents(budget / 100 * self.rng.uniform(0.8, 1.0))
-            last = _cents(budget / 100 * self.rng.uniform(0.85, 1.15)) if budget else 0
+        for (budget, executed), (_, before), item in zip(self._sangong_amounts(self.year), last, SANGONG_ITEMS,
+                                                          strict=True):  # fmt: skip
             rows.append({"item": item, "full_year_budget": _wan(budget), "executed": _wan(executed),
-                         "last_year_executed": _wan(last) if self.first else "", "source": SOURCE})  # fmt: skip
+                         "last_year_executed": _wan(before) if self.first else "", "source": SOURCE})  # fmt: skip
         self.tables["sangong"] = rows
 
     def _goals(self) -> None:
