@@ -228,3 +228,59 @@ def test_batch_on_a_local_cluster_builds_each_year_and_reports_each(built_copy):
     assert "<title>乐昌市民政局2018年绩效自评报告</title>" in html
     for year in (2018, 2019, 2030):
         assert f"汇总 (summary): outputs/_summary/{year}/summary.html" in lines
+
+
+def test_outputs_can_go_to_an_fsspec_url(tmp_path, monkeypatch):
+    """The store behind ``--output``: a worker's zipped output folder unpacked under a URL, read
+    back as the next task's cache, and the summary written beside it."""
+    import io
+    import zipfile
+
+    from jixiao import batch, summary
+
+    monkeypatch.setenv("JIXIAO_ROOT", str(tmp_path))
+    units = synth.write(3, [YEAR], 2, root=tmp_path)
+    store = batch.Store(f"memory://bureau-{os.getpid()}/{YEAR}")
+    folder = tmp_path / "built"
+    (folder / "notebooks").mkdir(parents=True)
+    (folder / "report.html").write_text("<!DOCTYPE html>", encoding="utf-8")
+    (folder / "notebooks" / "01-overview.ipynb").write_text("{}", encoding="utf-8")
+    (folder / ".report.html.tmp123").write_text("half", encoding="utf-8")  # never travels
+    unit = next(u for u in units if "bad" not in u.faults)
+    assert store.unpack(f"{unit.id}/{YEAR}", batch._zip(batch._tree(folder, ""))) == [
+        "notebooks/01-overview.ipynb",
+        "report.html",
+    ]
+    assert (
+        store.where(f"{unit.id}/{YEAR}/report.html")
+        == f"memory://bureau-{os.getpid()}/{YEAR}/{unit.id}/{YEAR}/report.html"
+    )
+    assert store.exists(f"{unit.id}/{YEAR}/report.html")
+    assert store.read(f"{unit.id}/{YEAR}/notebooks/01-overview.ipynb") == b"{}"
+    back = zipfile.ZipFile(io.BytesIO(store.folder_zip(f"{unit.id}/{YEAR}")))
+    assert sorted(back.namelist()) == ["notebooks/01-overview.ipynb", "report.html"]
+    assert store.folder_zip(f"nobody/{YEAR}") is None
+    where = summary.write([u.id for u in units], YEAR, store)
+    assert where["csv"] == f"memory://bureau-{os.getpid()}/{YEAR}/_summary/{YEAR}/summary.csv"
+    html = store.read(f"_summary/{YEAR}/summary.html").decode("utf-8")
+    assert f'<a href="../../{unit.id}/{YEAR}/report.html">查看</a>' in html
+
+
+def test_inputs_travel_alone(tmp_path):
+    """A task's archive holds the unit's parameters, the years its report compares, the notebooks:
+    nothing of another unit, no output."""
+    import io
+    import zipfile
+
+    from jixiao import batch
+
+    shutil.copytree(REPO / "notebooks", tmp_path / "notebooks")
+    units = synth.write(2, [2018, 2019, 2020], 3, root=tmp_path)
+    (tmp_path / "data" / units[0].id / "2017").mkdir()  # data without parameters: not compared
+    names = zipfile.ZipFile(io.BytesIO(batch.inputs_zip(units[0].id, 2019, tmp_path))).namelist()
+    assert batch.years_needed(units[0].id, 2019, tmp_path) == [2019, 2018]
+    assert sorted({n.rsplit("/", 1)[0] for n in names}) == [
+        f"data/{units[0].id}/2018", f"data/{units[0].id}/2019", "notebooks", f"params/{units[0].id}",
+    ]  # fmt: skip
+    assert f"params/{units[0].id}/2020.yaml" in names
+    assert batch.inputs_zip(units[0].id, 2019, tmp_path) == batch.inputs_zip(units[0].id, 2019, tmp_path)

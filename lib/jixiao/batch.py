@@ -147,10 +147,10 @@ class Store:
         return f"{self.base.rstrip('/')}/{rel}"
 
     def where(self, rel: str) -> str:
-        """How to tell the user where ``rel`` is: a project-relative path or a URL."""
+        """How to tell the user where ``rel`` is: a project-relative path, or the URL given."""
         if self.fs is None:
             return paths.relative(Path(self._path(rel)))
-        return self.fs.unstrip_protocol(self._path(rel))
+        return f"{self.url.rstrip('/')}/{rel}"  # as the user gave it
 
     def exists(self, rel: str) -> bool:
         if self.fs is None:
