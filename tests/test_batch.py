@@ -146,6 +146,8 @@ def test_every_output_comes_back_to_the_client(province):
             f"{s}.json" for s in sections
         ]
         assert (out / ".cache" / "validated.key").is_file()
+        kept = json.loads((out / ".cache" / "summary.json").read_text(encoding="utf-8"))  # made by the worker
+        assert kept["row"]["unit"] == unit.id and kept["row"]["status"] == "正常"
         (line,) = [x for x in first.stdout.splitlines() if x.startswith(f"  {unit.id} {YEAR}  完成 (built)")]
         assert line.endswith(f"outputs/{unit.id}/{YEAR}/report.html  重新执行 (re-executed): {', '.join(sections)}")
 
@@ -183,6 +185,8 @@ def test_the_summary_lists_each_unit_with_its_score(province, monkeypatch):
         row = by_id[unit.id]
         if "bad" in unit.faults:
             assert (row["状态"], row["自评得分"], row["报告"]) == ("输入数据有误", "", "")
+            kept = json.loads((root / "outputs" / unit.id / str(YEAR) / ".cache" / "summary.json").read_text())
+            assert (kept["row"]["status"], kept["row"]["problems"]) == ("输入数据有误", 1)
             continue
         data = validation.check(unit.id, YEAR)
         department = scoring.score_department(data.indicators)

@@ -155,3 +155,23 @@ def test_the_page_is_self_contained_ranked_and_linked(written):
     assert f'alt="{alt}"' in html
     assert "<figcaption>部门整体自评得分分布</figcaption>" in html
     assert "<figcaption>预算执行率分布</figcaption>" in html
+
+
+def test_a_row_a_batch_worker_kept_is_read_while_its_inputs_are_unchanged(tmp_path, monkeypatch):
+    import hashlib
+    import json
+
+    from jixiao import batch, summary
+
+    monkeypatch.setenv("JIXIAO_ROOT", str(tmp_path))
+    (unit,) = synth.write(1, [YEAR], 3, root=tmp_path)
+    row = summary.unit_row(unit.id, YEAR)
+    assert summary.Row.from_json(json.loads(json.dumps(row.to_json()))) == row
+    key = f"{hashlib.sha256(batch.inputs_zip(unit.id, YEAR)).hexdigest()}:{batch.code_hash()}"
+    kept = {**row.to_json(), "score": 12.5}  # not what the inputs give: proves it is the kept one
+    store = batch.Store()
+    store.write(f"{unit.id}/{YEAR}/{summary.ROW_FILE}", json.dumps({"key": key, "row": kept}))
+    assert [r.score for r in summary.collect([unit.id], YEAR, store)] == [12.5]
+    stats = tmp_path / "data" / unit.id / str(YEAR) / "stats.csv"
+    stats.write_text(stats.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # inputs changed
+    assert [r.score for r in summary.collect([unit.id], YEAR, store)] == [row.score]

@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable
 from contextlib import redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from jixiao import paths
 
@@ -38,6 +39,8 @@ KEY_FILE = ".cache/batch.key"
 SKIPPED = ("*.lock", ".*.tmp*")
 """Files of an output folder that never travel (a build's lock, a half-written file)."""
 _DATE = (2000, 1, 1, 0, 0, 0)
+IN_FLIGHT = 4
+"""Tasks sent ahead: at least this many, or two per worker thread, whichever is more."""
 
 
 @dataclass(frozen=True)
@@ -237,6 +240,10 @@ def build_remote(unit: str, year: int, inputs: bytes, previous: bytes | None, fo
         os.chdir(root)
         try:
             outcome = _build_here(unit, year, force)
+            try:
+                _summary_row(unit, year, f"{hashlib.sha256(inputs).hexdigest()}:{code_hash()}")
+            except Exception:  # the summary then computes the row itself
+                pass
         finally:
             os.chdir(cwd)
             if saved is None:
@@ -246,6 +253,20 @@ def build_remote(unit: str, year: int, inputs: bytes, previous: bytes | None, fo
         files = _zip(_tree(out, "")) if out.is_dir() else None
         shutil.rmtree(root / "outputs", ignore_errors=True)
     return Outcome(unit, year, outcome.ok, outcome.seconds, outcome.message, outcome.executed, files, code_hash())
+
+
+def _summary_row(unit: str, year: int, key: str) -> None:
+    """The unit-year's line of the bureau's summary, made here where its inputs are and kept
+    beside its outputs (``.cache/summary.json``), so that the summary of a province after its
+    batch reads thousands of lines instead of computing them one after another."""
+    import json
+
+    from jixiao import summary
+    from jixiao.outputs import write_atomically
+
+    row = summary.unit_row(unit, year)
+    path = paths.output_dir(unit, year) / summary.ROW_FILE
+    write_atomically(path, json.dumps({"key": key, "row": row.to_json()}, ensure_ascii=False))
 
 
 def _cwd() -> str:
@@ -302,10 +323,6 @@ class Progress:
         )
 
 
-def _key(inputs: bytes, code: str) -> str:
-    return hashlib.sha256(inputs).hexdigest() + ":" + code
-
-
 def build_many(jobs: Iterable[tuple[str, int]], *, scheduler: str | None = None, workers: int | None = None,
                force: bool = False, output: str | None = None,
                echo: Callable[[str], None] = print) -> list[Outcome]:  # fmt: skip
@@ -318,15 +335,15 @@ def build_many(jobs: Iterable[tuple[str, int]], *, scheduler: str | None = None,
     code = code_hash()
     progress = Progress(len(jobs), echo)
     outcomes: list[Outcome] = []
-    pending: dict[tuple[str, int], tuple[bytes, bytes | None]] = {}
-    for unit, year in jobs:
-        inputs = inputs_zip(unit, year)
+    stale: dict[tuple[str, int], str] = {}
+    for unit, year in jobs:  # the inputs' hash only: the archives are made when sent
+        digest = hashlib.sha256(inputs_zip(unit, year)).hexdigest()
         rel = f"{unit}/{year}"
         kept = store.read(f"{rel}/{KEY_FILE}")
         if (
             not force
             and kept is not None
-            and kept.decode() == _key(inputs, code)
+            and kept.decode() == f"{digest}:{code}"
             and store.exists(f"{rel}/report.html")
         ):
             outcome = Outcome(unit, year, True, 0.0, store.where(f"{rel}/report.html"), skipped=True)
@@ -334,8 +351,8 @@ def build_many(jobs: Iterable[tuple[str, int]], *, scheduler: str | None = None,
             echo(f"  {unit} {year}  未变 (unchanged)  {outcome.message}")
             progress.add(outcome)
             continue
-        pending[(unit, year)] = (inputs, None if force else store.folder_zip(rel))
-    if not pending:
+        stale[(unit, year)] = digest
+    if not stale:
         return sorted(outcomes, key=lambda o: (o.unit, o.year))
     cluster = None
     if scheduler:
@@ -346,19 +363,35 @@ def build_many(jobs: Iterable[tuple[str, int]], *, scheduler: str | None = None,
                                dashboard_address=None)  # fmt: skip
         client = Client(cluster)
     try:
-        futures = {
-            client.submit(build_remote, unit, year, inputs, previous, force, pure=False,
-                          key=f"jixiao-{unit}-{year}-{time.time_ns()}"): (unit, year)
-            for (unit, year), (inputs, previous) in pending.items()
-        }  # fmt: skip
-        for future in as_completed(futures):
-            unit, year = futures[future]
+        waiting = iter(stale)
+        futures: dict[Any, tuple[str, int]] = {}
+
+        def submit() -> Any:
+            """The next unit-year, with its archives; None when every one is out."""
+            job = next(waiting, None)
+            if job is None:
+                return None
+            unit, year = job
+            previous = None if force else store.folder_zip(f"{unit}/{year}")
+            future = client.submit(build_remote, unit, year, inputs_zip(unit, year), previous, force, pure=False,
+                                   key=f"jixiao-{unit}-{year}-{time.time_ns()}")  # fmt: skip
+            futures[future] = job
+            return future
+
+        # a bounded number of tasks in flight: the archives of a province never sit in memory at once
+        threads = sum(client.nthreads().values()) or 1
+        running = as_completed([f for f in (submit() for _ in range(max(IN_FLIGHT, 2 * threads))) if f])
+        for future in running:
+            unit, year = futures.pop(future)
             try:
                 outcome = future.result()
             except Exception as exc:  # a bug, a lost worker: this unit-year fails, the others go on
                 outcome = Outcome(unit, year, False, 0.0, f"{type(exc).__name__}: {exc}")
             future.release()
-            outcome = _receive(outcome, store, _key(pending[(unit, year)][0], outcome.code))
+            following = submit()
+            if following is not None:
+                running.add(following)
+            outcome = _receive(outcome, store, f"{stale[(unit, year)]}:{outcome.code}")
             outcomes.append(outcome)
             status = "完成 (built)" if outcome.ok else "失败 (failed)"
             lines = outcome.message.splitlines() or [""]

@@ -16,7 +16,10 @@ with the number of problems.
 from __future__ import annotations
 
 import csv
+import dataclasses
+import hashlib
 import io
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -24,6 +27,9 @@ from typing import Any
 
 from jixiao import paths
 
+ROW_FILE = ".cache/summary.json"
+"""Beside a unit-year's outputs: its summary line as a batch worker computed it, with the key of
+the inputs and code it came from."""
 ATTENTION_SCORE = 80.0
 """Below this score (grade 中 or 差 under the national bands) a department needs attention."""
 LOW_RATE = 0.9
@@ -83,6 +89,18 @@ class Row:
     reasons: list[str] = field(default_factory=list)
     report: str | None = None
     """Link to the report, relative to the summary's folder, when it was built."""
+
+    def to_json(self) -> dict[str, Any]:
+        """The row's own figures (not its rank, reasons or link, which depend on the others)."""
+        data = dataclasses.asdict(self)
+        for name in ("rank", "reasons", "report"):
+            data.pop(name)
+        data["notes"] = dict(self.notes)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Row:
+        return cls(**{**data, "notes": Counter(data["notes"])})
 
     @property
     def score_gap(self) -> float | None:
@@ -207,9 +225,26 @@ def rank(rows: list[Row]) -> list[Row]:
     return sorted(rows, key=key)
 
 
+def kept_row(unit: str, year: int, store: Any) -> Row | None:
+    """The unit-year's row as a batch worker left it, if it was made from the inputs and code
+    of now (the same key the batch keeps: the inputs' archive and the code's hash)."""
+    from jixiao import batch
+
+    kept = store.read(f"{unit}/{year}/{ROW_FILE}") if store is not None else None
+    if kept is None:
+        return None
+    try:
+        data = json.loads(kept)
+    except ValueError:
+        return None
+    key = f"{hashlib.sha256(batch.inputs_zip(unit, year)).hexdigest()}:{batch.code_hash()}"
+    return Row.from_json(data["row"]) if data.get("key") == key else None
+
+
 def collect(units: list[str], year: int, store: Any = None) -> list[Row]:
-    """Every unit's row, ranked; with links to the reports the store holds."""
-    rows = [unit_row(unit, year) for unit in units]
+    """Every unit's row, ranked; with links to the reports the store holds. A row a batch worker
+    made from the same inputs and code is read, not computed again."""
+    rows = [kept_row(unit, year, store) or unit_row(unit, year) for unit in units]
     for row in rows:
         rel = f"{row.unit}/{year}/report.html"
         if store is not None and store.exists(rel):
