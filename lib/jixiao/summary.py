@@ -405,7 +405,7 @@ def html_page(rows: list[Row], year: int, bureau: str = "") -> str:
     )
     body = []
     for number, r in enumerate(rows, start=1):
-        notes = "；".join(f"{review.TITLES[k]}{r.notes[k]}条" for k in kinds if r.notes.get(k)) or "—"
+        notes = "；".join(f"{review.TITLES[k]}：{r.notes[k]}条" for k in kinds if r.notes.get(k)) or "—"
         link = f'<a href="{_e(r.report)}">查看</a>' if r.report else "未生成"
         reported = _num(r.reported_score, "分")
         if r.score_gap is not None and r.score_gap:
@@ -416,19 +416,22 @@ def html_page(rows: list[Row], year: int, bureau: str = "") -> str:
         cls = ' class="jx-attention"' if r.attention else ""
         evaluated = f"{r.projects_evaluated}/{r.projects}" if r.status == VALID else "—"
         body.append(
-            f"<tr{cls} data-unit='{_e(r.unit)}'><td class='num'>{number}</td><td>{_e(r.unit_name)}"
+            f"<tr{cls} data-unit='{_e(r.unit)}'><td class='num'>{number}</td><td class='jx-name'>{_e(r.unit_name)}"
             f"<br><span class='jx-hint'>{_e(r.unit)}</span></td>"
-            f"<td class='num'>{_num(r.score)}</td><td>{_e(r.grade or '—')}</td>"
+            f"<td class='num'>{_num(r.score)}</td><td class='jx-short'>{_e(r.grade or '—')}</td>"
             f"<td class='num'>{r.rank if r.rank is not None else '—'}</td>"
             f"<td class='num'>{_rate(r.execution_rate)}</td><td class='num'>{reported}</td>"
-            f"<td class='num'>{r.score_differences if r.status == VALID else '—'}</td><td>{_e(notes)}</td>"
+            f"<td class='num'>{r.score_differences if r.status == VALID else '—'}</td>"
+            f"<td class='jx-notes'>{_e(notes)}</td>"
             f"<td class='num'>{evaluated}</td><td class='num'>{_rate(r.coverage)}</td>"
-            f"<td>{_e(reasons)}</td><td>{link}</td></tr>"
+            f"<td>{_e(reasons)}</td><td class='jx-short'>{link}</td></tr>"
         )
     extra_css = """
-body.jx-summary { max-width: 297mm; }
+body.jx-summary { max-width: 297mm; padding-left: 10mm; padding-right: 10mm; }
+.jx-summary .jx-table .jx-name, .jx-summary .jx-table .jx-short, .jx-summary .jx-table .num { white-space: nowrap; }
 .jx-summary .jx-table { font-size: 0.82em; }
 .jx-summary .jx-table td { vertical-align: top; }
+.jx-summary .jx-table .jx-notes { min-width: 10em; }
 .jx-summary tr.jx-attention td:first-child { border-left: 4px solid var(--jx-warn); }
 .jx-summary .jx-charts { display: grid; grid-template-columns: 1fr 1fr; gap: 1em; }
 @media (max-width: 900px) { .jx-summary .jx-charts { grid-template-columns: 1fr; } }
