@@ -7,6 +7,8 @@ into a temporary folder, builds there (``JIXIAO_ROOT``), and sends back everythi
 in ``outputs/<unit>/<year>/`` (report, workbook, executed notebooks, cache, and any other format
 the build writes), which the client writes under its own ``outputs/`` or under an fsspec URL
 (``--output s3://bucket/reports``). Workers need the jixiao package installed, not a checkout.
+Each task also makes the unit-year's line of the bureau's summary (``jixiao.summary``) while
+its inputs are at hand, so the summary after a batch of thousands does not compute them again.
 
 Without a scheduler address a local cluster of worker processes is started on this machine.
 
