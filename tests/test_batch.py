@@ -287,3 +287,33 @@ def test_inputs_travel_alone(tmp_path):
     ]  # fmt: skip
     assert f"params/{units[0].id}/2020.yaml" in names
     assert batch.inputs_zip(units[0].id, 2019, tmp_path) == batch.inputs_zip(units[0].id, 2019, tmp_path)
+
+
+def test_a_worker_gets_its_process_back_after_each_build(tmp_path, monkeypatch):
+    """papermill keeps a working directory of its own for writing notebooks, process-wide, and a
+    build puts its root's lib/ first on the paths: left as they were, the next build in the same
+    worker would write its notebooks into a deleted folder (and the paths would grow forever)."""
+    import papermill.iorw
+
+    from jixiao import batch
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PYTHONPATH", "kept")
+    monkeypatch.delenv("JIXIAO_BUILD", raising=False)
+    handler = papermill.iorw.papermill_io.get_handler("local")
+    handler.cwd(str(tmp_path / "stale"))
+    state = batch._ProcessState()
+    assert handler.cwd(None) is None  # forgotten before the build too
+    gone = tmp_path / "build"
+    gone.mkdir()
+    os.chdir(gone)
+    handler.cwd(str(gone))
+    os.environ["PYTHONPATH"] = f"{gone}/lib:kept"
+    os.environ["JIXIAO_BUILD"] = "1"
+    sys.path.insert(0, f"{gone}/lib")
+    gone.rmdir()
+    state.restore()
+    assert os.getcwd() == str(tmp_path)
+    assert handler.cwd(None) is None
+    assert os.environ["PYTHONPATH"] == "kept" and "JIXIAO_BUILD" not in os.environ
+    assert f"{gone}/lib" not in sys.path

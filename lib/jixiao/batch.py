@@ -24,6 +24,7 @@ import hashlib
 import io
 import os
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -234,10 +235,7 @@ def build_remote(unit: str, year: int, inputs: bytes, previous: bytes | None, fo
         out = root / "outputs" / unit / str(year)
         if previous is not None:
             _unzip(previous, out)
-        saved = os.environ.get("JIXIAO_ROOT")
-        # papermill changes the process's working directory around each notebook, from several
-        # threads at once: the last one may leave it in this (soon deleted) folder
-        cwd = _cwd()
+        state = _ProcessState()
         os.environ["JIXIAO_ROOT"] = str(root)
         os.chdir(root)
         try:
@@ -247,11 +245,7 @@ def build_remote(unit: str, year: int, inputs: bytes, previous: bytes | None, fo
             except Exception:  # the summary then computes the row itself
                 pass
         finally:
-            os.chdir(cwd)
-            if saved is None:
-                os.environ.pop("JIXIAO_ROOT", None)
-            else:
-                os.environ["JIXIAO_ROOT"] = saved
+            state.restore()
         files = _zip(_tree(out, "")) if out.is_dir() else None
         shutil.rmtree(root / "outputs", ignore_errors=True)
     return Outcome(unit, year, outcome.ok, outcome.seconds, outcome.message, outcome.executed, files, code_hash())
@@ -271,11 +265,37 @@ def _summary_row(unit: str, year: int, key: str) -> None:
     write_atomically(path, json.dumps({"key": key, "row": row.to_json()}, ensure_ascii=False))
 
 
-def _cwd() -> str:
-    try:
-        return os.getcwd()
-    except FileNotFoundError:
-        return tempfile.gettempdir()
+class _ProcessState:
+    """What a build changes in its process and a worker must get back before the next one: the
+    environment and ``sys.path`` (the build puts its root's ``lib/`` first, for the kernels), the
+    working directory, and papermill's. papermill changes the working directory around each
+    notebook and keeps one of its own for reading and writing notebooks, process-wide, from
+    several threads at once: either may be left in a temporary folder deleted after its build,
+    where the next build's notebooks would then be written."""
+
+    def __init__(self) -> None:
+        self.environ, self.path = dict(os.environ), list(sys.path)
+        try:
+            self.cwd = os.getcwd()
+        except FileNotFoundError:
+            self.cwd = tempfile.gettempdir()
+        self._papermill_cwd()
+
+    def restore(self) -> None:
+        os.chdir(self.cwd)
+        self._papermill_cwd()
+        for key in set(os.environ) - set(self.environ):
+            del os.environ[key]
+        for key, value in self.environ.items():
+            if os.environ.get(key) != value:
+                os.environ[key] = value
+        sys.path[:] = self.path
+
+    @staticmethod
+    def _papermill_cwd() -> None:
+        iorw = sys.modules.get("papermill.iorw")
+        if iorw is not None:
+            iorw.papermill_io.get_handler("local").cwd(None)
 
 
 def _build_here(unit: str, year: int, force: bool) -> Outcome:
