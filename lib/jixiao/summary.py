@@ -192,10 +192,12 @@ def _reasons(row: Row) -> list[str]:
     reasons = []
     if row.score is not None and row.score < ATTENTION_SCORE:
         reasons.append(f"得分低于{formatting.natural(ATTENTION_SCORE)}分")
-    if row.score_gap is not None and abs(row.score_gap) >= 0.005:
+    gap = row.score_gap is not None and abs(row.score_gap) >= 0.005
+    if gap:
         reasons.append(f"部门填报得分与规则得分相差{row.score_gap:+.2f}分")
-    elif row.score_differences:
-        reasons.append(f"填报得分与规则得分不一致{row.score_differences}处")
+    others = row.score_differences - gap
+    if others:
+        reasons.append(f"{'另有' if gap else ''}填报得分与规则得分不一致{others}处")
     if row.execution_rate is not None and row.execution_rate < LOW_RATE:
         reasons.append(f"预算执行率{formatting.percent(row.execution_rate)}，低于90%")
     if row.notes.get("low_execution"):
