@@ -52,7 +52,10 @@ def _expected(root: Path, unit: synth.Unit) -> dict[str, object]:
     evaluated = [p for p in projects if p["self_evaluated"] == "是"]
     spending = _cents([b for b in budget if b["kind"] == "项目支出"], "executed")
     department = scoring.score_department(validation.check(unit.id, YEAR).indicators)
+    reported = _rows(folder / "profile.csv")[0].get("reported_total_score") or None  # a column of the data model
     return {
+        "reported": None if reported is None else float(reported),
+        "gap": reported is not None and abs(float(reported) - department.computed_total) >= 0.005,
         "score": department.total,
         "grade": scoring.grade(department.total),
         "full": float(full),
@@ -90,7 +93,9 @@ def test_the_csv_states_each_department_from_its_inputs(written, monkeypatch):
         assert float(row["自评项目资金占项目支出比重（%）"]) == e["coverage"]
         assert int(row["审核提示：填报得分与规则得分不一致"]) == (1 if "mismatch" in unit.faults else 0)
         assert int(row["审核提示：预算执行率低于90%"]) == (1 if "late" in unit.faults else 0)
-        assert int(row["得分不一致处数"]) == (1 if "mismatch" in unit.faults else 0)
+        assert int(row["得分不一致处数"]) == (1 if "mismatch" in unit.faults else 0) + e["gap"]
+        assert not e["gap"] or "mismatch" in unit.faults
+        assert row["填报得分"] == ("" if e["reported"] is None else str(e["reported"]))
         assert row["报告"] == ("" if unit is unbuilt else f"{unit.id}/{YEAR}/report.html")
         reasons = row["需关注原因"].split("；") if row["需关注原因"] else []
         assert any("填报得分与规则得分" in r for r in reasons) == ("mismatch" in unit.faults)
