@@ -293,6 +293,15 @@ def records(rows: list[Row]) -> tuple[list[str], list[list[Any]]]:
     return header, lines
 
 
+def _cell(value: Any) -> Any:
+    """A CSV cell: blank for no value, a whole number without ``.0`` (as Excel shows it)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 def csv_text(rows: list[Row]) -> str:
     """UTF-8 with a BOM, so that Excel opens the Chinese text as written."""
     header, lines = records(rows)
@@ -300,7 +309,7 @@ def csv_text(rows: list[Row]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
     for line in lines:
-        writer.writerow(["" if v is None else v for v in line])
+        writer.writerow([_cell(v) for v in line])
     return "\ufeff" + out.getvalue()
 
 
