@@ -667,7 +667,9 @@ def _has(table: str, column: str | None = None) -> bool:
 class _Year:
     """The tables of one unit-year, as rows of strings."""
 
-    def __init__(self, unit: Unit, year: int, first_year: int, latest: bool, seed: int) -> None:
+    def __init__(self, unit: Unit, year: int, years: list[int], seed: int) -> None:
+        first_year, latest = years[0], year == years[-1]
+        self.years = set(years)
         self.unit, self.year, self.kind, self.seed = unit, year, unit.kind, seed
         self.faults = unit.faults if latest else frozenset()
         self.rng = random.Random(f"jixiao-synth:{seed}:{unit.number}:{year}")
@@ -675,7 +677,9 @@ class _Year:
         self.size = base.uniform(0.6, 1.6)
         self.quality = base.choice((1.0, 1.0, 0.97, 0.93, 0.85, 0.75, 0.6))
         """How well the department meets its key-work target (its score spreads with it)."""
-        self.growth = (1 + base.uniform(0.02, 0.08)) ** (year - first_year)
+        self.growth_rate, self.first_year = base.uniform(0.02, 0.08), first_year
+        self.growth = (1 + self.growth_rate) ** (year - first_year)
+        self._amounts_of: dict[tuple[int, int, bool], tuple[int, int, int, int]] = {}
         self.split_basic = base.random() < 0.5 and "人员经费" in schema.KINDS
         self.fund_projects = base.sample(range(len(self.kind.projects)), k=min(len(self.kind.projects) - 1, 4))
         self.late_project = self.fund_projects[base.randrange(len(self.fund_projects))]
@@ -684,7 +688,7 @@ class _Year:
         self.contact = SURNAMES[base.randrange(len(SURNAMES))] + GIVEN[base.randrange(len(GIVEN))]
         self.phone = f"0{base.randint(700, 799)}-{base.randint(2000000, 8999999)}"
         self.tables: dict[str, list[dict[str, str]]] = {}
-        self.first = year == first_year
+        self.first = year - 1 not in self.years
         """The first year written: 三公经费 carry last year's figures (later years take them from it)."""
 
     # each table ---------------------------------------------------------------------------
@@ -715,15 +719,7 @@ class _Year:
             pid = f"P{n:02d}"
             evaluated = index != self.not_evaluated
             late = evaluated and "late" in self.faults and index == self.late_project
-            amount = (
-                spec.base_amount * self.size * self.project_size[index] * self.growth * self.rng.uniform(0.97, 1.03)
-            )
-            initial = _cents(amount)
-            full_year = initial + _cents(amount * self.rng.choice((0, 0, 0.02, 0.05)))
-            carried = _cents(amount * 0.04) if self.rng.random() < 0.3 else 0
-            full_year += carried
-            rate = self.rng.uniform(0.62, 0.78) if late else self.rng.choice((1.0, 1.0, self.rng.uniform(0.93, 1.0)))
-            executed = min(full_year, _cents(full_year / 100 * rate))
+            initial, full_year, carried, executed = self._amounts(self.year, index, late)
             rows = [("当年财政拨款", initial, full_year - carried)]
             if carried:
                 rows.append(("上年结转资金", 0, carried))
@@ -795,6 +791,28 @@ class _Year:
                 mismatched = True
             row["reported_score"] = f"{reported:.2f}".rstrip("0").rstrip(".")
         self.tables.update(projects=projects, project_funds=funds, indicators=indicators)
+
+    def _amounts(self, year: int, index: int, late: bool = False) -> tuple[int, int, int, int]:
+        """A project's initial and full-year budget, the part carried over from last year, and
+        what was executed, in cents: the same whichever year asks. The carry-over never exceeds
+        what the project left unspent last year, when last year is written too."""
+        if (year, index, late) in self._amounts_of:
+            return self._amounts_of[(year, index, late)]
+        rng = random.Random(f"jixiao-synth:{self.seed}:{self.unit.number}:{year}:project:{index}")
+        growth = (1 + self.growth_rate) ** (year - self.first_year)
+        scale = self.size * self.project_size[index] * growth
+        amount = self.kind.projects[index].base_amount * scale * rng.uniform(0.97, 1.03)
+        initial = _cents(amount)
+        added = _cents(amount * rng.choice((0, 0, 0.02, 0.05)))
+        carried = _cents(amount * 0.04) if rng.random() < 0.3 else 0
+        rate = rng.uniform(0.62, 0.78) if late else rng.choice((1.0, 1.0, rng.uniform(0.93, 1.0)))
+        if carried and year - 1 in self.years:
+            _, full, _, spent = self._amounts(year - 1, index)
+            carried = min(carried, full - spent)
+        full_year = initial + added + carried
+        executed = min(full_year, _cents(full_year / 100 * rate))
+        self._amounts_of[(year, index, late)] = (initial, full_year, carried, executed)
+        return self._amounts_of[(year, index, late)]
 
     def _budget(self) -> None:
         basic = _cents(self.kind.scale * self.size * self.growth * self.rng.uniform(0.9, 1.1))
@@ -1020,9 +1038,8 @@ def write(n: int, years: list[int], seed: int, *, root: Path | None = None,
                 shutil.rmtree(folder)
         params.mkdir(parents=True)
         (params / "unit.yaml").write_text(_unit_yaml(unit), encoding="utf-8")
-        for number, year in enumerate(years):
-            maker = _Year(unit, year, years[0], year == years[-1], seed)
-            maker.first = number == 0 or years[number - 1] != year - 1  # no data for last year
+        for year in years:
+            maker = _Year(unit, year, years, seed)
             tables = maker.build()
             folder = data / str(year)
             folder.mkdir(parents=True)
