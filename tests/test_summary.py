@@ -95,7 +95,7 @@ def test_the_csv_states_each_department_from_its_inputs(written, monkeypatch):
         assert int(row["审核提示：预算执行率低于90%"]) == (1 if "late" in unit.faults else 0)
         assert int(row["得分不一致处数"]) == (1 if "mismatch" in unit.faults else 0) + e["gap"]
         assert not e["gap"] or "mismatch" in unit.faults
-        assert row["填报得分"] == ("" if e["reported"] is None else str(e["reported"]))
+        assert (float(row["填报得分"]) if row["填报得分"] else None) == e["reported"]
         assert row["报告"] == ("" if unit is unbuilt else f"{unit.id}/{YEAR}/report.html")
         reasons = row["需关注原因"].split("；") if row["需关注原因"] else []
         assert any("填报得分与规则得分" in r for r in reasons) == ("mismatch" in unit.faults)
