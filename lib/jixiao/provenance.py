@@ -201,8 +201,8 @@ def parse_key(key: str) -> KeyParts | str:
     'executed'
     >>> parse_key("evaluated_count.一般公共预算").fund_source
     '一般公共预算'
-    >>> parse_key("total")[:40]
-    '不是可用的数字键，应为 department_score、total_budget、total_e'
+    >>> parse_key("total")[:28]
+    '不是可用的数字键，应为 department_score'
     """
     from jixiao import schema
 
@@ -891,7 +891,7 @@ def render(template: str, figures: Mapping[str, Figure | Html | str | int | floa
 
     >>> f = Figure(653, "653名", "人员")
     >>> print(render("共<{n}>{{注}}", {"n": f}))
-    共&lt;<span class="jx-fig" title="人员：653名&#10;来源：未注明">653名</span>&gt;{注}
+    共&lt;<span class="jx-fig" data-provenance="published" title="人员：653名&#10;来源：未注明" tabindex="0">653名</span>&gt;{注}
     """
     out: list[str] = []
     pos = 0
