@@ -94,7 +94,8 @@ def test_stat_figure_on_filtered_table_keeps_its_row() -> None:
 def test_exact_span_html() -> None:
     f = Figure.stat(stats_df(), "tekun_sanju")
     assert f.html() == (
-        '<span class="jx-fig" data-provenance="published" data-source="data/lechang-mzj/2019/stats.csv#row=5&amp;col=value"'
+        '<span class="jx-fig" data-provenance="published"'
+        ' data-source="data/lechang-mzj/2019/stats.csv#row=5&amp;col=value"'
         ' title="农村散居特困供养人员：653名&#10;'
         '来源：data/lechang-mzj/2019/stats.csv 第5行 数值(value)" tabindex="0">653名</span>'
     )
@@ -112,7 +113,7 @@ def test_illustrative_span_and_escaping() -> None:
     # the marker is text after the figure, both kept on one line by their wrapper
     assert h.endswith('&lt;b&gt;&quot;x&quot;&amp;&lt;/b&gt;</span><span class="jx-mark">示</span></span>')
     assert "<b>" not in h
-    assert f.tooltip() == "a<b>：<b>\"x\"&</b>\n示例数据\n来源：f.csv 第2行 v"
+    assert f.tooltip() == 'a<b>：<b>"x"&</b>\n示例数据\n来源：f.csv 第2行 v'
     assert f.html(marker=False).startswith('<span class="jx-fig jx-illustrative"')
     assert f.marker() == '<span class="jx-mark">示</span>'
     assert Figure(1.0, "1").marker() == ""
@@ -169,8 +170,10 @@ def test_derived_provenance_text() -> None:
         "一般公共预算项目执行率：79.5%［由示例数据计算］\n"
         "计算：全年执行数 ÷ 全年预算数\n"
         "  = 6898.64万元 ÷ 8677.50万元 = 79.5%\n"
-        "  全年执行数：6898.64万元［示］ 来源：data/lechang-mzj/2019/data.xlsx [预算] 第2行 全年执行数(executed)\n"
-        "  全年预算数：8677.50万元［示］ 来源：data/lechang-mzj/2019/data.xlsx [预算] 第2行 全年预算数(full_year_budget)"
+        "  全年执行数：6898.64万元［示］ 来源：data/lechang-mzj/2019/data.xlsx [预算] 第2行 "
+        "全年执行数(executed)\n"
+        "  全年预算数：8677.50万元［示］ 来源：data/lechang-mzj/2019/data.xlsx [预算] 第2行 "
+        "全年预算数(full_year_budget)"
     )
     h = rate.html()
     assert h.startswith(

@@ -102,7 +102,8 @@ def test_dibao_items_are_numbered_and_read_as_published(report):
 def test_a_figure_is_a_span_with_its_cell(report):
     row = csv_row(STATS, key="dibao_cleared_households")
     span = (
-        f'全市共清退低保户<span class="jx-fig" data-provenance="published" data-source="{STATS}#row={row}&amp;col=value" '
+        f'全市共清退低保户<span class="jx-fig" data-provenance="published" '
+        f'data-source="{STATS}#row={row}&amp;col=value" '
         f'title="清退低保户：223户&#10;公开发布：《乐昌市民政局2019年绩效自评报告》（一）底线民生保障坚定有力 三是&#10;'
         f'来源：{STATS} 第{row}行 数值(value)" tabindex="0">223户</span>'
     )
@@ -119,7 +120,10 @@ def test_sum_placeholder_is_a_derived_figure(report):
     items = themes.items(report, "yanglao")
     second = text_of(paragraphs(items)[1])
     assert second.startswith("二是完成9个养老服务项目建设工作。7个“幸福计划”项目")
-    pattern = r'<span class="jx-fig" data-provenance="published" data-source="formula:([^"]*)" title="([^"]*)"[^>]*>9个</span>'
+    pattern = (
+        r'<span class="jx-fig" data-provenance="published" data-source="formula:([^"]*)" '
+        r'title="([^"]*)"[^>]*>9个</span>'
+    )
     span = re.search(pattern, items)
     assert span, "the 9 is a derived figure span"
     assert span.group(1) == "“幸福计划”项目 + 城乡社区养老综合服务设施"
@@ -169,7 +173,10 @@ def test_illustrative_rows_and_figures_are_marked():
     assert items and all('class="jx-narrative jx-illustrative-text"' in p for p in items)
     tag = '<span class="jx-illustrative" title="本段为示例文字，非公开发布内容">示例</span>'
     assert all(p.endswith(tag + "</p>") for p in items)
-    marked = '<span class="jx-fig jx-illustrative" data-provenance="illustrative" data-source="data/lechang-mzj/2018/stats.csv'
+    marked = (
+        '<span class="jx-fig jx-illustrative" data-provenance="illustrative" '
+        'data-source="data/lechang-mzj/2018/stats.csv'
+    )
     assert marked in items[2]
     assert "156户" in text_of(items[2])
 
@@ -315,7 +322,8 @@ def test_changes_table_and_summary(report):
     assert by_label["临时救助人次（人次）"] == ["312示", "289", "减少23人次示", "同比下降7.4%示"]
     assert by_label["兜底保障覆盖率（%）"] == ["100示", "100", "持平示", "与上年持平示"]
     row = csv_row(STATS, key="dibao_cleared_households")
-    cell = f'<td class="num"><span class="jx-fig" data-provenance="published" data-source="{STATS}#row={row}&amp;col=value"'
+    cell = '<td class="num"><span class="jx-fig" data-provenance="published" '
+    cell += f'data-source="{STATS}#row={row}&amp;col=value"'
     assert cell in out
     assert "<caption>表(一) 主要指标与上年对比</caption>" in out
     summary = text_of(paragraphs(out)[-1])

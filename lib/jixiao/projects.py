@@ -511,7 +511,8 @@ def selfeval_tables(report: Report) -> Html:
         p = pf.score
         codes = [c for c in ("differs", "missing", "far_above") if c in p.flags]
         open_ = " open" if k == 0 else ""
-        title = f"{escape(pf.name)} — {replace(pf.total, text=pf.total.text + '分').html()} {escape(p.grade)}{_flag(codes)}"
+        score = replace(pf.total, text=pf.total.text + "分").html()  # 示, if any, after the 分
+        title = f"{escape(pf.name)} — {score} {escape(p.grade)}{_flag(codes)}"
         out.append(
             f'<details class="jx-selfeval"{open_}><summary>{title}</summary>\n{selfeval_form(report, pf)}\n</details>'
         )

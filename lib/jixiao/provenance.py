@@ -236,6 +236,16 @@ def _decimals(value: float) -> int:
     return len(text.split(".")[1]) if "." in text else 0
 
 
+def agrees(printed: float, value: float) -> bool:
+    """``value`` equals the ``printed`` figure at the precision printed (half up).
+
+    >>> agrees(79.5, 79.4999), agrees(79.5, 79.44), agrees(10408.34, 10408.34), agrees(100, 99.6)
+    (True, False, True, True)
+    """
+    d = _decimals(printed)
+    return abs(round(value + 1e-9 * (1 if value >= 0 else -1), d) - printed) < 10 ** (-d) / 2
+
+
 @dataclass(frozen=True)
 class Printed:
     """A figure as the unit's published report prints it: one row of the ``published`` table."""
@@ -267,9 +277,7 @@ class Printed:
             return isinstance(value, str) and value.strip() == self.printed.strip()
         if value is None or isinstance(value, str):
             return False
-        shown = value * 100 if ratio else value
-        d = _decimals(self.value)
-        return abs(round(shown + 1e-9 * (1 if shown >= 0 else -1), d) - self.value) < 10 ** (-d) / 2
+        return agrees(self.value, value * 100 if ratio else value)
 
 
 @dataclass(frozen=True)
@@ -890,8 +898,9 @@ def render(template: str, figures: Mapping[str, Figure | Html | str | int | floa
     write literal braces. A key with no value raises ``KeyError`` naming it.
 
     >>> f = Figure(653, "653名", "人员")
-    >>> print(render("共<{n}>{{注}}", {"n": f}))
-    共&lt;<span class="jx-fig" data-provenance="published" title="人员：653名&#10;来源：未注明" tabindex="0">653名</span>&gt;{注}
+    >>> print(render("共<{n}>{{注}}", {"n": f}).replace(" title", "\n  title"))
+    共&lt;<span class="jx-fig" data-provenance="published"
+      title="人员：653名&#10;来源：未注明" tabindex="0">653名</span>&gt;{注}
     """
     out: list[str] = []
     pos = 0

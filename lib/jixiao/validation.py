@@ -157,6 +157,8 @@ def check_dataset(
             problems += _fund_source_cap(data)
     if "stats" not in missing and "narrative" not in missing:
         problems += _placeholders(data)
+    if data.published is not None and "published" not in missing:
+        problems += _published(data, missing)
     return problems
 
 
@@ -247,6 +249,8 @@ def _duplicates(data: Dataset) -> list[Problem]:
     problems = []
     for table, column in ID_COLUMNS.items():
         frame = data.table(table)
+        if frame is None:  # an optional table not read
+            continue
         first: dict[str, int] = {}
         for _, row in frame.iterrows():
             value = row[column]
@@ -601,4 +605,51 @@ def _placeholders(data: Dataset) -> list[Problem]:
                         else f"占位符 {{{key}}} 不是业务统计(stats)表中的指标键{hint}",
                     )
                 )
+    return problems
+
+
+def _published(data: Dataset, missing: set[str]) -> list[Problem]:
+    """The ``published`` table: keys jixiao knows, a value or a text on every row, and each cell
+    it names present in its table and equal to what was printed."""
+    from jixiao.provenance import agrees, parse_key
+
+    problems = []
+    for _, row in data.published.iterrows():
+        key = str(row["key"] or "").strip()
+        if not key:
+            continue  # reported by reading
+        parts = parse_key(key)
+        if isinstance(parts, str):
+            problems.append(_at(row, "published", "key", key, message=f'值 "{key}" {parts}'))
+            continue
+        value, printed = row["value"], str(row["printed"] or "").strip()
+        if pd.isna(value) and not printed:
+            problems.append(_at(row, "published", "value", message="数值和原文至少填一项"))
+            continue
+        if not parts.is_cell:
+            unit = str(row["unit"] or "").strip()
+            if unit and unit != parts.unit:
+                message = f'值 "{unit}" 与数字键 {key} 的单位 {parts.unit} 不符'
+                problems.append(_at(row, "published", "unit", unit, expected=parts.unit, message=message))
+            continue
+        if parts.table in missing:
+            continue
+        frame = data.table(parts.table)
+        found = frame[frame[ID_COLUMNS[parts.table]].astype(str).str.strip() == parts.id]
+        name = TABLES[parts.table].display
+        if found.empty:
+            message = f'值 "{key}" 所指的{name}表中没有编码为 {parts.id} 的行'
+            problems.append(_at(row, "published", "key", key, message=message))
+            continue
+        target = found.iloc[0]
+        cell = target[parts.column]
+        label = TABLES[parts.table].column(parts.column).display
+        where = f"{target['_file']} 第{int(target['_row'])}行 {label}"
+        if printed and pd.isna(value):
+            if str(cell or "").strip() != printed:
+                message = f"原文“{printed}”与 {where} 的“{_text(cell)}”不符"
+                problems.append(_at(row, "published", "printed", printed, message=message))
+        elif cell is None or pd.isna(cell) or isinstance(cell, str) or not agrees(float(value), float(cell)):
+            message = f"公开数字 {_num(value)} 与 {where} 的 {_text(cell) or '空白'} 不符"
+            problems.append(_at(row, "published", "value", value, message=message))
     return problems
