@@ -636,20 +636,19 @@ def _published(data: Dataset, missing: set[str]) -> list[Problem]:
             continue
         frame = data.table(parts.table)
         found = frame[frame[ID_COLUMNS[parts.table]].astype(str).str.strip() == parts.id]
-        name = TABLES[parts.table].display
-        if found.empty:
-            message = f'值 "{key}" 所指的{name}表中没有编码为 {parts.id} 的行'
-            problems.append(_at(row, "published", "key", key, message=message))
+        if found.empty:  # a printed figure the data leave out: nothing to compare
             continue
         target = found.iloc[0]
         cell = target[parts.column]
+        if cell is None or cell is pd.NA or (not isinstance(cell, str) and pd.isna(cell)) or cell == "":
+            continue  # a blank cell: reported by reading if it is required
         label = TABLES[parts.table].column(parts.column).display
         where = f"{target['_file']} 第{int(target['_row'])}行 {label}"
         if printed and pd.isna(value):
             if str(cell or "").strip() != printed:
                 message = f"原文“{printed}”与 {where} 的“{_text(cell)}”不符"
                 problems.append(_at(row, "published", "printed", printed, message=message))
-        elif cell is None or pd.isna(cell) or isinstance(cell, str) or not agrees(float(value), float(cell)):
-            message = f"公开数字 {_num(value)} 与 {where} 的 {_text(cell) or '空白'} 不符"
+        elif isinstance(cell, str) or not agrees(float(value), float(cell)):
+            message = f"公开数字 {_num(value)} 与 {where} 的 {_text(cell)} 不符"
             problems.append(_at(row, "published", "value", value, message=message))
     return problems
