@@ -60,7 +60,7 @@ def opening(html: str) -> str:
 
 def entries(html: str) -> dict[str, str]:
     """The 数据来源 appendix: id → entry (HTML)."""
-    appendix = html.split('<section class="jx-sources" id="jx-sources">', 1)[1].split("</section>", 1)[0]
+    appendix = html.split('<aside class="jx-sources" id="jx-sources">', 1)[1].split("</aside>", 1)[0]
     return dict(re.findall(r'<li id="(jx-d-[0-9a-f]+)"><pre>(.*?)</pre></li>', appendix, re.S))
 
 
@@ -230,7 +230,8 @@ def test_a_figures_full_derivation_is_one_click_away(example):
         "  = 6898.64万元 ÷ 8677.53万元 = 79.5%",
     ]
     full = reachable(html, share.group(1))
-    assert "项目全年执行数：1586.40万元［示］ 来源：data/lechang-mzj/2019/projects.csv 第2行 全年执行数(executed)" in full
+    cell = "来源：data/lechang-mzj/2019/projects.csv 第2行 全年执行数(executed)"
+    assert f"项目全年执行数：1586.40万元［示］ {cell}" in full
     assert "来源：data/lechang-mzj/2019/budget.csv 第3行 全年执行数(executed)" in full
     assert "<details>\n<summary>数据来源：计算得出的数字的完整推导" in html  # collapsed
 

@@ -1062,11 +1062,11 @@ def appendix_html(derivations: Mapping[str, str]) -> Html:
         f'<li id="{key}"><pre>{_LINK.sub(link, escape(text))}</pre></li>' for key, text in derivations.items()
     )
     return Html(
-        '<section class="jx-sources" id="jx-sources">\n<details>\n'
+        '<aside class="jx-sources" id="jx-sources">\n<details>\n'
         f"<summary>数据来源：计算得出的数字的完整推导（{len(derivations)}条）</summary>\n"
         '<p class="jx-hint">点击正文中计算得出的数字可跳到此处。每条列出公式、代入的数值，以及各项数值的来源'
         "（文件、工作表、行、列）；由其他数字计算得出的一项，链接到它自己的一条。</p>\n"
-        f'<ol class="jx-derivations">\n{items}\n</ol>\n</details>\n</section>'
+        f'<ol class="jx-derivations">\n{items}\n</ol>\n</details>\n</aside>'
     )
 
 
