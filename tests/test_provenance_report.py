@@ -320,21 +320,37 @@ def test_keys_and_their_errors(tmp_path, monkeypatch):
         "一般公共预算、政府性基金预算、国有资本经营预算、财政专户管理资金、其他资金"
     )
     folder = project_copy(tmp_path, monkeypatch)
-    set_cell(folder / "published.csv", 3, "value", "10400")  # total_budget: computed, not an error
-    set_cell(folder / "published.csv", 13, "value", "442.52")  # budget:B03:executed
-    set_cell(folder / "published.csv", 14, "printed", "特困人员供养")  # projects:YB01:project_name
     set_cell(folder / "published.csv", 4, "unit", "元")
     row = append_row(folder / "published.csv", {"key": "total", "label": "x", "value": "1", "document": "d",
                                                 "location": "p"})  # fmt: skip
+    blank = append_row(folder / "published.csv", {"key": "stats:x", "label": "x", "document": "d", "location": "p"})
     D = "data/lechang-mzj/2019/published.csv"
     assert [str(p) for p in validate(UNIT, 2019)] == [
         f'{D} 第4行 计量单位(unit)：值 "元" 与数字键 total_executed 的单位 万元 不符',
-        f"{D} 第13行 数值(value)：公开数字 442.52 与 data/lechang-mzj/2019/budget.csv 第4行 "
-        "全年执行数(executed) 的 442.25 不符",
-        f"{D} 第14行 原文(printed)：原文“特困人员供养”与 data/lechang-mzj/2019/projects.csv 第2行 "
-        "项目名称(project_name) 的“特困供养”不符",
         f'{D} 第{row}行 数字键(key)：值 "total" ' + provenance.parse_key("total"),
+        f"{D} 第{blank}行 数值(value)：数值和原文至少填一项",
     ]
+
+
+def test_cells_that_differ_from_what_was_printed_are_marked_and_listed(tmp_path, monkeypatch):
+    folder = project_copy(tmp_path, monkeypatch)  # its stats hold 223 households, as printed
+    set_cell(folder / "published.csv", 13, "value", "442.52")  # budget:B03:executed
+    set_cell(folder / "published.csv", 14, "printed", "特困人员供养")  # projects:YB01:project_name
+    assert validate(UNIT, 2019) == []  # no input error: the figures are marked, the review told
+    report = jixiao.open_report(UNIT, 2019)
+    budget = report.data.budget
+    b03 = budget.index[budget["line_id"] == "B03"][0]
+    assert Figure.cell(budget, b03, "executed").state == ILLUSTRATIVE
+    assert Figure.cell(budget, b03, "full_year_budget").state == PUBLISHED
+    differ = [c for c in provenance.published_checks(report) if not c.agrees]
+    assert [c.sentence() for c in differ] == [
+        "data/lechang-mzj/2019/budget.csv 第4行 全年执行数(executed) 的“442.25”与公开报告所印的"
+        f"政府性基金预算项目支出全年执行数“442.52万元”（{FIRST}）不一致",
+        "data/lechang-mzj/2019/projects.csv 第2行 项目名称(project_name) 的“特困供养”与公开报告所印的"
+        f"自评项目名称“特困人员供养”（{FIRST}）不一致",
+    ]
+    agreeing = [c.key for c in provenance.published_checks(report) if c.agrees]
+    assert "stats:dibao_cleared_households" in agreeing and "total_budget" in agreeing
 
 
 def test_the_table_is_optional(tmp_path, monkeypatch):

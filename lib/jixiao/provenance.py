@@ -437,7 +437,7 @@ def confirm(report: Any, figure: Figure, key: str) -> Figure:
 
 @dataclass(frozen=True)
 class PublishedCheck:
-    """A computed figure against the published row of its key."""
+    """A figure of the report (computed, or one cell of the inputs) against its published row."""
 
     key: str
     figure: Figure
@@ -447,29 +447,48 @@ class PublishedCheck:
     def agrees(self) -> bool:
         parts = parse_key(self.key)
         ratio = not isinstance(parts, str) and parts.unit == "%"
-        return self.printed.agrees(self.figure.value, ratio=ratio)
+        value = self.figure.text if self.printed.value is None else self.figure.value
+        return self.printed.agrees(value, ratio=ratio)
 
     def sentence(self) -> str:
-        """``计算得出的全年预算数（10400.00万元）与公开报告所印的10408.34万元（《…》第1段）不一致``."""
-        return (
-            f"计算得出的{self.printed.label or self.figure.label}（{self.figure.text}）与公开报告所印的"
-            f"{self.printed.shown}（{self.printed.where}）不一致"
-        )
+        """What differs, for a review note: ``计算得出的…（79.5%）与公开报告所印的79.4%（《…》第1段）不一致``."""
+        what = self.printed.label or self.figure.label
+        shown = self.printed.shown
+        if self.figure.source is not None:
+            cell = self.figure.source.describe()
+            return f"{cell} 的“{self.figure.text}”与公开报告所印的{what}“{shown}”（{self.printed.where}）不一致"
+        return f"计算得出的{what}（{self.figure.text}）与公开报告所印的{shown}（{self.printed.where}）不一致"
 
 
 def published_checks(report: Any) -> list[PublishedCheck]:
-    """Every figure jixiao computes that the unit's ``published`` table lists, with whether it
-    agrees (at the precision printed). For the review section: a check whose ``agrees`` is False
-    is a computed figure that stays illustrative although the report printed it; its
-    ``sentence()`` says so."""
-    from jixiao import overview, paths
+    """Every figure of the unit's ``published`` table that the data hold or jixiao computes, with
+    whether it agrees (at the precision printed): the computed ones first, then the cells it names.
+
+    For the review section: a check whose ``agrees`` is False is a figure that the report
+    printed otherwise (a computed one stays illustrative, a cell is marked illustrative); its
+    ``sentence()`` says so. A key naming a row the data do not have is left out."""
+    from jixiao import overview, paths, schema
 
     table = published_table(paths.data_dir(report.unit, report.year))
-    return [
+    checks = [
         PublishedCheck(key, figure, printed)
         for key, figure in overview.keyed_figures(report)
         if (printed := table.computed(key)) is not None
     ]
+    for key, printed in table.by_key.items():
+        parts = parse_key(key)
+        if isinstance(parts, str) or not parts.is_cell:
+            continue
+        frame = getattr(report.data, parts.table)
+        rows = frame.index[frame[schema.ID_COLUMNS[parts.table]].astype(str).str.strip() == parts.id]
+        if len(rows) == 0:
+            continue
+        if printed.value is None:
+            figure = Figure.text_cell(frame, rows[0], parts.column)
+        else:
+            figure = Figure.cell(frame, rows[0], parts.column)
+        checks.append(PublishedCheck(key, figure, printed))
+    return checks
 
 
 # -- figures ------------------------------------------------------------------------------------
