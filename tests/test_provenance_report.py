@@ -270,7 +270,8 @@ def test_cell_rule_for_renderers(r2019):
 
 def test_published_checks_for_the_review(r2019):
     checks = provenance.published_checks(r2019)
-    assert [c.key for c in checks] == [
+    assert len(checks) == 84  # every row of published.csv: the data hold every figure it lists
+    assert [c.key for c in checks[:10]] == [
         "department_score", "total_budget", "total_executed", "execution_rate",
         "evaluated_count.一般公共预算", "evaluated_amount.一般公共预算", "evaluated_share.一般公共预算",
         "evaluated_count.政府性基金预算", "evaluated_amount.政府性基金预算", "evaluated_share.政府性基金预算",
