@@ -298,18 +298,24 @@ def _bare_score(figure: Figure) -> Figure:
     return replace(figure, text=formatting.natural(figure.value))
 
 
+def trend_chart(report: Report) -> charts.Chart:
+    """全年预算数 and 全年执行数 over every year with data, as two lines."""
+    history = report.history()
+    years = [f"{r.year}年" for r in history]
+    series = {"全年预算数": [total_budget(r) for r in history], "全年执行数": [total_executed(r) for r in history]}
+    return charts.line(
+        years, series, title="历年预算与执行", ylabel="万元", unit="万元",
+        alt=charts.series_alt_text("折线图", years, series, "万元"),
+        caption="图2 历年全年预算数与执行数" + illustrative_note([f for v in series.values() for f in v]),
+    )  # fmt: skip
+
+
 def trend(report: Report) -> Html:
     """Budget and execution over every year with data, with the year-over-year change."""
     history = report.history()
     if len(history) < 2:
         return Html('<p class="jx-note">仅有本年度数据，暂无历年对比。</p>')
-    years = [f"{r.year}年" for r in history]
-    series = {"全年预算数": [total_budget(r) for r in history], "全年执行数": [total_executed(r) for r in history]}
-    chart = charts.line(
-        years, series, title="历年预算与执行", ylabel="万元", unit="万元",
-        alt=charts.series_alt_text("折线图", years, series, "万元"),
-        caption="图2 历年全年预算数与执行数" + illustrative_note([f for v in series.values() for f in v]),
-    )  # fmt: skip
+    chart = trend_chart(report)
     rows = []
     for before, now in itertools.pairwise(history):
         a, b = total_budget(before), total_budget(now)
