@@ -149,7 +149,10 @@ def _coverage_sentence(c: Coverage) -> Html:
     quoted = [
         replace(n, text=n.text.replace('"', "‘", 1).replace('"', "’", 1)) for n in c.names
     ]  # quotes inside quotes
-    names = "".join(f"“{n.html(marker=False)}”{n.marker()}" for n in quoted)  # 示 after the closing quote
+    names = "".join(
+        f'<span class="jx-nobr">“{n.html(marker=False)}”{n.marker()}</span>' if n.marker() else f"“{n.html()}”"
+        for n in quoted
+    )  # 示 after the closing quote, never on a line of its own
     listing = "包括{names}等，" if names else ""
     text = f"对{{count}}{c.fund_source}项目支出开展绩效自评，{listing}共涉及资金{{amount}}"
     values: dict[str, Figure | Html] = {"count": c.count, "amount": c.amount, "names": Html(names)}
