@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-TABLES = ("profile", "budget", "projects", "project_funds", "indicators", "stats", "narrative", "sangong", "goals")
-OPTIONAL = ("sangong", "goals")
+REQUIRED = ("profile", "budget", "projects", "project_funds", "indicators", "stats", "narrative")
+OPTIONAL = ("published", "sangong", "goals")
 """Tables a unit may leave out: absent, they are empty (with their columns), and no error."""
+TABLES = REQUIRED + OPTIONAL
 PROVENANCE_COLUMNS = ("_file", "_sheet", "_row")
 
 
@@ -42,6 +43,8 @@ class Dataset:
     goals: pd.DataFrame = field(default_factory=lambda: empty("goals"))
     files: list[str] = field(default_factory=list)
     """The files read, relative to the project root."""
+    published: pd.DataFrame | None = None
+    """Optional: the figures of the unit's published report (``None`` or empty when absent)."""
     absent: list[str] = field(default_factory=list)
     """The optional tables that were not given (no file, no sheet)."""
 

@@ -31,7 +31,7 @@ from openpyxl.utils import get_column_letter
 
 from jixiao import paths
 from jixiao.dataset import OPTIONAL, PROVENANCE_COLUMNS, TABLES, Dataset
-from jixiao.schema import REQUIRED_TABLES, Column, Table, table_by_name
+from jixiao.schema import OPTIONAL_TABLES, REQUIRED_TABLES, Column, Table, table_by_name
 from jixiao.schema import TABLES as SCHEMA
 
 WORKBOOK = "data.xlsx"
@@ -190,8 +190,8 @@ def _sources(
     files: list[str] = []
     for name in names:
         path = folder / f"{name}.csv"
-        if not path.is_file() and SCHEMA[name].optional:
-            continue  # an optional table left out: its block says so in the report
+        if not path.is_file() and name in OPTIONAL_TABLES:
+            continue  # an optional table left out: read as an empty table (its block says so in the report)
         if not path.is_file():
             problems.append(
                 Problem(
@@ -263,7 +263,7 @@ def _read_workbook(path: Path, names: tuple[str, ...], problems: list[Problem]) 
     finally:
         book.close()
     for name in names:
-        if name in grids or SCHEMA[name].optional:
+        if name in grids or name in OPTIONAL_TABLES:
             continue
         table = SCHEMA[name]
         close = difflib.get_close_matches(table.name, unknown, n=1, cutoff=0.5)
