@@ -15,7 +15,14 @@ import pytest
 
 import jixiao
 from helpers_inputs import UNIT, project_copy, read_rows, set_cell, write_rows
-from test_report_content import SPAN, attribute, figures, section, text
+from jixiao.provenance import MARK_HTML
+from test_report_content import SPAN, attribute, figures, section
+from test_report_content import text as _text
+
+
+def text(fragment: str) -> str:
+    """The text a reader sees, without the 示 marks of illustrative figures (asserted apart)."""
+    return _text(str(fragment).replace(MARK_HTML, ""))
 
 
 def block(html: str, kind: str) -> str:
