@@ -30,8 +30,8 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from jixiao import paths
-from jixiao.dataset import PROVENANCE_COLUMNS, TABLES, Dataset
-from jixiao.schema import OPTIONAL_TABLES, Column, Table, table_by_name
+from jixiao.dataset import OPTIONAL, PROVENANCE_COLUMNS, TABLES, Dataset
+from jixiao.schema import OPTIONAL_TABLES, REQUIRED_TABLES, Column, Table, table_by_name
 from jixiao.schema import TABLES as SCHEMA
 
 WORKBOOK = "data.xlsx"
@@ -143,7 +143,13 @@ def read(unit: str, year: int) -> Reading:
         return Reading(None, problems)
     grids, files = found
     tables = {name: _table(SCHEMA[name], grids.get(name), problems) for name in TABLES}
-    return Reading(Dataset(unit=unit, year=year, files=files, **tables), problems)
+    absent = [name for name in OPTIONAL if name not in grids]
+    return Reading(Dataset(unit=unit, year=year, files=files, absent=absent, **tables), problems)
+
+
+def empty_frame(name: str) -> pd.DataFrame:
+    """The table ``name`` with no rows: every column of the data model, typed as when read."""
+    return _frame(SCHEMA[name], [])
 
 
 def _sources(
@@ -171,7 +177,7 @@ def _sources(
             )
         return _read_workbook(workbook, names, problems), [paths.relative(workbook)]
     if not csv_files:
-        expected = "、".join(f"{t}.csv" for t in TABLES if t not in OPTIONAL_TABLES)
+        expected = "、".join(f"{t}.csv" for t in REQUIRED_TABLES)
         problems.append(
             Problem(
                 where,
@@ -184,9 +190,9 @@ def _sources(
     files: list[str] = []
     for name in names:
         path = folder / f"{name}.csv"
+        if not path.is_file() and name in OPTIONAL_TABLES:
+            continue  # an optional table left out: read as an empty table (its block says so in the report)
         if not path.is_file():
-            if name in OPTIONAL_TABLES:  # read as an empty table
-                continue
             problems.append(
                 Problem(
                     paths.relative(path),
@@ -326,7 +332,8 @@ def normalize_code(column: Column, text: str) -> str:
     s = _CODE_ALIASES.get(s, s)
     if column.key == "source":
         s = s.lower()
-    return s
+    # a code written with full-width punctuation (因公出国（境）费) matches however it is typed
+    return next((code for code in column.codes if normalize(code) == s), s)
 
 
 def split_header(text: str) -> tuple[str, str]:

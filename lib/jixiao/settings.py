@@ -27,6 +27,24 @@ NOTEBOOKS = {
     "theme": "03_theme.ipynb",
     "problems": "04_problems.ipynb",
     "review": "05_review.ipynb",
+    "profile": "06_profile.ipynb",
+    "budget": "07_budget.ipynb",
+    "goals": "08_goals.ipynb",
+    "conclusion": "09_conclusion.ipynb",
+    "evaluation": "10_evaluation.ipynb",
+    "unevaluated": "11_unevaluated.ipynb",
+    "application": "12_application.ipynb",
+}
+
+# The default titles of the standard blocks (a unit's `sections` may give its own).
+TITLES = {
+    "profile": "部门概况",
+    "budget": "部门预算及执行情况",
+    "goals": "年度绩效目标完成情况",
+    "conclusion": "自评结论",
+    "evaluation": "评价工作开展情况",
+    "unevaluated": "未开展自评的项目",
+    "application": "结果应用和信息公开",
 }
 
 
