@@ -179,4 +179,8 @@ def _batch(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:  # Ctrl-C before main() took over the signal
+        print(INTERRUPTED_LINE, file=sys.stderr)
+        sys.exit(130)

@@ -66,10 +66,11 @@ def kernel_environment(work: Path | None = None) -> None:
     With ``work`` (the build's temporary folder), the kernels' connection files go there, and
     are removed with it whatever happens."""
     INTERRUPTED.clear()
+    os.environ.pop("JIXIAO_RUNTIME_DIR", None)
     if work is not None:
         runtime = work / "runtime"
         runtime.mkdir(mode=0o700, exist_ok=True)
-        os.environ["JUPYTER_RUNTIME_DIR"] = str(runtime)
+        os.environ["JIXIAO_RUNTIME_DIR"] = str(runtime)
     os.environ["JIXIAO_BUILD"] = "1"
     os.environ["JIXIAO_ROOT"] = str(paths.root())
     os.environ["MPLBACKEND"] = "Agg"

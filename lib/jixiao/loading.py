@@ -327,15 +327,15 @@ def _read_csv(path: Path, table: str, problems: list[Problem]) -> list[list[str]
                 refuse(f"表有超过 {MAX_ROWS} 行数据（上限 {MAX_ROWS} 行），未读取；请删减或拆分")
                 return None
     except csv.Error as exc:
-        refuse(f"不是有效的 CSV 文件：{exc}", reader.line_num)
+        refuse(f"不是有效的 CSV 文件（第 {reader.line_num} 行：{exc}），未读取")
         return None
     if wide:
         refuse(f"有数据超出第 {MAX_COLUMNS} 列（上限 {MAX_COLUMNS} 列），超出的列未读取")
     header = [c for c in rows[0] if c.strip()] if rows else []
     if len(header) == 1:
-        for separator, name in (("\t", "制表符 (tab)"), (";", "分号 ;"), ("|", "竖线 |")):
+        for separator, name in (("\t", "制表符"), (";", "分号"), ("|", "竖线")):
             if header[0].count(separator) >= 2:
-                refuse(f"列之间用{name}分隔，应为逗号 (,)；请另存为 CSV（逗号分隔）", 1)
+                refuse(f"列之间用{name}分隔，应为逗号 (,)，未读取；请另存为 CSV（逗号分隔）")
                 return None
     return rows
 
