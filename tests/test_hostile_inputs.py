@@ -15,6 +15,7 @@ from jixiao.loading import load
 from jixiao.validation import InputError, validate, validate_with_notes
 
 D = f"data/{UNIT}/2019"
+TRUNCATED = "已损坏或不完整（压缩包无法打开，可能未复制完整）；请重新保存或重新复制该文件"
 
 
 def messages() -> list[str]:
@@ -103,7 +104,7 @@ def test_a_huge_cell_is_refused(tmp_path, monkeypatch):
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"PK\x03\x04" + b"\x00" * 200, "已损坏或不完整（压缩包无法打开，可能未复制完整）；请重新保存或重新复制该文件"),
+        (b"PK\x03\x04" + b"\x00" * 200, TRUNCATED),
         (
             b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100 + "EncryptedPackage".encode("utf-16-le"),
             "是加密（设有打开密码）的工作簿，无法读取；请在 Excel 中取消密码后另存为 .xlsx",
@@ -132,7 +133,7 @@ def test_a_truncated_real_workbook(tmp_path, monkeypatch):
     path = to_workbook(project_copy(tmp_path, monkeypatch))
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
-    assert messages() == [f"{D}/data.xlsx：已损坏或不完整（压缩包无法打开，可能未复制完整）；请重新保存或重新复制该文件"]
+    assert messages() == [f"{D}/data.xlsx：{TRUNCATED}"]
 
 
 def test_a_folder_named_data_xlsx(tmp_path, monkeypatch):
@@ -179,8 +180,14 @@ def test_invalid_utf8_is_named_by_row_not_replaced(tmp_path, monkeypatch):
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"\x00\x01\x02\xff\xfe\x80" * 50, "不是 UTF-8 或 GBK/GB18030 编码的文本，无法读取：第 1 行有二进制内容（不是文本）（字节 0xFF）"),
-        ("line_id,x".encode("utf-16"), "文件是 UTF-16 编码（Excel 的“Unicode 文本”），应为 UTF-8 或 GBK 编码的 CSV；请另存为“CSV UTF-8”"),
+        (
+            b"\x00\x01\x02\xff\xfe\x80" * 50,
+            "不是 UTF-8 或 GBK/GB18030 编码的文本，无法读取：第 1 行有二进制内容（字节 0xFF）",
+        ),
+        (
+            "line_id,x".encode("utf-16"),
+            "文件是 UTF-16 编码（Excel 的“Unicode 文本”），应为 UTF-8 或 GBK 编码的 CSV；请另存为“CSV UTF-8”",
+        ),
         (b"line_id;fund_source;kind\nB01;x;y\n", "列之间用分号分隔，应为逗号 (,)，未读取；请另存为 CSV（逗号分隔）"),
         (b"\xef\xbb\xbf", "表是空的"),
         (b"", "表是空的"),

@@ -371,7 +371,7 @@ def _decode_csv(data: bytes, file: str, table: str, problems: list[Problem]) -> 
         return data.decode("gb18030")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        kind = "二进制内容（不是文本）" if b"\x00" in data[:4096] else "无法识别的字节"
+        kind = "二进制内容" if b"\x00" in data[:4096] else "无法识别的字节"
         refuse(f"不是 UTF-8 或 GBK/GB18030 编码的文本，无法读取：第 {line} 行有{kind}（字节 0x{data[exc.start]:02X}）")
         return None
 
