@@ -78,10 +78,11 @@ def _record_fonts() -> None:
         families = [f for f in charts.style().get("font.sans-serif", []) if f != "DejaVu Sans"]
         for family in families:
             properties = font_manager.FontProperties(family=family)
-            record_read(font_manager.findfont(properties, fallback_to_default=False))
-        fmcache = getattr(font_manager, "_fmcache", None)
-        if fmcache:
-            record_read(fmcache)
+            found = font_manager.findfont(properties, fallback_to_default=False)
+            record_read(str(getattr(found, "path", found)))  # a FontPath (path and face index) since 3.11
+        import matplotlib
+
+        record_read(Path(matplotlib.get_cachedir()) / f"fontlist-v{font_manager.FontManager.__version__}.json")
     except Exception:  # a font that cannot be found fails the chart itself, with its own message
         return
 

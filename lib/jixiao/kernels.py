@@ -174,7 +174,9 @@ class Zygote:
     def start(cls, within: Path | None = None) -> Zygote:
         """Start the template process; its socket and log live in a temporary folder (inside
         ``within``, the build's own temporary folder, when given)."""
-        folder = tempfile.TemporaryDirectory(prefix="jixiao-", dir=within)
+        # a Unix socket's path has at most 107 bytes: the first short enough of these folders
+        short = [str(d) for d in (within, tempfile.gettempdir(), "/tmp") if d is not None and len(str(d)) < 70]
+        folder = tempfile.TemporaryDirectory(prefix="jixiao-", dir=short[0] if short else None)
         path = str(Path(folder.name) / "zygote.sock")
         with open(Path(folder.name) / "zygote.log", "wb") as log:
             process = subprocess.Popen(
