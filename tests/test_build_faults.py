@@ -152,7 +152,7 @@ def test_two_builds_at_once_take_turns_and_give_the_same_report(built_copy, exam
     ]  # fmt: skip
     # a cold build (the session's) and a forced rebuild in another folder: the same bytes
     assert (out_dir(built_copy) / "report.html").read_bytes() == (example.out / "report.html").read_bytes()
-    records = [json.loads((out / "build.json").read_text(encoding="utf-8")) for out in (out_dir(built_copy), example.out)]
+    records = [json.loads((o / "build.json").read_text(encoding="utf-8")) for o in (out_dir(built_copy), example.out)]
     for record in records:  # the workbook's own bytes are made reproducible by selfeval_export
         record["outputs"].pop("自评表.xlsx")
     assert records[0] == records[1]
