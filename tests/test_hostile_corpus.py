@@ -168,7 +168,7 @@ def _run_all(root: Path, commands: list[list[str]]) -> list[tuple[int, str, str]
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 text=True,
-            )  # fmt: skip
+            )
             for args in commands[start : start + 2]
         ]
         for process in running:
