@@ -153,6 +153,7 @@ def remove_leftovers(folder: Path) -> None:
     """Temporary files a killed build left in ``folder`` (call it holding the build's lock)."""
     if not folder.is_dir():
         return
-    for path in folder.rglob(".*.tmp*"):
-        if path.is_file() and path.name.rpartition(".tmp")[2].isdigit():
-            path.unlink(missing_ok=True)
+    for pattern, marker in ((".*.tmp*", ".tmp"), (".*.old*", ".old")):
+        for path in folder.rglob(pattern):
+            if path.is_file() and path.name.rpartition(marker)[2].isdigit():
+                path.unlink(missing_ok=True)
