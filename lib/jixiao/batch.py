@@ -40,6 +40,8 @@ def build_one(unit: str, year: int, root: str, force: bool = False) -> Outcome:
     """One unit-year, in a Dask worker (or anywhere): never raises for a bad input or section."""
     from jixiao import build
     from jixiao.execution import SectionError, SectionsFailed
+    from jixiao.outputs import OutputError
+    from jixiao.paths import UnitIdError
     from jixiao.settings import SettingsError
 
     start = time.perf_counter()
@@ -48,7 +50,7 @@ def build_one(unit: str, year: int, root: str, force: bool = False) -> Outcome:
         with _ONE_AT_A_TIME, redirect_stdout(log):
             os.environ["JIXIAO_ROOT"] = root
             result = build.build(unit, year, force=force)
-    except (SettingsError, SectionError, SectionsFailed) as exc:
+    except (SettingsError, SectionError, SectionsFailed, OutputError, build.BuildBusy, UnitIdError) as exc:
         return Outcome(unit, year, False, time.perf_counter() - start, str(exc))
     except Exception as exc:
         if type(exc).__name__ != "InputError":

@@ -161,7 +161,12 @@ def _template(args: argparse.Namespace) -> int:
     if out.is_dir():
         print(f"{paths.relative(out)} 是一个文件夹 (is a folder); 应为 .xlsx 文件的路径", file=sys.stderr)
         return 2
-    template.write_template(out, args.unit, args.year)
+    try:
+        template.write_template(out, args.unit, args.year)
+    except OSError as exc:
+        from jixiao.outputs import OutputError
+
+        raise OutputError(out, exc) from None
     print(f"模板 (template): {paths.relative(out)}")
     return 0
 

@@ -104,6 +104,8 @@ class Group:
                 try:
                     os.replace(tmp, path)
                 except OSError as exc:
+                    if previous is not None:
+                        previous.unlink(missing_ok=True)
                     raise OutputError(path, exc) from None
                 done.append((path, previous))
         except BaseException:
