@@ -206,7 +206,7 @@ def test_damaged_and_edited_cache_entries_are_discarded_and_run_again(built_copy
         f"  注意 (note): 缓存已损坏，已丢弃，重新执行 04-yanglao：outputs/{UNIT}/{YEAR}/.cache/04-yanglao.json"
         "（不是缓存条目）",
         f"  注意 (note): 缓存已损坏，已丢弃，重新执行 05-ertong：outputs/{UNIT}/{YEAR}/.cache/05-ertong.json"
-        "（不是有效的 JSON）",
+        "（不是缓存条目）",
     ]
     ran = sorted(re.findall(r"^  (\d\d-\w+) +\d+\.\d\ds", result.stdout, re.M))
     assert ran == ["01-overview", "03-dibao", "04-yanglao", "05-ertong"]

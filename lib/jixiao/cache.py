@@ -10,7 +10,7 @@ A section's entry (``outputs/<unit>/<year>/.cache/<section>.json``) holds
 - a checksum over all of the above.
 
 Beside it, ``<section>.html.json`` keeps the section rendered as report HTML, with its own
-checksum. An entry that cannot be read, or whose content no longer matches its checksum (a disk
+checksum. A checksum is the first line of its file, over the bytes of the rest. An entry that cannot be read, or whose content no longer matches its checksum (a disk
 error, a hand edit: grade 优 changed to 差), is discarded and its section run again, and the
 build says so in one line.
 
@@ -52,36 +52,41 @@ class Damaged(ValueError):
         super().__init__(f"{paths.relative(path)}（{reason}）")
 
 
-def _checksum(content: dict[str, Any]) -> str:
-    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+SEAL = b"jixiao-cache sha256="
+"""A cache file's first line: this, then the SHA-256 of the rest of the file (its JSON)."""
 
 
 def write_sealed(path: Path, content: dict[str, Any]) -> None:
-    """``content`` as JSON with a checksum over it."""
-    sealed = {**content, "checksum": _checksum(content)}
-    write_atomically(path, json.dumps(sealed, ensure_ascii=False, indent=1, sort_keys=True))
+    """``content`` as JSON, after a first line holding the checksum of that JSON's bytes."""
+    body = json.dumps(content, ensure_ascii=False, indent=1, sort_keys=True).encode()
+    write_atomically(path, SEAL + hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
 
 
-def read_sealed(path: Path) -> dict[str, Any] | None:
-    """What :func:`write_sealed` wrote; None if there is no such file; raises :class:`Damaged`."""
+def read_sealed(path: Path, parse: bool = True) -> dict[str, Any] | None:
+    """What :func:`write_sealed` wrote (``{}`` unless ``parse``, for a check alone); None if there
+    is no such file, or an entry of the format before checksums (stale, not damaged); raises
+    :class:`Damaged`."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         return None
     except OSError as exc:
         raise Damaged(path, f"无法读取：{exc.strerror or exc}") from None
+    head, _, body = data.partition(b"\n")
+    if not head.startswith(SEAL):
+        if data.startswith(b'{\n "base"'):
+            return None
+        raise Damaged(path, "不是缓存条目")
+    if head[len(SEAL) :] != hashlib.sha256(body).hexdigest().encode():
+        raise Damaged(path, "校验和不符，内容被改动过")
+    if not parse:
+        return {}
     try:
-        content = json.loads(data.decode("utf-8"))
+        content = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         raise Damaged(path, "不是有效的 JSON") from None
-    if isinstance(content, dict) and "checksum" not in content and "base" in content and "key" not in content:
-        return None  # an entry written before entries had checksums: stale, not damaged
-    if not isinstance(content, dict) or not isinstance(content.get("checksum"), str):
+    if not isinstance(content, dict):
         raise Damaged(path, "不是缓存条目")
-    checksum = content.pop("checksum")
-    if checksum != _checksum(content):
-        raise Damaged(path, "校验和不符，内容被改动过")
     return content
 
 
@@ -133,7 +138,7 @@ def lookup(unit: str, year: int, section: Section, warn: Callable[[str], None] |
         entry = read_sealed(entry_path(unit, year, section))
         if entry is not None and any(not isinstance(entry.get(k), t) for k, t in _ENTRY_FIELDS.items()):
             raise Damaged(entry_path(unit, year, section), "不是缓存条目")
-        read_sealed(rendered_path(unit, year, section))
+        read_sealed(rendered_path(unit, year, section), parse=False)
     except Damaged as exc:
         for path in (entry_path(unit, year, section), rendered_path(unit, year, section)):
             path.unlink(missing_ok=True)
