@@ -220,11 +220,12 @@ def test_the_cache_records_the_font_the_charts_were_drawn_with(example):
     from matplotlib import font_manager
 
     from jixiao import charts
+    from jixiao.cache import read_sealed
 
     found = font_manager.findfont(font_manager.FontProperties(family=charts.cjk_font()), fallback_to_default=False)
     font = str(getattr(found, "path", found))
     fontlist = str(Path(matplotlib.get_cachedir()) / f"fontlist-v{font_manager.FontManager.__version__}.json")
-    entry = json.loads((example.out / ".cache" / "03-dibao.json").read_text(encoding="utf-8"))
+    entry = read_sealed(example.out / ".cache" / "03-dibao.json")
     assert entry["dependencies"][font] == hashlib.sha256(Path(font).read_bytes()).hexdigest()
     assert fontlist in entry["dependencies"]
 

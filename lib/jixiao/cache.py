@@ -10,9 +10,10 @@ A section's entry (``outputs/<unit>/<year>/.cache/<section>.json``) holds
 - a checksum over all of the above.
 
 Beside it, ``<section>.html.json`` keeps the section rendered as report HTML, with its own
-checksum. A checksum is the first line of its file, over the bytes of the rest. An entry that cannot be read, or whose content no longer matches its checksum (a disk
-error, a hand edit: grade 优 changed to 差), is discarded and its section run again, and the
-build says so in one line.
+checksum. A checksum is the first line of its file, over the bytes of the rest. An entry that
+cannot be read, or whose content no longer matches its checksum (a disk error, a hand edit:
+grade 优 changed to 差), is discarded and its section run again, and the build says so in one
+line.
 
 Hashing the notebook's code alone, as common execution caches do, would miss a changed CSV file.
 This module imports nothing heavy: a build with nothing changed stays well under a second.
