@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     except (_Stop, KeyboardInterrupt) as exc:
         print(INTERRUPTED_LINE, file=sys.stderr)
         code = 128 + (exc.signum if isinstance(exc, _Stop) else signal.SIGINT)
-        if main_thread and argv is None:
+        if main_thread and argv is None and args.command == "build":
             # a section's thread may still be unwinding from its killed kernel: do not wait for it
             sys.stdout.flush()
             sys.stderr.flush()
