@@ -208,7 +208,10 @@ class Build:
             if self.stale:
                 from jixiao import execution, kernels
 
-                self.work = Path(tempfile.mkdtemp(prefix="jixiao-build-"))
+                try:
+                    self.work = Path(tempfile.mkdtemp(prefix="jixiao-build-"))
+                except OSError as exc:
+                    raise OutputError(tempfile.gettempdir(), exc) from None
                 execution.kernel_environment(self.work)
                 if kernels.Zygote.available():  # warms up while the inputs are checked
                     zygote = kernels.Zygote.start(self.work)
