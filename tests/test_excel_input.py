@@ -9,7 +9,9 @@ from jixiao import loading, template
 
 
 def _without_provenance(html: str) -> str:
-    """The report as a reader sees it: tooltips and data-source attributes name the files, which differ."""
+    """The report as a reader sees it: tooltips, data-source attributes and the build record name
+    the files, which differ."""
+    html = re.sub(r'<details class="jx-build-info".*?</details>', "", html, flags=re.S)
     return re.sub(r""" (data-source|title)=("[^"]*"|'[^']*')""", "", html)
 
 
