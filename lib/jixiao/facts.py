@@ -67,14 +67,18 @@ def _module_hashes(files: list[str]) -> dict[str, str]:
 
 
 def _record_fonts() -> None:
-    """Once charts were drawn: the font files they were drawn with, and matplotlib's list of
-    fonts (rebuilt when fonts are installed, which can change the font chosen). Either changing
-    changes the charts' bytes, so the section runs again."""
+    """Once the charts module is loaded: the font file the charts are drawn with (its content
+    changes their bytes, so the section runs again when it changes). When the charts name their
+    font file (``charts.font_path``) that is all; else the font matplotlib finds for their family,
+    and matplotlib's list of fonts, whose rebuilding can change the font found."""
     charts = sys.modules.get("jixiao.charts")
     font_manager = sys.modules.get("matplotlib.font_manager")
     if charts is None or font_manager is None:
         return
     try:
+        if hasattr(charts, "font_path"):
+            record_read(str(charts.font_path()))
+            return
         families = [f for f in charts.style().get("font.sans-serif", []) if f != "DejaVu Sans"]
         for family in families:
             properties = font_manager.FontProperties(family=family)
