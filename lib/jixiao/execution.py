@@ -9,11 +9,11 @@ end without writing anything, and nobody waits for them.
 from __future__ import annotations
 
 import os
+import queue
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -138,32 +138,51 @@ def run_sections(jobs: Iterable[tuple[Section, Path]], on_done: Callable[[Run], 
 
     Every section runs to its end even when another fails, so that one run shows every failing
     section; then they are raised together. An output that cannot be written (a full disk) is
-    raised alone, once. On any other exception here (Ctrl-C) the running sections are abandoned:
-    nothing waits for them (the caller kills their kernels).
+    raised alone, once, and no further section starts. On any other exception here (Ctrl-C, a
+    failure in ``on_done``) the running sections are abandoned: their threads are daemons, so
+    neither this function nor the end of the process waits for them (the caller kills their
+    kernels).
     """
     import papermill  # noqa: F401  (imported once here, not by two threads at once)
 
     jobs = list(jobs)
     workers = workers or min(len(jobs), os.cpu_count() or 1) or 1
-    runs, errors, unwritable = [], [], []
-    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="jixiao-section")
-    finished = False
-    try:
-        futures = [pool.submit(run_section, section, out, keep) for section, out in jobs]
-        for future in as_completed(futures):
+    todo: queue.SimpleQueue = queue.SimpleQueue()
+    for job in jobs:
+        todo.put(job)
+    results: queue.SimpleQueue = queue.SimpleQueue()
+    stop = threading.Event()
+
+    def work() -> None:
+        while not stop.is_set() and not INTERRUPTED.is_set():
             try:
-                run = future.result()
-            except SectionError as exc:
-                errors.append(exc)
-                continue
-            except OutputError as exc:
-                unwritable.append(exc)
-                continue
-            runs.append(run)
-            on_done(run)
-        finished = True
+                section, out = todo.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                results.put((section, run_section(section, out, keep)))
+            except BaseException as exc:  # handed to the caller, whatever it is
+                results.put((section, exc))
+
+    for number in range(workers):
+        threading.Thread(target=work, name=f"jixiao-section-{number}", daemon=True).start()
+    runs, errors, unwritable = [], [], []
+    try:
+        for _ in jobs:
+            _, outcome = results.get()
+            if isinstance(outcome, SectionError):
+                errors.append(outcome)
+            elif isinstance(outcome, OutputError):
+                unwritable.append(outcome)
+                stop.set()
+                break
+            elif isinstance(outcome, BaseException):
+                raise outcome
+            else:
+                runs.append(outcome)
+                on_done(outcome)
     finally:
-        pool.shutdown(wait=finished, cancel_futures=True)
+        stop.set()
     if unwritable:
         raise unwritable[0]
     if errors:
