@@ -9,8 +9,10 @@ from jixiao import loading, template
 
 
 def _without_provenance(html: str) -> str:
-    """The report as a reader sees it: tooltips, data-source attributes and the build record name
-    the files, which differ."""
+    """The report as a reader sees it: tooltips, data-source attributes and the 数据来源 appendix
+    name the files, which differ (and so do the ids of the derivations)."""
+    html = re.sub(r"""<aside class="jx-sources".*?</aside>""", "", html, flags=re.S)
+    html = re.sub(r"""jx-d-[0-9a-f]{10}""", "jx-d", html)
     html = re.sub(r'<details class="jx-build-info".*?</details>', "", html, flags=re.S)
     return re.sub(r""" (data-source|title)=("[^"]*"|'[^']*')""", "", html)
 

@@ -45,8 +45,8 @@ from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
 from jixiao import paths
 from jixiao.dataset import PROVENANCE_COLUMNS, TABLES, Dataset
+from jixiao.schema import OPTIONAL_TABLES, Column, Table, table_by_name
 from jixiao.schema import TABLES as SCHEMA
-from jixiao.schema import Column, Table, table_by_name
 
 WORKBOOK = "data.xlsx"
 ENCODINGS = ("utf-8-sig", "gb18030")
@@ -240,7 +240,7 @@ def _sources(
         grids = _read_workbook(workbook, names, problems, notes)
         return (grids, [paths.relative(workbook)]) if grids is not None else None
     if not csv_files:
-        expected = "、".join(f"{t}.csv" for t in TABLES)
+        expected = "、".join(f"{t}.csv" for t in TABLES if t not in OPTIONAL_TABLES)
         problems.append(
             Problem(
                 where,
@@ -257,6 +257,8 @@ def _sources(
             problems.append(Problem(paths.relative(path), table=name, message="是一个文件夹，不是 CSV 文件"))
             continue
         if not path.is_file():
+            if name in OPTIONAL_TABLES:  # read as an empty table
+                continue
             problems.append(
                 Problem(
                     paths.relative(path),
@@ -472,7 +474,7 @@ def _read_workbook(
     finally:
         book.close()
     for name in names:
-        if name in grids or name in unreadable:
+        if name in grids or name in unreadable or name in OPTIONAL_TABLES:
             continue
         table = SCHEMA[name]
         close = difflib.get_close_matches(table.name, unknown, n=1, cutoff=0.5)
