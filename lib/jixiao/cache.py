@@ -10,7 +10,7 @@ A section's entry (``outputs/<unit>/<year>/.cache/<section>.json``) holds
 - a checksum over all of the above.
 
 Beside it, ``<section>.html.json`` keeps the section rendered as report HTML, with its own
-checksum. A checksum is the first line of its file, over the bytes of the rest. An entry that
+checksum. A checksum is the first key of its file's JSON, over the bytes of the rest. An entry that
 cannot be read, or whose content no longer matches its checksum (a disk error, a hand edit:
 grade 优 changed to 差), is discarded and its section run again, and the build says so in one
 line.
@@ -53,41 +53,45 @@ class Damaged(ValueError):
         super().__init__(f"{paths.relative(path)}（{reason}）")
 
 
-SEAL = b"jixiao-cache sha256="
-"""A cache file's first line: this, then the SHA-256 of the rest of the file (its JSON)."""
+SEAL = b'{\n "checksum": "'
+"""How a cache file begins: its JSON's first key is the SHA-256 of the rest of the JSON (the file
+stays plain JSON, and checking it needs no parsing)."""
 
 
 def write_sealed(path: Path, content: dict[str, Any]) -> None:
-    """``content`` as JSON, after a first line holding the checksum of that JSON's bytes."""
+    """``content`` as JSON whose first key, ``checksum``, is the SHA-256 of the rest."""
     body = json.dumps(content, ensure_ascii=False, indent=1, sort_keys=True).encode()
-    write_atomically(path, SEAL + hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+    assert body.startswith(b"{\n")
+    checksum = hashlib.sha256(body).hexdigest().encode()
+    write_atomically(path, SEAL + checksum + b'",\n' + body[2:])
 
 
 def read_sealed(path: Path, parse: bool = True) -> dict[str, Any] | None:
-    """What :func:`write_sealed` wrote (``{}`` unless ``parse``, for a check alone); None if there
-    is no such file, or an entry of the format before checksums (stale, not damaged); raises
-    :class:`Damaged`."""
+    """What :func:`write_sealed` wrote, without its checksum (``{}`` unless ``parse``, for a check
+    alone); None if there is no such file, or an entry of the format before checksums (stale,
+    not damaged); raises :class:`Damaged`."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         return None
     except OSError as exc:
         raise Damaged(path, f"无法读取：{exc.strerror or exc}") from None
-    head, _, body = data.partition(b"\n")
-    if not head.startswith(SEAL):
+    if not data.startswith(SEAL):
         if data.startswith(b'{\n "base"'):
             return None
         raise Damaged(path, "不是缓存条目")
-    if head[len(SEAL) :] != hashlib.sha256(body).hexdigest().encode():
+    checksum, rest = data[len(SEAL) : len(SEAL) + 64], data[len(SEAL) + 64 :]
+    if not rest.startswith(b'",\n') or hashlib.sha256(b"{\n" + rest[3:]).hexdigest().encode() != checksum:
         raise Damaged(path, "校验和不符，内容被改动过")
     if not parse:
         return {}
     try:
-        content = json.loads(body.decode("utf-8"))
+        content = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         raise Damaged(path, "不是有效的 JSON") from None
     if not isinstance(content, dict):
         raise Damaged(path, "不是缓存条目")
+    content.pop("checksum", None)
     return content
 
 
