@@ -164,6 +164,8 @@ def _read_yaml(path: Path) -> dict[str, Any]:
         content = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise SettingsError(path, f"不是有效的 YAML (invalid YAML): {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise SettingsError(path, f"不是 UTF-8 文本 (not UTF-8 text): 第 {exc.start + 1} 个字节无效") from None
     if content is None:
         content = {}
     if not isinstance(content, dict):

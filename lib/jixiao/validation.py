@@ -40,7 +40,7 @@ from jixiao.schema import (
     TABLES,
 )
 
-__all__ = ["InputError", "Problem", "check", "check_dataset", "validate"]
+__all__ = ["InputError", "Problem", "check", "check_dataset", "validate", "validate_with_notes"]
 
 TOLERANCE = 0.005 + 1e-9
 """Amounts agree to 0.01 万元: they may differ by half a cent at most (plus float noise)."""
@@ -64,11 +64,16 @@ def validate(unit: str, year: int, expected_year: int | None = None) -> list[Pro
 
     ``expected_year`` is the year of the parameters, when it may differ from the folder's.
     """
+    return validate_with_notes(unit, year, expected_year)[0]
+
+
+def validate_with_notes(unit: str, year: int, expected_year: int | None = None) -> tuple[list[Problem], list[str]]:
+    """:func:`validate`'s problems, and notes that are not errors (a hidden sheet was read)."""
     reading = read(unit, year)
     if reading.dataset is None:
-        return reading.problems
+        return reading.problems, reading.notes
     problems = reading.problems + check_dataset(reading.dataset, rules(unit), expected_year, reading.problems)
-    return problems + settings_references(reading.dataset, reading.problems)
+    return problems + settings_references(reading.dataset, reading.problems), reading.notes
 
 
 def check(unit: str, year: int, expected_year: int | None = None) -> Dataset:
