@@ -170,7 +170,7 @@ def test_format_value(
 
 def test_numbering_and_lists() -> None:
     assert [ordinal_item(i) for i in (1, 2, 5, 7, 10, 11)] == ["一是", "二是", "五是", "七是", "十是", "十一是"]
-    assert [section_number(i) for i in range(1, 6)] == ["(一)", "(二)", "(三)", "(四)", "(五)"]
+    assert [section_number(i) for i in range(1, 6)] == ["（一）", "（二）", "（三）", "（四）", "（五）"]
     assert enumerate_cn(["a", "b", "c"]) == "a、b、c"
     assert enumerate_cn([]) == ""
     names = ["特困供养", "社会福利", "城乡低保"]

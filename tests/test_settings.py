@@ -22,8 +22,10 @@ def project(tmp_path, monkeypatch):
 def test_example_settings():
     s = settings.load("lechang-mzj", 2019)
     assert s.unit_name == "乐昌市民政局"
-    assert [x.id for x in s.sections][:3] == ["01-overview", "02-projects", "03-dibao"]
-    assert s.sections[2].parameters == {"unit": "lechang-mzj", "year": 2019, "theme": "dibao"}
+    assert [x.id for x in s.sections] == ["01-overview", "02-dibao", "03-yanglao", "04-ertong", "05-zhili",
+                                          "06-dangjian", "07-projects", "08-problems", "09-review"]  # fmt: skip
+    assert s.sections[1].parameters == {"unit": "lechang-mzj", "year": 2019, "theme": "dibao"}
+    assert s.sections[1].key == "dibao"
     assert s.sections[0].notebook.name == "01_overview.ipynb"
 
 

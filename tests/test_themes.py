@@ -55,15 +55,15 @@ def fresh():
 @pytest.mark.parametrize(
     ("theme", "number", "title"),
     [
-        ("dibao", "(一)", "底线民生保障坚定有力"),
-        ("yanglao", "(二)", "养老服务体系建设快速发展"),
-        ("ertong", "(三)", "儿童福利保障全面落实"),
-        ("zhili", "(四)", "民政领域社会治理水平得到提升"),
-        ("dangjian", "(五)", "全面从严治党向纵深发展"),
+        ("dibao", "（一）", "底线民生保障坚定有力"),
+        ("yanglao", "（二）", "养老服务体系建设快速发展"),
+        ("ertong", "（三）", "儿童福利保障全面落实"),
+        ("zhili", "（四）", "民政领域社会治理水平得到提升"),
+        ("dangjian", "（五）", "全面从严治党向纵深发展"),
     ],
 )
 def test_heading_is_numbered_in_report_order(report, theme, number, title):
-    assert themes.heading(report, theme) == f"<h2>{number}{title}</h2>"
+    assert themes.heading(report, theme) == f'<h2><span class="jx-number">{number}</span>{title}</h2>'
 
 
 def test_illustrative_heading_is_marked():
@@ -71,7 +71,7 @@ def test_illustrative_heading_is_marked():
     row = csv_row(f"data/{UNIT}/2018/narrative.csv", section="dibao", kind="title")
     assert themes.heading(earlier, "dibao") == (
         f'<h2 class="jx-illustrative-text" data-source="data/{UNIT}/2018/narrative.csv#row={row}'
-        '&amp;col=text">(一)底线民生保障稳步推进<span class="jx-illustrative" '
+        '&amp;col=text"><span class="jx-number">（一）</span>底线民生保障稳步推进<span class="jx-illustrative" '
         'title="本段为示例文字，非公开发布内容">示例</span></h2>'
     )
 
@@ -220,9 +220,9 @@ def test_chart_count_per_theme(chart_html):
 
 def test_captions_are_numbered_per_theme(chart_html):
     captions = [c for _, c in figures_of(chart_html["zhili"])]
-    assert [c.split(" ")[0] for c in captions] == [f"图(四)-{i}" for i in range(1, 6)]
-    assert captions[0] == "图(四)-1 结婚与离婚登记（2018年含示例数据，非公开发布数）"
-    assert captions[4] == "图(四)-5 社工站发放物资与现金"  # this year only: no illustrative data
+    assert [c.split(" ")[0] for c in captions] == [f"图（四）-{i}" for i in range(1, 6)]
+    assert captions[0] == "图（四）-1 结婚与离婚登记（2018年含示例数据，非公开发布数）"
+    assert captions[4] == "图（四）-5 社工站发放物资与现金"  # this year only: no illustrative data
 
 
 def test_alt_text_states_the_data(chart_html):
@@ -245,7 +245,7 @@ def test_grouped_bar_without_earlier_year_has_one_series():
     spec = themes.chart_specs(earlier, "ertong")[0]
     chart = themes.chart(earlier, "ertong", spec, 1)
     assert chart.alt == "柱状图：2018年：在册留守儿童5132人"
-    assert chart.caption == "图(三)-1 在册留守儿童（2018年含示例数据，非公开发布数）"
+    assert chart.caption == "图（三）-1 在册留守儿童（2018年含示例数据，非公开发布数）"
 
 
 def with_settings(report, part: str, value: object) -> None:
@@ -305,7 +305,7 @@ def test_changes_table_and_summary(report):
     row = csv_row(STATS, key="dibao_cleared_households")
     cell = f'<td class="num"><span class="jx-fig" data-source="{STATS}#row={row}&amp;col=value"'
     assert cell in out
-    assert "<caption>表(一) 主要指标与上年对比</caption>" in out
+    assert "<caption>表（一） 主要指标与上年对比</caption>" in out
     summary = text_of(paragraphs(out)[-1])
     assert summary == (
         "与2018年相比，增幅较大的有流浪乞讨救助金增加75.5万元（同比增长87.3%）、"

@@ -14,7 +14,7 @@ from test_report_content import section, text
 
 
 def report_project_rows(html: str) -> list[list[str]]:
-    projects = section(html, "02-projects")
+    projects = section(html, "07-projects")
     table = projects.split('<table class="jx-table', 1)[1].split("</table>", 1)[0]
     body = table.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
     rows = re.findall(r"<tr>(.*?)</tr>", body, re.S)

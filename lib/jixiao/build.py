@@ -228,7 +228,8 @@ class Build:
         settings, report = self.settings, self.result.report
         entries = [self.entries[s.id] for s in settings.sections]
         marker = self.out / ".cache" / "report.key"
-        key = cache.report_key(entries, {"code": _code_hash(), "unit_name": settings.unit_name})
+        outline = {"sections": settings.raw.get("sections"), "numbering": settings.numbering}
+        key = cache.report_key(entries, {"code": _code_hash(), "unit_name": settings.unit_name, "outline": outline})
         key += "+" + self.inputs_key
         fresh = report.is_file() and (self.out / WORKBOOK).is_file()
         if not self.force and fresh and marker.is_file() and marker.read_text() == key:
@@ -246,6 +247,9 @@ class Build:
             score_html=published.get("score_html", "—"),
             grade=published.get("grade", "—"),
             sections=sections,
+            outline=settings.outline,
+            numbering=settings.numbering,
+            closing=published.get("closing"),
         )
         workbook = self._workbook.result() if self._workbook is not None else workbook_bytes(settings)
         write_atomically(self.out / WORKBOOK, workbook)

@@ -258,25 +258,51 @@ def ordinal_item(n: int) -> str:
 
 
 def section_number(n: int) -> str:
-    """The number of the n-th themed section, as the published report writes it: (一) … (五).
+    """The number of the n-th section at the second depth of the default numbering: （一） … （五）.
 
     >>> section_number(1), section_number(5), section_number(12)
-    ('(一)', '(五)', '(十二)')
+    ('（一）', '（五）', '（十二）')
     """
-    if n < 1:
-        raise ValueError("sections are numbered from 1")
-    return f"({chinese_numeral(n)})"
+    return heading_number(n, "（一）")
 
 
-def heading_number(n: int) -> str:
-    """The number of a top-level heading: 一、 二、 ….
+def number_style(style: str) -> tuple[str, str, str] | None:
+    """A heading number style as written in the settings, for the first heading: ``一、``,
+    ``（一）``, ``1.``, ``（1）``, ``第一章``. Returns (before, ``一`` or ``1``, after), or None when
+    the style holds neither 一 nor 1 (or both).
 
-    >>> heading_number(3)
-    '三、'
+    >>> number_style("（一）"), number_style("1."), number_style("第一部分"), number_style("A.")
+    (('（', '一', '）'), ('', '1', '.'), ('第', '一', '部分'), None)
+    """
+    marks = [(style.find(m), m) for m in ("一", "1") if m in style]
+    if len(marks) != 1 or style.count(marks[0][1]) != 1:
+        return None
+    at, mark = marks[0]
+    return style[:at], mark, style[at + 1 :]
+
+
+def heading_number(n: int, style: str = "一、") -> str:
+    """The number of the n-th heading in ``style`` (see :func:`number_style`).
+
+    >>> heading_number(3), heading_number(2, "（一）"), heading_number(10, "1."), heading_number(4, "（1）")
+    ('三、', '（二）', '10.', '（4）')
     """
     if n < 1:
         raise ValueError("headings are numbered from 1")
-    return chinese_numeral(n) + "、"
+    parts = number_style(style)
+    if parts is None:
+        raise ValueError(f"not a number style: {style!r} (write it for the first heading: 一、 （一） 1. （1）)")
+    before, mark, after = parts
+    return before + (chinese_numeral(n) if mark == "一" else str(n)) + after
+
+
+def label_number(number: str) -> str:
+    """A heading's number as a figure or table caption borrows it: without a trailing 、 or .
+
+    >>> label_number("（一）"), label_number("二、"), label_number("3."), label_number("")
+    ('（一）', '二', '3', '')
+    """
+    return number.rstrip("、.．")
 
 
 def enumerate_cn(

@@ -1,9 +1,10 @@
-"""The themed sections (一)…(五): headline, 一是…二是… items, charts and the change from last year.
+"""The themed sections （一）…（五）: headline, 一是…二是… items, charts and the change from last year.
 
 A theme is a key of the unit's settings (``dibao``, ``yanglao``, …). Its text comes from the
 ``narrative`` rows whose ``section`` is the theme, its figures from the ``stats`` table:
 
-- a ``title`` row is the headline, numbered by the theme's place in the report: (一)…;
+- a ``title`` row is the headline, numbered by the theme's place in the report's outline
+  (``jixiao.settings``): （一）…;
 - ``item`` rows are numbered 一是, 二是, …; ``paragraph`` rows are plain paragraphs;
 - in the text, ``{key}`` is the ``stats`` figure of that key (unit, qualifier, numerals and
   provenance), ``{a+b}`` the derived sum of two or more stats (written with the first one's
@@ -182,13 +183,17 @@ def paragraphs(report: Report, rows: list[dict[str, Any]]) -> Html:
 
 
 def heading(report: Report, theme: str) -> Html:
-    """``<h2>(一)底线民生保障坚定有力</h2>``: the theme's number and its ``title`` row."""
+    """``<h2><span class="jx-number">（一）</span>底线民生保障坚定有力</h2>``: the number the
+    settings give the theme and its ``title`` row. The stitcher numbers every heading of the
+    report again from the settings (``jixiao.stitching``); the number here is for the notebook
+    seen on its own, in JupyterLab."""
     titles = [r for r in section_rows(report, theme) if cell_text(r.get("kind")) == "title"]
     if not titles:
         file = paths.relative(paths.data_dir(report.unit, report.year))
         raise ThemeError(f"文字材料表（narrative，{file}）中没有主题 {theme!r} 的标题行（section={theme}，kind=title）")
     row = titles[0]
-    number = formatting.section_number(report.theme_number(theme))
+    number = report.number("theme", theme)
+    number = f'<span class="jx-number">{escape(number)}</span>' if number else ""
     if not _is_illustrative(row):
         return Html(f"<h2>{number}{fill(report, row)}</h2>")
     anchor = escape(row_source(row).anchor())
@@ -282,7 +287,8 @@ def chart(report: Report, theme: str, spec: ChartSpec, number: int) -> charts_mo
     """One chart of the theme, captioned 图(一)-1 …, its alt text stating the data."""
     stats = report.data.stats
     labels = [cell_text(_stat_row(stats, k)["label"]) or k for k in spec.keys]  # type: ignore[index]
-    caption = f"图{formatting.section_number(report.theme_number(theme))}-{number} {spec.title}"
+    prefix = formatting.label_number(report.number("theme", theme))
+    caption = f"图{prefix}-{number} {spec.title}" if prefix else f"图{number} {spec.title}"
     word = CHART_KINDS[spec.kind]
     if spec.kind == "grouped_bar":
         by_year = _year_figures(report, spec)
@@ -422,7 +428,7 @@ def changes(report: Report, theme: str) -> Html:
     if not rows:
         note = f"本部分指标在{previous.year}年无可比数据，不作同比分析。"
         return Html(f'<p class="jx-hint">{note}</p>')
-    number = formatting.section_number(report.theme_number(theme))
+    prefix = formatting.label_number(report.number("theme", theme))
     cells = [
         [f"{r.label}（{r.unit}）" if r.unit else r.label,
          _bare(r.before, r.qualifiers[0]), _bare(r.now, r.qualifiers[1]), r.change, r.rate]
@@ -431,7 +437,7 @@ def changes(report: Report, theme: str) -> Html:
     table = table_html(
         cells,
         ["指标", f"上年（{previous.year}年）", f"本年（{report.year}年）", "变动", "同比"],
-        caption=f"表{number} 主要指标与上年对比",
+        caption=f"表{prefix} 主要指标与上年对比" if prefix else "主要指标与上年对比",
         numeric_columns=[f"上年（{previous.year}年）", f"本年（{report.year}年）"],
     )
     return Html(f"{table}\n<p>{summary_sentence(report, rows)}</p>")
