@@ -285,12 +285,24 @@ def summary(report: Report) -> Html:
                 illustrative=illustrative,
             )  # fmt: skip
             grades.append(f"{{{key}}}" + ("项目评价等级为" if not grades else "为") + f"“{grade}”")
-    how = "按全年执行数加权" if weighted.weighted else "各项目全年执行数均为0，按算术平均"
-    mean = "平均得分" if len(figures) > 1 else "得分"
+    totals = {round(pf.score.final_total, 2) for pf in figures}
+    if len(figures) == 1:
+        scored = "项目自评得分为{mean}"
+    elif len(totals) == 1:  # every project scored the same: no average to explain
+        each = "、".join(f"{pf.name} {_bare(pf.score.final_total)}" for pf in figures)
+        values["mean"] = Figure.derive(weighted.score, f"各自评项目得分：{each}", [], label="项目自评得分",
+                                       text=f"{_bare(weighted.score)}分", illustrative=illustrative)  # fmt: skip
+        scored = f"{len(figures)}个项目自评得分均为{{mean}}"
+    elif weighted.weighted:
+        scored = "按全年执行数加权，项目平均得分为{mean}"
+    else:
+        scored = "各项目全年执行数均为0，按算术平均，项目平均得分为{mean}"
+    if len(grades) == 1 and len(figures) > 1:
+        grades = [f"评价等级均为“{figures[0].score.grade}”"]
     text = (
         "{year}年，{unit}对{count}项目开展绩效自评，其中" + "、".join(counts) + "，"
         "自评项目全年执行数共{total}（" + "，".join(amounts) + "）。"
-        f"{how}，项目{mean}为{{mean}}；" + "，".join(grades) + "。"
+        f"{scored}，" + "，".join(grades) + "。"
     )
     differences = [d for pf in figures for d in pf.score.differences]
     if differences:
@@ -326,9 +338,9 @@ def project_table(report: Report) -> Html:
     cols = "<colgroup>" + "<col>" * len(TABLE_COLUMNS) + "</colgroup>"  # widths in report.css
     table = Html(table.replace('<table class="jx-table">', TABLE_OPEN, 1)
                  .replace("</caption>", "</caption>\n" + cols, 1))  # fmt: skip
-    hint = ("得分 = 预算执行率得分 + 各三级指标得分；悬停数字可查看来源、计分规则与代入的数值，"
-            "标“!”者为填报得分与按规则计算的得分不一致。")  # fmt: skip
-    return Html(f'{table}\n<p class="jx-hint">{escape(hint)}</p>')
+    hint = "得分为预算执行率得分与各三级指标得分之和；标“!”者为填报得分与按规则计算的得分不一致。"
+    screen = "将鼠标悬停在数字上，可查看其来源、计分规则和代入的数值。"
+    return Html(f'{table}\n<p class="jx-hint">{escape(hint)}<span class="jx-screen-only">{escape(screen)}</span></p>')
 
 
 # -- the chart ---------------------------------------------------------------------------------

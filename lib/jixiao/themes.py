@@ -44,6 +44,11 @@ _KEY = r"[A-Za-z_][A-Za-z0-9_]*"
 _TOKEN = re.compile(r"\{\{|\}\}|\{(" + _KEY + r"(?:\s*\+\s*" + _KEY + r")*)\}")
 SUMMARY_TOP = 3
 """How many of the largest increases (and decreases) the summary sentence names."""
+LARGE_CHANGE = Decimal("0.1")
+"""A change the summary calls large (增幅较大, 降幅较大): at least 10% either way."""
+SMALL_COUNT = 10
+"""A whole count below this last year is compared by its two numbers (由1条增至2条), not by a
+rate."""
 
 
 class ThemeError(ValueError):
@@ -119,7 +124,7 @@ def fill(report: Report, row: Mapping[str, Any]) -> Html:
 
     A key that names no stats row raises :class:`ThemeError` naming the row and the key.
     """
-    template = cell_text(row.get("text"))
+    template = formatting.quotes(cell_text(row.get("text")))
     where = f"文字材料表（narrative）{row_source(row).describe()}"
     stats = report.data.stats
     values: dict[str, Figure | str] = {
@@ -361,33 +366,55 @@ def change_rows(report: Report, theme: str) -> list[Change]:
         if now.value is None or before.value is None:
             continue
         label = cell_text(new["label"]) or key  # type: ignore[index]
-        diff = _dec(now.value) - _dec(before.value)
-        change = Figure.derive(
-            float(diff), f"{now.label} − {before.label}", [now, before], label=f"{label}变动",
-            text=formatting.change_phrase(now.value, before.value, unit),
-        )  # fmt: skip
-        rate_value = float(diff / abs(_dec(before.value))) if before.value else None
-        rate = Figure.derive(
-            rate_value, f"({now.label} − {before.label}) ÷ {before.label}", [now, before],
-            label=f"{label}同比", text=formatting.yoy_phrase(now.value, before.value),
-        )  # fmt: skip
         qualifiers = (cell_text(old.get("qualifier")), cell_text(new.get("qualifier")))  # type: ignore[union-attr]
+        diff = _dec(now.value) - _dec(before.value)
+        approximate = any(qualifiers)
+        small = (
+            unit not in (formatting.WANYUAN, formatting.PERCENT) and abs(before.value) < SMALL_COUNT
+            and all(_dec(v) == _dec(v).to_integral_value() for v in (before.value, now.value))
+        )  # fmt: skip
+        phrase = formatting.change_phrase(now.value, before.value, unit)
+        if approximate and phrase != "持平":  # 1000多 → 1500多: the difference is only roughly known
+            phrase = phrase[:2] + formatting.APPROX + phrase[2:]
+        elif small and diff:  # 由1条增至2条: the two numbers say more than a rate of 100%
+            written = [formatting.format_value(v, unit) for v in (before.value, now.value)]
+            phrase = formatting.from_to_phrase(*written, now.value, before.value)
+        change = Figure.derive(
+            float(diff), f"{now.label} − {before.label}", [now, before], label=f"{label}变动", text=phrase,
+        )  # fmt: skip
+        formula = f"({now.label} − {before.label}) ÷ {before.label}"
+        if approximate:
+            rate = Figure.derive(None, f"{formula}：约数、多数不计算同比", [now, before], label=f"{label}同比",
+                                 text=formatting.MISSING)  # fmt: skip
+        elif small:
+            rate = Figure.derive(
+                None, f"{formula}：上年不足{SMALL_COUNT}，不计算同比，写明两年的数", [now, before],
+                label=f"{label}同比", text=formatting.MISSING,
+            )  # fmt: skip
+        else:
+            rate_value = float(diff / abs(_dec(before.value))) if before.value else None
+            rate = Figure.derive(
+                rate_value, formula, [now, before], label=f"{label}同比",
+                text=formatting.yoy_phrase(now.value, before.value),
+            )  # fmt: skip
         rows.append(Change(key, label, unit, qualifiers, before, now, change, rate))
     return rows
 
 
 def _ranked(rows: list[Change], sign: int) -> list[Change]:
-    """The largest relative changes of one sign (percentages and a zero base are not ranked)."""
+    """The largest relative changes of one sign, each at least :data:`LARGE_CHANGE` (percentages,
+    approximate and small counts, and a zero base have no rate and are not ranked)."""
     chosen = [
         r for r in rows
         if r.unit != formatting.PERCENT and r.rate.value is not None and r.rate.value * sign > 0
-        and r.rate.text.startswith("同比")
+        and abs(_dec(r.rate.value)) >= LARGE_CHANGE and r.rate.text.startswith("同比")
     ]  # fmt: skip
     return sorted(chosen, key=lambda r: -abs(r.rate.value or 0))[:SUMMARY_TOP]
 
 
 def summary_sentence(report: Report, rows: list[Change]) -> Html:
-    """One sentence naming the largest increases and decreases (by their 同比 rate)."""
+    """One sentence naming the largest increases and decreases (by their 同比 rate, at least
+    :data:`LARGE_CHANGE`); or saying that none changed that much."""
     previous = report.previous
     if previous is None or not rows:
         return Html("")
@@ -401,8 +428,12 @@ def summary_sentence(report: Report, rows: list[Change]) -> Html:
             listed.append(f"{label}{{{r.key}__change}}（{{{r.key}__rate}}）")
         if listed:
             parts.append(name + "、".join(listed))
+    threshold = formatting.percent(LARGE_CHANGE)
     if not parts:
-        text = f"与{previous.year}年相比，本部分各项指标无明显变化。"
+        rated = [r for r in rows if r.rate.value is not None]
+        if not rated:
+            return Html("")
+        text = f"与{previous.year}年相比，本部分各项指标同比增减幅度均在{threshold}以内。"
     else:
         text = f"与{previous.year}年相比，" + "；".join(parts) + "。"
     return render(text, values)
