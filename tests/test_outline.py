@@ -50,7 +50,8 @@ def unit_settings(tmp_path, monkeypatch):
         ([{"kind": "projects", "titel": "项目"}],
          "未知设置项 (unknown key) 'sections[1].titel'; 允许: kind, title, key, sections"),
         ([{"title": "项目"}], f"'sections[1]': 缺少 kind (missing key 'kind'); 可用: {KNOWN}"),
-        ([{"kind": "projects", "key": "x"}], "'sections[1].key': 只有主题章节 (kind: theme) 有 key, 这里 kind 为 projects"),
+        ([{"kind": "projects", "key": "x"}],
+         "'sections[1].key': 只有主题章节 (kind: theme) 有 key, 这里 kind 为 projects"),
         ([{"kind": "theme", "key": "problems"}],
          "'sections[1]': 'problems' 是文字材料表的保留章节名 (a reserved narrative section), 不能作主题的 key"),
         ([{"kind": "theme", "key": 5}], "'sections[1].key' 应为文字 (a text), 实为 5"),
@@ -62,9 +63,10 @@ def unit_settings(tmp_path, monkeypatch):
         ([{"sections": ["projects"]}], "'sections[1]': 含 sections 的章节须有 title (a chapter needs a title)"),
         (["theme:dibao", {"title": "章", "sections": ["projects", "theme:dibao"]}],
          "'sections[2].sections[2]': 章节重复 (listed twice) 'theme:dibao', 已见于 'sections[1]'"),
-        ([{"title": "一", "sections": [{"title": "二", "sections": [{"title": "三", "sections": [
-            {"title": "四", "sections": [{"title": "五", "sections": ["overview"]}]}]}]}]}],
-         "'sections[1].sections[1].sections[1].sections[1].sections[1]': 章节嵌套 5 层, 但 numbering 只有 4 种编号样式"),
+        ([{"title": "一", "sections": [{"title": "二", "sections": [{"title": "三", "sections": [{"title": "四",
+            "sections": [{"title": "五", "sections": ["overview"]}]}]}]}]}],
+         "'sections[1].sections[1].sections[1].sections[1].sections[1]': "
+         "章节嵌套 5 层, 但 numbering 只有 4 种编号样式"),
         ([], "'sections' 应为非空列表 (a non-empty list of sections)"),
     ],
 )  # fmt: skip
@@ -106,7 +108,8 @@ def test_mappings_chapters_and_numbering_per_depth(unit_settings):
             {"kind": "overview", "title": "部门整体支出绩效情况"},
             {"title": "目标实现情况", "sections": [
                 {"kind": "theme", "key": "dibao"},
-                {"title": "其他工作", "sections": ["theme:yanglao", {"kind": "theme", "key": "民生 实事", "title": "民生实事"}]},
+                {"title": "其他工作",
+                 "sections": ["theme:yanglao", {"kind": "theme", "key": "民生 实事", "title": "民生实事"}]},
             ]},
             "problems", "improvements", "review",
         ],
@@ -142,17 +145,20 @@ def test_the_stitcher_numbers_a_sections_headings_one_depth_down():
     out, title = stitching.number_headings(body, heading, settings.NUMBERING)
     assert title == "部门整体支出情况"
     assert out == (
-        '<h2 id="07-overview"><span class="jx-number">二、</span>部门整体支出情况</h2>\n<p>x</p>\n'
+        '<h2 id="07-overview-title"><span class="jx-number">二、</span>部门整体支出情况</h2>\n<p>x</p>\n'
         '<h3 id="07-overview-1"><span class="jx-number">（一）</span>预算</h3>\n'
         '<h4 id="07-overview-2"><span class="jx-number">1.</span>细目</h4>\n'
         '<h4 id="07-overview-3"><span class="jx-number">2.</span>其二</h4>\n'
         '<h3 id="07-overview-4"><span class="jx-number">（二）</span>趋势</h3>'
     )
-    theme = '<h2 class="jx-illustrative-text"><span class="jx-number">（九）</span>标题<span class="jx-illustrative">示例</span></h2>'
+    theme = (
+        '<h2 class="jx-illustrative-text"><span class="jx-number">（九）</span>标题'
+        '<span class="jx-illustrative">示例</span></h2>'
+    )
     out, title = stitching.number_headings(theme, Heading("02-theme", "（一）", None, 2), settings.NUMBERING)
     assert title == "标题"
     assert out == (
-        '<h3 id="02-theme" class="jx-illustrative-text"><span class="jx-number">（一）</span>标题'
+        '<h3 id="02-theme-title" class="jx-illustrative-text"><span class="jx-number">（一）</span>标题'
         '<span class="jx-illustrative">示例</span></h3>'
     )
 

@@ -170,8 +170,14 @@ def cover(report: Report) -> None:
     """Hand the department's score and grade to the build for the report's cover (with the
     computed score beside a reported one that differs), and the closing lines."""
     figure, grade = department_score(report)
-    score_html = str(figure.html()) + str(_differs_note(report))
-    facts.publish(score=figure.value, score_html=score_html, grade=grade, closing=closing(report))
+    facts.publish(score=figure.value, score_html=cover_score_html(report), grade=grade, closing=closing(report))
+
+
+def cover_score_html(report: Report) -> Html:
+    """The cover's score: the figure that stands, and the computed one beside a reported one
+    that differs (both numbers)."""
+    figure, _ = department_score(report)
+    return Html(str(figure.html()) + str(_differs_note(report)))
 
 
 # -- coverage of the self-evaluation -----------------------------------------------------------
@@ -320,6 +326,12 @@ def department_table(report: Report) -> Html:
     """The department's indicators: target, actual, weight, score, with the rule behind each score."""
     department = report.scores.department
     if department is None:
+        reported = reported_total(report)
+        if reported is not None:  # a unit that publishes only its total
+            text = render(
+                "本部门未设部门整体绩效指标，部门整体支出绩效自评得分以填报的{score}为准。", {"score": reported}
+            )
+            return Html(f"<p>{text}</p>")
         return Html('<p class="jx-note">未填报部门整体绩效指标（indicators 表中 scope 为 department 的行）。</p>')
     from jixiao.projects import indicator_figure
 
@@ -347,7 +359,8 @@ def _natural(value: float | None, missing: str) -> str:
 
 
 def _bare_score(figure: Figure) -> Figure:
-    return Figure(figure.value, formatting.natural(figure.value), figure.label, figure.source,
+    """A total score as the official form writes it: two decimals, no 分."""
+    return Figure(figure.value, formatting.number(figure.value, 2), figure.label, figure.source,
                   figure.formula, figure.inputs, figure.illustrative)  # fmt: skip
 
 

@@ -42,8 +42,13 @@ TABLE_OPEN = '<table class="jx-table jx-project-table">'
 
 
 def _bare(value: float | None) -> str:
-    """A score or weight as the form writes it: 100, 87.7, 17.5."""
+    """A weight as the form writes it: 100, 17.5."""
     return formatting.MISSING if value is None else formatting.natural(value)
+
+
+def _score(value: float | None) -> str:
+    """A score as the official 自评表 writes it: two decimals (100.00, 19.75, 87.70)."""
+    return formatting.MISSING if value is None else formatting.number(value, 2)
 
 
 def _differ(a: float | None, b: float | None) -> bool:
@@ -123,7 +128,8 @@ class ProjectFigures:
 
     @property
     def name(self) -> str:
-        return self.score.project_name
+        """The project's name, its quotes made Chinese (“双百镇”社工)."""
+        return formatting.quotes(self.score.project_name)
 
 
 def indicator_figure(report: Report, s: IndicatorScore) -> Figure:
@@ -138,15 +144,15 @@ def indicator_figure(report: Report, s: IndicatorScore) -> Figure:
         for column, label in columns:
             if column in ind.columns and not _blank(ind.at[i, column]):
                 inputs.append(Figure.cell(ind, i, column, label=f"「{s.name}」{label}"))
-    text = _bare(s.score)
+    text = _score(s.score)
     if s.differs:
-        text = f"{_bare(s.score)}（计算 {_bare(s.computed)}）"
+        text = f"{_score(s.score)}（计算 {_score(s.computed)}）"
     return Figure.derive(s.score, s.rule, inputs, label=f"{s.name}得分", text=text)
 
 
 def _shallow(figure: Figure, label: str) -> Figure:
     """A part of a sum: the number and its rule, without the cells (keeps tooltips short)."""
-    return Figure(figure.value, _bare(figure.value), label, None, figure.formula, (),
+    return Figure(figure.value, _score(figure.value), label, None, figure.formula, (),
                   figure.illustrative)  # fmt: skip
 
 
@@ -162,7 +168,7 @@ def _unique(labels: list[str]) -> list[str]:
 def _score_sum(parts: list[Figure], value: float, label: str) -> Figure:
     labels = _unique([p.label for p in parts])
     parts = [replace(p, label=lab) for p, lab in zip(parts, labels, strict=True)]
-    return Figure.derive(value, " + ".join(labels), parts, label=label, text=_bare(value))
+    return Figure.derive(value, " + ".join(labels), parts, label=label, text=_score(value))
 
 
 def project_figures(report: Report, p: ProjectScore) -> ProjectFigures:
@@ -183,7 +189,7 @@ def project_figures(report: Report, p: ProjectScore) -> ProjectFigures:
     execution = Figure.derive(
         p.execution.score, p.execution.rule,
         [replace(executed, label="项目全年执行数"), replace(budget, label="项目全年预算数")],
-        label="预算执行率得分", text=_bare(p.execution.score),
+        label="预算执行率得分", text=_score(p.execution.score),
     )  # fmt: skip
     indicators = tuple(indicator_figure(report, s) for s in p.indicators)
 
@@ -191,7 +197,7 @@ def project_figures(report: Report, p: ProjectScore) -> ProjectFigures:
     parts += [_shallow(f, f"{s.name}得分") for s, f in zip(p.indicators, indicators, strict=True)]
     computed_parts = [parts[0]] + [
         Figure.derive(
-            s.computed, s.rule, [], label=f"{s.name}得分", text=_bare(s.computed), illustrative=f.illustrative
+            s.computed, s.rule, [], label=f"{s.name}得分", text=_score(s.computed), illustrative=f.illustrative
         )
         for s, f in zip(p.indicators, indicators, strict=True)
     ]
@@ -205,14 +211,14 @@ def project_figures(report: Report, p: ProjectScore) -> ProjectFigures:
     elif not differs:  # the reported total stands (it is what the grade is given on), and agrees with the rules
         total = Figure.derive(
             p.final_total, "填报总分（与按规则计算的总分一致）", [reported, stands], label="得分",
-            text=_bare(p.final_total),
+            text=_score(p.final_total),
         )  # fmt: skip
     else:
         computed = _score_sum(computed_parts, p.computed_total, "计算总分")
         claimed = reported if reported is not None else replace(stands, label="填报总分")
         total = Figure.derive(
             p.final_total, "填报总分（按规则计算：计算总分）", [claimed, computed], label="得分",
-            text=_bare(p.final_total),
+            text=_score(p.final_total),
         )  # fmt: skip
     return ProjectFigures(p, i, initial, budget, executed, rate, weight, execution, indicators,
                           total, differs)  # fmt: skip
@@ -228,7 +234,7 @@ def _score_cell(pf: ProjectFigures) -> Html:
     if not pf.differs:
         return pf.total.html()
     p = pf.score
-    detail = f"填报 {_bare(p.final_total)}，按规则计算 {_bare(p.computed_total)}"
+    detail = f"填报 {_score(p.final_total)}，按规则计算 {_score(p.computed_total)}"
     return Html(f'<span class="jx-differs">{pf.total.html()}{_flag(["differs"], detail)}</span>')
 
 
@@ -438,7 +444,7 @@ def _indicator_rows(report: Report, pf: ProjectFigures) -> list[str]:
             target = value("target", "年度指标值", s.target is not None)
             actual = value("actual", "实际完成值", s.actual is not None) or "缺失"
         weight = value("weight", "分值", True) or _bare(s.weight)
-        detail = f"填报 {_bare(s.reported)}，按规则计算 {_bare(s.computed)}" if s.differs else ""
+        detail = f"填报 {_score(s.reported)}，按规则计算 {_score(s.computed)}" if s.differs else ""
         cls = "num jx-differs" if s.differs else "num"
         cells = []
         if l1[k]:
@@ -468,11 +474,11 @@ def _total_rows(report: Report, pf: ProjectFigures) -> list[str]:
         for s in p.indicators
     ]  # fmt: skip
     full = _sum(weights, "预算执行率分值 + 各三级指标分值之和", "满分", _bare)
-    text = _bare(p.final_total)
+    text = _score(p.final_total)
     if pf.differs:
-        text += f"（计算 {_bare(p.computed_total)}）"
+        text += f"（计算 {_score(p.computed_total)}）"
     total = replace(pf.total, text=text)
-    detail = f"填报 {_bare(p.final_total)}，按规则计算 {_bare(p.computed_total)}"
+    detail = f"填报 {_score(p.final_total)}，按规则计算 {_score(p.computed_total)}"
     marker = _flag(["differs"], detail) if pf.differs else Html("")
     grade = p.grade
     if p.computed_grade != p.grade:
@@ -521,7 +527,7 @@ def selfeval_tables(report: Report) -> Html:
         p = pf.score
         codes = [c for c in ("differs", "missing", "far_above") if c in p.flags]
         open_ = " open" if k == 0 else ""
-        title = f"{escape(pf.name)} — {pf.total.html()}分 {escape(p.grade)}{_flag(codes)}"
+        title = f"{escape(pf.name)}：自评得分{pf.total.html()}分，评价等级为“{escape(p.grade)}”{_flag(codes)}"
         out.append(
             f'<details class="jx-selfeval"{open_}><summary>{title}</summary>\n{selfeval_form(report, pf)}\n</details>'
         )

@@ -125,7 +125,7 @@ def number_headings(body: str, heading: Heading, numbering: tuple[str, ...]) -> 
                 inner = html.escape(heading.title)
             title = _plain(inner)
             level = min(heading.depth + 1, 6)
-            out.append(_heading_html(level, heading.anchor, attributes, heading.number, inner))
+            out.append(_heading_html(level, f"{heading.anchor}-title", attributes, heading.number, inner))
             continue
         depth = heading.depth + max(original - 2, 1)
         for deeper in [d for d in counters if d > depth]:
@@ -140,7 +140,7 @@ def number_headings(body: str, heading: Heading, numbering: tuple[str, ...]) -> 
     if title is None:  # a notebook without a heading of its own: the settings' title, else its id
         title = heading.title or heading.anchor
         level = min(heading.depth + 1, 6)
-        out.insert(0, _heading_html(level, heading.anchor, "", heading.number, html.escape(title)) + "\n")
+        out.insert(0, _heading_html(level, f"{heading.anchor}-title", "", heading.number, html.escape(title)) + "\n")
     return "".join(out), title
 
 
