@@ -36,10 +36,11 @@ def figures(fragment: str) -> list[str]:
 
 def test_opening_paragraph_states_the_published_figures_in_order(example):
     overview = section(example.html, "01-overview")
-    first_paragraph = next(p for p in re.findall(r"<p>(.*?)</p>", overview, re.S) if "绩效自评报告根据" in p)
+    first_paragraph = next(p for p in re.findall(r"<p>(.*?)</p>", overview, re.S) if "根据年初设定的绩效目标" in p)
     assert figures(first_paragraph)[: len(OPENING)] == OPENING
+    # the published report fused its title into the sentence ("…绩效自评报告根据年初设定的绩效目标，"); ours does not
     assert text(first_paragraph).startswith(
-        "乐昌市民政局2019年绩效自评报告根据年初设定的绩效目标，部门整体支出绩效自评得分为100分。"
+        "根据年初设定的绩效目标，乐昌市民政局2019年部门整体支出绩效自评得分为100分。"
         "全年预算数10408.34万元，执行数10408.34万元，完成预算的100%。其中对7个一般公共预算项目支出开展绩效自评，"
     )
 
@@ -48,6 +49,35 @@ def test_every_published_theme_figure_is_a_traceable_figure_in_order(example):
     for theme, section_id in THEME_SECTIONS.items():
         items = section(example.html, section_id).split("<figure", 1)[0]  # the text, before the charts
         assert figures(items) == PUBLISHED_FIGURES[theme], theme
+
+
+def test_the_year_change_says_how_the_execution_rate_moved(example):
+    overview = text(section(example.html, "01-overview"))
+    assert (
+        "与2018年相比，全年预算数增加599.72万元，同比增长6.1%；预算执行率由98.8%提高到100%，提高1.2个百分点。"
+        in overview
+    )
+
+
+def test_budget_table_3_lists_every_year_with_data(example):
+    overview = section(example.html, "01-overview")
+    table = overview.split("<caption>表3 历年预算执行对比</caption>", 1)[1].split("</table>", 1)[0]
+    body = table.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    rows = [[text(c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", r, re.S)]
+            for r in re.findall(r"<tr>(.*?)</tr>", body, re.S)]  # fmt: skip
+    assert rows == [
+        ["2018年", "9808.62", "9688.43", "98.8%", "—"],
+        ["2019年", "10408.34", "10408.34", "100%", "同比增长6.1%"],
+    ]
+
+
+def test_screen_only_hints_are_marked_for_print_to_hide(example):
+    css = example.html.split("<style>", 1)[1].split("</style>", 1)[0]
+    assert ".jx-screen-only { display: none; }" in css.split("@media print", 1)[1]
+    body = example.html.split("</style>", 1)[1]
+    for hint in re.findall(r"[^>。；]*悬停[^<]*", body):
+        opening = body[: body.index(hint)].rsplit("<", 1)[1]
+        assert "jx-screen-only" in opening, hint
 
 
 def test_published_sentences_are_reproduced(example):

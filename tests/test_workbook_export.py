@@ -10,6 +10,7 @@ import subprocess
 import openpyxl
 import pytest
 
+from jixiao import formatting
 from test_report_content import section, text
 
 
@@ -32,7 +33,7 @@ def test_summary_sheet_matches_the_report(example):
     for offset, row in enumerate(report_rows):
         cells = [c.value for c in sheet[4 + offset]][:7]
         name, fund, budget, executed, rate, score, grade = cells
-        assert row[0] == htmllib.unescape(name)
+        assert row[0] == formatting.quotes(htmllib.unescape(name))  # the report writes “双百镇”社工
         assert row[1] == fund
         assert row[2] == f"{budget:.2f}" and row[3] == f"{executed:.2f}"
         assert row[4] == ("100%" if rate == 1 else f"{rate * 100:.1f}%")

@@ -367,20 +367,20 @@ def enumerate_cn(
 def change_phrase(curr: Real | Decimal, prev: Real | Decimal, unit: str | None = "") -> str:
     """The change from last year in the figure's own unit: 增加12户, 减少3.5万元, 持平.
 
-    A percentage changes by 个百分点 (percentage points), not by a percent.
+    A percentage rises (提高) or falls (下降) by 个百分点 (percentage points), not by a percent.
 
     >>> change_phrase(235, 223, "户"), change_phrase(10.3, 13.8, "万元"), change_phrase(5, 5, "人")
     ('增加12户', '减少3.5万元', '持平')
     >>> change_phrase(98.5, 95, "%")
-    '增加3.5个百分点'
+    '提高3.5个百分点'
     """
     diff = _dec(curr) - _dec(prev)
     unit = "" if _blank(unit) else str(unit).strip()
     if natural(abs(diff)) == "0":
         return "持平"
+    if unit == PERCENT:  # a rate rises or falls, by percentage points
+        return f"{'提高' if diff > 0 else '下降'}{natural(abs(diff))}个百分点"
     verb = "增加" if diff > 0 else "减少"
-    if unit == PERCENT:
-        return f"{verb}{natural(abs(diff))}个百分点"
     return verb + format_value(abs(diff), unit)
 
 

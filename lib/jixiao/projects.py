@@ -303,12 +303,13 @@ def summary(report: Report) -> Html:
         scored = "按全年执行数加权，项目平均得分为{mean}"
     else:
         scored = "各项目全年执行数均为0，按算术平均，项目平均得分为{mean}"
+    separator = "；"
     if len(grades) == 1 and len(figures) > 1:
-        grades = [f"评价等级均为“{figures[0].score.grade}”"]
+        grades, separator = [f"评价等级均为“{figures[0].score.grade}”"], "，"
     text = (
         "{year}年，{unit}对{count}项目开展绩效自评，其中" + "、".join(counts) + "，"
         "自评项目全年执行数共{total}（" + "，".join(amounts) + "）。"
-        f"{scored}，" + "，".join(grades) + "。"
+        f"{scored}{separator}" + "，".join(grades) + "。"
     )
     differences = [d for pf in figures for d in pf.score.differences]
     if differences:
