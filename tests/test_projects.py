@@ -169,7 +169,7 @@ def test_2019_project_table(r2019) -> None:
     body = [r for r in table if r.part == "tbody"]
     assert len(body) == 13
     assert body[0].texts == ["特困供养", "一般公共预算", "1586.40", "1586.40", "100%", "100.00", "优"]
-    assert body[8].texts[0] == '"双百镇"社工'
+    assert body[8].texts[0] == "“双百镇”社工"  # the data's straight quotes made Chinese
     assert [r.texts[5:] for r in body] == [["100.00", "优"]] * 13
     (foot,) = [r for r in table if r.part == "tfoot"]
     # 6898.64 + 442.25 = 7340.89; every project spent its whole full-year budget
@@ -207,7 +207,7 @@ def test_2019_selfeval_form_of_城乡低保(r2019) -> None:
     assert form[2][0].rowspan == 5
     funds = [r for r in form if r.cls == "jx-funds"]
     assert [r.texts for r in funds] == [
-        ["年度资金总额", "3200.00", "3265.18", "3265.18", "10", "100%", "10"],
+        ["年度资金总额", "3200.00", "3265.18", "3265.18", "10", "100%", "10.00"],
         ["其中：当年财政拨款", "3200.00", "3200.00", "3200.00", "—", "—", "—"],
         ["上年结转资金", "0.00", "65.18", "65.18", "—", "—", "—"],
         ["其他资金", "", "", "", "—", "—", "—"],
@@ -272,7 +272,7 @@ def test_2018_lower_score_with_grade_and_rule(r2018) -> None:
     assert total.texts == ["总分", "100", "87.70", ""]
     assert next(r for r in form if r.cls == "jx-grade").texts == ["评价等级", "良"]
     tip = html.unescape(total[2].titles[0])
-    assert "= 9.2 + 17.5 + 15 + 15 + 21 + 10 = 87.7" in tip
+    assert "= 9.20 + 17.50 + 15.00 + 15.00 + 21.00 + 10.00 = 87.70" in tip
     assert "正向指标：实际 7 < 目标 8，得分 = 7 ÷ 8 × 20 = 17.50" in tip
     funds = [r for r in form if r.cls == "jx-funds"]
     assert funds[0].texts == ["年度资金总额", "140.00", "152.00", "139.84", "10", "92%", "9.20"]
@@ -304,7 +304,7 @@ def test_differing_reported_score_is_shown_with_both_numbers() -> None:
     assert line.texts[5:] == ["95.00!", "优"]
     assert "jx-differs" in projects.project_table(report)
     tip = html.unescape(line[5].titles[0])
-    assert "= 95（按规则计算：100） = 95" in tip
+    assert "= 95.00（按规则计算：100.00） = 95.00" in tip
 
     summary, block = forms(report)[1]
     assert summary == "社会福利：自评得分95.00分，评价等级为“优”!"
