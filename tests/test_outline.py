@@ -9,7 +9,7 @@ import shutil
 import pytest
 import yaml
 
-from conftest import UNIT, YEAR, build, copy_project
+from conftest import REPO, UNIT, YEAR, build, copy_project
 from jixiao import settings, stitching
 from jixiao.settings import Heading
 from test_build import headings, toc_entries
@@ -204,3 +204,19 @@ def test_a_chinese_theme_key_builds(tmp_path):
     ]
     assert ">223户</span>" in html  # the theme's figures, from the stats rows of 底线民生
     assert "图（一）-1 社会救助人次（按救助类别）" in html
+
+
+def test_problems_hold_the_improvements_unless_they_have_a_section_of_their_own(unit_settings):
+    import jixiao
+    from jixiao import problems
+
+    shutil.copytree(REPO / "data", settings.paths.root() / "data")
+    unit_settings(sections=["overview", "problems", "review"])
+    combined = problems.section(jixiao.open_report(UNIT, YEAR))
+    assert re.findall(r"<h3>(.*?)</h3>", combined) == ["存在问题", "改进措施"]
+    assert "一是加强救助资金成本分析。" in combined
+
+    unit_settings(sections=["overview", "problems", "improvements", "review"])
+    alone = problems.section(jixiao.open_report(UNIT, YEAR))
+    assert "<h3>" not in alone and "加强救助资金成本分析" not in alone
+    assert "一是流浪乞讨救助单位成本偏高。" in re.sub(r"<[^>]+>", "", alone)
