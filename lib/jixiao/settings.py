@@ -4,6 +4,13 @@
 scoring rules, theme charts, review checks); ``params/<unit>/<year>.yaml`` holds the papermill
 parameters of one year (``unit`` and ``year``), usable as is with ``papermill -f``. papermill only
 warns about an unknown parameter; jixiao refuses unknown and missing keys, naming file and key.
+
+``sections`` lists the report's sections in order: a kind (``overview``, ``theme:dibao``), a
+mapping (``{kind: projects, title: 重点项目支出绩效情况}``, ``{kind: theme, key: 完成目标}``) or a
+chapter (``{title: …, sections: [...]}``) holding nested entries; ``numbering`` gives the number
+style of each depth (``一、``, ``（一）``, ``1.``, ``（1）``). Read, they are the flat list of
+notebook runs (:attr:`Settings.sections`) and the numbered tree of headings
+(:attr:`Settings.outline`) that the stitcher writes and the 目录 lists.
 """
 
 from __future__ import annotations
