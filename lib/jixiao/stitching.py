@@ -163,7 +163,9 @@ class Entry:
 
 def outline_entries(outline: tuple[Node, ...], sections: dict[str, RenderedSection],
                     numbering: tuple[str, ...]) -> list[Entry]:  # fmt: skip
-    """The page's entries from the settings' outline and the rendered sections (by id)."""
+    """The page's entries from the settings' outline and the rendered sections (by id). A section
+    not given is left out (an edition without the 审核提示), and a chapter left empty with it; the
+    numbers stay those of the outline."""
     from markupsafe import Markup
 
     entries = []
@@ -171,9 +173,12 @@ def outline_entries(outline: tuple[Node, ...], sections: dict[str, RenderedSecti
         heading, level = node.heading, min(node.heading.depth + 1, 6)
         if node.section is None:
             children = outline_entries(node.children, sections, numbering)
-            entries.append(Entry(heading.anchor, heading.number, heading.title or "", level, children=children))
+            if children:
+                entries.append(Entry(heading.anchor, heading.number, heading.title or "", level, children=children))
             continue
-        rendered = sections[node.section.id]
+        rendered = sections.get(node.section.id)
+        if rendered is None:
+            continue
         body, title = number_headings(rendered.body, heading, numbering)
         entries.append(Entry(heading.anchor, heading.number, title, level, Markup(body), rendered.notebook))
     return entries
