@@ -178,7 +178,7 @@ def test_2019_project_table(r2019) -> None:
     assert "= 7340.89 ÷ 7340.89 = 100%" in html.unescape(foot[4].titles[0])
     # the score is the sum of its parts, with each part's rule
     score_tip = html.unescape(body[0][5].titles[0])
-    assert "= 10 + 20 + 15 + 15 + 30 + 10 = 100" in score_tip
+    assert "= 10.00 + 20.00 + 15.00 + 15.00 + 30.00 + 10.00 = 100.00" in score_tip
     assert "正向指标：实际 653 ≥ 目标 650，得满分 20 分" in score_tip
     assert "填报总分：100" in score_tip
     assert "jx-differs" not in out
@@ -244,7 +244,7 @@ def test_2019_form_of_a_project_with_a_carry_over(r2019) -> None:
     _, block = next(b for b in forms(r2019) if b[0].startswith("养老服务设施建设"))
     funds = [r for r in Tables(block).tables[0] if r.cls == "jx-funds"]
     assert [r.texts for r in funds] == [
-        ["年度资金总额", "105.00", "120.00", "120.00", "10", "100%", "10"],
+        ["年度资金总额", "105.00", "120.00", "120.00", "10", "100%", "10.00"],
         ["其中：当年财政拨款", "105.00", "107.84", "107.84", "—", "—", "—"],
         ["上年结转资金", "0.00", "12.16", "12.16", "—", "—", "—"],
         ["其他资金", "", "", "", "—", "—", "—"],
