@@ -47,12 +47,13 @@ def test_a_reported_total_that_differs_is_flagged_on_the_cover_with_both_numbers
     report = report_with_reported_total(project, "95")
     shown = cover(page(report))
     assert figures(shown) == ["95分", "100分"]
-    assert "部门整体支出绩效自评得分95分（按部门整体绩效指标计算为100分，与填报得分不一致）" in text(shown)
+    # the reported 95 is the profile's (published) cell; the computed 100 comes from illustrative indicators
+    assert "部门整体支出绩效自评得分95分（按部门整体绩效指标计算为100分示，与填报得分不一致）" in text(shown)
     assert '<span class="jx-differs-note">' in shown
     assert overview.department_score(report)[1] == "优"
     opening = text(overview.summary(report))
     assert opening.startswith(
-        "根据年初设定的绩效目标，乐昌市民政局2019年部门整体支出绩效自评得分为95分（按部门整体绩效指标计算为100分，"
+        "根据年初设定的绩效目标，乐昌市民政局2019年部门整体支出绩效自评得分为95分（按部门整体绩效指标计算为100分示，"
         "与填报得分不一致）。"
     )
 
@@ -76,11 +77,11 @@ def test_the_closing_ends_the_report_and_is_left_out_without_data(project):
     assert closing == {"编制单位": "乐昌市民政局", "报告日期": "2020年4月20日", "联系人": "李明",
                        "联系电话": "0751-5551234"}  # fmt: skip
     html = page(report, closing)
-    assert html.split("</main>", 1)[1].split("<footer", 1)[0] == (
+    assert html.split("</main>", 1)[1].split("<aside", 1)[0] == (
         '\n<section class="jx-closing" aria-label="编制信息">\n'
         '  <p><span class="jx-closing-label">编制单位：</span>乐昌市民政局</p>\n'
         '  <p><span class="jx-closing-label">报告日期：</span>2020年4月20日</p>\n'
         '  <p><span class="jx-closing-label">联系人：</span>李明</p>\n'
         '  <p><span class="jx-closing-label">联系电话：</span>0751-5551234</p>\n'
         "</section>\n"
-    )
+    )  # then the appendix of derivations, then the footer

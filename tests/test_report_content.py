@@ -37,7 +37,8 @@ def figures(fragment: str) -> list[str]:
 def test_opening_paragraph_states_the_published_figures_in_order(example):
     overview = section(example.html, "01-overview")
     first_paragraph = next(p for p in re.findall(r"<p>(.*?)</p>", overview, re.S) if "根据年初设定的绩效目标" in p)
-    assert figures(first_paragraph)[: len(OPENING)] == OPENING
+    numbers = [f for f in figures(first_paragraph) if f[0].isdigit()]  # the project names are figures too
+    assert numbers[: len(OPENING)] == OPENING
     # the published report fused its title into the sentence ("…绩效自评报告根据年初设定的绩效目标，"); ours does not
     assert text(first_paragraph).startswith(
         "根据年初设定的绩效目标，乐昌市民政局2019年部门整体支出绩效自评得分为100分。"

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jixiao import __version__, facts, formatting, paths
+from jixiao import __version__, facts, formatting, paths, provenance
 from jixiao.settings import NUMBERING, Heading, Node, Section
 
 TEMPLATE = paths.PACKAGE_DIR / "templates" / "report.html.j2"
@@ -199,9 +199,15 @@ def render_page(*, title: str, unit_name: str, year: int, score_html: str, grade
     # score's figure span are HTML already.
     environment = jinja2.Environment(autoescape=True)
     template = environment.from_string(TEMPLATE.read_text(encoding="utf-8"))
-    entries = outline_entries(outline, {s.anchor: s for s in sections}, numbering)
+    # figures' full derivations move to one appendix; the cover counts the illustrative ones
+    derivations: dict[str, str] = {}
+    score_html = provenance.take_derivations(score_html, derivations)
+    bodies = {s.anchor: dataclasses.replace(s, body=provenance.take_derivations(s.body, derivations)) for s in sections}
+    counts = provenance.count_states("".join(s.body for s in bodies.values()))
+    entries = outline_entries(outline, bodies, numbering)
     return template.render(
         title=title, unit_name=unit_name, year=year, score_html=Markup(score_html), grade=grade,
         entries=entries, css=Markup(CSS.read_text(encoding="utf-8")), version=__version__,
         closing=[(k, v) for k, v in (closing or {}).items() if v],
+        banner=provenance.banner_html(counts), sources=provenance.appendix_html(derivations),
     )  # fmt: skip

@@ -385,11 +385,11 @@ def change_rows(report: Report, theme: str) -> list[Change]:
         formula = f"({now.label} − {before.label}) ÷ {before.label}"
         if approximate:
             rate = Figure.derive(None, f"{formula}：约数、多数不计算同比", [now, before], label=f"{label}同比",
-                                 text=formatting.MISSING)  # fmt: skip
+                                 text=formatting.MISSING, illustrative=False)  # fmt: skip
         elif small:
             rate = Figure.derive(
                 None, f"{formula}：上年不足{SMALL_COUNT}，不计算同比，写明两年的数", [now, before],
-                label=f"{label}同比", text=formatting.MISSING,
+                label=f"{label}同比", text=formatting.MISSING, illustrative=False,
             )  # fmt: skip
         else:
             rate_value = float(diff / abs(_dec(before.value))) if before.value else None
