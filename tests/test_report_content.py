@@ -66,9 +66,10 @@ def test_budget_table_3_lists_every_year_with_data(example):
     body = table.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
     rows = [[text(c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", r, re.S)]
             for r in re.findall(r"<tr>(.*?)</tr>", body, re.S)]  # fmt: skip
+    # the base year is there too; 2018's data are illustrative (示), 2019's totals published
     assert rows == [
-        ["2018年", "9808.62", "9688.43", "98.8%", "—"],
-        ["2019年", "10408.34", "10408.34", "100%", "同比增长6.1%"],
+        ["2018年", "9808.62示", "9688.43示", "98.8%示", "—"],
+        ["2019年", "10408.34", "10408.34", "100%", "同比增长6.1%示"],
     ]
 
 
