@@ -316,7 +316,8 @@ class Build:
         settings, report = self.settings, self.result.report
         entries = [self.entries[s.id] for s in settings.sections]
         marker = self.out / ".cache" / "report.key"
-        key = cache.report_key(entries, {"code": _code_hash(), "unit_name": settings.unit_name})
+        outline = {"sections": settings.raw.get("sections"), "numbering": settings.numbering}
+        key = cache.report_key(entries, {"code": _code_hash(), "unit_name": settings.unit_name, "outline": outline})
         key += "+" + self.inputs_key
         fresh = report.is_file() and (self.out / WORKBOOK).is_file() and (self.out / BUILD_INFO).is_file()
         if not self.force and fresh and _marker_says(marker, key):
@@ -336,6 +337,9 @@ class Build:
             grade=published.get("grade", "—"),
             sections=sections,
             build_info=info,
+            outline=settings.outline,
+            numbering=settings.numbering,
+            closing=published.get("closing"),
         )
         workbook = self._workbook.result() if self._workbook is not None else workbook_bytes(settings)
         with outputs.together() as group:  # the report and its workbook: both, or neither
