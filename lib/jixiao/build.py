@@ -3,8 +3,11 @@
 1. settings and parameters, strictly checked;
 2. inputs validated, before any notebook runs (skipped when no input changed since it last passed);
 3. each section executed with papermill, unless its cache entry is still valid;
-4. the executed sections stitched into ``report.html`` (written to a temporary file, then renamed);
-5. the 自评表 workbook written beside it.
+4. the executed sections stitched into each edition's page (``jixiao.render``: ``filing``, the
+   report a department files, and ``review``, with the 审核提示), written as ``report.html`` /
+   ``report-review.html`` and rendered from the same page to PDF and DOCX (each file written to a
+   temporary file, then renamed);
+5. the 自评表 workbook written beside them.
 
 A failure at any step leaves the last good report untouched.
 """
@@ -108,8 +111,13 @@ class Build:
     prepares the workbook in the background, and renders each section as soon as it is done.
     """
 
-    def __init__(self, settings: Settings, force: bool, echo: Echo) -> None:
+    def __init__(
+        self, settings: Settings, force: bool, echo: Echo,
+        editions: tuple[str, ...] | None = None, formats: tuple[str, ...] | None = None,
+    ) -> None:  # fmt: skip
         self.settings, self.force, self.echo = settings, force, echo
+        self.editions = editions or settings.editions  # the command line's choice, else the settings'
+        self.formats = formats or settings.formats
         self.unit, self.year = settings.unit, settings.year
         self.out = paths.output_dir(self.unit, self.year)
         self.result = BuildResult(report=self.out / "report.html", seconds=0.0)
@@ -121,6 +129,7 @@ class Build:
         self.background = ThreadPoolExecutor(max_workers=2, thread_name_prefix="jixiao-build")
         self._stitcher: Future | None = None
         self._workbook: Future | None = None
+        self._metadata: Future | None = None
 
     def _cached(self, section: Section) -> dict | None:
         entry = cache.lookup(self.unit, self.year, section)
@@ -183,6 +192,8 @@ class Build:
         """Import nbconvert and make the workbook in the background, papermill here."""
         self._stitcher = self._stitcher or self.background.submit(stitching.Stitcher)
         self._workbook = self.background.submit(workbook_bytes, self.settings)
+        if {"pdf", "docx"} & set(self.formats):
+            self._metadata = self.background.submit(_paged_metadata, self.settings)
         import papermill  # noqa: F401
 
     def done(self, run: Any) -> None:
@@ -221,43 +232,92 @@ class Build:
         return rendered
 
     def stitch(self) -> None:
-        """Write report.html and the workbook, unless neither would change.
+        """Write the report's files (each edition's HTML, PDF and DOCX; the workbook), each unless
+        it would not change.
 
-        The report's key covers its executed sections; the workbook's covers every input file,
-        since it holds tables (budget, project funds) that a unit's sections may not read."""
-        settings, report = self.settings, self.result.report
+        An output's key covers the executed sections, the stitching and rendering code, the
+        settings that shape it and its renderer's versions; the workbook's also covers every
+        input file, since it holds tables (budget, project funds) that a unit's sections may not
+        read (``inputs_key`` covers them for all outputs)."""
+        from jixiao import render
+
+        settings = self.settings
         entries = [self.entries[s.id] for s in settings.sections]
         marker = self.out / ".cache" / "report.key"
-        key = cache.report_key(entries, {"code": _code_hash(), "unit_name": settings.unit_name})
-        key += "+" + self.inputs_key
-        fresh = report.is_file() and (self.out / WORKBOOK).is_file()
-        if not self.force and fresh and marker.is_file() and marker.read_text() == key:
+        base = cache.report_key(
+            entries,
+            {"code": _code_hash(), "unit_name": settings.unit_name, "annex": settings.forms_in_annex},
+        ) + "+" + self.inputs_key  # fmt: skip
+        wanted = render.outputs(self.editions, self.formats)
+        try:
+            kept = json.loads(marker.read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            kept = {}
+        keys = {}
+        for o in wanted:  # an HTML page links to the other formats made: they are part of its key
+            shaping = render.versions(o.format) if o.format != "html" else {"links": list(self.formats)}
+            keys[o.name] = f"{base}+{json.dumps(shaping, sort_keys=True)}"
+        stale = [
+            o for o in wanted
+            if self.force or not (self.out / o.name).is_file() or kept.get(o.name) != keys[o.name]
+        ]  # fmt: skip
+        self.result.report = self.out / wanted[0].name
+        if not stale:
             self.echo("  拼接报告 (stitch)       未变 (unchanged)")
             return
         start = time.perf_counter()
-        sections = [self.rendered.get(s.id) or self.render(s) for s in settings.sections]
+        rendered = [self.rendered.get(s.id) or self.render(s) for s in settings.sections]
         published: dict = {}
         for entry in entries:
             published.update(entry.get("published", {}))
-        page = stitching.render_page(
-            title=f"{settings.unit_name}{settings.year}年绩效自评报告",
-            unit_name=settings.unit_name,
-            year=settings.year,
-            score_html=published.get("score_html", "—"),
-            grade=published.get("grade", "—"),
-            sections=sections,
-        )
-        workbook = self._workbook.result() if self._workbook is not None else workbook_bytes(settings)
-        write_atomically(self.out / WORKBOOK, workbook)
-        write_atomically(report, page)
-        write_atomically(marker, key)
+        pages: dict[str, str] = {}
+        for edition in {o.edition for o in stale if o.edition}:
+            # the filing edition leaves out the review section (审核提示)
+            sections = zip(rendered, settings.sections, strict=True)
+            chosen = [r for r, s in sections if edition == "review" or s.kind != "review"]
+            page = stitching.render_page(
+                title=f"{settings.unit_name}{settings.year}年绩效自评报告",
+                unit_name=settings.unit_name,
+                year=settings.year,
+                score_html=published.get("score_html", "—"),
+                grade=published.get("grade", "—"),
+                sections=chosen,
+                links=render.links(edition, self.formats),
+            )
+            pages[edition] = render.edition_page(page, edition, annex=settings.forms_in_annex)
+
+        def write(name: str, data: str | bytes) -> None:
+            write_atomically(self.out / name, data)
+            kept[name] = keys[name]
+
+        for output in stale:
+            if output.format == "html":
+                write(output.name, pages[output.edition])
+            elif output.format == "xlsx":
+                write(output.name, self._workbook.result() if self._workbook is not None else workbook_bytes(settings))
+        paged = [o for o in stale if o.format in {"pdf", "docx"}]
+        if paged:
+            ready = self._metadata is not None and not self._metadata.cancelled()
+            meta = self._metadata.result() if ready else render.metadata(settings)
+            render.render(pages, paged, meta, write)
+        write_atomically(marker, json.dumps(kept, ensure_ascii=False, indent=1, sort_keys=True))
         self.result.stitched = True
-        self.echo(f"  拼接报告 (stitch)       {time.perf_counter() - start:5.2f}s  + {WORKBOOK}")
+        made = ", ".join(o.name for o in stale)
+        self.echo(f"  拼接报告 (stitch)       {time.perf_counter() - start:5.2f}s  {made}")
 
 
 def _weight(section: Section) -> int:
     """A section's expected cost, for scheduling: its charts count most."""
     return {"overview": 3, "projects": 3, "theme": 4}.get(section.kind, 1)
+
+
+def _paged_metadata(settings: Settings) -> Any:
+    """The PDF's and DOCX's document properties; WeasyPrint and python-docx imported meanwhile."""
+    from jixiao import render
+    from jixiao.render import docx, pdf  # noqa: F401
+
+    pdf.preload()
+    return render.metadata(settings)
 
 
 def workbook_bytes(settings: Settings) -> bytes:
@@ -269,6 +329,10 @@ def workbook_bytes(settings: Settings) -> bytes:
     return selfeval_workbook_bytes(report.data, report.scores, settings.unit_name)
 
 
-def build(unit: str, year: int, *, force: bool = False, echo: Echo = print) -> BuildResult:
-    """Build ``outputs/<unit>/<year>/report.html``; see the module's docstring."""
-    return Build(settings_module.load(unit, year), force, echo).run()
+def build(
+    unit: str, year: int, *, force: bool = False, echo: Echo = print,
+    editions: tuple[str, ...] | None = None, formats: tuple[str, ...] | None = None,
+) -> BuildResult:  # fmt: skip
+    """Build ``outputs/<unit>/<year>/report.html`` and the other files; see the module's docstring.
+    ``editions`` and ``formats`` (default: the unit's settings, else all) choose which."""
+    return Build(settings_module.load(unit, year), force, echo, editions, formats).run()

@@ -83,7 +83,8 @@ class Stitcher:
 
 
 def render_page(*, title: str, unit_name: str, year: int, score_html: str, grade: str,
-                sections: list[RenderedSection]) -> str:  # fmt: skip
+                sections: list[RenderedSection], links: tuple[tuple[str, str], ...] = ()) -> str:  # fmt: skip
+    """The report page; ``links``: (file name, label) of the files beside it (PDF, Word, 自评表)."""
     import jinja2
     from markupsafe import Markup
 
@@ -94,5 +95,5 @@ def render_page(*, title: str, unit_name: str, year: int, score_html: str, grade
     bodies = [dataclasses.replace(s, body=Markup(s.body)) for s in sections]
     return template.render(
         title=title, unit_name=unit_name, year=year, score_html=Markup(score_html), grade=grade,
-        sections=bodies, css=Markup(CSS.read_text(encoding="utf-8")), version=__version__,
+        sections=bodies, css=Markup(CSS.read_text(encoding="utf-8")), version=__version__, links=links,
     )  # fmt: skip
