@@ -253,10 +253,7 @@ class Build:
             kept = json.loads(marker.read_text(encoding="utf-8"))
         except (FileNotFoundError, ValueError):
             kept = {}
-        keys = {}
-        for o in wanted:  # an HTML page links to the other formats made: they are part of its key
-            shaping = render.versions(o.format) if o.format != "html" else {"links": list(self.formats)}
-            keys[o.name] = f"{base}+{json.dumps(shaping, sort_keys=True)}"
+        keys = {o.name: f"{base}+{json.dumps(render.versions(o.format), sort_keys=True)}" for o in wanted}
         stale = [
             o for o in wanted
             if self.force or not (self.out / o.name).is_file() or kept.get(o.name) != keys[o.name]
@@ -282,7 +279,7 @@ class Build:
                 score_html=published.get("score_html", "—"),
                 grade=published.get("grade", "—"),
                 sections=chosen,
-                links=render.links(edition, self.formats),
+                links=render.links(edition, settings.formats),  # what a build makes by default
             )
             pages[edition] = render.edition_page(page, edition, annex=settings.forms_in_annex)
 

@@ -68,8 +68,11 @@ def outputs(editions: Iterable[str], formats: Iterable[str]) -> list[Output]:
 
 
 def links(edition: str, formats: Iterable[str]) -> tuple[tuple[str, str], ...]:
-    """The files beside an edition's HTML that it links to: its PDF and DOCX, the workbook."""
-    return tuple((file_name(edition, f), LABELS[f]) for f in ("pdf", "docx", "xlsx") if f in formats)
+    """The files beside an edition's HTML that it links to: its PDF and DOCX, the workbook (as
+    relative URLs: 自评表.xlsx percent-encoded)."""
+    from urllib.parse import quote
+
+    return tuple((quote(file_name(edition, f)), LABELS[f]) for f in ("pdf", "docx", "xlsx") if f in formats)
 
 
 def versions(fmt: str) -> dict[str, str]:
@@ -138,7 +141,9 @@ def render(pages: dict[str, str], wanted: list[Output], meta: Metadata, write: C
 
     pdfs = [o for o in wanted if o.format == "pdf"]
     pool = future = None
-    if len(pdfs) > 1:
+    import multiprocessing
+
+    if len(pdfs) > 1 and not multiprocessing.current_process().daemon:  # a daemon (a Dask worker) has no children
         pool, last = _pool(), pdfs.pop()
         future = pool.submit(pdf.render, pages[last.edition], meta)
     try:
@@ -203,8 +208,8 @@ def edition_page(page: str, edition: str, *, annex: bool = False) -> str:
     if edition == "filing":
         drop(by_class(root, REVIEW_ONLY))
         drop(by_class(root, SCREEN_ONLY))
-        for figure in by_class(root, "jx-fig"):  # tooltips are the reviewer's
-            figure.attrib.pop("title", None)
+        for element in root.find("body").iter():  # tooltips are the reviewer's
+            element.attrib.pop("title", None)
     if annex:
         move_forms_to_annex(root)
     return serialize(root)

@@ -18,7 +18,7 @@ import logging
 from functools import lru_cache
 from pathlib import Path
 
-from jixiao.render import SCREEN_ONLY, Metadata, by_class, classes, drop, has_class, parse, serialize
+from jixiao.render import SCREEN_ONLY, Metadata, by_class, classes, drop, has_class, parse, serialize, text_of
 
 PAGED_CSS = Path(__file__).with_name("paged.css")
 
@@ -71,6 +71,8 @@ def paper_page(page: str, metadata: Metadata) -> str:
         wrapper.drop_tag()  # the section's blocks become siblings: `h3 + .jx-selfeval` holds
     drop(by_class(root, SCREEN_ONLY))
     drop(by_class(root, "anchor-link"))
+    for summary in root.iter("summary"):  # a form's bookmark: its title without the 示 markers
+        summary.set("data-bookmark", text_of(summary))
     for figure in by_class(root, "jx-fig"):  # plain text on paper: a third of the layout's boxes
         if has_class(figure, "jx-illustrative"):
             mark = lxml.html.fragment_fromstring('<sup class="jx-mark">示</sup>')
