@@ -85,8 +85,8 @@ def test_the_filing_edition_has_no_review_notes_no_tooltips_no_screen_hints(exam
 def test_the_html_links_to_the_files_beside_it(example):
     links = re.search(r'<p class="jx-links">(.*?)</p>', example.filing_html).group(1)
     assert (
-        links
-        == '<a href="report.pdf">PDF 版</a><a href="report.docx">Word 版</a><a href="自评表.xlsx">自评表（Excel）</a>'
+        links == '<a href="report.pdf">PDF 版</a><a href="report.docx">Word 版</a>'
+        '<a href="%E8%87%AA%E8%AF%84%E8%A1%A8.xlsx">自评表（Excel）</a>'
     )
     review = re.search(r'<p class="jx-links">(.*?)</p>', example.html).group(1)
     assert 'href="report-review.pdf"' in review and 'href="report-review.docx"' in review
@@ -102,7 +102,8 @@ def test_pdf_has_every_form_in_full(pdf_text):
     assert len(pages) == 13  # each form on a page of its own, none folded away
     for name, text in zip(projects, pages, strict=True):
         assert f"项目名称 {name}" in text, name
-        assert "一级指标" in text and "偏差原因分析及改进措施" in text and "总分" in text
+        cells = re.sub(r"\s", "", text)  # narrow cells wrap their text
+        assert "一级指标" in cells and "偏差原因分析及改进措施" in cells and "总分" in cells
 
 
 def test_pdf_numbers_every_page(pdf_text):
@@ -195,7 +196,7 @@ def test_docx_has_a_toc_field_and_page_number_fields(document):
 
 def test_docx_forms_are_word_tables_with_merged_cells(document):
     projects = evaluated_projects()
-    forms = [t for t in document.tables if t.cell(0, 0).text == "项目名称"]
+    forms = [t for t in document.tables if t.cell(0, 0).text == "项目名称" and t.cell(1, 0).text == "主管部门"]
     assert [t.cell(0, 2).text for t in forms] == projects
     for table in forms:
         assert table.cell(0, 0)._tc is table.cell(0, 1)._tc  # 项目名称 spans two columns
@@ -209,7 +210,7 @@ def test_docx_forms_are_word_tables_with_merged_cells(document):
 
 
 def test_docx_charts_are_inline_pictures_and_nothing_floats(document, example):
-    images = example.filing_html.count('<img src="data:image/png;base64,')
+    images = example.filing_html.count('src="data:image/png;base64,')
     assert images > 10
     assert len(document.inline_shapes) == images
     xml = document.element.body.xml
@@ -285,7 +286,7 @@ def test_edition_and_format_flags_make_only_what_they_name(built_copy):
     (out / "report.docx").unlink()
     result = build(built_copy, "--edition", "filing", "--format", "docx")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "  拼接报告 (stitch)" in result.stdout and result.stdout.count("report.docx") == 1
+    assert re.search(r"^  拼接报告 \(stitch\) +\d+\.\d\ds  report\.docx$", result.stdout, re.M)
     after = {p.name: p.stat().st_mtime_ns for p in out.iterdir() if p.is_file()}
     assert {n for n in after if after[n] != before.get(n)} == {"report.docx"}
     assert result.stdout.splitlines()[-1].startswith(f"报告 (report): outputs/{UNIT}/{YEAR}/report.docx  ")
