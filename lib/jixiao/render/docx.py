@@ -74,6 +74,7 @@ class Writer:
         self.metadata = metadata
         self.document = docx.Document()
         self.headings: list[tuple[int, str]] = []
+        self.last_style = ""
         self._styles()
         self._page()
         self.style_ids = {style.name: style.style_id for style in self.document.styles}
@@ -285,8 +286,9 @@ class Writer:
                     self.paragraph("Figure Caption", [Run(_text(caption))])
             elif tag == "details":
                 summary = child.find("summary")
-                if summary is not None:
-                    self.paragraph("Form Title", self.inline(summary))
+                if summary is not None:  # each form opens a page, but for one right after its heading
+                    first = self.last_style.startswith("Heading")
+                    self.paragraph("Form Title", self.inline(summary), keep="" if first else "<w:pageBreakBefore/>")
                 self.blocks(child, style)
             elif tag in {"summary", "style", "script", "nav", "colgroup"}:
                 pass
@@ -300,16 +302,18 @@ class Writer:
         if text:
             self.paragraph(style or "Normal", [Run(text)])
 
-    def paragraph(self, style: str, runs: list[Run], align: str | None = None) -> None:
+    def paragraph(self, style: str, runs: list[Run], align: str | None = None, keep: str = "") -> None:
         """Append a paragraph of ``style`` made of ``runs``."""
         from docx.oxml import parse_xml
 
-        self._append(parse_xml(self.paragraph_xml(style, runs, align)))
+        self._append(parse_xml(self.paragraph_xml(style, runs, align, keep)))
+        self.last_style = style
 
-    def paragraph_xml(self, style: str, runs: list[Run], align: str | None = None) -> str:
+    def paragraph_xml(self, style: str, runs: list[Run], align: str | None = None, keep: str = "") -> str:
+        """``keep``: ``<w:keepNext/>`` or ``<w:pageBreakBefore/>`` (they come before the alignment)."""
         jc = f'<w:jc w:val="{align}"/>' if align else ""
         content = "".join(run.xml() for run in runs)
-        return f'<w:p {W}><w:pPr><w:pStyle w:val="{self.style_ids[style]}"/>{jc}</w:pPr>{content}</w:p>'
+        return f'<w:p {W}><w:pPr><w:pStyle w:val="{self.style_ids[style]}"/>{keep}{jc}</w:pPr>{content}</w:p>'
 
     def inline(self, element: Any, *, bold: bool = False, sup: bool = False, face: str = "") -> list[Run]:
         """The text of ``element`` as runs: bold, superscripts, the 示 marker of illustrative
@@ -381,7 +385,7 @@ class Writer:
         for _, row, column, rowspan, colspan in placed:
             for r in range(row + 1, row + rowspan):
                 covered[(r, column)] = colspan
-        widths = _column_widths(placed, width)
+        widths = _column_widths(placed, width, form)
         parts = [
             f'<w:tbl {W}><w:tblPr><w:tblStyle w:val="{self.table_style}"/><w:tblW w:w="5000" w:type="pct"/>'
             '<w:jc w:val="center"/><w:tblLayout w:type="fixed"/>'
@@ -399,7 +403,9 @@ class Writer:
                 if (number, column) in starts:
                     cell, rowspan, colspan = starts[(number, column)]
                     merge = "restart" if rowspan > 1 else None
-                    parts.append(self.cell_xml(cell, style, form, colspan, merge, widths[column : column + colspan]))
+                    keep = form and number < len(rows) - 1  # a form holds together on its page
+                    cell_widths = widths[column : column + colspan]
+                    parts.append(self.cell_xml(cell, style, form, colspan, merge, cell_widths, keep))
                     span_width = colspan
                 elif (number, column) in covered:
                     span_width = covered[(number, column)]
@@ -412,7 +418,9 @@ class Writer:
         self._append(parse_xml("".join(parts)))
         self.paragraph("Table Text", [])  # a paragraph after each table: Word needs one between tables
 
-    def cell_xml(self, cell: Any, style: str, form: bool, colspan: int, merge: str | None, widths: list[int]) -> str:
+    def cell_xml(
+        self, cell: Any, style: str, form: bool, colspan: int, merge: str | None, widths: list[int], keep: bool
+    ) -> str:
         header = cell.tag == "th"
         classes = set((cell.get("class") or "").split())
         align = None
@@ -429,7 +437,8 @@ class Writer:
         if header:
             properties += '<w:shd w:val="clear" w:color="auto" w:fill="F0F0F0"/>'
         properties += '<w:vAlign w:val="center"/>'
-        return f"<w:tc><w:tcPr>{properties}</w:tcPr>{self.paragraph_xml(style, runs, align)}</w:tc>"
+        paragraph = self.paragraph_xml(style, runs, align, "<w:keepNext/>" if keep else "")
+        return f"<w:tc><w:tcPr>{properties}</w:tcPr>{paragraph}</w:tc>"
 
     # -- the file -------------------------------------------------------------------------------
 
@@ -488,16 +497,25 @@ def _empty_cell(colspan: int, merge: str | None, widths: list[int]) -> str:
     return f"<w:tc><w:tcPr>{properties}</w:tcPr><w:p/></w:tc>"
 
 
-def _column_widths(placed: list[tuple[Any, int, int, int, int]], width: int) -> list[int]:
-    """Column widths (twips) over the text width, in proportion to the longest text of a cell
-    that spans one column only (CJK characters count 1, others ½), within 2 to 14 characters."""
-    longest = [2.0] * width
+FORM_COLUMNS = (8, 8, 16, 6, 9, 8, 9, 8, 9, 19)  # % of the width: the 自评表's ten columns (as in the PDF)
+
+
+def _column_widths(placed: list[tuple[Any, int, int, int, int]], width: int, form: bool) -> list[int]:
+    """Column widths (twips) over the text width: the 自评表's own; for other tables in proportion
+    to the longest text of a cell spanning one column (CJK characters count 1, others 0.6, the
+    示 marker 1; a header cell at most 5, as it may wrap), within 3 to 14 characters."""
+    total = TEXT_WIDTH_MM * 56.693  # twips per mm
+    if form and width == len(FORM_COLUMNS):
+        return [round(total * share / 100) for share in FORM_COLUMNS]
+    longest = [3.0] * width
     for cell, _, column, _, colspan in placed:
         if colspan == 1:
             text = _text(cell)
-            size = sum(1 if ord(ch) > 0x2E80 else 0.5 for ch in text)
+            size = sum(1 if ord(ch) > 0x2E80 else 0.6 for ch in text) + 1
+            size += len(by_class(cell, "jx-illustrative"))
+            if cell.tag == "th":
+                size = min(size, 5.0)
             longest[column] = max(longest[column], min(size, 14.0))
-    total = TEXT_WIDTH_MM * 56.693  # twips per mm
     return [round(total * size / sum(longest)) for size in longest]
 
 

@@ -71,6 +71,13 @@ def paper_page(page: str, metadata: Metadata) -> str:
         wrapper.drop_tag()  # the section's blocks become siblings: `h3 + .jx-selfeval` holds
     drop(by_class(root, SCREEN_ONLY))
     drop(by_class(root, "anchor-link"))
+    for form in by_class(root, "jx-selfeval"):  # a heading and the form after it: one block
+        before = form.getprevious()
+        if before is not None and (before.tag in {"h2", "h3", "h4"} or has_class(before, "jx-annex-note")):
+            keep = lxml.html.fragment_fromstring('<div class="jx-keep"></div>')
+            before.addprevious(keep)
+            keep.append(before)
+            keep.append(form)
     for summary in root.iter("summary"):  # a form's bookmark: its title without the 示 markers
         summary.set("data-bookmark", text_of(summary))
     for figure in by_class(root, "jx-fig"):  # plain text on paper: a third of the layout's boxes
