@@ -130,6 +130,7 @@ class Build:
         self._stitcher: Future | None = None
         self._workbook: Future | None = None
         self._metadata: Future | None = None
+        self._pdf_process: Any = None  # lays out the second edition's PDF
 
     def _cached(self, section: Section) -> dict | None:
         entry = cache.lookup(self.unit, self.year, section)
@@ -194,6 +195,10 @@ class Build:
         self._workbook = self.background.submit(workbook_bytes, self.settings)
         if {"pdf", "docx"} & set(self.formats):
             self._metadata = self.background.submit(_paged_metadata, self.settings)
+        if "pdf" in self.formats and len(self.editions) > 1:
+            from jixiao import render
+
+            self._pdf_process = render.pdf_process()
         import papermill  # noqa: F401
 
     def done(self, run: Any) -> None:
@@ -296,7 +301,11 @@ class Build:
         if paged:
             ready = self._metadata is not None and not self._metadata.cancelled()
             meta = self._metadata.result() if ready else render.metadata(settings)
-            render.render(pages, paged, meta, write)
+            try:
+                render.render(pages, paged, meta, write, self._pdf_process)
+            finally:
+                if self._pdf_process is not None:
+                    self._pdf_process.shutdown(cancel_futures=True)
         write_atomically(marker, json.dumps(kept, ensure_ascii=False, indent=1, sort_keys=True))
         self.result.stitched = True
         made = ", ".join(o.name for o in stale)

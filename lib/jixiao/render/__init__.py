@@ -133,18 +133,22 @@ def metadata(settings: Settings) -> Metadata:
     return Metadata(title=title, author=field("preparer") or settings.unit_name, date=date)
 
 
-def render(pages: dict[str, str], wanted: list[Output], meta: Metadata, write: Callable[[str, bytes], None]) -> None:
+def render(
+    pages: dict[str, str], wanted: list[Output], meta: Metadata, write: Callable[[str, bytes], None],
+    pool: Any = None,
+) -> None:  # fmt: skip
     """Write the PDF and DOCX files among ``wanted`` from each edition's page (``pages``).
 
-    Two PDFs (the costliest step) are laid out at once, the second in a process of its own."""
+    Two PDFs (the costliest step) are laid out at once, the second in a process of its own
+    (``pool``, from :func:`pdf_process`, started while the sections ran; else started here)."""
     from jixiao.render import docx, pdf
 
     pdfs = [o for o in wanted if o.format == "pdf"]
-    pool = future = None
-    import multiprocessing
-
-    if len(pdfs) > 1 and not multiprocessing.current_process().daemon:  # a daemon (a Dask worker) has no children
-        pool, last = _pool(), pdfs.pop()
+    future = None
+    if len(pdfs) > 1:
+        pool = pool or pdf_process()
+    if len(pdfs) > 1 and pool is not None:
+        last = pdfs.pop()
         future = pool.submit(pdf.render, pages[last.edition], meta)
     try:
         for output in pdfs:
@@ -159,12 +163,19 @@ def render(pages: dict[str, str], wanted: list[Output], meta: Metadata, write: C
             pool.shutdown(cancel_futures=True)
 
 
-def _pool() -> Any:
-    """A process for the second PDF, started fresh (spawn: the build process has threads)."""
+def pdf_process() -> Any:
+    """A process for a second PDF, WeasyPrint imported in it (about 1.5 s, best spent while the
+    sections run); None in a daemon process (a Dask worker), which may not have children."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    from jixiao.render import pdf
+
+    if multiprocessing.current_process().daemon:
+        return None
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))  # the build has threads
+    pool.submit(pdf.preload)
+    return pool
 
 
 def classes(element: Any) -> set[str]:

@@ -286,7 +286,12 @@ class Writer:
                     self.paragraph("Figure Caption", [Run(_text(caption))])
             elif tag == "details":
                 summary = child.find("summary")
-                if summary is not None:  # each form opens a page, but for one right after its heading
+                if summary is not None:  # each form opens a page (with its heading right before it)
+                    if self.last_style.startswith("Heading"):
+                        from docx.oxml import OxmlElement
+
+                        heading = self._end.getprevious().pPr
+                        heading.insert(1, OxmlElement("w:pageBreakBefore"))
                     first = self.last_style.startswith("Heading")
                     self.paragraph("Form Title", self.inline(summary), keep="" if first else "<w:pageBreakBefore/>")
                 self.blocks(child, style)
