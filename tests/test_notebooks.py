@@ -24,7 +24,7 @@ def project(tmp_path_factory):
 def papermill(project: Path, notebook: str, *args: str) -> dict:
     out = project / "outputs" / f"{Path(notebook).stem}-run.ipynb"
     out.parent.mkdir(exist_ok=True)
-    env = {**os.environ, "JIXIAO_ROOT": str(project)}
+    env = {**os.environ, "JIXIAO_ROOT": str(project), "PYTHONPATH": str(project / "lib")}  # the copy's own code
     env.pop("JIXIAO_BUILD", None)  # as in JupyterLab: no build facts
     proc = subprocess.run([sys.executable, "-m", "papermill", str(project / "notebooks" / notebook), str(out),
                            "--no-progress-bar", *args], cwd=project, env=env, capture_output=True, text=True,
