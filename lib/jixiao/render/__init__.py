@@ -205,7 +205,7 @@ def drop(elements: Iterable[Any]) -> None:
 
 
 def by_class(root: Any, name: str) -> list[Any]:
-    return root.xpath(f"//*[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]")
+    return root.xpath(f"descendant-or-self::*[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]")
 
 
 def edition_page(page: str, edition: str, *, annex: bool = False) -> str:
