@@ -10,7 +10,7 @@ import zipfile
 
 import pytest
 
-from conftest import REPO, UNIT, YEAR, build
+from conftest import REPO, UNIT, YEAR, build, run_jixiao
 from jixiao import render
 from jixiao.render import docx as render_docx
 from jixiao.render import pdf as render_pdf
@@ -278,6 +278,15 @@ def test_forms_move_to_an_annex_when_the_settings_say_so(example):
     assert "各项目的项目支出绩效自评表见附件。" in page
     toc = [render.text_of(a) for a in root.find(".//nav").iter("a")]
     assert toc[-1] == "附件：项目支出绩效自评表"
+
+
+def test_a_rebuild_with_nothing_changed_renders_nothing(built_copy):
+    out = built_copy / "outputs" / UNIT / str(YEAR)
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    result = run_jixiao(built_copy, "build", "--unit", UNIT, "--year", str(YEAR))  # every edition and format
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "  拼接报告 (stitch)       未变 (unchanged)" in result.stdout.splitlines()
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
 
 
 def test_edition_and_format_flags_make_only_what_they_name(built_copy):

@@ -508,7 +508,7 @@ FORM_COLUMNS = (8, 8, 16, 6, 9, 8, 9, 8, 9, 19)  # % of the width: the 自评表
 def _column_widths(placed: list[tuple[Any, int, int, int, int]], width: int, form: bool) -> list[int]:
     """Column widths (twips) over the text width: the 自评表's own; for other tables in proportion
     to the longest text of a cell spanning one column (CJK characters count 1, others 0.6, the
-    示 marker 1; a header cell at most 5, as it may wrap), within 3 to 14 characters."""
+    示 marker 1, the margins 1.6; a header cell at most 5, as it may wrap), within 3 to 14."""
     total = TEXT_WIDTH_MM * 56.693  # twips per mm
     if form and width == len(FORM_COLUMNS):
         return [round(total * share / 100) for share in FORM_COLUMNS]
@@ -516,7 +516,7 @@ def _column_widths(placed: list[tuple[Any, int, int, int, int]], width: int, for
     for cell, _, column, _, colspan in placed:
         if colspan == 1:
             text = _text(cell)
-            size = sum(1 if ord(ch) > 0x2E80 else 0.6 for ch in text) + 1
+            size = sum(1 if ord(ch) > 0x2E80 else 0.6 for ch in text) + 1.6  # and the cell margins
             size += len(by_class(cell, "jx-illustrative"))
             if cell.tag == "th":
                 size = min(size, 5.0)
