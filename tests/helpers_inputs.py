@@ -1,8 +1,9 @@
 """Helpers for the input tests: a copy of the project in a temporary folder, and CSV editing.
 
 ``project_copy`` copies ``params/`` and the example's ``data/`` and points ``JIXIAO_ROOT`` at the
-copy; ``stats.csv`` and ``narrative.csv`` are replaced by minimal ones, and the unit settings keep
-one themed section to match, so that these tests do not depend on the example's themed sections.
+copy; ``stats.csv`` and ``narrative.csv`` are replaced by minimal ones (the indicators' links to
+stats keys, ``stats_key``, are cleared with them), and the unit settings keep one themed section to
+match, so that these tests do not depend on the example's themed sections.
 """
 
 from __future__ import annotations
@@ -38,6 +39,11 @@ def project_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, year: int = 20
     shutil.copytree(REPO / "data" / UNIT / str(year), folder)
     write_rows(folder / "stats.csv", MINIMAL_STATS)
     write_rows(folder / "narrative.csv", MINIMAL_NARRATIVE)
+    indicators = read_rows(folder / "indicators.csv")
+    if "stats_key" in indicators[0]:
+        column = indicators[0].index("stats_key")
+        cleared = [[*r[:column], "", *r[column + 1 :]] for r in indicators[1:]]
+        write_rows(folder / "indicators.csv", [indicators[0], *cleared])
     unit_file = root / "params" / UNIT / "unit.yaml"
     settings = yaml.safe_load(unit_file.read_text(encoding="utf-8"))
     settings["sections"] = ["overview", "projects", "theme:dibao", "problems", "review"]

@@ -150,6 +150,8 @@ def settings_keys(settings: dict) -> list[str]:
         keys += check["keys"]
     for check in review.get("part_of", []):
         keys += [check["part"], check["whole"]]
+    for check in review.get("project_amounts", []):
+        keys += check["keys"]
     return keys
 
 
@@ -283,3 +285,101 @@ def test_unit_settings_use_existing_keys():
     for group in settings["review"]["unit_costs"]["groups"]:
         assert all(stats[i["amount"]]["unit"] == "万元" for i in group["items"]), group["name"]
         assert len({stats[i["count"]]["unit"] for i in group["items"]}) == 1, group["name"]
+
+
+# -- the supplied data agree with themselves and with the published totals -------------------------
+
+CENT = Decimal("0.005")
+
+
+def rows_of(year: int, table: str) -> list[dict[str, str]]:
+    with (DATA / str(year) / f"{table}.csv").open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def amount(row: dict[str, str], column: str) -> Decimal:
+    return Decimal(row[column]) if row[column] else Decimal(0)
+
+
+def test_published_totals_are_kept():
+    budget = rows_of(2019, "budget")
+    assert sum(amount(r, "full_year_budget") for r in budget) == Decimal("10408.34")
+    assert sum(amount(r, "executed") for r in budget) == Decimal("10408.34")
+    projects = rows_of(2019, "projects")
+    general = [r for r in projects if r["fund_source"] == "一般公共预算" and r["self_evaluated"] == "是"]
+    fund = [r for r in projects if r["fund_source"] == "政府性基金预算" and r["self_evaluated"] == "是"]
+    assert (len(general), len(fund)) == (7, 6)
+    assert sum(amount(r, "executed") for r in general) == Decimal("6898.64")
+    assert sum(amount(r, "executed") for r in fund) == Decimal("442.25")
+    line = {(r["fund_source"], r["kind"]): r for r in budget}
+    general_line = amount(line["一般公共预算", "项目支出"], "executed")
+    assert round(Decimal("6898.64") / general_line * 100, 1) == Decimal("79.5")
+    assert amount(line["政府性基金预算", "项目支出"], "executed") == Decimal("442.25")  # 100%
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_fund_projects_add_up_to_their_line_in_every_column(year):
+    # the fund projects are all of the fund's project spending (100%), so every amount adds up
+    budget = {(r["fund_source"], r["kind"]): r for r in rows_of(year, "budget")}
+    line = budget["政府性基金预算", "项目支出"]
+    fund = [r for r in rows_of(year, "projects") if r["fund_source"] == "政府性基金预算"]
+    for column in ("initial_budget", "full_year_budget", "executed"):
+        assert sum(amount(r, column) for r in fund) == amount(line, column), column
+
+
+def test_carry_overs_are_last_years_unspent_balances():
+    # 2019 once carried 18.00 for 养老服务设施建设 (2018 left 12.16) and 65.18 for 城乡低保 (2018 spent 100%)
+    last = {r["project_id"]: r for r in rows_of(2018, "projects")}
+    carried = {r["project_id"]: amount(r, "full_year_budget")
+               for r in rows_of(2019, "project_funds") if r["fund_type"] == "上年结转资金"}  # fmt: skip
+    unspent = {pid: amount(r, "full_year_budget") - amount(r, "executed") for pid, r in last.items()}
+    assert carried == {"JJ01": Decimal("12.16")}
+    for pid, value in carried.items():
+        assert value <= unspent[pid] + CENT, pid
+    assert unspent["JJ01"] == Decimal("12.16") and unspent["YB03"] == 0
+
+
+def stat_value(stats: dict[str, dict[str, str]], link: str) -> tuple[Decimal, str]:
+    """The value of a stats key, or of a sum ``a+b``, and the first key's unit."""
+    keys = link.split("+")
+    return sum(Decimal(stats[k]["value"]) for k in keys), stats[keys[0]]["unit"]
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_indicators_linked_to_stats_state_the_same_figure(year):
+    # the 2018 自评表 once said 临时救助 276 人次 (stats 312), 流浪乞讨 141 (161), 日间照料床位 150 (120),
+    # 高龄津贴 9032 (9128), and more: every shared figure is now linked and equal
+    stats = stats_by_key(year)
+    linked = {r["indicator_id"]: r for r in rows_of(year, "indicators") if r["stats_key"]}
+    for iid in ("YB05-01", "YB05-02", "JJ01-02", "YB02-01", "YB01-01", "YB07-01", "JJ06-01", "JJ06-02"):
+        assert iid in linked, iid
+    for iid, row in linked.items():
+        value, unit = stat_value(stats, row["stats_key"])
+        if unit.startswith("万") and unit[1:] == row["measure_unit"]:
+            value *= 10000
+        assert Decimal(row["actual"]) == value, (year, iid, row["actual"], row["stats_key"], value)
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_stats_amounts_fit_in_the_project_said_to_pay_them(year):
+    # 殡葬改革 once had 38.00 万元 while the published text says 免费总金额 156.2 万元
+    settings = yaml.safe_load(UNIT_SETTINGS.read_text(encoding="utf-8"))
+    stats = stats_by_key(year)
+    projects = rows_of(year, "projects")
+    checks = settings["review"]["project_amounts"]
+    assert {c["project"] for c in checks} >= {"殡葬改革", "临时救助"}
+    for check in checks:
+        (project,) = [r for r in projects if check["project"] in (r["project_id"], r["project_name"])]
+        spent = sum(Decimal(stats[k]["value"]) for k in check["keys"])
+        assert all(stats[k]["unit"] == "万元" for k in check["keys"])
+        assert spent <= amount(project, "executed"), (year, check["project"], spent)
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_budget_completion_is_computed_not_typed(year):
+    (row,) = [r for r in rows_of(year, "indicators") if r["level3"] == "预算完成率"]
+    assert (row["scope"], row["actual"], row["computed_actual"]) == ("department", "", "预算执行率")
+    budget = rows_of(year, "budget")
+    rate = sum(amount(r, "executed") for r in budget) / sum(amount(r, "full_year_budget") for r in budget) * 100
+    expected = {2018: Decimal("98.77"), 2019: Decimal("100.00")}[year]
+    assert rate.quantize(Decimal("0.01")) == expected

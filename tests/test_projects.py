@@ -209,8 +209,8 @@ def test_2019_selfeval_form_of_城乡低保(r2019) -> None:
     funds = [r for r in form if r.cls == "jx-funds"]
     assert [r.texts for r in funds] == [
         ["年度资金总额", "3200.00", "3265.18", "3265.18", "10", "100%", "10"],
-        ["其中：当年财政拨款", "3200.00", "3200.00", "3200.00", "—", "—", "—"],
-        ["上年结转资金", "0.00", "65.18", "65.18", "—", "—", "—"],
+        ["其中：当年财政拨款", "3200.00", "3265.18", "3265.18", "—", "—", "—"],
+        ["上年结转资金", "", "", "", "—", "—", "—"],
         ["其他资金", "", "", "", "—", "—", "—"],
     ]
     rule = "预算执行率：全年执行数 3265.18 ÷ 全年预算数 3265.18 = 100.00%，得分 = 3265.18 ÷ 3265.18 × 10 = 10.00"
@@ -240,6 +240,18 @@ def test_2019_selfeval_form_of_城乡低保(r2019) -> None:
     assert grade.texts == ["评价等级", "优"]
 
 
+def test_2019_form_of_a_project_with_a_carry_over(r2019) -> None:
+    # 养老服务设施建设 carries over the 12.16 万元 it left unspent in 2018 (125.00 − 112.84)
+    _, block = next(b for b in forms(r2019) if b[0].startswith("养老服务设施建设"))
+    funds = [r for r in Tables(block).tables[0] if r.cls == "jx-funds"]
+    assert [r.texts for r in funds] == [
+        ["年度资金总额", "105.00", "120.00", "120.00", "10", "100%", "10"],
+        ["其中：当年财政拨款", "105.00", "107.84", "107.84", "—", "—", "—"],
+        ["上年结转资金", "0.00", "12.16", "12.16", "—", "—", "—"],
+        ["其他资金", "", "", "", "—", "—", "—"],
+    ]
+
+
 def test_2019_qualitative_row_shows_its_grade_and_band_rule(r2019) -> None:
     _, block = forms(r2019)[1]  # 社会福利
     rows = [r for r in Tables(block).tables[0] if r.cls == "jx-indicator"]
@@ -255,7 +267,7 @@ def test_2019_chart_states_its_data(r2019) -> None:
     assert chart.mime == "image/png" and chart.data[:8] == b"\x89PNG\r\n\x1a\n"
     assert chart.alt.startswith("条形图：全年预算数：特困供养1586.40万元、社会福利412.36万元")
     assert "；全年执行数：特困供养1586.40万元" in chart.alt
-    assert chart.alt.endswith("殡葬改革38.00万元")
+    assert chart.alt.endswith("殡葬改革160.00万元")
     assert chart.caption == "2019年自评项目全年预算数与执行数"
     assert 'alt="条形图：' in chart.html()
 
@@ -264,29 +276,29 @@ def test_2019_chart_states_its_data(r2019) -> None:
 
 
 def test_2018_lower_score_with_grade_and_rule(r2018) -> None:
-    # 养老服务设施建设: 139.84 ÷ 152 × 10 = 9.20; 7 ÷ 8 × 20 = 17.50; 15; 15; 定性 部分达成
-    # reported 21 (band 18–24); 10  →  87.70, 良
+    # 养老服务设施建设: 112.84 ÷ 125 × 10 = 9.03; 6 ÷ 7 × 20 = 17.14; 120 ÷ 130 × 15 = 13.85; 15;
+    # 定性 部分达成 reported 21 (band 18–24); 10  →  86.02, 良
     summary, block = next(b for b in forms(r2018) if b[0].startswith("养老服务设施建设"))
-    assert summary == "养老服务设施建设 — 87.7分 良"
+    assert summary == "养老服务设施建设 — 86.02分 良"
     form = Tables(block).tables[0]
     total = next(r for r in form if r.cls == "jx-total")
-    assert total.texts == ["总分", "100", "87.7", ""]
+    assert total.texts == ["总分", "100", "86.02", ""]
     assert next(r for r in form if r.cls == "jx-grade").texts == ["评价等级", "良"]
     tip = html.unescape(total[2].titles[0])
-    assert "= 9.2 + 17.5 + 15 + 15 + 21 + 10 = 87.7" in tip
-    assert "正向指标：实际 7 < 目标 8，得分 = 7 ÷ 8 × 20 = 17.50" in tip
+    assert "= 9.03 + 17.14 + 13.85 + 15 + 21 + 10 = 86.02" in tip
+    assert "正向指标：实际 6 < 目标 7，得分 = 6 ÷ 7 × 20 = 17.14" in tip
     funds = [r for r in form if r.cls == "jx-funds"]
-    assert funds[0].texts == ["年度资金总额", "140.00", "152.00", "139.84", "10", "92%", "9.2"]
+    assert funds[0].texts == ["年度资金总额", "120.00", "125.00", "112.84", "10", "90.3%", "9.03"]
     row = next(r for r in form if r.cls == "jx-indicator" and "养老服务项目建设个数" in r.texts)
-    assert row.texts[-2:] == ["17.5", "1个“幸福计划”项目因选址调整跨年度建设，结转下年完成"]
+    assert row.texts[-2:] == ["17.14", "1个“幸福计划”项目因选址调整跨年度建设，结转下年完成"]
 
     (table,) = Tables(projects.project_table(r2018)).tables
     line = next(r for r in table if r.texts[0] == "养老服务设施建设")
-    assert line.texts[4:] == ["92%", "87.7", "良"]
-    # 6905.68 executed; Σ score × executed = 690568 − (0.33 × 372.64 + 2.94 × 205.10
-    # + 12.30 × 139.84) = 688122.0028 → 99.65
+    assert line.texts[4:] == ["90.3%", "86.02", "良"]
+    # 6905.68 executed; Σ score × executed = 690568 − (0.33 × 372.64 + 1.73 × 205.10
+    # + 13.98 × 112.84) = 688512.7026 → 99.70
     text = plain(projects.summary(r2018))
-    assert "项目平均得分为99.65分；12个项目评价等级为“优”，1个为“良”。" in text
+    assert "项目平均得分为99.7分；12个项目评价等级为“优”，1个为“良”。" in text
 
 
 # -- a reported score that the rules do not give -----------------------------------------------

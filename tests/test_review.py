@@ -53,11 +53,13 @@ def with_review(report, value: dict) -> None:
 
 
 TEXT_KINDS = {"repeated_text", "status_conflict"}
+SETTINGS_FREE = {*TEXT_KINDS, "all_full_marks"}
+"""The example's notes found whatever the review settings: its text oddities and its full marks."""
 
 
 def of_data(found: list[Finding]) -> list[Finding]:
-    """The findings of the data checks (the example's text oddities are found whatever the settings)."""
-    return [f for f in found if f.kind not in TEXT_KINDS]
+    """The findings of the checks the review settings drive."""
+    return [f for f in found if f.kind not in SETTINGS_FREE]
 
 
 def one(found: list[Finding], kind: str) -> Finding:
@@ -69,10 +71,13 @@ def one(found: list[Finding], kind: str) -> Finding:
 # -- the example's three oddities of the published text -------------------------------------------------
 
 
-def test_the_example_has_exactly_its_five_oddities(found):
+def test_the_example_has_exactly_its_six_oddities(found):
+    """The published report's own: a 7.3× unit cost, 15 vs 17 敬老院, 1157 > 1115, a repeated
+    clause, 完成 vs 正在进行中, and a score of 100 (every indicator at full marks). The supplied
+    data contradict neither themselves nor the published figures."""
     assert [(f.kind, f.severity) for f in found] == [
         ("unit_cost", "warning"), ("same_count", "warning"), ("part_of", "warning"),
-        ("repeated_text", "note"), ("status_conflict", "note"),
+        ("all_full_marks", "note"), ("repeated_text", "note"), ("status_conflict", "note"),
     ]  # fmt: skip
 
 
@@ -153,7 +158,11 @@ def test_notes_render_boxes_with_figure_spans(report):
     ratio = "formula:流浪乞讨救助单位成本 ÷ 临时救助单位成本"
     assert f'<span class="jx-fig" data-source="{ratio}"' in out
     closing = text_of(re.findall(r'<p class="jx-hint">.*?</p>', out)[-1])
-    assert closing.startswith("共5条提示（其中3条需核实或说明）。已检查：单位成本1组、同一事项数字1项、部分与整体4项、")
+    assert closing == (
+        "共6条提示（其中3条需核实或说明）。已检查：单位成本1组、同一事项数字1项、部分与整体4项、"
+        "自评表与业务统计数字17项、业务统计金额与项目支出4项、上年结转资金1项、13个自评项目的得分、指标与执行率、"
+        "部门整体绩效指标。提示仅供审核参考，不改变填报的得分。"
+    )
 
 
 def test_illustrative_year_flags_only_what_its_data_say():
@@ -171,6 +180,9 @@ def test_nothing_found_gives_the_closing_line(fresh):
     with_review(fresh, {})
     narrative = fresh.data.narrative
     fresh.data._frames["narrative"] = narrative[narrative["kind"] == "title"]
+    indicators = fresh.data.indicators.copy()
+    indicators.loc[indicators["indicator_id"] == "JJ04-01", "actual"] = 2990  # of 3000 人次: not full marks
+    fresh.data._frames["indicators"] = indicators
     assert review.findings(fresh) == []
     out = review.notes(fresh)
     assert out.startswith('<p class="jx-note">未发现需要提示的问题。已检查：')
@@ -286,3 +298,225 @@ def test_findings_are_in_check_order(scored):
         "score_difference", "score_difference", "score_difference",
         "far_above", "missing_actual", "low_execution", "repeated_text", "status_conflict",
     ]  # fmt: skip
+
+
+# -- the contradictions the supplied data once had, seeded back -------------------------------------
+
+
+def seeded(report, table: str, changes: dict[str, dict[str, object]], id_column: str = "indicator_id") -> None:
+    """Set cells of ``report``'s table ``table``: {row id: {column: value}}."""
+    frame = getattr(report.data, table).copy()
+    for key, cells in changes.items():
+        rows = frame[id_column] == key
+        assert rows.sum() == 1, key
+        for column, value in cells.items():
+            frame.loc[rows, column] = value
+    report.data._frames[table] = frame
+
+
+@pytest.fixture
+def fresh_2018():
+    return jixiao.open_report(UNIT, 2018)
+
+
+def test_an_indicator_of_the_self_evaluation_table_against_its_stats_figure(fresh_2018):
+    # the 2018 自评表 once said 临时救助 276 人次 while the 2018 stats (表（一）) said 312
+    seeded(fresh_2018, "indicators", {
+        "YB05-01": {"actual": 276}, "YB02-01": {"actual": 9032}, "JJ02-04": {"actual": 8600},
+        "JJ01-01": {"actual": 7},
+    })  # fmt: skip
+    found = [f for f in review.findings(fresh_2018) if f.kind == "indicator_stat"]
+    assert [f.message for f in found] == [
+        "项目“社会福利”指标“高龄津贴发放人数”的实际完成值为9032人，业务统计表中同一事项“高龄津贴发放人数”为9128名，"
+        "相差96人。同一事项应为同一数字，请核实哪一个正确。",
+        "项目“临时救助”指标“临时救助人次”的实际完成值为276人次，业务统计表中同一事项“临时救助人次”为312人次，"
+        "相差36人次。同一事项应为同一数字，请核实哪一个正确。",
+        "项目“养老服务设施建设”指标“养老服务项目建设个数”的实际完成值为7个，业务统计表中同一事项"
+        "（“幸福计划”项目5个 + 城乡社区养老综合服务设施1个）合计为6个，相差1个。"
+        "同一事项应为同一数字，请核实哪一个正确。",
+        "项目“‘双百镇’社工”指标“帮助困难群众人次”的实际完成值为8600人次，业务统计表中同一事项“社工站帮助困难群众”"
+        "为0.8万人次（即8000人次），相差600人次。同一事项应为同一数字，请核实哪一个正确。",
+    ]
+    assert all(f.severity == "warning" for f in found)
+    linshi = found[1]
+    assert linshi.figures["actual"].data_source() == "data/lechang-mzj/2018/indicators.csv#row=22&col=actual"
+    assert linshi.figures["stat"].data_source() == (
+        f"data/lechang-mzj/2018/stats.csv#row={stats_row('linshi_aid_persontimes', 'data/lechang-mzj/2018/stats.csv')}"
+        "&col=value"
+    )
+    assert linshi.figures["gap"].formula == "|临时救助人次实际完成值 − 临时救助人次|"
+    assert found[3].figures["gap"].formula == "|帮助困难群众人次实际完成值 − 社工站帮助困难群众 × 10000|"
+    assert found[2].figures["stat"].formula == "“幸福计划”项目 + 城乡社区养老综合服务设施"
+
+
+def test_a_stats_amount_above_the_spending_of_the_project_said_to_pay_it(fresh):
+    # 殡葬改革 once had 38.00 万元 while the published text says 免费总金额 156.2 万元
+    seeded(fresh, "projects", {"JJ06": {"executed": 38.0}, "YB05": {"executed": 200.0}}, "project_id")
+    found = [f for f in review.findings(fresh) if f.kind == "project_amount"]
+    assert [f.message for f in found] == [
+        "业务统计中的临时救助金41.95万元、流浪乞讨救助金162万元（合计203.95万元）由项目“临时救助”支出，"
+        "超过该项目全年执行数200.00万元，超出3.95万元。请核实项目资金或统计口径。",
+        "业务统计中的殡葬免费总金额156.2万元由项目“殡葬改革”支出，超过该项目全年执行数38.00万元，超出118.20万元。"
+        "请核实项目资金或统计口径。",
+    ]
+    funeral = found[1]
+    assert funeral.figures["amount"].data_source() == f"{STATS}#row={stats_row('funeral_fee_waived_amount')}&col=value"
+    assert not funeral.figures["amount"].illustrative  # published
+    assert funeral.figures["executed"].data_source() == f"data/{UNIT}/{YEAR}/projects.csv#row=14&col=executed"
+    assert funeral.figures["executed"].illustrative
+    assert funeral.figures["excess"].formula == "殡葬免费总金额 − 殡葬改革全年执行数"
+    total = found[0].figures["amount"]
+    assert total.formula == "临时救助金 + 流浪乞讨救助金" and total.label == "由项目“临时救助”支出的业务统计金额合计"
+
+
+def test_project_amounts_the_data_cannot_support_are_noted(fresh):
+    with_review(fresh, {"project_amounts": [
+        {"project": "殡葬服务", "keys": ["funeral_fee_waived_amount"]},
+        {"project": "JJ06", "keys": ["cremations"]},
+    ]})  # fmt: skip
+    assert [f.message for f in of_data(review.findings(fresh))] == [
+        "审核设置 review.project_amounts[1] 引用的项目“殡葬服务”在2019年项目表（projects）中不存在"
+        "（按项目编码和项目名称均未找到），该项未检查。",
+        "审核设置 review.project_amounts[2] 的指标键应为金额（万元），其中有计量单位为具的，该项未检查。",
+    ]
+
+
+def carry_over(report, project_id: str, amount: float, row: int) -> None:
+    """Add (or set) the 上年结转资金 row of ``project_id`` in ``report``'s project_funds."""
+    funds = report.data.project_funds.copy()
+    rows = (funds["project_id"] == project_id) & (funds["fund_type"] == "上年结转资金")
+    if rows.any():
+        funds.loc[rows, "full_year_budget"] = amount
+    else:
+        extra = funds[funds["project_id"] == project_id].iloc[[0]].copy()
+        extra["fund_type"], extra["full_year_budget"], extra["_row"] = "上年结转资金", amount, row
+        funds = pd.concat([funds, extra], ignore_index=True)
+    report.data._frames["project_funds"] = funds
+
+
+def test_a_carry_over_above_last_years_unspent_balance(fresh):
+    # 2019 once carried 18.00 for 养老服务设施建设 (2018 left 12.16) and 65.18 for 城乡低保 (2018 spent 100%)
+    carry_over(fresh, "JJ01", 18.0, 10)
+    carry_over(fresh, "YB03", 65.18, 16)
+    found = [f for f in review.findings(fresh) if f.kind == "carryover"]
+    assert [(f.severity, f.message) for f in found] == [
+        ("warning", "项目“养老服务设施建设”2019年上年结转资金18.00万元，超过该项目2018年的结余12.16万元"
+                    "（全年预算数125.00万元 − 全年执行数112.84万元），多出5.84万元。结转资金不应超过上年未支出的金额，"
+                    "请核实资金来源。"),
+        ("warning", "项目“城乡低保”2019年上年结转资金65.18万元，超过该项目2018年的结余0.00万元"
+                    "（全年预算数3108.45万元 − 全年执行数3108.45万元），多出65.18万元。"
+                    "结转资金不应超过上年未支出的金额，请核实资金来源。"),
+    ]  # fmt: skip
+    left = found[0].figures["left"]
+    assert left.value == pytest.approx(12.16) and left.formula == "2018年全年预算数 − 2018年全年执行数"
+    assert [i.data_source() for i in left.inputs] == [
+        "data/lechang-mzj/2018/projects.csv#row=9&col=full_year_budget",
+        "data/lechang-mzj/2018/projects.csv#row=9&col=executed",
+    ]
+    assert (
+        found[0].figures["carry"].data_source() == f"data/{UNIT}/{YEAR}/project_funds.csv#row=10&col=full_year_budget"
+    )
+
+
+def test_a_carry_over_is_matched_by_name_when_the_ids_differ(fresh):
+    carry_over(fresh, "JJ01", 18.0, 10)
+    carry_over(fresh, "YB03", 65.18, 16)
+    seeded(fresh.previous, "projects", {"JJ01": {"project_id": "FL01"}}, "project_id")
+    seeded(fresh.previous, "projects", {"YB03": {"project_id": "DB03", "project_name": "最低生活保障"}}, "project_id")
+    found = [f for f in review.findings(fresh) if f.kind == "carryover"]
+    assert [f.severity for f in found] == ["warning", "note"]
+    assert found[0].figures["budget"].data_source() == "data/lechang-mzj/2018/projects.csv#row=9&col=full_year_budget"
+    assert found[1].message == (
+        "项目“城乡低保”有上年结转资金65.18万元，但2018年项目表（projects）中没有该项目（按项目编码和项目名称均未找到），"
+        "无法核对上年结余。"
+    )
+
+
+def test_a_carry_over_within_last_years_balance_passes_and_a_first_year_is_not_checked(fresh, fresh_2018):
+    carry_over(fresh, "JJ01", 12.165, 10)  # within the cent
+    assert [f for f in review.findings(fresh) if f.kind == "carryover"] == []
+    carry_over(fresh_2018, "JJ01", 50.0, 14)  # no 2017 data to compare with
+    assert [f for f in review.findings(fresh_2018) if f.kind == "carryover"] == []
+
+
+def test_a_reported_department_total_that_differs_from_its_indicators(fresh_2018):
+    profile = fresh_2018.data.profile.copy()
+    profile["reported_total_score"] = 98.8  # the typed 预算完成率 would have given 98.51; the rules give 98.50
+    fresh_2018.data._frames["profile"] = profile
+    (f,) = [f for f in review.findings(fresh_2018) if f.kind == "total_score"]
+    assert (f.severity, f.message) == (
+        "warning",
+        "部门整体自评得分填报98.80分，按6项部门整体绩效指标的得分合计为98.50分（相差+0.30分）。请核实填报的总分或各指标得分。",
+    )
+    assert f.figures["reported"].data_source() == "data/lechang-mzj/2018/profile.csv#row=2&col=reported_total_score"
+    assert f.figures["computed"].formula == "部门整体各项绩效指标得分之和"
+    assert [i.text for i in f.figures["computed"].inputs] == ["19.75分", "10.00分", "23.75分", "15.00分", "10.00分",
+                                                              "20.00分"]  # fmt: skip
+
+
+def test_a_reported_department_total_equal_to_its_indicators_passes(fresh):
+    profile = fresh.data.profile.copy()
+    profile["reported_total_score"] = 100.0  # the published score
+    fresh.data._frames["profile"] = profile
+    assert [f for f in review.findings(fresh) if f.kind == "total_score"] == []
+
+
+def test_too_many_targets_equal_to_their_actuals(fresh):
+    with_review(fresh, {"target_equals_actual": {"max_share": 0.1}})
+    (f,) = of_data(review.findings(fresh))
+    assert (f.kind, f.severity) == ("target_equals_actual", "note")
+    assert f.message == (
+        "37个定量指标中有4个的实际完成值与年度指标值完全相同（占10.8%，超过10%），"
+        "如项目“养老服务设施建设”指标“养老服务项目建设个数”（目标9个，实际9个）、"
+        "项目“养老服务设施建设”指标“新增日间照料养老床位”（目标180个，实际180个）、"
+        "项目“‘双百镇’社工”指标“帮助困难群众人次”（目标10000人次，实际10000人次）等。"
+        "年度指标值可能是按完成情况事后填写的，请核实是否为年初设定的目标。"
+    )
+    assert f.figures["share"].formula == "实际等于目标的指标个数 ÷ 参与比较的定量指标个数"
+    assert f.figures["k"].formula.endswith(
+        "项目“儿童福利”指标“开展“女童保护”课程的小学数”（data/lechang-mzj/2019/indicators.csv 第46行）"
+    )
+    assert f.figures["limit"].data_source() == f"params/{UNIT}/unit.yaml#col=review.target_equals_actual.max_share"
+    assert f.figures["k"].illustrative
+
+
+def test_targets_equal_to_actuals_within_the_units_share_pass(found):
+    assert not [f for f in found if f.kind == "target_equals_actual"]  # 4 of 37 = 10.8% ≤ 30%
+
+
+def test_every_indicator_at_full_marks(found):
+    f = one(found, "all_full_marks")
+    assert f.message == (
+        "部门整体和13个自评项目的全部68个绩效指标均得满分，没有一项扣分。"
+        "全部满分的自评较少见，请核实年度指标值与实际完成值是否如实反映绩效。"
+    )
+    count = f.figures["count"]
+    assert count.value == 68 and count.formula.startswith(
+        "各自评表的绩效指标个数之和：项目“特困供养”5个；项目“社会福利”5个；"
+    )
+    assert count.formula.endswith("；部门整体6个")
+
+
+def test_a_year_with_missed_targets_is_not_at_full_marks(fresh_2018):
+    assert [f for f in review.findings(fresh_2018) if f.kind == "all_full_marks"] == []
+
+
+def test_the_new_review_settings_are_read_strictly(tmp_path, monkeypatch):
+    from helpers_inputs import project_copy
+    from jixiao import settings
+
+    project_copy(tmp_path, monkeypatch)
+    unit = tmp_path / "project" / "params" / UNIT / "unit.yaml"
+    text = unit.read_text(encoding="utf-8")
+    assert "target_equals_actual:" in text and "max_share: 0.3" in text
+    unit.write_text(text.replace("target_equals_actual:", "target_equal_actual:"), encoding="utf-8")
+    with pytest.raises(settings.SettingsError) as typo:
+        settings.load(UNIT, YEAR)
+    assert typo.value.message == (
+        "未知设置项 (unknown key) 'review.target_equal_actual'; "
+        "允许: unit_costs, same_count, part_of, project_amounts, target_equals_actual"
+    )
+    unit.write_text(text.replace("max_share: 0.3", "max_share: 三成"), encoding="utf-8")
+    with pytest.raises(settings.SettingsError) as word:
+        settings.load(UNIT, YEAR)
+    assert word.value.message == "'review.target_equals_actual.max_share' 应为 数字 (a number), 实为 '三成'"

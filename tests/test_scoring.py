@@ -14,6 +14,7 @@ from jixiao.scoring import (
     BandError,
     ScoringError,
     WeightError,
+    budget_measure,
     check_weights,
     execution_score,
     grade,
@@ -500,6 +501,90 @@ def test_department_weights_must_reach_100():
     both = pd.concat([_indicators(), dep], ignore_index=True)
     ids = [pid for pid, _ in weight_problems(pd.DataFrame([_project()]), both, RULES)]
     assert ids == ["department"]
+
+
+# --------------------------------------------------------------------------- actuals computed from the budget
+
+
+def _budget() -> pd.DataFrame:
+    # the 2018 example's three lines: 9808.62 full-year, 9688.43 executed, 9417.00 initial
+    return pd.DataFrame(
+        {
+            "initial_budget": [1180.0, 7850.0, 387.0],
+            "full_year_budget": [1196.32, 8210.40, 401.90],
+            "executed": [1190.07, 8108.62, 389.74],
+        }
+    )
+
+
+def test_budget_measures_over_the_budget_totals():
+    # 9688.43 ÷ 9808.62 × 100 = 98.7746… → 98.77
+    rate = budget_measure("预算执行率", _budget())
+    assert rate.value == 98.77 and rate.totals == {"executed": 9688.43, "full_year_budget": 9808.62}
+    assert rate.formula == "全年执行数 ÷ 全年预算数 × 100"
+    assert rate.rule == "全年执行数 9688.43 ÷ 全年预算数 9808.62 × 100 = 98.77"
+    # (9808.62 − 9417.00) ÷ 9417.00 × 100 = 4.1586… → 4.16
+    adjusted = budget_measure("预算调整率", _budget())
+    assert adjusted.value == 4.16
+    assert adjusted.rule == "(全年预算数 9808.62 − 年初预算数 9417.00) ÷ 年初预算数 9417.00 × 100 = 4.16"
+    # (9808.62 − 9688.43) ÷ 9808.62 × 100 = 1.2253… → 1.23
+    assert budget_measure("结转结余率", _budget()).value == 1.23
+
+
+def test_a_budget_measure_without_a_budget_is_missing():
+    empty = budget_measure("预算执行率", pd.DataFrame(columns=["initial_budget", "full_year_budget", "executed"]))
+    assert empty.value is None
+    assert empty.rule == "全年执行数 0.00 ÷ 全年预算数 0.00 × 100：全年预算数为 0，无法计算"
+    with pytest.raises(ScoringError, match="支付进度率"):
+        budget_measure("支付进度率", _budget())
+
+
+def test_department_indicator_with_its_actual_computed_from_the_budget():
+    # typed 98.8 would score 98.8 ÷ 100 × 40 = 39.52; computed 98.77 scores 98.77 ÷ 100 × 40 = 39.508 → 39.51
+    dep = _department()
+    dep["computed_actual"] = ["预算执行率", None, None]
+    dep.loc[0, "actual"] = None
+    d = score_department(dep, RULES, _budget())
+    s = d.indicators[0]
+    assert (s.actual, s.score, s.computed_actual) == (98.77, 39.51, "预算执行率")
+    assert s.rule == (
+        "实际完成值：预算执行率 = 全年执行数 9688.43 ÷ 全年预算数 9808.62 × 100 = 98.77；"
+        "正向指标：实际 98.77 < 目标 100，得分 = 98.77 ÷ 100 × 40 = 39.51"
+    )
+    assert d.total == 97.51  # 39.51 + 40 + 18
+    # without a budget the computed actual is missing, scored 0
+    assert "missing" in score_department(dep, RULES).indicators[0].flags
+
+
+def test_the_2018_example_scores_its_budget_completion_from_the_budget():
+    # 9688.43 ÷ 9808.62 × 100 = 98.77 (not the typed 98.8): 98.77 ÷ 100 × 20 = 19.754 → 19.75 (not 19.76)
+    import jixiao
+
+    for year, actual, score in ((2018, 98.77, 19.75), (2019, 100.0, 20.0)):
+        department = jixiao.open_report("lechang-mzj", year).scores.department
+        s = next(s for s in department.indicators if s.name == "预算完成率")
+        assert (s.actual, s.score, s.computed_actual) == (actual, score, "预算执行率")
+    assert s.rule.startswith("实际完成值：预算执行率 = 全年执行数 10408.34 ÷ 全年预算数 10408.34 × 100 = 100；")
+    assert jixiao.open_report("lechang-mzj", 2018).scores.department.total == 98.5  # 19.75 + 10 + 23.75 + 15 + 10 + 20
+
+
+def test_the_department_table_traces_a_computed_actual_to_the_budget_cells():
+    import html
+    import re
+
+    import jixiao
+    from jixiao import overview
+
+    out = str(overview.department_table(jixiao.open_report("lechang-mzj", 2018)))
+    row = re.search(r"<tr><td>预算执行</td><td>预算完成</td><td>预算完成率</td>.*?</tr>", out).group(0)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
+    actual, score = cells[5], cells[8]
+    assert 'data-source="formula:全年执行数 ÷ 全年预算数 × 100"' in actual and actual.endswith(">98.77</span>")
+    tip = html.unescape(re.search(r'title="([^"]*)"', actual).group(1))
+    assert "= 9688.43万元 ÷ 9808.62万元 × 100 = 98.77" in tip
+    assert "来源：data/lechang-mzj/2018/budget.csv 第3行 全年执行数(executed)" in tip
+    assert score.endswith(">19.75</span>")
+    assert "得分 = 98.77 ÷ 100 × 20 = 19.75" in html.unescape(score)
 
 
 # --------------------------------------------------------------------------- summary

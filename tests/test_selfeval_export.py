@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
+import io
 import re
+import time
+import zipfile
 from itertools import combinations
 
 import openpyxl
@@ -13,7 +17,7 @@ from openpyxl.utils import range_boundaries
 from jixiao.dataset import Dataset
 from jixiao.rules import Rules
 from jixiao.scoring import score_all
-from jixiao.selfeval_export import sheet_name, write_selfeval_workbook
+from jixiao.selfeval_export import is_illustrative, selfeval_workbook_bytes, sheet_name, write_selfeval_workbook
 
 LONG_NAME = "养老服务设施建设[福彩]:资金/项目?*第二批次及以后的所有剩余建设工作"
 
@@ -65,6 +69,7 @@ def dataset() -> Dataset:
                 "self_evaluated": "是",
                 "goal": "保障城乡低保对象基本生活",
                 "outcome": "按时足额发放低保金",
+                "source": "illustrative",
                 "reported_score": nan,
             },
             {
@@ -142,6 +147,7 @@ def dataset() -> Dataset:
                 20,
                 measure_unit="人",
                 deviation_reason="部分对象退出保障",
+                source="illustrative",
             ),
             _ind("I2", "P1", "产出指标", "数量指标", "覆盖乡镇数", "≥", 17, 17, 10, measure_unit="个"),
             _ind("I3", "P1", "产出指标", "时效指标", "发放及时率", "≥", 100, 100, 20, measure_unit="%"),
@@ -256,7 +262,7 @@ def test_project_sheet_layout(workbook):
     assert (ws["A4"].value, ws["C4"].value) == ("主管部门", "乐昌市民政局")
     assert (ws["F4"].value, ws["H4"].value) == ("实施单位", "乐昌市民政局社会救助股")
     # funds block
-    assert ws["A5"].value == "项目资金（万元）"
+    assert ws["A5"].value == "项目资金\n（万元）"
     assert [ws.cell(5, c).value for c in range(4, 10)] == [
         "年初预算数",
         "全年预算数",
@@ -301,7 +307,10 @@ def test_project_sheet_layout(workbook):
     # footer: total = 9.5 + 18 + 10 + 20 + 21 + 10 = 88.50 → 良
     assert [ws["A18"].value, ws["H18"].value, ws["I18"].value] == ["总分", 100, 88.5]
     assert [ws["A19"].value, ws["H19"].value] == ["评价等级", "良"]
-    assert ws.max_row == 19  # nothing to note
+    # no notes; then the 填报 lines, blank where the profile does not give them
+    assert [ws["A21"].value, ws["F21"].value] == ["填报单位：乐昌市民政局", "填报日期："]
+    assert [ws["A22"].value, ws["F22"].value] == ["联系人：", "联系电话："]
+    assert ws.max_row == 22
     assert _merged(ws) >= {
         "A1:J1",
         "A2:J2",
@@ -358,19 +367,60 @@ def test_department_sheet(workbook):
     ws = wb["部门整体支出绩效自评表"]
     assert ws["A1"].value == "部门整体支出绩效自评表"
     assert ws["C3"].value == "乐昌市民政局"
+    # the execution block, as on the project form: amounts, 分值, 执行率, 得分
+    assert ws["A4"].value == "年度预算\n执行情况\n（万元）"
+    assert [ws.cell(4, c).value for c in range(4, 10)] == [
+        "年初预算数",
+        "全年预算数",
+        "全年执行数",
+        "分值",
+        "执行率",
+        "得分",
+    ]
     # funds: 100 + 1400 = 1500; 120 + 1500 = 1620; 110 + 1432.25 = 1542.25
     assert [ws.cell(5, c).value for c in (2, 4, 5, 6)] == ["年度资金总额", 1500, 1620, 1542.25]
-    assert ws["G5"].value == pytest.approx(1542.25 / 1620)
-    assert [ws.cell(6, c).value for c in (2, 4, 5, 6)] == ["其中：基本支出", 100, 120, 110]
+    assert ws["H5"].value == pytest.approx(1542.25 / 1620)
+    # 分值 and 得分: the department's first-level indicator 预算执行 (D1: 95 ÷ 100 × 40 = 38)
+    assert (ws["G5"].value, ws["I5"].value) == (40, 38)
+    assert [ws.cell(6, c).value for c in (2, 4, 5, 6, 7, 9)] == ["其中：基本支出", 100, 120, 110, "—", "—"]
     assert [ws.cell(7, c).value for c in (2, 4, 5, 6)] == ["项目支出", 1400, 1500, 1432.25]
-    assert ws["A8"].value == "一级指标"
+    # 年度总体目标: no goals table, so a note to the author, never invented text
+    assert [ws["A8"].value, ws["B8"].value, ws["G8"].value] == ["年度总体目标", "预期目标", "实际完成情况"]
+    assert ws["B9"].value == "未提供年度绩效目标（年度绩效目标 goals 表），请填写"
+    assert ws["A10"].value == "一级指标"
     # 95 ÷ 100 × 40 = 38; 40; 定性 达成 reported 18 (band 16–20)
-    assert [ws.cell(r, 9).value for r in (9, 10, 11)] == [38, 40, 18]
-    assert ws["G11"].value == "达成"
+    assert [ws.cell(r, 9).value for r in (11, 12, 13)] == [38, 40, 18]
+    assert ws["G13"].value == "达成"
     # total 38 + 40 + 18 = 96 → 优
-    assert [ws["A12"].value, ws["H12"].value, ws["I12"].value] == ["总分", 100, 96]
-    assert ws["H13"].value == "优"
-    assert {"A4:A7", "G4:J4", "A12:G12", "H13:J13"} <= _merged(ws)
+    assert [ws["A14"].value, ws["H14"].value, ws["I14"].value] == ["总分", 100, 96]
+    assert ws["H15"].value == "优"
+    assert ws["A16"].value.startswith(
+        "核对说明：\n1. 年度预算执行情况的分值、得分为部门整体绩效指标中一级指标“预算执行”各项之和"
+    )
+    assert ws["A18"].value == "填报单位：乐昌市民政局"
+    assert {"A4:A7", "I4:J4", "I5:J5", "A8:A9", "B9:F9", "G9:J9", "A14:G14", "H15:J15"} <= _merged(ws)
+
+
+def test_department_goals_from_the_goals_table(dataset, tmp_path):
+    dataset.goals = _frame(
+        "goals",
+        [
+            {"goal_id": "G1", "goal": "保障困难群众基本生活", "completion": "完成", "outcome": "应保尽保",
+             "source": "published"},
+            {"goal_id": "G2", "goal": "提升养老服务", "completion": "部分完成", "outcome": nan_value(),
+             "deviation_reason": "设施建设滞后", "source": "illustrative"},
+        ],
+    )  # fmt: skip
+    out = write_selfeval_workbook(tmp_path / "g.xlsx", dataset, score_all(dataset, Rules()), "乐昌市民政局")
+    ws = openpyxl.load_workbook(out)["部门整体支出绩效自评表"]
+    assert ws["B9"].value == "1. 保障困难群众基本生活\n2. 提升养老服务"
+    assert ws["G9"].value == "1. 完成：应保尽保\n2. 部分完成：设施建设滞后"
+    assert ws["B9"].fill.fgColor.rgb == "00FFF2CC"  # one goal row is illustrative
+    assert ws.row_dimensions[9].height >= 2 * 11 * 1.38
+
+
+def nan_value() -> float:
+    return float("nan")
 
 
 def test_summary_sheet(workbook):
@@ -428,3 +478,142 @@ def test_rewrite_replaces_file(dataset, tmp_path):
     path.write_text("old")
     assert write_selfeval_workbook(path, dataset, scores, "乐昌市民政局") == path
     assert openpyxl.load_workbook(path).sheetnames[0] == "汇总"
+
+
+# -- the workbook as the official form ---------------------------------------------------------
+
+
+def test_every_font_is_named_songti(workbook):
+    """No Calibri, no unnamed font (LibreOffice would fall back to DejaVu Serif): every font of the
+    file's style sheet is 宋体 with the GB2312 character set, and so is every cell's."""
+    out, wb = workbook
+    with zipfile.ZipFile(out) as z:
+        styles = z.read("xl/styles.xml").decode("utf-8")
+    fonts = re.findall(r"<font>(.*?)</font>|<font/>", styles, re.S)
+    assert fonts and all('<name val="宋体"/>' in f and '<charset val="134"/>' in f for f in fonts), fonts
+    assert "Calibri" not in styles
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value is not None:
+                    assert cell.font.name == "宋体", (ws.title, cell.coordinate)
+    assert wb["城乡低保"]["A1"].font.sz == 16 and wb["城乡低保"]["A1"].font.b
+
+
+def test_row_heights_fit_the_text(workbook):
+    _, wb = workbook
+    ws = wb["城乡低保"]
+    # "服务对象满意度指标": 9 characters, 18 units in a column 14 wide: two lines, not a fixed 20 pt
+    assert ws["B17"].value == "服务对象满意度指标"
+    assert ws.row_dimensions[17].height >= 2 * 11 * 1.38
+    assert ws.row_dimensions[16].height >= 2 * 11 * 1.38  # "社会效益指标" fits; "困难群众生活得到改善" in E does not
+    assert ws.row_dimensions[15].height == 21.2  # one line each: 11 pt × 1.38 + 6
+    # a long name in a merged cell of the summary: the whole box is enough
+    summary = wb["汇总"]
+    assert summary.row_dimensions[5].height >= 2 * 11 * 1.38  # LONG_NAME in a 28-wide column
+
+
+def test_print_titles_and_page_numbers(workbook):
+    _, wb = workbook
+    for ws in wb.worksheets:
+        assert ws.oddFooter.center.text == "第 &P 页 共 &N 页", ws.title
+        assert ws.oddFooter.center.font == "宋体,常规"
+        assert ws.print_title_rows, ws.title
+    assert wb["城乡低保"].print_title_rows == "$1:$3" and wb["汇总"].print_title_rows == "$1:$3"
+    detail = wb["计分明细"]
+    # readable: printed at full size over several pages, header row and 对象 column on each
+    assert detail.print_title_rows == "$1:$2" and detail.print_title_cols == "$A:$A"
+    assert not detail.sheet_properties.pageSetUpPr.fitToPage
+    assert wb["城乡低保"].sheet_properties.pageSetUpPr.fitToPage
+
+
+def test_signature_lines_from_the_profile(dataset, tmp_path):
+    dataset.profile = _frame(
+        "profile",
+        [{"unit_id": "test", "unit_name": "乐昌市民政局", "year": 2019, "preparer": "乐昌市民政局财务股",
+          "report_date": "2020-03-31", "contact_person": "张三", "contact_phone": "0751-5555555"}],
+    )  # fmt: skip
+    out = write_selfeval_workbook(tmp_path / "s.xlsx", dataset, score_all(dataset, Rules()), "乐昌市民政局")
+    wb = openpyxl.load_workbook(out)
+    ws = wb["城乡低保"]
+    assert [ws["A21"].value, ws["F21"].value] == ["填报单位：乐昌市民政局财务股", "填报日期：2020年3月31日"]
+    assert [ws["A22"].value, ws["F22"].value] == ["联系人：张三", "联系电话：0751-5555555"]
+    summary = wb["汇总"]
+    lines = [c.value for row in summary.iter_rows() for c in row if isinstance(c.value, str) and "：" in c.value]
+    assert "填报单位：乐昌市民政局财务股" in lines and "联系人：张三" in lines
+    # the document's time is the report date, its author the preparer
+    assert wb.properties.created == datetime.datetime(2020, 3, 31)
+    assert wb.properties.creator == "乐昌市民政局财务股"
+
+
+HOSTILE = ['=HYPERLINK("http://example.com","点我")', "=cmd|' /C calc'!A0", "+1+2", "-3+4", "@SUM(1,2)",
+           "\t=1", "\r=2"]  # fmt: skip
+
+
+def test_formula_like_text_is_stored_as_text(dataset, tmp_path):
+    dataset.projects["project_name"] = [HOSTILE[0], HOSTILE[1], "未自评项目", HOSTILE[3]]
+    dataset.projects.loc[0, "goal"] = HOSTILE[2]
+    dataset.projects.loc[0, "implementer"] = HOSTILE[6]
+    dataset.indicators.loc[0, "deviation_reason"] = HOSTILE[4]
+    out = write_selfeval_workbook(tmp_path / "h.xlsx", dataset, score_all(dataset, Rules()), HOSTILE[5])
+    with zipfile.ZipFile(out) as z:
+        sheets = [z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+    assert sheets and not any("<f>" in x or "<f " in x for x in sheets)  # no formula anywhere
+    wb = openpyxl.load_workbook(out)
+    seen = {}
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.lstrip("\t\r").startswith(("=", "+", "-", "@")):
+                    seen[cell.value] = cell
+                    assert cell.data_type == "s", (ws.title, cell.coordinate, cell.value)
+                    assert cell.quotePrefix, (ws.title, cell.coordinate)
+    # as given, or trimmed of the white space a cell's text loses (still text)
+    assert set(HOSTILE[:6]) | {"=2"} <= set(seen), set(seen)
+    summary = wb["汇总"]
+    assert summary["A4"].value == HOSTILE[0] and summary["A4"].data_type == "s"
+
+
+def test_two_builds_are_byte_identical(dataset, tmp_path, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    scores = score_all(dataset, Rules())
+    first = selfeval_workbook_bytes(dataset, scores, "乐昌市民政局")
+    time.sleep(2.1)  # zip entry times have a resolution of 2 s
+    assert selfeval_workbook_bytes(dataset, scores, "乐昌市民政局") == first
+    with zipfile.ZipFile(io.BytesIO(first)) as z:
+        assert {i.date_time for i in z.infolist()} == {(2020, 1, 1, 0, 0, 0)}  # the day after the year
+        core = z.read("docProps/core.xml").decode("utf-8")
+    assert core.count("2020-01-01T00:00:00Z") == 2  # created and modified
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14 22:13:20 UTC
+    with zipfile.ZipFile(io.BytesIO(selfeval_workbook_bytes(dataset, scores, "乐昌市民政局"))) as z:
+        assert z.infolist()[0].date_time == (2023, 11, 14, 22, 13, 20)
+        assert "2023-11-14T22:13:20Z" in z.read("docProps/core.xml").decode("utf-8")
+
+
+def test_illustrative_cells_have_a_fill_a_note_and_a_legend(workbook):
+    """P1's project row and its indicator I1 are illustrative: their figures, and what is computed
+    from them (the execution score, the total, the grade, the summary's sums), are marked; P2's
+    published figures are not."""
+    _, wb = workbook
+    yellow = "00FFF2CC"
+    ws = wb["城乡低保"]
+    for ref in ("D6", "E6", "F6", "H6", "I6", "E13", "G13", "H13", "I13", "I18", "H19", "B11"):
+        assert ws[ref].fill.fgColor.rgb == yellow, ref
+        assert ws[ref].comment.text == "示例数据：此数来自示例（非公开发布）数据，或由其计算得出。", ref
+    for ref in ("G6", "E14", "I14", "C3", "D7"):  # 分值; I2 is published; the name; funds rows published
+        assert ws[ref].fill.fgColor.rgb != yellow and ws[ref].comment is None, ref
+    p2 = wb.worksheets[3]
+    assert all(p2[ref].fill.fgColor.rgb != yellow for ref in ("D6", "I6", "I13"))
+    summary = wb["汇总"]
+    assert [summary.cell(4, c).fill.fgColor.rgb == yellow for c in range(1, 8)] == [False, False] + [True] * 5
+    assert not any(summary.cell(5, c).fill.fgColor.rgb == yellow for c in range(1, 8))
+    assert summary["C7"].fill.fgColor.rgb == yellow  # the total includes P1's amounts
+    legend = next(r for r in summary.iter_rows() if r[0].value == "示例数据")
+    assert legend[0].fill.fgColor.rgb == yellow and legend[0].comment is None
+    assert legend[1].value.startswith("底色如左者为示例数据：该数取自来源（source）标为 illustrative 的输入行")
+    detail = wb["计分明细"]
+    i1 = next(r for r in detail.iter_rows(min_row=3) if r[3].value == "保障人数")
+    # 年度指标值, 实际完成值, 分值, 计算得分, (no 填报得分), 采用得分
+    assert [c.fill.fgColor.rgb == yellow for c in i1[5:11]] == [True, True, True, True, False, True]
+    assert is_illustrative({"source": "illustrative"}) and not is_illustrative({"source": "published"})
+    assert not is_illustrative({})

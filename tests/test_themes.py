@@ -208,7 +208,7 @@ def chart_html(report):
 
 def figures_of(fragment: str) -> list[tuple[str, str]]:
     """(alt, caption) of each chart."""
-    found = re.findall(r'<img alt="([^"]*)" src="[^"]*"><figcaption>([^<]*)</figcaption>', fragment)
+    found = re.findall(r'<img alt="([^"]*)" src="[^"]*"[^>]*><figcaption>([^<]*)</figcaption>', fragment)
     return [(html.unescape(a), html.unescape(c)) for a, c in found]
 
 

@@ -257,14 +257,14 @@ def test_duplicate_ids(tmp_path, monkeypatch):
 def test_duplicate_budget_line_and_fund_type(tmp_path, monkeypatch):
     folder = project_copy(tmp_path, monkeypatch)
     set_cell(folder / "budget.csv", 2, "kind", "项目支出")
-    set_cell(folder / "project_funds.csv", 5, "fund_type", "当年财政拨款")
+    set_cell(folder / "project_funds.csv", 10, "fund_type", "当年财政拨款")
     problems = messages()
     assert (
         f"{D}/budget.csv 第3行 支出类型(kind)：资金来源“一般公共预算”的项目支出与第2行重复，"
         "每个资金来源和支出类型只能有一行"
     ) in problems
     assert (
-        f"{D}/project_funds.csv 第5行 资金性质(fund_type)：项目 YB03 的资金性质“当年财政拨款”与第4行重复"
+        f"{D}/project_funds.csv 第10行 资金性质(fund_type)：项目 JJ01 的资金性质“当年财政拨款”与第9行重复"
     ) in problems
 
 
@@ -378,13 +378,13 @@ def test_expected_year_of_the_parameters(tmp_path, monkeypatch):
 def test_project_funds_disagree_with_the_project(tmp_path, monkeypatch):
     folder = project_copy(tmp_path, monkeypatch)
     set_cell(folder / "project_funds.csv", 2, "executed", "1500")
-    set_cell(folder / "project_funds.csv", 5, "full_year_budget", "65.19")  # YB03 carry-over
-    set_cell(folder / "project_funds.csv", 5, "executed", "65.185")  # within 0.01: accepted
+    set_cell(folder / "project_funds.csv", 10, "full_year_budget", "12.17")  # JJ01 carry-over
+    set_cell(folder / "project_funds.csv", 10, "executed", "12.165")  # within 0.01: accepted
     assert messages() == [
         f"{D}/projects.csv 第2行 全年执行数(executed)：项目 YB01「特困供养」的全年执行数 1586.40 "
         "与项目资金(project_funds)表各行合计 1500.00 不符（相差 86.40）",
-        f"{D}/projects.csv 第4行 全年预算数(full_year_budget)：项目 YB03「城乡低保」的全年预算数 "
-        "3265.18 与项目资金(project_funds)表各行合计 3265.19 不符（相差 0.01）",
+        f"{D}/projects.csv 第9行 全年预算数(full_year_budget)：项目 JJ01「养老服务设施建设」的全年预算数 "
+        "120.00 与项目资金(project_funds)表各行合计 120.01 不符（相差 0.01）",
     ]
 
 
@@ -461,4 +461,40 @@ def test_two_sheets_for_one_table_and_data_without_header(tmp_path, monkeypatch)
     assert messages() == [
         f"{D}/data.xlsx 工作表「budget」：与工作表「预算」是同一张表预算(budget)，只能有一个",
         f"{D}/data.xlsx 工作表「预算」 第1行：H 列有数据但没有列名",
+    ]
+
+
+def test_an_actual_computed_from_the_budget_must_be_left_blank_on_a_department_row(tmp_path, monkeypatch):
+    folder = project_copy(tmp_path, monkeypatch)
+    set_cell(folder / "indicators.csv", 64, "actual", "98.8")  # BM-01 预算完成率
+    set_cell(folder / "indicators.csv", 2, "computed_actual", "预算执行率")  # YB01-01
+    set_cell(folder / "indicators.csv", 68, "computed_actual", "结转结余率")  # BM-05 定性
+    assert messages() == [
+        f"{D}/indicators.csv 第2行 实际值计算口径(computed_actual)："
+        "计算口径“预算执行率”只用于部门整体(department)指标，项目 YB01 的指标应留空",
+        f"{D}/indicators.csv 第64行 实际完成值(actual)：实际完成值按计算口径“预算执行率”由预算(budget)表计算，"
+        "应留空（填报 98.8）",
+        f"{D}/indicators.csv 第68行 实际值计算口径(computed_actual)："
+        "定性指标没有数值实际完成值，不能按“结转结余率”计算",
+    ]
+
+
+def test_an_unknown_computed_measure_is_refused(tmp_path, monkeypatch):
+    folder = project_copy(tmp_path, monkeypatch)
+    set_cell(folder / "indicators.csv", 64, "computed_actual", "支付进度率")
+    assert messages() == [
+        f'{D}/indicators.csv 第64行 实际值计算口径(computed_actual)：值 "支付进度率" 不是可用的代码，'
+        "应为 预算执行率、预算调整率、结转结余率"
+    ]
+
+
+def test_a_stats_key_of_an_indicator_must_name_a_stats_key(tmp_path, monkeypatch):
+    folder = project_copy(tmp_path, monkeypatch)
+    set_cell(folder / "indicators.csv", 12, "stats_key", "dibao_cleared_household")  # YB03-01
+    set_cell(folder / "indicators.csv", 2, "stats_key", "dibao_cleared_people+tekun_people")
+    assert messages() == [
+        f"{D}/indicators.csv 第2行 业务统计指标键(stats_key)：dibao_cleared_people+tekun_people 中的 tekun_people "
+        "不是业务统计(stats)表中的指标键",
+        f"{D}/indicators.csv 第12行 业务统计指标键(stats_key)："
+        "dibao_cleared_household 不是业务统计(stats)表中的指标键，是否应为 dibao_cleared_households？",
     ]

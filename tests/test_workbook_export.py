@@ -72,3 +72,37 @@ def test_libreoffice_opens_the_workbook(example, tmp_path):
     pdf = (tmp_path / "selfeval.pdf").read_bytes()
     pages = re.findall(rb"/Type\s*/Page(?!s)", pdf)
     assert pdf.startswith(b"%PDF") and len(pages) >= 16  # the summary, the department, 13 projects, details
+    # every font is named 宋体 (charset GB2312): no fallback to a Latin serif face for unnamed fonts
+    assert b"DejaVuSerif" not in pdf
+
+
+def test_the_example_workbook_marks_its_illustrative_figures(example):
+    """The example's per-project amounts and indicator tables are illustrative (DATALOG.md): every
+    project sheet's amounts and scores are filled and noted; the summary explains the fill."""
+    workbook = openpyxl.load_workbook(example.out / "自评表.xlsx")
+    projects = [n for n in workbook.sheetnames if n not in {"汇总", "部门整体支出绩效自评表", "计分明细"}]
+    for name in projects:
+        sheet = workbook[name]
+        assert sheet["F6"].fill.fgColor.rgb == "00FFF2CC" and sheet["F6"].comment is not None, name
+        assert sheet.print_title_rows == "$1:$3" and sheet.oddFooter.center.text == "第 &P 页 共 &N 页"
+        lines = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+        assert "填报单位：乐昌市民政局" in lines and "联系人：" in lines
+    summary = workbook["汇总"]
+    legend = next(r for r in summary.iter_rows() if r[0].value == "示例数据")
+    assert "illustrative" in legend[1].value
+    department = workbook["部门整体支出绩效自评表"]
+    # 10408.34 spent of 10408.34; the 预算执行 indicators' weight and score in the execution block
+    assert [department.cell(5, c).value for c in (5, 6)] == [10408.34, 10408.34]
+    assert department["G5"].value == 30 and department["I5"].value == 30
+    assert department["A8"].value == "年度总体目标"
+
+
+def test_the_example_workbook_is_reproducible(example, monkeypatch):
+    """Building the workbook again from the same inputs gives the very bytes the build wrote."""
+    import jixiao
+    from jixiao.selfeval_export import selfeval_workbook_bytes
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    report = jixiao.open_report("lechang-mzj", 2019)
+    again = selfeval_workbook_bytes(report.data, report.scores, report.unit_name)
+    assert again == (example.out / "自评表.xlsx").read_bytes()

@@ -69,9 +69,7 @@ def department_score(report: Report) -> tuple[Figure, str]:
         figure = Figure.derive(value, summary.formula, [], label="部门整体支出绩效自评得分",
                                text=f"{formatting.natural(value)}分" if value is not None else "—")  # fmt: skip
         return figure, formatting.MISSING if value is None else _grade(report, value)
-    from jixiao.projects import indicator_figure
-
-    parts = [indicator_figure(report, s) for s in department.indicators]
+    parts = [_indicator_score(report, s) for s in department.indicators]
     figure = Figure.derive(
         department.final_total, "部门整体绩效指标得分之和", parts,
         label="部门整体支出绩效自评得分", text=f"{formatting.natural(department.final_total)}分",
@@ -229,14 +227,13 @@ def department_table(report: Report) -> Html:
     department = report.scores.department
     if department is None:
         return Html('<p class="jx-note">未填报部门整体绩效指标（indicators 表中 scope 为 department 的行）。</p>')
-    from jixiao.projects import indicator_figure
-
     rows = []
     for s in department.indicators:
-        score = indicator_figure(report, s)
+        score = _indicator_score(report, s)
         qualitative = s.direction == "定性"
         target = s.target_text if qualitative else _natural(s.target, "")
-        actual = s.actual_grade if qualitative else _natural(s.actual, "缺失")
+        computed = computed_actual(report, s)
+        actual = s.actual_grade if qualitative else computed or _natural(s.actual, "缺失")
         rows.append([s.level1, s.level2, s.name, s.direction, target, actual, s.measure_unit or "",
                      formatting.natural(s.weight), score])  # fmt: skip
     figure, grade = department_score(report)
@@ -250,6 +247,33 @@ def department_table(report: Report) -> Html:
     return Html(str(table) + '<p class="jx-hint">悬停得分可查看计分规则与代入的数值。</p>')
 
 
+def computed_actual(report: Report, s) -> Figure | None:
+    """The actual of a department indicator computed from the budget table (``computed_actual``,
+    e.g. 预算执行率 = 全年执行数 ÷ 全年预算数 × 100), derived from the budget's totals; else None."""
+    from jixiao import scoring
+
+    if not s.computed_actual or s.actual is None:
+        return None
+    minuend, subtrahend, denominator = scoring.BUDGET_MEASURES[s.computed_actual]
+    inputs = []
+    for column in dict.fromkeys(c for c in (minuend, subtrahend, denominator) if c is not None):
+        label = scoring.BUDGET_COLUMNS[column]
+        inputs.append(_sum(_column(report, "budget", column, label), f"各预算行{label}之和", label))
+    return Figure.derive(
+        s.actual, scoring.measure_formula(s.computed_actual), inputs, label=f"「{s.name}」实际完成值",
+        text=formatting.natural(s.actual),
+    )  # fmt: skip
+
+
+def _indicator_score(report: Report, s) -> Figure:
+    """An indicator's score by its rule; a computed actual is one of its inputs."""
+    from jixiao.projects import indicator_figure
+
+    score = indicator_figure(report, s)
+    actual = computed_actual(report, s)
+    return score if actual is None else replace(score, inputs=(actual, *score.inputs))
+
+
 def _natural(value: float | None, missing: str) -> str:
     return missing if value is None else formatting.natural(value)
 
@@ -259,17 +283,23 @@ def _bare_score(figure: Figure) -> Figure:
                   figure.formula, figure.inputs, figure.illustrative)  # fmt: skip
 
 
+def trend_chart(report: Report) -> charts.Chart:
+    """全年预算数 and 全年执行数 over every year with data, as two lines."""
+    history = report.history()
+    years = [f"{r.year}年" for r in history]
+    series = {"全年预算数": [total_budget(r) for r in history], "全年执行数": [total_executed(r) for r in history]}
+    return charts.line(
+        years, series, title="历年预算与执行", ylabel="万元", unit="万元",
+        alt=charts.series_alt_text("折线图", years, series, "万元"), caption="图2 历年全年预算数与执行数",
+    )  # fmt: skip
+
+
 def trend(report: Report) -> Html:
     """Budget and execution over every year with data, with the year-over-year change."""
     history = report.history()
     if len(history) < 2:
         return Html('<p class="jx-note">仅有本年度数据，暂无历年对比。</p>')
-    years = [f"{r.year}年" for r in history]
-    series = {"全年预算数": [total_budget(r) for r in history], "全年执行数": [total_executed(r) for r in history]}
-    chart = charts.line(
-        years, series, title="历年预算与执行", ylabel="万元", unit="万元",
-        alt=charts.series_alt_text("折线图", years, series, "万元"), caption="图2 历年全年预算数与执行数",
-    )  # fmt: skip
+    chart = trend_chart(report)
     rows = []
     for before, now in itertools.pairwise(history):
         a, b = total_budget(before), total_budget(now)

@@ -8,9 +8,22 @@ Each check gives :class:`Finding` s: what was found, stated with the figures beh
 - **same_count**: figures of ``review.same_count`` that count the same thing and disagree;
 - **part_of**: a part of ``review.part_of`` larger than its whole (the measure words may differ:
   1157 宗 of fees waived against 1115 具 cremated);
+- **indicator_stat**: an indicator of the 自评表 whose ``stats_key`` names a ``stats`` figure (or
+  a sum ``a+b``) and whose actual is another number (万人次 and 人次 converted);
+- **project_amount**: ``stats`` amounts said (``review.project_amounts``) to be spent by a project
+  that together exceed that project's 全年执行数;
+- **carryover**: a project's 上年结转资金 above what the same project (same id, else same name)
+  left unspent last year (全年预算数 − 全年执行数 of last year's ``projects``);
 - **score_difference**: a score the unit reported that is not the one the rules give;
+- **total_score**: the department's total score as reported (``profile.reported_total_score``)
+  against the sum of its indicators' scores;
 - **far_above** / **missing_actual**: indicators far above their target (the rules ask the
   reviewer to judge whether the target was set too low) or with no actual (scored 0);
+- **target_equals_actual**: more than ``review.target_equals_actual.max_share`` of the
+  quantitative indicators with an actual exactly equal to the target (targets written after the
+  fact?);
+- **all_full_marks**: every indicator of the department and of every evaluated project at full
+  marks;
 - **low_execution**: projects whose execution rate is below 90% (a reason is due);
 - **unchecked**: a check the settings ask for that the data cannot support (an unknown key).
 
@@ -29,7 +42,7 @@ from typing import Any
 
 import pandas as pd
 
-from jixiao import formatting, paths
+from jixiao import formatting, paths, schema, scoring
 from jixiao.provenance import Figure, Html, Source, escape, render
 from jixiao.report import Report
 
@@ -40,9 +53,15 @@ TITLES = {
     "unit_cost": "单位成本异常",
     "same_count": "同一事项数字不一致",
     "part_of": "部分大于整体",
+    "indicator_stat": "自评表与业务统计数字不一致",
+    "project_amount": "业务统计金额超过项目支出",
+    "carryover": "上年结转资金超过上年结余",
     "score_difference": "填报得分与规则得分不一致",
+    "total_score": "部门整体得分与填报总分不一致",
     "far_above": "实际完成值远超目标",
     "missing_actual": "实际完成值缺失",
+    "target_equals_actual": "实际完成值与目标值雷同",
+    "all_full_marks": "全部指标满分",
     "low_execution": "预算执行率低于90%",
     "repeated_text": "文字重复",
     "status_conflict": "完成情况表述矛盾",
@@ -264,6 +283,218 @@ def parts_of_whole(report: Report) -> list[Finding]:
     return found
 
 
+# -- checks across the 自评表, the stats and the budget -----------------------------------------
+
+CARRYOVER = "上年结转资金"
+AMOUNT_UNIT = "万元"
+CENT = Decimal("0.005")
+"""Amounts in 万元 agree to the cent."""
+
+
+def _wan(value: float) -> str:
+    return formatting.wanyuan(value)
+
+
+def _project(name: object) -> str:
+    """``项目“临时救助”``; quotation marks inside the name become ‘’ (``项目“‘双百镇’社工”``)."""
+    inner = str(name).replace('"', "‘", 1).replace('"', "’", 1).replace("“", "‘").replace("”", "’")
+    return f"项目“{inner}”"
+
+
+def _who(report: Report, scope: str) -> str:
+    """``项目“临时救助”`` for a project's scope, ``部门整体`` for the department's."""
+    if scope == schema.DEPARTMENT:
+        return "部门整体"
+    projects = report.data.projects
+    names = projects.loc[projects["project_id"] == scope, "project_name"]
+    return _project(names.iloc[0] if len(names) else scope)
+
+
+def _stat_sum(report: Report, keys: list[str], label: str) -> tuple[Figure, str]:
+    """The stats figure of one key, or the sum of several (written with the first key's unit)."""
+    figures = [_stat(report, k) for k in keys]
+    assert all(f is not None for f in figures)
+    unit = _stat_unit(report, keys[0])
+    if len(figures) == 1:
+        return figures[0], unit  # type: ignore[return-value]
+    total = float(sum((_dec(f.value or 0) for f in figures), Decimal(0)))  # type: ignore[union-attr]
+    formula = " + ".join(f.label for f in figures)  # type: ignore[union-attr]
+    return Figure.derive(total, formula, figures, label=label, text=formatting.format_value(total, unit)), unit  # type: ignore[arg-type]
+
+
+def _scale(stat_unit: str, measure_unit: str) -> int:
+    """How many of ``measure_unit`` one ``stat_unit`` is: 万人次 → 人次 is 10000, else 1."""
+    if stat_unit != measure_unit and stat_unit.startswith("万") and stat_unit[1:] == measure_unit:
+        return 10000
+    return 1
+
+
+def indicator_stats(report: Report) -> list[Finding]:
+    """An indicator linked to a stats figure (``stats_key``) whose actual is another number."""
+    indicators = report.data.indicators
+    if "stats_key" not in indicators.columns:
+        return []
+    found: list[Finding] = []
+    for i in indicators.index:
+        link = str(indicators.at[i, "stats_key"] or "").strip()
+        actual_value = indicators.at[i, "actual"]
+        if not link or pd.isna(actual_value):
+            continue
+        name = str(indicators.at[i, "level3"])
+        who = _who(report, str(indicators.at[i, "scope"]))
+        subject = f"{who}指标“{name}”"
+        keys = [k.strip() for k in link.split("+")]
+        problem = _unchecked(report, f"indicators 第{int(indicators.at[i, '_row'])}行 stats_key", keys)
+        if problem:
+            found.append(problem)
+            continue
+        stat, stat_unit = _stat_sum(report, keys, f"业务统计{name}")
+        unit = str(indicators.at[i, "measure_unit"] or "").strip()
+        factor = _scale(stat_unit, unit)
+        expected = _dec(stat.value or 0) * factor
+        if _dec(float(actual_value)) == expected:
+            continue
+        actual = Figure.cell(indicators, i, "actual", label=f"{name}实际完成值",
+                             text=formatting.format_value(float(actual_value), unit))  # fmt: skip
+        gap_value = float(abs(_dec(float(actual_value)) - expected))
+        scaled = ""
+        if factor != 1:
+            scaled = _t(f"（即{formatting.format_value(float(expected), unit)}）")
+        scaled_label = f"{stat.label} × {factor}" if factor != 1 else stat.label
+        gap = Figure.derive(
+            gap_value, f"|{actual.label} − {scaled_label}|", [actual, stat], label=f"{name}之差",
+            text=formatting.format_value(gap_value, unit),
+        )  # fmt: skip
+        figures = {"actual": actual, "stat": stat, "gap": gap}
+        if stat.formula:  # a sum of several stats figures
+            figures |= {f"s{j}": f for j, f in enumerate(stat.inputs)}
+            stated = "（" + " + ".join(_t(f.label) + f"{{s{j}}}" for j, f in enumerate(stat.inputs)) + "）合计为{stat}"
+        else:
+            stated = "“" + _t(stat.label) + "”为{stat}"
+        found.append(Finding(
+            "indicator_stat", WARNING,
+            _t(f"{subject}的实际完成值为") + "{actual}，业务统计表中同一事项" + stated
+            + scaled + "，相差{gap}。同一事项应为同一数字，请核实哪一个正确。",
+            figures, subject=subject,
+        ))  # fmt: skip
+    return found
+
+
+def _project_row(report: Report, project: str) -> Any:
+    """The index of the project whose id, else whose name, is ``project``; None if there is none."""
+    projects = report.data.projects
+    for column in ("project_id", "project_name"):
+        match = projects.index[projects[column].astype(str).str.strip() == project]
+        if len(match) == 1:
+            return match[0]
+    return None
+
+
+def project_amounts(report: Report) -> list[Finding]:
+    """Stats amounts spent by a project (``review.project_amounts``) above its 全年执行数."""
+    found: list[Finding] = []
+    projects = report.data.projects
+    for n, check in enumerate(report.settings.review.get("project_amounts") or [], start=1):
+        project = str(check.get("project") or "").strip()
+        keys = [str(k) for k in check.get("keys") or []]
+        where = f"review.project_amounts[{n}]"
+        problem = _unchecked(report, where, keys)
+        if problem:
+            found.append(problem)
+            continue
+        i = _project_row(report, project)
+        if i is None:
+            found.append(Finding(
+                "unchecked", NOTE,
+                _t(f"审核设置 {where} 引用的项目“{project}”在{report.year}年项目表（projects）中不存在"
+                   "（按项目编码和项目名称均未找到），该项未检查。"),
+                subject=where,
+            ))  # fmt: skip
+            continue
+        other_units = sorted({u for u in (_stat_unit(report, k) for k in keys) if u != AMOUNT_UNIT})
+        if other_units:
+            found.append(Finding(
+                "unchecked", NOTE,
+                _t(f"审核设置 {where} 的指标键应为金额（万元），"
+                   f"其中有计量单位为{'、'.join(other_units)}的，该项未检查。"),
+                subject=where,
+            ))  # fmt: skip
+            continue
+        name = str(projects.at[i, "project_name"])
+        parts = [_stat(report, k) for k in keys]
+        amount, _unit = _stat_sum(report, keys, f"由{_project(name)}支出的业务统计金额合计")
+        executed = Figure.cell(projects, i, "executed", label=f"{name}全年执行数", fmt=_wan)
+        if executed.value is None or _dec(amount.value or 0) <= _dec(executed.value) + CENT:
+            continue
+        excess_value = float(_dec(amount.value or 0) - _dec(executed.value))
+        excess = Figure.derive(excess_value, f"{amount.label} − {executed.label}", [amount, executed],
+                               label="超出金额", text=_wan(excess_value))  # fmt: skip
+        figures = {"amount": amount, "executed": executed, "excess": excess}
+        if len(parts) == 1:
+            stated = _t(amount.label) + "{amount}"
+        else:
+            figures |= {f"a{j}": f for j, f in enumerate(parts) if f is not None}
+            stated = "、".join(_t(f.label) + f"{{a{j}}}" for j, f in enumerate(parts) if f) + "（合计{amount}）"
+        found.append(Finding(
+            "project_amount", WARNING,
+            "业务统计中的" + stated + _t(f"由{_project(name)}支出，") + "超过该项目全年执行数{executed}，超出{excess}。"
+            "请核实项目资金或统计口径。",
+            figures, subject=_project(name),
+        ))  # fmt: skip
+    return found
+
+
+def carryovers(report: Report) -> list[Finding]:
+    """A project's 上年结转资金 above what it left unspent last year (matched by id, else by name)."""
+    funds = report.data.project_funds
+    rows = funds[funds["fund_type"] == CARRYOVER]
+    if not len(rows):
+        return []
+    previous = report.previous
+    if previous is None:
+        return []
+    last = previous.data.projects
+    projects = report.data.projects
+    found: list[Finding] = []
+    for i in rows.index:
+        pid = str(funds.at[i, "project_id"])
+        names = projects.loc[projects["project_id"] == pid, "project_name"]
+        name = str(names.iloc[0]) if len(names) else pid
+        carry = Figure.cell(funds, i, "full_year_budget", label=f"{name}上年结转资金", fmt=_wan)
+        match = last.index[last["project_id"] == pid]
+        if len(match) != 1:
+            match = last.index[last["project_name"] == name]
+        subject = _project(name)
+        if len(match) != 1:
+            found.append(Finding(
+                "carryover", NOTE,
+                _t(f"{subject}有{CARRYOVER}") + "{carry}"
+                + _t(f"，但{previous.year}年项目表（projects）中没有该项目（按项目编码和项目名称均未找到），"
+                     "无法核对上年结余。"),
+                {"carry": carry}, subject=subject,
+            ))  # fmt: skip
+            continue
+        j = match[0]
+        budget = Figure.cell(last, j, "full_year_budget", label=f"{previous.year}年全年预算数", fmt=_wan)
+        spent = Figure.cell(last, j, "executed", label=f"{previous.year}年全年执行数", fmt=_wan)
+        left_value = float(_dec(budget.value or 0) - _dec(spent.value or 0))
+        left = Figure.derive(left_value, f"{budget.label} − {spent.label}", [budget, spent],
+                             label=f"{previous.year}年结余", text=_wan(left_value))  # fmt: skip
+        if carry.value is None or _dec(carry.value) <= _dec(left_value) + CENT:
+            continue
+        excess_value = float(_dec(carry.value) - _dec(left_value))
+        excess = Figure.derive(excess_value, f"{carry.label} − {left.label}", [carry, left],
+                               label="超出金额", text=_wan(excess_value))  # fmt: skip
+        found.append(Finding(
+            "carryover", WARNING,
+            _t(f"{subject}{report.year}年{CARRYOVER}") + "{carry}，超过该项目" + _t(f"{previous.year}年")
+            + "的结余{left}（全年预算数{budget} − 全年执行数{spent}），多出{excess}。结转资金不应超过上年未支出的金额，"
+            "请核实资金来源。",
+            {"carry": carry, "left": left, "budget": budget, "spent": spent, "excess": excess}, subject=subject,
+        ))  # fmt: skip
+    return found
+
+
 # -- score checks -------------------------------------------------------------------------------
 
 
@@ -298,7 +529,7 @@ def _points(value: float) -> str:
 def _scored(report: Report) -> list[tuple[str, str, Any]]:
     """(what, table of its row, score) for every evaluated project, then the department."""
     scores = report.scores
-    out: list[tuple[str, str, Any]] = [(f"项目“{p.project_name}”", "projects", p) for p in scores.projects]
+    out: list[tuple[str, str, Any]] = [(_project(p.project_name), "projects", p) for p in scores.projects]
     if scores.department is not None:
         out.append(("部门整体", "indicators", scores.department))
     return out
@@ -341,6 +572,36 @@ def score_differences(report: Report) -> list[Finding]:
                 {"reported": reported, "computed": computed, "gap": gap}, subject=subject,
             ))  # fmt: skip
     return found
+
+
+def total_score(report: Report) -> list[Finding]:
+    """The department's reported total (``profile.reported_total_score``) against its indicators'."""
+    profile, department = report.data.profile, report.scores.department
+    if department is None or "reported_total_score" not in profile.columns or not len(profile):
+        return []
+    i = profile.index[0]
+    if pd.isna(profile.at[i, "reported_total_score"]):
+        return []
+    reported = Figure.cell(profile, i, "reported_total_score", label="部门整体自评得分(填报)",
+                           text=_points(float(profile.at[i, "reported_total_score"])))  # fmt: skip
+    if abs((reported.value or 0) - department.total) <= scoring.TOLERANCE:
+        return []
+    parts = [
+        Figure.derive(s.score, s.rule, [], label=f"{s.name}得分", text=_points(s.score),
+                      illustrative=reported.illustrative)
+        for s in department.indicators
+    ]  # fmt: skip
+    computed = Figure.derive(department.total, "部门整体各项绩效指标得分之和", parts,
+                             label="部门整体各指标得分之和", text=_points(department.total))  # fmt: skip
+    gap_value = float(_dec(reported.value or 0) - _dec(department.total))
+    gap = Figure.derive(gap_value, f"{reported.label} − {computed.label}", [reported, computed],
+                        label="得分差", text=f"{gap_value:+.2f}分")  # fmt: skip
+    return [Finding(
+        "total_score", WARNING,
+        "部门整体自评得分填报{reported}，" + _t(f"按{len(parts)}项部门整体绩效指标的得分合计为")
+        + "{computed}（相差{gap}）。请核实填报的总分或各指标得分。",
+        {"reported": reported, "computed": computed, "gap": gap}, subject="部门整体",
+    )]  # fmt: skip
 
 
 def indicator_flags(report: Report) -> list[Finding]:
@@ -389,10 +650,98 @@ def indicator_flags(report: Report) -> list[Finding]:
     return found
 
 
+def _at_bound(s: Any) -> bool:
+    """A target that cannot be beaten: ≥ 100%, or ≤ 0. Meeting it exactly says nothing."""
+    if s.direction == "≥":
+        return (s.measure_unit or "").strip() == "%" and s.target == 100
+    return s.direction == "≤" and s.target == 0
+
+
+def _indicator_rows(report: Report, scores: list[tuple[str, Any]]) -> str:
+    """``name（file 第r行）、…`` for a formula's text."""
+    return "、".join(
+        f"{who}指标“{s.name}”" + (f"（{s.provenance.file} 第{s.provenance.row}行）" if s.provenance else "")
+        for who, s in scores
+    )
+
+
+def _illustrative_rows(report: Report, scores: list[Any]) -> bool:
+    """Whether any of the indicators' rows is marked illustrative."""
+    ind = report.data.indicators
+    ids = {s.indicator_id for s in scores}
+    rows = ind[ind["indicator_id"].isin(ids)]
+    return bool((rows["source"].astype(str).str.strip().str.lower() == "illustrative").any())
+
+
+def targets_equal_to_actuals(report: Report) -> list[Finding]:
+    """Too many quantitative indicators whose actual is exactly their target (``review.target_equals_actual``)."""
+    config = report.settings.review.get("target_equals_actual") or {}
+    if not config:
+        return []
+    max_share = float(config.get("max_share", 0.5))
+    min_count = int(config.get("min_count", 5))
+    compared: list[tuple[str, Any]] = []
+    for who, _table, score in _scored(report):
+        for s in score.indicators:
+            if s.direction in ("≥", "≤") and s.target is not None and s.actual is not None and not s.computed_actual:
+                if not _at_bound(s):
+                    compared.append((who, s))
+    equal = [(who, s) for who, s in compared if _dec(s.actual) == _dec(s.target)]
+    if len(compared) < min_count or not compared or len(equal) / len(compared) <= max_share:
+        return []
+    illustrative = _illustrative_rows(report, [s for _, s in compared])
+    n = Figure.derive(len(compared), "指标性质为 ≥ 或 ≤、目标不是 100%（≥）或 0（≤）、填有实际完成值的定量指标："
+                      + _indicator_rows(report, compared), [], label="参与比较的定量指标个数",
+                      text=f"{len(compared)}个", illustrative=illustrative)  # fmt: skip
+    k = Figure.derive(len(equal), "实际完成值等于年度指标值的指标：" + _indicator_rows(report, equal), [],
+                      label="实际等于目标的指标个数", text=f"{len(equal)}个", illustrative=illustrative)  # fmt: skip
+    share_value = len(equal) / len(compared)
+    share = Figure.derive(share_value, f"{k.label} ÷ {n.label}", [k, n], label="实际等于目标的比重",
+                          text=formatting.percent(share_value))  # fmt: skip
+    limit = _settings_figure(report, max_share, "review.target_equals_actual.max_share", "实际等于目标比重上限",
+                             formatting.percent(max_share))  # fmt: skip
+    examples = "、".join(
+        f"{who}指标“{s.name}”（目标{formatting.format_value(s.target, s.measure_unit or '')}，"
+        f"实际{formatting.format_value(s.actual, s.measure_unit or '')}）"
+        for who, s in equal[:3]
+    )
+    more = "等" if len(equal) > 3 else ""
+    return [Finding(
+        "target_equals_actual", NOTE,
+        "{n}定量指标中有{k}的实际完成值与年度指标值完全相同（占{share}，超过{limit}），如"
+        + _t(examples + more) + "。年度指标值可能是按完成情况事后填写的，请核实是否为年初设定的目标。",
+        {"n": n, "k": k, "share": share, "limit": limit}, subject="实际等于目标",
+    )]  # fmt: skip
+
+
+def all_full_marks(report: Report) -> list[Finding]:
+    """Every indicator of the department and of every evaluated project at full marks."""
+    scored = _scored(report)
+    indicators = [s for _, _, score in scored for s in score.indicators]
+    if not indicators or any(s.score < s.weight - scoring.TOLERANCE for s in indicators):
+        return []
+    n_projects = len(report.scores.projects)
+    who = []
+    if report.scores.department is not None:
+        who.append("部门整体")
+    if n_projects:
+        who.append(f"{n_projects}个自评项目")
+    parts = "；".join(
+        f"{name}{len(score.indicators)}个" for name, _, score in scored
+    )  # fmt: skip
+    count = Figure.derive(len(indicators), f"各自评表的绩效指标个数之和：{parts}", [],
+                          label="绩效指标个数", text=f"{len(indicators)}个",
+                          illustrative=_illustrative_rows(report, indicators))  # fmt: skip
+    return [Finding(
+        "all_full_marks", NOTE,
+        _t("和".join(who)) + "的全部{count}绩效指标均得满分，没有一项扣分。"
+        "全部满分的自评较少见，请核实年度指标值与实际完成值是否如实反映绩效。",
+        {"count": count}, subject="全部指标",
+    )]  # fmt: skip
+
+
 def low_execution(report: Report) -> list[Finding]:
     """Evaluated projects whose execution rate is below 90%: the rules ask for a reason."""
-    from jixiao import scoring
-
     threshold = scoring.LOW_RATE
     found: list[Finding] = []
     for p in report.scores.projects:
@@ -504,8 +853,14 @@ def findings(report: Report) -> list[Finding]:
         *unit_costs(report),
         *same_counts(report),
         *parts_of_whole(report),
+        *indicator_stats(report),
+        *project_amounts(report),
+        *carryovers(report),
         *score_differences(report),
+        *total_score(report),
         *indicator_flags(report),
+        *targets_equal_to_actuals(report),
+        *all_full_marks(report),
         *low_execution(report),
         *repeated_text(report),
         *status_conflicts(report),
@@ -524,6 +879,17 @@ def _checked(report: Report) -> str:
         parts.append(f"同一事项数字{len(review['same_count'])}项")
     if review.get("part_of"):
         parts.append(f"部分与整体{len(review['part_of'])}项")
+    indicators = report.data.indicators
+    if "stats_key" in indicators.columns:
+        linked = int((indicators["stats_key"].astype(str).str.strip() != "").sum())
+        if linked:
+            parts.append(f"自评表与业务统计数字{linked}项")
+    if review.get("project_amounts"):
+        parts.append(f"业务统计金额与项目支出{len(review['project_amounts'])}项")
+    funds = report.data.project_funds
+    carried = int((funds["fund_type"] == CARRYOVER).sum())
+    if carried and report.previous is not None:
+        parts.append(f"上年结转资金{carried}项")
     n_projects = len(report.scores.projects)
     parts.append(f"{n_projects}个自评项目的得分、指标与执行率")
     if report.scores.department is not None:

@@ -26,6 +26,9 @@ QUALIFIERS = ("约", "多")
 NUMERALS = ("中文",)
 NARRATIVE_KINDS = ("title", "item", "paragraph")
 SOURCES = ("published", "illustrative")
+COMPUTED_ACTUALS = ("预算执行率", "预算调整率", "结转结余率")
+"""Measures a department indicator's actual can be computed as, from the ``budget`` table
+(``jixiao.scoring.BUDGET_MEASURES`` holds their formulas)."""
 QUALITATIVE = "定性"
 DEPARTMENT = "department"
 """The ``scope`` of a department-level (部门整体) indicator."""
@@ -140,6 +143,15 @@ PROFILE = Table(
         Column("staff_active", "在职人数", "integer", "人", minimum=0.0),
         Column("staff_retired", "离退休人数", "integer", "人", minimum=0.0),
         Column("duties", "主要职能", "text"),
+        Column(
+            "reported_total_score",
+            "部门整体自评得分(填报)",
+            "number",
+            "分",
+            minimum=0.0,
+            maximum=100.0,
+            meaning="单位填报（公开）的部门整体自评总分；与按指标计算的得分不一致时审核提示列出",
+        ),
         _source(),
     ),
     "一行：单位的基本情况",
@@ -242,6 +254,22 @@ INDICATORS = Table(
             "reported_score", "得分(填报)", "number", "分", minimum=0.0, meaning="单位自评得分；定性指标须在档次区间内"
         ),
         Column("deviation_reason", "偏差原因分析及改进措施", "text"),
+        Column(
+            "computed_actual",
+            "实际值计算口径",
+            "code",
+            codes=COMPUTED_ACTUALS,
+            meaning="部门整体指标：实际完成值由预算表计算（预算执行率 = 全年执行数 ÷ 全年预算数 × 100；"
+            "预算调整率 = (全年预算数 − 年初预算数) ÷ 年初预算数 × 100；"
+            "结转结余率 = (全年预算数 − 全年执行数) ÷ 全年预算数 × 100），实际完成值留空",
+        ),
+        Column(
+            "stats_key",
+            "业务统计指标键",
+            "text",
+            meaning="与业务统计(stats)表中某一数字为同一事项时，填其指标键（或 a+b 表示两项之和）；"
+            "审核提示核对两者是否一致（万人次、万人等按 1 万换算）",
+        ),
         _source(),
     ),
     "每个三级指标一行",

@@ -22,6 +22,10 @@ Choices the national rules leave open, made here once:
 - **Scores stay in [0, weight].** A negative actual against a positive target scores 0, not a
   negative number. A target ≤ 0 on a ≥ indicator is met by any actual ≥ target.
 - **Far above target.** The rules give no formula: full marks stand, flag ``far_above``.
+- **Actuals computed from the budget.** A department indicator whose ``computed_actual`` names
+  a measure (预算执行率 …) takes its actual from the ``budget`` table's sums, rounded half-up to
+  2 decimals (98.77), and is scored on that figure as a reviewer redoes it by hand; its rule
+  begins with the computation (``实际完成值：预算执行率 = 全年执行数 9688.43 ÷ …``).
 - **Which total is graded.** A project's reported total (``reported_score`` of the project
   row) if given, else the sum of its rows' scores, where a row's score is its reported score if
   given, else the computed one. The computed total and grade are kept beside it.
@@ -149,6 +153,10 @@ class IndicatorScore:
     target_text: str | None = None
     deviation_reason: str | None = None
     provenance: Provenance | None = None
+    computed_actual: str | None = None
+    """The measure the actual was computed as (``预算执行率``), from the budget table; else None."""
+    stats_key: str | None = None
+    """The ``stats`` key (or ``a+b``) naming the same figure, if the row links one."""
 
     @property
     def missing(self) -> bool:
@@ -548,15 +556,82 @@ def _score_qualitative(
     return s, f"{head}；未填报得分，按区间中值 {_pct(float(mid))} × {_fmt(w)} = {s:.2f} 分计"
 
 
+# --------------------------------------------------------------------------- budget measures
+
+BUDGET_COLUMNS = {"initial_budget": "年初预算数", "full_year_budget": "全年预算数", "executed": "全年执行数"}
+"""The budget table's amount columns and their labels, as the formulas name them."""
+
+BUDGET_MEASURES: dict[str, tuple[str, str | None, str]] = {
+    "预算执行率": ("executed", None, "full_year_budget"),
+    "预算调整率": ("full_year_budget", "initial_budget", "initial_budget"),
+    "结转结余率": ("full_year_budget", "executed", "full_year_budget"),
+}
+"""Measures over the budget table's totals, each (minuend, subtrahend or None, denominator):
+value = (Σ minuend − Σ subtrahend) ÷ Σ denominator × 100, in percent (财预〔2013〕53号's
+预算完成率, 预算调整率 and 结转结余率)."""
+
+
+@dataclass(frozen=True)
+class BudgetMeasure:
+    """A measure (预算执行率 …) computed from the budget table's totals."""
+
+    name: str
+    value: float | None
+    """In percent, rounded half-up to 2 decimals; None when the denominator is 0."""
+    formula: str
+    """In words: ``全年执行数 ÷ 全年预算数 × 100``."""
+    totals: dict[str, float]
+    """The sum of each budget column used (万元, 2 decimals), by column key."""
+    rule: str
+    """The formula with its numbers: ``全年执行数 9688.43 ÷ 全年预算数 9808.62 × 100 = 98.77``."""
+
+
+def measure_formula(name: str) -> str:
+    """The formula of a budget measure in words (``全年执行数 ÷ 全年预算数 × 100``)."""
+    minuend, subtrahend, denominator = BUDGET_MEASURES[name]
+    top = BUDGET_COLUMNS[minuend]
+    if subtrahend is not None:
+        top = f"({top} − {BUDGET_COLUMNS[subtrahend]})"
+    return f"{top} ÷ {BUDGET_COLUMNS[denominator]} × 100"
+
+
+def budget_measure(name: str, budget: pd.DataFrame | None) -> BudgetMeasure:
+    """The measure ``name`` (a key of :data:`BUDGET_MEASURES`) over every line of ``budget``.
+
+    >>> b = pd.DataFrame({"initial_budget": [100.0], "full_year_budget": [9808.62], "executed": [9688.43]})
+    >>> budget_measure("预算执行率", b).rule
+    '全年执行数 9688.43 ÷ 全年预算数 9808.62 × 100 = 98.77'
+    """
+    if name not in BUDGET_MEASURES:
+        raise ScoringError(f"实际值计算口径 {name!r} 不是 {'、'.join(BUDGET_MEASURES)} 之一")
+    minuend, subtrahend, denominator = BUDGET_MEASURES[name]
+    rows = _records(budget)
+    columns = dict.fromkeys(c for c in (minuend, subtrahend, denominator) if c is not None)
+    totals = {c: _sum(_num(r.get(c)) or 0.0 for r in rows) for c in columns}
+    formula = measure_formula(name)
+    top = f"{BUDGET_COLUMNS[minuend]} {totals[minuend]:.2f}"
+    if subtrahend is not None:
+        top = f"({top} − {BUDGET_COLUMNS[subtrahend]} {totals[subtrahend]:.2f})"
+    head = f"{top} ÷ {BUDGET_COLUMNS[denominator]} {totals[denominator]:.2f} × 100"
+    if not rows or totals[denominator] <= 0:
+        return BudgetMeasure(name, None, formula, totals, f"{head}：{BUDGET_COLUMNS[denominator]}为 0，无法计算")
+    numerator = _d(totals[minuend]) - (_d(totals[subtrahend]) if subtrahend is not None else 0)
+    value = _r2(numerator * 100 / _d(totals[denominator]))
+    return BudgetMeasure(name, value, formula, totals, f"{head} = {_fmt(value)}")
+
+
 # --------------------------------------------------------------------------- tables
 
 
-def _score_row(row: Mapping[str, Any], rules: Rules) -> IndicatorScore:
+def _score_row(row: Mapping[str, Any], rules: Rules, budget: pd.DataFrame | None = None) -> IndicatorScore:
+    """One indicator row scored; a ``computed_actual`` row takes its actual from ``budget``."""
     name = _text(row.get("level3")) or _text(row.get("indicator_id")) or ""
+    measure_name = _text(row.get("computed_actual"))
+    measure = budget_measure(measure_name, budget) if measure_name else None
     s = score_indicator(
         row.get("direction"),
         row.get("target"),
-        row.get("actual"),
+        measure.value if measure is not None else row.get("actual"),
         row.get("weight"),
         actual_grade=row.get("actual_grade"),
         reported=row.get("reported_score"),
@@ -572,6 +647,9 @@ def _score_row(row: Mapping[str, Any], rules: Rules) -> IndicatorScore:
         target_text=_text(row.get("target_text")),
         deviation_reason=_text(row.get("deviation_reason")),
         provenance=_provenance(row),
+        computed_actual=measure_name,
+        stats_key=_text(row.get("stats_key")),
+        rule=s.rule if measure is None else f"实际完成值：{measure.name} = {measure.rule}；{s.rule}",
     )
 
 
@@ -792,18 +870,21 @@ def score_project(
     )
 
 
-def score_department(indicators: pd.DataFrame, rules: Rules = DEFAULT_RULES) -> DepartmentScore:
+def score_department(
+    indicators: pd.DataFrame, rules: Rules = DEFAULT_RULES, budget: pd.DataFrame | None = None
+) -> DepartmentScore:
     """Score the department as a whole from its own indicator table (scope ``department``).
 
     Same engine as the projects; the weights are the rows' own (adding up to 100) and there is
     no separate execution score (the department's tables carry 预算完成率 as a row if they
-    score it). First levels keep the names and order of the data.
+    score it: with ``computed_actual`` 预算执行率 its actual is computed from ``budget``).
+    First levels keep the names and order of the data.
     """
     rows = _records(indicators)
     if rows and "scope" in rows[0]:
         rows = [r for r in rows if _text(r.get("scope")) == DEPARTMENT_SCOPE]
     rows = _ordered(rows, ())
-    scores = tuple(_score_row(r, rules) for r in rows)
+    scores = tuple(_score_row(r, rules, budget) for r in rows)
     total = _sum(s.score for s in scores)
     computed_total = _sum(s.computed for s in scores)
     differences = _differences(scores)
@@ -866,7 +947,9 @@ def score_all(dataset: Any, rules: Rules = DEFAULT_RULES) -> Scores:
         rows = pd.DataFrame([r for r in ind_rows if _text(r.get("scope")) == pid])
         scores.append(score_project(p, rows, rules))
     dept_rows = [r for r in ind_rows if _text(r.get("scope")) == DEPARTMENT_SCOPE]
-    department = score_department(pd.DataFrame(dept_rows), rules) if dept_rows else None
+    # the budget is read only when a department indicator computes its actual from it
+    budget = getattr(dataset, "budget", None) if any(_text(r.get("computed_actual")) for r in dept_rows) else None
+    department = score_department(pd.DataFrame(dept_rows), rules, budget) if dept_rows else None
     return Scores(
         projects=tuple(scores),
         department=department,

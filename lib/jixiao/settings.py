@@ -150,6 +150,8 @@ SHAPE: dict[str, Any] = {
         },
         "same_count": [{"label": str, "keys": list}],
         "part_of": [{"label": str, "part": str, "whole": str}],
+        "project_amounts": [{"label": str, "project": str, "keys": list}],
+        "target_equals_actual": {"max_share": NUMBER, "min_count": NUMBER},
     },
     "themes": {"*": {"charts": [{"kind": str, "title": str, "keys": list}]}},
 }

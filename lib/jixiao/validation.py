@@ -146,6 +146,7 @@ def check_dataset(
     problems += _duplicates(data)
     problems += _over_budget(data)
     problems += _indicator_rows(data, rules, reported)
+    problems += _computed_actuals(data)
     # Checks across tables say nothing useful when a table they compare is missing.
     if "projects" not in missing:
         problems += _unknown_projects(data)
@@ -157,6 +158,8 @@ def check_dataset(
             problems += _fund_source_cap(data)
     if "stats" not in missing and "narrative" not in missing:
         problems += _placeholders(data)
+    if "stats" not in missing and "indicators" not in missing:
+        problems += _stats_keys(data)
     return problems
 
 
@@ -404,6 +407,78 @@ def _indicator_rows(data: Dataset, rules: Rules, reported: set[tuple[str, str, i
                     message=f"定性档次“{grade}”的得分应在 {_num(round(low, 4))}～"
                     f"{_num(round(high, 4))} 分之间（分值 {_num(weight)} 的 "
                     f"{_num(band[0] * 100)}%～{_num(band[1] * 100)}%），填报 {_num(score)}",
+                )
+            )
+    return problems
+
+
+def _computed_actuals(data: Dataset) -> list[Problem]:
+    """An actual computed from the budget (``computed_actual``): department rows only, not 定性,
+    and its ``actual`` cell left blank (the computed figure replaces it)."""
+    problems = []
+    for _, row in data.indicators.iterrows():
+        measure = row["computed_actual"]
+        if not measure:
+            continue
+        if row["scope"] and row["scope"] != DEPARTMENT:
+            problems.append(
+                _at(
+                    row,
+                    "indicators",
+                    "computed_actual",
+                    measure,
+                    expected=f"空白（仅用于 {DEPARTMENT}）",
+                    message=f"计算口径“{measure}”只用于部门整体({DEPARTMENT})指标，项目 {row['scope']} 的指标应留空",
+                )
+            )
+        elif row["direction"] == QUALITATIVE:
+            problems.append(
+                _at(
+                    row,
+                    "indicators",
+                    "computed_actual",
+                    measure,
+                    expected="空白",
+                    message=f"定性指标没有数值实际完成值，不能按“{measure}”计算",
+                )
+            )
+        elif not pd.isna(row["actual"]):
+            problems.append(
+                _at(
+                    row,
+                    "indicators",
+                    "actual",
+                    row["actual"],
+                    expected="空白",
+                    message=f"实际完成值按计算口径“{measure}”由预算(budget)表计算，"
+                    f"应留空（填报 {_num(row['actual'])}）",
+                )
+            )
+    return problems
+
+
+def _stats_keys(data: Dataset) -> list[Problem]:
+    """An indicator's ``stats_key`` (or ``a+b``) must name ``stats`` keys (closest key suggested)."""
+    keys = [k for k in data.stats["key"] if k]
+    problems = []
+    for _, row in data.indicators.iterrows():
+        name = row["stats_key"]
+        if not name:
+            continue
+        for key in [p.strip() for p in name.split("+")]:
+            if key in keys:
+                continue
+            close = difflib.get_close_matches(key, keys, n=1, cutoff=0.6)
+            hint = f"，是否应为 {close[0]}？" if close else ""
+            where = f"{name} 中的 {key}" if "+" in name else key
+            problems.append(
+                _at(
+                    row,
+                    "indicators",
+                    "stats_key",
+                    name,
+                    expected="业务统计(stats)表中的指标键",
+                    message=f"{where} 不是业务统计(stats)表中的指标键{hint}",
                 )
             )
     return problems
