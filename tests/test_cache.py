@@ -43,7 +43,7 @@ def test_changed_input_file_reruns_the_sections_that_read_it(built_copy):
     stats.write_text(stats.read_text(encoding="utf-8").replace(",223,户,", ",224,户,"), encoding="utf-8")
     # the themes and the problems (whose text may cite figures) read stats.csv, and the review checks it
     assert rebuild(built_copy) == [*THEMES, "08-problems", "09-review"]
-    html = (built_copy / "outputs/lechang-mzj/2019/report.html").read_text(encoding="utf-8")
+    html = (built_copy / "outputs/lechang-mzj/2019/report-review.html").read_text(encoding="utf-8")
     assert ">224户</span>" in html
     # 223 is left only where the review notes that the 自评表 (indicators.csv) still says 223
     (box,) = re.findall(r'<div class="jx-warning" data-kind="indicator_stat">.*?</div>', html, re.S)
