@@ -78,6 +78,10 @@ def paper_page(page: str, metadata: Metadata) -> str:
             before.addprevious(keep)
             keep.append(before)
             keep.append(form)
+    for image in root.iter("img"):  # the size a chart was drawn for (CSS px: 442 px = 11.7 cm)
+        width = image.get("width", "")
+        if width.isdigit():
+            image.set("style", f"width: {width}px")
     for summary in root.iter("summary"):  # a form's bookmark: its title without the 示 markers
         summary.set("data-bookmark", text_of(summary))
     for figure in by_class(root, "jx-fig"):  # plain text on paper: a third of the layout's boxes
