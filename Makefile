@@ -8,10 +8,10 @@ UNIT   ?= lechang-mzj
 YEAR   ?= 2019
 
 .DEFAULT_GOAL := help
-.PHONY: help install report test lab bench lint clean
+.PHONY: help install report test lab bench bench-batch lint clean
 
 help: ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ lab: $(STAMP) ## open JupyterLab on the notebooks
 
 bench: $(STAMP) ## time the build five ways against the naive pipeline
 	$(BIN)/python benchmarks/bench_build.py
+
+bench-batch: $(STAMP) ## 20 synthetic unit-years through a local Dask cluster, 1 and 2 workers
+	$(BIN)/python benchmarks/bench_batch.py
 
 lint: $(STAMP) ## ruff over the package, tests and notebooks
 	$(BIN)/ruff check lib tests notebooks benchmarks

@@ -66,7 +66,8 @@ def test_title_language_and_one_stylesheet(example):
 
 def test_cover_shows_score_and_grade_from_data(example):
     cover = example.html.split('<header class="jx-cover"', 1)[1].split("</header>", 1)[0]
-    assert re.search(r"<dd><span class=\"jx-fig[^\"]*\"[^>]*>100分</span></dd>", cover)
+    link = r"(<a class=\"jx-figref\" [^>]*>)?"  # a computed figure links to its derivation
+    assert re.search(r"<dd>" + link + r"<span class=\"jx-fig[^\"]*\"[^>]*>100分</span>(</a>)?</dd>", cover)
     assert "<dd>优</dd>" in cover
     assert "<dd>乐昌市民政局</dd>" in cover and "<dd>2019年</dd>" in cover
 

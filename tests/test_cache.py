@@ -48,6 +48,15 @@ def test_changed_input_file_reruns_the_sections_that_read_it(built_copy):
     # 223 is left only where the review notes that the 自评表 (indicators.csv) still says 223
     (box,) = re.findall(r'<div class="jx-warning" data-kind="indicator_stat">.*?</div>', html, re.S)
     assert html.count(">223户</span>") == box.count(">223户</span>") == 1
+    assert '>224户</span><span class="jx-mark">示</span>' in html  # no longer the printed 223
+
+
+def test_changed_published_table_reruns_the_sections_that_read_figures(built_copy):
+    published = built_copy / "data/lechang-mzj/2019/published.csv"
+    published.write_text(published.read_text(encoding="utf-8").replace("第1段（总体情况）", "第1段"), encoding="utf-8")
+    assert rebuild(built_copy) == ["01-overview", "02-projects", *THEMES, "08-problems", "09-review"]
+    html = (built_copy / "outputs/lechang-mzj/2019/report.html").read_text(encoding="utf-8")
+    assert "公开发布：《乐昌市民政局2019年绩效自评报告》第1段&#10;" in html or "第1段\n" in html
 
 
 def test_changed_budget_reruns_only_what_reads_the_budget(built_copy):

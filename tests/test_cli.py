@@ -49,7 +49,8 @@ def test_template_writes_an_empty_workbook_and_refuses_to_overwrite(tmp_path):
     assert result.returncode == 0
     assert result.stdout == "模板 (template): data/lechang-mzj/2020/data.xlsx\n"
     workbook = openpyxl.load_workbook(root / "data/lechang-mzj/2020/data.xlsx")
-    assert workbook.sheetnames == ["单位概况", "预算", "项目", "项目资金", "绩效指标", "业务统计", "文字材料"]
+    sheets = ["单位概况", "预算", "项目", "项目资金", "绩效指标", "业务统计", "文字材料", "公开数字"]
+    assert workbook.sheetnames == sheets
     again = run_jixiao(root, "template", "--unit", "lechang-mzj", "--year", "2020")
     assert again.returncode == 2
     assert again.stderr == "data/lechang-mzj/2020/data.xlsx 已存在 (exists); use --overwrite to replace it\n"

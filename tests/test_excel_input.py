@@ -9,7 +9,10 @@ from jixiao import loading, template
 
 
 def _without_provenance(html: str) -> str:
-    """The report as a reader sees it: tooltips and data-source attributes name the files, which differ."""
+    """The report as a reader sees it: tooltips, data-source attributes and the 数据来源 appendix
+    name the files, which differ (and so do the ids of the derivations)."""
+    html = re.sub(r"""<aside class="jx-sources".*?</aside>""", "", html, flags=re.S)
+    html = re.sub(r"""jx-d-[0-9a-f]{10}""", "jx-d", html)
     return re.sub(r""" (data-source|title)=("[^"]*"|'[^']*')""", "", html)
 
 

@@ -94,9 +94,10 @@ def test_stat_figure_on_filtered_table_keeps_its_row() -> None:
 def test_exact_span_html() -> None:
     f = Figure.stat(stats_df(), "tekun_sanju")
     assert f.html() == (
-        '<span class="jx-fig" data-source="data/lechang-mzj/2019/stats.csv#row=5&amp;col=value"'
+        '<span class="jx-fig" data-provenance="published"'
+        ' data-source="data/lechang-mzj/2019/stats.csv#row=5&amp;col=value"'
         ' title="农村散居特困供养人员：653名&#10;'
-        '来源：data/lechang-mzj/2019/stats.csv 第5行 数值(value)">653名</span>'
+        '来源：data/lechang-mzj/2019/stats.csv 第5行 数值(value)" tabindex="0">653名</span>'
     )
     assert isinstance(f.html(), Html)
     assert f._repr_html_() == str(f.html())
@@ -105,10 +106,17 @@ def test_exact_span_html() -> None:
 def test_illustrative_span_and_escaping() -> None:
     f = Figure(1.0, '<b>"x"&</b>', label="a<b>", source=Source("f.csv", "", 2, "v"), illustrative=True)
     h = f.html()
-    assert h.startswith('<span class="jx-fig jx-illustrative" data-source="f.csv#row=2&amp;col=v"')
-    assert "&lt;b&gt;&quot;x&quot;&amp;&lt;/b&gt;</span>" in h
+    assert h.startswith(
+        '<span class="jx-nobr"><span class="jx-fig jx-illustrative" data-provenance="illustrative"'
+        ' data-source="f.csv#row=2&amp;col=v"'
+    )
+    # the marker is text after the figure, both kept on one line by their wrapper
+    assert h.endswith('&lt;b&gt;&quot;x&quot;&amp;&lt;/b&gt;</span><span class="jx-mark">示</span></span>')
     assert "<b>" not in h
-    assert "示例数据" in f.provenance()
+    assert f.tooltip() == 'a<b>：<b>"x"&</b>\n示例数据\n来源：f.csv 第2行 v'
+    assert f.html(marker=False).startswith('<span class="jx-fig jx-illustrative"')
+    assert f.marker() == '<span class="jx-mark">示</span>'
+    assert Figure(1.0, "1").marker() == ""
 
 
 def derived_rate() -> Figure:
@@ -144,17 +152,36 @@ def test_derived_provenance_text() -> None:
     assert rate.text == "79.5%"
     assert rate.illustrative  # derived from an illustrative figure
     assert rate.provenance() == (
-        "一般公共预算项目执行率：79.5%（示例数据，非公开发布数）\n"
+        "一般公共预算项目执行率：79.5%［由示例数据计算］\n"
         "计算：全年执行数 ÷ 全年预算数\n"
         "  = 6898.64万元 ÷ 8677.50万元 = 79.5%\n"
-        "  全年执行数：6898.64万元（示例数据，非公开发布数）\n"
+        "  全年执行数：6898.64万元［示例数据］\n"
         "  来源：data/lechang-mzj/2019/data.xlsx [预算] 第2行 全年执行数(executed)\n"
-        "  全年预算数：8677.50万元（示例数据，非公开发布数）\n"
+        "  全年预算数：8677.50万元［示例数据］\n"
         "  来源：data/lechang-mzj/2019/data.xlsx [预算] 第2行 全年预算数(full_year_budget)"
     )
+    # the tooltip: the formula with its numbers, one level deep; the cells are in the appendix
+    assert rate.tooltip() == (
+        "一般公共预算项目执行率：79.5%\n由示例数据计算\n计算：全年执行数 ÷ 全年预算数\n"
+        "  = 6898.64万元 ÷ 8677.50万元 = 79.5%\n完整推导：点击数字，见文末“数据来源”"
+    )
+    (entry,) = rate.derivation_entries().values()
+    assert entry == (
+        "一般公共预算项目执行率：79.5%［由示例数据计算］\n"
+        "计算：全年执行数 ÷ 全年预算数\n"
+        "  = 6898.64万元 ÷ 8677.50万元 = 79.5%\n"
+        "  全年执行数：6898.64万元［示］ 来源：data/lechang-mzj/2019/data.xlsx [预算] 第2行 "
+        "全年执行数(executed)\n"
+        "  全年预算数：8677.50万元［示］ 来源：data/lechang-mzj/2019/data.xlsx [预算] 第2行 "
+        "全年预算数(full_year_budget)"
+    )
     h = rate.html()
-    assert h.startswith('<span class="jx-fig jx-illustrative" data-source="formula:全年执行数 ÷ 全年预算数" title="')
-    assert h.endswith(">79.5%</span>")
+    assert h.startswith(
+        f'<span class="jx-nobr"><a class="jx-figref" href="#{rate.derivation_id()}">'
+        '<span class="jx-fig jx-illustrative" data-provenance="illustrative" '
+        'data-source="formula:全年执行数 ÷ 全年预算数" title="'
+    )
+    assert h.endswith('>79.5%</span></a><span class="jx-mark">示</span></span>')
 
 
 def test_derived_provenance_is_recursive() -> None:
@@ -182,7 +209,7 @@ def test_render_template() -> None:
         {"n": Figure.stat(df, "tekun_sanju"), "year": 2019},
     )
     assert isinstance(out, Html) and out._repr_html_() == str(out)
-    assert out.startswith('完成全市<span class="jx-fig" data-source=')
+    assert out.startswith('完成全市<span class="jx-fig" data-provenance="published" data-source=')
     assert out.endswith("653名</span>&lt;散居&gt;人员，2019年{x}")
     with pytest.raises(KeyError, match="missing"):
         render("{missing}", {})

@@ -37,7 +37,8 @@ def figures(fragment: str) -> list[str]:
 def test_opening_paragraph_states_the_published_figures_in_order(example):
     overview = section(example.html, "01-overview")
     first_paragraph = next(p for p in re.findall(r"<p>(.*?)</p>", overview, re.S) if "绩效自评报告根据" in p)
-    assert figures(first_paragraph)[: len(OPENING)] == OPENING
+    numbers = [f for f in figures(first_paragraph) if f[0].isdigit()]  # the project names are figures too
+    assert numbers[: len(OPENING)] == OPENING
     assert text(first_paragraph).startswith(
         "乐昌市民政局2019年绩效自评报告根据年初设定的绩效目标，部门整体支出绩效自评得分为100分。"
         "全年预算数10408.34万元，执行数10408.34万元，完成预算的100%。其中对7个一般公共预算项目支出开展绩效自评，"

@@ -151,12 +151,14 @@ def test_notes_render_boxes_with_figure_spans(report):
     assert out.count('<div class="jx-warning"') == 3
     assert '<div class="jx-warning" data-kind="unit_cost"><p><strong>单位成本异常</strong>：' in out
     row = stats_row("funeral_fee_waived_cases")
+    where = "公开发布：《乐昌市民政局2019年绩效自评报告》（四）民政领域社会治理水平得到提升 一是"
     assert (
-        f'<span class="jx-fig" data-source="{STATS}#row={row}&amp;col=value" '
-        f'title="免除殡葬基本服务费：1157宗&#10;来源：{STATS} 第{row}行 数值(value)">1157宗</span>'
+        f'<span class="jx-fig" data-provenance="published" data-source="{STATS}#row={row}&amp;col=value" '
+        f'title="免除殡葬基本服务费：1157宗&#10;{where}&#10;来源：{STATS} 第{row}行 数值(value)" '
+        'tabindex="0">1157宗</span>'
     ) in out
     ratio = "formula:流浪乞讨救助单位成本 ÷ 临时救助单位成本"
-    assert f'<span class="jx-fig" data-source="{ratio}"' in out
+    assert f'<span class="jx-fig" data-provenance="published" data-source="{ratio}"' in out
     closing = text_of(re.findall(r'<p class="jx-hint">.*?</p>', out)[-1])
     assert closing == (
         "共6条提示（其中3条需核实或说明）。已检查：单位成本1组、同一事项数字1项、部分与整体4项、"

@@ -15,7 +15,7 @@ from jixiao.schema import TABLES as SCHEMA
 from jixiao.template import write_template, write_workbook
 from jixiao.validation import validate
 
-SHEETS = ["单位概况", "预算", "项目", "项目资金", "绩效指标", "业务统计", "文字材料"]
+SHEETS = ["单位概况", "预算", "项目", "项目资金", "绩效指标", "业务统计", "文字材料", "公开数字"]
 
 
 @pytest.fixture(scope="module")

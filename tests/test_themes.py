@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import html
+import json
 import re
 from dataclasses import replace
 
@@ -101,8 +102,10 @@ def test_dibao_items_are_numbered_and_read_as_published(report):
 def test_a_figure_is_a_span_with_its_cell(report):
     row = csv_row(STATS, key="dibao_cleared_households")
     span = (
-        f'全市共清退低保户<span class="jx-fig" data-source="{STATS}#row={row}&amp;col=value" '
-        f'title="清退低保户：223户&#10;来源：{STATS} 第{row}行 数值(value)">223户</span>'
+        f'全市共清退低保户<span class="jx-fig" data-provenance="published" '
+        f'data-source="{STATS}#row={row}&amp;col=value" '
+        f'title="清退低保户：223户&#10;公开发布：《乐昌市民政局2019年绩效自评报告》（一）底线民生保障坚定有力 三是&#10;'
+        f'来源：{STATS} 第{row}行 数值(value)" tabindex="0">223户</span>'
     )
     assert span in themes.items(report, "dibao")
 
@@ -117,7 +120,10 @@ def test_sum_placeholder_is_a_derived_figure(report):
     items = themes.items(report, "yanglao")
     second = text_of(paragraphs(items)[1])
     assert second.startswith("二是完成9个养老服务项目建设工作。7个“幸福计划”项目")
-    pattern = r'<span class="jx-fig" data-source="formula:([^"]*)" title="([^"]*)">9个</span>'
+    pattern = (
+        r'<span class="jx-fig" data-provenance="published" data-source="formula:([^"]*)" '
+        r'title="([^"]*)"[^>]*>9个</span>'
+    )
     span = re.search(pattern, items)
     assert span, "the 9 is a derived figure span"
     assert span.group(1) == "“幸福计划”项目 + 城乡社区养老综合服务设施"
@@ -127,10 +133,19 @@ def test_sum_placeholder_is_a_derived_figure(report):
         "“幸福计划”项目、城乡社区养老综合服务设施合计：9个",
         "计算：“幸福计划”项目 + 城乡社区养老综合服务设施",
         "  = 7个 + 2个 = 9个",
-        "  “幸福计划”项目：7个",
-        f"  来源：{STATS} 第{r7}行 数值(value)",
-        "  城乡社区养老综合服务设施：2个",
-        f"  来源：{STATS} 第{r2}行 数值(value)",
+        "完整推导：点击数字，见文末“数据来源”",
+    ]
+    # the cells are in its entry of the 数据来源 appendix (moved there when the report is stitched)
+    derivation = re.search(r'data-derivation="([^"]*)"[^>]*>9个</span>', items)
+    assert derivation
+    (entry,) = json.loads(html.unescape(derivation.group(1))).values()
+    where = "公开发布：《乐昌市民政局2019年绩效自评报告》（二）养老服务体系建设快速发展 二是"
+    assert entry.splitlines() == [
+        "“幸福计划”项目、城乡社区养老综合服务设施合计：9个",
+        "计算：“幸福计划”项目 + 城乡社区养老综合服务设施",
+        "  = 7个 + 2个 = 9个",
+        f"  “幸福计划”项目：7个［{where}］ 来源：{STATS} 第{r7}行 数值(value)",
+        f"  城乡社区养老综合服务设施：2个［{where}］ 来源：{STATS} 第{r2}行 数值(value)",
     ]
 
 
@@ -158,7 +173,10 @@ def test_illustrative_rows_and_figures_are_marked():
     assert items and all('class="jx-narrative jx-illustrative-text"' in p for p in items)
     tag = '<span class="jx-illustrative" title="本段为示例文字，非公开发布内容">示例</span>'
     assert all(p.endswith(tag + "</p>") for p in items)
-    marked = '<span class="jx-fig jx-illustrative" data-source="data/lechang-mzj/2018/stats.csv'
+    marked = (
+        '<span class="jx-fig jx-illustrative" data-provenance="illustrative" '
+        'data-source="data/lechang-mzj/2018/stats.csv'
+    )
     assert marked in items[2]
     assert "156户" in text_of(items[2])
 
@@ -299,28 +317,30 @@ def test_changes_table_and_summary(report):
     dibao_keys = pd.read_csv(paths.root() / STATS).query("section == 'dibao'")
     assert len(rows) == len(dibao_keys) == 16  # every key is in 2018 too
     by_label = {r[0]: r[1:] for r in rows}
-    assert by_label["清退低保户（户）"] == ["156", "223", "增加67户", "同比增长42.9%"]
-    assert by_label["临时救助人次（人次）"] == ["312", "289", "减少23人次", "同比下降7.4%"]
-    assert by_label["兜底保障覆盖率（%）"] == ["100", "100", "持平", "与上年持平"]
+    # 2018 is illustrative: its figures, and the changes computed from them, carry 示 (text)
+    assert by_label["清退低保户（户）"] == ["156示", "223", "增加67户示", "同比增长42.9%示"]
+    assert by_label["临时救助人次（人次）"] == ["312示", "289", "减少23人次示", "同比下降7.4%示"]
+    assert by_label["兜底保障覆盖率（%）"] == ["100示", "100", "持平示", "与上年持平示"]
     row = csv_row(STATS, key="dibao_cleared_households")
-    cell = f'<td class="num"><span class="jx-fig" data-source="{STATS}#row={row}&amp;col=value"'
+    cell = '<td class="num"><span class="jx-fig" data-provenance="published" '
+    cell += f'data-source="{STATS}#row={row}&amp;col=value"'
     assert cell in out
     assert "<caption>表(一) 主要指标与上年对比</caption>" in out
     summary = text_of(paragraphs(out)[-1])
     assert summary == (
-        "与2018年相比，增幅较大的有流浪乞讨救助金增加75.5万元（同比增长87.3%）、"
-        "追缴低保金增加1.5万元（同比增长57.7%）、清退低保户增加67户（同比增长42.9%）；"
-        "降幅较大的有临时救助人次减少23人次（同比下降7.4%）、流浪乞讨救助人次减少8人次（同比下降5.0%）、"
-        "建档立卡贫困对象减少425人（同比下降3.0%）。"
+        "与2018年相比，增幅较大的有流浪乞讨救助金增加75.5万元示（同比增长87.3%示）、"
+        "追缴低保金增加1.5万元示（同比增长57.7%示）、清退低保户增加67户示（同比增长42.9%示）；"
+        "降幅较大的有临时救助人次减少23人次示（同比下降7.4%示）、流浪乞讨救助人次减少8人次示（同比下降5.0%示）、"
+        "建档立卡贫困对象减少425人示（同比下降3.0%示）。"
     )
 
 
 def test_changes_keep_qualifiers_in_the_table(report):
     by_label = {r[0]: r[1:] for r in table_rows(themes.changes(report, "zhili"))}
-    goods = ["约93.5", "约121.6", "增加28.1万元", "同比增长30.1%"]
+    goods = ["约93.5示", "约121.6", "增加28.1万元示", "同比增长30.1%示"]
     assert by_label["社工站发放物资（万元）"] == goods
-    assert by_label["扫黑除恶宣传册（份）"][:2] == ["1000多", "1500多"]
-    assert by_label["扫黑除恶办结线索（条）"][:2] == ["1", "2"]
+    assert by_label["扫黑除恶宣传册（份）"][:2] == ["1000多示", "1500多"]
+    assert by_label["扫黑除恶办结线索（条）"][:2] == ["1示", "2"]
 
 
 def test_change_figures_are_derived_with_formula(report):
@@ -332,7 +352,8 @@ def test_change_figures_are_derived_with_formula(report):
     assert row.rate.formula == "(2019年清退低保户 − 2018年清退低保户) ÷ 2018年清退低保户"
     assert [f.source.file for f in row.rate.inputs] == [STATS, f"data/{UNIT}/2018/stats.csv"]
     assert row.change.illustrative  # 2018 is illustrative, so is the change
-    assert row.before.html().startswith('<span class="jx-fig jx-illustrative"')
+    assert row.before.html().startswith('<span class="jx-nobr"><span class="jx-fig jx-illustrative"')
+    assert row.before.html().endswith('>156户</span><span class="jx-mark">示</span></span>')
 
 
 def test_changes_without_previous_year_is_a_note():

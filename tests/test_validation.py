@@ -103,7 +103,7 @@ def test_workbook_and_csv_together(tmp_path, monkeypatch):
     (folder / "narrative.csv").unlink()
     assert messages() == [
         f"{D}：同时有 data.xlsx 和 CSV 文件（profile.csv、budget.csv、projects.csv、"
-        "project_funds.csv、indicators.csv），只能保留一种；已读取 data.xlsx"
+        "project_funds.csv、indicators.csv、published.csv），只能保留一种；已读取 data.xlsx"
     ]
 
 

@@ -17,6 +17,7 @@ def report_project_rows(html: str) -> list[list[str]]:
     projects = section(html, "02-projects")
     table = projects.split('<table class="jx-table', 1)[1].split("</table>", 1)[0]
     body = table.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    body = body.replace('<span class="jx-mark">示</span>', "")  # the marker of illustrative figures
     rows = re.findall(r"<tr>(.*?)</tr>", body, re.S)
     return [[text(cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)] for row in rows]
 

@@ -1,23 +1,49 @@
-"""Many reports at once, on Dask: one task per unit-year.
+"""Many reports at once, on Dask: one task per unit-year, on any cluster, no shared filesystem.
 
-Given a scheduler address, the builds run on that existing cluster (each worker needs this
-project's files at the same path, or its own checkout named by ``root``); without one, a local
-cluster of worker processes is started on this machine. Each task is an ordinary
-``jixiao.build.build`` with its own cache, so a batch rerun only rebuilds what changed. A
-failing unit-year is reported and the others go on; the batch fails if any did.
+A task carries everything its build reads: the unit's ``params/``, its ``data/`` for the year and
+every earlier year the report compares, the notebooks, and the unit-year's previous outputs
+(with the build cache in ``.cache/``), zipped into the task's arguments. The worker unpacks them
+into a temporary folder, builds there (``JIXIAO_ROOT``), and sends back everything the build left
+in ``outputs/<unit>/<year>/`` (report, workbook, executed notebooks, cache, and any other format
+the build writes), which the client writes under its own ``outputs/`` or under an fsspec URL
+(``--output s3://bucket/reports``). Workers need the jixiao package installed, not a checkout.
+Each task also makes the unit-year's line of the bureau's summary (``jixiao.summary``) while
+its inputs are at hand, so the summary after a batch of thousands does not compute them again.
+
+Without a scheduler address a local cluster of worker processes is started on this machine.
+
+A rerun rebuilds only what changed: a unit-year whose inputs (the bytes sent) and jixiao code are
+those of its last good build is not sent at all; any other goes with its cache, so the build
+re-executes only the sections whose inputs changed. A failing unit-year is reported and the
+others go on; the batch fails if any did.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
+import shutil
+import sys
+import tempfile
 import threading
 import time
+import zipfile
 from collections.abc import Callable, Iterable
 from contextlib import redirect_stdout
 from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
 
 from jixiao import paths
+
+KEY_FILE = ".cache/batch.key"
+"""Beside the outputs: the inputs key and code of the unit-year's last good build in a batch."""
+SKIPPED = ("*.lock", ".*.tmp*")
+"""Files of an output folder that never travel (a build's lock, a half-written file)."""
+_DATE = (2000, 1, 1, 0, 0, 0)
+IN_FLIGHT = 4
+"""Tasks sent ahead: at least this many, or two per worker thread, whichever is more."""
 
 
 @dataclass(frozen=True)
@@ -29,6 +55,163 @@ class Outcome:
     message: str
     """The report's path when ok, else the error (several lines)."""
     executed: tuple[str, ...] = ()
+    files: bytes | None = None
+    """The unit-year's output folder, zipped (from a worker), or None."""
+    code: str = ""
+    """The jixiao code the build ran (its hash)."""
+    skipped: bool = False
+    """Not sent: inputs and code unchanged since the last good build."""
+
+
+# -- zips ---------------------------------------------------------------------------------------
+
+
+def _zip(files: Iterable[tuple[str, Path]]) -> bytes:
+    """A zip of (name, path) pairs, byte-identical for the same files (fixed dates, sorted)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+        for name, path in sorted(files):
+            info = zipfile.ZipInfo(name, _DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, path.read_bytes())
+    return buffer.getvalue()
+
+
+def _tree(folder: Path, prefix: str) -> list[tuple[str, Path]]:
+    if not folder.is_dir():
+        return []
+    out = []
+    for path in folder.rglob("*"):
+        if path.is_file() and "__pycache__" not in path.parts and not _skipped(path.name):
+            rel = path.relative_to(folder).as_posix()
+            out.append((f"{prefix}/{rel}" if prefix else rel, path))
+    return out
+
+
+def _skipped(name: str) -> bool:
+    return any(PurePosixPath(name).match(pattern) for pattern in SKIPPED)
+
+
+def _unzip(data: bytes, target: Path) -> list[str]:
+    """Unpack ``data`` under ``target``; refuses names that would leave it."""
+    names = []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in archive.infolist():
+            name = PurePosixPath(info.filename)
+            if name.is_absolute() or ".." in name.parts:
+                raise ValueError(f"unsafe name in a batch archive: {info.filename}")
+            path = target.joinpath(*name.parts)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(archive.read(info))
+            names.append(name.as_posix())
+    return names
+
+
+def years_needed(unit: str, year: int, root: Path | None = None) -> list[int]:
+    """The year and every earlier year with data and parameters (the report compares them)."""
+    root = root or paths.root()
+    years = [year]
+    while (root / "data" / unit / str(years[-1] - 1)).is_dir() and (
+        root / "params" / unit / f"{years[-1] - 1}.yaml"
+    ).is_file():
+        years.append(years[-1] - 1)
+    return years
+
+
+def inputs_zip(unit: str, year: int, root: Path | None = None) -> bytes:
+    """What a build of ``unit``/``year`` reads: ``params/<unit>/``, ``data/<unit>/<years>/``, the
+    notebooks. Only the unit-year's own files: another unit's data never travels with it."""
+    root = root or paths.root()
+    files = _tree(root / "params" / unit, f"params/{unit}")
+    for y in years_needed(unit, year, root):
+        files += _tree(root / "data" / unit / str(y), f"data/{unit}/{y}")
+    files += _tree(root / "notebooks", "notebooks")
+    return _zip(files)
+
+
+# -- where outputs go ---------------------------------------------------------------------------
+
+
+class Store:
+    """The outputs' home: the project's ``outputs/`` folder, or an fsspec URL."""
+
+    def __init__(self, url: str | None = None) -> None:
+        self.url = url
+        if url is None:
+            self.fs = None
+            self.base = str(paths.root() / "outputs")
+        else:
+            import fsspec
+
+            self.fs, self.base = fsspec.core.url_to_fs(url)
+
+    def __str__(self) -> str:
+        return self.url or paths.relative(Path(self.base))
+
+    def _path(self, rel: str) -> str:
+        return f"{self.base.rstrip('/')}/{rel}"
+
+    def where(self, rel: str) -> str:
+        """How to tell the user where ``rel`` is: a project-relative path, or the URL given."""
+        if self.fs is None:
+            return paths.relative(Path(self._path(rel)))
+        return f"{self.url.rstrip('/')}/{rel}"  # as the user gave it
+
+    def exists(self, rel: str) -> bool:
+        if self.fs is None:
+            return Path(self._path(rel)).is_file()
+        return bool(self.fs.isfile(self._path(rel)))
+
+    def read(self, rel: str) -> bytes | None:
+        if self.fs is None:
+            path = Path(self._path(rel))
+            return path.read_bytes() if path.is_file() else None
+        try:
+            return self.fs.cat_file(self._path(rel))
+        except FileNotFoundError:
+            return None
+
+    def write(self, rel: str, data: bytes | str) -> None:
+        data = data.encode("utf-8") if isinstance(data, str) else data
+        if self.fs is None:
+            from jixiao.outputs import write_atomically
+
+            write_atomically(Path(self._path(rel)), data)
+        else:
+            self.fs.makedirs(self._path(str(PurePosixPath(rel).parent)), exist_ok=True)
+            self.fs.pipe_file(self._path(rel), data)
+
+    def folder_zip(self, rel: str) -> bytes | None:
+        """A folder of the store, zipped (names relative to it), or None if it has no file."""
+        if self.fs is None:
+            files = _tree(Path(self._path(rel)), "")
+            return _zip(files) if files else None
+        root = self._path(rel)
+        if not self.fs.isdir(root):
+            return None
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(self.fs.find(root)):
+                name = path[len(root) :].lstrip("/")
+                if not _skipped(PurePosixPath(name).name):
+                    archive.writestr(zipfile.ZipInfo(name, _DATE), self.fs.cat_file(path))
+        return buffer.getvalue()
+
+    def unpack(self, rel: str, data: bytes) -> list[str]:
+        """Write every file of the zip ``data`` under the folder ``rel``."""
+        names = []
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for info in archive.infolist():
+                name = PurePosixPath(info.filename)
+                if name.is_absolute() or ".." in name.parts:
+                    raise ValueError(f"unsafe name in a batch archive: {info.filename}")
+                self.write(f"{rel}/{name.as_posix()}", archive.read(info))
+                names.append(name.as_posix())
+        return names
+
+
+# -- the task -----------------------------------------------------------------------------------
 
 
 _ONE_AT_A_TIME = threading.Lock()
@@ -36,8 +219,86 @@ _ONE_AT_A_TIME = threading.Lock()
 inherit, the kernel template): a worker with several threads runs its builds one after another."""
 
 
-def build_one(unit: str, year: int, root: str, force: bool = False) -> Outcome:
-    """One unit-year, in a Dask worker (or anywhere): never raises for a bad input or section."""
+def code_hash() -> str:
+    from jixiao import build
+
+    return build._code_hash()
+
+
+def build_remote(unit: str, year: int, inputs: bytes, previous: bytes | None, force: bool = False) -> Outcome:
+    """One unit-year, in a Dask worker: unpack ``inputs`` (and ``previous`` outputs, the cache)
+    into a temporary project, build there, return the output folder zipped. Never raises for a
+    bad input or a failing section."""
+    with _ONE_AT_A_TIME, tempfile.TemporaryDirectory(prefix="jixiao-batch-") as tmp:
+        root = Path(tmp)
+        _unzip(inputs, root)
+        out = root / "outputs" / unit / str(year)
+        if previous is not None:
+            _unzip(previous, out)
+        state = _ProcessState()
+        os.environ["JIXIAO_ROOT"] = str(root)
+        os.chdir(root)
+        try:
+            outcome = _build_here(unit, year, force)
+            try:
+                _summary_row(unit, year, f"{hashlib.sha256(inputs).hexdigest()}:{code_hash()}")
+            except Exception:  # the summary then computes the row itself
+                pass
+        finally:
+            state.restore()
+        files = _zip(_tree(out, "")) if out.is_dir() else None
+        shutil.rmtree(root / "outputs", ignore_errors=True)
+    return Outcome(unit, year, outcome.ok, outcome.seconds, outcome.message, outcome.executed, files, code_hash())
+
+
+def _summary_row(unit: str, year: int, key: str) -> None:
+    """The unit-year's line of the bureau's summary, made here where its inputs are and kept
+    beside its outputs (``.cache/summary.json``), so that the summary of a province after its
+    batch reads thousands of lines instead of computing them one after another."""
+    import json
+
+    from jixiao import summary
+    from jixiao.outputs import write_atomically
+
+    row = summary.unit_row(unit, year)
+    path = paths.output_dir(unit, year) / summary.ROW_FILE
+    write_atomically(path, json.dumps({"key": key, "row": row.to_json()}, ensure_ascii=False))
+
+
+class _ProcessState:
+    """What a build changes in its process and a worker must get back before the next one: the
+    environment and ``sys.path`` (the build puts its root's ``lib/`` first, for the kernels), the
+    working directory, and papermill's. papermill changes the working directory around each
+    notebook and keeps one of its own for reading and writing notebooks, process-wide, from
+    several threads at once: either may be left in a temporary folder deleted after its build,
+    where the next build's notebooks would then be written."""
+
+    def __init__(self) -> None:
+        self.environ, self.path = dict(os.environ), list(sys.path)
+        try:
+            self.cwd = os.getcwd()
+        except FileNotFoundError:
+            self.cwd = tempfile.gettempdir()
+        self._papermill_cwd()
+
+    def restore(self) -> None:
+        os.chdir(self.cwd)
+        self._papermill_cwd()
+        for key in set(os.environ) - set(self.environ):
+            del os.environ[key]
+        for key, value in self.environ.items():
+            if os.environ.get(key) != value:
+                os.environ[key] = value
+        sys.path[:] = self.path
+
+    @staticmethod
+    def _papermill_cwd() -> None:
+        iorw = sys.modules.get("papermill.iorw")
+        if iorw is not None:
+            iorw.papermill_io.get_handler("local").cwd(None)
+
+
+def _build_here(unit: str, year: int, force: bool) -> Outcome:
     from jixiao import build
     from jixiao.execution import SectionError, SectionsFailed
     from jixiao.settings import SettingsError
@@ -45,8 +306,7 @@ def build_one(unit: str, year: int, root: str, force: bool = False) -> Outcome:
     start = time.perf_counter()
     log = io.StringIO()
     try:
-        with _ONE_AT_A_TIME, redirect_stdout(log):
-            os.environ["JIXIAO_ROOT"] = root
+        with redirect_stdout(log):
             result = build.build(unit, year, force=force)
     except (SettingsError, SectionError, SectionsFailed) as exc:
         return Outcome(unit, year, False, time.perf_counter() - start, str(exc))
@@ -54,38 +314,130 @@ def build_one(unit: str, year: int, root: str, force: bool = False) -> Outcome:
         if type(exc).__name__ != "InputError":
             raise
         return Outcome(unit, year, False, time.perf_counter() - start, str(exc))
-    return Outcome(unit, year, True, result.seconds, paths.relative(result.report), tuple(result.executed))
+    report = f"outputs/{unit}/{year}/{result.report.name}"
+    return Outcome(unit, year, True, result.seconds, report, tuple(result.executed))
+
+
+# -- the client ---------------------------------------------------------------------------------
+
+
+class Progress:
+    """``进度 3/20：完成 2，失败 1，剩余 17，4.1 份/分钟`` after each unit-year."""
+
+    def __init__(self, total: int, echo: Callable[[str], None]) -> None:
+        self.total, self.echo = total, echo
+        self.built = self.failed = self.skipped = 0
+        self.start = time.perf_counter()
+
+    def add(self, outcome: Outcome) -> None:
+        if outcome.skipped:
+            self.skipped += 1
+        elif outcome.ok:
+            self.built += 1
+        else:
+            self.failed += 1
+        done = self.built + self.failed + self.skipped
+        minutes = (time.perf_counter() - self.start) / 60
+        rate = (self.built + self.failed) / minutes if minutes > 0 else 0.0
+        self.echo(
+            f"  进度 (progress) {done}/{self.total}：完成 {self.built + self.skipped}，失败 {self.failed}，"
+            f"剩余 {self.total - done}，{rate:.1f} 份/分钟 (unit-years/min)"
+        )
 
 
 def build_many(jobs: Iterable[tuple[str, int]], *, scheduler: str | None = None, workers: int | None = None,
-               force: bool = False, echo: Callable[[str], None] = print) -> list[Outcome]:  # fmt: skip
-    """Build every (unit, year) of ``jobs`` on a Dask cluster; report each as it finishes."""
+               force: bool = False, output: str | None = None,
+               echo: Callable[[str], None] = print) -> list[Outcome]:  # fmt: skip
+    """Build every (unit, year) of ``jobs`` on a Dask cluster, inputs and outputs travelling with
+    the tasks; report each as it finishes, with the batch's progress."""
     from dask.distributed import Client, LocalCluster, as_completed
 
-    jobs = list(jobs)
-    root = str(paths.root())
+    jobs = list(dict.fromkeys(jobs))
+    store = Store(output)
+    code = code_hash()
+    progress = Progress(len(jobs), echo)
+    outcomes: list[Outcome] = []
+    stale: dict[tuple[str, int], str] = {}
+    for unit, year in jobs:  # the inputs' hash only: the archives are made when sent
+        digest = hashlib.sha256(inputs_zip(unit, year)).hexdigest()
+        rel = f"{unit}/{year}"
+        kept = store.read(f"{rel}/{KEY_FILE}")
+        if (
+            not force
+            and kept is not None
+            and kept.decode() == f"{digest}:{code}"
+            and store.exists(f"{rel}/report.html")
+        ):
+            outcome = Outcome(unit, year, True, 0.0, store.where(f"{rel}/report.html"), skipped=True)
+            outcomes.append(outcome)
+            echo(f"  {unit} {year}  未变 (unchanged)  {outcome.message}")
+            progress.add(outcome)
+            continue
+        stale[(unit, year)] = digest
+    if not stale:
+        return sorted(outcomes, key=lambda o: (o.unit, o.year))
+    cluster = None
     if scheduler:
         client = Client(scheduler)
-        cluster = None
     else:
         # One build per worker process: a build already runs its sections on every core.
         cluster = LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=True,
                                dashboard_address=None)  # fmt: skip
         client = Client(cluster)
-    outcomes = []
     try:
-        futures = [client.submit(build_one, unit, year, root, force, pure=False) for unit, year in jobs]
-        for future in as_completed(futures):
-            outcome = future.result()
+        waiting = iter(stale)
+        futures: dict[Any, tuple[str, int]] = {}
+
+        def submit() -> Any:
+            """The next unit-year, with its archives; None when every one is out."""
+            job = next(waiting, None)
+            if job is None:
+                return None
+            unit, year = job
+            previous = None if force else store.folder_zip(f"{unit}/{year}")
+            future = client.submit(build_remote, unit, year, inputs_zip(unit, year), previous, force, pure=False,
+                                   key=f"jixiao-{unit}-{year}-{time.time_ns()}")  # fmt: skip
+            futures[future] = job
+            return future
+
+        # a bounded number of tasks in flight: the archives of a province never sit in memory at once
+        threads = sum(client.nthreads().values()) or 1
+        running = as_completed([f for f in (submit() for _ in range(max(IN_FLIGHT, 2 * threads))) if f])
+        for future in running:
+            unit, year = futures.pop(future)
+            try:
+                outcome = future.result()
+            except Exception as exc:  # a bug, a lost worker: this unit-year fails, the others go on
+                outcome = Outcome(unit, year, False, 0.0, f"{type(exc).__name__}: {exc}")
+            future.release()
+            following = submit()
+            if following is not None:
+                running.add(following)
+            outcome = _receive(outcome, store, f"{stale[(unit, year)]}:{outcome.code}")
             outcomes.append(outcome)
             status = "完成 (built)" if outcome.ok else "失败 (failed)"
-            first = outcome.message.splitlines()[0]
-            echo(f"  {outcome.unit} {outcome.year}  {status} {outcome.seconds:6.2f}s  {first}")
-            if not outcome.ok:
-                for line in outcome.message.splitlines()[1:]:
-                    echo(f"      {line}")
+            lines = outcome.message.splitlines() or [""]
+            if outcome.ok:
+                lines[0] += f"  重新执行 (re-executed): {', '.join(sorted(outcome.executed)) or '无 (none)'}"
+            echo(f"  {unit} {year}  {status} {outcome.seconds:6.2f}s  {lines[0]}")
+            for line in lines[1:]:
+                echo(f"      {line}")
+            progress.add(outcome)
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
     return sorted(outcomes, key=lambda o: (o.unit, o.year))
+
+
+def _receive(outcome: Outcome, store: Store, key: str) -> Outcome:
+    """Write a worker's outputs into the store; remember the key of a good build."""
+    rel = f"{outcome.unit}/{outcome.year}"
+    if outcome.files is not None:
+        store.unpack(rel, outcome.files)
+    if outcome.ok:
+        store.write(f"{rel}/{KEY_FILE}", key)
+        return Outcome(outcome.unit, outcome.year, True, outcome.seconds, store.where(f"{rel}/report.html"),
+                       outcome.executed, None, outcome.code)  # fmt: skip
+    return Outcome(outcome.unit, outcome.year, False, outcome.seconds, outcome.message, outcome.executed, None,
+                   outcome.code)  # fmt: skip

@@ -1,4 +1,4 @@
-"""The ``jixiao`` command: build, validate, template, batch.
+"""The ``jixiao`` command: build, validate, template, batch, summary, synth.
 
 Exit status: 0 done; 1 a section failed; 2 the inputs or settings are wrong (nothing was built).
 """
@@ -46,6 +46,19 @@ def parser() -> argparse.ArgumentParser:
     m.add_argument("--scheduler", help="address of an existing Dask scheduler (default: a local cluster)")
     m.add_argument("--workers", type=int, help="local worker processes (default 1: a build uses every core)")
     m.add_argument("--force", action="store_true", help="re-execute every section, ignoring the cache")
+    m.add_argument("--output", help="where outputs go: an fsspec URL or folder (default: outputs/)")
+    m.add_argument("--no-summary", action="store_true", help="skip the summary of each year at the end")
+    s = sub.add_parser("summary", help="the bureau's summary of a year: outputs/_summary/<year>/summary.html")
+    s.add_argument("--units", nargs="+", required=True, help="unit ids")
+    s.add_argument("--year", required=True, type=int, help="年度")
+    s.add_argument("--output", help="where the reports are and the summary goes: an fsspec URL (default: outputs/)")
+    s.add_argument("--bureau", default="", help="the bureau's name for the title, e.g. 示例县财政局")
+    y = sub.add_parser("synth", help="write synthetic units (ids synth-…) under data/ and params/")
+    y.add_argument("--units", required=True, type=int, help="how many units")
+    y.add_argument("--years", nargs="+", required=True, type=int, help="years")
+    y.add_argument("--seed", type=int, default=0, help="random seed: the same seed writes the same files")
+    for fault, share in (("bad", 0.05), ("mismatch", 0.2), ("late", 0.2)):
+        y.add_argument(f"--{fault}", type=float, default=share, help=f"share of units with the {fault} fault")
     return p
 
 
@@ -62,6 +75,10 @@ def main(argv: list[str] | None = None) -> int:
             return _template(args)
         if args.command == "batch":
             return _batch(args)
+        if args.command == "summary":
+            return _summary(args)
+        if args.command == "synth":
+            return _synth(args)
     except SettingsError as exc:
         print(f"设置错误 (settings error): {exc}", file=sys.stderr)
         return 2
@@ -123,11 +140,43 @@ def _batch(args: argparse.Namespace) -> int:
 
     jobs = [(unit, year) for unit in args.units for year in args.years]
     print(f"jixiao batch: {len(jobs)} 份报告 (reports)")
-    outcomes = batch.build_many(jobs, scheduler=args.scheduler, workers=args.workers, force=args.force)
+    outcomes = batch.build_many(jobs, scheduler=args.scheduler, workers=args.workers, force=args.force,
+                                output=args.output)  # fmt: skip
     failed = [o for o in outcomes if not o.ok]
     built = len(outcomes) - len(failed)
+    if not args.no_summary:
+        from jixiao import summary
+
+        store = batch.Store(args.output)
+        for year in args.years:
+            where = summary.write(args.units, year, store)
+            print(f"汇总 (summary): {where['html']}")
     print(f"{built} 份完成，{len(failed)} 份失败 ({built} built, {len(failed)} failed)")
     return 1 if failed else 0
+
+
+def _summary(args: argparse.Namespace) -> int:
+    from jixiao import batch, summary
+
+    where = summary.write(args.units, args.year, batch.Store(args.output), bureau=args.bureau)
+    for path in where.values():
+        print(f"汇总 (summary): {path}")
+    return 0
+
+
+def _synth(args: argparse.Namespace) -> int:
+    from jixiao import paths, synth
+
+    shares = {"bad": args.bad, "mismatch": args.mismatch, "late": args.late}
+    units = synth.write(args.units, args.years, args.seed, shares=shares)
+    years = "、".join(str(y) for y in sorted(set(args.years)))
+    print(f"jixiao synth: {len(units)} 个合成单位 (synthetic units), {years}年, seed {args.seed}")
+    for unit in units:
+        faults = ", ".join(f for f in synth.FAULTS if f in unit.faults) or "-"
+        print(f"  {unit.id}  {unit.name}  faults: {faults}")
+    data, params = (paths.relative(paths.root() / name) for name in ("data", "params"))
+    print(f"写入 (written): {data}/synth-…, {params}/synth-…")
+    return 0
 
 
 if __name__ == "__main__":

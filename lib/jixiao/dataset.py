@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-TABLES = ("profile", "budget", "projects", "project_funds", "indicators", "stats", "narrative")
+TABLES = ("profile", "budget", "projects", "project_funds", "indicators", "stats", "narrative", "published")
 PROVENANCE_COLUMNS = ("_file", "_sheet", "_row")
 
 
@@ -31,6 +31,8 @@ class Dataset:
     narrative: pd.DataFrame
     files: list[str] = field(default_factory=list)
     """The files read, relative to the project root."""
+    published: pd.DataFrame | None = None
+    """Optional: the figures of the unit's published report (``None`` or empty when absent)."""
 
     def table(self, name: str) -> pd.DataFrame:
         if name not in TABLES:

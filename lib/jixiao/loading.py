@@ -31,8 +31,8 @@ from openpyxl.utils import get_column_letter
 
 from jixiao import paths
 from jixiao.dataset import PROVENANCE_COLUMNS, TABLES, Dataset
+from jixiao.schema import OPTIONAL_TABLES, Column, Table, table_by_name
 from jixiao.schema import TABLES as SCHEMA
-from jixiao.schema import Column, Table, table_by_name
 
 WORKBOOK = "data.xlsx"
 ENCODINGS = ("utf-8-sig", "gb18030")
@@ -171,7 +171,7 @@ def _sources(
             )
         return _read_workbook(workbook, names, problems), [paths.relative(workbook)]
     if not csv_files:
-        expected = "、".join(f"{t}.csv" for t in TABLES)
+        expected = "、".join(f"{t}.csv" for t in TABLES if t not in OPTIONAL_TABLES)
         problems.append(
             Problem(
                 where,
@@ -185,6 +185,8 @@ def _sources(
     for name in names:
         path = folder / f"{name}.csv"
         if not path.is_file():
+            if name in OPTIONAL_TABLES:  # read as an empty table
+                continue
             problems.append(
                 Problem(
                     paths.relative(path),
@@ -255,7 +257,7 @@ def _read_workbook(path: Path, names: tuple[str, ...], problems: list[Problem]) 
     finally:
         book.close()
     for name in names:
-        if name in grids:
+        if name in grids or name in OPTIONAL_TABLES:
             continue
         table = SCHEMA[name]
         close = difflib.get_close_matches(table.name, unknown, n=1, cutoff=0.5)

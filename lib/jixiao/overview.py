@@ -12,7 +12,17 @@ import itertools
 from dataclasses import dataclass, replace
 
 from jixiao import charts, facts, formatting
-from jixiao.provenance import Figure, Html, escape, render, table_html
+from jixiao.provenance import (
+    Figure,
+    Html,
+    computed_key,
+    confirm,
+    escape,
+    illustrative_note,
+    is_illustrative,
+    render,
+    table_html,
+)
 from jixiao.report import Report
 
 GENERAL = "一般公共预算"
@@ -45,16 +55,17 @@ def _column(report: Report, table: str, column: str, label: str, rows=None) -> l
 
 def total_budget(report: Report) -> Figure:
     figures = _column(report, "budget", "full_year_budget", "全年预算数")
-    return _sum(figures, "各预算行全年预算数之和", "全年预算数")
+    return confirm(report, _sum(figures, "各预算行全年预算数之和", "全年预算数"), computed_key("total_budget"))
 
 
 def total_executed(report: Report) -> Figure:
     figures = _column(report, "budget", "executed", "全年执行数")
-    return _sum(figures, "各预算行全年执行数之和", "全年执行数")
+    return confirm(report, _sum(figures, "各预算行全年执行数之和", "全年执行数"), computed_key("total_executed"))
 
 
 def execution_rate(report: Report) -> Figure:
-    return _ratio(total_executed(report), total_budget(report), "全年执行数 ÷ 全年预算数", "预算执行率")
+    rate = _ratio(total_executed(report), total_budget(report), "全年执行数 ÷ 全年预算数", "预算执行率")
+    return confirm(report, rate, computed_key("execution_rate"))
 
 
 # -- score -------------------------------------------------------------------------------------
@@ -74,7 +85,7 @@ def department_score(report: Report) -> tuple[Figure, str]:
         department.final_total, "部门整体绩效指标得分之和", parts,
         label="部门整体支出绩效自评得分", text=f"{formatting.natural(department.final_total)}分",
     )  # fmt: skip
-    return figure, department.grade
+    return confirm(report, figure, computed_key("department_score")), department.grade
 
 
 def _grade(report: Report, value: float) -> str:
@@ -96,7 +107,7 @@ def cover(report: Report) -> None:
 class Coverage:
     fund_source: str
     count: Figure
-    names: list[str]
+    names: list[Figure]
     amount: Figure
     spending: Figure | None
     share: Figure | None
@@ -109,14 +120,17 @@ def coverage(report: Report) -> list[Coverage]:
     evaluated = projects[projects["self_evaluated"] == "是"]
     result = []
     for fund_source, group in evaluated.groupby("fund_source", sort=False):
-        names = [str(n) for n in group["project_name"]]
+        names = [Figure.text_cell(projects, i, "project_name", label="项目名称") for i in group.index]
         rows = "、".join(f"{n}（{f} 第{r}行）" for n, f, r in zip(names, group["_file"], group["_row"], strict=True))
         count = Figure.derive(len(group), f"是否开展自评为“是”的项目个数：{rows}", [],
-                              label=f"{fund_source}自评项目个数", text=f"{len(group)}个")  # fmt: skip
+                              label=f"{fund_source}自评项目个数", text=f"{len(group)}个",
+                              illustrative=any(is_illustrative(projects, i) for i in group.index))  # fmt: skip
+        count = confirm(report, count, computed_key("evaluated_count", str(fund_source)))
         amount = _sum(
             _column(report, "projects", "executed", "项目全年执行数", group.index),
             "自评项目全年执行数之和", f"{fund_source}自评项目资金",
         )  # fmt: skip
+        amount = confirm(report, amount, computed_key("evaluated_amount", str(fund_source)))
         lines = budget[(budget["fund_source"] == fund_source) & (budget["kind"] == PROJECT)]
         spending = share = None
         if len(lines):
@@ -125,17 +139,23 @@ def coverage(report: Report) -> list[Coverage]:
                 f"预算表中{fund_source}项目支出执行数", f"{fund_source}项目支出总额",
             )  # fmt: skip
             share = _ratio(amount, spending, f"{amount.label} ÷ {spending.label}", "占项目支出总额比重")
+            share = confirm(report, share, computed_key("evaluated_share", str(fund_source)))
         result.append(Coverage(str(fund_source), count, names, amount, spending, share))
     order = {GENERAL: 0}
     return sorted(result, key=lambda c: order.get(c.fund_source, 1))
 
 
 def _coverage_sentence(c: Coverage) -> Html:
-    inner = [n.replace('"', "‘", 1).replace('"', "’", 1) for n in c.names]  # quotes inside quotes
-    names = formatting.enumerate_cn(inner, quotes=True, quote_marks=("“", "”")) if inner else ""
-    listing = f"包括{names}等，" if names else ""
+    quoted = [
+        replace(n, text=n.text.replace('"', "‘", 1).replace('"', "’", 1)) for n in c.names
+    ]  # quotes inside quotes
+    names = "".join(
+        f'<span class="jx-nobr">“{n.html(marker=False)}”{n.marker()}</span>' if n.marker() else f"“{n.html()}”"
+        for n in quoted
+    )  # 示 after the closing quote, never on a line of its own
+    listing = "包括{names}等，" if names else ""
     text = f"对{{count}}{c.fund_source}项目支出开展绩效自评，{listing}共涉及资金{{amount}}"
-    values: dict[str, Figure] = {"count": c.count, "amount": c.amount}
+    values: dict[str, Figure | Html] = {"count": c.count, "amount": c.amount, "names": Html(names)}
     if c.share is not None:
         text += f"，占{c.fund_source}项目支出总额的{{share}}"
         values["share"] = c.share
@@ -203,8 +223,7 @@ def budget_table(report: Report) -> Html:
 
 def _plain(figure: Figure) -> Figure:
     """The same figure written as a bare number, for a table whose header carries the unit."""
-    return Figure(figure.value, formatting.number(figure.value), figure.label, figure.source,
-                  figure.formula, figure.inputs, figure.illustrative)  # fmt: skip
+    return replace(figure, text=formatting.number(figure.value))
 
 
 def budget_chart(report: Report):
@@ -218,7 +237,7 @@ def budget_chart(report: Report):
     return charts.grouped_bar(
         labels, series, title=f"{report.year}年预算与执行（按资金来源和支出类型）", ylabel="万元", unit="万元",
         alt=charts.series_alt_text("柱状图", flat, series, "万元"),
-        caption=f"图1 {report.year}年全年预算数与执行数",
+        caption=f"图1 {report.year}年全年预算数与执行数" + illustrative_note([f for v in series.values() for f in v]),
     )  # fmt: skip
 
 
@@ -279,8 +298,7 @@ def _natural(value: float | None, missing: str) -> str:
 
 
 def _bare_score(figure: Figure) -> Figure:
-    return Figure(figure.value, formatting.natural(figure.value), figure.label, figure.source,
-                  figure.formula, figure.inputs, figure.illustrative)  # fmt: skip
+    return replace(figure, text=formatting.natural(figure.value))
 
 
 def trend_chart(report: Report) -> charts.Chart:
@@ -290,7 +308,8 @@ def trend_chart(report: Report) -> charts.Chart:
     series = {"全年预算数": [total_budget(r) for r in history], "全年执行数": [total_executed(r) for r in history]}
     return charts.line(
         years, series, title="历年预算与执行", ylabel="万元", unit="万元",
-        alt=charts.series_alt_text("折线图", years, series, "万元"), caption="图2 历年全年预算数与执行数",
+        alt=charts.series_alt_text("折线图", years, series, "万元"),
+        caption="图2 历年全年预算数与执行数" + illustrative_note([f for v in series.values() for f in v]),
     )  # fmt: skip
 
 
@@ -308,6 +327,21 @@ def trend(report: Report) -> Html:
     table = table_html(rows, ["年度", "全年预算数（万元）", "全年执行数（万元）", "执行率", "全年预算数同比"],
                        caption="表3 历年预算执行对比")  # fmt: skip
     return Html(str(chart.html()) + str(table))
+
+
+def keyed_figures(report: Report) -> list[tuple[str, Figure]]:
+    """The figures of this section that a ``published`` row may name, with their keys
+    (:func:`jixiao.provenance.published_checks` compares them with the published ones)."""
+    figure, _ = department_score(report)
+    keyed = [(computed_key("department_score"), figure), (computed_key("total_budget"), total_budget(report)),
+             (computed_key("total_executed"), total_executed(report)),
+             (computed_key("execution_rate"), execution_rate(report))]  # fmt: skip
+    for c in coverage(report):
+        keyed += [(computed_key("evaluated_count", c.fund_source), c.count),
+                  (computed_key("evaluated_amount", c.fund_source), c.amount)]  # fmt: skip
+        if c.share is not None:
+            keyed.append((computed_key("evaluated_share", c.fund_source), c.share))
+    return keyed
 
 
 __all__ = ["budget_chart", "budget_table", "cover", "department_table", "escape", "summary", "trend"]

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from jixiao import charts, formatting, scoring
-from jixiao.provenance import Figure, Html, escape, render, table_html
+from jixiao.provenance import Figure, Html, computed_key, confirm, escape, illustrative_note, render, table_html
 from jixiao.report import Report
 from jixiao.scoring import FLAG_TEXT, IndicatorScore, ProjectScore
 
@@ -146,8 +146,7 @@ def indicator_figure(report: Report, s: IndicatorScore) -> Figure:
 
 def _shallow(figure: Figure, label: str) -> Figure:
     """A part of a sum: the number and its rule, without the cells (keeps tooltips short)."""
-    return Figure(figure.value, _bare(figure.value), label, None, figure.formula, (),
-                  figure.illustrative)  # fmt: skip
+    return replace(figure, text=_bare(figure.value), label=label, source=None, inputs=())
 
 
 def _unique(labels: list[str]) -> list[str]:
@@ -254,17 +253,19 @@ def summary(report: Report) -> Html:
                         if pf.executed.source)  # fmt: skip
 
     count = Figure.derive(len(figures), f"是否开展自评为“是”的项目：{listing(figures)}", [],
-                          label="自评项目个数", text=f"{len(figures)}个")  # fmt: skip
+                          label="自评项目个数", text=f"{len(figures)}个", illustrative=illustrative)  # fmt: skip
     values: dict[str, Any] = {"year": report.year, "unit": report.unit_name, "count": count}
     counts, amounts = [], []
     for k, source in enumerate(order):
         group = by_source[source]
-        values[f"n{k}"] = Figure.derive(
+        values[f"n{k}"] = confirm(report, Figure.derive(
             len(group), f"资金来源为{source}的自评项目：{listing(group)}", [],
             label=f"{source}自评项目个数", text=f"{len(group)}个",
-        )  # fmt: skip
-        values[f"a{k}"] = _sum([replace(pf.executed, label="项目全年执行数") for pf in group],
-                               "各项目全年执行数之和", f"{source}自评项目全年执行数")  # fmt: skip
+            illustrative=_illustrative(report, [pf.score.project_id for pf in group]),
+        ), computed_key("evaluated_count", source))  # fmt: skip
+        values[f"a{k}"] = confirm(report, _sum([replace(pf.executed, label="项目全年执行数") for pf in group],
+                                               "各项目全年执行数之和", f"{source}自评项目全年执行数"),
+                                  computed_key("evaluated_amount", source))  # fmt: skip
         counts.append(f"{source}项目{{n{k}}}")
         amounts.append(f"{source}{{a{k}}}")
     parts = [values[f"a{k}"] for k in range(len(order))]
@@ -345,6 +346,7 @@ def project_chart(report: Report) -> charts.Chart:
     return charts.grouped_hbar(
         names, series, title=f"{report.year}年自评项目全年预算数与执行数", xlabel="万元", unit="万元",
         alt=charts.series_alt_text("条形图", names, alt_series, "万元"),
+        caption=f"{report.year}年自评项目全年预算数与执行数" + illustrative_note([*series["全年执行数"]]),
     )  # fmt: skip
 
 
@@ -509,7 +511,8 @@ def selfeval_tables(report: Report) -> Html:
         p = pf.score
         codes = [c for c in ("differs", "missing", "far_above") if c in p.flags]
         open_ = " open" if k == 0 else ""
-        title = f"{escape(pf.name)} — {pf.total.html()}分 {escape(p.grade)}{_flag(codes)}"
+        score = replace(pf.total, text=pf.total.text + "分").html()  # 示, if any, after the 分
+        title = f"{escape(pf.name)} — {score} {escape(p.grade)}{_flag(codes)}"
         out.append(
             f'<details class="jx-selfeval"{open_}><summary>{title}</summary>\n{selfeval_form(report, pf)}\n</details>'
         )

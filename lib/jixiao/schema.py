@@ -317,14 +317,45 @@ NARRATIVE = Table(
     "数据说不出的文字",
 )
 
-TABLES: dict[str, Table] = {t.key: t for t in (PROFILE, BUDGET, PROJECTS, PROJECT_FUNDS, INDICATORS, STATS, NARRATIVE)}
+PUBLISHED = Table(
+    "published",
+    "公开数字",
+    (
+        Column(
+            "key",
+            "数字键",
+            "text",
+            required=True,
+            meaning="唯一。计算得出的数字：jixiao 列出的键（如 department_score、"
+            "evaluated_share.一般公共预算，见数据字典）；"
+            "输入表中的一个单元格：表:编码:列（如 stats:tekun_scattered_people:value、budget:B03:executed、"
+            "projects:YB01:project_name）",
+        ),
+        Column("label", "名称", "text", required=True, meaning="公开报告中的说法"),
+        Column("value", "数值", "number", meaning="公开报告所印的数值（百分数记 79.5）；文字（如项目名称）填在原文列"),
+        Column("printed", "原文", "text", meaning="公开报告所印的文字，如项目名称；数值列为空时必填"),
+        Column("unit", "计量单位", "text", meaning="万元、分、个、%…"),
+        Column("document", "公开文件", "text", required=True, meaning="公开发布的文件名称"),
+        Column("location", "位置", "text", required=True, meaning="页码或段落，如 第1段、第3页、（一）三是"),
+        Column("note", "备注", "text"),
+    ),
+    "可选：单位公开报告所印的数字及其出处，用于核对由示例数据计算出的数字（一致者标为“与公开数一致”）",
+)
+
+TABLES: dict[str, Table] = {
+    t.key: t for t in (PROFILE, BUDGET, PROJECTS, PROJECT_FUNDS, INDICATORS, STATS, NARRATIVE, PUBLISHED)
+}
 """Every input table by key, in the order of ``jixiao.dataset.TABLES``."""
+
+OPTIONAL_TABLES = frozenset({"published"})
+"""Tables whose file (or sheet) may be absent: a missing one is read as an empty table."""
 
 ID_COLUMNS = {
     "budget": "line_id",
     "projects": "project_id",
     "indicators": "indicator_id",
     "stats": "key",
+    "published": "key",
 }
 """The column of each table whose values must be unique."""
 

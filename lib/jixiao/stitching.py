@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jixiao import __version__, facts, paths
+from jixiao import __version__, facts, paths, provenance
 
 TEMPLATE = paths.PACKAGE_DIR / "templates" / "report.html.j2"
 CSS = paths.PACKAGE_DIR / "report.css"
@@ -92,8 +92,13 @@ def render_page(*, title: str, unit_name: str, year: int, score_html: str, grade
     # score's figure span are HTML already.
     environment = jinja2.Environment(autoescape=True)
     template = environment.from_string(TEMPLATE.read_text(encoding="utf-8"))
-    bodies = [dataclasses.replace(s, body=Markup(s.body)) for s in sections]
+    # figures' full derivations move to one appendix; the cover counts the illustrative ones
+    derivations: dict[str, str] = {}
+    score_html = provenance.take_derivations(score_html, derivations)
+    bodies = [dataclasses.replace(s, body=Markup(provenance.take_derivations(s.body, derivations))) for s in sections]
+    counts = provenance.count_states("".join(s.body for s in bodies))
     return template.render(
         title=title, unit_name=unit_name, year=year, score_html=Markup(score_html), grade=grade,
         sections=bodies, css=Markup(CSS.read_text(encoding="utf-8")), version=__version__, links=links,
+        banner=provenance.banner_html(counts), sources=provenance.appendix_html(derivations),
     )  # fmt: skip

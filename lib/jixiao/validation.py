@@ -160,6 +160,8 @@ def check_dataset(
         problems += _placeholders(data)
     if "stats" not in missing and "indicators" not in missing:
         problems += _stats_keys(data)
+    if data.published is not None and "published" not in missing:
+        problems += _published(data)
     return problems
 
 
@@ -250,6 +252,8 @@ def _duplicates(data: Dataset) -> list[Problem]:
     problems = []
     for table, column in ID_COLUMNS.items():
         frame = data.table(table)
+        if frame is None:  # an optional table not read
+            continue
         first: dict[str, int] = {}
         for _, row in frame.iterrows():
             value = row[column]
@@ -676,4 +680,31 @@ def _placeholders(data: Dataset) -> list[Problem]:
                         else f"占位符 {{{key}}} 不是业务统计(stats)表中的指标键{hint}",
                     )
                 )
+    return problems
+
+
+def _published(data: Dataset) -> list[Problem]:
+    """The ``published`` table: keys jixiao knows, a value or a text on every row, the unit of a
+    computed figure. (A cell that differs from what was printed is no input error: the figure is
+    then marked illustrative, and ``jixiao.provenance.published_checks`` lists it for review.)"""
+    from jixiao.provenance import parse_key
+
+    problems = []
+    for _, row in data.published.iterrows():
+        key = str(row["key"] or "").strip()
+        if not key:
+            continue  # reported by reading
+        parts = parse_key(key)
+        if isinstance(parts, str):
+            problems.append(_at(row, "published", "key", key, message=f'值 "{key}" {parts}'))
+            continue
+        value, printed = row["value"], str(row["printed"] or "").strip()
+        if pd.isna(value) and not printed:
+            problems.append(_at(row, "published", "value", message="数值和原文至少填一项"))
+            continue
+        if not parts.is_cell:
+            unit = str(row["unit"] or "").strip()
+            if unit and unit != parts.unit:
+                message = f'值 "{unit}" 与数字键 {key} 的单位 {parts.unit} 不符'
+                problems.append(_at(row, "published", "unit", unit, expected=parts.unit, message=message))
     return problems
