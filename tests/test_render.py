@@ -36,7 +36,7 @@ def page_headings(page: str, *, forms: bool) -> list[tuple[int, str]]:
     for element in main.iter():
         if element.tag in tags:
             level = 3 if element.tag == "summary" else min(3, max(1, int(element.tag[1]) - 1))
-            found.append((level, render.text_of(element)))
+            found.append((level, render.plain_text(element)))
     return found
 
 

@@ -221,6 +221,9 @@ def edition_page(page: str, edition: str, *, annex: bool = False) -> str:
         drop(by_class(root, SCREEN_ONLY))
         for element in root.find("body").iter():  # tooltips are the reviewer's
             element.attrib.pop("title", None)
+        drop(by_class(root, "jx-sources"))  # so is the appendix of derivations, and links to it
+        for link in by_class(root, "jx-figref"):
+            link.drop_tag()
     if annex:
         move_forms_to_annex(root)
     return serialize(root)
@@ -259,3 +262,14 @@ _SPACE = re.compile(r"\s+")
 def text_of(element: Any) -> str:
     """An element's text as a reader sees it (white space collapsed)."""
     return _SPACE.sub(" ", element.text_content()).strip()
+
+
+def plain_text(element: Any) -> str:
+    """An element's text without the 示 markers (for a bookmark or a heading)."""
+    import copy
+
+    element = copy.deepcopy(element)
+    element.tail = None
+    for mark in by_class(element, "jx-mark"):
+        mark.drop_tree()
+    return text_of(element)

@@ -338,10 +338,10 @@ class Writer:
                 tag = child.tag if isinstance(child.tag, str) else ""
                 if tag == "br" or (tag in {"p", "div"} and runs):
                     runs.append(Run(BREAK))
-                if tag and tag != "br":
+                if has_class(child, "jx-mark"):  # the 示 marker of an illustrative figure
+                    runs.append(Run(_text(child), sup=True, color="8A5A00"))
+                elif tag and tag != "br":
                     walk(child, bold or tag in {"strong", "b"}, sup or tag == "sup" or has_class(child, "jx-flag"))
-                    if has_class(child, "jx-fig") and has_class(child, "jx-illustrative"):
-                        runs.append(Run("示", sup=True, color="8A5A00"))
                 add(child.tail, bold, sup)
 
         walk(element, bold, sup)

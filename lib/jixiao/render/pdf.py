@@ -18,7 +18,7 @@ import logging
 from functools import lru_cache
 from pathlib import Path
 
-from jixiao.render import SCREEN_ONLY, Metadata, by_class, classes, drop, has_class, parse, serialize, text_of
+from jixiao.render import SCREEN_ONLY, Metadata, by_class, classes, drop, has_class, parse, plain_text, serialize
 
 PAGED_CSS = Path(__file__).with_name("paged.css")
 
@@ -83,13 +83,8 @@ def paper_page(page: str, metadata: Metadata) -> str:
         if width.isdigit():
             image.set("style", f"width: {width}px")
     for summary in root.iter("summary"):  # a form's bookmark: its title without the 示 markers
-        summary.set("data-bookmark", text_of(summary))
-    for figure in by_class(root, "jx-fig"):  # plain text on paper: a third of the layout's boxes
-        if has_class(figure, "jx-illustrative"):
-            mark = lxml.html.fragment_fromstring('<sup class="jx-mark">示</sup>')
-            mark.tail = figure.tail
-            figure.tail = None
-            figure.addnext(mark)
+        summary.set("data-bookmark", plain_text(summary))
+    for figure in by_class(root, "jx-fig") + by_class(root, "jx-figref"):  # plain text on paper: fewer boxes
         figure.drop_tag()
     for form in by_class(root, "jx-selfeval"):
         form.set("open", "")
