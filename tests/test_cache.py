@@ -55,7 +55,7 @@ def test_changed_published_table_reruns_the_sections_that_read_figures(built_cop
     published = built_copy / "data/lechang-mzj/2019/published.csv"
     published.write_text(published.read_text(encoding="utf-8").replace("第1段（总体情况）", "第1段"), encoding="utf-8")
     assert rebuild(built_copy) == ["01-overview", "02-projects", *THEMES, "08-problems", "09-review"]
-    html = (built_copy / "outputs/lechang-mzj/2019/report.html").read_text(encoding="utf-8")
+    html = (built_copy / "outputs/lechang-mzj/2019/report-review.html").read_text(encoding="utf-8")  # tooltips
     assert "公开发布：《乐昌市民政局2019年绩效自评报告》第1段&#10;" in html or "第1段\n" in html
 
 
