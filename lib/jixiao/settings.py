@@ -25,7 +25,8 @@ import yaml
 from jixiao import formatting, paths
 
 YEAR_KEYS = {"unit": str, "year": int}
-UNIT_KEYS = {"unit_name", "sections", "numbering", "scoring", "themes", "review"}
+UNIT_KEYS = {"unit_name", "sections", "numbering", "scoring", "themes", "review", "editions", "formats",
+             "selfeval_forms"}  # fmt: skip
 UNIT_REQUIRED = {"unit_name"}
 
 # A report section kind -> its notebook. `theme:<key>` sections share one notebook.
@@ -161,6 +162,21 @@ class Settings:
         return self.part("themes") or {}
 
     @property
+    def editions(self) -> tuple[str, ...]:
+        """The editions a build makes (``filing``, ``review``; default both), in that order."""
+        return _choices(self.raw.get("editions"), EDITIONS)
+
+    @property
+    def formats(self) -> tuple[str, ...]:
+        """The formats a build makes (``html``, ``pdf``, ``docx``, ``xlsx``; default all)."""
+        return _choices(self.raw.get("formats"), FORMATS)
+
+    @property
+    def forms_in_annex(self) -> bool:
+        """``selfeval_forms: annex``: every 项目支出绩效自评表 in an annex (default ``inline``)."""
+        return self.raw.get("selfeval_forms", "inline") == "annex"
+
+    @property
     def unit_file(self) -> Path:
         return self.files[0]
 
@@ -182,6 +198,30 @@ class Settings:
     def theme(self, key: str) -> dict[str, Any]:
         """The settings of theme ``key`` (its charts), recorded as read."""
         return self.part(f"themes.{key}") or {}
+
+
+# What a build makes (jixiao.render): editions, formats, where the 自评表 go
+EDITIONS = ("filing", "review")
+FORMATS = ("html", "pdf", "docx", "xlsx")
+CHOICES = {"editions": EDITIONS, "formats": FORMATS, "selfeval_forms": ("inline", "annex")}
+
+
+def _choices(value: Any, allowed: tuple[str, ...]) -> tuple[str, ...]:
+    return allowed if value is None else tuple(a for a in allowed if a in value)
+
+
+def _check_choices(path: Path, raw: dict[str, Any]) -> None:
+    for key, allowed in CHOICES.items():
+        if key not in raw:
+            continue
+        value = raw[key]
+        values = [value] if key == "selfeval_forms" else value
+        if key != "selfeval_forms" and (not isinstance(value, list) or not value):
+            expected = f"应为非空列表 (a non-empty list), 可用: {', '.join(allowed)}"
+            raise SettingsError(path, f"'{key}' {expected}; 实为 {value!r}")
+        for item in values:
+            if item not in allowed:
+                raise SettingsError(path, f"'{key}' 的值 {item!r} 不可用; 可用: {', '.join(allowed)}")
 
 
 # The shape of the unit settings' blocks: a dict names its allowed keys (and their shapes), a
@@ -459,6 +499,7 @@ def load(unit: str, year: int) -> Settings:
     for block, shape in SHAPE.items():
         if raw.get(block) is not None:
             _check_shape(unit_path, block, raw[block], shape)
+    _check_choices(unit_path, raw)
     numbering = _numbering(unit_path, raw.get("numbering"))
     outline, sections = _sections(unit_path, raw, params, numbering)
     return Settings(
