@@ -29,6 +29,7 @@ reader never sees half a workbook.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 import math
@@ -41,9 +42,12 @@ from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell.cell import MergedCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from jixiao.outputs import write_atomically
@@ -155,6 +159,14 @@ class _Sheet:
     def __init__(self, ws: Worksheet, widths: Sequence[float]):
         self.ws = ws
         self.merges: list[tuple[int, int, int, int]] = []
+        # Setting a cell's font, border, … one by one looks each up in the workbook's style lists
+        # (hashing openpyxl's style objects: most of the workbook's time); a sheet sets a few
+        # combinations on thousands of cells, so each (old style, change) is worked out once per
+        # workbook and its resulting style ids copied.
+        wb = ws.parent
+        if not hasattr(wb, "_jixiao_styles"):
+            wb._jixiao_styles = {}  # type: ignore[attr-defined]
+        self._styles: dict[tuple[Any, ...], Any] = wb._jixiao_styles  # type: ignore[attr-defined]
         for i, w in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = w
 
@@ -173,15 +185,22 @@ class _Sheet:
         illustrative: bool = False,
     ) -> None:
         to_col, to_row = to_col or col, to_row or row
+        look = (left, bold, border, illustrative)
         for r in range(row, to_row + 1):
             for c in range(col, to_col + 1):
                 cell = self.ws.cell(row=r, column=c)
+                key = (tuple(cell._style or ()), look)
+                styled = self._styles.get(key)
+                if styled is not None:  # the same change to the same style: reuse its result
+                    cell._style = copy.copy(styled)
+                    continue
                 cell.alignment = _LEFT if left else _CENTER
                 cell.font = _BOLD if bold else _PLAIN
                 if border:
                     cell.border = _BORDER
                 if illustrative:
                     cell.fill = ILLUSTRATIVE_FILL
+                self._styles[key] = copy.copy(cell._style)
         cell = self.ws.cell(row=row, column=col)
         set_value(cell, value)
         if fmt:
@@ -222,7 +241,7 @@ class _Sheet:
         """Merge, size the rows to their text, and set up the page: A4 landscape, the title rows
         repeated on every page, page numbers in the footer."""
         for r1, c1, r2, c2 in self.merges:
-            self.ws.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
+            self._merge(r1, c1, r2, c2)
         self.fit_rows()
         ps = self.ws.page_setup
         ps.orientation = "landscape"
@@ -243,6 +262,36 @@ class _Sheet:
             footer.center.text = FOOTER
             footer.center.font = f"{FONT_NAME},常规"
             footer.center.size = 10
+
+    def _merge(self, r1: int, c1: int, r2: int, c2: int) -> None:
+        """Merge a box as ``Worksheet.merge_cells`` does (the covered cells become merged cells,
+        those on the box's edges carry the top-left cell's border on that edge), with each edge
+        cell's style worked out once per workbook instead of by adding borders cell by cell."""
+        ws = self.ws
+        ws.merged_cells.add(MergedCellRange(ws, CellRange(min_col=c1, min_row=r1, max_col=c2, max_row=r2).coord))
+        start = ws.cell(row=r1, column=c1)
+        sides = {name: getattr(start.border, name) for name in ("top", "left", "right", "bottom")}
+        sides = {name: side for name, side in sides.items() if side is not None and side.style is not None}
+        for r in range(r1, r2 + 1):
+            for c in range(c1, c2 + 1):
+                if (r, c) == (r1, c1):
+                    continue
+                cell = MergedCell(ws, row=r, column=c)
+                ws._cells[(r, c)] = cell
+                edges = tuple(
+                    name
+                    for name, on in (("top", r == r1), ("left", c == c1), ("right", c == c2), ("bottom", r == r2))
+                    if on and name in sides
+                )
+                if not edges:
+                    continue
+                key = ("merged", tuple((name, sides[name].style, str(sides[name].color)) for name in edges))
+                styled = self._styles.get(key)
+                if styled is None:
+                    cell.border = Border(**{name: sides[name] for name in edges})
+                    self._styles[key] = copy.copy(cell._style)
+                else:
+                    cell._style = copy.copy(styled)
 
     def fit_rows(self) -> None:
         """Row heights that fit the wrapped text of every cell (merged cells: their whole box),
