@@ -50,6 +50,7 @@ from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
+from jixiao import provenance
 from jixiao.outputs import write_atomically
 from jixiao.scoring import (
     FLAG_TEXT,
@@ -407,12 +408,38 @@ def _fmt(v: float | None) -> str:
 # --------------------------------------------------------------------------- illustrative data
 
 
-def is_illustrative(row: Any) -> bool:
-    """Whether an input row (a mapping of column to value) holds illustrative, not published,
-    figures: its ``source`` column says ``illustrative``. The one place the workbook decides it."""
-    if row is None:
-        return False
-    return (_text(row.get("source")) or "").casefold() == "illustrative"
+def is_illustrative(frame: pd.DataFrame, index: Any, column: str | None = None, *, table: str | None = None) -> bool:
+    """Whether a row (``column`` None: as its ``source`` says) or one cell of an input table is
+    illustrative, by the report's own rule (:func:`jixiao.provenance.is_illustrative`): a cell the
+    ``published`` table lists is published, an unlisted cell of a row whose other cells it lists
+    is supplied. The one place the workbook decides it, so its fills agree with the report's 示."""
+    return provenance.is_illustrative(frame, index, column, table=table)
+
+
+PROJECT_COLUMNS = ("initial_budget", "full_year_budget", "executed", "goal", "outcome",
+                   "weight_execution", "weight_output", "weight_effect", "weight_satisfaction")  # fmt: skip
+"""The cells of a ``projects`` row the workbook prints or scores with."""
+FUND_COLUMNS = ("initial_budget", "full_year_budget", "executed")
+BUDGET_COLUMNS = ("initial_budget", "full_year_budget", "executed")
+INDICATOR_COLUMNS = ("target", "target_text", "actual", "actual_grade", "weight", "computed_actual")
+GOAL_COLUMNS = ("goal", "completion", "outcome", "deviation_reason")
+
+
+def _illustrative_cells(
+    frame: Any, keys: Sequence[str], columns: Sequence[str], table: str
+) -> dict[tuple[str, ...], set[str]]:
+    """For each row's key (the values of ``keys``), the columns among ``columns`` whose cells are
+    illustrative (rows with none left out)."""
+    out: dict[tuple[str, ...], set[str]] = {}
+    if frame is None or not isinstance(frame, pd.DataFrame) or len(frame) == 0:
+        return out
+    present = [c for c in columns if c in frame.columns]
+    for index in frame.index:
+        cols = {c for c in present if is_illustrative(frame, index, c, table=table)}
+        if cols:
+            key = tuple(_text(frame.at[index, k]) or "" if k in frame.columns else "" for k in keys)
+            out.setdefault(key, set()).update(cols)
+    return out
 
 
 def _records(frame: Any) -> list[dict[str, Any]]:
@@ -422,30 +449,36 @@ def _records(frame: Any) -> list[dict[str, Any]]:
 
 
 class _Marks:
-    """Which figures of the workbook are illustrative: read from an input row marked so, or
-    computed from one."""
+    """Which figures of the workbook are illustrative, cell by cell: read from an input cell that
+    is illustrative (:func:`is_illustrative`), or computed from one. ``column`` None asks whether
+    any of the row's figures is."""
 
     def __init__(self, dataset: Any) -> None:
-        self._projects = {_text(r.get("project_id")) for r in _records(dataset.projects) if is_illustrative(r)}
-        self._funds = {
-            (_text(r.get("project_id")), _text(r.get("fund_type")))
-            for r in _records(getattr(dataset, "project_funds", None))
-            if is_illustrative(r)
-        }
-        self._indicators = {_text(r.get("indicator_id")) for r in _records(dataset.indicators) if is_illustrative(r)}
-        self._budget = {
-            _text(r.get("kind")) or "" for r in _records(getattr(dataset, "budget", None)) if is_illustrative(r)
-        }
-        self._goals = any(is_illustrative(r) for r in _records(getattr(dataset, "goals", None)))
+        self._projects = _illustrative_cells(dataset.projects, ("project_id",), PROJECT_COLUMNS, "projects")
+        self._funds = _illustrative_cells(
+            getattr(dataset, "project_funds", None), ("project_id", "fund_type"), FUND_COLUMNS, "project_funds"
+        )
+        self._indicators = _illustrative_cells(dataset.indicators, ("indicator_id",), INDICATOR_COLUMNS, "indicators")
+        self._budget = _illustrative_cells(getattr(dataset, "budget", None), ("kind",), BUDGET_COLUMNS, "budget")
+        self._goals = bool(_illustrative_cells(getattr(dataset, "goals", None), ("goal_id",), GOAL_COLUMNS, "goals"))
 
-    def project(self, project_id: str | None) -> bool:
-        return project_id in self._projects
+    @staticmethod
+    def _has(cells: dict[tuple[str, ...], set[str]], key: tuple[str, ...], column: str | None) -> bool:
+        found = cells.get(key)
+        return bool(found) and (column is None or column in found)  # type: ignore[operator]
 
-    def funds(self, project_id: str, fund_type: str) -> bool:
-        return (project_id, fund_type) in self._funds
+    def project(self, project_id: str | None, column: str | None = None) -> bool:
+        return self._has(self._projects, (project_id or "",), column)
 
-    def indicator(self, s: IndicatorScore) -> bool:
-        return s.indicator_id is not None and s.indicator_id in self._indicators
+    def execution(self, project_id: str | None) -> bool:
+        """The execution rate and its score: from the full-year budget and the spending."""
+        return self.project(project_id, "full_year_budget") or self.project(project_id, "executed")
+
+    def funds(self, project_id: str, fund_type: str, column: str | None = None) -> bool:
+        return self._has(self._funds, (project_id, fund_type), column)
+
+    def indicator(self, s: IndicatorScore, column: str | None = None) -> bool:
+        return s.indicator_id is not None and self._has(self._indicators, (s.indicator_id,), column)
 
     def project_total(self, p: ProjectScore) -> bool:
         return self.project(p.project_id) or any(self.indicator(s) for s in p.indicators)
@@ -453,9 +486,14 @@ class _Marks:
     def department(self, d: DepartmentScore | None) -> bool:
         return d is not None and any(self.indicator(s) for s in d.indicators)
 
-    def budget(self, kind: str = "") -> bool:
-        """A budget sum over the lines of ``kind`` ("" = every line)."""
-        return bool(self._budget) if kind == "" else kind in self._budget
+    def budget(self, kind: str = "", column: str | None = None) -> bool:
+        """A budget sum over the lines of ``kind`` ("" = every line; 基本支出 includes its parts)."""
+        kinds = {key[0] for key, cols in self._budget.items() if column is None or column in cols}
+        if kind == "":
+            return bool(kinds)
+        if kind == "基本支出":
+            return bool(kinds & {"基本支出", "人员经费", "公用经费"})
+        return kind in kinds
 
     @property
     def goals(self) -> bool:
@@ -587,7 +625,6 @@ def _rate(executed: float, budget: float) -> float | None:
 
 def _project_sheet(ws: Worksheet, dataset: Any, p: ProjectScore, unit_name: str, marks: _Marks) -> None:
     sh = _Sheet(ws, TABLE_WIDTHS)
-    ill = marks.project(p.project_id)
     info = _project_row(dataset, p.project_id)
     sh.title(1, "项目支出绩效自评表", 10)
     sh.ws.row_dimensions[1].height = 30
@@ -607,22 +644,23 @@ def _project_sheet(ws: Worksheet, dataset: Any, p: ProjectScore, unit_name: str,
         sh.put(5, c, h, bold=True)
     sh.put(5, 9, "得分", to_col=10, bold=True)
     sh.put(6, 2, "年度资金总额", to_col=3)
-    sh.put(6, 4, p.initial_budget, fmt=AMOUNT, illustrative=ill)
-    sh.put(6, 5, p.full_year_budget, fmt=AMOUNT, illustrative=ill)
-    sh.put(6, 6, p.executed, fmt=AMOUNT, illustrative=ill)
+    pid = p.project_id
+    sh.put(6, 4, p.initial_budget, fmt=AMOUNT, illustrative=marks.project(pid, "initial_budget"))
+    sh.put(6, 5, p.full_year_budget, fmt=AMOUNT, illustrative=marks.project(pid, "full_year_budget"))
+    sh.put(6, 6, p.executed, fmt=AMOUNT, illustrative=marks.project(pid, "executed"))
     sh.put(6, 7, p.execution.weight, fmt=SCORE)
-    sh.put(6, 8, p.execution.rate, fmt=RATE, illustrative=ill)
-    sh.put(6, 9, p.execution.score, to_col=10, fmt=SCORE, illustrative=ill)
+    sh.put(6, 8, p.execution.rate, fmt=RATE, illustrative=marks.execution(pid))
+    sh.put(6, 9, p.execution.score, to_col=10, fmt=SCORE, illustrative=marks.execution(pid))
     funds = _funds_by_type(dataset, p.project_id)
     for i, ft in enumerate(FUND_TYPES):
         r = 7 + i
         sh.put(r, 2, f"其中：{ft}" if i == 0 else ft, to_col=3, left=i > 0)
         amounts = funds[ft] if funds else (None, None, None)
-        fill = marks.funds(p.project_id, ft)
-        for c, v in zip((4, 5, 6), amounts, strict=True):
-            sh.put(r, c, v, fmt=AMOUNT, illustrative=fill)
+        for c, v, col in zip((4, 5, 6), amounts, FUND_COLUMNS, strict=True):
+            sh.put(r, c, v, fmt=AMOUNT, illustrative=marks.funds(pid, ft, col))
         sh.put(r, 7, "—")
         rate = _rate(amounts[2], amounts[1]) if funds else None
+        fill = marks.funds(pid, ft, "full_year_budget") or marks.funds(pid, ft, "executed")
         sh.put(r, 8, rate if rate is not None else "—", fmt=RATE, illustrative=fill and rate is not None)
         sh.put(r, 9, "—", to_col=10)
 
@@ -631,8 +669,8 @@ def _project_sheet(ws: Worksheet, dataset: Any, p: ProjectScore, unit_name: str,
     sh.put(10, 1, "年度总体目标", to_row=11, bold=True)
     sh.put(10, 2, "预期目标", to_col=6, bold=True)
     sh.put(10, 7, "实际完成情况", to_col=10, bold=True)
-    sh.put(11, 2, goal, to_col=6, left=True, illustrative=ill)
-    sh.put(11, 7, outcome, to_col=10, left=True, illustrative=ill)
+    sh.put(11, 2, goal, to_col=6, left=True, illustrative=marks.project(pid, "goal"))
+    sh.put(11, 7, outcome, to_col=10, left=True, illustrative=marks.project(pid, "outcome"))
     sh.height(11, [(goal, _width(TABLE_WIDTHS, 2, 6)), (outcome, _width(TABLE_WIDTHS, 7, 10))], minimum=45)
 
     row = _indicator_block(sh, 12, p.indicators, marks)
@@ -697,12 +735,12 @@ def _department_sheet(ws: Worksheet, dataset: Any, d: DepartmentScore | None, un
     sh.put(4, 9, "得分", to_col=10, bold=True)
     for i, (label, key) in enumerate((("年度资金总额", ""), ("其中：基本支出", "基本支出"), ("项目支出", "项目支出"))):
         r = 5 + i
-        ill = marks.budget(key)
+        ill = marks.budget(key, "full_year_budget") or marks.budget(key, "executed")  # the rate
         ini, full, spent = (round(x, 6) for x in sums[key])
         sh.put(r, 2, label, to_col=3, left=i > 1)
-        sh.put(r, 4, ini, fmt=AMOUNT, illustrative=ill)
-        sh.put(r, 5, full, fmt=AMOUNT, illustrative=ill)
-        sh.put(r, 6, spent, fmt=AMOUNT, illustrative=ill)
+        sh.put(r, 4, ini, fmt=AMOUNT, illustrative=marks.budget(key, "initial_budget"))
+        sh.put(r, 5, full, fmt=AMOUNT, illustrative=marks.budget(key, "full_year_budget"))
+        sh.put(r, 6, spent, fmt=AMOUNT, illustrative=marks.budget(key, "executed"))
         rate = _rate(spent, full)
         sh.put(r, 8, rate if rate is not None else "—", fmt=RATE, illustrative=ill and rate is not None)
         if i == 0 and execution is not None:
@@ -775,12 +813,12 @@ def _summary_sheet(ws: Worksheet, dataset: Any, scores: Scores, unit_name: str, 
     budget_sum = executed_sum = 0.0
     for p in scores.projects:
         note = "；".join(_notes_project(p))
-        ill, ill_total = marks.project(p.project_id), marks.project_total(p)
+        pid, ill_total = p.project_id, marks.project_total(p)
         sh.put(row, 1, p.project_name, left=True)
         sh.put(row, 2, p.fund_source)
-        sh.put(row, 3, p.full_year_budget, fmt=AMOUNT, illustrative=ill)
-        sh.put(row, 4, p.executed, fmt=AMOUNT, illustrative=ill)
-        sh.put(row, 5, p.execution.rate, fmt=RATE, illustrative=ill)
+        sh.put(row, 3, p.full_year_budget, fmt=AMOUNT, illustrative=marks.project(pid, "full_year_budget"))
+        sh.put(row, 4, p.executed, fmt=AMOUNT, illustrative=marks.project(pid, "executed"))
+        sh.put(row, 5, p.execution.rate, fmt=RATE, illustrative=marks.execution(pid))
         sh.put(row, 6, p.final_total, fmt=SCORE, illustrative=ill_total)
         sh.put(row, 7, p.grade, illustrative=ill_total)
         sh.put(row, 8, note or None, left=True)
@@ -790,11 +828,12 @@ def _summary_sheet(ws: Worksheet, dataset: Any, scores: Scores, unit_name: str, 
         row += 1
     sh.put(row, 1, f"合计（{len(scores.projects)} 个项目）", bold=True)
     sh.put(row, 2, None)
-    any_project = any(marks.project(p.project_id) for p in scores.projects)
+    any_budget = any(marks.project(p.project_id, "full_year_budget") for p in scores.projects)
+    any_executed = any(marks.project(p.project_id, "executed") for p in scores.projects)
     any_total = any(marks.project_total(p) for p in scores.projects)
-    sh.put(row, 3, round(budget_sum, 6), fmt=AMOUNT, illustrative=any_project)
-    sh.put(row, 4, round(executed_sum, 6), fmt=AMOUNT, illustrative=any_project)
-    sh.put(row, 5, _rate(executed_sum, budget_sum), fmt=RATE, illustrative=any_project)
+    sh.put(row, 3, round(budget_sum, 6), fmt=AMOUNT, illustrative=any_budget)
+    sh.put(row, 4, round(executed_sum, 6), fmt=AMOUNT, illustrative=any_executed)
+    sh.put(row, 5, _rate(executed_sum, budget_sum), fmt=RATE, illustrative=any_budget or any_executed)
     for c in (6, 7, 8):
         sh.put(row, c, None)
     row += 2
@@ -909,7 +948,7 @@ def _detail_sheet(ws: Worksheet, scores: Scores, marks: _Marks) -> None:
                 "；".join(FLAG_TEXT.get(f, f) for f in e.flags) or None,
                 p.provenance.cite() if p.provenance else None,
             ],
-            marks.project(p.project_id),
+            marks.execution(p.project_id),
         )
         sh.ws.cell(row=row - 1, column=7).number_format = RATE
         for s in p.indicators:
