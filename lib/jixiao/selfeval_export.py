@@ -425,17 +425,36 @@ INDICATOR_COLUMNS = ("target", "target_text", "actual", "actual_grade", "weight"
 GOAL_COLUMNS = ("goal", "completion", "outcome", "deviation_reason")
 
 
+def _listed_rows(dataset: Any) -> dict[str, set[str]]:
+    """By table, the ids of the rows that the ``published`` table names cells of: only there can
+    a cell's state differ from its row's."""
+    from jixiao import paths
+
+    try:
+        printed = provenance.published_table(paths.data_dir(dataset.unit, dataset.year))
+    except (AttributeError, TypeError, ValueError):
+        return {}
+    out: dict[str, set[str]] = {}
+    for table, row_id in printed.cells:
+        out.setdefault(table, set()).add(row_id)
+    return out
+
+
 def _illustrative_cells(
-    frame: Any, keys: Sequence[str], columns: Sequence[str], table: str
+    frame: Any, keys: Sequence[str], columns: Sequence[str], table: str, listed: set[str] | None = None
 ) -> dict[tuple[str, ...], set[str]]:
     """For each row's key (the values of ``keys``), the columns among ``columns`` whose cells are
-    illustrative (rows with none left out)."""
+    illustrative (rows with none left out). When the ``published`` table names no row of this
+    table (``listed`` empty), every cell is as its row, so each row is decided once, as a whole."""
     out: dict[tuple[str, ...], set[str]] = {}
     if frame is None or not isinstance(frame, pd.DataFrame) or len(frame) == 0:
         return out
     present = [c for c in columns if c in frame.columns]
     for index in frame.index:
-        cols = {c for c in present if is_illustrative(frame, index, c, table=table)}
+        if listed is not None and not listed:
+            cols = set(present) if is_illustrative(frame, index, table=table) else set()
+        else:
+            cols = {c for c in present if is_illustrative(frame, index, c, table=table)}
         if cols:
             key = tuple(_text(frame.at[index, k]) or "" if k in frame.columns else "" for k in keys)
             out.setdefault(key, set()).update(cols)
@@ -454,13 +473,18 @@ class _Marks:
     any of the row's figures is."""
 
     def __init__(self, dataset: Any) -> None:
-        self._projects = _illustrative_cells(dataset.projects, ("project_id",), PROJECT_COLUMNS, "projects")
-        self._funds = _illustrative_cells(
-            getattr(dataset, "project_funds", None), ("project_id", "fund_type"), FUND_COLUMNS, "project_funds"
-        )
-        self._indicators = _illustrative_cells(dataset.indicators, ("indicator_id",), INDICATOR_COLUMNS, "indicators")
-        self._budget = _illustrative_cells(getattr(dataset, "budget", None), ("kind",), BUDGET_COLUMNS, "budget")
-        self._goals = bool(_illustrative_cells(getattr(dataset, "goals", None), ("goal_id",), GOAL_COLUMNS, "goals"))
+        listed = _listed_rows(dataset)
+
+        def cells(table: str, keys: tuple[str, ...], columns: Sequence[str]) -> dict[tuple[str, ...], set[str]]:
+            return _illustrative_cells(getattr(dataset, table, None), keys, columns, table, listed.get(table, set()))
+
+        self._projects = cells("projects", ("project_id",), PROJECT_COLUMNS)
+        self._funds = cells("project_funds", ("project_id", "fund_type"), FUND_COLUMNS)
+        self._indicators = cells("indicators", ("indicator_id",), INDICATOR_COLUMNS)
+        self._budget: dict[tuple[str, ...], set[str]] = {}
+        for (_line, kind), cols in cells("budget", ("line_id", "kind"), BUDGET_COLUMNS).items():
+            self._budget.setdefault((kind,), set()).update(cols)
+        self._goals = bool(cells("goals", ("goal_id",), GOAL_COLUMNS))
 
     @staticmethod
     def _has(cells: dict[tuple[str, ...], set[str]], key: tuple[str, ...], column: str | None) -> bool:
