@@ -15,8 +15,9 @@ estimated from the text and the column widths, the title rows repeated on each p
 共 Y 页" in the footer, and 填报单位 / 联系人 / 联系电话 / 填报日期 lines under each form (from the
 profile's optional columns; blank lines for the unit to fill where they are absent).
 
-Cells whose value comes from an input row marked ``source = illustrative``, or is computed from
-one, have a pale yellow fill and a note; the summary sheet explains the fill in a legend.
+Cells whose value comes from an illustrative input cell (by the report's rule, cell by cell:
+:func:`is_illustrative`), or is computed from one, have a pale yellow fill and a note; the summary
+sheet explains the fill in a legend.
 
 Text that a spreadsheet would read as a formula (starting with =, +, -, @, a tab or a line break,
 such as a project name ``=HYPERLINK(…)``) is stored as text, never as a live formula.
