@@ -2,8 +2,9 @@
 
 ``project_copy`` copies ``params/`` and the example's ``data/`` and points ``JIXIAO_ROOT`` at the
 copy; ``stats.csv`` and ``narrative.csv`` are replaced by minimal ones (the indicators' links to
-stats keys, ``stats_key``, are cleared with them), and the unit settings keep one themed section to
-match, so that these tests do not depend on the example's themed sections.
+stats keys, ``stats_key``, are cleared with them, and the optional ``goals.csv``, which names the
+example's stats keys, is left out), and the unit settings keep one themed section to match, so
+that these tests do not depend on the example's themed sections.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ def project_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, year: int = 20
         column = indicators[0].index("stats_key")
         cleared = [[*r[:column], "", *r[column + 1 :]] for r in indicators[1:]]
         write_rows(folder / "indicators.csv", [indicators[0], *cleared])
+    (folder / "goals.csv").unlink()  # its outcomes name the example's stats keys; the table is optional
     unit_file = root / "params" / UNIT / "unit.yaml"
     settings = yaml.safe_load(unit_file.read_text(encoding="utf-8"))
     settings["sections"] = ["overview", "projects", "theme:dibao", "problems", "review"]

@@ -10,17 +10,25 @@ from conftest import UNIT, YEAR, build
 
 SECTION_TITLES = [
     "总体情况",
+    "部门概况",
+    "部门预算及执行情况",
+    "年度绩效目标完成情况",
+    "自评结论",
+    "评价工作开展情况",
     "项目支出绩效自评",
+    "未开展自评的项目",
     "(一)底线民生保障坚定有力",
     "(二)养老服务体系建设快速发展",
     "(三)儿童福利保障全面落实",
     "(四)民政领域社会治理水平得到提升",
     "(五)全面从严治党向纵深发展",
     "存在问题和改进措施",
+    "结果应用和信息公开",
     "审核提示",
 ]
-SECTION_IDS = ["01-overview", "02-projects", "03-dibao", "04-yanglao", "05-ertong", "06-zhili",
-               "07-dangjian", "08-problems", "09-review"]  # fmt: skip
+SECTION_IDS = ["01-overview", "02-profile", "03-budget", "04-goals", "05-conclusion", "06-evaluation",
+               "07-projects", "08-unevaluated", "09-dibao", "10-yanglao", "11-ertong", "12-zhili", "13-dangjian",
+               "14-problems", "15-application", "16-review"]  # fmt: skip
 
 
 class Page(HTMLParser):
@@ -122,7 +130,7 @@ def test_terminal_lists_each_section_with_its_time_and_the_report_path(example):
 def test_executed_notebooks_are_kept(example):
     names = sorted(p.name for p in (example.out / "notebooks").glob("*.ipynb"))
     assert names == [f"{s}.ipynb" for s in SECTION_IDS]
-    notebook = json.loads((example.out / "notebooks" / "03-dibao.ipynb").read_text(encoding="utf-8"))
+    notebook = json.loads((example.out / "notebooks" / "09-dibao.ipynb").read_text(encoding="utf-8"))
     assert notebook["metadata"]["papermill"]["parameters"] == {"unit": UNIT, "year": YEAR, "theme": "dibao"}
 
 
@@ -149,7 +157,7 @@ def test_a_failing_section_leaves_the_last_report_untouched(built_copy):
     assert result.returncode == 1
     cells = len(notebook["cells"])  # the failing cell is the last one, counted from 1 as in JupyterLab
     assert result.stderr.splitlines()[:3] == [
-        f"章节 08-problems (notebooks/04_problems.ipynb) 执行失败：第 {cells} 个单元格",
+        f"章节 14-problems (notebooks/04_problems.ipynb) 执行失败：第 {cells} 个单元格",
         "  > raise RuntimeError('故意的错误')",
         "  RuntimeError: 故意的错误",
     ]

@@ -17,7 +17,7 @@ def test_validate_passes_on_the_example(tmp_path):
 def test_validate_lists_every_problem_and_a_build_touches_nothing(built_copy):
     budget = built_copy / "data/lechang-mzj/2019/budget.csv"
     budget.write_text(
-        budget.read_text(encoding="utf-8").replace("1288.56,1288.56", "1288.56,abc").replace("8320.00", "-1"),
+        budget.read_text(encoding="utf-8").replace("1062.38,1062.38", "1062.38,abc").replace("8320.00", "-1"),
         encoding="utf-8",
     )
     expected = [
@@ -49,7 +49,18 @@ def test_template_writes_an_empty_workbook_and_refuses_to_overwrite(tmp_path):
     assert result.returncode == 0
     assert result.stdout == "模板 (template): data/lechang-mzj/2020/data.xlsx\n"
     workbook = openpyxl.load_workbook(root / "data/lechang-mzj/2020/data.xlsx")
-    sheets = ["单位概况", "预算", "项目", "项目资金", "绩效指标", "业务统计", "文字材料", "公开数字"]
+    sheets = [
+        "单位概况",
+        "预算",
+        "项目",
+        "项目资金",
+        "绩效指标",
+        "业务统计",
+        "文字材料",
+        "公开数字",
+        "三公经费",
+        "年度绩效目标",
+    ]
     assert workbook.sheetnames == sheets
     again = run_jixiao(root, "template", "--unit", "lechang-mzj", "--year", "2020")
     assert again.returncode == 2
@@ -78,7 +89,7 @@ def test_settings_that_name_missing_data_are_input_errors(tmp_path):
 
 def test_a_build_also_checks_the_earlier_years_it_compares(built_copy):
     budget = built_copy / "data/lechang-mzj/2018/budget.csv"
-    budget.write_text(budget.read_text(encoding="utf-8").replace("1196.32,1190.07", "1196.32,abc"), encoding="utf-8")
+    budget.write_text(budget.read_text(encoding="utf-8").replace("985.12,985.12", "985.12,abc"), encoding="utf-8")
     report = built_copy / "outputs/lechang-mzj/2019/report.html"
     before = report.read_bytes()
     result = build(built_copy)

@@ -34,6 +34,9 @@ STATS_COLUMNS = [
 ]
 NARRATIVE_COLUMNS = ["section", "order", "kind", "text", "source"]
 THEMES = ("dibao", "yanglao", "ertong", "zhili", "dangjian")
+BLOCKS = ("evaluation", "application", "disclosure")
+"""Free-text blocks of the full report; the published summary has none, so their rows (and the
+figures they name) are illustrative."""
 NON_STAT_PLACEHOLDERS = {"year", "unit_name"}
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 KEY = re.compile(r"[a-z][a-z0-9_]*")
@@ -162,14 +165,14 @@ def test_stats_rows_are_well_formed(year):
     assert len(keys) == len(set(keys)), "keys must be unique"
     expected_source = "published" if year == 2019 else "illustrative"
     for r in rows:
-        assert r["section"] in THEMES, r
+        assert r["section"] in THEMES or r["section"] in BLOCKS, r
         assert KEY.fullmatch(r["key"]), r["key"]
         assert r["label"].strip() and not DIGIT.search(r["label"]), r
         Decimal(r["value"])  # a number
         assert r["unit"].strip(), r
         assert r["qualifier"] in ("", "约", "多"), r
         assert r["numerals"] in ("", "中文"), r
-        assert r["source"] == expected_source, r
+        assert r["source"] == (expected_source if r["section"] in THEMES else "illustrative"), r
 
 
 def test_same_keys_both_years():
@@ -203,13 +206,13 @@ def test_narrative_rows_are_well_formed(year):
     rows = read(year, "narrative")
     seen = set()
     for r in rows:
-        assert r["section"] in (*THEMES, "problems", "improvements"), r
+        assert r["section"] in (*THEMES, "problems", "improvements", *BLOCKS), r
         assert r["kind"] in ("title", "item", "paragraph"), r
         assert (r["section"], int(r["order"])) not in seen, r
         seen.add((r["section"], int(r["order"])))
         assert r["source"] in ("published", "illustrative"), r
-        if r["section"] in ("problems", "improvements"):
-            assert r["source"] == "illustrative", "the published report has no problems/improvements"
+        if r["section"] in ("problems", "improvements", *BLOCKS):
+            assert r["source"] == "illustrative", "the published report has no problems/improvements/blocks"
         text = r["text"]
         assert text.strip() == text and text, r
         assert not re.search(r"^[一二三四五六七八九十]+是", text), "numbering is added by jixiao"

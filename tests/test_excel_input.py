@@ -13,6 +13,7 @@ def _without_provenance(html: str) -> str:
     name the files, which differ (and so do the ids of the derivations)."""
     html = re.sub(r"""<aside class="jx-sources".*?</aside>""", "", html, flags=re.S)
     html = re.sub(r"""jx-d-[0-9a-f]{10}""", "jx-d", html)
+    html = re.sub(r'<details class="jx-build-info".*?</details>', "", html, flags=re.S)
     return re.sub(r""" (data-source|title)=("[^"]*"|'[^']*')""", "", html)
 
 

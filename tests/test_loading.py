@@ -35,7 +35,17 @@ def test_example_budget_reproduces_the_opening_paragraph(example):
     lines = budget.set_index(["fund_source", "kind"])["executed"]
     assert lines[(GENERAL, "项目支出")] == 8677.53
     assert lines[(FUND, "项目支出")] == 442.25
-    assert lines[(GENERAL, "基本支出")] == 1288.56
+    assert (lines[(GENERAL, "人员经费")], lines[(GENERAL, "公用经费")]) == (1062.38, 226.18)
+    assert round(lines[(GENERAL, "人员经费")] + lines[(GENERAL, "公用经费")], 2) == 1288.56  # 基本支出
+
+
+def test_example_projects_not_evaluated_make_up_the_rest_of_general_project_spending(example):
+    projects = example.projects
+    general = projects[projects["fund_source"] == GENERAL]
+    rest = general[general["self_evaluated"] == "否"]
+    assert round(rest["executed"].sum(), 2) == 1778.89 == round(8677.53 - 6898.64, 2)
+    assert round(general["executed"].sum(), 2) == 8677.53
+    assert all(rest["not_evaluated_reason"].str.len() > 10)
 
 
 def test_example_projects_reproduce_the_printed_sums_and_share(example):
@@ -67,7 +77,7 @@ def test_provenance_columns_and_files(example):
     assert list(budget.columns[-3:]) == ["_file", "_sheet", "_row"]
     assert set(budget["_file"]) == {"data/lechang-mzj/2019/budget.csv"}
     assert set(budget["_sheet"]) == {""}
-    assert list(budget["_row"]) == [2, 3, 4]
+    assert list(budget["_row"]) == [2, 3, 4, 5]
     assert example.files == [f"data/lechang-mzj/2019/{t}.csv" for t in TABLES]
 
 
@@ -116,7 +126,7 @@ def test_csv_encodings(tmp_path, monkeypatch, encoding):
     for name in ("budget", "projects"):
         write_rows(folder / f"{name}.csv", read_rows(folder / f"{name}.csv"), encoding)
     data = load(UNIT, 2019)
-    assert list(data.budget["fund_source"]) == [GENERAL, GENERAL, FUND]
+    assert list(data.budget["fund_source"]) == [GENERAL, GENERAL, FUND, GENERAL]
     assert data.budget["executed"].iloc[1] == 8677.53
     assert list(data.projects["project_name"])[:2] == ["特困供养", "社会福利"]
 
@@ -183,9 +193,9 @@ def test_trailing_blank_rows_and_spaces(tmp_path, monkeypatch):
     rows += [[""] * 7, [" "] * 7, []]
     write_rows(folder / "budget.csv", rows)
     budget = load(UNIT, 2019).budget
-    assert list(budget["line_id"]) == ["B01", "B02", "B03"]
+    assert list(budget["line_id"]) == ["B01", "B02", "B03", "B04"]
     assert budget["fund_source"].iloc[0] == GENERAL
-    assert list(budget["_row"]) == [2, 3, 4]
+    assert list(budget["_row"]) == [2, 3, 4, 5]
 
 
 def test_blank_row_in_the_middle_keeps_excel_row_numbers(tmp_path, monkeypatch):
@@ -193,7 +203,7 @@ def test_blank_row_in_the_middle_keeps_excel_row_numbers(tmp_path, monkeypatch):
     rows = read_rows(folder / "budget.csv")
     rows.insert(2, [""] * 7)
     write_rows(folder / "budget.csv", rows)
-    assert list(load(UNIT, 2019).budget["_row"]) == [2, 4, 5]
+    assert list(load(UNIT, 2019).budget["_row"]) == [2, 4, 5, 6]
 
 
 @pytest.mark.parametrize(
@@ -234,7 +244,7 @@ def test_excel_types_codes_stay_text(tmp_path, monkeypatch):
     folder = project_copy(tmp_path, monkeypatch)
     write_workbook(folder / "data.xlsx", load(UNIT, 2019))
     for name in TABLES:
-        (folder / f"{name}.csv").unlink()
+        (folder / f"{name}.csv").unlink(missing_ok=True)
     from openpyxl import load_workbook
 
     book = load_workbook(folder / "data.xlsx")
@@ -242,18 +252,18 @@ def test_excel_types_codes_stay_text(tmp_path, monkeypatch):
     budget["A2"] = 1  # line_id typed as a number
     budget["A3"] = 2.0
     budget["F2"] = "1,288.56"  # executed as text with a separator
-    book["项目"]["I2"] = dt.datetime(2019, 10, 1)  # a date in the text column goal
+    book["项目"]["J2"] = dt.datetime(2019, 10, 1)  # a date in the text column goal
     indicators = book["绩效指标"]
     indicators["G2"] = 6.5  # target as a plain number
     indicators["G3"] = 1.0  # target shown as 100%
     indicators["G3"].number_format = "0%"
     book.save(folder / "data.xlsx")
     data = load(UNIT, 2019)
-    assert list(data.budget["line_id"]) == ["1", "2", "B03"]
+    assert list(data.budget["line_id"]) == ["1", "2", "B03", "B04"]
     assert data.budget["executed"].iloc[0] == 1288.56
     assert list(data.indicators["target"].iloc[:2]) == [6.5, 100.0]
     assert data.projects["goal"].iloc[0] == "2019-10-01"
-    assert list(data.budget["_row"]) == [2, 3, 4]
+    assert list(data.budget["_row"]) == [2, 3, 4, 5]
     assert set(data.budget["_sheet"]) == {"预算"}
     assert data.files == ["data/lechang-mzj/2019/data.xlsx"]
 
@@ -265,7 +275,7 @@ def test_excel_sheet_and_headers_by_key(tmp_path, monkeypatch):
     expected = load(UNIT, 2019)
     write_workbook(folder / "data.xlsx", expected)
     for name in TABLES:
-        (folder / f"{name}.csv").unlink()
+        (folder / f"{name}.csv").unlink(missing_ok=True)
     from openpyxl import load_workbook
 
     book = load_workbook(folder / "data.xlsx")
@@ -273,7 +283,7 @@ def test_excel_sheet_and_headers_by_key(tmp_path, monkeypatch):
     sheet.title = "budget"
     for cell in sheet[1]:
         cell.value = {"全年执行数(万元)": "executed(元)", "资金来源": "fund_source"}.get(cell.value, cell.value)
-    for row in range(2, 5):
+    for row in range(2, 6):
         sheet.cell(row=row, column=6).value = round(sheet.cell(row=row, column=6).value * 10000)
     book.save(folder / "data.xlsx")
     data = load(UNIT, 2019)

@@ -11,8 +11,8 @@ from test_example_data import PUBLISHED_FIGURES, PUBLISHED_SENTENCES
 
 # The opening paragraph of the published report, figure by figure, in order.
 OPENING = ["100分", "10408.34万元", "10408.34万元", "100%", "7个", "6898.64万元", "79.5%", "6个", "442.25万元", "100%"]
-THEME_SECTIONS = {"dibao": "03-dibao", "yanglao": "04-yanglao", "ertong": "05-ertong", "zhili": "06-zhili",
-                  "dangjian": "07-dangjian"}  # fmt: skip
+THEME_SECTIONS = {"dibao": "09-dibao", "yanglao": "10-yanglao", "ertong": "11-ertong", "zhili": "12-zhili",
+                  "dangjian": "13-dangjian"}  # fmt: skip
 SPAN = re.compile(r'<span class="(jx-fig[^"]*)"((?:\s+[a-z-]+=(?:"[^"]*"|\'[^\']*\'))*)>([^<]*)</span>')
 
 
@@ -72,20 +72,20 @@ def test_every_figure_carries_its_provenance(example):
 
 
 def test_a_read_figure_names_file_row_and_column(example):
-    dibao = section(example.html, "03-dibao")
+    dibao = section(example.html, "09-dibao")
     span = next(m for m in SPAN.finditer(dibao) if m.group(3) == "223户")
     assert "data/lechang-mzj/2019/stats.csv 第4行 数值(value)" in attribute(span.group(2), "title")
     assert attribute(span.group(2), "data-source") == "data/lechang-mzj/2019/stats.csv#row=4&col=value"
 
 
 def test_the_nine_elderly_care_projects_are_derived_not_typed(example):
-    yanglao = section(example.html, "04-yanglao")
+    yanglao = section(example.html, "10-yanglao")
     span = next(m for m in SPAN.finditer(yanglao) if m.group(3) == "9个")
     assert attribute(span.group(2), "data-source").startswith("formula:")
 
 
 def test_review_notes_surface_the_oddities_of_the_example(example):
-    review = text(section(example.html, "09-review"))
+    review = text(section(example.html, "16-review"))
     assert "流浪乞讨救助" in review and "临时救助" in review and "7.3倍" in review
     assert "15间" in review and "17间" in review
     assert "1157宗" in review and "1115具" in review

@@ -22,8 +22,9 @@ def project(tmp_path, monkeypatch):
 def test_example_settings():
     s = settings.load("lechang-mzj", 2019)
     assert s.unit_name == "乐昌市民政局"
-    assert [x.id for x in s.sections][:3] == ["01-overview", "02-projects", "03-dibao"]
-    assert s.sections[2].parameters == {"unit": "lechang-mzj", "year": 2019, "theme": "dibao"}
+    assert [x.id for x in s.sections][:3] == ["01-overview", "02-profile", "03-budget"]
+    assert s.sections[8].parameters == {"unit": "lechang-mzj", "year": 2019, "theme": "dibao"}
+    assert s.sections[1].notebook.name == "06_profile.ipynb"
     assert s.sections[0].notebook.name == "01_overview.ipynb"
 
 

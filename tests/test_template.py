@@ -15,7 +15,18 @@ from jixiao.schema import TABLES as SCHEMA
 from jixiao.template import write_template, write_workbook
 from jixiao.validation import validate
 
-SHEETS = ["单位概况", "预算", "项目", "项目资金", "绩效指标", "业务统计", "文字材料", "公开数字"]
+SHEETS = [
+    "单位概况",
+    "预算",
+    "项目",
+    "项目资金",
+    "绩效指标",
+    "业务统计",
+    "文字材料",
+    "公开数字",
+    "三公经费",
+    "年度绩效目标",
+]
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +75,7 @@ def test_drop_down_lists_for_coded_columns(template):
         '"一般公共预算,政府性基金预算,国有资本经营预算,财政专户管理资金,其他资金"',
         "stop",
     )
-    assert lists[("预算", "C2:C1001")] == ('"基本支出,项目支出"', "stop")
+    assert lists[("预算", "C2:C1001")] == ('"基本支出,人员经费,公用经费,项目支出"', "stop")
     assert lists[("项目资金", "B2:B1001")] == ('"当年财政拨款,上年结转资金,其他资金"', "stop")
     assert lists[("绩效指标", "C2:C1001")] == ('"产出指标,效益指标,满意度指标"', "warning")
     assert lists[("绩效指标", "F2:F1001")] == ('"≥,≤,=,定性"', "stop")
@@ -85,7 +96,7 @@ def test_profile_is_prefilled_and_text_columns_are_text(template):
 def test_the_empty_template_loads(tmp_path, monkeypatch):
     folder = project_copy(tmp_path, monkeypatch)
     for name in TABLES:
-        (folder / f"{name}.csv").unlink()
+        (folder / f"{name}.csv").unlink(missing_ok=True)
     write_template(folder / "data.xlsx", UNIT, 2019)
     assert [str(p) for p in validate(UNIT, 2019)] == [
         "data/lechang-mzj/2019/data.xlsx 工作表「单位概况」 第2行 单位名称(unit_name)：必填，不能为空",
@@ -106,7 +117,7 @@ def test_the_2019_workbook_loads_to_the_same_tables_as_the_csv_files(tmp_path, m
     folder = root / "data" / UNIT / "2019"
     write_workbook(folder / "data.xlsx", from_csv)
     for name in TABLES:
-        (folder / f"{name}.csv").unlink()
+        (folder / f"{name}.csv").unlink(missing_ok=True)
     from_xlsx = load(UNIT, 2019)
     assert from_xlsx.files == ["data/lechang-mzj/2019/data.xlsx"]
     for name in TABLES:
@@ -115,3 +126,26 @@ def test_the_2019_workbook_loads_to_the_same_tables_as_the_csv_files(tmp_path, m
                                       b.drop(columns=["_file", "_sheet"]))  # fmt: skip
         assert set(b["_sheet"]) <= {SCHEMA[name].name}
     assert validate(UNIT, 2019) == []
+
+
+def test_the_blocks_sheets_and_columns(template):
+    assert [c.value for c in template["三公经费"][1]] == [
+        "项目", "全年预算数(万元)", "全年执行数(万元)", "上年执行数(万元)", "数据来源",
+    ]  # fmt: skip
+    assert [c.value for c in template["年度绩效目标"][1]] == [
+        "目标编码", "绩效目标", "完成情况", "实际完成情况", "偏差原因及改进措施", "数据来源",
+    ]  # fmt: skip
+    assert [c.value for c in template["单位概况"][1]][9:15] == [
+        "内设机构", "编制单位", "报告日期", "联系人", "联系电话", "部门整体自评得分(填报)",
+    ]  # fmt: skip
+    lists = {(name, str(check.sqref)): check.formula1 for name in ("三公经费", "年度绩效目标")
+             for check in template[name].data_validations.dataValidation}  # fmt: skip
+    assert lists[("三公经费", "A2:A1001")] == '"因公出国（境）费,公务用车购置费,公务用车运行维护费,公务接待费"'
+    assert lists[("年度绩效目标", "C2:C1001")] == '"完成,部分完成,未完成"'
+    assert template["项目"]["I1"].comment.text.splitlines() == [
+        "not_evaluated_reason", "类型：文本", "选填", "是否开展自评为“否”时必填",
+    ]  # fmt: skip
+    assert template["三公经费"]["D1"].comment.text.splitlines() == [
+        "last_year_executed", "类型：数字", "单位：万元", "选填", "空白：取上年三公经费表的全年执行数（如有上年数据）",
+    ]  # fmt: skip
+    assert template["年度绩效目标"]["E1"].comment.text.splitlines()[-1] == "完成情况为部分完成或未完成时必填"

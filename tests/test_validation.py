@@ -62,7 +62,7 @@ def test_missing_folder(tmp_path, monkeypatch):
 def test_empty_folder(tmp_path, monkeypatch):
     folder = project_copy(tmp_path, monkeypatch)
     for name in TABLES:
-        (folder / f"{name}.csv").unlink()
+        (folder / f"{name}.csv").unlink(missing_ok=True)
     assert messages() == [
         f"{D}：没有输入文件，应有 data.xlsx 或 profile.csv、budget.csv、projects.csv、"
         "project_funds.csv、indicators.csv、stats.csv、narrative.csv"
@@ -83,7 +83,7 @@ def test_missing_and_misnamed_sheet(tmp_path, monkeypatch):
     folder = project_copy(tmp_path, monkeypatch)
     write_workbook(folder / "data.xlsx", load(UNIT, 2019))
     for name in TABLES:
-        (folder / f"{name}.csv").unlink()
+        (folder / f"{name}.csv").unlink(missing_ok=True)
     book = load_workbook(folder / "data.xlsx")
     book.remove(book["文字材料"])
     book["业务统计"].title = "业务统记"
@@ -103,7 +103,7 @@ def test_workbook_and_csv_together(tmp_path, monkeypatch):
     (folder / "narrative.csv").unlink()
     assert messages() == [
         f"{D}：同时有 data.xlsx 和 CSV 文件（profile.csv、budget.csv、projects.csv、"
-        "project_funds.csv、indicators.csv、published.csv），只能保留一种；已读取 data.xlsx"
+        "project_funds.csv、indicators.csv、published.csv、sangong.csv），只能保留一种；已读取 data.xlsx"
     ]
 
 
@@ -232,7 +232,7 @@ def test_unknown_code(tmp_path, monkeypatch):
 def test_executed_above_full_year_budget(tmp_path, monkeypatch):
     folder = project_copy(tmp_path, monkeypatch)
     set_cell(folder / "budget.csv", 2, "executed", "1300")
-    assert messages() == [f"{D}/budget.csv 第2行 全年执行数(executed)：执行数 1300.00 超过全年预算数 1288.56"]
+    assert messages() == [f"{D}/budget.csv 第2行 全年执行数(executed)：执行数 1300.00 超过全年预算数 1062.38"]
 
 
 def test_duplicate_ids(tmp_path, monkeypatch):
@@ -453,7 +453,7 @@ def test_two_sheets_for_one_table_and_data_without_header(tmp_path, monkeypatch)
     folder = project_copy(tmp_path, monkeypatch)
     write_workbook(folder / "data.xlsx", load(UNIT, 2019))
     for name in TABLES:
-        (folder / f"{name}.csv").unlink()
+        (folder / f"{name}.csv").unlink(missing_ok=True)
     book = load_workbook(folder / "data.xlsx")
     book.copy_worksheet(book["预算"]).title = "budget"
     book["预算"]["H3"] = 5
@@ -497,4 +497,118 @@ def test_a_stats_key_of_an_indicator_must_name_a_stats_key(tmp_path, monkeypatch
         "不是业务统计(stats)表中的指标键",
         f"{D}/indicators.csv 第12行 业务统计指标键(stats_key)："
         "dibao_cleared_household 不是业务统计(stats)表中的指标键，是否应为 dibao_cleared_households？",
+    ]
+
+
+# --- the optional tables and the blocks' columns ------------------------------------------------
+
+SANGONG = ["item", "full_year_budget", "executed", "last_year_executed", "source"]
+GOALS = ["goal_id", "goal", "completion", "outcome", "deviation_reason", "source"]
+
+
+def test_optional_tables_may_be_left_out(tmp_path, monkeypatch):
+    folder = project_copy(tmp_path, monkeypatch)  # without goals.csv
+    (folder / "sangong.csv").unlink()
+    assert messages() == []
+    data = load(UNIT, 2019)
+    assert data.absent == ["sangong", "goals"]
+    assert list(data.sangong.columns) == [*SANGONG, "_file", "_sheet", "_row"] and len(data.sangong) == 0
+
+
+def test_optional_sheets_may_be_left_out_of_the_workbook(tmp_path, monkeypatch):
+    from openpyxl import load_workbook
+
+    from jixiao.template import write_workbook
+
+    folder = project_copy(tmp_path, monkeypatch)
+    write_workbook(folder / "data.xlsx", load(UNIT, 2019))
+    for name in TABLES:
+        (folder / f"{name}.csv").unlink(missing_ok=True)
+    book = load_workbook(folder / "data.xlsx")
+    book.remove(book["年度绩效目标"])
+    book.save(folder / "data.xlsx")
+    assert messages() == []
+    data = load(UNIT, 2019)
+    assert data.absent == ["goals"]
+    assert list(data.sangong["item"]) == ["因公出国（境）费", "公务用车购置费", "公务用车运行维护费", "公务接待费"]
+
+
+def test_basic_spending_as_one_line_or_its_two_parts_never_both(tmp_path, monkeypatch):
+    folder = project_copy(tmp_path, monkeypatch)
+    basic = {"line_id": "B05", "fund_source": "一般公共预算", "kind": "基本支出"}
+    row = append_row(folder / "budget.csv", {**basic, "initial_budget": "0", "full_year_budget": "0", "executed": "0"})
+    assert messages() == [
+        f"{D}/budget.csv 第{row}行 支出类型(kind)：资金来源“一般公共预算”的基本支出与第2行的人员经费不能同时填报："
+        "人员经费和公用经费是基本支出的两部分，应只填基本支出一行，或分填人员经费和公用经费"
+    ]
+
+
+def test_a_basic_line_before_its_parts(tmp_path, monkeypatch):
+    folder = project_copy(tmp_path, monkeypatch)
+    set_cell(folder / "budget.csv", 2, "kind", "基本支出")
+    assert messages() == [
+        f"{D}/budget.csv 第5行 支出类型(kind)：资金来源“一般公共预算”的公用经费与第2行的基本支出不能同时填报："
+        "人员经费和公用经费是基本支出的两部分，应只填基本支出一行，或分填人员经费和公用经费"
+    ]
+
+
+def test_a_project_not_evaluated_needs_its_reason(tmp_path, monkeypatch):
+    folder = project_copy(tmp_path, monkeypatch)
+    set_cell(folder / "projects.csv", 15, "not_evaluated_reason", "")
+    assert messages() == [
+        f"{D}/projects.csv 第15行 未开展自评原因(not_evaluated_reason)：是否开展自评为“否”时必填，不能为空"
+    ]
+
+
+def test_all_projects_of_a_fund_source_within_its_project_line(tmp_path, monkeypatch):
+    folder = project_copy(tmp_path, monkeypatch)
+    set_cell(folder / "budget.csv", 3, "executed", "8000.00")
+    assert messages() == [
+        f"{D}/projects.csv 全年执行数(executed)：资金来源“一般公共预算”的全部项目（含未开展自评的）"
+        "全年执行数合计 8677.53，超过预算(budget)表该资金来源项目支出的全年执行数 8000.00"
+    ]
+
+
+def test_sangong_items_are_codes_unique_and_within_budget(tmp_path, monkeypatch):
+    folder = project_copy(tmp_path, monkeypatch)
+    write_rows(folder / "sangong.csv", [
+        SANGONG,
+        ["因公出国(境)费", "0", "0", "", ""],  # half-width brackets: the same code
+        ["公务接待费", "3.50", "2.84", "3.27", ""],
+        ["公务接待费", "1", "1", "", ""],
+        ["会议费", "1", "1", "", ""],
+        ["公务用车运行维护费", "12.00", "13.00", "", ""],
+    ])  # fmt: skip
+    assert messages() == [
+        f'{D}/sangong.csv 第5行 项目(item)：值 "会议费" 不是可用的代码，应为 因公出国（境）费、公务用车购置费、'
+        "公务用车运行维护费、公务接待费",
+        f'{D}/sangong.csv 第4行 项目(item)：值 "公务接待费" 重复（第3行已有），应唯一',
+        f"{D}/sangong.csv 第6行 全年执行数(executed)：执行数 13.00 超过全年预算数 12.00",
+    ]
+    assert load_item(folder) == "因公出国（境）费"
+
+
+def load_item(folder) -> str:
+    from jixiao.loading import read
+
+    return read(UNIT, 2019).dataset.sangong["item"].iloc[0]
+
+
+def test_goals_completion_and_the_reason_for_a_shortfall(tmp_path, monkeypatch):
+    folder = project_copy(tmp_path, monkeypatch)
+    write_rows(folder / "goals.csv", [
+        GOALS,
+        ["G1", "清退不符合条件的低保户", "完成", "清退{dibao_cleared_households}", "", ""],
+        ["G2", "完成地名普查成果转化", "部分完成", "仍在进行中", "", ""],
+        ["G3", "建成区域性养老服务中心", "未完成", "", "", ""],
+        ["G3", "", "达成", "清退{dibao_cleared_house}", "", ""],
+    ])  # fmt: skip
+    assert messages() == [
+        f"{D}/goals.csv 第5行 绩效目标(goal)：必填，不能为空",
+        f'{D}/goals.csv 第5行 完成情况(completion)：值 "达成" 不是可用的代码，应为 完成、部分完成、未完成',
+        f'{D}/goals.csv 第5行 目标编码(goal_id)：值 "G3" 重复（第4行已有），应唯一',
+        f"{D}/goals.csv 第3行 偏差原因及改进措施(deviation_reason)：完成情况为“部分完成”时必填，不能为空",
+        f"{D}/goals.csv 第4行 偏差原因及改进措施(deviation_reason)：完成情况为“未完成”时必填，不能为空",
+        f"{D}/goals.csv 第5行 实际完成情况(outcome)：占位符 {{dibao_cleared_house}} 不是业务统计(stats)表中的指标键，"
+        "是否应为 {dibao_cleared_households}？",
     ]

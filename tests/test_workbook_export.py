@@ -14,7 +14,7 @@ from test_report_content import section, text
 
 
 def report_project_rows(html: str) -> list[list[str]]:
-    projects = section(html, "02-projects")
+    projects = section(html, "07-projects")
     table = projects.split('<table class="jx-table', 1)[1].split("</table>", 1)[0]
     body = table.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
     body = body.replace('<span class="jx-mark">示</span>', "")  # the marker of illustrative figures
@@ -87,7 +87,7 @@ def test_the_example_workbook_marks_its_illustrative_figures(example):
         assert sheet["F6"].fill.fgColor.rgb == "00FFF2CC" and sheet["F6"].comment is not None, name
         assert sheet.print_title_rows == "$1:$3" and sheet.oddFooter.center.text == "第 &P 页 共 &N 页"
         lines = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
-        assert "填报单位：乐昌市民政局" in lines and "联系人：" in lines
+        assert "填报单位：乐昌市民政局" in lines and "联系人：王某" in lines and "联系电话：0751-0000000" in lines
     summary = workbook["汇总"]
     legend = next(r for r in summary.iter_rows() if r[0].value == "示例数据")
     assert "illustrative" in legend[1].value

@@ -301,6 +301,8 @@ class _ProcessState:
 def _build_here(unit: str, year: int, force: bool) -> Outcome:
     from jixiao import build
     from jixiao.execution import SectionError, SectionsFailed
+    from jixiao.outputs import OutputError
+    from jixiao.paths import UnitIdError
     from jixiao.settings import SettingsError
 
     start = time.perf_counter()
@@ -308,7 +310,7 @@ def _build_here(unit: str, year: int, force: bool) -> Outcome:
     try:
         with redirect_stdout(log):
             result = build.build(unit, year, force=force)
-    except (SettingsError, SectionError, SectionsFailed) as exc:
+    except (SettingsError, SectionError, SectionsFailed, OutputError, build.BuildBusy, UnitIdError) as exc:
         return Outcome(unit, year, False, time.perf_counter() - start, str(exc))
     except Exception as exc:
         if type(exc).__name__ != "InputError":

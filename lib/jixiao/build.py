@@ -3,10 +3,12 @@
 1. settings and parameters, strictly checked;
 2. inputs validated, before any notebook runs (skipped when no input changed since it last passed);
 3. each section executed with papermill, unless its cache entry is still valid;
-4. the executed sections stitched into ``report.html`` (written to a temporary file, then renamed);
-5. the 自评表 workbook written beside it.
+4. the executed sections stitched into ``report.html``, written with the 自评表 workbook and
+   ``build.json`` (what the report was built from) as one group: temporary files, renamed together.
 
-A failure at any step leaves the last good report untouched.
+One build of a unit-year runs at a time (a lock in its output folder; a second build waits for the
+first, then finds most of its work cached). A failure at any step, a full disk or Ctrl-C leaves the
+last good report and its workbook untouched, stops every kernel and removes the temporary files.
 """
 
 from __future__ import annotations
@@ -14,21 +16,33 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
+import shutil
 import sys
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jixiao import cache, paths, stitching
+from jixiao import __version__, cache, outputs, paths, stitching
 from jixiao import settings as settings_module
-from jixiao.outputs import write_atomically
+from jixiao.outputs import OutputError, write_atomically
 from jixiao.settings import Section, Settings
 
 Echo = Callable[[str], None]
 WORKBOOK = "自评表.xlsx"
+BUILD_INFO = "build.json"
+LOCK_WAIT = 600.0
+"""Seconds a build waits for another build of the same unit-year (``JIXIAO_LOCK_WAIT``)."""
+
+
+class BuildBusy(RuntimeError):
+    """Another build of the same unit-year held the lock for longer than the build would wait."""
+
 
 # nbformat imports jsonschema, which imports rfc3987_syntax when it is installed (jupyterlab's
 # dependencies bring it), and that module builds an Earley parser at import: 1.5 s of every
@@ -66,16 +80,22 @@ def years_with_data(settings: Settings) -> list[int]:
     return years
 
 
-def _inputs_hash(settings: Settings) -> str:
-    digest = hashlib.sha256()
-    files = []
+def input_files(settings: Settings) -> dict[str, str]:
+    """Every file the report is built from (settings, each year's parameters and data), by its
+    path relative to the root, with its SHA-256."""
+    files = list(settings.files)
     for year in years_with_data(settings):
         data = paths.data_dir(settings.unit, year)
         files += sorted(p for p in data.rglob("*") if p.is_file()) if data.is_dir() else []
         files.append(paths.params_dir(settings.unit) / f"{year}.yaml")
-    for path in [*settings.files, *files]:
-        digest.update(paths.relative(path).encode())
-        digest.update(cache.file_hash(path).encode())
+    return {paths.relative(path): cache.file_hash(path) for path in files}
+
+
+def _inputs_hash(settings: Settings) -> str:
+    digest = hashlib.sha256()
+    for name, file_hash in input_files(settings).items():
+        digest.update(name.encode())
+        digest.update(file_hash.encode())
     digest.update(_code_hash().encode())
     return digest.hexdigest()
 
@@ -85,20 +105,62 @@ def validate_inputs(settings: Settings, echo: Echo) -> str:
     the key of the inputs (every data file, the settings, the code), kept once they passed."""
     marker = paths.output_dir(settings.unit, settings.year) / ".cache" / "validated.key"
     key = _inputs_hash(settings)
-    if marker.is_file() and marker.read_text() == key:
+    if _marker_says(marker, key):
         echo("  输入校验 (validation)   未变 (unchanged)")
         return key
     from jixiao import validation
 
     start = time.perf_counter()
-    problems = []
+    problems, notes = [], []
     for year in years_with_data(settings):  # earlier years too: the report compares them
-        problems += validation.validate(settings.unit, year)
+        found, noted = validation.validate_with_notes(settings.unit, year)
+        problems, notes = problems + found, notes + noted
+    for note in notes:
+        echo(f"  注意 (note): {note}")
     if problems:
         raise validation.InputError(problems)
     write_atomically(marker, key)
     echo(f"  输入校验 (validation)   通过 (passed) {time.perf_counter() - start:5.2f}s")
     return key
+
+
+def _marker_says(marker: Path, key: str) -> bool:
+    """A marker file holds ``key`` (a damaged or unreadable marker just says no)."""
+    try:
+        return marker.read_bytes() == key.encode()
+    except OSError:
+        return False
+
+
+@contextmanager
+def locked(unit: str, year: int, echo: Echo) -> Iterator[None]:
+    """Hold the unit-year's build lock (``outputs/<unit>/<year>/.build.lock``); wait for another
+    build holding it, at most ``JIXIAO_LOCK_WAIT`` seconds, saying so, then give up."""
+    from filelock import FileLock, Timeout
+
+    out = outputs.make_folder(paths.output_dir(unit, year))
+    path = out / ".build.lock"
+    wait = float(os.environ.get("JIXIAO_LOCK_WAIT", LOCK_WAIT))
+    lock = FileLock(str(path), thread_local=False)
+    try:
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            echo(f"  另一个构建正在生成 {unit} {year}，等待它结束（至多 {wait:g} 秒）(waiting for another build)")
+            try:
+                lock.acquire(timeout=wait)
+            except Timeout:
+                raise BuildBusy(
+                    f"另一个构建仍在生成 {unit} {year}（{paths.relative(path)} 被占用 {wait:g} 秒）；"
+                    "请等它结束后再试 (another build of this unit-year is running)"
+                ) from None
+    except OSError as exc:
+        raise OutputError(path, exc) from None
+    try:
+        outputs.remove_leftovers(out)  # what a killed build left behind
+        yield
+    finally:
+        lock.release()
 
 
 class Build:
@@ -121,9 +183,12 @@ class Build:
         self.background = ThreadPoolExecutor(max_workers=2, thread_name_prefix="jixiao-build")
         self._stitcher: Future | None = None
         self._workbook: Future | None = None
+        self.work: Path | None = None
+        """A private temporary folder: the executed notebooks until each is done, the kernels'
+        connection files, the kernel template's socket. Removed at the end, whatever happens."""
 
     def _cached(self, section: Section) -> dict | None:
-        entry = cache.lookup(self.unit, self.year, section)
+        entry = cache.lookup(self.unit, self.year, section, warn=self.echo)
         if entry is not None:
             self.entries[section.id] = entry
         return entry
@@ -139,13 +204,17 @@ class Build:
         start = time.perf_counter()
         self.echo(f"jixiao build {self.unit} {self.year}")
         zygote = None
-        if self.stale:
-            from jixiao import execution, kernels
-
-            execution.kernel_environment()
-            if kernels.Zygote.available():  # warms up while the inputs are checked
-                zygote = kernels.Zygote.start()
         try:
+            if self.stale:
+                from jixiao import execution, kernels
+
+                try:
+                    self.work = Path(tempfile.mkdtemp(prefix="jixiao-build-"))
+                except OSError as exc:
+                    raise OutputError(tempfile.gettempdir(), exc) from None
+                execution.kernel_environment(self.work)
+                if kernels.Zygote.available():  # warms up while the inputs are checked
+                    zygote = kernels.Zygote.start(self.work)
             self.inputs_key = validate_inputs(self.settings, self.echo)
             if self.stale:
                 self.prepare()  # the zygote is still warming up on the other core
@@ -156,10 +225,19 @@ class Build:
                     self.echo(f"  注意 (note): {exc}; kernels start the usual way")
                     zygote = None
             self.execute()
+        except BaseException:
+            if self.stale:  # a failure or Ctrl-C: no kernel outlives the build, nothing waits for one
+                from jixiao import execution, kernels
+
+                execution.INTERRUPTED.set()
+                kernels.kill_all()
+            raise
         finally:
             if zygote is not None:
                 zygote.stop()
             self.background.shutdown(wait=False, cancel_futures=True)
+            if self.work is not None:
+                shutil.rmtree(self.work, ignore_errors=True)
         self.stitch()
         self.result.seconds = time.perf_counter() - start
         size = self.result.report.stat().st_size / 1e6
@@ -174,10 +252,18 @@ class Build:
             if section.id in self.entries and section not in self.stale:
                 self.result.cached.append(section.id)
                 self.echo(f"  {section.id:<22} 缓存 (cached)")
-        jobs = [(s, cache.executed_path(self.unit, self.year, s)) for s in self.stale]
+        jobs = [(s, self.work / "notebooks" / f"{s.id}.ipynb") for s in self.stale]
         if jobs:
             # longest first (the most charts), so that no long section starts last
-            execution.run_sections(sorted(jobs, key=lambda j: -_weight(j[0])), self.done)
+            execution.run_sections(sorted(jobs, key=lambda j: -_weight(j[0])), self.done, keep=self._keep_failed)
+
+    def _keep_failed(self, section: Section, executed: Path) -> Path:
+        """A failed section's executed notebook, kept in ``notebooks/`` for a look."""
+        target = cache.executed_path(self.unit, self.year, section)
+        if executed.is_file():
+            with outputs.together() as group:
+                group.write(target, executed.read_bytes())
+        return target
 
     def prepare(self) -> None:
         """Import nbconvert and make the workbook in the background, papermill here."""
@@ -191,7 +277,10 @@ class Build:
 
         from jixiao import facts
 
-        notebook = nbformat.read(run.executed, as_version=4)
+        executed = cache.executed_path(self.unit, self.year, run.section)
+        data = run.executed.read_bytes()
+        write_atomically(executed, data)  # written once, whole: readers never see half a notebook
+        notebook = nbformat.reads(data.decode("utf-8"), as_version=4)
         collected = facts.collect(notebook)
         self.entries[run.section.id] = cache.store(
             self.unit, self.year, run.section, collected, self.base[run.section.id]
@@ -209,15 +298,14 @@ class Build:
         sections that ran again (or all of them, when the stitching code changed)."""
         executed = cache.executed_path(self.unit, self.year, section)
         key = hashlib.sha256((cache.file_hash(executed) + _code_hash()).encode()).hexdigest()
-        path = self.out / ".cache" / f"{section.id}.html.json"
-        try:
-            kept = json.loads(path.read_text(encoding="utf-8"))
-            if kept.pop("key") == key:
+        kept = cache.rendered(self.unit, self.year, section, key)
+        if kept is not None:
+            try:
                 return stitching.RenderedSection(**kept)
-        except (FileNotFoundError, ValueError, KeyError, TypeError):
-            pass
+            except TypeError:  # kept by another version of the stitcher
+                pass
         rendered = self.stitcher.section(section.id, executed, notebook)
-        write_atomically(path, json.dumps({"key": key, **dataclasses.asdict(rendered)}, ensure_ascii=False))
+        cache.store_rendered(self.unit, self.year, section, key, dataclasses.asdict(rendered))
         return rendered
 
     def stitch(self) -> None:
@@ -230,8 +318,8 @@ class Build:
         marker = self.out / ".cache" / "report.key"
         key = cache.report_key(entries, {"code": _code_hash(), "unit_name": settings.unit_name})
         key += "+" + self.inputs_key
-        fresh = report.is_file() and (self.out / WORKBOOK).is_file()
-        if not self.force and fresh and marker.is_file() and marker.read_text() == key:
+        fresh = report.is_file() and (self.out / WORKBOOK).is_file() and (self.out / BUILD_INFO).is_file()
+        if not self.force and fresh and _marker_says(marker, key):
             self.echo("  拼接报告 (stitch)       未变 (unchanged)")
             return
         start = time.perf_counter()
@@ -239,6 +327,7 @@ class Build:
         published: dict = {}
         for entry in entries:
             published.update(entry.get("published", {}))
+        info = build_info(settings, entries)
         page = stitching.render_page(
             title=f"{settings.unit_name}{settings.year}年绩效自评报告",
             unit_name=settings.unit_name,
@@ -246,10 +335,17 @@ class Build:
             score_html=published.get("score_html", "—"),
             grade=published.get("grade", "—"),
             sections=sections,
+            build_info=info,
         )
         workbook = self._workbook.result() if self._workbook is not None else workbook_bytes(settings)
-        write_atomically(self.out / WORKBOOK, workbook)
-        write_atomically(report, page)
+        with outputs.together() as group:  # the report and its workbook: both, or neither
+            group.write(self.out / WORKBOOK, workbook)
+            group.write(report, page)
+            info["outputs"] = {
+                name: hashlib.sha256(data if isinstance(data, bytes) else data.encode()).hexdigest()
+                for name, data in ((WORKBOOK, workbook), (report.name, page))
+            }
+            group.write(self.out / BUILD_INFO, json.dumps(info, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
         write_atomically(marker, key)
         self.result.stitched = True
         self.echo(f"  拼接报告 (stitch)       {time.perf_counter() - start:5.2f}s  + {WORKBOOK}")
@@ -258,6 +354,31 @@ class Build:
 def _weight(section: Section) -> int:
     """A section's expected cost, for scheduling: its charts count most."""
     return {"overview": 3, "projects": 3, "theme": 4}.get(section.kind, 1)
+
+
+def build_info(settings: Settings, entries: list[dict]) -> dict[str, Any]:
+    """What the report is built from, for a reviewer: every input file with its SHA-256, the
+    jixiao version and the hash of its code, the Python and package versions, and the font files
+    the charts were drawn with. No time and no machine path: two builds of the same inputs on
+    the same software give the same record (and the same report)."""
+    fonts: dict[str, str] = {}
+    for entry in entries:
+        for dependency, digest in entry.get("dependencies", {}).items():
+            name = Path(dependency).name
+            if Path(dependency).is_absolute() and not name.startswith("fontlist"):
+                fonts[name] = digest
+    return {
+        "unit": settings.unit,
+        "year": settings.year,
+        "jixiao": __version__,
+        "code": _code_hash(),
+        "inputs": input_files(settings),
+        "notebooks": {
+            paths.relative(path): cache.file_hash(path) for path in sorted({s.notebook for s in settings.sections})
+        },
+        "environment": cache.environment(),
+        "fonts": dict(sorted(fonts.items())),
+    }
 
 
 def workbook_bytes(settings: Settings) -> bytes:
@@ -271,4 +392,7 @@ def workbook_bytes(settings: Settings) -> bytes:
 
 def build(unit: str, year: int, *, force: bool = False, echo: Echo = print) -> BuildResult:
     """Build ``outputs/<unit>/<year>/report.html``; see the module's docstring."""
-    return Build(settings_module.load(unit, year), force, echo).run()
+    paths.check_unit(unit)
+    settings = settings_module.load(unit, year)
+    with locked(unit, year, echo):
+        return Build(settings, force, echo).run()

@@ -1,17 +1,37 @@
 """The ``jixiao`` command: build, validate, template, batch, summary, synth.
 
-Exit status: 0 done; 1 a section failed; 2 the inputs or settings are wrong (nothing was built).
+Exit status: 0 done; 1 a section failed; 2 the inputs, settings or arguments are wrong (nothing
+was built); 3 the outputs could not be written (disk full, read-only) or another build of the
+same unit-year kept running; 130 interrupted (Ctrl-C; 143 for SIGTERM).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
+import threading
 from pathlib import Path
+
+from jixiao import paths
+
+INTERRUPTED_LINE = (
+    "已中断 (interrupted)：未生成报告；上一次的报告保持不变。(nothing built; the last report is unchanged)"
+)
+
+
+def unit_id(text: str) -> str:
+    """argparse's check of ``--unit``: a plain folder name, refused before any file is touched."""
+    try:
+        return paths.check_unit(text)
+    except paths.UnitIdError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _unit_year(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--unit", required=True, help="单位编码, e.g. lechang-mzj (a folder of params/ and data/)")
+    parser.add_argument("--unit", required=True, type=unit_id,
+                        help="单位编码, e.g. lechang-mzj (a folder of params/ and data/)")  # fmt: skip
     parser.add_argument("--year", required=True, type=int, help="年度, e.g. 2019")
 
 
@@ -28,7 +48,7 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("--output", type=Path, help="where to write it (default: data/<unit>/<year>/data.xlsx)")
     t.add_argument("--overwrite", action="store_true", help="replace an existing workbook")
     m = sub.add_parser("batch", help="build many unit-years on a Dask cluster")
-    m.add_argument("--units", nargs="+", required=True, help="unit ids")
+    m.add_argument("--units", nargs="+", required=True, type=unit_id, help="unit ids")
     m.add_argument("--years", nargs="+", required=True, type=int, help="years")
     m.add_argument("--scheduler", help="address of an existing Dask scheduler (default: a local cluster)")
     m.add_argument("--workers", type=int, help="local worker processes (default 1: a build uses every core)")
@@ -49,10 +69,28 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+class _Stop(BaseException):
+    """SIGINT or SIGTERM: unwinds the build like Ctrl-C (its ``finally`` blocks clean up)."""
+
+    def __init__(self, signum: int) -> None:
+        self.signum = signum
+
+
+def _on_signal(signum: int, frame: object) -> None:
+    # further signals are ignored: the cleanup under way is short and must not be cut short
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise _Stop(signum)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    from jixiao.outputs import OutputError
     from jixiao.settings import SettingsError
 
+    main_thread = threading.current_thread() is threading.main_thread()
+    if main_thread:
+        previous = {s: signal.signal(s, _on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         if args.command == "build":
             return _build(args)
@@ -69,18 +107,38 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"设置错误 (settings error): {exc}", file=sys.stderr)
         return 2
+    except OutputError as exc:
+        print(str(exc), file=sys.stderr)
+        return 3
+    except (_Stop, KeyboardInterrupt) as exc:
+        print(INTERRUPTED_LINE, file=sys.stderr)
+        code = 128 + (exc.signum if isinstance(exc, _Stop) else signal.SIGINT)
+        if main_thread and argv is None and args.command == "build":
+            # a section's thread may still be unwinding from its killed kernel: do not wait for it
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+        return code
+    finally:
+        if main_thread:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
     return 2
 
 
 def _build(args: argparse.Namespace) -> int:
     from jixiao import build
     from jixiao.execution import SectionError, SectionsFailed
+    from jixiao.outputs import OutputError
 
     try:
         build.build(args.unit, args.year, force=args.force)
     except (SectionError, SectionsFailed) as exc:
         _failed(exc)
         return 1
+    except (OutputError, build.BuildBusy) as exc:
+        _failed(exc)
+        return 3
     except Exception as exc:
         # InputError lives with the loader (pandas): import it only if the build did
         loading = sys.modules.get("jixiao.loading")
@@ -100,7 +158,9 @@ def _validate(args: argparse.Namespace) -> int:
     from jixiao import settings, validation
 
     settings.load(args.unit, args.year)
-    problems = validation.validate(args.unit, args.year)
+    problems, notes = validation.validate_with_notes(args.unit, args.year)
+    for note in notes:
+        print(f"注意 (note): {note}")
     if problems:
         print(str(validation.InputError(problems)), file=sys.stderr)
         return 2
@@ -109,13 +169,21 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _template(args: argparse.Namespace) -> int:
-    from jixiao import paths, template
+    from jixiao import template
 
     out = args.output or paths.data_dir(args.unit, args.year) / "data.xlsx"
     if out.exists() and not args.overwrite:
         print(f"{paths.relative(out)} 已存在 (exists); use --overwrite to replace it", file=sys.stderr)
         return 2
-    template.write_template(out, args.unit, args.year)
+    if out.is_dir():
+        print(f"{paths.relative(out)} 是一个文件夹 (is a folder); 应为 .xlsx 文件的路径", file=sys.stderr)
+        return 2
+    try:
+        template.write_template(out, args.unit, args.year)
+    except OSError as exc:
+        from jixiao.outputs import OutputError
+
+        raise OutputError(out, exc) from None
     print(f"模板 (template): {paths.relative(out)}")
     return 0
 
@@ -165,4 +233,8 @@ def _synth(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:  # Ctrl-C before main() took over the signal
+        print(INTERRUPTED_LINE, file=sys.stderr)
+        sys.exit(130)

@@ -14,8 +14,18 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-TABLES = ("profile", "budget", "projects", "project_funds", "indicators", "stats", "narrative", "published")
+REQUIRED = ("profile", "budget", "projects", "project_funds", "indicators", "stats", "narrative")
+OPTIONAL = ("published", "sangong", "goals")
+"""Tables a unit may leave out: absent, they are empty (with their columns), and no error."""
+TABLES = REQUIRED + OPTIONAL
 PROVENANCE_COLUMNS = ("_file", "_sheet", "_row")
+
+
+def empty(name: str) -> pd.DataFrame:
+    """An empty table ``name`` with every column of the data model, typed as loaded tables are."""
+    from jixiao.loading import empty_frame  # loading imports this module
+
+    return empty_frame(name)
 
 
 @dataclass
@@ -29,10 +39,14 @@ class Dataset:
     indicators: pd.DataFrame
     stats: pd.DataFrame
     narrative: pd.DataFrame
+    sangong: pd.DataFrame = field(default_factory=lambda: empty("sangong"))
+    goals: pd.DataFrame = field(default_factory=lambda: empty("goals"))
     files: list[str] = field(default_factory=list)
     """The files read, relative to the project root."""
     published: pd.DataFrame | None = None
     """Optional: the figures of the unit's published report (``None`` or empty when absent)."""
+    absent: list[str] = field(default_factory=list)
+    """The optional tables that were not given (no file, no sheet)."""
 
     def table(self, name: str) -> pd.DataFrame:
         if name not in TABLES:

@@ -1,17 +1,32 @@
-"""Running section notebooks with papermill, several at once, each in a fresh kernel."""
+"""Running section notebooks with papermill, several at once, each in a fresh kernel.
+
+Each section's executed notebook is written into the build's private temporary folder; the build
+moves it into ``outputs/`` once it is whole. When the build is interrupted (Ctrl-C) or fails,
+:data:`INTERRUPTED` is set and the kernels are killed: the threads still running a section then
+end without writing anything, and nobody waits for them.
+"""
 
 from __future__ import annotations
 
 import os
+import queue
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
 from jixiao import paths
+from jixiao.outputs import CAUSES, OutputError
 from jixiao.settings import Section
+
+INTERRUPTED = threading.Event()
+"""Set when the build stops early: running sections are abandoned, not reported."""
+
+
+class Abandoned(RuntimeError):
+    """A section whose build was interrupted meanwhile."""
 
 
 class SectionError(RuntimeError):
@@ -45,9 +60,17 @@ class Run:
     seconds: float
 
 
-def kernel_environment() -> None:
+def kernel_environment(work: Path | None = None) -> None:
     """What every kernel started from here inherits: the project root, the build flag, a
-    non-interactive matplotlib, and this jixiao on the path (a copy of the project builds itself)."""
+    non-interactive matplotlib, and this jixiao on the path (a copy of the project builds itself).
+    With ``work`` (the build's temporary folder), the kernels' connection files go there, and
+    are removed with it whatever happens."""
+    INTERRUPTED.clear()
+    os.environ.pop("JIXIAO_RUNTIME_DIR", None)
+    if work is not None:
+        runtime = work / "runtime"
+        runtime.mkdir(mode=0o700, exist_ok=True)
+        os.environ["JIXIAO_RUNTIME_DIR"] = str(runtime)
     os.environ["JIXIAO_BUILD"] = "1"
     os.environ["JIXIAO_ROOT"] = str(paths.root())
     os.environ["MPLBACKEND"] = "Agg"
@@ -58,8 +81,14 @@ def kernel_environment() -> None:
         sys.path.insert(0, lib)
 
 
-def run_section(section: Section, executed: Path) -> Run:
-    """Execute one section notebook into ``executed``; raise SectionError if a cell raises."""
+def _keep_here(section: Section, executed: Path) -> Path:
+    return executed
+
+
+def run_section(section: Section, executed: Path, keep: Callable[[Section, Path], Path] = _keep_here) -> Run:
+    """Execute one section notebook into ``executed``; raise SectionError if a cell raises.
+
+    ``keep`` puts a failed section's executed notebook where the user will look (and says where)."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -84,34 +113,78 @@ def run_section(section: Section, executed: Path) -> Run:
             request_save_on_cell_execute=False,
         )
     except PapermillExecutionError as exc:
-        raise SectionError(section, exc.cell_index, exc.source, exc.ename, exc.evalue, executed) from None
+        if INTERRUPTED.is_set():
+            raise Abandoned(section.id) from None
+        kept = keep(section, executed)
+        raise SectionError(section, exc.cell_index, exc.source, exc.ename, exc.evalue, kept) from None
+    except OSError as exc:
+        if INTERRUPTED.is_set():
+            raise Abandoned(section.id) from None
+        if exc.errno in CAUSES:  # the disk, not the section: say so once, not once per section
+            raise OutputError(exc.filename or executed, exc) from None
+        raise SectionError(section, None, "", type(exc).__name__, str(exc), keep(section, executed)) from exc
     except Exception as exc:  # the kernel died, or could not start: still a failing section
-        raise SectionError(section, None, "", type(exc).__name__, str(exc), executed) from exc
+        if INTERRUPTED.is_set():
+            raise Abandoned(section.id) from None
+        raise SectionError(section, None, "", type(exc).__name__, str(exc), keep(section, executed)) from exc
+    if INTERRUPTED.is_set():
+        raise Abandoned(section.id)
     return Run(section, executed, time.perf_counter() - start)
 
 
-def run_sections(jobs: Iterable[tuple[Section, Path]], on_done: Callable[[Run], None],
-                 workers: int | None = None) -> list[Run]:  # fmt: skip
+def run_sections(jobs: Iterable[tuple[Section, Path]], on_done: Callable[[Run], None], workers: int | None = None,
+                 keep: Callable[[Section, Path], Path] = _keep_here) -> list[Run]:  # fmt: skip
     """Run sections in parallel (up to the number of cores); report each as it finishes.
 
     Every section runs to its end even when another fails, so that one run shows every failing
-    section; then they are raised together.
+    section; then they are raised together. An output that cannot be written (a full disk) is
+    raised alone, once, and no further section starts. On any other exception here (Ctrl-C, a
+    failure in ``on_done``) the running sections are abandoned: their threads are daemons, so
+    neither this function nor the end of the process waits for them (the caller kills their
+    kernels).
     """
     import papermill  # noqa: F401  (imported once here, not by two threads at once)
 
     jobs = list(jobs)
     workers = workers or min(len(jobs), os.cpu_count() or 1) or 1
-    runs, errors = [], []
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(run_section, section, out) for section, out in jobs]
-        for future in as_completed(futures):
+    todo: queue.SimpleQueue = queue.SimpleQueue()
+    for job in jobs:
+        todo.put(job)
+    results: queue.SimpleQueue = queue.SimpleQueue()
+    stop = threading.Event()
+
+    def work() -> None:
+        while not stop.is_set() and not INTERRUPTED.is_set():
             try:
-                run = future.result()
-            except SectionError as exc:
-                errors.append(exc)
-                continue
-            runs.append(run)
-            on_done(run)
+                section, out = todo.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                results.put((section, run_section(section, out, keep)))
+            except BaseException as exc:  # handed to the caller, whatever it is
+                results.put((section, exc))
+
+    for number in range(workers):
+        threading.Thread(target=work, name=f"jixiao-section-{number}", daemon=True).start()
+    runs, errors, unwritable = [], [], []
+    try:
+        for _ in jobs:
+            _, outcome = results.get()
+            if isinstance(outcome, SectionError):
+                errors.append(outcome)
+            elif isinstance(outcome, OutputError):
+                unwritable.append(outcome)
+                stop.set()
+                break
+            elif isinstance(outcome, BaseException):
+                raise outcome
+            else:
+                runs.append(outcome)
+                on_done(outcome)
+    finally:
+        stop.set()
+    if unwritable:
+        raise unwritable[0]
     if errors:
         raise SectionsFailed(sorted(errors, key=lambda e: e.section.id))
     return runs

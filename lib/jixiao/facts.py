@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from jixiao import paths
+from jixiao import dependencies
 
 MIME = "application/vnd.jixiao.facts+json"
 
@@ -41,11 +41,9 @@ def record_read(path: Path | str, part: str | None = None) -> None:
     runs is seen as changed by the next build."""
     if not in_build():
         return
-    from jixiao.cache import dependency_hash
-
-    dependency = paths.relative(Path(path)) + (f"#{part}" if part else "")
+    dependency = dependencies.name(path, part)
     if dependency not in _reads:
-        _reads[dependency] = dependency_hash(dependency)
+        _reads[dependency] = dependencies.dependency_hash(dependency)
     _install_hook()
 
 
@@ -60,17 +58,41 @@ def _jixiao_modules() -> list[str]:
     files = []
     for name, module in sys.modules.copy().items():  # copy(): atomic, threads import too
         if (name == "jixiao" or name.startswith("jixiao.")) and getattr(module, "__file__", None):
-            files.append(paths.relative(Path(module.__file__)))
+            files.append(dependencies.name(module.__file__))
     return sorted(files)
 
 
 def _module_hashes(files: list[str]) -> dict[str, str]:
-    from jixiao.cache import dependency_hash
+    return {file: dependencies.dependency_hash(file) for file in files if file not in _reported_modules}
 
-    return {file: dependency_hash(file) for file in files if file not in _reported_modules}
+
+def _record_fonts() -> None:
+    """Once the charts module is loaded: the font file the charts are drawn with (its content
+    changes their bytes, so the section runs again when it changes). When the charts name their
+    font file (``charts.font_path``) that is all; else the font matplotlib finds for their family,
+    and matplotlib's list of fonts, whose rebuilding can change the font found."""
+    charts = sys.modules.get("jixiao.charts")
+    font_manager = sys.modules.get("matplotlib.font_manager")
+    if charts is None or font_manager is None:
+        return
+    try:
+        if hasattr(charts, "font_path"):
+            record_read(str(charts.font_path()))
+            return
+        families = [f for f in charts.style().get("font.sans-serif", []) if f != "DejaVu Sans"]
+        for family in families:
+            properties = font_manager.FontProperties(family=family)
+            found = font_manager.findfont(properties, fallback_to_default=False)
+            record_read(str(getattr(found, "path", found)))  # a FontPath (path and face index) since 3.11
+        import matplotlib
+
+        record_read(Path(matplotlib.get_cachedir()) / f"fontlist-v{font_manager.FontManager.__version__}.json")
+    except Exception:  # a font that cannot be found fails the chart itself, with its own message
+        return
 
 
 def _flush(*_: Any) -> None:
+    _record_fonts()
     new_reads = {p: e for p, e in _reads.items() if p not in _reported}
     modules = _jixiao_modules()
     if not new_reads and not _published and _reported_modules.issuperset(modules):

@@ -17,6 +17,10 @@ The zygote serves a Unix socket. Per kernel the client sends one JSON line (conn
 working directory, environment); the zygote answers the child's pid, then ``exit <status>`` when
 the child ends; if the client's socket closes first the child is killed. The zygote exits, with
 its children, when its standard input closes (the build is over, or died).
+
+The zygote runs in a session of its own, with its kernels: Ctrl-C in the terminal reaches the
+build alone, which then kills the zygote's whole process group at once (:func:`kill_all`), and
+every kernel started the usual way, instead of waiting for any of them.
 """
 
 from __future__ import annotations
@@ -157,6 +161,7 @@ class Zygote:
     """A running zygote: ``with Zygote.start(): ...`` makes every kernel started meanwhile a fork."""
 
     current: Zygote | None = None
+    started: set[Zygote] = set()  # noqa: RUF012  (every zygote not yet stopped, for kill_all)
 
     def __init__(self, process: subprocess.Popen, path: str, folder: tempfile.TemporaryDirectory) -> None:
         self.process, self.path, self._folder = process, path, folder
@@ -166,15 +171,22 @@ class Zygote:
         return hasattr(os, "fork") and os.environ.get("JIXIAO_FORK_KERNELS", "1") != "0"
 
     @classmethod
-    def start(cls) -> Zygote:
-        folder = tempfile.TemporaryDirectory(prefix="jixiao-")
+    def start(cls, within: Path | None = None) -> Zygote:
+        """Start the template process; its socket and log live in a temporary folder (inside
+        ``within``, the build's own temporary folder, when given)."""
+        # a Unix socket's path has at most 107 bytes: the first short enough of these folders
+        short = [str(d) for d in (within, tempfile.gettempdir(), "/tmp") if d is not None and len(str(d)) < 70]
+        folder = tempfile.TemporaryDirectory(prefix="jixiao-", dir=short[0] if short else None)
         path = str(Path(folder.name) / "zygote.sock")
         with open(Path(folder.name) / "zygote.log", "wb") as log:
             process = subprocess.Popen(
                 [sys.executable, "-m", "jixiao.kernels", path],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
+                start_new_session=True,  # Ctrl-C is the build's to handle; see kill_all
             )  # fmt: skip
-        return cls(process, path, folder)
+        zygote = cls(process, path, folder)
+        Zygote.started.add(zygote)
+        return zygote
 
     def wait_ready(self, timeout: float = 60) -> None:
         ready, _, _ = select.select([self.process.stdout], [], [], timeout)
@@ -195,9 +207,41 @@ class Zygote:
     def stop(self) -> None:
         if Zygote.current is self:
             Zygote.current = None
+        Zygote.started.discard(self)
         if self.process.poll() is None:
             self.process.stdin.close()  # the zygote kills its kernels and exits; no need to wait
         self._folder.cleanup()
+
+    def kill(self) -> None:
+        """The zygote and every kernel it forked, at once (they share its process group)."""
+        if self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            try:
+                self.process.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                pass
+        self.stop()
+
+
+_LAUNCHED: set[Any] = set()
+"""The processes of kernels started the usual way and still running (for :func:`kill_all`)."""
+
+
+def kill_all() -> None:
+    """Kill every kernel of this process and the kernel template, without waiting for a graceful
+    end: the build was interrupted or failed."""
+    for zygote in list(Zygote.started):
+        zygote.kill()
+    for process in list(_LAUNCHED):
+        try:
+            if process.poll() is None:  # a kernel started the usual way leads a session of its own
+                os.killpg(process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError, OSError):
+            pass
+        _LAUNCHED.discard(process)
 
 
 class ForkedProcess:
@@ -261,7 +305,10 @@ class ForkProvisioner(LocalProvisioner):
     async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
         zygote = Zygote.current
         if zygote is None:
-            return await super().launch_kernel(cmd, **kwargs)
+            info = await super().launch_kernel(cmd, **kwargs)
+            if self.process is not None:
+                _LAUNCHED.add(self.process)
+            return info
         connection_file = cmd[cmd.index("-f") + 1]
         env = kwargs.get("env") or dict(os.environ)
         cwd = str(kwargs.get("cwd") or Path.cwd())
@@ -276,7 +323,10 @@ class ForkProvisioner(LocalProvisioner):
                 await asyncio.sleep(0.005)
             code, self.process = self.process.returncode, None
             return code
-        return await super().wait()
+        process = self.process
+        code = await super().wait()
+        _LAUNCHED.discard(process)
+        return code
 
     async def send_signal(self, signum: int) -> None:
         if isinstance(self.process, ForkedProcess):
@@ -322,6 +372,9 @@ class ForkKernelManager(KernelManager):
     async def _async_pre_start_kernel(self, **kw: Any) -> Any:
         if self.provisioner is None:
             self.kernel_id = self.kernel_id or kw.pop("kernel_id", None) or __import__("uuid").uuid4().hex
+        runtime = os.environ.get("JIXIAO_RUNTIME_DIR")
+        if not self.connection_file and runtime and self.kernel_id:  # else a file in /tmp, left if interrupted
+            self.connection_file = os.path.join(runtime, f"kernel-{self.kernel_id}.json")
             self.provisioner = ForkProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
         return await super()._async_pre_start_kernel(**kw)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, replace
 
-from jixiao import charts, facts, formatting
+from jixiao import charts, facts, formatting, schema
 from jixiao.provenance import (
     Figure,
     Html,
@@ -201,11 +201,24 @@ def _year_change(report: Report) -> Html | None:
     )  # fmt: skip
 
 
+def _ordered(budget) -> list:
+    """The budget lines by fund source, then kind (人员经费 and 公用经费 beside each other), in the
+    order of the data model's codes; lines keep their input order otherwise."""
+    sources, kinds = list(schema.FUND_SOURCES), list(schema.KINDS)
+
+    def key(i):
+        fund_source, kind = budget.at[i, "fund_source"], budget.at[i, "kind"]
+        return (sources.index(fund_source) if fund_source in sources else len(sources),
+                kinds.index(kind) if kind in kinds else len(kinds))  # fmt: skip
+
+    return sorted(budget.index, key=key)
+
+
 def budget_table(report: Report) -> Html:
     """Budget against execution by fund source and kind, with the execution rate and the total."""
     budget = report.data.budget
     rows = []
-    for i in budget.index:
+    for i in _ordered(budget):
         initial = Figure.cell(budget, i, "initial_budget", fmt=formatting.number)
         full = Figure.cell(budget, i, "full_year_budget", label="全年预算数", fmt=formatting.number)
         done = Figure.cell(budget, i, "executed", label="全年执行数", fmt=formatting.number)
@@ -228,10 +241,11 @@ def _plain(figure: Figure) -> Figure:
 
 def budget_chart(report: Report):
     budget = report.data.budget
-    labels = [f"{fs}\n{kind}" for fs, kind in zip(budget["fund_source"], budget["kind"], strict=True)]
+    order = _ordered(budget)
+    labels = [f"{budget.at[i, 'fund_source']}\n{budget.at[i, 'kind']}" for i in order]
     series = {
-        "全年预算数": _column(report, "budget", "full_year_budget", "全年预算数"),
-        "全年执行数": _column(report, "budget", "executed", "全年执行数"),
+        "全年预算数": _column(report, "budget", "full_year_budget", "全年预算数", order),
+        "全年执行数": _column(report, "budget", "executed", "全年执行数", order),
     }
     flat = [label.replace("\n", "") for label in labels]
     return charts.grouped_bar(

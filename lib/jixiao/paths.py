@@ -8,9 +8,31 @@ how tests build a copy of the project in a temporary folder.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+UNIT_ID = re.compile(r"[^\W_][\w.-]{0,63}")
+"""A unit id is a plain folder name: letters (Chinese too), digits, ``-``, ``_`` and ``.``, not
+starting with a dot or ``-``, at most 64 characters: never a path (``../x``, ``/abs``, ``a/b``)."""
+
+
+class UnitIdError(ValueError):
+    """A unit id that is not a plain folder name."""
+
+    def __init__(self, unit: str) -> None:
+        self.unit = unit
+        super().__init__(
+            f"单位编码 (unit id) {unit!r} 无效：应为一个文件夹名，由字母、汉字、数字、- _ . 组成，"
+            "不以 . 或 - 开头，不含 / \\ 或 ..，至多 64 个字符"
+        )
+
+
+def check_unit(unit: str) -> str:
+    """``unit`` if it is a plain folder name, else :class:`UnitIdError` (before any file is touched)."""
+    if not isinstance(unit, str) or not UNIT_ID.fullmatch(unit) or ".." in unit:
+        raise UnitIdError(str(unit))
+    return unit
 
 
 def root() -> Path:
@@ -21,12 +43,12 @@ def root() -> Path:
 
 def data_dir(unit: str, year: int) -> Path:
     """``data/<unit>/<year>/``: the inputs of one unit and year."""
-    return root() / "data" / unit / str(year)
+    return root() / "data" / check_unit(unit) / str(year)
 
 
 def params_dir(unit: str) -> Path:
     """``params/<unit>/``: the unit's settings and one parameter file per year."""
-    return root() / "params" / unit
+    return root() / "params" / check_unit(unit)
 
 
 def notebooks_dir() -> Path:
@@ -35,7 +57,7 @@ def notebooks_dir() -> Path:
 
 def output_dir(unit: str, year: int) -> Path:
     """``outputs/<unit>/<year>/``: build products, disposable, never committed."""
-    return root() / "outputs" / unit / str(year)
+    return root() / "outputs" / check_unit(unit) / str(year)
 
 
 def relative(path: Path) -> str:

@@ -16,7 +16,17 @@ FUND_SOURCES = (
     "财政专户管理资金",
     "其他资金",
 )
-KINDS = ("基本支出", "项目支出")
+BASIC = "基本支出"
+PROJECT = "项目支出"
+BASIC_PARTS = ("人员经费", "公用经费")
+"""The two parts of 基本支出: a fund source has either a 基本支出 line or these, never both."""
+KINDS = (BASIC, *BASIC_PARTS, PROJECT)
+SANGONG_ITEMS = ("因公出国（境）费", "公务用车购置费", "公务用车运行维护费", "公务接待费")
+"""The four items of 三公经费, in the order budget documents list them."""
+COMPLETION = ("完成", "部分完成", "未完成")
+"""How far a 年度绩效目标 was reached; the last two need a 偏差原因."""
+NARRATIVE_BLOCKS = ("problems", "improvements", "evaluation", "application", "disclosure")
+"""``narrative.section`` keys reserved for the report's free-text blocks (the others are theme keys)."""
 FUND_TYPES = ("当年财政拨款", "上年结转资金", "其他资金")
 LEVEL1 = ("产出指标", "效益指标", "满意度指标")
 DIRECTIONS = ("≥", "≤", "=", "定性")
@@ -99,6 +109,8 @@ class Table:
     """Chinese name: the sheet name."""
     columns: tuple[Column, ...]
     meaning: str = ""
+    optional: bool = False
+    """A table a unit may leave out (no file, no sheet): the block that needs it says so instead."""
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -143,6 +155,11 @@ PROFILE = Table(
         Column("staff_active", "在职人数", "integer", "人", minimum=0.0),
         Column("staff_retired", "离退休人数", "integer", "人", minimum=0.0),
         Column("duties", "主要职能", "text"),
+        Column("institutions", "内设机构", "text", meaning="各内设机构以顿号分隔，如 办公室、社会救助股"),
+        Column("preparer", "编制单位", "text", meaning="空白：同单位名称"),
+        Column("report_date", "报告日期", "text", meaning="YYYY-MM-DD，如 2020-04-20"),
+        Column("contact_person", "联系人", "text"),
+        Column("contact_phone", "联系电话", "text"),
         Column(
             "reported_total_score",
             "部门整体自评得分(填报)",
@@ -163,7 +180,14 @@ BUDGET = Table(
     (
         Column("line_id", "预算行编码", "text", required=True, meaning="唯一"),
         Column("fund_source", "资金来源", "code", required=True, codes=FUND_SOURCES),
-        Column("kind", "支出类型", "code", required=True, codes=KINDS, meaning="基本支出 或 项目支出"),
+        Column(
+            "kind",
+            "支出类型",
+            "code",
+            required=True,
+            codes=KINDS,
+            meaning="基本支出（或其两部分：人员经费、公用经费）、项目支出；同一资金来源不能既有基本支出行又有人员经费或公用经费行",
+        ),
         _amount("initial_budget", "年初预算数"),
         _amount("full_year_budget", "全年预算数", "调整后预算，执行率以此为分母"),
         _amount("executed", "全年执行数", "不得超过全年预算数"),
@@ -184,6 +208,7 @@ PROJECTS = Table(
         _amount("full_year_budget", "全年预算数"),
         _amount("executed", "全年执行数", "不得超过全年预算数"),
         Column("self_evaluated", "是否开展自评", "code", required=True, codes=YES_NO),
+        Column("not_evaluated_reason", "未开展自评原因", "text", meaning="是否开展自评为“否”时必填"),
         Column("goal", "年度总体目标", "text", meaning="预期目标"),
         Column("outcome", "实际完成情况", "text"),
         Column("weight_execution", "预算执行率分值", "number", "分", minimum=0.0, meaning="空白：取单位默认值（10）"),
@@ -301,7 +326,8 @@ NARRATIVE = Table(
             "所属章节",
             "text",
             required=True,
-            meaning="专题键，或 problems（存在问题）、improvements（改进措施）",
+            meaning="专题键，或 problems（存在问题）、improvements（改进措施）、evaluation（评价工作开展情况）、"
+            "application（结果应用）、disclosure（信息公开）",
         ),
         Column("order", "序号", "integer", required=True, meaning="章节内的顺序"),
         Column("kind", "类型", "code", required=True, codes=NARRATIVE_KINDS, meaning="title、item 或 paragraph"),
@@ -340,15 +366,56 @@ PUBLISHED = Table(
         Column("note", "备注", "text"),
     ),
     "可选：单位公开报告所印的数字及其出处，用于核对由示例数据计算出的数字（一致者标为“与公开数一致”）",
+    optional=True,
+)
+
+
+SANGONG = Table(
+    "sangong",
+    "三公经费",
+    (
+        Column("item", "项目", "code", required=True, codes=SANGONG_ITEMS, meaning="每项一行，不重复"),
+        _amount("full_year_budget", "全年预算数"),
+        _amount("executed", "全年执行数", "不得超过全年预算数"),
+        Column(
+            "last_year_executed",
+            "上年执行数",
+            "number",
+            AMOUNT_UNIT,
+            minimum=0.0,
+            meaning="空白：取上年三公经费表的全年执行数（如有上年数据）",
+        ),
+        _source(),
+    ),
+    "选填：“三公”经费各项的预算、执行和上年执行数",
+    optional=True,
+)
+
+GOALS = Table(
+    "goals",
+    "年度绩效目标",
+    (
+        Column("goal_id", "目标编码", "text", meaning="唯一（可空白）"),
+        Column("goal", "绩效目标", "text", required=True, meaning="部门年初设定的年度绩效目标"),
+        Column("completion", "完成情况", "code", required=True, codes=COMPLETION),
+        Column("outcome", "实际完成情况", "text", meaning="{key} 代表业务统计表中该键的数字"),
+        Column("deviation_reason", "偏差原因及改进措施", "text", meaning="完成情况为部分完成或未完成时必填"),
+        _source(),
+    ),
+    "选填：部门整体的年度绩效目标及其完成情况，每个目标一行",
+    optional=True,
 )
 
 TABLES: dict[str, Table] = {
-    t.key: t for t in (PROFILE, BUDGET, PROJECTS, PROJECT_FUNDS, INDICATORS, STATS, NARRATIVE, PUBLISHED)
+    t.key: t
+    for t in (PROFILE, BUDGET, PROJECTS, PROJECT_FUNDS, INDICATORS, STATS, NARRATIVE, PUBLISHED, SANGONG, GOALS)
 }
 """Every input table by key, in the order of ``jixiao.dataset.TABLES``."""
 
-OPTIONAL_TABLES = frozenset({"published"})
+OPTIONAL_TABLES = frozenset(k for k, t in TABLES.items() if t.optional)
 """Tables whose file (or sheet) may be absent: a missing one is read as an empty table."""
+REQUIRED_TABLES = tuple(k for k, t in TABLES.items() if not t.optional)
+"""The tables every unit-year must have."""
 
 ID_COLUMNS = {
     "budget": "line_id",
@@ -356,11 +423,22 @@ ID_COLUMNS = {
     "indicators": "indicator_id",
     "stats": "key",
     "published": "key",
+    "sangong": "item",
+    "goals": "goal_id",
 }
 """The column of each table whose values must be unique."""
 
 NARRATIVE_FIELDS = ("year", "unit_name")
 """Placeholders of narrative text filled from the profile rather than from ``stats``."""
+
+
+def spending_class(kind: str) -> str:
+    """基本支出 for 基本支出 and its parts (人员经费, 公用经费); the kind itself otherwise.
+
+    >>> spending_class("人员经费"), spending_class("基本支出"), spending_class("项目支出")
+    ('基本支出', '基本支出', '项目支出')
+    """
+    return BASIC if kind in BASIC_PARTS else kind
 
 
 def table_by_name(name: str) -> Table | None:

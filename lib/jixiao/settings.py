@@ -27,6 +27,24 @@ NOTEBOOKS = {
     "theme": "03_theme.ipynb",
     "problems": "04_problems.ipynb",
     "review": "05_review.ipynb",
+    "profile": "06_profile.ipynb",
+    "budget": "07_budget.ipynb",
+    "goals": "08_goals.ipynb",
+    "conclusion": "09_conclusion.ipynb",
+    "evaluation": "10_evaluation.ipynb",
+    "unevaluated": "11_unevaluated.ipynb",
+    "application": "12_application.ipynb",
+}
+
+# The default titles of the standard blocks (a unit's `sections` may give its own).
+TITLES = {
+    "profile": "部门概况",
+    "budget": "部门预算及执行情况",
+    "goals": "年度绩效目标完成情况",
+    "conclusion": "自评结论",
+    "evaluation": "评价工作开展情况",
+    "unevaluated": "未开展自评的项目",
+    "application": "结果应用和信息公开",
 }
 
 
@@ -151,6 +169,8 @@ def _read_yaml(path: Path) -> dict[str, Any]:
         content = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     except yaml.YAMLError as exc:
         raise SettingsError(path, f"不是有效的 YAML (invalid YAML): {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise SettingsError(path, f"不是 UTF-8 文本 (not UTF-8 text): 第 {exc.start + 1} 个字节无效") from None
     if content is None:
         content = {}
     if not isinstance(content, dict):

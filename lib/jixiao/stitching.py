@@ -83,7 +83,7 @@ class Stitcher:
 
 
 def render_page(*, title: str, unit_name: str, year: int, score_html: str, grade: str,
-                sections: list[RenderedSection]) -> str:  # fmt: skip
+                sections: list[RenderedSection], build_info: dict[str, Any] | None = None) -> str:  # fmt: skip
     import jinja2
     from markupsafe import Markup
 
@@ -100,4 +100,5 @@ def render_page(*, title: str, unit_name: str, year: int, score_html: str, grade
         title=title, unit_name=unit_name, year=year, score_html=Markup(score_html), grade=grade,
         sections=bodies, css=Markup(CSS.read_text(encoding="utf-8")), version=__version__,
         banner=provenance.banner_html(counts), sources=provenance.appendix_html(derivations),
+        build_info=build_info,
     )  # fmt: skip

@@ -58,6 +58,8 @@ def _width(column: Column) -> float:
         "note",
         "deviation_reason",
         "target_text",
+        "institutions",
+        "not_evaluated_reason",
     ):
         return 40
     return max(10, 2.2 * len(header_text(column)) + 2)

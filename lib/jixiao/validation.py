@@ -4,7 +4,9 @@
 columns, text in a numeric column, empty required cells, negative amounts, unknown codes). This
 module adds the checks across rows and tables: duplicate ids, executed above budget, unknown
 projects, weights that do not add up, 定性 scores outside their band, the profile's year and unit,
-totals that disagree with their parts, and narrative placeholders naming no figure.
+totals that disagree with their parts, a 基本支出 line beside its parts (人员经费, 公用经费), a
+project not evaluated or a goal not reached without its reason, and narrative (or goal outcome)
+placeholders naming no figure. The optional tables (``sangong``, ``goals``) may be absent.
 
 Each problem renders as one Chinese line, e.g.::
 
@@ -27,15 +29,18 @@ from jixiao.dataset import Dataset
 from jixiao.loading import InputError, Problem, read
 from jixiao.rules import LEVEL1_WEIGHT_KEYS, Rules
 from jixiao.schema import (
+    BASIC,
+    BASIC_PARTS,
     DEPARTMENT,
     ID_COLUMNS,
     LEVEL1,
     NARRATIVE_FIELDS,
+    PROJECT,
     QUALITATIVE,
     TABLES,
 )
 
-__all__ = ["InputError", "Problem", "check", "check_dataset", "validate"]
+__all__ = ["InputError", "Problem", "check", "check_dataset", "validate", "validate_with_notes"]
 
 TOLERANCE = 0.005 + 1e-9
 """Amounts agree to 0.01 万元: they may differ by half a cent at most (plus float noise)."""
@@ -59,11 +64,16 @@ def validate(unit: str, year: int, expected_year: int | None = None) -> list[Pro
 
     ``expected_year`` is the year of the parameters, when it may differ from the folder's.
     """
+    return validate_with_notes(unit, year, expected_year)[0]
+
+
+def validate_with_notes(unit: str, year: int, expected_year: int | None = None) -> tuple[list[Problem], list[str]]:
+    """:func:`validate`'s problems, and notes that are not errors (a hidden sheet was read)."""
     reading = read(unit, year)
     if reading.dataset is None:
-        return reading.problems
+        return reading.problems, reading.notes
     problems = reading.problems + check_dataset(reading.dataset, rules(unit), expected_year, reading.problems)
-    return problems + settings_references(reading.dataset, reading.problems)
+    return problems + settings_references(reading.dataset, reading.problems), reading.notes
 
 
 def check(unit: str, year: int, expected_year: int | None = None) -> Dataset:
@@ -145,6 +155,7 @@ def check_dataset(
     problems += _profile(data, expected_year, missing)
     problems += _duplicates(data)
     problems += _over_budget(data)
+    problems += _reasons(data, reported)
     problems += _indicator_rows(data, rules, reported)
     problems += _computed_actuals(data)
     # Checks across tables say nothing useful when a table they compare is missing.
@@ -278,6 +289,49 @@ def _duplicates(data: Dataset) -> list[Problem]:
     problems += _repeated_pairs(
         data.project_funds, "project_funds", ("project_id", "fund_type"), "项目 {0} 的资金性质“{1}”与第{row}行重复"
     )
+    problems += _basic_and_parts(data)
+    return problems
+
+
+def _basic_and_parts(data: Dataset) -> list[Problem]:
+    """A fund source's 基本支出 is one line or its two parts (人员经费, 公用经费), never both:
+    both would count the same money twice."""
+    problems, first = [], {}
+    for _, row in data.budget.iterrows():
+        source, kind = row["fund_source"], row["kind"]
+        if not source or kind not in (BASIC, *BASIC_PARTS):
+            continue
+        whole = kind == BASIC
+        earlier = first.get((source, not whole))
+        if earlier is not None:
+            other_row, other_kind = earlier
+            problems.append(
+                _at(
+                    row,
+                    "budget",
+                    "kind",
+                    kind,
+                    message=f"资金来源“{source}”的{kind}与第{other_row}行的{other_kind}不能同时填报：人员经费和公用经费"
+                    "是基本支出的两部分，应只填基本支出一行，或分填人员经费和公用经费",
+                )
+            )
+        first.setdefault((source, whole), (int(row["_row"]), kind))
+    return problems
+
+
+def _reasons(data: Dataset, reported: set[tuple[str, str, int | None, str]]) -> list[Problem]:
+    """Why a project was not self-evaluated; why a goal was not (fully) reached."""
+    problems = []
+    checks = (
+        ("projects", "self_evaluated", ("否",), "not_evaluated_reason", "是否开展自评"),
+        ("goals", "completion", ("部分完成", "未完成"), "deviation_reason", "完成情况"),
+    )
+    for table, column, values, reason, label in checks:
+        for _, row in data.table(table).iterrows():
+            value = row[column]
+            where = (row["_file"], row["_sheet"], int(row["_row"]), reason)
+            if value in values and not str(row[reason]).strip() and where not in reported:
+                problems.append(_at(row, table, reason, expected="文本", message=f"{label}为“{value}”时必填，不能为空"))
     return problems
 
 
@@ -299,7 +353,7 @@ def _repeated_pairs(frame: Any, table: str, columns: tuple[str, str], message: s
 def _over_budget(data: Dataset) -> list[Problem]:
     """Rows whose executed amount is above their full-year budget."""
     problems = []
-    for table in ("budget", "projects", "project_funds"):
+    for table in ("budget", "projects", "project_funds", "sangong"):
         for _, row in data.table(table).iterrows():
             executed, budget = row["executed"], row["full_year_budget"]
             if pd.isna(executed) or pd.isna(budget) or executed <= budget + TOLERANCE:
@@ -610,11 +664,12 @@ def _fund_totals(data: Dataset) -> list[Problem]:
 
 
 def _fund_source_cap(data: Dataset) -> list[Problem]:
-    """Evaluated projects of a fund source spend no more than its 项目支出 budget line."""
+    """Evaluated projects of a fund source spend no more than its 项目支出 budget line, and
+    neither do all its projects (evaluated or not)."""
     problems = []
     projects = data.projects
     evaluated = projects[projects["self_evaluated"] == "是"]
-    lines = data.budget[data.budget["kind"] == "项目支出"]
+    lines = data.budget[data.budget["kind"] == PROJECT]
     for source in dict.fromkeys(evaluated["fund_source"]):
         if not source:
             continue
@@ -648,6 +703,24 @@ def _fund_source_cap(data: Dataset) -> list[Problem]:
                     f"超过预算(budget)表该资金来源项目支出的全年执行数 {_amount(cap)}",
                 )
             )
+    for source in dict.fromkeys(projects["fund_source"]):
+        spent, own = projects.loc[projects["fund_source"] == source, "executed"], lines[lines["fund_source"] == source]
+        if not source or spent.isna().any() or len(own) == 0 or own["executed"].isna().any():
+            continue
+        got, cap = float(spent.sum()), float(own["executed"].sum())
+        evaluated_sum = float(evaluated.loc[evaluated["fund_source"] == source, "executed"].fillna(0).sum())
+        if got > cap + TOLERANCE and evaluated_sum <= cap + TOLERANCE:  # else reported above
+            problems.append(
+                _whole(
+                    data,
+                    "projects",
+                    "executed",
+                    value=_amount(got),
+                    expected=f"不超过 {_amount(cap)}",
+                    message=f"资金来源“{source}”的全部项目（含未开展自评的）全年执行数合计 {_amount(got)}，"
+                    f"超过预算(budget)表该资金来源项目支出的全年执行数 {_amount(cap)}",
+                )
+            )
     return problems
 
 
@@ -657,8 +730,10 @@ def _placeholders(data: Dataset) -> list[Problem]:
     keys = [k for k in data.stats["key"] if k]
     allowed = set(keys) | set(NARRATIVE_FIELDS)
     problems = []
-    for _, row in data.narrative.iterrows():
-        for match in _PLACEHOLDER.finditer(row["text"]):
+    texts = [("narrative", "text", row) for _, row in data.narrative.iterrows()]
+    texts += [("goals", "outcome", row) for _, row in data.goals.iterrows()]
+    for table, column, row in texts:
+        for match in _PLACEHOLDER.finditer(row[column]):
             name = match.group(1)
             if name is None:
                 continue
@@ -671,8 +746,8 @@ def _placeholders(data: Dataset) -> list[Problem]:
                 problems.append(
                     _at(
                         row,
-                        "narrative",
-                        "text",
+                        table,
+                        column,
                         "{" + name + "}",
                         expected="业务统计(stats)表中的指标键",
                         message=f"占位符 {{{name}}} 中的 {key} 不是业务统计(stats)表中的指标键{hint}"

@@ -1,0 +1,353 @@
+"""Faults around a build: Ctrl-C, two builds at once, damaged cache entries, a full disk, outputs
+that cannot be written, unit ids that are paths. Each leaves the last report and its workbook
+intact as a pair, no kernel running and no temporary file behind, and says what happened in one
+line."""
+
+from __future__ import annotations
+
+import ast
+import errno
+import hashlib
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, UNIT, YEAR, build, copy_project, run_jixiao
+
+NOTHING_BUILT = "未生成报告；上一次的报告保持不变。(nothing built; the last report is unchanged)"
+INTERRUPTED = "已中断 (interrupted)：未生成报告；上一次的报告保持不变。(nothing built; the last report is unchanged)"
+PAIR = ("report.html", "自评表.xlsx", "build.json")
+
+
+def out_dir(root: Path) -> Path:
+    return root / "outputs" / UNIT / str(YEAR)
+
+
+def pair(root: Path) -> dict[str, bytes]:
+    return {name: (out_dir(root) / name).read_bytes() for name in PAIR}
+
+
+def leftovers(root: Path) -> list[str]:
+    return sorted(p.name for p in out_dir(root).rglob("*") if ".tmp" in p.name or ".old" in p.name)
+
+
+def start(root: Path, *args: str, tmp: Path | None = None, **env: str) -> subprocess.Popen:
+    """``jixiao build`` as a terminal starts it: its own process group, output unbuffered."""
+    environment = {**os.environ, "JIXIAO_ROOT": str(root), "PYTHONPATH": str(root / "lib"), "PYTHONUNBUFFERED": "1",
+                   **({"TMPDIR": str(tmp)} if tmp else {}), **env}  # fmt: skip
+    return subprocess.Popen(
+        [sys.executable, "-m", "jixiao.cli", "build", "--unit", UNIT, "--year", str(YEAR), *args],
+        cwd=root, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True,
+    )  # fmt: skip
+
+
+def read_until(process: subprocess.Popen, pattern: str) -> list[str]:
+    lines = []
+    for line in process.stdout:
+        lines.append(line.rstrip("\n"))
+        if re.search(pattern, line):
+            return lines
+    raise AssertionError(f"the build ended before {pattern!r}: {lines}")
+
+
+def processes_mentioning(text: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and int(entry.name) != os.getpid():
+            try:
+                if text.encode() in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                pass
+    return found
+
+
+# -- unit ids --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("unit", ["../../escaped", "/tmp/escaped", "a/b", ".."])
+def test_a_unit_id_that_is_a_path_is_refused_before_any_file_is_touched(tmp_path, unit):
+    root = copy_project(tmp_path / "p")
+    before = sorted(tmp_path.rglob("*"))
+    commands = (
+        ["build", "--unit", unit, "--year", "2019"],
+        ["validate", "--unit", unit, "--year", "2019"],
+        ["template", "--unit", unit, "--year", "2019"],
+        ["batch", "--units", unit, "--years", "2019"],
+    )
+    for args in commands:
+        result = run_jixiao(root, *args)
+        assert result.returncode == 2, result.stderr
+        assert f"单位编码 (unit id) {unit!r} 无效：应为一个文件夹名" in result.stderr.splitlines()[-1]
+        assert "Traceback" not in result.stderr
+    assert sorted(tmp_path.rglob("*")) == before
+    assert not Path("/tmp/escaped").exists()
+
+
+def test_the_library_refuses_them_too(tmp_path, monkeypatch):
+    from jixiao import build, paths
+
+    monkeypatch.setenv("JIXIAO_ROOT", str(tmp_path))
+    with pytest.raises(paths.UnitIdError):
+        build.build("../x", 2019)
+    with pytest.raises(paths.UnitIdError):
+        paths.output_dir("x/../../y", 2019)
+    assert list(tmp_path.iterdir()) == []
+
+
+# -- Ctrl-C ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [r"^jixiao build", r"输入校验", r"^  \d\d-\w+ +\d"],
+    ids=["while-validating", "as-sections-start", "while-sections-run"],
+)
+def test_ctrl_c_stops_everything_within_seconds(built_copy, tmp_path, moment):
+    before = pair(built_copy)
+    private_tmp = tmp_path / "tmp"
+    private_tmp.mkdir()
+    process = start(built_copy, "--force", tmp=private_tmp)
+    read_until(process, moment)
+    os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+    sent = time.monotonic()
+    _, stderr = process.communicate(timeout=60)
+    assert time.monotonic() - sent < 10
+    assert process.returncode == 130
+    assert stderr == INTERRUPTED + "\n"
+    assert pair(built_copy) == before
+    assert leftovers(built_copy) == []
+    deadline = time.monotonic() + 5
+    while processes_mentioning(str(private_tmp)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert processes_mentioning(str(private_tmp)) == []  # the kernel template and every kernel
+    assert list(private_tmp.iterdir()) == []  # sockets, connection files, executed notebooks
+
+
+# -- two builds at once; the same inputs give the same report ---------------------------------------
+
+
+def test_two_builds_at_once_take_turns_and_give_the_same_report(built_copy, example):
+    first = start(built_copy, "--force")
+    read_until(first, r"^jixiao build")  # it holds the lock
+    second = start(built_copy)
+    second_out, second_err = second.communicate(timeout=300)
+    _, first_err = first.communicate(timeout=300)
+    assert first.returncode == 0, first_err
+    assert second.returncode == 0, second_err
+    assert f"  另一个构建正在生成 {UNIT} {YEAR}，等待它结束（至多 600 秒）(waiting for another build)" in second_out
+    assert "Traceback" not in first_err + second_err
+    # the second found everything the first had just run in the cache
+    assert re.findall(r"^  (\d\d-\w+) +缓存", second_out, re.M) == [
+        "01-overview", "02-projects", "03-dibao", "04-yanglao", "05-ertong", "06-zhili", "07-dangjian",
+        "08-problems", "09-review",
+    ]  # fmt: skip
+    # a cold build (the session's) and a forced rebuild in another folder: the same bytes
+    assert (out_dir(built_copy) / "report.html").read_bytes() == (example.out / "report.html").read_bytes()
+    assert (out_dir(built_copy) / "自评表.xlsx").read_bytes() == (example.out / "自评表.xlsx").read_bytes()
+    assert (out_dir(built_copy) / "build.json").read_bytes() == (example.out / "build.json").read_bytes()
+
+
+def test_a_build_that_cannot_get_the_lock_in_time_is_refused(built_copy):
+    from filelock import FileLock
+
+    before = pair(built_copy)
+    with FileLock(str(out_dir(built_copy) / ".build.lock")):
+        process = start(built_copy, JIXIAO_LOCK_WAIT="1")
+        stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 3
+    assert stdout.splitlines() == [
+        f"  另一个构建正在生成 {UNIT} {YEAR}，等待它结束（至多 1 秒）(waiting for another build)"
+    ]
+    assert stderr.splitlines() == [
+        f"另一个构建仍在生成 {UNIT} {YEAR}（outputs/{UNIT}/{YEAR}/.build.lock 被占用 1 秒）；请等它结束后再试 "
+        "(another build of this unit-year is running)",
+        NOTHING_BUILT,
+    ]
+    assert pair(built_copy) == before
+
+
+# -- the cache ---------------------------------------------------------------------------------------
+
+
+def test_damaged_and_edited_cache_entries_are_discarded_and_run_again(built_copy):
+    cache = out_dir(built_copy) / ".cache"
+    overview = cache / "01-overview.json"
+    overview.write_text(
+        overview.read_text(encoding="utf-8").replace('"grade": "优"', '"grade": "差"'), encoding="utf-8"
+    )
+    dibao = cache / "03-dibao.html.json"
+    text = dibao.read_text(encoding="utf-8")
+    assert "653名" in text
+    dibao.write_text(text.replace("653名", "999名"), encoding="utf-8")
+    (cache / "04-yanglao.json").write_text("null", encoding="utf-8")
+    (cache / "05-ertong.json").write_bytes(bytes(range(256)) * 4)
+    (out_dir(built_copy) / "report.html").unlink()  # the stitcher must use the sections' HTML again
+
+    result = build(built_copy)
+
+    assert result.returncode == 0, result.stderr
+    notes = [line for line in result.stdout.splitlines() if "缓存已损坏" in line]
+    assert notes == [
+        f"  注意 (note): 缓存已损坏，已丢弃，重新执行 01-overview：outputs/{UNIT}/{YEAR}/.cache/01-overview.json"
+        "（校验和不符，内容被改动过）",
+        f"  注意 (note): 缓存已损坏，已丢弃，重新执行 03-dibao：outputs/{UNIT}/{YEAR}/.cache/03-dibao.html.json"
+        "（校验和不符，内容被改动过）",
+        f"  注意 (note): 缓存已损坏，已丢弃，重新执行 04-yanglao：outputs/{UNIT}/{YEAR}/.cache/04-yanglao.json"
+        "（不是缓存条目）",
+        f"  注意 (note): 缓存已损坏，已丢弃，重新执行 05-ertong：outputs/{UNIT}/{YEAR}/.cache/05-ertong.json"
+        "（不是缓存条目）",
+    ]
+    ran = sorted(re.findall(r"^  (\d\d-\w+) +\d+\.\d\ds", result.stdout, re.M))
+    assert ran == ["01-overview", "03-dibao", "04-yanglao", "05-ertong"]
+    html = (out_dir(built_copy) / "report.html").read_text(encoding="utf-8")
+    assert "<dd>优</dd>" in html and "<dd>差</dd>" not in html
+    assert "653名" in html and "999名" not in html
+
+
+def test_the_cache_records_the_font_the_charts_were_drawn_with(example):
+    from jixiao import charts
+    from jixiao.cache import read_sealed
+
+    font = str(charts.font_path())
+    entry = read_sealed(example.out / ".cache" / "03-dibao.json")
+    assert entry["dependencies"][font] == hashlib.sha256(Path(font).read_bytes()).hexdigest()
+    info = json.loads((example.out / "build.json").read_text(encoding="utf-8"))
+    assert info["fonts"] == {Path(font).name: entry["dependencies"][font]}
+
+
+def test_no_import_circle_between_cache_settings_and_facts():
+    """Who imports whom in the package (lazy imports inside functions count; type hints do not)."""
+    graph: dict[str, set[str]] = {}
+    for path in (REPO / "lib/jixiao").glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        guarded = [n for n in ast.walk(tree) if isinstance(n, ast.If) and "TYPE_CHECKING" in ast.unparse(n.test)]
+        hints = {id(n) for node in guarded for n in ast.walk(node)}
+        names = set()
+        for node in ast.walk(tree):
+            if id(node) in hints:
+                continue
+            if isinstance(node, ast.ImportFrom) and node.module == "jixiao":
+                names |= {a.name for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("jixiao."):
+                names.add(node.module.split(".")[1])
+            elif isinstance(node, ast.Import):
+                names |= {a.name.split(".")[1] for a in node.names if a.name.startswith("jixiao.")}
+        graph[path.stem] = names
+
+    def reaches(start: str, goal: str) -> bool:
+        seen, todo = set(), list(graph.get(start, ()))
+        while todo:
+            name = todo.pop()
+            if name == goal:
+                return True
+            if name not in seen:
+                seen.add(name)
+                todo += graph.get(name, ())
+        return False
+
+    for module in ("cache", "facts", "dependencies"):
+        assert not reaches(module, module), module
+    assert "dependencies" in graph["cache"] and "dependencies" in graph["facts"]
+
+
+# -- a full disk, outputs that cannot be written -------------------------------------------------------
+
+
+def test_a_full_disk_while_stitching_keeps_the_last_report_and_its_workbook(built_copy, monkeypatch, capsys):
+    from jixiao import cli
+
+    before = pair(built_copy)
+    (out_dir(built_copy) / ".cache" / "report.key").unlink()  # stitch again; nothing to execute
+    monkeypatch.setenv("JIXIAO_ROOT", str(built_copy))
+    fsync = os.fsync
+
+    def full(fd: int) -> None:  # the workbook fits; the report does not
+        if os.readlink(f"/proc/self/fd/{fd}").endswith(f".report.html.tmp{os.getpid()}"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", full)
+    assert cli.main(["build", "--unit", UNIT, "--year", str(YEAR)]) == 3
+    assert capsys.readouterr().err.splitlines() == [
+        f"无法写入 outputs/{UNIT}/{YEAR}/report.html：磁盘空间已满 (no space left on device)",
+        NOTHING_BUILT,
+    ]
+    assert pair(built_copy) == before
+    assert leftovers(built_copy) == []
+
+
+def test_outputs_that_cannot_be_written_are_one_message(tmp_path):
+    root = copy_project(tmp_path / "p")
+    (root / "outputs").mkdir()
+    (root / "outputs" / UNIT).write_text("a file where the unit's folder should be")
+    result = build(root)
+    assert result.returncode == 3
+    assert result.stderr.splitlines() == [
+        f"无法写入 outputs/{UNIT}：路径中有同名文件挡住了文件夹 (not a directory)",
+        NOTHING_BUILT,
+    ]
+    assert "执行失败" not in result.stdout + result.stderr
+
+
+PATCHED = """
+import errno, os, sys
+fsync = os.fsync
+def refuse(fd):
+    if "/notebooks/." in os.readlink(f"/proc/self/fd/{fd}"):
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS))
+    fsync(fd)
+os.fsync = refuse
+from jixiao.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_read_only_notebooks_folder_stops_the_build_with_one_message(built_copy, tmp_path):
+    budget = built_copy / f"data/{UNIT}/{YEAR}/budget.csv"
+    budget.write_text(budget.read_text(encoding="utf-8").replace("1250.00", "1250.50"), encoding="utf-8")
+    before = pair(built_copy)
+    private_tmp = tmp_path / "tmp"
+    private_tmp.mkdir()
+    env = {**os.environ, "JIXIAO_ROOT": str(built_copy), "PYTHONPATH": str(built_copy / "lib"),
+           "TMPDIR": str(private_tmp)}  # fmt: skip
+    result = subprocess.run([sys.executable, "-c", PATCHED, "build", "--unit", UNIT, "--year", str(YEAR)],
+                            cwd=built_copy, env=env, capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert result.returncode == 3, result.stderr
+    assert result.stderr.splitlines() == [
+        f"无法写入 outputs/{UNIT}/{YEAR}/notebooks/01-overview.ipynb：文件系统只读 (read-only file system)",
+        NOTHING_BUILT,
+    ]
+    assert pair(built_copy) == before
+    assert leftovers(built_copy) == []
+    assert list(private_tmp.iterdir()) == []
+
+
+# -- what the report was built from ------------------------------------------------------------------
+
+
+def test_the_report_says_what_it_was_built_from(example):
+    info = json.loads((example.out / "build.json").read_text(encoding="utf-8"))
+    budget = f"data/{UNIT}/{YEAR}/budget.csv"
+    assert info["inputs"][budget] == hashlib.sha256((example.root / budget).read_bytes()).hexdigest()
+    assert sorted(info["inputs"]) == sorted(
+        [f"params/{UNIT}/unit.yaml", f"params/{UNIT}/2019.yaml", f"params/{UNIT}/2018.yaml"]
+        + [f"data/{UNIT}/{y}/{p.name}" for y in (2018, 2019) for p in (example.root / f"data/{UNIT}/{y}").iterdir()]
+    )
+    assert info["jixiao"] == "0.1.0" and info["environment"]["pandas"] == "3.1.1"
+    assert info["outputs"] == {
+        name: hashlib.sha256((example.out / name).read_bytes()).hexdigest() for name in ("report.html", "自评表.xlsx")
+    }
+    block = example.html.split('<details class="jx-build-info" id="build-info">', 1)[1].split("</details>", 1)[0]
+    assert "<summary>构建信息（本报告由哪些输入、哪些软件生成；与 build.json 相同）</summary>" in block
+    assert f'<tr><th scope="row">输入文件</th><td>{budget} <code>{info["inputs"][budget]}</code></td></tr>' in block
+    assert "pandas 3.1.1" in block
+    assert str(example.root) not in example.html  # no machine path in the report
