@@ -634,7 +634,7 @@ def test_marks_follow_the_reports_cell_rule(tmp_path, monkeypatch):
     from jixiao import build, settings
 
     folder = project_copy(tmp_path, monkeypatch)
-    for row in (2, 3):  # B01, B02
+    for row in (2, 3, 5):  # B01, B02, B04: every line but B03 published, none listed
         set_cell(folder / "budget.csv", row, "source", "published")
     wb = openpyxl.load_workbook(io.BytesIO(build.workbook_bytes(settings.load(UNIT, 2019))))
     ws = wb["部门整体支出绩效自评表"]
@@ -644,7 +644,7 @@ def test_marks_follow_the_reports_cell_rule(tmp_path, monkeypatch):
     marked = {(r, c): ws.cell(r, c).fill.fgColor.rgb == yellow for r in (5, 6, 7) for c in (4, 5, 6, 8)}
     assert marked == {
         (5, 4): True, (5, 5): False, (5, 6): False, (5, 8): False,  # 年度资金总额: B03's 420.00 in it
-        (6, 4): False, (6, 5): False, (6, 6): False, (6, 8): False,  # 基本支出: B01, published
+        (6, 4): False, (6, 5): False, (6, 6): False, (6, 8): False,  # 基本支出: B01 and B04, published
         (7, 4): True, (7, 5): False, (7, 6): False, (7, 8): False,  # 项目支出: B02 and B03
     }  # fmt: skip
     assert ws.cell(7, 4).comment.text == "示例数据：此数来自示例（非公开发布）数据，或由其计算得出。"

@@ -22,9 +22,9 @@ shown in a notebook (and so in the report) as
   draws it in the image too, for a chart used on its own).
 - Format: PNG at 200 dpi at the printed width (920 px), reduced to a 256-colour palette (fast
   octree, no dithering), zlib level 6 (:data:`PNG_COMPRESS_LEVEL`). Measured on the example's 19
-  charts: 8–39 KB each, 0.25 MB in all (0.33 MB base64) of the report's 1.05 MB; the same charts as SVG with glyphs as paths are 2–2.8
-  times larger (every CJK glyph becomes a path; SVG with live text would need the reader to
-  have the font). ``fmt="svg"`` is still available.
+  charts: 8–39 KB each, 0.25 MB in all (0.33 MB base64) of the report's 1.05 MB; the same
+  charts as SVG with glyphs as paths are 2–2.8 times larger (every CJK glyph becomes a path; SVG
+  with live text would need the reader to have the font). ``fmt="svg"`` is still available.
 - Deterministic: the same data gives byte-identical output (no timestamps, no software tag), so
   the build can cache on it.
 
