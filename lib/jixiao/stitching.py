@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jixiao import __version__, facts, paths, provenance
+from jixiao import __version__, facts, paths
 
 TEMPLATE = paths.PACKAGE_DIR / "templates" / "report.html.j2"
 CSS = paths.PACKAGE_DIR / "report.css"
@@ -86,6 +86,8 @@ def render_page(*, title: str, unit_name: str, year: int, score_html: str, grade
                 sections: list[RenderedSection], build_info: dict[str, Any] | None = None) -> str:  # fmt: skip
     import jinja2
     from markupsafe import Markup
+
+    from jixiao import provenance  # imports pandas: only when a page is stitched, not on a rebuild that changes nothing
 
     # Text (titles, the unit's name) is escaped; the sections' HTML, the stylesheet and the
     # score's figure span are HTML already.
