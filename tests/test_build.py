@@ -9,26 +9,68 @@ from html.parser import HTMLParser
 from conftest import UNIT, YEAR, build
 
 SECTION_TITLES = [
-    "总体情况",
-    "部门概况",
-    "部门预算及执行情况",
-    "年度绩效目标完成情况",
-    "自评结论",
-    "评价工作开展情况",
-    "项目支出绩效自评",
-    "未开展自评的项目",
-    "(一)底线民生保障坚定有力",
-    "(二)养老服务体系建设快速发展",
-    "(三)儿童福利保障全面落实",
-    "(四)民政领域社会治理水平得到提升",
-    "(五)全面从严治党向纵深发展",
-    "存在问题和改进措施",
-    "结果应用和信息公开",
+    "一、总体情况",
+    "二、部门整体支出目标实现程度及绩效",
+    "三、项目支出绩效自评",
+    "四、存在问题和改进措施",
     "审核提示",
 ]
-SECTION_IDS = ["01-overview", "02-profile", "03-budget", "04-goals", "05-conclusion", "06-evaluation",
-               "07-projects", "08-unevaluated", "09-dibao", "10-yanglao", "11-ertong", "12-zhili", "13-dangjian",
-               "14-problems", "15-application", "16-review"]  # fmt: skip
+"""The top-level headings (``<h2>``) of the 2019 example, numbered from its settings."""
+HEADINGS = [
+    ("h2", "一、总体情况"),
+    ("h3", "（一）预算执行情况"),
+    ("h3", "（二）部门整体支出绩效自评"),
+    ("h3", "（三）历年对比"),
+    ("h2", "二、部门整体支出目标实现程度及绩效"),
+    ("h3", "（一）底线民生保障坚定有力"),
+    ("h3", "（二）养老服务体系建设快速发展"),
+    ("h3", "（三）儿童福利保障全面落实"),
+    ("h3", "（四）民政领域社会治理水平得到提升"),
+    ("h3", "（五）全面从严治党向纵深发展"),
+    ("h2", "三、项目支出绩效自评"),
+    ("h3", "（一）项目支出绩效自评表"),
+    ("h2", "四、存在问题和改进措施"),
+    ("h3", "（一）存在问题"),
+    ("h3", "（二）改进措施"),
+    ("h2", "审核提示"),
+]
+"""Every heading of the report's body, in order: the themes nested under a chapter, as in the
+published report."""
+TOC = [
+    ("01-overview", "一、", "总体情况", 1),
+    ("chapter-1", "二、", "部门整体支出目标实现程度及绩效", 1),
+    ("02-dibao", "（一）", "底线民生保障坚定有力", 2),
+    ("03-yanglao", "（二）", "养老服务体系建设快速发展", 2),
+    ("04-ertong", "（三）", "儿童福利保障全面落实", 2),
+    ("05-zhili", "（四）", "民政领域社会治理水平得到提升", 2),
+    ("06-dangjian", "（五）", "全面从严治党向纵深发展", 2),
+    ("12-projects", "三、", "项目支出绩效自评", 1),
+    ("14-problems", "四、", "存在问题和改进措施", 1),
+    ("16-review", "", "审核提示", 1),
+]
+"""The 目录: anchor, number, title and depth (a chapter's sections in a list of their own)."""
+SECTION_IDS = ["01-overview", "02-dibao", "03-yanglao", "04-ertong", "05-zhili", "06-dangjian",
+               "12-projects", "14-problems", "16-review"]  # fmt: skip
+
+
+def toc_entries(html: str) -> list[tuple[str, str, str, int]]:
+    """The 目录's links with their number, title and depth (how many lists they are in)."""
+    toc = html.split('<nav class="jx-toc"', 1)[1].split("</nav>", 1)[0]
+    entries, depth = [], 0
+    for match in re.finditer(r'<(/?)ol>|<a href="#([^"]+)">(?:<span class="jx-number">([^<]*)</span>)?([^<]*)</a>',
+                             toc):  # fmt: skip
+        if match.group(2):
+            entries.append((match.group(2), match.group(3) or "", match.group(4), depth))
+        else:
+            depth += -1 if match.group(1) else 1
+    return entries
+
+
+def headings(html: str) -> list[tuple[str, str]]:
+    """Every heading of the report's body (tag, text), in order."""
+    main = html.split("<main>", 1)[1].split("</main>", 1)[0]
+    found = re.finditer(r"<(h[1-6])\b[^>]*>(.*?)</\1>", main, re.S)
+    return [(m.group(1), re.sub(r"<[^>]+>", "", m.group(2)).strip()) for m in found]
 
 
 class Page(HTMLParser):
@@ -82,15 +124,22 @@ def test_cover_shows_score_and_grade_from_data(example):
 
 def test_sections_in_order_with_their_headings(example):
     page = Page(example.html)
-    sections = [a["id"] for tag, a in page.tags if tag == "section"]
+    sections = [a["id"] for tag, a in page.tags if tag == "section" and "jx-section" in a.get("class", "")]
     assert sections == SECTION_IDS
     body_h2 = [t for t in page.h2 if t != "目录"]
     assert body_h2 == SECTION_TITLES
+    assert headings(example.html) == HEADINGS
+    chapter = example.html.split('<section class="jx-chapter" id="chapter-1">', 1)[1]
+    assert chapter.startswith(
+        '\n<h2 id="chapter-1-title"><span class="jx-number">二、</span>部门整体支出目标实现程度及绩效</h2>'
+    )
+    assert chapter.index('id="02-dibao"') < chapter.index('id="06-dangjian"') < chapter.index("</section>\n</section>")
 
 
-def test_table_of_contents_links_every_section(example):
-    toc = example.html.split('<nav class="jx-toc"', 1)[1].split("</nav>", 1)[0]
-    assert re.findall(r'<a href="#([^"]+)">([^<]+)</a>', toc) == list(zip(SECTION_IDS, SECTION_TITLES, strict=True))
+def test_table_of_contents_links_every_section_with_the_numbers_of_the_headings(example):
+    assert toc_entries(example.html) == TOC
+    numbered = [f"{number}{title}" for _, number, title, _ in TOC]
+    assert numbered == [text for _, text in headings(example.html) if text in numbered]
     page = Page(example.html)
     assert set(page.links) <= set(page.ids), set(page.links) - set(page.ids)
     assert len(page.ids) == len(set(page.ids)), "element ids must be unique"
@@ -130,7 +179,7 @@ def test_terminal_lists_each_section_with_its_time_and_the_report_path(example):
 def test_executed_notebooks_are_kept(example):
     names = sorted(p.name for p in (example.out / "notebooks").glob("*.ipynb"))
     assert names == [f"{s}.ipynb" for s in SECTION_IDS]
-    notebook = json.loads((example.out / "notebooks" / "09-dibao.ipynb").read_text(encoding="utf-8"))
+    notebook = json.loads((example.out / "notebooks" / "02-dibao.ipynb").read_text(encoding="utf-8"))
     assert notebook["metadata"]["papermill"]["parameters"] == {"unit": UNIT, "year": YEAR, "theme": "dibao"}
 
 

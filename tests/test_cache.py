@@ -6,10 +6,10 @@ import re
 
 from conftest import build
 
-ALL = ["01-overview", "02-profile", "03-budget", "04-goals", "05-conclusion", "06-evaluation", "07-projects",
-       "08-unevaluated", "09-dibao", "10-yanglao", "11-ertong", "12-zhili", "13-dangjian", "14-problems",
+ALL = ["01-overview", "02-dibao", "03-yanglao", "04-ertong", "05-zhili", "06-dangjian", "07-profile", "08-budget",
+       "09-goals", "10-conclusion", "11-evaluation", "12-projects", "13-unevaluated", "14-problems",
        "15-application", "16-review"]  # fmt: skip
-THEMES = ["09-dibao", "10-yanglao", "11-ertong", "12-zhili", "13-dangjian"]
+THEMES = ["02-dibao", "03-yanglao", "04-ertong", "05-zhili", "06-dangjian"]
 
 
 def executed(stdout: str) -> list[str]:
@@ -43,8 +43,8 @@ def test_changed_input_file_reruns_the_sections_that_read_it(built_copy):
     stats = built_copy / "data/lechang-mzj/2019/stats.csv"
     stats.write_text(stats.read_text(encoding="utf-8").replace(",223,户,", ",224,户,"), encoding="utf-8")
     # every section written from narrative text reads stats.csv (its figures), and the review checks it
-    assert rebuild(built_copy) == ["04-goals", "06-evaluation", *THEMES, "14-problems", "15-application", "16-review"]
-    html = (built_copy / "outputs/lechang-mzj/2019/report.html").read_text(encoding="utf-8")
+    assert rebuild(built_copy) == [*THEMES, "09-goals", "11-evaluation", "14-problems", "15-application", "16-review"]
+    html = (built_copy / "outputs/lechang-mzj/2019/report-review.html").read_text(encoding="utf-8")
     assert ">224户</span>" in html
     # 223 is left only where the review notes that the 自评表 (indicators.csv) still says 223
     (box,) = re.findall(r'<div class="jx-warning" data-kind="indicator_stat">.*?</div>', html, re.S)
@@ -56,9 +56,9 @@ def test_changed_published_table_reruns_the_sections_that_read_figures(built_cop
     published = built_copy / "data/lechang-mzj/2019/published.csv"
     published.write_text(published.read_text(encoding="utf-8").replace("第1段（总体情况）", "第1段"), encoding="utf-8")
     # every section with a figure read from a table with ids (not the profile, nor free text alone)
-    blocks = ["03-budget", "04-goals", "05-conclusion", "06-evaluation", "07-projects", "08-unevaluated"]
-    assert rebuild(built_copy) == ["01-overview", *blocks, *THEMES, "14-problems", "16-review"]
-    html = (built_copy / "outputs/lechang-mzj/2019/report.html").read_text(encoding="utf-8")
+    blocks = ["08-budget", "09-goals", "10-conclusion", "11-evaluation", "12-projects", "13-unevaluated"]
+    assert rebuild(built_copy) == ["01-overview", *THEMES, *blocks, "14-problems", "16-review"]
+    html = (built_copy / "outputs/lechang-mzj/2019/report-review.html").read_text(encoding="utf-8")
     assert "公开发布：《乐昌市民政局2019年绩效自评报告》第1段&#10;" in html or "第1段\n" in html
 
 
@@ -68,13 +68,13 @@ def test_changed_budget_reruns_only_what_reads_the_budget(built_copy):
     # the overview and the budget block show the budget, the projects not evaluated are shares of its
     # lines; the conclusion, projects and review sections score the department, whose 预算完成率 is
     # computed from the budget (indicators.computed_actual); the themes never read it
-    assert rebuild(built_copy) == ["01-overview", "03-budget", "05-conclusion", "07-projects", "08-unevaluated",
+    assert rebuild(built_copy) == ["01-overview", "08-budget", "10-conclusion", "12-projects", "13-unevaluated",
                                    "16-review"]  # fmt: skip
 
 
 def test_an_optional_table_removed_reruns_the_section_that_looked_for_it(built_copy):
     (built_copy / "data/lechang-mzj/2019/sangong.csv").unlink()  # its absence is a dependency too
-    assert rebuild(built_copy) == ["03-budget"]
+    assert rebuild(built_copy) == ["08-budget"]
     html = (built_copy / "outputs/lechang-mzj/2019/report.html").read_text(encoding="utf-8")
     assert "未填报2019年的三公经费表（sangong" in html
 
@@ -84,14 +84,14 @@ def test_changed_setting_reruns_only_the_section_that_uses_it(built_copy):
     text = unit.read_text(encoding="utf-8")
     assert text.count("title: 低保专项治理清退") >= 1
     unit.write_text(text.replace("title: 低保专项治理清退", "title: 低保清退", 1), encoding="utf-8")
-    assert rebuild(built_copy) == ["09-dibao"]
+    assert rebuild(built_copy) == ["02-dibao"]
 
 
 def test_changed_scoring_rule_reruns_the_sections_that_score(built_copy):
     unit = built_copy / "params/lechang-mzj/unit.yaml"
     text = unit.read_text(encoding="utf-8")
     unit.write_text(text.replace("far_above_ratio: 1.5", "far_above_ratio: 2"), encoding="utf-8")
-    assert rebuild(built_copy) == ["01-overview", "05-conclusion", "07-projects", "16-review"]
+    assert rebuild(built_copy) == ["01-overview", "10-conclusion", "12-projects", "16-review"]
 
 
 def test_changed_jixiao_function_reruns_the_sections_that_ran_it(built_copy):
@@ -102,8 +102,8 @@ def test_changed_jixiao_function_reruns_the_sections_that_ran_it(built_copy):
     themes = built_copy / "lib/jixiao/themes.py"
     themes.write_text(themes.read_text(encoding="utf-8") + "\n\ndef _changed() -> None:\n    return None\n",
                       encoding="utf-8")  # fmt: skip
-    blocks = ["02-profile", "03-budget", "04-goals", "05-conclusion", "06-evaluation", "08-unevaluated"]
-    assert rebuild(built_copy) == [*blocks, *THEMES, "14-problems", "15-application"]  # each runs jixiao.themes
+    blocks = ["07-profile", "08-budget", "09-goals", "10-conclusion", "11-evaluation", "13-unevaluated"]
+    assert rebuild(built_copy) == [*THEMES, *blocks, "14-problems", "15-application"]  # each runs jixiao.themes
 
 
 def test_force_reruns_everything(built_copy):
@@ -118,6 +118,7 @@ def test_changed_stylesheet_restitches_without_running_a_section(built_copy):
     result = build(built_copy)
     assert result.returncode == 0, result.stdout + result.stderr
     assert executed(result.stdout) == [] and cached(result.stdout) == ALL
-    assert re.search(r"^  拼接报告 \(stitch\) +\d+\.\d\ds  \+ 自评表\.xlsx$", result.stdout, re.M)
+    assert re.search(r"^  拼接报告 \(stitch\) +\d+\.\d\ds  report\.html, report-review\.html, 自评表\.xlsx$",
+                     result.stdout, re.M)  # fmt: skip
     html = (built_copy / "outputs/lechang-mzj/2019/report.html").read_text(encoding="utf-8")
     assert ".jx-test-marker { color: red; }" in html

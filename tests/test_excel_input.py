@@ -33,4 +33,4 @@ def test_workbook_builds_the_same_report_as_the_csv_files(example, tmp_path, mon
     assert result.returncode == 0, result.stdout + result.stderr
     html = (root / "outputs/lechang-mzj/2019/report.html").read_text(encoding="utf-8")
     assert 'data-source="data/lechang-mzj/2019/data.xlsx#sheet=' in html
-    assert _without_provenance(html) == _without_provenance(example.html)
+    assert _without_provenance(html) == _without_provenance(example.filing_html)

@@ -12,11 +12,18 @@ from jixiao.formatting import (
     change_phrase,
     chinese_numeral,
     count,
+    date,
     enumerate_cn,
     format_value,
+    from_to_phrase,
+    heading_number,
+    label_number,
+    number_style,
     ordinal_item,
     percent,
+    points_phrase,
     qualified,
+    quotes,
     section_number,
     wanyuan,
     yoy_phrase,
@@ -170,13 +177,50 @@ def test_format_value(
 
 def test_numbering_and_lists() -> None:
     assert [ordinal_item(i) for i in (1, 2, 5, 7, 10, 11)] == ["一是", "二是", "五是", "七是", "十是", "十一是"]
-    assert [section_number(i) for i in range(1, 6)] == ["(一)", "(二)", "(三)", "(四)", "(五)"]
+    assert [section_number(i) for i in range(1, 6)] == ["（一）", "（二）", "（三）", "（四）", "（五）"]
     assert enumerate_cn(["a", "b", "c"]) == "a、b、c"
     assert enumerate_cn([]) == ""
     names = ["特困供养", "社会福利", "城乡低保"]
-    assert enumerate_cn(names, quotes=True) + "等" == '"特困供养""社会福利""城乡低保"等'
+    assert enumerate_cn(names, quotes=True) + "等" == "“特困供养”“社会福利”“城乡低保”等"
     with pytest.raises(ValueError):
         ordinal_item(0)
+
+
+def test_heading_numbers_in_each_style() -> None:
+    assert [heading_number(n) for n in (1, 3, 10, 21)] == ["一、", "三、", "十、", "二十一、"]
+    assert [heading_number(n, "（一）") for n in (1, 12)] == ["（一）", "（十二）"]
+    assert [heading_number(n, "1.") for n in (1, 12)] == ["1.", "12."]
+    assert [heading_number(n, "（1）") for n in (2, 3)] == ["（2）", "（3）"]
+    assert heading_number(2, "第一部分") == "第二部分"
+    assert [number_style(s) for s in ("A.", "11.", "一1", "")] == [None, None, None, None]
+    with pytest.raises(ValueError, match=r"not a number style: 'A\.'"):
+        heading_number(1, "A.")
+    assert [label_number(n) for n in ("一、", "（二）", "3.", "（4）")] == ["一", "（二）", "3", "（4）"]
+
+
+def test_chinese_quotes_and_dates() -> None:
+    assert quotes('"双百镇"社工') == "“双百镇”社工"
+    assert quotes("学习《党章》，做到\"两个'维护'\"") == "学习《党章》，做到“两个‘维护’”"
+    assert date("2020-04-20") == "2020年4月20日" and date("2020年4月") == "2020年4月"
+
+
+@pytest.mark.parametrize(
+    ("curr", "prev", "expected"),
+    [
+        (1, 0.98766, ("提高", "1.2个百分点")),
+        (0.795, 0.85, ("下降", "5.5个百分点")),
+        (1, 1, ("持平", "")),
+        (0.9, 0.89996, ("持平", "")),
+    ],
+)
+def test_points_phrase(curr: float, prev: float, expected: tuple[str, str]) -> None:
+    assert points_phrase(curr, prev) == expected
+
+
+def test_from_to_phrase() -> None:
+    assert from_to_phrase("1条", "2条", 2, 1) == "由1条增至2条"
+    assert from_to_phrase("8家", "6家", 6, 8) == "由8家减至6家"
+    assert from_to_phrase("6个", "6个", 6, 6) == "与上年持平，均为6个"
 
 
 @pytest.mark.parametrize(
@@ -186,7 +230,8 @@ def test_numbering_and_lists() -> None:
         (10.3, 13.8, "万元", "减少3.5万元"),
         (5, 5, "人", "持平"),
         (4.1000001, 4.1, "万元", "持平"),
-        (98.5, 95, "%", "增加3.5个百分点"),
+        (98.5, 95, "%", "提高3.5个百分点"),
+        (92, 95, "%", "下降3个百分点"),
         (1500, 1600, "份", "减少100份"),
     ],
 )
@@ -198,10 +243,11 @@ def test_change_phrase(curr: float, prev: float, unit: str, expected: str) -> No
     ("curr", "prev", "expected"),
     [
         (105.2, 100, "同比增长5.2%"),
-        (97, 100, "同比下降3.0%"),
+        (97, 100, "同比下降3%"),
+        (97.02, 100, "同比下降3.0%"),
         (100, 100, "与上年持平"),
         (100.01, 100, "与上年基本持平"),
-        (200, 100, "同比增长100.0%"),
+        (200, 100, "同比增长100%"),
         (12, 0, "上年为0，不计算同比增幅"),
         (0, 0, "与上年持平"),
         (10408.34, 9876.5, "同比增长5.4%"),

@@ -41,7 +41,7 @@ def html_outputs(notebook: dict) -> str:
 def test_plain_papermill_with_the_year_parameter_file(project):
     notebook = papermill(project, "03_theme.ipynb", "-f", "params/lechang-mzj/2019.yaml", "-p", "theme", "zhili")
     html = html_outputs(notebook)
-    assert "<h2>(四)民政领域社会治理水平得到提升</h2>" in html
+    assert '<h2><span class="jx-number">（四）</span>民政领域社会治理水平得到提升</h2>' in html
     assert ">2657对</span>" in html
     assert "application/vnd.jixiao.facts+json" not in json.dumps(notebook), "facts appear only inside a build"
 

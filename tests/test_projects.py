@@ -156,13 +156,12 @@ def test_2019_summary_paragraph(r2019) -> None:
     assert plain(out) == (
         "2019年，乐昌市民政局对13个项目开展绩效自评，其中一般公共预算项目7个、政府性基金预算项目6个，"
         "自评项目全年执行数共7340.89万元（一般公共预算6898.64万元，政府性基金预算442.25万元）。"
-        "按全年执行数加权，项目平均得分为100分；13个项目评价等级为“优”。"
+        "13个项目自评得分均为100分，评价等级均为“优”。"
     )
     tips = titles(out)
-    # the weighted mean shows its formula with every project's numbers
-    mean = next(t for t in tips if t.startswith("项目加权平均得分：100分"))
-    assert "Σ(项目得分 × 全年执行数) ÷ Σ全年执行数" in mean
-    assert "100.00 × 3265.18" in mean and "÷ 7340.89 = 100.00" in mean
+    # every project scored the same: no average, and the figure lists each project's score
+    same = next(t for t in tips if t.startswith("项目自评得分：100分"))
+    assert "各自评项目得分：特困供养 100、社会福利 100、" in same and "殡葬改革 100" in same
     # the sums go back to the cells of projects.csv
     general = next(t for t in tips if t.startswith("一般公共预算自评项目全年执行数：6898.64万元"))
     assert "data/lechang-mzj/2019/projects.csv 第2行 全年执行数(executed)" in general
@@ -180,9 +179,9 @@ def test_2019_project_table(r2019) -> None:
     )  # fmt: skip
     body = [r for r in table if r.part == "tbody"]
     assert len(body) == 13
-    assert body[0].texts == ["特困供养", "一般公共预算", "1586.40", "1586.40", "100%", "100", "优"]
-    assert body[8].texts[0] == '"双百镇"社工'
-    assert [r.texts[5:] for r in body] == [["100", "优"]] * 13
+    assert body[0].texts == ["特困供养", "一般公共预算", "1586.40", "1586.40", "100%", "100.00", "优"]
+    assert body[8].texts[0] == "“双百镇”社工"  # the data's straight quotes made Chinese
+    assert [r.texts[5:] for r in body] == [["100.00", "优"]] * 13
     (foot,) = [r for r in table if r.part == "tfoot"]
     # 6898.64 + 442.25 = 7340.89; every project spent its whole full-year budget
     assert foot.texts == ["合计", "", "7340.89", "7340.89", "100%", "", ""]
@@ -190,7 +189,7 @@ def test_2019_project_table(r2019) -> None:
     assert "= 7340.89 ÷ 7340.89 = 100%" in html.unescape(foot[4].titles[0])
     # the score is the sum of its parts, with each part's rule
     score_tip = html.unescape(body[0][5].titles[0])
-    assert "= 10 + 20 + 15 + 15 + 30 + 10 = 100" in score_tip
+    assert "= 10.00 + 20.00 + 15.00 + 15.00 + 30.00 + 10.00 = 100.00" in score_tip
     assert "正向指标：实际 653 ≥ 目标 650，得满分 20 分" in score_tip
     assert "填报总分：100" in score_tip
     assert "jx-differs" not in out
@@ -199,12 +198,12 @@ def test_2019_project_table(r2019) -> None:
 def test_2019_selfeval_form_of_城乡低保(r2019) -> None:
     blocks = forms(r2019)
     assert len(blocks) == 13
-    assert blocks[0][0] == "特困供养 — 100分 优"
+    assert blocks[0][0] == "特困供养：自评得分100.00分，评价等级为“优”"
     opened = re.findall(r'<details class="jx-selfeval"( open)?>', projects.selfeval_tables(r2019))
     assert opened == [" open"] + [""] * 12
 
     summary, block = blocks[2]
-    assert summary == "城乡低保 — 100分 优"
+    assert summary == "城乡低保：自评得分100.00分，评价等级为“优”"
     parsed = Tables(block)
     assert parsed.captions == ["项目支出绩效自评表（2019年度）"]
     (form,) = parsed.tables
@@ -219,7 +218,7 @@ def test_2019_selfeval_form_of_城乡低保(r2019) -> None:
     assert form[2][0].rowspan == 5
     funds = [r for r in form if r.cls == "jx-funds"]
     assert [r.texts for r in funds] == [
-        ["年度资金总额", "3200.00", "3265.18", "3265.18", "10", "100%", "10"],
+        ["年度资金总额", "3200.00", "3265.18", "3265.18", "10", "100%", "10.00"],
         ["其中：当年财政拨款", "3200.00", "3265.18", "3265.18", "—", "—", "—"],
         ["上年结转资金", "", "", "", "—", "—", "—"],
         ["其他资金", "", "", "", "—", "—", "—"],
@@ -240,14 +239,14 @@ def test_2019_selfeval_form_of_城乡低保(r2019) -> None:
     assert [(c.text, c.rowspan) for c in rows[0][:2]] == [("产出指标", 3), ("数量指标", 1)]
     assert [(c.text, c.rowspan) for c in rows[3][:2]] == [("效益指标", 2), ("社会效益指标", 2)]
     assert len(rows[4]) == 8 and len(rows[1]) == 9 and len(rows[0]) == 10
-    assert rows[4].texts == ["低保对象投诉率", "≤", "1", "%", "0", "10", "10", ""]
+    assert rows[4].texts == ["低保对象投诉率", "≤", "1", "%", "0", "10", "10.00", ""]
     tip = html.unescape(rows[4][6].titles[0])
     assert "反向指标：实际 0 ≤ 目标 1，得满分 10 分" in tip
     assert "data/lechang-mzj/2019/indicators.csv 第16行 实际完成值(actual)" in tip
 
     total = next(r for r in form if r.cls == "jx-total")
     grade = next(r for r in form if r.cls == "jx-grade")
-    assert total.texts == ["总分", "100", "100", ""]
+    assert total.texts == ["总分", "100", "100.00", ""]
     assert grade.texts == ["评价等级", "优"]
 
 
@@ -256,7 +255,7 @@ def test_2019_form_of_a_project_with_a_carry_over(r2019) -> None:
     _, block = next(b for b in forms(r2019) if b[0].startswith("养老服务设施建设"))
     funds = [r for r in Tables(block).tables[0] if r.cls == "jx-funds"]
     assert [r.texts for r in funds] == [
-        ["年度资金总额", "105.00", "120.00", "120.00", "10", "100%", "10"],
+        ["年度资金总额", "105.00", "120.00", "120.00", "10", "100%", "10.00"],
         ["其中：当年财政拨款", "105.00", "107.84", "107.84", "—", "—", "—"],
         ["上年结转资金", "0.00", "12.16", "12.16", "—", "—", "—"],
         ["其他资金", "", "", "", "—", "—", "—"],
@@ -268,7 +267,7 @@ def test_2019_qualitative_row_shows_its_grade_and_band_rule(r2019) -> None:
     rows = [r for r in Tables(block).tables[0] if r.cls == "jx-indicator"]
     row = next(r for r in rows if "老年人福利水平" in r.texts)
     assert row.texts == ["效益指标", "社会效益指标", "老年人福利水平", "定性",
-                         "高龄老人福利待遇按时落实", "", "达成", "30", "30", ""]  # fmt: skip
+                         "高龄老人福利待遇按时落实", "", "达成", "30", "30.00", ""]  # fmt: skip
     tip = " ".join(html.unescape(t) for c in row for t in c.titles)
     assert "定性指标：完成档次「达成」，分值区间 80%–100% × 30 = 24.00–30.00 分" in tip
 
@@ -290,13 +289,13 @@ def test_2018_lower_score_with_grade_and_rule(r2018) -> None:
     # 养老服务设施建设: 112.84 ÷ 125 × 10 = 9.03; 6 ÷ 7 × 20 = 17.14; 120 ÷ 130 × 15 = 13.85; 15;
     # 定性 部分达成 reported 21 (band 18–24); 10  →  86.02, 良
     summary, block = next(b for b in forms(r2018) if b[0].startswith("养老服务设施建设"))
-    assert summary == "养老服务设施建设 — 86.02分 良"
+    assert summary == "养老服务设施建设：自评得分86.02分，评价等级为“良”"
     form = Tables(block).tables[0]
     total = next(r for r in form if r.cls == "jx-total")
     assert total.texts == ["总分", "100", "86.02", ""]
     assert next(r for r in form if r.cls == "jx-grade").texts == ["评价等级", "良"]
     tip = html.unescape(total[2].titles[0])
-    assert "= 9.03 + 17.14 + 13.85 + 15 + 21 + 10 = 86.02" in tip
+    assert "= 9.03 + 17.14 + 13.85 + 15.00 + 21.00 + 10.00 = 86.02" in tip
     assert "正向指标：实际 6 < 目标 7，得分 = 6 ÷ 7 × 20 = 17.14" in tip
     funds = [r for r in form if r.cls == "jx-funds"]
     assert funds[0].texts == ["年度资金总额", "120.00", "125.00", "112.84", "10", "90.3%", "9.03"]
@@ -325,22 +324,22 @@ def test_differing_reported_score_is_shown_with_both_numbers() -> None:
 
     (table,) = Tables(projects.project_table(report)).tables
     line = next(r for r in table if r.texts[0] == "社会福利")
-    assert line.texts[5:] == ["95!", "优"]
+    assert line.texts[5:] == ["95.00!", "优"]
     assert "jx-differs" in projects.project_table(report)
     tip = html.unescape(line[5].titles[0])
-    assert "= 95（按规则计算：100） = 95" in tip
+    assert "= 95.00（按规则计算：100.00） = 95.00" in tip
 
     summary, block = forms(report)[1]
-    assert summary == "社会福利 — 95分 优!"
+    assert summary == "社会福利：自评得分95.00分，评价等级为“优”!"
     form = Tables(block).tables[0]
     row = next(r for r in form if r.cls == "jx-indicator" and "高龄津贴发放人数" in r.texts)
-    assert row[-2].text == "20（计算 25）!"
+    assert row[-2].text == "20.00（计算 25.00）!"
     assert row[-2].attrs["class"] == "num jx-differs"
     flag = html.unescape(row[-2].titles[-1])
-    assert flag == f"{FLAG_TEXT['differs']}（填报 20，按规则计算 25）"
+    assert flag == f"{FLAG_TEXT['differs']}（填报 20.00，按规则计算 25.00）"
     assert "填报得分 20.00 分，与按规则计算的 25.00 分不一致" in html.unescape(row[-2].titles[0])
     total = next(r for r in form if r.cls == "jx-total")
-    assert total.texts[2] == "95（计算 100）!"
+    assert total.texts[2] == "95.00（计算 100.00）!"
 
 
 def test_missing_actual_is_marked_and_scored_0() -> None:
@@ -349,9 +348,9 @@ def test_missing_actual_is_marked_and_scored_0() -> None:
     ind.loc[ind["indicator_id"] == "YB04-02", "actual"] = None  # 补贴按时发放率, weight 20
 
     summary, block = forms(report)[3]
-    assert summary == "村务监督委员会补贴 — 80分 良!"
+    assert summary == "村务监督委员会补贴：自评得分80.00分，评价等级为“良”!"
     row = next(r for r in Tables(block).tables[0]
                if r.cls == "jx-indicator" and "补贴按时发放率" in r.texts)  # fmt: skip
-    assert row.texts == ["时效指标", "补贴按时发放率", "≥", "100", "%", "缺失", "20", "0!", ""]
+    assert row.texts == ["时效指标", "补贴按时发放率", "≥", "100", "%", "缺失", "20", "0.00!", ""]
     assert html.unescape(row[-2].titles[-1]) == FLAG_TEXT["missing"]
     assert "实际完成值未填报，按 0 分计" in html.unescape(row[-2].titles[0])

@@ -24,7 +24,7 @@ from jixiao.validation import validate
 DOCUMENT = "《乐昌市民政局2019年绩效自评报告》"
 FIRST = f"{DOCUMENT}第1段（总体情况）"
 MARK = '<span class="jx-mark">示</span>'
-THEMES = ("09-dibao", "10-yanglao", "11-ertong", "12-zhili", "13-dangjian")
+THEMES = ("02-dibao", "03-yanglao", "04-ertong", "05-zhili", "06-dangjian")
 ATTRS = r"""((?:\s+[a-zA-Z-]+(?:=(?:"[^"]*"|'[^']*'))?)*)"""
 SPAN = re.compile(r'<span class="(jx-fig[^"]*)"' + ATTRS + r">([^<]*)</span>(</a>)?")
 
@@ -55,7 +55,7 @@ def sections(html: str) -> str:
 
 def opening(html: str) -> str:
     overview_html = section(html, "01-overview")
-    return next(p for p in re.findall(r"<p>(.*?)</p>", overview_html, re.S) if "绩效自评报告根据" in p)
+    return next(p for p in re.findall(r"<p>(.*?)</p>", overview_html, re.S) if "根据年初设定的绩效目标" in p)
 
 
 def entries(html: str) -> dict[str, str]:
@@ -119,7 +119,7 @@ def test_every_figure_of_the_themed_sections_is_published_with_its_paragraph(exa
         for figure, state, title, _ in found:
             assert state == PUBLISHED, (section_id, figure)
             assert title.splitlines()[1].startswith(f"公开发布：{DOCUMENT}（") or "计算：" in title, figure
-    dibao = dict((f, t) for f, _, t, _ in spans(section(example.html, "09-dibao")))
+    dibao = dict((f, t) for f, _, t, _ in spans(section(example.html, "02-dibao")))
     assert dibao["223户"].splitlines()[1] == f"公开发布：{DOCUMENT}（一）底线民生保障坚定有力 三是"
 
 
@@ -135,9 +135,10 @@ def test_supplied_figures_are_illustrative(example):
     ]
     assert next(title for t, _, title, _ in cells if t == "420.00").splitlines()[1] == "示例数据"
     # the per-project amounts
-    projects_html = section(example.html, "07-projects")
+    projects_html = section(example.html, "12-projects")
     table = projects_html.split("</caption>", 1)[1].split("</table>", 1)[0]
-    amounts = [(t, s) for t, s, _, _ in spans(table) if re.fullmatch(r"\d+\.\d\d", t)]
+    # amounts, not the scores (written 100.00 as the official forms write them)
+    amounts = [(t, s) for t, s, _, _ in spans(table) if re.fullmatch(r"\d+\.\d\d", t) and t != "100.00"]
     assert amounts[:4] == [("1586.40", ILLUSTRATIVE)] * 2 + [("412.36", ILLUSTRATIVE)] * 2
     assert {s for _, s in amounts} == {ILLUSTRATIVE}
 
@@ -191,7 +192,7 @@ def test_chart_captions_say_they_hold_supplied_data(example):
         "图1 2019年全年预算数与执行数（含示例数据，非公开发布数）",
         "图2 历年全年预算数与执行数（含示例数据，非公开发布数）",
     ]
-    (project_caption,) = re.findall(r"<figcaption>(.*?)</figcaption>", section(example.html, "07-projects"))
+    (project_caption,) = re.findall(r"<figcaption>(.*?)</figcaption>", section(example.html, "12-projects"))
     assert project_caption == "2019年自评项目全年预算数与执行数（含示例数据，非公开发布数）"
 
 

@@ -22,9 +22,13 @@ def project(tmp_path, monkeypatch):
 def test_example_settings():
     s = settings.load("lechang-mzj", 2019)
     assert s.unit_name == "乐昌市民政局"
-    assert [x.id for x in s.sections][:3] == ["01-overview", "02-profile", "03-budget"]
-    assert s.sections[8].parameters == {"unit": "lechang-mzj", "year": 2019, "theme": "dibao"}
-    assert s.sections[1].notebook.name == "06_profile.ipynb"
+    assert [x.id for x in s.sections] == ["01-overview", "02-dibao", "03-yanglao", "04-ertong", "05-zhili",
+                                          "06-dangjian", "07-profile", "08-budget", "09-goals", "10-conclusion",
+                                          "11-evaluation", "12-projects", "13-unevaluated", "14-problems",
+                                          "15-application", "16-review"]  # fmt: skip
+    assert s.sections[1].parameters == {"unit": "lechang-mzj", "year": 2019, "theme": "dibao"}
+    assert s.sections[1].key == "dibao"
+    assert s.sections[6].notebook.name == "06_profile.ipynb"
     assert s.sections[0].notebook.name == "01_overview.ipynb"
 
 

@@ -56,15 +56,15 @@ def fresh():
 @pytest.mark.parametrize(
     ("theme", "number", "title"),
     [
-        ("dibao", "(一)", "底线民生保障坚定有力"),
-        ("yanglao", "(二)", "养老服务体系建设快速发展"),
-        ("ertong", "(三)", "儿童福利保障全面落实"),
-        ("zhili", "(四)", "民政领域社会治理水平得到提升"),
-        ("dangjian", "(五)", "全面从严治党向纵深发展"),
+        ("dibao", "（一）", "底线民生保障坚定有力"),
+        ("yanglao", "（二）", "养老服务体系建设快速发展"),
+        ("ertong", "（三）", "儿童福利保障全面落实"),
+        ("zhili", "（四）", "民政领域社会治理水平得到提升"),
+        ("dangjian", "（五）", "全面从严治党向纵深发展"),
     ],
 )
 def test_heading_is_numbered_in_report_order(report, theme, number, title):
-    assert themes.heading(report, theme) == f"<h2>{number}{title}</h2>"
+    assert themes.heading(report, theme) == f'<h2><span class="jx-number">{number}</span>{title}</h2>'
 
 
 def test_illustrative_heading_is_marked():
@@ -72,7 +72,7 @@ def test_illustrative_heading_is_marked():
     row = csv_row(f"data/{UNIT}/2018/narrative.csv", section="dibao", kind="title")
     assert themes.heading(earlier, "dibao") == (
         f'<h2 class="jx-illustrative-text" data-source="data/{UNIT}/2018/narrative.csv#row={row}'
-        '&amp;col=text">(一)底线民生保障稳步推进<span class="jx-illustrative" '
+        '&amp;col=text"><span class="jx-number">（一）</span>底线民生保障稳步推进<span class="jx-illustrative" '
         'title="本段为示例文字，非公开发布内容">示例</span></h2>'
     )
 
@@ -238,9 +238,9 @@ def test_chart_count_per_theme(chart_html):
 
 def test_captions_are_numbered_per_theme(chart_html):
     captions = [c for _, c in figures_of(chart_html["zhili"])]
-    assert [c.split(" ")[0] for c in captions] == [f"图(四)-{i}" for i in range(1, 6)]
-    assert captions[0] == "图(四)-1 结婚与离婚登记（2018年含示例数据，非公开发布数）"
-    assert captions[4] == "图(四)-5 社工站发放物资与现金"  # this year only: no illustrative data
+    assert [c.split(" ")[0] for c in captions] == [f"图（四）-{i}" for i in range(1, 6)]
+    assert captions[0] == "图（四）-1 结婚与离婚登记（2018年含示例数据，非公开发布数）"
+    assert captions[4] == "图（四）-5 社工站发放物资与现金"  # this year only: no illustrative data
 
 
 def test_alt_text_states_the_data(chart_html):
@@ -263,7 +263,7 @@ def test_grouped_bar_without_earlier_year_has_one_series():
     spec = themes.chart_specs(earlier, "ertong")[0]
     chart = themes.chart(earlier, "ertong", spec, 1)
     assert chart.alt == "柱状图：2018年：在册留守儿童5132人"
-    assert chart.caption == "图(三)-1 在册留守儿童（2018年含示例数据，非公开发布数）"
+    assert chart.caption == "图（三）-1 在册留守儿童（2018年含示例数据，非公开发布数）"
 
 
 def with_settings(report, part: str, value: object) -> None:
@@ -325,22 +325,33 @@ def test_changes_table_and_summary(report):
     cell = '<td class="num"><span class="jx-fig" data-provenance="published" '
     cell += f'data-source="{STATS}#row={row}&amp;col=value"'
     assert cell in out
-    assert "<caption>表(一) 主要指标与上年对比</caption>" in out
+    assert "<caption>表（一） 主要指标与上年对比</caption>" in out
     summary = text_of(paragraphs(out)[-1])
+    # only changes of at least 10% are called large: 临时救助人次 (−7.4%) and 流浪乞讨救助人次 (−5.0%) are not
     assert summary == (
         "与2018年相比，增幅较大的有流浪乞讨救助金增加75.5万元示（同比增长87.3%示）、"
-        "追缴低保金增加1.5万元示（同比增长57.7%示）、清退低保户增加67户示（同比增长42.9%示）；"
-        "降幅较大的有临时救助人次减少23人次示（同比下降7.4%示）、流浪乞讨救助人次减少8人次示（同比下降5.0%示）、"
-        "建档立卡贫困对象减少425人示（同比下降3.0%示）。"
+        "追缴低保金增加1.5万元示（同比增长57.7%示）、清退低保户增加67户示（同比增长42.9%示）。"
     )
+
+
+def test_a_theme_without_large_changes_says_so(report):
+    summary = text_of(paragraphs(themes.changes(report, "ertong"))[-1])
+    assert summary == "与2018年相比，本部分各项指标同比增减幅度均在10%以内。"
+    zhili = text_of(paragraphs(themes.changes(report, "zhili"))[-1])
+    assert "降幅较大" not in zhili and "结婚登记" not in zhili  # 2657 against 2713: −2.1%
 
 
 def test_changes_keep_qualifiers_in_the_table(report):
     by_label = {r[0]: r[1:] for r in table_rows(themes.changes(report, "zhili"))}
-    goods = ["约93.5示", "约121.6", "增加28.1万元示", "同比增长30.1%示"]
-    assert by_label["社工站发放物资（万元）"] == goods
-    assert by_label["扫黑除恶宣传册（份）"][:2] == ["1000多示", "1500多"]
-    assert by_label["扫黑除恶办结线索（条）"][:2] == ["1示", "2"]
+    # approximate figures: the difference is approximate too, and no rate is given
+    # (2018 is illustrative: its figures and the changes from them carry 示; a rate not given does not)
+    assert by_label["社工站发放物资（万元）"] == ["约93.5示", "约121.6", "增加约28.1万元示", "—"]
+    assert by_label["扫黑除恶宣传册（份）"] == ["1000多示", "1500多", "增加约500份示", "—"]
+    # a small whole count: its two numbers, no rate
+    assert by_label["扫黑除恶办结线索（条）"] == ["1示", "2", "由1条增至2条示", "—"]
+    assert by_label["新登记社会组织（家）"] == ["8示", "6", "由8家减至6家示", "—"]
+    # 0.8 → 1 万人次 is no small count: a rate
+    assert by_label["社工站帮助困难群众（万人次）"] == ["0.8示", "1", "增加0.2万人次示", "同比增长25%示"]
 
 
 def test_change_figures_are_derived_with_formula(report):

@@ -10,11 +10,12 @@ import subprocess
 import openpyxl
 import pytest
 
+from jixiao import formatting
 from test_report_content import section, text
 
 
 def report_project_rows(html: str) -> list[list[str]]:
-    projects = section(html, "07-projects")
+    projects = section(html, "12-projects")
     table = projects.split('<table class="jx-table', 1)[1].split("</table>", 1)[0]
     body = table.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
     body = body.replace('<span class="jx-mark">示</span>', "")  # the marker of illustrative figures
@@ -33,7 +34,7 @@ def test_summary_sheet_matches_the_report(example):
     for offset, row in enumerate(report_rows):
         cells = [c.value for c in sheet[4 + offset]][:7]
         name, fund, budget, executed, rate, score, grade = cells
-        assert row[0] == htmllib.unescape(name)
+        assert row[0] == formatting.quotes(htmllib.unescape(name))  # the report writes “双百镇”社工
         assert row[1] == fund
         assert row[2] == f"{budget:.2f}" and row[3] == f"{executed:.2f}"
         assert row[4] == ("100%" if rate == 1 else f"{rate * 100:.1f}%")

@@ -3,8 +3,11 @@
 1. settings and parameters, strictly checked;
 2. inputs validated, before any notebook runs (skipped when no input changed since it last passed);
 3. each section executed with papermill, unless its cache entry is still valid;
-4. the executed sections stitched into ``report.html``, written with the 自评表 workbook and
-   ``build.json`` (what the report was built from) as one group: temporary files, renamed together.
+4. the executed sections stitched into each edition's page (``jixiao.render``: ``filing``, the
+   report a department files, and ``review``, with the 审核提示), written as ``report.html`` /
+   ``report-review.html`` and rendered from the same page to PDF and DOCX; written with the 自评表
+   workbook and ``build.json`` (what the report was built from) as one group: temporary files,
+   renamed together.
 
 One build of a unit-year runs at a time (a lock in its output folder; a second build waits for the
 first, then finds most of its work cached). A failure at any step, a full disk or Ctrl-C leaves the
@@ -170,8 +173,13 @@ class Build:
     prepares the workbook in the background, and renders each section as soon as it is done.
     """
 
-    def __init__(self, settings: Settings, force: bool, echo: Echo) -> None:
+    def __init__(
+        self, settings: Settings, force: bool, echo: Echo,
+        editions: tuple[str, ...] | None = None, formats: tuple[str, ...] | None = None,
+    ) -> None:  # fmt: skip
         self.settings, self.force, self.echo = settings, force, echo
+        self.editions = editions or settings.editions  # the command line's choice, else the settings'
+        self.formats = formats or settings.formats
         self.unit, self.year = settings.unit, settings.year
         self.out = paths.output_dir(self.unit, self.year)
         self.result = BuildResult(report=self.out / "report.html", seconds=0.0)
@@ -186,6 +194,8 @@ class Build:
         self.work: Path | None = None
         """A private temporary folder: the executed notebooks until each is done, the kernels'
         connection files, the kernel template's socket. Removed at the end, whatever happens."""
+        self._metadata: Future | None = None
+        self._pdf_process: Any = None  # lays out the second edition's PDF
 
     def _cached(self, section: Section) -> dict | None:
         entry = cache.lookup(self.unit, self.year, section, warn=self.echo)
@@ -231,6 +241,8 @@ class Build:
 
                 execution.INTERRUPTED.set()
                 kernels.kill_all()
+            if self._pdf_process is not None:  # the second edition's PDF process, started in prepare()
+                self._pdf_process.shutdown(wait=False, cancel_futures=True)
             raise
         finally:
             if zygote is not None:
@@ -269,6 +281,12 @@ class Build:
         """Import nbconvert and make the workbook in the background, papermill here."""
         self._stitcher = self._stitcher or self.background.submit(stitching.Stitcher)
         self._workbook = self.background.submit(workbook_bytes, self.settings)
+        if {"pdf", "docx"} & set(self.formats):
+            self._metadata = self.background.submit(_paged_metadata, self.settings)
+        if "pdf" in self.formats and len(self.editions) > 1:
+            from jixiao import render
+
+            self._pdf_process = render.pdf_process()
         import papermill  # noqa: F401
 
     def done(self, run: Any) -> None:
@@ -309,46 +327,95 @@ class Build:
         return rendered
 
     def stitch(self) -> None:
-        """Write report.html and the workbook, unless neither would change.
+        """Write the report's files (each edition's HTML, PDF and DOCX; the workbook; build.json),
+        each unless it would not change, as one group: all of them, or none.
 
-        The report's key covers its executed sections; the workbook's covers every input file,
-        since it holds tables (budget, project funds) that a unit's sections may not read."""
-        settings, report = self.settings, self.result.report
+        An output's key covers the executed sections, the stitching and rendering code, the
+        settings that shape it (outline, numbering, annex) and its renderer's versions; the
+        workbook's also covers every input file, since it holds tables (budget, project funds) that
+        a unit's sections may not read (``inputs_key`` covers them for all outputs)."""
+        from jixiao import render
+
+        settings = self.settings
         entries = [self.entries[s.id] for s in settings.sections]
         marker = self.out / ".cache" / "report.key"
-        key = cache.report_key(entries, {"code": _code_hash(), "unit_name": settings.unit_name})
-        key += "+" + self.inputs_key
-        fresh = report.is_file() and (self.out / WORKBOOK).is_file() and (self.out / BUILD_INFO).is_file()
-        if not self.force and fresh and _marker_says(marker, key):
+        shape = {"sections": settings.raw.get("sections"), "numbering": settings.numbering,
+                 "annex": settings.forms_in_annex}  # fmt: skip
+        base = cache.report_key(entries, {"code": _code_hash(), "unit_name": settings.unit_name, "shape": shape})
+        base += "+" + self.inputs_key
+        wanted = render.outputs(self.editions, self.formats)
+        try:
+            kept = json.loads(marker.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            kept = {}
+        kept = kept if isinstance(kept, dict) else {}
+        keys = {o.name: f"{base}+{json.dumps(render.versions(o.format), sort_keys=True)}" for o in wanted}
+        recorded = (self.out / BUILD_INFO).is_file()
+        stale = [
+            o for o in wanted
+            if self.force or not recorded or not (self.out / o.name).is_file() or kept.get(o.name) != keys[o.name]
+        ]  # fmt: skip
+        self.result.report = self.out / wanted[0].name
+        if not stale:
             self.echo("  拼接报告 (stitch)       未变 (unchanged)")
             return
         start = time.perf_counter()
-        sections = [self.rendered.get(s.id) or self.render(s) for s in settings.sections]
+        rendered = [self.rendered.get(s.id) or self.render(s) for s in settings.sections]
         published: dict = {}
         for entry in entries:
             published.update(entry.get("published", {}))
         info = build_info(settings, entries)
-        page = stitching.render_page(
-            title=f"{settings.unit_name}{settings.year}年绩效自评报告",
-            unit_name=settings.unit_name,
-            year=settings.year,
-            score_html=published.get("score_html", "—"),
-            grade=published.get("grade", "—"),
-            sections=sections,
-            build_info=info,
-        )
-        workbook = self._workbook.result() if self._workbook is not None else workbook_bytes(settings)
-        with outputs.together() as group:  # the report and its workbook: both, or neither
-            group.write(self.out / WORKBOOK, workbook)
-            group.write(report, page)
+        pages: dict[str, str] = {}
+        for edition in sorted({o.edition for o in stale if o.edition}):
+            # the filing edition leaves out the review section (审核提示)
+            sections = zip(rendered, settings.sections, strict=True)
+            chosen = [r for r, s in sections if edition == "review" or s.kind != "review"]
+            page = stitching.render_page(
+                title=f"{settings.unit_name}{settings.year}年绩效自评报告",
+                unit_name=settings.unit_name,
+                year=settings.year,
+                score_html=published.get("score_html", "—"),
+                grade=published.get("grade", "—"),
+                sections=chosen,
+                build_info=info,
+                outline=settings.outline,
+                numbering=settings.numbering,
+                closing=published.get("closing"),
+                links=render.links(edition, settings.formats),  # what a build makes by default
+            )
+            pages[edition] = render.edition_page(page, edition, annex=settings.forms_in_annex)
+        made: dict[str, bytes] = {}
+        with outputs.together() as group:  # every file of the report: all of them, or none
+
+            def write(name: str, data: str | bytes) -> None:
+                made[name] = data if isinstance(data, bytes) else data.encode("utf-8")
+                group.write(self.out / name, made[name])
+                kept[name] = keys[name]
+
+            for output in stale:
+                if output.format == "html":
+                    write(output.name, pages[output.edition])
+                elif output.format == "xlsx":
+                    write(
+                        output.name, self._workbook.result() if self._workbook is not None else workbook_bytes(settings)
+                    )
+            paged = [o for o in stale if o.format in {"pdf", "docx"}]
+            if paged:
+                ready = self._metadata is not None and not self._metadata.cancelled()
+                meta = self._metadata.result() if ready else render.metadata(settings)
+                try:
+                    render.render(pages, paged, meta, write, self._pdf_process)
+                finally:
+                    if self._pdf_process is not None:
+                        self._pdf_process.shutdown(cancel_futures=True)
             info["outputs"] = {
-                name: hashlib.sha256(data if isinstance(data, bytes) else data.encode()).hexdigest()
-                for name, data in ((WORKBOOK, workbook), (report.name, page))
+                o.name: hashlib.sha256(made[o.name] if o.name in made else (self.out / o.name).read_bytes()).hexdigest()
+                for o in wanted
             }
             group.write(self.out / BUILD_INFO, json.dumps(info, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
-        write_atomically(marker, key)
+        write_atomically(marker, json.dumps(kept, ensure_ascii=False, indent=1, sort_keys=True))
         self.result.stitched = True
-        self.echo(f"  拼接报告 (stitch)       {time.perf_counter() - start:5.2f}s  + {WORKBOOK}")
+        self.echo(f"  拼接报告 (stitch)       {time.perf_counter() - start:5.2f}s  {', '.join(o.name for o in stale)}")
 
 
 def _weight(section: Section) -> int:
@@ -381,6 +448,15 @@ def build_info(settings: Settings, entries: list[dict]) -> dict[str, Any]:
     }
 
 
+def _paged_metadata(settings: Settings) -> Any:
+    """The PDF's and DOCX's document properties; WeasyPrint and python-docx imported meanwhile."""
+    from jixiao import render
+    from jixiao.render import docx, pdf  # noqa: F401
+
+    pdf.preload()
+    return render.metadata(settings)
+
+
 def workbook_bytes(settings: Settings) -> bytes:
     """The 自评表 workbook, from the same data and rules as the report."""
     from jixiao.report import Report
@@ -390,9 +466,13 @@ def workbook_bytes(settings: Settings) -> bytes:
     return selfeval_workbook_bytes(report.data, report.scores, settings.unit_name)
 
 
-def build(unit: str, year: int, *, force: bool = False, echo: Echo = print) -> BuildResult:
-    """Build ``outputs/<unit>/<year>/report.html``; see the module's docstring."""
+def build(
+    unit: str, year: int, *, force: bool = False, echo: Echo = print,
+    editions: tuple[str, ...] | None = None, formats: tuple[str, ...] | None = None,
+) -> BuildResult:  # fmt: skip
+    """Build ``outputs/<unit>/<year>/report.html`` and the other files; see the module's docstring.
+    ``editions`` and ``formats`` (default: the unit's settings, else all) choose which."""
     paths.check_unit(unit)
     settings = settings_module.load(unit, year)
     with locked(unit, year, echo):
-        return Build(settings, force, echo).run()
+        return Build(settings, force, echo, editions, formats).run()

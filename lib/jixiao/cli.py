@@ -16,6 +16,9 @@ from pathlib import Path
 
 from jixiao import paths
 
+EDITIONS = ("filing", "review")  # jixiao.settings.EDITIONS, FORMATS (not imported: --help stays fast)
+FORMATS = ("html", "pdf", "docx", "xlsx")
+
 INTERRUPTED_LINE = (
     "已中断 (interrupted)：未生成报告；上一次的报告保持不变。(nothing built; the last report is unchanged)"
 )
@@ -38,9 +41,19 @@ def _unit_year(parser: argparse.ArgumentParser) -> None:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="jixiao", description="绩效自评报告: from a unit's data for a year to its report.")
     sub = p.add_subparsers(dest="command", required=True)
-    b = sub.add_parser("build", help="build outputs/<unit>/<year>/report.html")
+    b = sub.add_parser("build", help="build outputs/<unit>/<year>/report.html, .pdf, .docx, 自评表.xlsx")
     _unit_year(b)
     b.add_argument("--force", action="store_true", help="re-execute every section, ignoring the cache")
+    b.add_argument(
+        "--edition",
+        action="append",
+        choices=EDITIONS,
+        dest="editions",
+        help="make this edition only (repeatable; default: the unit's `editions`, else all): "
+        "filing = report.*, the report a department files; review = report-review.*, with 审核提示",
+    )
+    b.add_argument("--format", action="append", choices=FORMATS, dest="formats",
+                   help="make this format only (repeatable; default: the unit's `formats`, else all)")  # fmt: skip
     v = sub.add_parser("validate", help="check a unit-year's inputs and list every problem")
     _unit_year(v)
     t = sub.add_parser("template", help="write an empty input workbook (data.xlsx) with Chinese headers")
@@ -132,7 +145,9 @@ def _build(args: argparse.Namespace) -> int:
     from jixiao.outputs import OutputError
 
     try:
-        build.build(args.unit, args.year, force=args.force)
+        editions = tuple(args.editions) if args.editions else None
+        formats = tuple(args.formats) if args.formats else None
+        build.build(args.unit, args.year, force=args.force, editions=editions, formats=formats)
     except (SectionError, SectionsFailed) as exc:
         _failed(exc)
         return 1

@@ -5,8 +5,9 @@
 - counts with their measure word: ``653名``, ``289人次``;
 - approximate values: ``约121.6万元``, ``1500多份``;
 - Chinese numerals where the text uses them: ``两条``;
-- lists ``一是…二是…``, sections ``(一)…(五)``, project names ``"特困供养""社会福利"``;
-- year over year: ``同比增长5.2%``, ``增加12户``.
+- lists ``一是…二是…``, headings ``一、`` ``（一）`` ``1.`` ``（1）``, project names ``“特困供养”“社会福利”``
+  (quotes inside quotes: ``‘’``, see :func:`quotes`);
+- year over year: ``同比增长5.2%``, ``增加12户``, ``由1条增至2条``; rates ``提高1.2个百分点``.
 
 Rounding is half-up on the decimal value as written (``2.675`` → ``2.68``), as people round
 by hand, not Python's binary half-even; the float is read through its shortest ``repr`` so
@@ -29,8 +30,8 @@ APPROX = "约"
 MORE_THAN = "多"
 CHINESE_NUMERALS = "中文"
 
-QUOTE_MARKS: tuple[str, str] = ('"', '"')
-"""Quotes around names in a list, as in the published report: ``"特困供养""社会福利"``."""
+QUOTE_MARKS: tuple[str, str] = ("“", "”")
+"""Quotes around names in a list: ``“特困供养”“社会福利”``; inside quotes, ``‘’``."""
 
 _DIGITS = "零一二三四五六七八九"
 _SMALL_UNITS = ("", "十", "百", "千")
@@ -243,6 +244,21 @@ def format_value(
     return qualified(text, qualifier, unit)
 
 
+def date(text: str) -> str:
+    """A date written ``YYYY-MM-DD`` as a report writes it; other text unchanged.
+
+    >>> date("2020-04-20"), date("2020-4-2"), date("2020年4月")
+    ('2020年4月20日', '2020年4月2日', '2020年4月')
+    """
+    import re
+
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text.strip())
+    if match is None:
+        return text.strip()
+    year, month, day = (int(g) for g in match.groups())
+    return f"{year}年{month}月{day}日"
+
+
 # -- lists and numbering ------------------------------------------------------------------------
 
 
@@ -258,25 +274,71 @@ def ordinal_item(n: int) -> str:
 
 
 def section_number(n: int) -> str:
-    """The number of the n-th themed section, as the published report writes it: (一) … (五).
+    """The number of the n-th section at the second depth of the default numbering: （一） … （五）.
 
     >>> section_number(1), section_number(5), section_number(12)
-    ('(一)', '(五)', '(十二)')
+    ('（一）', '（五）', '（十二）')
     """
-    if n < 1:
-        raise ValueError("sections are numbered from 1")
-    return f"({chinese_numeral(n)})"
+    return heading_number(n, "（一）")
 
 
-def heading_number(n: int) -> str:
-    """The number of a top-level heading: 一、 二、 ….
+def number_style(style: str) -> tuple[str, str, str] | None:
+    """A heading number style as written in the settings, for the first heading: ``一、``,
+    ``（一）``, ``1.``, ``（1）``, ``第一章``. Returns (before, ``一`` or ``1``, after), or None when
+    the style holds neither 一 nor 1 (or both).
 
-    >>> heading_number(3)
-    '三、'
+    >>> number_style("（一）"), number_style("1."), number_style("第一部分"), number_style("A.")
+    (('（', '一', '）'), ('', '1', '.'), ('第', '一', '部分'), None)
+    """
+    marks = [(style.find(m), m) for m in ("一", "1") if m in style]
+    if len(marks) != 1 or style.count(marks[0][1]) != 1:
+        return None
+    at, mark = marks[0]
+    return style[:at], mark, style[at + 1 :]
+
+
+def heading_number(n: int, style: str = "一、") -> str:
+    """The number of the n-th heading in ``style`` (see :func:`number_style`).
+
+    >>> heading_number(3), heading_number(2, "（一）"), heading_number(10, "1."), heading_number(4, "（1）")
+    ('三、', '（二）', '10.', '（4）')
     """
     if n < 1:
         raise ValueError("headings are numbered from 1")
-    return chinese_numeral(n) + "、"
+    parts = number_style(style)
+    if parts is None:
+        raise ValueError(f"not a number style: {style!r} (write it for the first heading: 一、 （一） 1. （1）)")
+    before, mark, after = parts
+    return before + (chinese_numeral(n) if mark == "一" else str(n)) + after
+
+
+def label_number(number: str) -> str:
+    """A heading's number as a figure or table caption borrows it: without a trailing 、 or .
+
+    >>> label_number("（一）"), label_number("二、"), label_number("3."), label_number("")
+    ('（一）', '二', '3', '')
+    """
+    return number.rstrip("、.．")
+
+
+def quotes(text: str) -> str:
+    """Straight quotes made Chinese: ``"…"`` → ``“…”`` and, inside them, ``'…'`` → ``‘…’``
+    (pairs, in order); text without straight quotes is unchanged.
+
+    >>> quotes('开展"不忘初心、牢记使命"主题教育'), quotes('"双百镇"社工'), quotes("已是“中文”")
+    ('开展“不忘初心、牢记使命”主题教育', '“双百镇”社工', '已是“中文”')
+    """
+    out, double, single = [], False, False
+    for char in text:
+        if char == '"':
+            out.append("”" if double else "“")
+            double = not double
+        elif char == "'":
+            out.append("’" if single else "‘")
+            single = not single
+        else:
+            out.append(char)
+    return "".join(out)
 
 
 def enumerate_cn(
@@ -290,9 +352,7 @@ def enumerate_cn(
     >>> enumerate_cn(["a", "b", "c"])
     'a、b、c'
     >>> enumerate_cn(["特困供养", "社会福利"], quotes=True) + "等"
-    '"特困供养""社会福利"等'
-    >>> enumerate_cn(["特困供养", "社会福利"], quotes=True, quote_marks=("“", "”"))
-    '“特困供养”“社会福利”'
+    '“特困供养”“社会福利”等'
     """
     texts = [str(i) for i in items]
     if quotes:
@@ -307,31 +367,32 @@ def enumerate_cn(
 def change_phrase(curr: Real | Decimal, prev: Real | Decimal, unit: str | None = "") -> str:
     """The change from last year in the figure's own unit: 增加12户, 减少3.5万元, 持平.
 
-    A percentage changes by 个百分点 (percentage points), not by a percent.
+    A percentage rises (提高) or falls (下降) by 个百分点 (percentage points), not by a percent.
 
     >>> change_phrase(235, 223, "户"), change_phrase(10.3, 13.8, "万元"), change_phrase(5, 5, "人")
     ('增加12户', '减少3.5万元', '持平')
     >>> change_phrase(98.5, 95, "%")
-    '增加3.5个百分点'
+    '提高3.5个百分点'
     """
     diff = _dec(curr) - _dec(prev)
     unit = "" if _blank(unit) else str(unit).strip()
     if natural(abs(diff)) == "0":
         return "持平"
+    if unit == PERCENT:  # a rate rises or falls, by percentage points
+        return f"{'提高' if diff > 0 else '下降'}{natural(abs(diff))}个百分点"
     verb = "增加" if diff > 0 else "减少"
-    if unit == PERCENT:
-        return f"{verb}{natural(abs(diff))}个百分点"
     return verb + format_value(abs(diff), unit)
 
 
 def yoy_phrase(curr: Real | Decimal, prev: Real | Decimal, decimals: int = 1) -> str:
-    """The rate of change from last year: 同比增长5.2%, 同比下降3.0%, 与上年持平.
+    """The rate of change from last year: 同比增长5.2%, 同比下降3%, 与上年持平.
 
-    The rate always has ``decimals`` places (a computed growth rate, not an exact share). A change
-    too small to show is 基本持平; with nothing last year there is no rate to give.
+    The rate is written like every percentage of the report (:func:`percent`): ``decimals``
+    places, a whole number when exact. A change too small to show is 基本持平; with nothing last
+    year there is no rate to give.
 
-    >>> yoy_phrase(105.2, 100), yoy_phrase(97, 100), yoy_phrase(100, 100)
-    ('同比增长5.2%', '同比下降3.0%', '与上年持平')
+    >>> yoy_phrase(105.2, 100), yoy_phrase(97, 100), yoy_phrase(100, 100), yoy_phrase(2, 1)
+    ('同比增长5.2%', '同比下降3%', '与上年持平', '同比增长100%')
     >>> yoy_phrase(100.01, 100), yoy_phrase(12, 0), yoy_phrase(0, 0)
     ('与上年基本持平', '上年为0，不计算同比增幅', '与上年持平')
     """
@@ -340,8 +401,32 @@ def yoy_phrase(curr: Real | Decimal, prev: Real | Decimal, decimals: int = 1) ->
         return "与上年持平"
     if p == 0:
         return "上年为0，不计算同比增幅"
-    rate = (c - p) / abs(p) * 100
-    shown = _fixed(abs(rate), decimals)
-    if Decimal(shown) == 0:
+    rate = (c - p) / abs(p)
+    if Decimal(_fixed(abs(rate) * 100, decimals)) == 0:
         return "与上年基本持平"
-    return f"同比{'增长' if rate > 0 else '下降'}{shown}%"
+    return f"同比{'增长' if rate > 0 else '下降'}{percent(abs(rate), decimals)}"
+
+
+def points_phrase(curr: Real | Decimal, prev: Real | Decimal) -> tuple[str, str]:
+    """How a rate (a ratio: 0.988) moved, in 百分点: the verb and the size.
+
+    >>> points_phrase(1, 0.98766), points_phrase(0.795, 0.85), points_phrase(1, 1)
+    (('提高', '1.2个百分点'), ('下降', '5.5个百分点'), ('持平', ''))
+    """
+    points = (_dec(curr) - _dec(prev)) * 100
+    shown = natural(abs(points), 1)
+    if shown == "0":
+        return "持平", ""
+    return ("提高" if points > 0 else "下降"), f"{shown}个百分点"
+
+
+def from_to_phrase(before: str, now: str, curr: Real | Decimal, prev: Real | Decimal) -> str:
+    """A small count's change said with both numbers, not a percentage: 由1条增至2条.
+
+    >>> from_to_phrase("1条", "2条", 2, 1), from_to_phrase("5人", "3人", 3, 5), from_to_phrase("2家", "2家", 2, 2)
+    ('由1条增至2条', '由5人减至3人', '与上年持平，均为2家')
+    """
+    c, p = _dec(curr), _dec(prev)
+    if c == p:
+        return f"与上年持平，均为{now}"
+    return f"由{before}{'增至' if c > p else '减至'}{now}"

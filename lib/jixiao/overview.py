@@ -8,8 +8,9 @@ comes from.
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, replace
+
+import pandas as pd
 
 from jixiao import charts, facts, formatting, schema
 from jixiao.provenance import (
@@ -71,21 +72,70 @@ def execution_rate(report: Report) -> Figure:
 # -- score -------------------------------------------------------------------------------------
 
 
-def department_score(report: Report) -> tuple[Figure, str]:
-    """The department's total and grade, the total derived from each indicator's score and rule."""
+def reported_total(report: Report) -> Figure | None:
+    """The department's total score as the unit reported it (``profile.reported_total_score``),
+    if it did."""
+    profile = report.data.profile
+    if "reported_total_score" not in profile.columns or not len(profile):
+        return None
+    index = profile.index[0]
+    value = profile.at[index, "reported_total_score"]
+    if value is None or value != value or value is pd.NA:
+        return None
+    return Figure.cell(profile, index, "reported_total_score", label="部门整体自评得分（填报）",
+                       fmt=lambda v: f"{formatting.natural(v)}分")  # fmt: skip
+
+
+def computed_score(report: Report) -> Figure | None:
+    """The department's total derived from each indicator's score and rule; None without a
+    department indicator table."""
     department = report.scores.department
     if department is None:
-        summary = report.scores.summary
-        value = summary.score
-        figure = Figure.derive(value, summary.formula, [], label="部门整体支出绩效自评得分",
-                               text=f"{formatting.natural(value)}分" if value is not None else "—")  # fmt: skip
-        return figure, formatting.MISSING if value is None else _grade(report, value)
+        return None
     parts = [_indicator_score(report, s) for s in department.indicators]
-    figure = Figure.derive(
+    return Figure.derive(
         department.final_total, "部门整体绩效指标得分之和", parts,
-        label="部门整体支出绩效自评得分", text=f"{formatting.natural(department.final_total)}分",
+        label="按指标计算的部门整体支出绩效自评得分", text=f"{formatting.natural(department.final_total)}分",
     )  # fmt: skip
-    return confirm(report, figure, computed_key("department_score")), department.grade
+
+
+def scores_differ(report: Report) -> tuple[Figure, Figure] | None:
+    """(reported, computed) when the unit reported a total that the indicators do not give."""
+    reported, computed = reported_total(report), computed_score(report)
+    if reported is None or computed is None or reported.value is None or computed.value is None:
+        return None
+    from jixiao import scoring
+
+    return (reported, computed) if abs(reported.value - computed.value) > scoring.TOLERANCE else None
+
+
+def department_score(report: Report) -> tuple[Figure, str]:
+    """The department's total and grade. The reported total stands where the unit gave one (with
+    the computed one as its input when there is a department indicator table); else the total
+    derived from each indicator's score and rule; else the projects' weighted score."""
+    reported, computed = reported_total(report), computed_score(report)
+    label = "部门整体支出绩效自评得分"
+    if reported is not None:
+        inputs = [reported] + ([computed] if computed is not None else [])
+        if computed is None:
+            formula = "填报得分（无部门整体绩效指标表，以单位填报的部门整体得分为准）"
+        elif scores_differ(report):
+            formula = "填报得分（与按部门整体绩效指标计算的得分不一致：两者均列出）"
+        else:
+            formula = "填报得分（与按部门整体绩效指标计算的得分一致）"
+        # the reported total is what stands: it is as published or as illustrative as its cell
+        figure = Figure.derive(reported.value, formula, inputs, label=label, text=reported.text,
+                               illustrative=reported.illustrative)  # fmt: skip
+        return confirm(report, figure, computed_key("department_score")), _grade(report, reported.value)
+    if computed is not None:
+        return confirm(
+            report, replace(computed, label=label), computed_key("department_score")
+        ), report.scores.department.grade
+    summary = report.scores.summary
+    value = summary.score
+    figure = Figure.derive(value, summary.formula, [], label=label,
+                           text=f"{formatting.natural(value)}分" if value is not None else "—")  # fmt: skip
+    return figure, formatting.MISSING if value is None else _grade(report, value)
 
 
 def _grade(report: Report, value: float) -> str:
@@ -94,10 +144,53 @@ def _grade(report: Report, value: float) -> str:
     return scoring.grade(value, report.rules)
 
 
+def _differs_note(report: Report) -> Html:
+    """``（按部门整体绩效指标计算为95.5分，与填报得分不一致）`` with its figure, or nothing."""
+    pair = scores_differ(report)
+    if pair is None:
+        return Html("")
+    _, computed = pair
+    note = render("（按部门整体绩效指标计算为{computed}，与填报得分不一致）", {"computed": computed})
+    return Html(f'<span class="jx-differs-note">{note}</span>')
+
+
+CLOSING = (("preparer", "编制单位"), ("report_date", "报告日期"), ("contact_person", "联系人"),
+           ("contact_phone", "联系电话"))  # fmt: skip
+"""The closing lines of the report, from ``profile`` columns, in order."""
+
+
+def closing(report: Report) -> dict[str, str]:
+    """编制单位, 报告日期, 联系人, 联系电话 for the report's last page: from the profile, each
+    left out when blank; nothing at all when the profile gives none of them (a blank 编制单位
+    is the unit itself)."""
+    profile = report.data.profile
+    if not len(profile):
+        return {}
+    row = profile.iloc[0]
+    values = {}
+    for column, label in CLOSING:
+        value = row.get(column) if column in profile.columns else None
+        text = "" if value is None or value is pd.NA or value != value else str(value).strip()
+        values[label] = text
+    if not any(values.values()):
+        return {}
+    values["编制单位"] = values["编制单位"] or report.unit_name
+    values["报告日期"] = formatting.date(values["报告日期"]) if values["报告日期"] else ""
+    return {k: v for k, v in values.items() if v}
+
+
 def cover(report: Report) -> None:
-    """Hand the department's score and grade to the build for the report's cover."""
+    """Hand the department's score and grade to the build for the report's cover (with the
+    computed score beside a reported one that differs), and the closing lines."""
     figure, grade = department_score(report)
-    facts.publish(score=figure.value, score_html=str(figure.html()), grade=grade)
+    facts.publish(score=figure.value, score_html=cover_score_html(report), grade=grade, closing=closing(report))
+
+
+def cover_score_html(report: Report) -> Html:
+    """The cover's score: the figure that stands, and the computed one beside a reported one
+    that differs (both numbers)."""
+    figure, _ = department_score(report)
+    return Html(str(figure.html()) + str(_differs_note(report)))
 
 
 # -- coverage of the self-evaluation -----------------------------------------------------------
@@ -167,9 +260,9 @@ def summary(report: Report) -> Html:
     score, _ = department_score(report)
     budget, executed, rate = total_budget(report), total_executed(report), execution_rate(report)
     lead = render(
-        "{unit_name}{year}年绩效自评报告根据年初设定的绩效目标，部门整体支出绩效自评得分为{score}。"
+        "根据年初设定的绩效目标，{unit_name}{year}年部门整体支出绩效自评得分为{score}{differs}。"
         "全年预算数{budget}，执行数{executed}，完成预算的{rate}。",
-        {"unit_name": report.unit_name, "year": report.year, "score": score,
+        {"unit_name": report.unit_name, "year": report.year, "score": score, "differs": _differs_note(report),
          "budget": budget, "executed": executed, "rate": rate},
     )  # fmt: skip
     parts = [_coverage_sentence(c) for c in coverage(report)]
@@ -194,11 +287,20 @@ def _year_change(report: Report) -> Html | None:
         diff / before.value if before.value else None, "(本年全年预算数 − 上年全年预算数) ÷ 上年全年预算数",
         [now, before], label="全年预算数同比", text=formatting.yoy_phrase(now.value, before.value),
     )  # fmt: skip
-    return render(
-        "与{prev_year}年相比，全年预算数{change}，{rate}；预算执行率由{prev_rate}变为{rate_now}。",
-        {"prev_year": previous.year, "change": change, "rate": rate,
-         "prev_rate": execution_rate(previous), "rate_now": execution_rate(report)},
+    rate_now, rate_before = execution_rate(report), replace(execution_rate(previous), label="上年预算执行率")
+    values: dict[str, Figure | str | int] = {"prev_year": previous.year, "change": change, "rate": rate,
+                                             "prev_rate": rate_before, "rate_now": rate_now}  # fmt: skip
+    text = "与{prev_year}年相比，全年预算数{change}，{rate}；" if diff else "与{prev_year}年相比，全年预算数持平；"
+    if rate_now.value is None or rate_before.value is None:
+        return render(text[:-1] + "。", values)
+    verb, size = formatting.points_phrase(rate_now.value, rate_before.value)
+    if not size:
+        return render(text + "预算执行率与上年持平，均为{rate_now}。", values)
+    values["points"] = Figure.derive(
+        (rate_now.value - rate_before.value) * 100, "(本年预算执行率 − 上年预算执行率) × 100",
+        [rate_now, rate_before], label="预算执行率变动（百分点）", text=size,
     )  # fmt: skip
+    return render(text + f"预算执行率由{{prev_rate}}{verb}到{{rate_now}}，{verb}{{points}}。", values)
 
 
 def _ordered(budget) -> list:
@@ -259,6 +361,12 @@ def department_table(report: Report) -> Html:
     """The department's indicators: target, actual, weight, score, with the rule behind each score."""
     department = report.scores.department
     if department is None:
+        reported = reported_total(report)
+        if reported is not None:  # a unit that publishes only its total
+            text = render(
+                "本部门未设部门整体绩效指标，部门整体支出绩效自评得分以填报的{score}为准。", {"score": reported}
+            )
+            return Html(f"<p>{text}</p>")
         return Html('<p class="jx-note">未填报部门整体绩效指标（indicators 表中 scope 为 department 的行）。</p>')
     rows = []
     for s in department.indicators:
@@ -269,7 +377,7 @@ def department_table(report: Report) -> Html:
         actual = s.actual_grade if qualitative else computed or _natural(s.actual, "缺失")
         rows.append([s.level1, s.level2, s.name, s.direction, target, actual, s.measure_unit or "",
                      formatting.natural(s.weight), score])  # fmt: skip
-    figure, grade = department_score(report)
+    figure, grade = computed_score(report), department.grade
     footer = ["合计", "", "", "", "", "", "", formatting.natural(sum(s.weight for s in department.indicators)),
               _bare_score(figure)]  # fmt: skip
     table = table_html(
@@ -277,7 +385,7 @@ def department_table(report: Report) -> Html:
         caption=f"表2 部门整体支出绩效自评表（评价等级：{grade}）", footer=footer,
         numeric_columns=["分值", "得分"],
     )  # fmt: skip
-    return Html(str(table) + '<p class="jx-hint">悬停得分可查看计分规则与代入的数值。</p>')
+    return Html(str(table) + '<p class="jx-hint jx-screen-only">将鼠标悬停在得分上，可查看计分规则和代入的数值。</p>')
 
 
 def computed_actual(report: Report, s) -> Figure | None:
@@ -312,7 +420,8 @@ def _natural(value: float | None, missing: str) -> str:
 
 
 def _bare_score(figure: Figure) -> Figure:
-    return replace(figure, text=formatting.natural(figure.value))
+    """A total score as the official form writes it: two decimals, no 分."""
+    return replace(figure, text=formatting.number(figure.value, 2))
 
 
 def trend_chart(report: Report) -> charts.Chart:
@@ -334,10 +443,19 @@ def trend(report: Report) -> Html:
         return Html('<p class="jx-note">仅有本年度数据，暂无历年对比。</p>')
     chart = trend_chart(report)
     rows = []
-    for before, now in itertools.pairwise(history):
-        a, b = total_budget(before), total_budget(now)
-        rows.append([f"{now.year}年", _plain(b), _plain(total_executed(now)), execution_rate(now),
-                     formatting.yoy_phrase(b.value, a.value)])  # fmt: skip
+    for before, now in zip([None, *history[:-1]], history, strict=True):
+        b = total_budget(now)
+        if before is None:
+            change: Figure | str = formatting.MISSING
+        else:
+            a = total_budget(before)
+            change = Figure.derive(
+                (b.value - a.value) / a.value if a.value else None,
+                f"({now.year}年全年预算数 − {before.year}年全年预算数) ÷ {before.year}年全年预算数",
+                [replace(b, label=f"{now.year}年全年预算数"), replace(a, label=f"{before.year}年全年预算数")],
+                label="全年预算数同比", text=formatting.yoy_phrase(b.value, a.value),
+            )  # fmt: skip
+        rows.append([f"{now.year}年", _plain(b), _plain(total_executed(now)), execution_rate(now), change])
     table = table_html(rows, ["年度", "全年预算数（万元）", "全年执行数（万元）", "执行率", "全年预算数同比"],
                        caption="表3 历年预算执行对比")  # fmt: skip
     return Html(str(chart.html()) + str(table))

@@ -42,8 +42,13 @@ TABLE_OPEN = '<table class="jx-table jx-project-table">'
 
 
 def _bare(value: float | None) -> str:
-    """A score or weight as the form writes it: 100, 87.7, 17.5."""
+    """A weight as the form writes it: 100, 17.5."""
     return formatting.MISSING if value is None else formatting.natural(value)
+
+
+def _score(value: float | None) -> str:
+    """A score as the official 自评表 writes it: two decimals (100.00, 19.75, 87.70)."""
+    return formatting.MISSING if value is None else formatting.number(value, 2)
 
 
 def _differ(a: float | None, b: float | None) -> bool:
@@ -123,7 +128,8 @@ class ProjectFigures:
 
     @property
     def name(self) -> str:
-        return self.score.project_name
+        """The project's name, its quotes made Chinese (“双百镇”社工)."""
+        return formatting.quotes(self.score.project_name)
 
 
 def indicator_figure(report: Report, s: IndicatorScore) -> Figure:
@@ -138,15 +144,15 @@ def indicator_figure(report: Report, s: IndicatorScore) -> Figure:
         for column, label in columns:
             if column in ind.columns and not _blank(ind.at[i, column]):
                 inputs.append(Figure.cell(ind, i, column, label=f"「{s.name}」{label}"))
-    text = _bare(s.score)
+    text = _score(s.score)
     if s.differs:
-        text = f"{_bare(s.score)}（计算 {_bare(s.computed)}）"
+        text = f"{_score(s.score)}（计算 {_score(s.computed)}）"
     return Figure.derive(s.score, s.rule, inputs, label=f"{s.name}得分", text=text)
 
 
 def _shallow(figure: Figure, label: str) -> Figure:
     """A part of a sum: the number and its rule, without the cells (keeps tooltips short)."""
-    return replace(figure, text=_bare(figure.value), label=label, source=None, inputs=())
+    return replace(figure, text=_score(figure.value), label=label, source=None, inputs=())
 
 
 def _unique(labels: list[str]) -> list[str]:
@@ -161,7 +167,7 @@ def _unique(labels: list[str]) -> list[str]:
 def _score_sum(parts: list[Figure], value: float, label: str) -> Figure:
     labels = _unique([p.label for p in parts])
     parts = [replace(p, label=lab) for p, lab in zip(parts, labels, strict=True)]
-    return Figure.derive(value, " + ".join(labels), parts, label=label, text=_bare(value))
+    return Figure.derive(value, " + ".join(labels), parts, label=label, text=_score(value))
 
 
 def project_figures(report: Report, p: ProjectScore) -> ProjectFigures:
@@ -182,7 +188,7 @@ def project_figures(report: Report, p: ProjectScore) -> ProjectFigures:
     execution = Figure.derive(
         p.execution.score, p.execution.rule,
         [replace(executed, label="项目全年执行数"), replace(budget, label="项目全年预算数")],
-        label="预算执行率得分", text=_bare(p.execution.score),
+        label="预算执行率得分", text=_score(p.execution.score),
     )  # fmt: skip
     indicators = tuple(indicator_figure(report, s) for s in p.indicators)
 
@@ -190,7 +196,7 @@ def project_figures(report: Report, p: ProjectScore) -> ProjectFigures:
     parts += [_shallow(f, f"{s.name}得分") for s, f in zip(p.indicators, indicators, strict=True)]
     computed_parts = [parts[0]] + [
         Figure.derive(
-            s.computed, s.rule, [], label=f"{s.name}得分", text=_bare(s.computed), illustrative=f.illustrative
+            s.computed, s.rule, [], label=f"{s.name}得分", text=_score(s.computed), illustrative=f.illustrative
         )
         for s, f in zip(p.indicators, indicators, strict=True)
     ]
@@ -204,14 +210,14 @@ def project_figures(report: Report, p: ProjectScore) -> ProjectFigures:
     elif not differs:  # the reported total stands (it is what the grade is given on), and agrees with the rules
         total = Figure.derive(
             p.final_total, "填报总分（与按规则计算的总分一致）", [reported, stands], label="得分",
-            text=_bare(p.final_total),
+            text=_score(p.final_total),
         )  # fmt: skip
     else:
         computed = _score_sum(computed_parts, p.computed_total, "计算总分")
         claimed = reported if reported is not None else replace(stands, label="填报总分")
         total = Figure.derive(
             p.final_total, "填报总分（按规则计算：计算总分）", [claimed, computed], label="得分",
-            text=_bare(p.final_total),
+            text=_score(p.final_total),
         )  # fmt: skip
     return ProjectFigures(p, i, initial, budget, executed, rate, weight, execution, indicators,
                           total, differs)  # fmt: skip
@@ -227,7 +233,7 @@ def _score_cell(pf: ProjectFigures) -> Html:
     if not pf.differs:
         return pf.total.html()
     p = pf.score
-    detail = f"填报 {_bare(p.final_total)}，按规则计算 {_bare(p.computed_total)}"
+    detail = f"填报 {_score(p.final_total)}，按规则计算 {_score(p.computed_total)}"
     return Html(f'<span class="jx-differs">{pf.total.html()}{_flag(["differs"], detail)}</span>')
 
 
@@ -286,12 +292,25 @@ def summary(report: Report) -> Html:
                 illustrative=illustrative,
             )  # fmt: skip
             grades.append(f"{{{key}}}" + ("项目评价等级为" if not grades else "为") + f"“{grade}”")
-    how = "按全年执行数加权" if weighted.weighted else "各项目全年执行数均为0，按算术平均"
-    mean = "平均得分" if len(figures) > 1 else "得分"
+    totals = {round(pf.score.final_total, 2) for pf in figures}
+    if len(figures) == 1:
+        scored = "项目自评得分为{mean}"
+    elif len(totals) == 1:  # every project scored the same: no average to explain
+        each = "、".join(f"{pf.name} {_bare(pf.score.final_total)}" for pf in figures)
+        values["mean"] = Figure.derive(weighted.score, f"各自评项目得分：{each}", [], label="项目自评得分",
+                                       text=f"{_bare(weighted.score)}分", illustrative=illustrative)  # fmt: skip
+        scored = f"{len(figures)}个项目自评得分均为{{mean}}"
+    elif weighted.weighted:
+        scored = "按全年执行数加权，项目平均得分为{mean}"
+    else:
+        scored = "各项目全年执行数均为0，按算术平均，项目平均得分为{mean}"
+    separator = "；"
+    if len(grades) == 1 and len(figures) > 1:
+        grades, separator = [f"评价等级均为“{figures[0].score.grade}”"], "，"
     text = (
         "{year}年，{unit}对{count}项目开展绩效自评，其中" + "、".join(counts) + "，"
         "自评项目全年执行数共{total}（" + "，".join(amounts) + "）。"
-        f"{how}，项目{mean}为{{mean}}；" + "，".join(grades) + "。"
+        f"{scored}{separator}" + "，".join(grades) + "。"
     )
     differences = [d for pf in figures for d in pf.score.differences]
     if differences:
@@ -327,9 +346,9 @@ def project_table(report: Report) -> Html:
     cols = "<colgroup>" + "<col>" * len(TABLE_COLUMNS) + "</colgroup>"  # widths in report.css
     table = Html(table.replace('<table class="jx-table">', TABLE_OPEN, 1)
                  .replace("</caption>", "</caption>\n" + cols, 1))  # fmt: skip
-    hint = ("得分 = 预算执行率得分 + 各三级指标得分；悬停数字可查看来源、计分规则与代入的数值，"
-            "标“!”者为填报得分与按规则计算的得分不一致。")  # fmt: skip
-    return Html(f'{table}\n<p class="jx-hint">{escape(hint)}</p>')
+    hint = "得分为预算执行率得分与各三级指标得分之和；标“!”者为填报得分与按规则计算的得分不一致。"
+    screen = "将鼠标悬停在数字上，可查看其来源、计分规则和代入的数值。"
+    return Html(f'{table}\n<p class="jx-hint">{escape(hint)}<span class="jx-screen-only">{escape(screen)}</span></p>')
 
 
 # -- the chart ---------------------------------------------------------------------------------
@@ -428,7 +447,7 @@ def _indicator_rows(report: Report, pf: ProjectFigures) -> list[str]:
             target = value("target", "年度指标值", s.target is not None)
             actual = value("actual", "实际完成值", s.actual is not None) or "缺失"
         weight = value("weight", "分值", True) or _bare(s.weight)
-        detail = f"填报 {_bare(s.reported)}，按规则计算 {_bare(s.computed)}" if s.differs else ""
+        detail = f"填报 {_score(s.reported)}，按规则计算 {_score(s.computed)}" if s.differs else ""
         cls = "num jx-differs" if s.differs else "num"
         cells = []
         if l1[k]:
@@ -458,11 +477,11 @@ def _total_rows(report: Report, pf: ProjectFigures) -> list[str]:
         for s in p.indicators
     ]  # fmt: skip
     full = _sum(weights, "预算执行率分值 + 各三级指标分值之和", "满分", _bare)
-    text = _bare(p.final_total)
+    text = _score(p.final_total)
     if pf.differs:
-        text += f"（计算 {_bare(p.computed_total)}）"
+        text += f"（计算 {_score(p.computed_total)}）"
     total = replace(pf.total, text=text)
-    detail = f"填报 {_bare(p.final_total)}，按规则计算 {_bare(p.computed_total)}"
+    detail = f"填报 {_score(p.final_total)}，按规则计算 {_score(p.computed_total)}"
     marker = _flag(["differs"], detail) if pf.differs else Html("")
     grade = p.grade
     if p.computed_grade != p.grade:
@@ -512,7 +531,7 @@ def selfeval_tables(report: Report) -> Html:
         codes = [c for c in ("differs", "missing", "far_above") if c in p.flags]
         open_ = " open" if k == 0 else ""
         score = replace(pf.total, text=pf.total.text + "分").html()  # 示, if any, after the 分
-        title = f"{escape(pf.name)} — {score} {escape(p.grade)}{_flag(codes)}"
+        title = f"{escape(pf.name)}：自评得分{score}，评价等级为“{escape(p.grade)}”{_flag(codes)}"
         out.append(
             f'<details class="jx-selfeval"{open_}><summary>{title}</summary>\n{selfeval_form(report, pf)}\n</details>'
         )

@@ -48,6 +48,7 @@ class Report:
         facts.record_read(self.settings.files[1])
         facts.record_read(self.settings.unit_file, "unit_name")
         facts.record_read(self.settings.unit_file, "sections")
+        facts.record_read(self.settings.unit_file, "numbering")
         self.data = Tables(unit, year)
 
     def __repr__(self) -> str:
@@ -87,7 +88,8 @@ class Report:
             reports.insert(0, earlier)
         return reports
 
-    def theme_number(self, key: str) -> int:
-        """The position (1, 2, …) of theme ``key`` among the report's themed sections."""
-        themes = [s.parameters["theme"] for s in self.settings.sections if s.kind == "theme"]
-        return themes.index(key) + 1 if key in themes else len(themes) + 1
+    def number(self, kind: str, key: str = "") -> str:
+        """The heading number the settings give the section of ``kind`` (a theme: of ``key``):
+        ``（一）``, ``三、``; "" for an unnumbered one or one the settings do not list."""
+        section = self.settings.section_of(kind, key)
+        return section.heading.number if section is not None and section.heading is not None else ""

@@ -1,9 +1,10 @@
-"""The themed sections (一)…(五): headline, 一是…二是… items, charts and the change from last year.
+"""The themed sections （一）…（五）: headline, 一是…二是… items, charts and the change from last year.
 
 A theme is a key of the unit's settings (``dibao``, ``yanglao``, …). Its text comes from the
 ``narrative`` rows whose ``section`` is the theme, its figures from the ``stats`` table:
 
-- a ``title`` row is the headline, numbered by the theme's place in the report: (一)…;
+- a ``title`` row is the headline, numbered by the theme's place in the report's outline
+  (``jixiao.settings``): （一）…;
 - ``item`` rows are numbered 一是, 二是, …; ``paragraph`` rows are plain paragraphs;
 - in the text, ``{key}`` is the ``stats`` figure of that key (unit, qualifier, numerals and
   provenance), ``{a+b}`` the derived sum of two or more stats (written with the first one's
@@ -43,6 +44,11 @@ _KEY = r"[A-Za-z_][A-Za-z0-9_]*"
 _TOKEN = re.compile(r"\{\{|\}\}|\{(" + _KEY + r"(?:\s*\+\s*" + _KEY + r")*)\}")
 SUMMARY_TOP = 3
 """How many of the largest increases (and decreases) the summary sentence names."""
+LARGE_CHANGE = Decimal("0.1")
+"""A change the summary calls large (增幅较大, 降幅较大): at least 10% either way."""
+SMALL_COUNT = 10
+"""A whole count below this last year is compared by its two numbers (由1条增至2条), not by a
+rate."""
 
 
 class ThemeError(ValueError):
@@ -118,7 +124,7 @@ def fill(report: Report, row: Mapping[str, Any]) -> Html:
 
     A key that names no stats row raises :class:`ThemeError` naming the row and the key.
     """
-    template = cell_text(row.get("text"))
+    template = formatting.quotes(cell_text(row.get("text")))
     where = f"文字材料表（narrative）{row_source(row).describe()}"
     stats = report.data.stats
     values: dict[str, Figure | str] = {
@@ -182,13 +188,17 @@ def paragraphs(report: Report, rows: list[dict[str, Any]]) -> Html:
 
 
 def heading(report: Report, theme: str) -> Html:
-    """``<h2>(一)底线民生保障坚定有力</h2>``: the theme's number and its ``title`` row."""
+    """``<h2><span class="jx-number">（一）</span>底线民生保障坚定有力</h2>``: the number the
+    settings give the theme and its ``title`` row. The stitcher numbers every heading of the
+    report again from the settings (``jixiao.stitching``); the number here is for the notebook
+    seen on its own, in JupyterLab."""
     titles = [r for r in section_rows(report, theme) if cell_text(r.get("kind")) == "title"]
     if not titles:
         file = paths.relative(paths.data_dir(report.unit, report.year))
         raise ThemeError(f"文字材料表（narrative，{file}）中没有主题 {theme!r} 的标题行（section={theme}，kind=title）")
     row = titles[0]
-    number = formatting.section_number(report.theme_number(theme))
+    number = report.number("theme", theme)
+    number = f'<span class="jx-number">{escape(number)}</span>' if number else ""
     if not _is_illustrative(row):
         return Html(f"<h2>{number}{fill(report, row)}</h2>")
     anchor = escape(row_source(row).anchor())
@@ -282,7 +292,8 @@ def chart(report: Report, theme: str, spec: ChartSpec, number: int) -> charts_mo
     """One chart of the theme, captioned 图(一)-1 …, its alt text stating the data."""
     stats = report.data.stats
     labels = [cell_text(_stat_row(stats, k)["label"]) or k for k in spec.keys]  # type: ignore[index]
-    caption = f"图{formatting.section_number(report.theme_number(theme))}-{number} {spec.title}"
+    prefix = formatting.label_number(report.number("theme", theme))
+    caption = f"图{prefix}-{number} {spec.title}" if prefix else f"图{number} {spec.title}"
     word = CHART_KINDS[spec.kind]
     if spec.kind == "grouped_bar":
         by_year = _year_figures(report, spec)
@@ -355,33 +366,55 @@ def change_rows(report: Report, theme: str) -> list[Change]:
         if now.value is None or before.value is None:
             continue
         label = cell_text(new["label"]) or key  # type: ignore[index]
-        diff = _dec(now.value) - _dec(before.value)
-        change = Figure.derive(
-            float(diff), f"{now.label} − {before.label}", [now, before], label=f"{label}变动",
-            text=formatting.change_phrase(now.value, before.value, unit),
-        )  # fmt: skip
-        rate_value = float(diff / abs(_dec(before.value))) if before.value else None
-        rate = Figure.derive(
-            rate_value, f"({now.label} − {before.label}) ÷ {before.label}", [now, before],
-            label=f"{label}同比", text=formatting.yoy_phrase(now.value, before.value),
-        )  # fmt: skip
         qualifiers = (cell_text(old.get("qualifier")), cell_text(new.get("qualifier")))  # type: ignore[union-attr]
+        diff = _dec(now.value) - _dec(before.value)
+        approximate = any(qualifiers)
+        small = (
+            unit not in (formatting.WANYUAN, formatting.PERCENT) and abs(before.value) < SMALL_COUNT
+            and all(_dec(v) == _dec(v).to_integral_value() for v in (before.value, now.value))
+        )  # fmt: skip
+        phrase = formatting.change_phrase(now.value, before.value, unit)
+        if approximate and phrase != "持平":  # 1000多 → 1500多: the difference is only roughly known
+            phrase = phrase[:2] + formatting.APPROX + phrase[2:]
+        elif small and diff:  # 由1条增至2条: the two numbers say more than a rate of 100%
+            written = [formatting.format_value(v, unit) for v in (before.value, now.value)]
+            phrase = formatting.from_to_phrase(*written, now.value, before.value)
+        change = Figure.derive(
+            float(diff), f"{now.label} − {before.label}", [now, before], label=f"{label}变动", text=phrase,
+        )  # fmt: skip
+        formula = f"({now.label} − {before.label}) ÷ {before.label}"
+        if approximate:
+            rate = Figure.derive(None, f"{formula}：约数、多数不计算同比", [now, before], label=f"{label}同比",
+                                 text=formatting.MISSING, illustrative=False)  # fmt: skip
+        elif small:
+            rate = Figure.derive(
+                None, f"{formula}：上年不足{SMALL_COUNT}，不计算同比，写明两年的数", [now, before],
+                label=f"{label}同比", text=formatting.MISSING, illustrative=False,
+            )  # fmt: skip
+        else:
+            rate_value = float(diff / abs(_dec(before.value))) if before.value else None
+            rate = Figure.derive(
+                rate_value, formula, [now, before], label=f"{label}同比",
+                text=formatting.yoy_phrase(now.value, before.value),
+            )  # fmt: skip
         rows.append(Change(key, label, unit, qualifiers, before, now, change, rate))
     return rows
 
 
 def _ranked(rows: list[Change], sign: int) -> list[Change]:
-    """The largest relative changes of one sign (percentages and a zero base are not ranked)."""
+    """The largest relative changes of one sign, each at least :data:`LARGE_CHANGE` (percentages,
+    approximate and small counts, and a zero base have no rate and are not ranked)."""
     chosen = [
         r for r in rows
         if r.unit != formatting.PERCENT and r.rate.value is not None and r.rate.value * sign > 0
-        and r.rate.text.startswith("同比")
+        and abs(_dec(r.rate.value)) >= LARGE_CHANGE and r.rate.text.startswith("同比")
     ]  # fmt: skip
     return sorted(chosen, key=lambda r: -abs(r.rate.value or 0))[:SUMMARY_TOP]
 
 
 def summary_sentence(report: Report, rows: list[Change]) -> Html:
-    """One sentence naming the largest increases and decreases (by their 同比 rate)."""
+    """One sentence naming the largest increases and decreases (by their 同比 rate, at least
+    :data:`LARGE_CHANGE`); or saying that none changed that much."""
     previous = report.previous
     if previous is None or not rows:
         return Html("")
@@ -395,8 +428,12 @@ def summary_sentence(report: Report, rows: list[Change]) -> Html:
             listed.append(f"{label}{{{r.key}__change}}（{{{r.key}__rate}}）")
         if listed:
             parts.append(name + "、".join(listed))
+    threshold = formatting.percent(LARGE_CHANGE)
     if not parts:
-        text = f"与{previous.year}年相比，本部分各项指标无明显变化。"
+        rated = [r for r in rows if r.rate.value is not None]
+        if not rated:
+            return Html("")
+        text = f"与{previous.year}年相比，本部分各项指标同比增减幅度均在{threshold}以内。"
     else:
         text = f"与{previous.year}年相比，" + "；".join(parts) + "。"
     return render(text, values)
@@ -422,7 +459,7 @@ def changes(report: Report, theme: str) -> Html:
     if not rows:
         note = f"本部分指标在{previous.year}年无可比数据，不作同比分析。"
         return Html(f'<p class="jx-hint">{note}</p>')
-    number = formatting.section_number(report.theme_number(theme))
+    prefix = formatting.label_number(report.number("theme", theme))
     cells = [
         [f"{r.label}（{r.unit}）" if r.unit else r.label,
          _bare(r.before, r.qualifiers[0]), _bare(r.now, r.qualifiers[1]), r.change, r.rate]
@@ -431,7 +468,7 @@ def changes(report: Report, theme: str) -> Html:
     table = table_html(
         cells,
         ["指标", f"上年（{previous.year}年）", f"本年（{report.year}年）", "变动", "同比"],
-        caption=f"表{number} 主要指标与上年对比",
+        caption=f"表{prefix} 主要指标与上年对比" if prefix else "主要指标与上年对比",
         numeric_columns=[f"上年（{previous.year}年）", f"本年（{report.year}年）"],
     )
     return Html(f"{table}\n<p>{summary_sentence(report, rows)}</p>")

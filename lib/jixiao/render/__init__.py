@@ -1,0 +1,275 @@
+"""The report's deliverables, all made from the one stitched page of section HTML.
+
+A build stitches the sections into one HTML page (``jixiao.stitching``); this package turns that
+page into each *edition* and each *format*:
+
+- editions: ``filing``, the report a department files (no 审核提示 section, no tooltips, no
+  screen-only hints, no review-only blocks) and ``review``, the reviewer's (everything);
+- formats: ``html`` (the page itself), ``pdf`` (:mod:`jixiao.render.pdf`, WeasyPrint) and
+  ``docx`` (:mod:`jixiao.render.docx`, python-docx, by walking the same HTML); ``xlsx`` is the
+  自评表 workbook, one per build whatever the edition.
+
+Nothing is computed twice: every renderer reads the page that the HTML edition is.
+
+File names: the filing edition takes the plain names (``report.html``, ``report.pdf``,
+``report.docx``: what a department files and publishes), the review edition the same names with
+``-review`` (``report-review.html`` …), so that a reviewer's copy is never filed by mistake.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from jixiao.settings import EDITIONS, FORMATS, Settings  # noqa: F401 (FORMATS: for readers of this package)
+
+PAGE_FORMATS = ("html", "pdf", "docx")  # made once per edition; xlsx once per build
+WORKBOOK = "自评表.xlsx"
+LABELS = {"pdf": "PDF 版", "docx": "Word 版", "xlsx": "自评表（Excel）"}
+
+REVIEW_ONLY = "jx-review-only"
+"""Class of a block that only the review edition shows (the filing edition drops it)."""
+SCREEN_ONLY = "jx-screen-only"
+"""Class of a hint that only makes sense on a screen (dropped from the filing edition, and from
+every paged format)."""
+ANNEX_ID = "annex-selfeval"
+ANNEX_TITLE = "附件：项目支出绩效自评表"
+
+
+def file_name(edition: str, fmt: str) -> str:
+    """``report.pdf`` for the filing edition, ``report-review.pdf`` for the review edition."""
+    if fmt == "xlsx":
+        return WORKBOOK
+    return f"report.{fmt}" if edition == "filing" else f"report-{edition}.{fmt}"
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file a build makes: ``report.pdf`` is the filing edition as PDF."""
+
+    edition: str | None
+    """None for the workbook, which is the same for every edition."""
+    format: str
+
+    @property
+    def name(self) -> str:
+        return file_name(self.edition or "filing", self.format)
+
+
+def outputs(editions: Iterable[str], formats: Iterable[str]) -> list[Output]:
+    """The files made for these editions and formats, HTML first."""
+    editions, formats = tuple(editions), tuple(formats)
+    made = [Output(e, f) for f in PAGE_FORMATS if f in formats for e in EDITIONS if e in editions]
+    return made + ([Output(None, "xlsx")] if "xlsx" in formats else [])
+
+
+def links(edition: str, formats: Iterable[str]) -> tuple[tuple[str, str], ...]:
+    """The files beside an edition's HTML that it links to: its PDF and DOCX, the workbook (as
+    relative URLs: 自评表.xlsx percent-encoded)."""
+    from urllib.parse import quote
+
+    return tuple((quote(file_name(edition, f)), LABELS[f]) for f in ("pdf", "docx", "xlsx") if f in formats)
+
+
+def versions(fmt: str) -> dict[str, str]:
+    """What besides the page decides a format's bytes (renderer versions, font files)."""
+    from importlib import metadata
+
+    if fmt == "pdf":
+        from jixiao.render import pdf
+
+        return pdf.versions()
+    if fmt == "docx":
+        return {"python-docx": metadata.version("python-docx")}
+    return {}
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """What the PDF and DOCX carry as document properties; ``date`` is fixed (reproducible)."""
+
+    title: str
+    author: str
+    date: str
+    """ISO 8601, UTC: ``2020-01-01T00:00:00Z``."""
+
+
+def document_date(year: int) -> str:
+    """The date a PDF and DOCX carry: ``SOURCE_DATE_EPOCH`` when set (reproducible builds' usual
+    variable), else 1 January after the report's year (a profile's 报告日期 comes first, see
+    :func:`metadata`). Never the clock: two builds of the same inputs give the same bytes."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"{year + 1}-01-01T00:00:00Z"
+
+
+def metadata(settings: Settings) -> Metadata:
+    """Title, author (the profile's 编制单位 ``preparer``, else the unit's name) and date (the
+    profile's 报告日期 ``report_date`` where given and ``SOURCE_DATE_EPOCH`` is not set)."""
+    import pandas as pd
+
+    from jixiao.report import Report
+
+    profile = Report(settings.unit, settings.year).data.profile
+    row = profile.iloc[0] if len(profile) else pd.Series(dtype=object)
+
+    def field(name: str) -> str:
+        value = row.get(name)
+        return "" if value is None or pd.isna(value) else str(value).strip()
+
+    date = document_date(settings.year)
+    reported = field("report_date")
+    if reported and not os.environ.get("SOURCE_DATE_EPOCH", "").strip():
+        try:
+            date = datetime.strptime(reported[:10], "%Y-%m-%d").strftime("%Y-%m-%dT00:00:00Z")
+        except ValueError:
+            pass
+    title = f"{settings.unit_name}{settings.year}年绩效自评报告"
+    return Metadata(title=title, author=field("preparer") or settings.unit_name, date=date)
+
+
+def render(
+    pages: dict[str, str], wanted: list[Output], meta: Metadata, write: Callable[[str, bytes], None],
+    pool: Any = None,
+) -> None:  # fmt: skip
+    """Write the PDF and DOCX files among ``wanted`` from each edition's page (``pages``).
+
+    Two PDFs (the costliest step) are laid out at once, the second in a process of its own
+    (``pool``, from :func:`pdf_process`, started while the sections ran; else started here)."""
+    from jixiao.render import docx, pdf
+
+    pdfs = [o for o in wanted if o.format == "pdf"]
+    future = None
+    if len(pdfs) > 1:
+        pool = pool or pdf_process()
+    if len(pdfs) > 1 and pool is not None:
+        last = pdfs.pop()
+        future = pool.submit(pdf.render, pages[last.edition], meta)
+    try:
+        for output in pdfs:
+            write(output.name, pdf.render(pages[output.edition], meta))
+        for output in wanted:
+            if output.format == "docx":
+                write(output.name, docx.render(pages[output.edition], meta))
+        if future is not None:
+            write(last.name, future.result())
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+
+
+def pdf_process() -> Any:
+    """A process for a second PDF, WeasyPrint imported in it (about 1.5 s, best spent while the
+    sections run); None in a daemon process (a Dask worker), which may not have children."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from jixiao.render import pdf
+
+    if multiprocessing.current_process().daemon:
+        return None
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))  # the build has threads
+    pool.submit(pdf.preload)
+    return pool
+
+
+def classes(element: Any) -> set[str]:
+    return set((element.get("class") or "").split())
+
+
+def has_class(element: Any, name: str) -> bool:
+    return name in classes(element)
+
+
+def parse(page: str) -> Any:
+    """The page as an lxml tree (the HTML is jixiao's own: a small, known set of tags)."""
+    import lxml.html
+
+    return lxml.html.document_fromstring(page)
+
+
+def serialize(root: Any) -> str:
+    import lxml.html
+
+    return lxml.html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>") + "\n"
+
+
+def drop(elements: Iterable[Any]) -> None:
+    for element in list(elements):
+        element.drop_tree()
+
+
+def by_class(root: Any, name: str) -> list[Any]:
+    return root.xpath(f"descendant-or-self::*[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]")
+
+
+def edition_page(page: str, edition: str, *, annex: bool = False) -> str:
+    """The stitched page as ``edition`` shows it; the 自评表 moved to an annex when ``annex``.
+
+    The review section itself is left out before stitching (it is a section of its own); here the
+    blocks inside sections that belong to one edition or to the screen are removed."""
+    if edition == "review" and not annex:
+        return page
+    root = parse(page)
+    if edition == "filing":
+        drop(by_class(root, REVIEW_ONLY))
+        drop(by_class(root, SCREEN_ONLY))
+        for element in root.find("body").iter():  # tooltips are the reviewer's
+            element.attrib.pop("title", None)
+        drop(by_class(root, "jx-sources"))  # so is the appendix of derivations, and links to it
+        for link in by_class(root, "jx-figref"):
+            link.drop_tag()
+    if annex:
+        move_forms_to_annex(root)
+    return serialize(root)
+
+
+def move_forms_to_annex(root: Any) -> None:
+    """Every 项目支出绩效自评表 moved, whole and open, into an annex after the last section,
+    listed in the table of contents."""
+    forms = by_class(root, "jx-selfeval")
+    main = root.find(".//main")
+    if not forms or main is None:
+        return
+    import lxml.html
+
+    annex = lxml.html.fragment_fromstring(
+        f'<section class="jx-section jx-annex" id="{ANNEX_ID}"><h2>{ANNEX_TITLE}</h2></section>'
+    )
+    first = forms[0]
+    note = lxml.html.fragment_fromstring('<p class="jx-annex-note">各项目的项目支出绩效自评表见附件。</p>')
+    first.addprevious(note)
+    for form in forms:
+        form.getparent().remove(form)
+        form.tail = None
+        form.set("open", "")
+        annex.append(form)
+    main.append(annex)
+    toc = root.find(".//nav//ol")
+    if toc is not None:
+        item = lxml.html.fragment_fromstring(f'<li><a href="#{ANNEX_ID}">{ANNEX_TITLE}</a></li>')
+        toc.append(item)
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def text_of(element: Any) -> str:
+    """An element's text as a reader sees it (white space collapsed)."""
+    return _SPACE.sub(" ", element.text_content()).strip()
+
+
+def plain_text(element: Any) -> str:
+    """An element's text without the 示 markers (for a bookmark or a heading)."""
+    import copy
+
+    element = copy.deepcopy(element)
+    element.tail = None
+    for mark in by_class(element, "jx-mark"):
+        mark.drop_tree()
+    return text_of(element)

@@ -1,0 +1,87 @@
+"""The cover's score when the unit reported a department total, and the closing of the report."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+import jixiao
+from jixiao import overview, settings, stitching
+from test_report_content import figures, text
+
+UNIT, YEAR = "lechang-mzj", 2019
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    root = tmp_path / "p"
+    for name in ("params", "data"):
+        shutil.copytree(settings.paths.root() / name, root / name)
+    monkeypatch.setenv("JIXIAO_ROOT", str(root))
+    return root
+
+
+def report_with_reported_total(root, value: str):
+    profile = root / f"data/{UNIT}/{YEAR}/profile.csv"
+    lines = profile.read_text(encoding="utf-8").splitlines()
+    lines[0] = lines[0].replace(",source", ",reported_total_score,source")
+    lines[1] = lines[1].replace(",published", f",{value},published")
+    profile.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return jixiao.open_report(UNIT, YEAR)
+
+
+def page(report, closing=None) -> str:
+    _, grade = overview.department_score(report)
+    return stitching.render_page(
+        title="t", unit_name=report.unit_name, year=report.year, score_html=overview.cover_score_html(report),
+        grade=grade, sections=[], outline=(), closing=closing,
+    )  # fmt: skip
+
+
+def cover(html: str) -> str:
+    return html.split('<header class="jx-cover"', 1)[1].split("</header>", 1)[0]
+
+
+def test_a_reported_total_that_differs_is_flagged_on_the_cover_with_both_numbers(project):
+    report = report_with_reported_total(project, "95")
+    shown = cover(page(report))
+    assert figures(shown) == ["95分", "100分"]
+    # the reported 95 is the profile's (published) cell; the computed 100 comes from illustrative indicators
+    assert "部门整体支出绩效自评得分95分（按部门整体绩效指标计算为100分示，与填报得分不一致）" in text(shown)
+    assert '<span class="jx-differs-note">' in shown
+    assert overview.department_score(report)[1] == "优"
+    opening = text(overview.summary(report))
+    assert opening.startswith(
+        "根据年初设定的绩效目标，乐昌市民政局2019年部门整体支出绩效自评得分为95分（按部门整体绩效指标计算为100分示，"
+        "与填报得分不一致）。"
+    )
+
+
+def test_a_reported_total_that_agrees_is_shown_alone(project):
+    report = report_with_reported_total(project, "100")
+    shown = cover(page(report))
+    assert figures(shown) == ["100分"]
+    assert "jx-differs-note" not in shown
+
+
+def test_the_closing_ends_the_report_and_is_left_out_without_data(project):
+    report = jixiao.open_report(UNIT, YEAR)
+    assert overview.closing(report) == {}  # the example's profile gives none of them
+    assert "jx-closing" not in page(report).split("</style>", 1)[1]
+    profile = report.data.profile.copy()
+    profile["preparer"], profile["report_date"] = "", "2020-04-20"
+    profile["contact_person"], profile["contact_phone"] = "李明", "0751-5551234"
+    report.data._frames["profile"] = profile
+    closing = overview.closing(report)
+    assert closing == {"编制单位": "乐昌市民政局", "报告日期": "2020年4月20日", "联系人": "李明",
+                       "联系电话": "0751-5551234"}  # fmt: skip
+    html = page(report, closing)
+    assert html.split("</main>", 1)[1].split("<aside", 1)[0] == (
+        '\n<section class="jx-closing" aria-label="编制信息">\n'
+        '  <p><span class="jx-closing-label">编制单位：</span>乐昌市民政局</p>\n'
+        '  <p><span class="jx-closing-label">报告日期：</span>2020年4月20日</p>\n'
+        '  <p><span class="jx-closing-label">联系人：</span>李明</p>\n'
+        '  <p><span class="jx-closing-label">联系电话：</span>0751-5551234</p>\n'
+        "</section>\n"
+    )  # then the appendix of derivations, then the footer
