@@ -11,8 +11,15 @@ from conftest import UNIT, YEAR, build
 SECTION_TITLES = [
     "一、总体情况",
     "二、部门整体支出目标实现程度及绩效",
-    "三、项目支出绩效自评",
-    "四、存在问题和改进措施",
+    "三、部门概况",
+    "四、部门预算及执行情况",
+    "五、年度绩效目标完成情况",
+    "六、自评结论",
+    "七、评价工作开展情况",
+    "八、项目支出绩效自评",
+    "九、未开展自评的项目",
+    "十、存在问题和改进措施",
+    "十一、结果应用和信息公开",
     "审核提示",
 ]
 """The top-level headings (``<h2>``) of the 2019 example, numbered from its settings."""
@@ -27,15 +34,31 @@ HEADINGS = [
     ("h3", "（三）儿童福利保障全面落实"),
     ("h3", "（四）民政领域社会治理水平得到提升"),
     ("h3", "（五）全面从严治党向纵深发展"),
-    ("h2", "三、项目支出绩效自评"),
+    ("h2", "三、部门概况"),
+    ("h3", "（一）主要职能"),
+    ("h3", "（二）机构设置"),
+    ("h3", "（三）人员情况"),
+    ("h2", "四、部门预算及执行情况"),
+    ("h3", "（一）预算收支总体情况"),
+    ("h3", "（二）基本支出"),
+    ("h3", "（三）项目支出"),
+    ("h3", "（四）“三公”经费"),
+    ("h2", "五、年度绩效目标完成情况"),
+    ("h2", "六、自评结论"),
+    ("h2", "七、评价工作开展情况"),
+    ("h2", "八、项目支出绩效自评"),
     ("h3", "（一）项目支出绩效自评表"),
-    ("h2", "四、存在问题和改进措施"),
+    ("h2", "九、未开展自评的项目"),
+    ("h2", "十、存在问题和改进措施"),
     ("h3", "（一）存在问题"),
     ("h3", "（二）改进措施"),
+    ("h2", "十一、结果应用和信息公开"),
+    ("h3", "（一）结果应用"),
+    ("h3", "（二）信息公开"),
     ("h2", "审核提示"),
 ]
 """Every heading of the report's body, in order: the themes nested under a chapter, as in the
-published report."""
+published report, the standard blocks after them."""
 TOC = [
     ("01-overview", "一、", "总体情况", 1),
     ("chapter-1", "二、", "部门整体支出目标实现程度及绩效", 1),
@@ -44,13 +67,36 @@ TOC = [
     ("04-ertong", "（三）", "儿童福利保障全面落实", 2),
     ("05-zhili", "（四）", "民政领域社会治理水平得到提升", 2),
     ("06-dangjian", "（五）", "全面从严治党向纵深发展", 2),
-    ("12-projects", "三、", "项目支出绩效自评", 1),
-    ("14-problems", "四、", "存在问题和改进措施", 1),
+    ("07-profile", "三、", "部门概况", 1),
+    ("08-budget", "四、", "部门预算及执行情况", 1),
+    ("09-goals", "五、", "年度绩效目标完成情况", 1),
+    ("10-conclusion", "六、", "自评结论", 1),
+    ("11-evaluation", "七、", "评价工作开展情况", 1),
+    ("12-projects", "八、", "项目支出绩效自评", 1),
+    ("13-unevaluated", "九、", "未开展自评的项目", 1),
+    ("14-problems", "十、", "存在问题和改进措施", 1),
+    ("15-application", "十一、", "结果应用和信息公开", 1),
     ("16-review", "", "审核提示", 1),
 ]
 """The 目录: anchor, number, title and depth (a chapter's sections in a list of their own)."""
-SECTION_IDS = ["01-overview", "02-dibao", "03-yanglao", "04-ertong", "05-zhili", "06-dangjian",
-               "12-projects", "14-problems", "16-review"]  # fmt: skip
+SECTION_IDS = [
+    "01-overview",
+    "02-dibao",
+    "03-yanglao",
+    "04-ertong",
+    "05-zhili",
+    "06-dangjian",
+    "07-profile",
+    "08-budget",
+    "09-goals",
+    "10-conclusion",
+    "11-evaluation",
+    "12-projects",
+    "13-unevaluated",
+    "14-problems",
+    "15-application",
+    "16-review",
+]
 
 
 def toc_entries(html: str) -> list[tuple[str, str, str, int]]:

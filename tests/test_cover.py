@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import shutil
 
 import pytest
@@ -24,10 +25,13 @@ def project(tmp_path, monkeypatch):
 
 def report_with_reported_total(root, value: str):
     profile = root / f"data/{UNIT}/{YEAR}/profile.csv"
-    lines = profile.read_text(encoding="utf-8").splitlines()
-    lines[0] = lines[0].replace(",source", ",reported_total_score,source")
-    lines[1] = lines[1].replace(",published", f",{value},published")
-    profile.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with profile.open(encoding="utf-8", newline="") as file:
+        rows = list(csv.DictReader(file))
+    rows[0]["reported_total_score"] = value
+    with profile.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
     return jixiao.open_report(UNIT, YEAR)
 
 
@@ -48,12 +52,13 @@ def test_a_reported_total_that_differs_is_flagged_on_the_cover_with_both_numbers
     shown = cover(page(report))
     assert figures(shown) == ["95分", "100分"]
     # the reported 95 is the profile's (published) cell; the computed 100 comes from illustrative indicators
-    assert "部门整体支出绩效自评得分95分（按部门整体绩效指标计算为100分示，与填报得分不一致）" in text(shown)
+    # the example's profile row is supplied (illustrative): its reported total carries 示 too
+    assert "部门整体支出绩效自评得分95分示（按部门整体绩效指标计算为100分示，与填报得分不一致）" in text(shown)
     assert '<span class="jx-differs-note">' in shown
     assert overview.department_score(report)[1] == "优"
     opening = text(overview.summary(report))
     assert opening.startswith(
-        "根据年初设定的绩效目标，乐昌市民政局2019年部门整体支出绩效自评得分为95分（按部门整体绩效指标计算为100分示，"
+        "根据年初设定的绩效目标，乐昌市民政局2019年部门整体支出绩效自评得分为95分示（按部门整体绩效指标计算为100分示，"
         "与填报得分不一致）。"
     )
 
@@ -67,9 +72,15 @@ def test_a_reported_total_that_agrees_is_shown_alone(project):
 
 def test_the_closing_ends_the_report_and_is_left_out_without_data(project):
     report = jixiao.open_report(UNIT, YEAR)
-    assert overview.closing(report) == {}  # the example's profile gives none of them
-    assert "jx-closing" not in page(report).split("</style>", 1)[1]
+    assert set(overview.closing(report).items()) == {  # the example's profile gives them (supplied)
+        ("编制单位", "乐昌市民政局"), ("报告日期", "2020年4月20日"), ("联系人", "王某"), ("联系电话", "0751-0000000")
+    }  # fmt: skip
     profile = report.data.profile.copy()
+    for column in ("preparer", "report_date", "contact_person", "contact_phone"):
+        profile[column] = ""
+    report.data._frames["profile"] = profile
+    assert overview.closing(report) == {}  # none given: no closing
+    assert "jx-closing" not in page(report).split("</style>", 1)[1]
     profile["preparer"], profile["report_date"] = "", "2020-04-20"
     profile["contact_person"], profile["contact_phone"] = "李明", "0751-5551234"
     report.data._frames["profile"] = profile

@@ -49,7 +49,7 @@ def _workbook(change):
             patch.setenv("JIXIAO_ROOT", str(folder.parents[2]))
             write_workbook(folder / "data.xlsx", load(unit, YEAR))
         for name in TABLES:
-            (folder / f"{name}.csv").unlink()
+            (folder / f"{name}.csv").unlink(missing_ok=True)  # optional tables may be absent
         change(folder / "data.xlsx")
 
     return make
