@@ -615,5 +615,36 @@ def test_illustrative_cells_have_a_fill_a_note_and_a_legend(workbook):
     i1 = next(r for r in detail.iter_rows(min_row=3) if r[3].value == "保障人数")
     # 年度指标值, 实际完成值, 分值, 计算得分, (no 填报得分), 采用得分
     assert [c.fill.fgColor.rgb == yellow for c in i1[5:11]] == [True, True, True, True, False, True]
-    assert is_illustrative({"source": "illustrative"}) and not is_illustrative({"source": "published"})
-    assert not is_illustrative({})
+    lines = _frame(
+        "budget",
+        [
+            {"line_id": "B1", "kind": "项目支出", "initial_budget": 1.0, "source": "illustrative"},
+            {"line_id": "B2", "kind": "项目支出", "initial_budget": 2.0, "source": "published"},
+        ],
+    )
+    assert is_illustrative(lines, 0) and is_illustrative(lines, 0, "initial_budget")
+    assert not is_illustrative(lines, 1) and not is_illustrative(lines, 1, "initial_budget")
+
+
+def test_marks_follow_the_reports_cell_rule(tmp_path, monkeypatch):
+    """The example's published report prints B03's 全年预算数 and 全年执行数 (442.25) but not its
+    年初预算数 (420.00): with the other budget lines published, the workbook marks the 年初预算数
+    sums that include B03's 420.00 as illustrative, as the report does, and not the 442.25 ones."""
+    from helpers_inputs import UNIT, project_copy, set_cell
+    from jixiao import build, settings
+
+    folder = project_copy(tmp_path, monkeypatch)
+    for row in (2, 3, 5):  # B01, B02, B04: every line but B03 published, none listed
+        set_cell(folder / "budget.csv", row, "source", "published")
+    wb = openpyxl.load_workbook(io.BytesIO(build.workbook_bytes(settings.load(UNIT, 2019))))
+    ws = wb["部门整体支出绩效自评表"]
+    yellow = "00FFF2CC"
+    assert [ws.cell(r, 2).value for r in (5, 6, 7)] == ["年度资金总额", "其中：基本支出", "项目支出"]
+    assert [ws.cell(7, c).value for c in (4, 5, 6)] == [8740.0, 9119.78, 9119.78]  # B02 + B03
+    marked = {(r, c): ws.cell(r, c).fill.fgColor.rgb == yellow for r in (5, 6, 7) for c in (4, 5, 6, 8)}
+    assert marked == {
+        (5, 4): True, (5, 5): False, (5, 6): False, (5, 8): False,  # 年度资金总额: B03's 420.00 in it
+        (6, 4): False, (6, 5): False, (6, 6): False, (6, 8): False,  # 基本支出: B01 and B04, published
+        (7, 4): True, (7, 5): False, (7, 6): False, (7, 8): False,  # 项目支出: B02 and B03
+    }  # fmt: skip
+    assert ws.cell(7, 4).comment.text == "示例数据：此数来自示例（非公开发布）数据，或由其计算得出。"

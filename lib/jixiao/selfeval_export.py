@@ -15,8 +15,9 @@ estimated from the text and the column widths, the title rows repeated on each p
 共 Y 页" in the footer, and 填报单位 / 联系人 / 联系电话 / 填报日期 lines under each form (from the
 profile's optional columns; blank lines for the unit to fill where they are absent).
 
-Cells whose value comes from an input row marked ``source = illustrative``, or is computed from
-one, have a pale yellow fill and a note; the summary sheet explains the fill in a legend.
+Cells whose value comes from an illustrative input cell (by the report's rule, cell by cell:
+:func:`is_illustrative`), or is computed from one, have a pale yellow fill and a note; the summary
+sheet explains the fill in a legend.
 
 Text that a spreadsheet would read as a formula (starting with =, +, -, @, a tab or a line break,
 such as a project name ``=HYPERLINK(…)``) is stored as text, never as a live formula.
@@ -29,6 +30,7 @@ reader never sees half a workbook.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 import math
@@ -41,11 +43,15 @@ from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell.cell import MergedCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
+from jixiao import provenance
 from jixiao.outputs import write_atomically
 from jixiao.scoring import (
     FLAG_TEXT,
@@ -155,6 +161,14 @@ class _Sheet:
     def __init__(self, ws: Worksheet, widths: Sequence[float]):
         self.ws = ws
         self.merges: list[tuple[int, int, int, int]] = []
+        # Setting a cell's font, border, … one by one looks each up in the workbook's style lists
+        # (hashing openpyxl's style objects: most of the workbook's time); a sheet sets a few
+        # combinations on thousands of cells, so each (old style, change) is worked out once per
+        # workbook and its resulting style ids copied.
+        wb = ws.parent
+        if not hasattr(wb, "_jixiao_styles"):
+            wb._jixiao_styles = {}  # type: ignore[attr-defined]
+        self._styles: dict[tuple[Any, ...], Any] = wb._jixiao_styles  # type: ignore[attr-defined]
         for i, w in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = w
 
@@ -173,15 +187,22 @@ class _Sheet:
         illustrative: bool = False,
     ) -> None:
         to_col, to_row = to_col or col, to_row or row
+        look = (left, bold, border, illustrative)
         for r in range(row, to_row + 1):
             for c in range(col, to_col + 1):
                 cell = self.ws.cell(row=r, column=c)
+                key = (tuple(cell._style or ()), look)
+                styled = self._styles.get(key)
+                if styled is not None:  # the same change to the same style: reuse its result
+                    cell._style = copy.copy(styled)
+                    continue
                 cell.alignment = _LEFT if left else _CENTER
                 cell.font = _BOLD if bold else _PLAIN
                 if border:
                     cell.border = _BORDER
                 if illustrative:
                     cell.fill = ILLUSTRATIVE_FILL
+                self._styles[key] = copy.copy(cell._style)
         cell = self.ws.cell(row=row, column=col)
         set_value(cell, value)
         if fmt:
@@ -222,7 +243,7 @@ class _Sheet:
         """Merge, size the rows to their text, and set up the page: A4 landscape, the title rows
         repeated on every page, page numbers in the footer."""
         for r1, c1, r2, c2 in self.merges:
-            self.ws.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
+            self._merge(r1, c1, r2, c2)
         self.fit_rows()
         ps = self.ws.page_setup
         ps.orientation = "landscape"
@@ -243,6 +264,36 @@ class _Sheet:
             footer.center.text = FOOTER
             footer.center.font = f"{FONT_NAME},常规"
             footer.center.size = 10
+
+    def _merge(self, r1: int, c1: int, r2: int, c2: int) -> None:
+        """Merge a box as ``Worksheet.merge_cells`` does (the covered cells become merged cells,
+        those on the box's edges carry the top-left cell's border on that edge), with each edge
+        cell's style worked out once per workbook instead of by adding borders cell by cell."""
+        ws = self.ws
+        ws.merged_cells.add(MergedCellRange(ws, CellRange(min_col=c1, min_row=r1, max_col=c2, max_row=r2).coord))
+        start = ws.cell(row=r1, column=c1)
+        sides = {name: getattr(start.border, name) for name in ("top", "left", "right", "bottom")}
+        sides = {name: side for name, side in sides.items() if side is not None and side.style is not None}
+        for r in range(r1, r2 + 1):
+            for c in range(c1, c2 + 1):
+                if (r, c) == (r1, c1):
+                    continue
+                cell = MergedCell(ws, row=r, column=c)
+                ws._cells[(r, c)] = cell
+                edges = tuple(
+                    name
+                    for name, on in (("top", r == r1), ("left", c == c1), ("right", c == c2), ("bottom", r == r2))
+                    if on and name in sides
+                )
+                if not edges:
+                    continue
+                key = ("merged", tuple((name, sides[name].style, str(sides[name].color)) for name in edges))
+                styled = self._styles.get(key)
+                if styled is None:
+                    cell.border = Border(**{name: sides[name] for name in edges})
+                    self._styles[key] = copy.copy(cell._style)
+                else:
+                    cell._style = copy.copy(styled)
 
     def fit_rows(self) -> None:
         """Row heights that fit the wrapped text of every cell (merged cells: their whole box),
@@ -358,12 +409,57 @@ def _fmt(v: float | None) -> str:
 # --------------------------------------------------------------------------- illustrative data
 
 
-def is_illustrative(row: Any) -> bool:
-    """Whether an input row (a mapping of column to value) holds illustrative, not published,
-    figures: its ``source`` column says ``illustrative``. The one place the workbook decides it."""
-    if row is None:
-        return False
-    return (_text(row.get("source")) or "").casefold() == "illustrative"
+def is_illustrative(frame: pd.DataFrame, index: Any, column: str | None = None, *, table: str | None = None) -> bool:
+    """Whether a row (``column`` None: as its ``source`` says) or one cell of an input table is
+    illustrative, by the report's own rule (:func:`jixiao.provenance.is_illustrative`): a cell the
+    ``published`` table lists is published, an unlisted cell of a row whose other cells it lists
+    is supplied. The one place the workbook decides it, so its fills agree with the report's 示."""
+    return provenance.is_illustrative(frame, index, column, table=table)
+
+
+PROJECT_COLUMNS = ("initial_budget", "full_year_budget", "executed", "goal", "outcome",
+                   "weight_execution", "weight_output", "weight_effect", "weight_satisfaction")  # fmt: skip
+"""The cells of a ``projects`` row the workbook prints or scores with."""
+FUND_COLUMNS = ("initial_budget", "full_year_budget", "executed")
+BUDGET_COLUMNS = ("initial_budget", "full_year_budget", "executed")
+INDICATOR_COLUMNS = ("target", "target_text", "actual", "actual_grade", "weight", "computed_actual")
+GOAL_COLUMNS = ("goal", "completion", "outcome", "deviation_reason")
+
+
+def _listed_rows(dataset: Any) -> dict[str, set[str]]:
+    """By table, the ids of the rows that the ``published`` table names cells of: only there can
+    a cell's state differ from its row's."""
+    from jixiao import paths
+
+    try:
+        printed = provenance.published_table(paths.data_dir(dataset.unit, dataset.year))
+    except (AttributeError, TypeError, ValueError):
+        return {}
+    out: dict[str, set[str]] = {}
+    for table, row_id in printed.cells:
+        out.setdefault(table, set()).add(row_id)
+    return out
+
+
+def _illustrative_cells(
+    frame: Any, keys: Sequence[str], columns: Sequence[str], table: str, listed: set[str] | None = None
+) -> dict[tuple[str, ...], set[str]]:
+    """For each row's key (the values of ``keys``), the columns among ``columns`` whose cells are
+    illustrative (rows with none left out). When the ``published`` table names no row of this
+    table (``listed`` empty), every cell is as its row, so each row is decided once, as a whole."""
+    out: dict[tuple[str, ...], set[str]] = {}
+    if frame is None or not isinstance(frame, pd.DataFrame) or len(frame) == 0:
+        return out
+    present = [c for c in columns if c in frame.columns]
+    for index in frame.index:
+        if listed is not None and not listed:
+            cols = set(present) if is_illustrative(frame, index, table=table) else set()
+        else:
+            cols = {c for c in present if is_illustrative(frame, index, c, table=table)}
+        if cols:
+            key = tuple(_text(frame.at[index, k]) or "" if k in frame.columns else "" for k in keys)
+            out.setdefault(key, set()).update(cols)
+    return out
 
 
 def _records(frame: Any) -> list[dict[str, Any]]:
@@ -373,30 +469,41 @@ def _records(frame: Any) -> list[dict[str, Any]]:
 
 
 class _Marks:
-    """Which figures of the workbook are illustrative: read from an input row marked so, or
-    computed from one."""
+    """Which figures of the workbook are illustrative, cell by cell: read from an input cell that
+    is illustrative (:func:`is_illustrative`), or computed from one. ``column`` None asks whether
+    any of the row's figures is."""
 
     def __init__(self, dataset: Any) -> None:
-        self._projects = {_text(r.get("project_id")) for r in _records(dataset.projects) if is_illustrative(r)}
-        self._funds = {
-            (_text(r.get("project_id")), _text(r.get("fund_type")))
-            for r in _records(getattr(dataset, "project_funds", None))
-            if is_illustrative(r)
-        }
-        self._indicators = {_text(r.get("indicator_id")) for r in _records(dataset.indicators) if is_illustrative(r)}
-        self._budget = {
-            _text(r.get("kind")) or "" for r in _records(getattr(dataset, "budget", None)) if is_illustrative(r)
-        }
-        self._goals = any(is_illustrative(r) for r in _records(getattr(dataset, "goals", None)))
+        listed = _listed_rows(dataset)
 
-    def project(self, project_id: str | None) -> bool:
-        return project_id in self._projects
+        def cells(table: str, keys: tuple[str, ...], columns: Sequence[str]) -> dict[tuple[str, ...], set[str]]:
+            return _illustrative_cells(getattr(dataset, table, None), keys, columns, table, listed.get(table, set()))
 
-    def funds(self, project_id: str, fund_type: str) -> bool:
-        return (project_id, fund_type) in self._funds
+        self._projects = cells("projects", ("project_id",), PROJECT_COLUMNS)
+        self._funds = cells("project_funds", ("project_id", "fund_type"), FUND_COLUMNS)
+        self._indicators = cells("indicators", ("indicator_id",), INDICATOR_COLUMNS)
+        self._budget: dict[tuple[str, ...], set[str]] = {}
+        for (_line, kind), cols in cells("budget", ("line_id", "kind"), BUDGET_COLUMNS).items():
+            self._budget.setdefault((kind,), set()).update(cols)
+        self._goals = bool(cells("goals", ("goal_id",), GOAL_COLUMNS))
 
-    def indicator(self, s: IndicatorScore) -> bool:
-        return s.indicator_id is not None and s.indicator_id in self._indicators
+    @staticmethod
+    def _has(cells: dict[tuple[str, ...], set[str]], key: tuple[str, ...], column: str | None) -> bool:
+        found = cells.get(key)
+        return bool(found) and (column is None or column in found)  # type: ignore[operator]
+
+    def project(self, project_id: str | None, column: str | None = None) -> bool:
+        return self._has(self._projects, (project_id or "",), column)
+
+    def execution(self, project_id: str | None) -> bool:
+        """The execution rate and its score: from the full-year budget and the spending."""
+        return self.project(project_id, "full_year_budget") or self.project(project_id, "executed")
+
+    def funds(self, project_id: str, fund_type: str, column: str | None = None) -> bool:
+        return self._has(self._funds, (project_id, fund_type), column)
+
+    def indicator(self, s: IndicatorScore, column: str | None = None) -> bool:
+        return s.indicator_id is not None and self._has(self._indicators, (s.indicator_id,), column)
 
     def project_total(self, p: ProjectScore) -> bool:
         return self.project(p.project_id) or any(self.indicator(s) for s in p.indicators)
@@ -404,9 +511,14 @@ class _Marks:
     def department(self, d: DepartmentScore | None) -> bool:
         return d is not None and any(self.indicator(s) for s in d.indicators)
 
-    def budget(self, kind: str = "") -> bool:
-        """A budget sum over the lines of ``kind`` ("" = every line)."""
-        return bool(self._budget) if kind == "" else kind in self._budget
+    def budget(self, kind: str = "", column: str | None = None) -> bool:
+        """A budget sum over the lines of ``kind`` ("" = every line; 基本支出 includes its parts)."""
+        kinds = {key[0] for key, cols in self._budget.items() if column is None or column in cols}
+        if kind == "":
+            return bool(kinds)
+        if kind == "基本支出":
+            return bool(kinds & {"基本支出", "人员经费", "公用经费"})
+        return kind in kinds
 
     @property
     def goals(self) -> bool:
@@ -538,7 +650,6 @@ def _rate(executed: float, budget: float) -> float | None:
 
 def _project_sheet(ws: Worksheet, dataset: Any, p: ProjectScore, unit_name: str, marks: _Marks) -> None:
     sh = _Sheet(ws, TABLE_WIDTHS)
-    ill = marks.project(p.project_id)
     info = _project_row(dataset, p.project_id)
     sh.title(1, "项目支出绩效自评表", 10)
     sh.ws.row_dimensions[1].height = 30
@@ -558,22 +669,23 @@ def _project_sheet(ws: Worksheet, dataset: Any, p: ProjectScore, unit_name: str,
         sh.put(5, c, h, bold=True)
     sh.put(5, 9, "得分", to_col=10, bold=True)
     sh.put(6, 2, "年度资金总额", to_col=3)
-    sh.put(6, 4, p.initial_budget, fmt=AMOUNT, illustrative=ill)
-    sh.put(6, 5, p.full_year_budget, fmt=AMOUNT, illustrative=ill)
-    sh.put(6, 6, p.executed, fmt=AMOUNT, illustrative=ill)
+    pid = p.project_id
+    sh.put(6, 4, p.initial_budget, fmt=AMOUNT, illustrative=marks.project(pid, "initial_budget"))
+    sh.put(6, 5, p.full_year_budget, fmt=AMOUNT, illustrative=marks.project(pid, "full_year_budget"))
+    sh.put(6, 6, p.executed, fmt=AMOUNT, illustrative=marks.project(pid, "executed"))
     sh.put(6, 7, p.execution.weight, fmt=SCORE)
-    sh.put(6, 8, p.execution.rate, fmt=RATE, illustrative=ill)
-    sh.put(6, 9, p.execution.score, to_col=10, fmt=SCORE, illustrative=ill)
+    sh.put(6, 8, p.execution.rate, fmt=RATE, illustrative=marks.execution(pid))
+    sh.put(6, 9, p.execution.score, to_col=10, fmt=SCORE, illustrative=marks.execution(pid))
     funds = _funds_by_type(dataset, p.project_id)
     for i, ft in enumerate(FUND_TYPES):
         r = 7 + i
         sh.put(r, 2, f"其中：{ft}" if i == 0 else ft, to_col=3, left=i > 0)
         amounts = funds[ft] if funds else (None, None, None)
-        fill = marks.funds(p.project_id, ft)
-        for c, v in zip((4, 5, 6), amounts, strict=True):
-            sh.put(r, c, v, fmt=AMOUNT, illustrative=fill)
+        for c, v, col in zip((4, 5, 6), amounts, FUND_COLUMNS, strict=True):
+            sh.put(r, c, v, fmt=AMOUNT, illustrative=marks.funds(pid, ft, col))
         sh.put(r, 7, "—")
         rate = _rate(amounts[2], amounts[1]) if funds else None
+        fill = marks.funds(pid, ft, "full_year_budget") or marks.funds(pid, ft, "executed")
         sh.put(r, 8, rate if rate is not None else "—", fmt=RATE, illustrative=fill and rate is not None)
         sh.put(r, 9, "—", to_col=10)
 
@@ -582,8 +694,8 @@ def _project_sheet(ws: Worksheet, dataset: Any, p: ProjectScore, unit_name: str,
     sh.put(10, 1, "年度总体目标", to_row=11, bold=True)
     sh.put(10, 2, "预期目标", to_col=6, bold=True)
     sh.put(10, 7, "实际完成情况", to_col=10, bold=True)
-    sh.put(11, 2, goal, to_col=6, left=True, illustrative=ill)
-    sh.put(11, 7, outcome, to_col=10, left=True, illustrative=ill)
+    sh.put(11, 2, goal, to_col=6, left=True, illustrative=marks.project(pid, "goal"))
+    sh.put(11, 7, outcome, to_col=10, left=True, illustrative=marks.project(pid, "outcome"))
     sh.height(11, [(goal, _width(TABLE_WIDTHS, 2, 6)), (outcome, _width(TABLE_WIDTHS, 7, 10))], minimum=45)
 
     row = _indicator_block(sh, 12, p.indicators, marks)
@@ -648,12 +760,12 @@ def _department_sheet(ws: Worksheet, dataset: Any, d: DepartmentScore | None, un
     sh.put(4, 9, "得分", to_col=10, bold=True)
     for i, (label, key) in enumerate((("年度资金总额", ""), ("其中：基本支出", "基本支出"), ("项目支出", "项目支出"))):
         r = 5 + i
-        ill = marks.budget(key)
+        ill = marks.budget(key, "full_year_budget") or marks.budget(key, "executed")  # the rate
         ini, full, spent = (round(x, 6) for x in sums[key])
         sh.put(r, 2, label, to_col=3, left=i > 1)
-        sh.put(r, 4, ini, fmt=AMOUNT, illustrative=ill)
-        sh.put(r, 5, full, fmt=AMOUNT, illustrative=ill)
-        sh.put(r, 6, spent, fmt=AMOUNT, illustrative=ill)
+        sh.put(r, 4, ini, fmt=AMOUNT, illustrative=marks.budget(key, "initial_budget"))
+        sh.put(r, 5, full, fmt=AMOUNT, illustrative=marks.budget(key, "full_year_budget"))
+        sh.put(r, 6, spent, fmt=AMOUNT, illustrative=marks.budget(key, "executed"))
         rate = _rate(spent, full)
         sh.put(r, 8, rate if rate is not None else "—", fmt=RATE, illustrative=ill and rate is not None)
         if i == 0 and execution is not None:
@@ -726,12 +838,12 @@ def _summary_sheet(ws: Worksheet, dataset: Any, scores: Scores, unit_name: str, 
     budget_sum = executed_sum = 0.0
     for p in scores.projects:
         note = "；".join(_notes_project(p))
-        ill, ill_total = marks.project(p.project_id), marks.project_total(p)
+        pid, ill_total = p.project_id, marks.project_total(p)
         sh.put(row, 1, p.project_name, left=True)
         sh.put(row, 2, p.fund_source)
-        sh.put(row, 3, p.full_year_budget, fmt=AMOUNT, illustrative=ill)
-        sh.put(row, 4, p.executed, fmt=AMOUNT, illustrative=ill)
-        sh.put(row, 5, p.execution.rate, fmt=RATE, illustrative=ill)
+        sh.put(row, 3, p.full_year_budget, fmt=AMOUNT, illustrative=marks.project(pid, "full_year_budget"))
+        sh.put(row, 4, p.executed, fmt=AMOUNT, illustrative=marks.project(pid, "executed"))
+        sh.put(row, 5, p.execution.rate, fmt=RATE, illustrative=marks.execution(pid))
         sh.put(row, 6, p.final_total, fmt=SCORE, illustrative=ill_total)
         sh.put(row, 7, p.grade, illustrative=ill_total)
         sh.put(row, 8, note or None, left=True)
@@ -741,11 +853,12 @@ def _summary_sheet(ws: Worksheet, dataset: Any, scores: Scores, unit_name: str, 
         row += 1
     sh.put(row, 1, f"合计（{len(scores.projects)} 个项目）", bold=True)
     sh.put(row, 2, None)
-    any_project = any(marks.project(p.project_id) for p in scores.projects)
+    any_budget = any(marks.project(p.project_id, "full_year_budget") for p in scores.projects)
+    any_executed = any(marks.project(p.project_id, "executed") for p in scores.projects)
     any_total = any(marks.project_total(p) for p in scores.projects)
-    sh.put(row, 3, round(budget_sum, 6), fmt=AMOUNT, illustrative=any_project)
-    sh.put(row, 4, round(executed_sum, 6), fmt=AMOUNT, illustrative=any_project)
-    sh.put(row, 5, _rate(executed_sum, budget_sum), fmt=RATE, illustrative=any_project)
+    sh.put(row, 3, round(budget_sum, 6), fmt=AMOUNT, illustrative=any_budget)
+    sh.put(row, 4, round(executed_sum, 6), fmt=AMOUNT, illustrative=any_executed)
+    sh.put(row, 5, _rate(executed_sum, budget_sum), fmt=RATE, illustrative=any_budget or any_executed)
     for c in (6, 7, 8):
         sh.put(row, c, None)
     row += 2
@@ -860,7 +973,7 @@ def _detail_sheet(ws: Worksheet, scores: Scores, marks: _Marks) -> None:
                 "；".join(FLAG_TEXT.get(f, f) for f in e.flags) or None,
                 p.provenance.cite() if p.provenance else None,
             ],
-            marks.project(p.project_id),
+            marks.execution(p.project_id),
         )
         sh.ws.cell(row=row - 1, column=7).number_format = RATE
         for s in p.indicators:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jixiao import __version__, facts, formatting, paths, provenance
+from jixiao import __version__, facts, formatting, paths
 from jixiao.settings import NUMBERING, Heading, Node, Section
 
 TEMPLATE = paths.PACKAGE_DIR / "templates" / "report.html.j2"
@@ -195,6 +195,8 @@ def render_page(*, title: str, unit_name: str, year: int, score_html: str, grade
     beside it (PDF, Word, 自评表)."""
     import jinja2
     from markupsafe import Markup
+
+    from jixiao import provenance  # imports pandas: only when a page is stitched, not on a rebuild that changes nothing
 
     if outline is None:
         outline = tuple(Node(Heading(s.anchor, "", None, 1), Section(s.anchor, "", Path(), {}), ()) for s in sections)
