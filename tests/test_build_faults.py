@@ -185,12 +185,12 @@ def test_damaged_and_edited_cache_entries_are_discarded_and_run_again(built_copy
     overview.write_text(
         overview.read_text(encoding="utf-8").replace('"grade": "优"', '"grade": "差"'), encoding="utf-8"
     )
-    dibao = cache / "03-dibao.html.json"
+    dibao = cache / "02-dibao.html.json"
     text = dibao.read_text(encoding="utf-8")
     assert "653名" in text
     dibao.write_text(text.replace("653名", "999名"), encoding="utf-8")
-    (cache / "04-yanglao.json").write_text("null", encoding="utf-8")
-    (cache / "05-ertong.json").write_bytes(bytes(range(256)) * 4)
+    (cache / "03-yanglao.json").write_text("null", encoding="utf-8")
+    (cache / "04-ertong.json").write_bytes(bytes(range(256)) * 4)
     (out_dir(built_copy) / "report.html").unlink()  # the stitcher must use the sections' HTML again
 
     result = build(built_copy)
@@ -200,15 +200,15 @@ def test_damaged_and_edited_cache_entries_are_discarded_and_run_again(built_copy
     assert notes == [
         f"  注意 (note): 缓存已损坏，已丢弃，重新执行 01-overview：outputs/{UNIT}/{YEAR}/.cache/01-overview.json"
         "（校验和不符，内容被改动过）",
-        f"  注意 (note): 缓存已损坏，已丢弃，重新执行 03-dibao：outputs/{UNIT}/{YEAR}/.cache/03-dibao.html.json"
+        f"  注意 (note): 缓存已损坏，已丢弃，重新执行 02-dibao：outputs/{UNIT}/{YEAR}/.cache/02-dibao.html.json"
         "（校验和不符，内容被改动过）",
-        f"  注意 (note): 缓存已损坏，已丢弃，重新执行 04-yanglao：outputs/{UNIT}/{YEAR}/.cache/04-yanglao.json"
+        f"  注意 (note): 缓存已损坏，已丢弃，重新执行 03-yanglao：outputs/{UNIT}/{YEAR}/.cache/03-yanglao.json"
         "（不是缓存条目）",
-        f"  注意 (note): 缓存已损坏，已丢弃，重新执行 05-ertong：outputs/{UNIT}/{YEAR}/.cache/05-ertong.json"
+        f"  注意 (note): 缓存已损坏，已丢弃，重新执行 04-ertong：outputs/{UNIT}/{YEAR}/.cache/04-ertong.json"
         "（不是缓存条目）",
     ]
     ran = sorted(re.findall(r"^  (\d\d-\w+) +\d+\.\d\ds", result.stdout, re.M))
-    assert ran == ["01-overview", "03-dibao", "04-yanglao", "05-ertong"]
+    assert ran == ["01-overview", "02-dibao", "03-yanglao", "04-ertong"]
     html = (out_dir(built_copy) / "report.html").read_text(encoding="utf-8")
     assert "<dd>优</dd>" in html and "<dd>差</dd>" not in html
     assert "653名" in html and "999名" not in html
@@ -219,7 +219,7 @@ def test_the_cache_records_the_font_the_charts_were_drawn_with(example):
     from jixiao.cache import read_sealed
 
     font = str(charts.font_path())
-    entry = read_sealed(example.out / ".cache" / "03-dibao.json")
+    entry = read_sealed(example.out / ".cache" / "02-dibao.json")
     assert entry["dependencies"][font] == hashlib.sha256(Path(font).read_bytes()).hexdigest()
     info = json.loads((example.out / "build.json").read_text(encoding="utf-8"))
     assert info["fonts"] == {Path(font).name: entry["dependencies"][font]}
@@ -314,7 +314,7 @@ sys.exit(main(sys.argv[1:]))
 
 def test_a_read_only_notebooks_folder_stops_the_build_with_one_message(built_copy, tmp_path):
     budget = built_copy / f"data/{UNIT}/{YEAR}/budget.csv"
-    budget.write_text(budget.read_text(encoding="utf-8").replace("1250.00", "1250.50"), encoding="utf-8")
+    budget.write_text(budget.read_text(encoding="utf-8").replace("1030.00", "1030.50"), encoding="utf-8")
     before = pair(built_copy)
     private_tmp = tmp_path / "tmp"
     private_tmp.mkdir()
@@ -345,7 +345,16 @@ def test_the_report_says_what_it_was_built_from(example):
     )
     assert info["jixiao"] == "0.1.0" and info["environment"]["pandas"] == "3.1.1"
     assert info["outputs"] == {
-        name: hashlib.sha256((example.out / name).read_bytes()).hexdigest() for name in ("report.html", "自评表.xlsx")
+        name: hashlib.sha256((example.out / name).read_bytes()).hexdigest()
+        for name in (
+            "report.html",
+            "report-review.html",
+            "report.pdf",
+            "report-review.pdf",
+            "report.docx",
+            "report-review.docx",
+            "自评表.xlsx",
+        )
     }
     block = example.html.split('<details class="jx-build-info" id="build-info">', 1)[1].split("</details>", 1)[0]
     assert "<summary>构建信息（本报告由哪些输入、哪些软件生成；与 build.json 相同）</summary>" in block

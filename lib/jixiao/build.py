@@ -242,7 +242,9 @@ class Build:
                 execution.INTERRUPTED.set()
                 kernels.kill_all()
             if self._pdf_process is not None:  # the second edition's PDF process, started in prepare()
-                self._pdf_process.shutdown(wait=False, cancel_futures=True)
+                for process in list((getattr(self._pdf_process, "_processes", None) or {}).values()):
+                    process.kill()
+                self._pdf_process.shutdown(wait=True, cancel_futures=True)
             raise
         finally:
             if zygote is not None:

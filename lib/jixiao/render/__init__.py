@@ -167,13 +167,18 @@ def pdf_process() -> Any:
     """A process for a second PDF, WeasyPrint imported in it (about 1.5 s, best spent while the
     sections run); None in a daemon process (a Dask worker), which may not have children."""
     import multiprocessing
+    import signal
     from concurrent.futures import ProcessPoolExecutor
 
     from jixiao.render import pdf
 
     if multiprocessing.current_process().daemon:
         return None
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))  # the build has threads
+    # spawned, since the build has threads; Ctrl-C is the build's to handle: the child ignores it
+    pool = ProcessPoolExecutor(
+        max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+        initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN),
+    )  # fmt: skip
     pool.submit(pdf.preload)
     return pool
 
