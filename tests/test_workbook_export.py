@@ -108,3 +108,12 @@ def test_the_example_workbook_is_reproducible(example, monkeypatch):
     report = jixiao.open_report("lechang-mzj", 2019)
     again = selfeval_workbook_bytes(report.data, report.scores, report.unit_name)
     assert again == (example.out / "自评表.xlsx").read_bytes()
+
+
+def test_the_department_goals_are_written_as_the_report_writes_them(example):
+    sheet = openpyxl.load_workbook(example.out / "自评表.xlsx")["部门整体支出绩效自评表"]
+    texts = [str(c.value) for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    achieved = next(t for t in texts if t.startswith("1. 完成："))
+    assert "2. 完成：清退低保户223户、489人，追缴低保金4.1万元" in achieved
+    assert "3. 完成：9个养老服务项目全面完工，新增日间照料养老床位180个" in achieved  # {a+b}: 7 + 2
+    assert "{" not in achieved

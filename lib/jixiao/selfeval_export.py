@@ -51,7 +51,7 @@ from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
-from jixiao import provenance
+from jixiao import formatting, provenance
 from jixiao.outputs import write_atomically
 from jixiao.scoring import (
     FLAG_TEXT,
@@ -709,17 +709,43 @@ EXECUTION_LEVEL1 = "预算执行"
 """The department's first-level indicator whose weight and score the execution block shows."""
 
 
+_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+
+
+def _filled(text: str | None, stats: dict[Any, dict]) -> str | None:
+    """A goal's outcome with its ``{key}`` and ``{a+b}`` placeholders written as the report writes
+    them (``formatting.format_value``: value, unit, qualifier); an unknown key stays as typed
+    (validation reports it)."""
+    if not text:
+        return text
+
+    def value(match: re.Match) -> str:
+        rows = [stats.get(k.strip()) for k in match.group(1).split("+")]
+        numbers = [_num(r.get("value")) if r else None for r in rows]
+        if any(n is None for n in numbers):
+            return match.group(0)
+        first = rows[0]
+        total = sum(numbers) if len(numbers) > 1 else numbers[0]
+        return formatting.format_value(
+            round(total, 6), _text(first.get("unit")), _text(first.get("qualifier")), _text(first.get("numerals"))
+        )
+
+    return _PLACEHOLDER.sub(value, text)
+
+
 def _department_goals(dataset: Any) -> tuple[str | None, str | None]:
     """年度总体目标 of the department from the optional ``goals`` table: the goals numbered, and
     what was achieved of each; (None, None) when there is no such table."""
     rows = _records(getattr(dataset, "goals", None))
     if not rows:
         return None, None
+    stats = {r.get("key"): r for r in _records(getattr(dataset, "stats", None))}
     goals, outcomes = [], []
     for i, r in enumerate(rows, start=1):
         goals.append(f"{i}. {_text(r.get('goal')) or ''}")
         done = _text(r.get("completion")) or ""
-        said = "；".join(x for x in (_text(r.get("outcome")), _text(r.get("deviation_reason"))) if x)
+        outcome = _filled(_text(r.get("outcome")), stats)
+        said = "；".join(x for x in (outcome, _text(r.get("deviation_reason"))) if x)
         outcomes.append(f"{i}. {done}" + (f"：{said}" if said else ""))
     return "\n".join(goals), "\n".join(outcomes)
 
