@@ -30,7 +30,10 @@ def in_build() -> bool:
     The build process itself has the flag too (its kernels inherit it) but no shell: the
     workbook it makes from the same data records nothing."""
     ipython = sys.modules.get("IPython")  # always loaded in a kernel; never imported here
-    return os.environ.get("JIXIAO_BUILD") == "1" and ipython is not None and ipython.get_ipython() is not None
+    # another thread of the build process may be importing IPython right now (papermill does):
+    # a module still being initialised has no get_ipython yet, and no shell either
+    shell = getattr(ipython, "get_ipython", None)
+    return os.environ.get("JIXIAO_BUILD") == "1" and shell is not None and shell() is not None
 
 
 def record_read(path: Path | str, part: str | None = None) -> None:
