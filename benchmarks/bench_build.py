@@ -64,7 +64,7 @@ def timed(cmd: list[str], root: Path) -> tuple[float, str]:
 def sections(root: Path) -> list[tuple[str, str, dict[str, str]]]:
     sys.path.insert(0, str(root / "lib"))
     os.environ["JIXIAO_ROOT"] = str(root)
-    from jixiao import settings
+    from jixiao.inputs import settings
 
     return [
         (s.id, s.notebook.name, {k: str(v) for k, v in s.parameters.items() if k == "theme"})

@@ -11,7 +11,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from jixiao import build, settings
+from jixiao.build import pipeline as build
+from jixiao.inputs import settings
 
 UNIT, YEAR = "lechang-mzj", 2019
 

@@ -24,10 +24,10 @@ HERE = Path(__file__).resolve().parent
 
 PARTS = (
     ("matplotlib.backends.backend_agg", "FigureCanvasAgg", "draw", "charts: draw and lay out"),
-    ("jixiao.charts", None, "_palette_png", "charts: PNG palette and encoding"),
-    ("jixiao.charts", None, "text_boxes", "charts: text boxes (overlap checks)"),
-    ("jixiao.selfeval_export", None, "selfeval_workbook_bytes", "自评表 workbook"),
-    ("jixiao.settings", None, "load", "unit settings (YAML)"),
+    ("jixiao.writing.charts", None, "_palette_png", "charts: PNG palette and encoding"),
+    ("jixiao.writing.charts", None, "text_boxes", "charts: text boxes (overlap checks)"),
+    ("jixiao.render.xlsx", None, "selfeval_workbook_bytes", "自评表 workbook"),
+    ("jixiao.inputs.settings", None, "load", "unit settings (YAML)"),
 )
 
 

@@ -96,7 +96,7 @@ class Cluster:
 
 def _sections(root: Path, unit: synth.Unit) -> list[str]:
     """The ids of a unit's sections, as its settings list them."""
-    from jixiao import settings
+    from jixiao.inputs import settings
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("JIXIAO_ROOT", str(root))
@@ -181,7 +181,8 @@ def test_one_bad_unit_fails_alone(province):
 
 
 def test_the_summary_lists_each_unit_with_its_score(province, monkeypatch):
-    from jixiao import scoring, validation
+    from jixiao import scoring
+    from jixiao.inputs import validation
 
     root, units, _cluster, first, *_ = province
     assert f"汇总 (summary): outputs/_summary/{YEAR}/summary.html" in first.stdout.splitlines()

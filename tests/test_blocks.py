@@ -15,7 +15,7 @@ import pytest
 
 import jixiao
 from helpers_inputs import UNIT, project_copy, read_rows, set_cell, write_rows
-from jixiao.provenance import MARK_HTML
+from jixiao.writing.provenance import MARK_HTML
 from test_report_content import SPAN, attribute, figures, section
 from test_report_content import text as _text
 
@@ -109,7 +109,7 @@ def test_budget_states_the_sangong_amounts_and_their_change(example):
 
 
 def test_the_sangong_change_agrees_with_the_department_indicator(example):
-    from jixiao import budget
+    from jixiao.sections import budget
 
     report = jixiao.open_report(UNIT, 2019)
     rate = budget.sangong_change_rate(report)
@@ -139,7 +139,7 @@ def test_conclusion_states_score_grade_and_what_was_met(example):
 
 
 def test_conclusion_names_the_targets_missed():
-    from jixiao import conclusion
+    from jixiao.sections import conclusion
 
     report = jixiao.open_report(UNIT, 2018)  # 2018 missed two department targets
     assert text(conclusion.summary(report)) == (
@@ -214,7 +214,7 @@ def report():
 
 
 def test_no_sangong_table(copy):
-    from jixiao import budget
+    from jixiao.sections import budget
 
     (copy / "sangong.csv").unlink()
     absent = report().data.sangong  # an empty table with every column
@@ -228,7 +228,7 @@ def test_no_sangong_table(copy):
 
 
 def test_sangong_without_last_year(copy):
-    from jixiao import budget
+    from jixiao.sections import budget
 
     html = budget.sangong(report())  # no 2018 data in the copy, and 上年执行数 blank
     assert "比上年" not in text(html)
@@ -239,7 +239,7 @@ def test_sangong_without_last_year(copy):
 
 
 def test_no_goals_table(copy):
-    from jixiao import conclusion, goals
+    from jixiao.sections import conclusion, goals
 
     assert notes_of(goals.summary(report())) == [
         "编写提示：未填报2019年的年度绩效目标表（goals：每个目标一行，写明完成情况和实际完成情况，部分完成或未完成的"
@@ -250,7 +250,7 @@ def test_no_goals_table(copy):
 
 
 def test_no_evaluation_application_or_disclosure_text(copy):
-    from jixiao import application, evaluation
+    from jixiao.sections import application, evaluation
 
     r = report()
     assert notes_of(evaluation.work(r)) == [
@@ -267,7 +267,7 @@ def test_no_evaluation_application_or_disclosure_text(copy):
 
 
 def test_profile_without_staffing_bodies_or_contact(copy):
-    from jixiao import profile
+    from jixiao.sections import profile
 
     for column in ("staff_quota", "staff_active", "staff_retired", "institutions", "report_date", "contact_person",
                    "contact_phone"):  # fmt: skip
@@ -286,7 +286,7 @@ def test_profile_without_staffing_bodies_or_contact(copy):
 
 
 def test_profile_with_part_of_the_staffing(copy):
-    from jixiao import profile
+    from jixiao.sections import profile
 
     set_cell(copy / "profile.csv", 2, "staff_retired", "")
     html = profile.staffing(report())
@@ -295,7 +295,7 @@ def test_profile_with_part_of_the_staffing(copy):
 
 
 def test_basic_spending_not_split(copy):
-    from jixiao import budget
+    from jixiao.sections import budget
 
     rows = read_rows(copy / "budget.csv")
     rows[1][2], rows[1][3:6] = "基本支出", ["1250.00", "1288.56", "1288.56"]
@@ -308,7 +308,7 @@ def test_basic_spending_not_split(copy):
 
 
 def test_every_project_evaluated_or_some_spending_unlisted(copy):
-    from jixiao import unevaluated
+    from jixiao.sections import unevaluated
 
     rows = read_rows(copy / "projects.csv")
     write_rows(copy / "projects.csv", rows[:14])  # only the 13 evaluated projects

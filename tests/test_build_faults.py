@@ -93,7 +93,8 @@ def test_a_unit_id_that_is_a_path_is_refused_before_any_file_is_touched(tmp_path
 
 
 def test_the_library_refuses_them_too(tmp_path, monkeypatch):
-    from jixiao import build, paths
+    from jixiao import paths
+    from jixiao.build import pipeline as build
 
     monkeypatch.setenv("JIXIAO_ROOT", str(tmp_path))
     with pytest.raises(paths.UnitIdError):
@@ -215,8 +216,8 @@ def test_damaged_and_edited_cache_entries_are_discarded_and_run_again(built_copy
 
 
 def test_the_cache_records_the_font_the_charts_were_drawn_with(example):
-    from jixiao import charts
-    from jixiao.cache import read_sealed
+    from jixiao.build.cache import read_sealed
+    from jixiao.writing import charts
 
     font = str(charts.font_path())
     entry = read_sealed(example.out / ".cache" / "02-dibao.json")

@@ -95,15 +95,20 @@ def test_changed_scoring_rule_reruns_the_sections_that_score(built_copy):
 
 
 def test_changed_jixiao_function_reruns_the_sections_that_ran_it(built_copy):
-    review = built_copy / "lib/jixiao/review.py"
+    review = built_copy / "lib/jixiao/sections/review.py"
     review.write_text(review.read_text(encoding="utf-8") + "\n\ndef _changed() -> None:\n    return None\n",
                       encoding="utf-8")  # fmt: skip
     assert rebuild(built_copy) == ["16-review"]
-    themes = built_copy / "lib/jixiao/themes.py"
+    themes = built_copy / "lib/jixiao/sections/themes.py"
     themes.write_text(themes.read_text(encoding="utf-8") + "\n\ndef _changed() -> None:\n    return None\n",
                       encoding="utf-8")  # fmt: skip
     blocks = ["07-profile", "08-budget", "09-goals", "10-conclusion", "11-evaluation", "13-unevaluated"]
-    assert rebuild(built_copy) == [*THEMES, *blocks, "14-problems", "15-application"]  # each runs jixiao.themes
+    assert rebuild(built_copy) == [
+        *THEMES,
+        *blocks,
+        "14-problems",
+        "15-application",
+    ]  # each runs sections.themes
 
 
 def test_force_reruns_everything(built_copy):
@@ -113,7 +118,7 @@ def test_force_reruns_everything(built_copy):
 
 
 def test_changed_stylesheet_restitches_without_running_a_section(built_copy):
-    css = built_copy / "lib/jixiao/report.css"
+    css = built_copy / "lib/jixiao/render/report.css"
     css.write_text(css.read_text(encoding="utf-8") + "\n.jx-test-marker { color: red; }\n", encoding="utf-8")
     result = build(built_copy)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from jixiao import charts
-from jixiao.provenance import Figure, Source
+from jixiao.writing import charts
+from jixiao.writing.provenance import Figure, Source
 
 AID = (["临时救助", "流浪乞讨救助"], [289, 153])
 PROJECTS = (
@@ -222,7 +222,7 @@ def _contrast(a: str, b: str) -> float:
 def example_charts() -> dict[str, charts.Chart]:
     """Every chart of the 2019 example, drawn by the functions the section notebooks call."""
     import jixiao
-    from jixiao import overview, projects, themes
+    from jixiao.sections import overview, projects, themes
 
     report = jixiao.open_report("lechang-mzj", 2019)
     out = {

@@ -8,7 +8,9 @@ import shutil
 import pytest
 
 import jixiao
-from jixiao import overview, settings, stitching
+from jixiao.inputs import settings
+from jixiao.render import html as stitching
+from jixiao.sections import overview
 from test_report_content import figures, text
 
 UNIT, YEAR = "lechang-mzj", 2019

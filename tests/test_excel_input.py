@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from conftest import build
-from jixiao import loading, template
+from jixiao.inputs import loading, template
 
 
 def _without_provenance(html: str) -> str:

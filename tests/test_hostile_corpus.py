@@ -40,9 +40,9 @@ def _workbook(change):
     """The inputs as data.xlsx (CSV files removed), then ``change(book_path)``."""
 
     def make(folder: Path) -> None:
-        from jixiao.dataset import TABLES
-        from jixiao.loading import load
-        from jixiao.template import write_workbook
+        from jixiao.inputs.dataset import TABLES
+        from jixiao.inputs.loading import load
+        from jixiao.inputs.template import write_workbook
 
         unit = folder.parent.name
         with pytest.MonkeyPatch.context() as patch:

@@ -9,10 +9,10 @@ import zipfile
 import pytest
 
 from helpers_inputs import UNIT, project_copy, read_rows, set_cell, write_rows
-from jixiao import loading
-from jixiao.dataset import TABLES
-from jixiao.loading import load
-from jixiao.validation import InputError, validate, validate_with_notes
+from jixiao.inputs import loading
+from jixiao.inputs.dataset import TABLES
+from jixiao.inputs.loading import load
+from jixiao.inputs.validation import InputError, validate, validate_with_notes
 
 D = f"data/{UNIT}/2019"
 TRUNCATED = "已损坏或不完整（压缩包无法打开，可能未复制完整）；请重新保存或重新复制该文件"
@@ -24,7 +24,7 @@ def messages() -> list[str]:
 
 def to_workbook(folder):
     """The copy's CSV inputs as one data.xlsx (the CSV files removed); its path."""
-    from jixiao.template import write_workbook
+    from jixiao.inputs.template import write_workbook
 
     write_workbook(folder / "data.xlsx", load(UNIT, 2019))
     for name in TABLES:

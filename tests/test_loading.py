@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from helpers_inputs import UNIT, project_copy, read_rows, rename_column, set_cell, write_rows
-from jixiao.dataset import TABLES
-from jixiao.loading import InputError, load, load_table, parse_number, read, split_header
+from jixiao.inputs.dataset import TABLES
+from jixiao.inputs.loading import InputError, load, load_table, parse_number, read, split_header
 
 GENERAL, FUND = "一般公共预算", "政府性基金预算"
 NAMED_GENERAL = [
@@ -82,7 +82,7 @@ def test_provenance_columns_and_files(example):
 
 
 def test_every_table_has_every_schema_column(example):
-    from jixiao.schema import TABLES as SCHEMA
+    from jixiao.inputs.schema import TABLES as SCHEMA
 
     for name, table in SCHEMA.items():
         assert list(example.table(name).columns) == [*table.keys, "_file", "_sheet", "_row"]
@@ -176,7 +176,7 @@ def test_header_forms_and_yuan(tmp_path, monkeypatch, header, text, value):
 
 
 def test_chinese_headers_in_csv(tmp_path, monkeypatch):
-    from jixiao.schema import BUDGET
+    from jixiao.inputs.schema import BUDGET
 
     folder = project_copy(tmp_path, monkeypatch)
     rows = read_rows(folder / "budget.csv")
@@ -239,7 +239,7 @@ def test_parse_number_and_split_header():
 
 def test_excel_types_codes_stay_text(tmp_path, monkeypatch):
     """Codes typed as numbers, dates and percent-formatted cells are read as the user sees them."""
-    from jixiao.template import write_workbook
+    from jixiao.inputs.template import write_workbook
 
     folder = project_copy(tmp_path, monkeypatch)
     write_workbook(folder / "data.xlsx", load(UNIT, 2019))
@@ -269,7 +269,7 @@ def test_excel_types_codes_stay_text(tmp_path, monkeypatch):
 
 
 def test_excel_sheet_and_headers_by_key(tmp_path, monkeypatch):
-    from jixiao.template import write_workbook
+    from jixiao.inputs.template import write_workbook
 
     folder = project_copy(tmp_path, monkeypatch)
     expected = load(UNIT, 2019)

@@ -10,8 +10,9 @@ import pytest
 import yaml
 
 from conftest import REPO, UNIT, YEAR, build, copy_project
-from jixiao import settings, stitching
-from jixiao.settings import Heading
+from jixiao.inputs import settings
+from jixiao.inputs.settings import Heading
+from jixiao.render import html as stitching
 from test_build import headings, toc_entries
 
 UNIT_FILE = "params/lechang-mzj/unit.yaml"
@@ -211,7 +212,7 @@ def test_a_chinese_theme_key_builds(tmp_path):
 
 def test_problems_hold_the_improvements_unless_they_have_a_section_of_their_own(unit_settings):
     import jixiao
-    from jixiao import problems
+    from jixiao.sections import problems
 
     shutil.copytree(REPO / "data", settings.paths.root() / "data")
     unit_settings(sections=["overview", "problems", "review"])

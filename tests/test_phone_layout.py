@@ -15,7 +15,7 @@ import subprocess
 
 import pytest
 
-from jixiao import charts
+from jixiao.writing import charts
 
 CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None)
 

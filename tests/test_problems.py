@@ -8,7 +8,7 @@ import re
 import pytest
 
 import jixiao
-from jixiao import problems
+from jixiao.sections import problems
 
 UNIT, YEAR = "lechang-mzj", 2019
 TAG = '<span class="jx-illustrative" title="本段为示例文字，非公开发布内容">示例</span>'

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 import jixiao
-from jixiao import projects
 from jixiao.scoring import FLAG_TEXT
+from jixiao.sections import projects
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "lechang-mzj"
 MARKER = '<span class="jx-mark">示</span>'

@@ -8,8 +8,9 @@ import math
 import pandas as pd
 import pytest
 
-from jixiao import formatting, provenance
-from jixiao.provenance import Figure, Html, Source, render, table_html
+from jixiao import formatting
+from jixiao.writing import provenance
+from jixiao.writing.provenance import Figure, Html, Source, render, table_html
 
 STATS = "data/lechang-mzj/2019/stats.csv"
 BUDGET = "data/lechang-mzj/2019/budget.csv"
@@ -142,7 +143,7 @@ def test_cell_figure() -> None:
     assert not f.illustrative
     g = Figure.cell(budget_df(), 0, "executed")
     assert g.text == "6898.64" and g.illustrative
-    assert g.label == "全年执行数"  # from jixiao.schema, for the sheet 预算
+    assert g.label == "全年执行数"  # from jixiao.inputs.schema, for the sheet 预算
     h = Figure.stat(stats_df(), "wuzi")
     assert h.source is not None and h.source.column_label == "数值"
 
@@ -239,7 +240,7 @@ def test_table_html() -> None:
 def test_stylesheet_is_self_contained_and_styles_the_primitives() -> None:
     from jixiao import paths
 
-    css = (paths.PACKAGE_DIR / "report.css").read_text(encoding="utf-8")
+    css = (paths.PACKAGE_DIR / "render" / "report.css").read_text(encoding="utf-8")
     assert "url(" not in css and "@import" not in css and "@font-face" not in css
     assert css.count("{") == css.count("}")
     for selector in (

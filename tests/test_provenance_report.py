@@ -17,9 +17,11 @@ import pytest
 
 import jixiao
 from helpers_inputs import UNIT, append_row, project_copy, set_cell
-from jixiao import overview, provenance
-from jixiao.provenance import CONFIRMED, ILLUSTRATIVE, PUBLISHED, Figure, Source
-from jixiao.validation import validate
+from jixiao.inputs import published
+from jixiao.inputs.validation import validate
+from jixiao.sections import overview, review
+from jixiao.writing import provenance
+from jixiao.writing.provenance import CONFIRMED, ILLUSTRATIVE, PUBLISHED, Figure, Source
 
 DOCUMENT = "《乐昌市民政局2019年绩效自评报告》"
 FIRST = f"{DOCUMENT}第1段（总体情况）"
@@ -167,7 +169,7 @@ def test_the_marker_is_a_text_node_after_every_illustrative_figure_only(example)
     # kept with its figure on one line, and nothing drawn by CSS
     nobr = r'<span class="jx-nobr">(<a class="jx-figref" [^>]*>)?<span class="jx-fig jx-illustrative"'
     assert len(re.findall(nobr, body)) == illustrative - names
-    css = (jixiao.paths.PACKAGE_DIR / "report.css").read_text(encoding="utf-8")
+    css = (jixiao.paths.PACKAGE_DIR / "render" / "report.css").read_text(encoding="utf-8")
     assert 'content: "示"' not in css
     assert re.search(r"\.jx-nobr \{ white-space: nowrap; \}", css)
     assert "color: #8a5a00;" in css  # 5.9:1 on white (the WCAG AA minimum is 4.5:1)
@@ -270,7 +272,7 @@ def test_cell_rule_for_renderers(r2019):
 
 
 def test_published_checks_for_the_review(r2019):
-    checks = provenance.published_checks(r2019)
+    checks = review.published_checks(r2019)
     assert len(checks) == 84  # every row of published.csv: the data hold every figure it lists
     assert [c.key for c in checks[:10]] == [
         "department_score", "total_budget", "total_executed", "execution_rate",
@@ -286,7 +288,7 @@ def test_a_computed_figure_that_differs_stays_illustrative(tmp_path, monkeypatch
     report = jixiao.open_report(UNIT, 2019)
     share = next(c for c in overview.coverage(report) if c.fund_source == "一般公共预算").share
     assert (share.text, share.state) == ("79.5%", ILLUSTRATIVE)
-    check = next(c for c in provenance.published_checks(report) if c.key == "evaluated_share.一般公共预算")
+    check = next(c for c in review.published_checks(report) if c.key == "evaluated_share.一般公共预算")
     assert not check.agrees
     assert check.sentence() == (
         f"计算得出的占一般公共预算项目支出总额的比重（79.5%）与公开报告所印的79.4%（{FIRST}）不一致"
@@ -312,12 +314,12 @@ def test_derived_from_confirmed_figures_is_published() -> None:
 
 
 def test_keys_and_their_errors(tmp_path, monkeypatch):
-    assert provenance.computed_key("evaluated_amount", "政府性基金预算") == "evaluated_amount.政府性基金预算"
+    assert published.computed_key("evaluated_amount", "政府性基金预算") == "evaluated_amount.政府性基金预算"
     with pytest.raises(KeyError):
-        provenance.computed_key("score")
-    assert provenance.parse_key("stats:x:label") == provenance.KeyParts(table="stats", id="x", column="label")
-    assert provenance.parse_key("budget:B03") == "单元格应写作 表:编码:列（业务统计表可省略 :value）"
-    assert provenance.parse_key("evaluated_count.一般预算") == (
+        published.computed_key("score")
+    assert published.parse_key("stats:x:label") == published.KeyParts(table="stats", id="x", column="label")
+    assert published.parse_key("budget:B03") == "单元格应写作 表:编码:列（业务统计表可省略 :value）"
+    assert published.parse_key("evaluated_count.一般预算") == (
         "资金来源 '一般预算' 不是可用的代码，应为 "
         "一般公共预算、政府性基金预算、国有资本经营预算、财政专户管理资金、其他资金"
     )
@@ -329,7 +331,7 @@ def test_keys_and_their_errors(tmp_path, monkeypatch):
     D = "data/lechang-mzj/2019/published.csv"
     assert [str(p) for p in validate(UNIT, 2019)] == [
         f'{D} 第4行 计量单位(unit)：值 "元" 与数字键 total_executed 的单位 万元 不符',
-        f'{D} 第{row}行 数字键(key)：值 "total" ' + provenance.parse_key("total"),
+        f'{D} 第{row}行 数字键(key)：值 "total" ' + published.parse_key("total"),
         f"{D} 第{blank}行 数值(value)：数值和原文至少填一项",
     ]
 
@@ -344,14 +346,14 @@ def test_cells_that_differ_from_what_was_printed_are_marked_and_listed(tmp_path,
     b03 = budget.index[budget["line_id"] == "B03"][0]
     assert Figure.cell(budget, b03, "executed").state == ILLUSTRATIVE
     assert Figure.cell(budget, b03, "full_year_budget").state == PUBLISHED
-    differ = [c for c in provenance.published_checks(report) if not c.agrees]
+    differ = [c for c in review.published_checks(report) if not c.agrees]
     assert [c.sentence() for c in differ] == [
         "data/lechang-mzj/2019/budget.csv 第4行 全年执行数(executed) 的“442.25”与公开报告所印的"
         f"政府性基金预算项目支出全年执行数“442.52万元”（{FIRST}）不一致",
         "data/lechang-mzj/2019/projects.csv 第2行 项目名称(project_name) 的“特困供养”与公开报告所印的"
         f"自评项目名称“特困人员供养”（{FIRST}）不一致",
     ]
-    agreeing = [c.key for c in provenance.published_checks(report) if c.agrees]
+    agreeing = [c.key for c in review.published_checks(report) if c.agrees]
     assert "stats:dibao_cleared_households" in agreeing and "total_budget" in agreeing
 
 

@@ -310,7 +310,7 @@ def test_edition_and_format_flags_make_only_what_they_name(built_copy):
 
 
 def test_settings_choose_editions_and_formats(built_copy, monkeypatch):
-    from jixiao import settings
+    from jixiao.inputs import settings
 
     monkeypatch.setenv("JIXIAO_ROOT", str(built_copy))
     unit = built_copy / "params" / UNIT / "unit.yaml"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import html as htmllib
 import re
 
-from jixiao.provenance import MARK_HTML
+from jixiao.writing.provenance import MARK_HTML
 from test_build import SECTION_IDS
 from test_example_data import PUBLISHED_FIGURES, PUBLISHED_SENTENCES
 

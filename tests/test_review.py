@@ -12,8 +12,9 @@ import pandas as pd
 import pytest
 
 import jixiao
-from jixiao import paths, review, scoring
-from jixiao.review import Finding
+from jixiao import paths, scoring
+from jixiao.sections import review
+from jixiao.sections.review import Finding
 
 UNIT, YEAR = "lechang-mzj", 2019
 STATS = f"data/{UNIT}/{YEAR}/stats.csv"
@@ -505,7 +506,7 @@ def test_a_year_with_missed_targets_is_not_at_full_marks(fresh_2018):
 
 def test_the_new_review_settings_are_read_strictly(tmp_path, monkeypatch):
     from helpers_inputs import project_copy
-    from jixiao import settings
+    from jixiao.inputs import settings
 
     project_copy(tmp_path, monkeypatch)
     unit = tmp_path / "project" / "params" / UNIT / "unit.yaml"

@@ -9,7 +9,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jixiao.rules import Rules
 from jixiao.scoring import (
     BandError,
     ScoringError,
@@ -25,6 +24,7 @@ from jixiao.scoring import (
     weight_problems,
     weighted_project_summary,
 )
+from jixiao.scoring.rules import Rules
 
 RULES = Rules()
 
@@ -573,7 +573,7 @@ def test_the_department_table_traces_a_computed_actual_to_the_budget_cells():
     import re
 
     import jixiao
-    from jixiao import overview
+    from jixiao.sections import overview
 
     out = str(overview.department_table(jixiao.open_report("lechang-mzj", 2018)))
     row = re.search(r"<tr><td>预算执行</td><td>预算完成</td><td>预算完成率</td>.*?</tr>", out).group(0)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, copy_project, run_jixiao
-from jixiao.provenance import MARK_HTML
+from jixiao.writing.provenance import MARK_HTML
 from test_build import toc_entries
 from test_report_content import figures, section
 from test_report_content import text as marked_text

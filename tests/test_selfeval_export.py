@@ -14,10 +14,10 @@ import pandas as pd
 import pytest
 from openpyxl.utils import range_boundaries
 
-from jixiao.dataset import Dataset
-from jixiao.rules import Rules
+from jixiao.inputs.dataset import Dataset
+from jixiao.render.xlsx import is_illustrative, selfeval_workbook_bytes, sheet_name, write_selfeval_workbook
 from jixiao.scoring import score_all
-from jixiao.selfeval_export import is_illustrative, selfeval_workbook_bytes, sheet_name, write_selfeval_workbook
+from jixiao.scoring.rules import Rules
 
 LONG_NAME = "养老服务设施建设[福彩]:资金/项目?*第二批次及以后的所有剩余建设工作"
 
@@ -631,7 +631,8 @@ def test_marks_follow_the_reports_cell_rule(tmp_path, monkeypatch):
     年初预算数 (420.00): with the other budget lines published, the workbook marks the 年初预算数
     sums that include B03's 420.00 as illustrative, as the report does, and not the 442.25 ones."""
     from helpers_inputs import UNIT, project_copy, set_cell
-    from jixiao import build, settings
+    from jixiao.build import pipeline as build
+    from jixiao.inputs import settings
 
     folder = project_copy(tmp_path, monkeypatch)
     for row in (2, 3, 5):  # B01, B02, B04: every line but B03 published, none listed

@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from conftest import copy_project, run_jixiao
-from jixiao import settings
+from jixiao.inputs import settings
 
 
 @pytest.fixture

@@ -44,7 +44,8 @@ def written(tmp_path_factory: pytest.TempPathFactory):
 
 def _expected(root: Path, unit: synth.Unit) -> dict[str, object]:
     """A unit's line of the summary, from its CSV files and jixiao.scoring alone."""
-    from jixiao import scoring, validation
+    from jixiao import scoring
+    from jixiao.inputs import validation
 
     folder = root / "data" / unit.id / str(YEAR)
     budget, projects = _rows(folder / "budget.csv"), _rows(folder / "projects.csv")
@@ -139,7 +140,7 @@ def test_the_page_is_self_contained_ranked_and_linked(written):
     root, units, unbuilt, _ = written
     html = (root / f"outputs/_summary/{YEAR}/summary.html").read_text(encoding="utf-8")
     assert "<title>示例县财政局2020年度部门整体支出绩效自评汇总</title>" in html
-    assert (paths.PACKAGE_DIR / "report.css").read_text(encoding="utf-8") in html  # the report's look
+    assert (paths.PACKAGE_DIR / "render" / "report.css").read_text(encoding="utf-8") in html  # the report's look
     assert "<script" not in html and "http://" not in html and "https://" not in html
     assert re.findall(r'src="([^"]{0,22})', html) == ["data:image/png;base64,"] * 2
     lines = list(csv.DictReader((root / f"outputs/_summary/{YEAR}/summary.csv").open(encoding="utf-8-sig")))

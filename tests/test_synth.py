@@ -81,7 +81,7 @@ def test_the_plan_cycles_department_kinds_and_plants_a_known_share_of_faults():
 
 
 def test_every_unit_validates_except_the_bad_ones(at):
-    from jixiao import validation
+    from jixiao.inputs import validation
 
     root, units = at
     for unit in units:
@@ -110,8 +110,8 @@ def test_every_row_is_marked_illustrative(province):
 
 
 def test_the_planted_faults_are_what_the_review_finds(at):
-    from jixiao import review
-    from jixiao.report import Report
+    from jixiao.sections import review
+    from jixiao.sections.report import Report
 
     _root, units = at
     for unit in units:

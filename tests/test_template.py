@@ -9,11 +9,11 @@ import pytest
 from openpyxl import load_workbook
 
 from helpers_inputs import REPO, UNIT, project_copy
-from jixiao.dataset import TABLES
-from jixiao.loading import load
-from jixiao.schema import TABLES as SCHEMA
-from jixiao.template import write_template, write_workbook
-from jixiao.validation import validate
+from jixiao.inputs.dataset import TABLES
+from jixiao.inputs.loading import load
+from jixiao.inputs.schema import TABLES as SCHEMA
+from jixiao.inputs.template import write_template, write_workbook
+from jixiao.inputs.validation import validate
 
 SHEETS = [
     "单位概况",

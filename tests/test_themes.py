@@ -12,8 +12,9 @@ import pandas as pd
 import pytest
 
 import jixiao
-from jixiao import paths, themes
-from jixiao.themes import ThemeError
+from jixiao import paths
+from jixiao.sections import themes
+from jixiao.sections.themes import ThemeError
 
 UNIT, YEAR = "lechang-mzj", 2019
 STATS = f"data/{UNIT}/{YEAR}/stats.csv"

@@ -13,9 +13,9 @@ from helpers_inputs import (
     set_cell,
     write_rows,
 )
-from jixiao.dataset import TABLES
-from jixiao.loading import load
-from jixiao.validation import InputError, Problem, check, validate
+from jixiao.inputs.dataset import TABLES
+from jixiao.inputs.loading import load
+from jixiao.inputs.validation import InputError, Problem, check, validate
 
 D = "data/lechang-mzj/2019"
 
@@ -78,7 +78,7 @@ def test_missing_file(tmp_path, monkeypatch):
 def test_missing_and_misnamed_sheet(tmp_path, monkeypatch):
     from openpyxl import load_workbook
 
-    from jixiao.template import write_workbook
+    from jixiao.inputs.template import write_workbook
 
     folder = project_copy(tmp_path, monkeypatch)
     write_workbook(folder / "data.xlsx", load(UNIT, 2019))
@@ -95,7 +95,7 @@ def test_missing_and_misnamed_sheet(tmp_path, monkeypatch):
 
 
 def test_workbook_and_csv_together(tmp_path, monkeypatch):
-    from jixiao.template import write_workbook
+    from jixiao.inputs.template import write_workbook
 
     folder = project_copy(tmp_path, monkeypatch)
     write_workbook(folder / "data.xlsx", load(UNIT, 2019))
@@ -448,7 +448,7 @@ def test_every_problem_is_reported_in_one_run(tmp_path, monkeypatch):
 def test_two_sheets_for_one_table_and_data_without_header(tmp_path, monkeypatch):
     from openpyxl import load_workbook
 
-    from jixiao.template import write_workbook
+    from jixiao.inputs.template import write_workbook
 
     folder = project_copy(tmp_path, monkeypatch)
     write_workbook(folder / "data.xlsx", load(UNIT, 2019))
@@ -518,7 +518,7 @@ def test_optional_tables_may_be_left_out(tmp_path, monkeypatch):
 def test_optional_sheets_may_be_left_out_of_the_workbook(tmp_path, monkeypatch):
     from openpyxl import load_workbook
 
-    from jixiao.template import write_workbook
+    from jixiao.inputs.template import write_workbook
 
     folder = project_copy(tmp_path, monkeypatch)
     write_workbook(folder / "data.xlsx", load(UNIT, 2019))
@@ -589,7 +589,7 @@ def test_sangong_items_are_codes_unique_and_within_budget(tmp_path, monkeypatch)
 
 
 def load_item(folder) -> str:
-    from jixiao.loading import read
+    from jixiao.inputs.loading import read
 
     return read(UNIT, 2019).dataset.sangong["item"].iloc[0]
 

@@ -102,7 +102,7 @@ def test_the_example_workbook_marks_its_illustrative_figures(example):
 def test_the_example_workbook_is_reproducible(example, monkeypatch):
     """Building the workbook again from the same inputs gives the very bytes the build wrote."""
     import jixiao
-    from jixiao.selfeval_export import selfeval_workbook_bytes
+    from jixiao.render.xlsx import selfeval_workbook_bytes
 
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     report = jixiao.open_report("lechang-mzj", 2019)

@@ -1,6 +1,6 @@
 """jixiao: a department's budget data for a year, turned into its 绩效自评报告.
 
-Submodules are imported on first use (``jixiao.overview``), so that a section notebook loads
+Submodules are imported on first use (``jixiao.sections.overview``), so that a section notebook loads
 only the code it runs: the build's cache re-executes a section when, and only when, a module it
 ran has changed.
 """
@@ -28,6 +28,6 @@ def __getattr__(name: str) -> Any:
 
 def open_report(unit: str, year: int) -> Any:
     """The report of ``unit`` for ``year``, as the section notebooks use it."""
-    from jixiao.report import Report
+    from jixiao.sections.report import Report
 
     return Report(unit, year)

@@ -220,7 +220,7 @@ inherit, the kernel template): a worker with several threads runs its builds one
 
 
 def code_hash() -> str:
-    from jixiao import build
+    from jixiao.build import pipeline as build
 
     return build._code_hash()
 
@@ -299,11 +299,11 @@ class _ProcessState:
 
 
 def _build_here(unit: str, year: int, force: bool) -> Outcome:
-    from jixiao import build
-    from jixiao.execution import SectionError, SectionsFailed
+    from jixiao.build import pipeline as build
+    from jixiao.build.execution import SectionError, SectionsFailed
+    from jixiao.inputs.settings import SettingsError
     from jixiao.outputs import OutputError
     from jixiao.paths import UnitIdError
-    from jixiao.settings import SettingsError
 
     start = time.perf_counter()
     log = io.StringIO()

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from jixiao import paths
 
-EDITIONS = ("filing", "review")  # jixiao.settings.EDITIONS, FORMATS (not imported: --help stays fast)
+EDITIONS = ("filing", "review")  # jixiao.inputs.settings.EDITIONS, FORMATS (not imported: --help stays fast)
 FORMATS = ("html", "pdf", "docx", "xlsx")
 
 INTERRUPTED_LINE = (
@@ -98,8 +98,8 @@ def _on_signal(signum: int, frame: object) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    from jixiao.inputs.settings import SettingsError
     from jixiao.outputs import OutputError
-    from jixiao.settings import SettingsError
 
     main_thread = threading.current_thread() is threading.main_thread()
     if main_thread:
@@ -140,8 +140,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from jixiao import build
-    from jixiao.execution import SectionError, SectionsFailed
+    from jixiao.build import pipeline as build
+    from jixiao.build.execution import SectionError, SectionsFailed
     from jixiao.outputs import OutputError
 
     try:
@@ -156,7 +156,7 @@ def _build(args: argparse.Namespace) -> int:
         return 3
     except Exception as exc:
         # InputError lives with the loader (pandas): import it only if the build did
-        loading = sys.modules.get("jixiao.loading")
+        loading = sys.modules.get("jixiao.inputs.loading")
         if loading is None or not isinstance(exc, loading.InputError):
             raise
         _failed(exc)
@@ -170,7 +170,7 @@ def _failed(exc: Exception) -> None:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from jixiao import settings, validation
+    from jixiao.inputs import settings, validation
 
     settings.load(args.unit, args.year)
     problems, notes = validation.validate_with_notes(args.unit, args.year)
@@ -184,7 +184,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _template(args: argparse.Namespace) -> int:
-    from jixiao import template
+    from jixiao.inputs import template
 
     out = args.output or paths.data_dir(args.unit, args.year) / "data.xlsx"
     if out.exists() and not args.overwrite:

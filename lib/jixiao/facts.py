@@ -74,7 +74,7 @@ def _record_fonts() -> None:
     changes their bytes, so the section runs again when it changes). When the charts name their
     font file (``charts.font_path``) that is all; else the font matplotlib finds for their family,
     and matplotlib's list of fonts, whose rebuilding can change the font found."""
-    charts = sys.modules.get("jixiao.charts")
+    charts = sys.modules.get("jixiao.writing.charts")
     font_manager = sys.modules.get("matplotlib.font_manager")
     if charts is None or font_manager is None:
         return

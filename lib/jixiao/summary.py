@@ -7,8 +7,8 @@ projects were self-evaluated and the share of project spending they cover; a cha
 distribution of scores and one of execution rates; departments ranked, those needing attention
 first, each linking to its report.
 
-Every figure comes from the library over the unit's data (``jixiao.report.Report``,
-``jixiao.scoring``, ``jixiao.review``), never from a built report's HTML: a unit whose report was
+Every figure comes from the library over the unit's data (``jixiao.sections.report.Report``,
+``jixiao.scoring``, ``jixiao.sections.review``), never from a built report's HTML: a unit whose report was
 not built (or failed) is still summarised, and one whose inputs fail validation is listed first
 with the number of problems.
 """
@@ -126,8 +126,8 @@ def _blank(value: Any) -> bool:
 
 def unit_row(unit: str, year: int) -> Row:
     """A department's figures for ``year``, from its inputs and the rules."""
-    from jixiao import settings, validation
-    from jixiao.report import Report
+    from jixiao.inputs import settings, validation
+    from jixiao.sections.report import Report
 
     try:
         unit_settings = settings.load(unit, year)
@@ -147,7 +147,8 @@ def unit_row(unit: str, year: int) -> Row:
 
 
 def _figures(row: Row, report: Any) -> None:
-    from jixiao import review, scoring
+    from jixiao import scoring
+    from jixiao.sections import review
 
     scores = report.scores
     department = scores.department
@@ -274,7 +275,7 @@ def _pct(value: float | None) -> float | None:
 def records(rows: list[Row]) -> tuple[list[str], list[list[Any]]]:
     """The summary as a header and plain values (numbers as numbers), one line per department,
     then one column per kind of review note."""
-    from jixiao import review
+    from jixiao.sections import review
 
     header = [label for _, label in COLUMNS] + [f"审核提示：{title}" for title in review.TITLES.values()] + ["报告"]
     lines = []
@@ -352,7 +353,7 @@ def _bins(values: list[float], bins: tuple) -> list[int]:
 
 def charts_html(rows: list[Row]) -> tuple[str, str]:
     """The distribution of scores and of execution rates, as two bar charts (count of departments)."""
-    from jixiao import charts
+    from jixiao.writing import charts
 
     scores = [r.score for r in rows if r.score is not None]
     rates = [r.execution_rate for r in rows if r.execution_rate is not None]
@@ -370,7 +371,7 @@ def charts_html(rows: list[Row]) -> tuple[str, str]:
 
 
 def _e(value: Any) -> str:
-    from jixiao.provenance import escape
+    from jixiao.writing.provenance import escape
 
     return escape(str(value))
 
@@ -388,9 +389,10 @@ def _rate(value: float | None) -> str:
 
 
 def html_page(rows: list[Row], year: int, bureau: str = "") -> str:
-    from jixiao import __version__, formatting, review
+    from jixiao import __version__, formatting
+    from jixiao.sections import review
 
-    css = (paths.PACKAGE_DIR / "report.css").read_text(encoding="utf-8")
+    css = (paths.PACKAGE_DIR / "render" / "report.css").read_text(encoding="utf-8")
     valid = [r for r in rows if r.score is not None]
     attention = [r for r in rows if r.attention]
     grades = Counter(r.grade for r in valid)

@@ -31,7 +31,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from jixiao import paths, schema
+from jixiao import paths
+from jixiao.inputs import schema
 
 PREFIX = "synth-"
 SHARES = {"bad": 0.05, "mismatch": 0.2, "late": 0.2}
@@ -982,7 +983,7 @@ def _csv(rows: list[dict[str, str]], table: str) -> str:
 
 
 def _unit_yaml(unit: Unit) -> str:
-    from jixiao import settings
+    from jixiao.inputs import settings
 
     themes = [f"theme:{t.key}" for t in unit.kind.themes]
     known = set(settings.NOTEBOOKS)

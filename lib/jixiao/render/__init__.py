@@ -1,6 +1,6 @@
 """The report's deliverables, all made from the one stitched page of section HTML.
 
-A build stitches the sections into one HTML page (``jixiao.stitching``); this package turns that
+A build stitches the sections into one HTML page (``jixiao.render.html``); this package turns that
 page into each *edition* and each *format*:
 
 - editions: ``filing``, the report a department files (no 审核提示 section, no tooltips, no
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from jixiao.settings import EDITIONS, FORMATS, Settings  # noqa: F401 (FORMATS: for readers of this package)
+from jixiao.inputs.settings import EDITIONS, FORMATS, Settings  # noqa: F401 (FORMATS: for readers of this package)
 
 PAGE_FORMATS = ("html", "pdf", "docx")  # made once per edition; xlsx once per build
 WORKBOOK = "自评表.xlsx"
@@ -113,7 +113,7 @@ def metadata(settings: Settings) -> Metadata:
     profile's 报告日期 ``report_date`` where given and ``SOURCE_DATE_EPOCH`` is not set)."""
     import pandas as pd
 
-    from jixiao.report import Report
+    from jixiao.sections.report import Report
 
     profile = Report(settings.unit, settings.year).data.profile
     row = profile.iloc[0] if len(profile) else pd.Series(dtype=object)

@@ -1,0 +1,2 @@
+"""The build: the cache, section kernels, papermill execution, atomic outputs (the pipeline itself is
+``jixiao.build.pipeline.pipeline``)."""

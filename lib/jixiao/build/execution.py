@@ -1,0 +1,190 @@
+"""Running section notebooks with papermill, several at once, each in a fresh kernel.
+
+Each section's executed notebook is written into the build's private temporary folder; the build
+moves it into ``outputs/`` once it is whole. When the build is interrupted (Ctrl-C) or fails,
+:data:`INTERRUPTED` is set and the kernels are killed: the threads still running a section then
+end without writing anything, and nobody waits for them.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from jixiao import paths
+from jixiao.inputs.settings import Section
+from jixiao.outputs import CAUSES, OutputError
+
+INTERRUPTED = threading.Event()
+"""Set when the build stops early: running sections are abandoned, not reported."""
+
+
+class Abandoned(RuntimeError):
+    """A section whose build was interrupted meanwhile."""
+
+
+class SectionError(RuntimeError):
+    """A section notebook raised: which section, which cell, which error, in a few lines."""
+
+    def __init__(self, section: Section, cell: int | None, source: str, ename: str, evalue: str,
+                 executed: Path) -> None:  # fmt: skip
+        self.section, self.cell, self.ename, self.evalue = section, cell, ename, evalue
+        lines = [f"章节 {section.id} ({paths.relative(section.notebook)}) 执行失败"]
+        if cell is not None:  # papermill's index in the executed notebook, whose injected
+            # parameters cell comes first: the same number counts the notebook's own cells from 1
+            lines[0] += f"：第 {cell} 个单元格"
+        lines += [f"  > {line}" for line in source.strip().splitlines()[-3:]]
+        lines.append(f"  {ename}: {evalue}")
+        lines.append(f"  执行后的笔记本 (executed notebook): {paths.relative(executed)}")
+        super().__init__("\n".join(lines))
+
+
+class SectionsFailed(RuntimeError):
+    """One or more sections failed; the message lists each."""
+
+    def __init__(self, errors: list[SectionError]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
+
+
+@dataclass
+class Run:
+    section: Section
+    executed: Path
+    seconds: float
+
+
+def kernel_environment(work: Path | None = None) -> None:
+    """What every kernel started from here inherits: the project root, the build flag, a
+    non-interactive matplotlib, and this jixiao on the path (a copy of the project builds itself).
+    With ``work`` (the build's temporary folder), the kernels' connection files go there, and
+    are removed with it whatever happens."""
+    INTERRUPTED.clear()
+    os.environ.pop("JIXIAO_RUNTIME_DIR", None)
+    if work is not None:
+        runtime = work / "runtime"
+        runtime.mkdir(mode=0o700, exist_ok=True)
+        os.environ["JIXIAO_RUNTIME_DIR"] = str(runtime)
+    os.environ["JIXIAO_BUILD"] = "1"
+    os.environ["JIXIAO_ROOT"] = str(paths.root())
+    os.environ["MPLBACKEND"] = "Agg"
+    lib = str(paths.root() / "lib")
+    if os.environ.get("PYTHONPATH", "").split(os.pathsep)[0] != lib:
+        os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [lib, os.environ.get("PYTHONPATH")]))
+    if lib not in sys.path:
+        sys.path.insert(0, lib)
+
+
+def _keep_here(section: Section, executed: Path) -> Path:
+    return executed
+
+
+def run_section(section: Section, executed: Path, keep: Callable[[Section, Path], Path] = _keep_here) -> Run:
+    """Execute one section notebook into ``executed``; raise SectionError if a cell raises.
+
+    ``keep`` puts a failed section's executed notebook where the user will look (and says where)."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    from jixiao.build.kernels import ForkKernelManager
+
+    executed.parent.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    try:
+        papermill.execute_notebook(
+            str(section.notebook),
+            str(executed),
+            parameters=section.parameters,
+            kernel_name="python3",
+            progress_bar=False,
+            cwd=str(section.notebook.parent),
+            # nbclient options: kernels forked from the warm template when one runs, and killed
+            # once the last cell is done (a graceful shutdown can stall 3.5 s for nothing).
+            kernel_manager_class=ForkKernelManager,
+            shutdown_kernel="immediate",
+            # papermill would rewrite (and re-validate) the whole notebook after every cell; the
+            # executed notebook is written once at the end, or with the error when a cell fails
+            request_save_on_cell_execute=False,
+        )
+    except PapermillExecutionError as exc:
+        if INTERRUPTED.is_set():
+            raise Abandoned(section.id) from None
+        kept = keep(section, executed)
+        raise SectionError(section, exc.cell_index, exc.source, exc.ename, exc.evalue, kept) from None
+    except OSError as exc:
+        if INTERRUPTED.is_set():
+            raise Abandoned(section.id) from None
+        if exc.errno in CAUSES:  # the disk, not the section: say so once, not once per section
+            raise OutputError(exc.filename or executed, exc) from None
+        raise SectionError(section, None, "", type(exc).__name__, str(exc), keep(section, executed)) from exc
+    except Exception as exc:  # the kernel died, or could not start: still a failing section
+        if INTERRUPTED.is_set():
+            raise Abandoned(section.id) from None
+        raise SectionError(section, None, "", type(exc).__name__, str(exc), keep(section, executed)) from exc
+    if INTERRUPTED.is_set():
+        raise Abandoned(section.id)
+    return Run(section, executed, time.perf_counter() - start)
+
+
+def run_sections(jobs: Iterable[tuple[Section, Path]], on_done: Callable[[Run], None], workers: int | None = None,
+                 keep: Callable[[Section, Path], Path] = _keep_here) -> list[Run]:  # fmt: skip
+    """Run sections in parallel (up to the number of cores); report each as it finishes.
+
+    Every section runs to its end even when another fails, so that one run shows every failing
+    section; then they are raised together. An output that cannot be written (a full disk) is
+    raised alone, once, and no further section starts. On any other exception here (Ctrl-C, a
+    failure in ``on_done``) the running sections are abandoned: their threads are daemons, so
+    neither this function nor the end of the process waits for them (the caller kills their
+    kernels).
+    """
+    import papermill  # noqa: F401  (imported once here, not by two threads at once)
+
+    jobs = list(jobs)
+    workers = workers or min(len(jobs), os.cpu_count() or 1) or 1
+    todo: queue.SimpleQueue = queue.SimpleQueue()
+    for job in jobs:
+        todo.put(job)
+    results: queue.SimpleQueue = queue.SimpleQueue()
+    stop = threading.Event()
+
+    def work() -> None:
+        while not stop.is_set() and not INTERRUPTED.is_set():
+            try:
+                section, out = todo.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                results.put((section, run_section(section, out, keep)))
+            except BaseException as exc:  # handed to the caller, whatever it is
+                results.put((section, exc))
+
+    for number in range(workers):
+        threading.Thread(target=work, name=f"jixiao-section-{number}", daemon=True).start()
+    runs, errors, unwritable = [], [], []
+    try:
+        for _ in jobs:
+            _, outcome = results.get()
+            if isinstance(outcome, SectionError):
+                errors.append(outcome)
+            elif isinstance(outcome, OutputError):
+                unwritable.append(outcome)
+                stop.set()
+                break
+            elif isinstance(outcome, BaseException):
+                raise outcome
+            else:
+                runs.append(outcome)
+                on_done(outcome)
+    finally:
+        stop.set()
+    if unwritable:
+        raise unwritable[0]
+    if errors:
+        raise SectionsFailed(sorted(errors, key=lambda e: e.section.id))
+    return runs

@@ -1,0 +1,383 @@
+"""Fresh kernels in milliseconds: each section's kernel is forked from a warm template process.
+
+A kernel started the usual way costs about 0.9 s before its first cell and another 1.5 s to
+import pandas, matplotlib and the CJK font, every time: on two cores that is most of a report's
+build. Here one
+template process (the *zygote*) imports them once; for each section it forks a child that
+becomes an ordinary IPython kernel on the connection file jupyter_client wrote. Every section
+still gets a kernel of its own, with its own namespace and nothing left over from another
+section: the fork copies the template's imported modules, not another notebook's state. jixiao
+itself is not kept in the template, so each kernel imports the jixiao on disk now.
+
+jupyter_client sees an ordinary kernel: :class:`ForkKernelManager` swaps its provisioner for
+:class:`ForkProvisioner`, which asks the zygote to fork instead of starting a process. A kernel is
+killed as soon as its notebook is done (no graceful-shutdown wait; nothing is left to save).
+
+The zygote serves a Unix socket. Per kernel the client sends one JSON line (connection file,
+working directory, environment); the zygote answers the child's pid, then ``exit <status>`` when
+the child ends; if the client's socket closes first the child is killed. The zygote exits, with
+its children, when its standard input closes (the build is over, or died).
+
+The zygote runs in a session of its own, with its kernels: Ctrl-C in the terminal reaches the
+build alone, which then kills the zygote's whole process group at once (:func:`kill_all`), and
+every kernel started the usual way, instead of waiting for any of them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import select
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from queue import Empty
+from typing import Any
+
+from jupyter_client.blocking import BlockingKernelClient
+from jupyter_client.manager import KernelManager
+from jupyter_client.provisioning import LocalProvisioner
+from traitlets import DottedObjectName
+
+WARM_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger",
+                "IPython", "numpy", "pandas", "matplotlib.figure", "matplotlib.backends.backend_agg",
+                "yaml", "openpyxl", "html", "difflib", "decimal")  # fmt: skip
+
+
+# -- the zygote (its own process) ----------------------------------------------------------------
+
+
+def _warm_up() -> None:
+    import importlib
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    for name in WARM_MODULES:
+        importlib.import_module(name)
+    # Register the CJK font once, then forget jixiao: kernels import jixiao afresh from disk.
+    # A first chart loads the font file and fills matplotlib's caches; a table warms pandas.
+    import jixiao.writing.charts
+
+    jixiao.writing.charts.bar(["预热", "图表"], [1, 2], title="预热", ylabel="个", alt="预热")
+    import pandas
+
+    pandas.DataFrame({"a": [1.0]}).groupby("a").sum().to_html()
+    for name in [n for n in sys.modules if n == "jixiao" or n.startswith("jixiao.")]:
+        del sys.modules[name]
+
+
+def _become_kernel(request: dict[str, Any], conn: socket.socket, close: list[int]) -> None:
+    """In the forked child: turn into an IPython kernel; never returns.
+
+    The child writes its pid on the client's connection, then, once its sockets are bound,
+    ``ready``: the client connects to listening sockets instead of retrying every 100 ms
+    (ZeroMQ's reconnect interval). The zygote itself writes only ``exit`` when the child ends.
+    """
+    code = 1
+    try:
+        conn.sendall(f"{os.getpid()}\n".encode())
+        for fd in close:
+            os.close(fd)
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(devnull, fd)
+        os.environ.clear()
+        os.environ.update(request["env"])
+        os.environ["JPY_PARENT_PID"] = str(os.getppid())
+        if request.get("cwd"):
+            os.chdir(request["cwd"])
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        from ipykernel.kernelapp import IPKernelApp
+
+        app = IPKernelApp.instance()
+        app.initialize(["-f", request["connection_file"], f"--IPKernelApp.parent_handle={os.getppid()}"])
+        conn.sendall(b"ready\n")
+        conn.close()
+        app.start()
+        code = 0
+    finally:
+        os._exit(code)
+
+
+def serve(path: str) -> None:
+    """The zygote's main loop (``python -m jixiao.build.kernels SOCKET``)."""
+    _warm_up()
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(path)
+    listener.listen(16)
+    print("ready", flush=True)
+    children: dict[socket.socket, int] = {}
+    try:
+        while True:
+            ready, _, _ = select.select([listener, sys.stdin, *children], [], [], 0.01)
+            if sys.stdin in ready and not sys.stdin.buffer.read1(1024):
+                return
+            if listener in ready:
+                conn, _ = listener.accept()
+                request = json.loads(conn.makefile("rb").readline())
+                pid = os.fork()
+                if pid == 0:
+                    _become_kernel(request, conn, [listener.fileno(), *(c.fileno() for c in children)])
+                children[conn] = pid
+            for conn in [c for c in ready if c in children]:
+                if not conn.recv(64):  # the client went away: its kernel goes too
+                    _kill(children[conn])
+            while children:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+                if pid == 0:
+                    break
+                for conn, child in list(children.items()):
+                    if child == pid:
+                        try:
+                            conn.sendall(f"exit {os.waitstatus_to_exitcode(status)}\n".encode())
+                        except OSError:
+                            pass
+                        conn.close()
+                        del children[conn]
+    finally:
+        for pid in children.values():
+            _kill(pid)
+
+
+def _kill(pid: int, sig: int = signal.SIGKILL) -> None:
+    try:
+        os.kill(pid, sig)
+    except ProcessLookupError:
+        pass
+
+
+# -- the client side (the build process) --------------------------------------------------------
+
+
+class Zygote:
+    """A running zygote: ``with Zygote.start(): ...`` makes every kernel started meanwhile a fork."""
+
+    current: Zygote | None = None
+    started: set[Zygote] = set()  # noqa: RUF012  (every zygote not yet stopped, for kill_all)
+
+    def __init__(self, process: subprocess.Popen, path: str, folder: tempfile.TemporaryDirectory) -> None:
+        self.process, self.path, self._folder = process, path, folder
+
+    @classmethod
+    def available(cls) -> bool:
+        return hasattr(os, "fork") and os.environ.get("JIXIAO_FORK_KERNELS", "1") != "0"
+
+    @classmethod
+    def start(cls, within: Path | None = None) -> Zygote:
+        """Start the template process; its socket and log live in a temporary folder (inside
+        ``within``, the build's own temporary folder, when given)."""
+        # a Unix socket's path has at most 107 bytes: the first short enough of these folders
+        short = [str(d) for d in (within, tempfile.gettempdir(), "/tmp") if d is not None and len(str(d)) < 70]
+        folder = tempfile.TemporaryDirectory(prefix="jixiao-", dir=short[0] if short else None)
+        path = str(Path(folder.name) / "zygote.sock")
+        with open(Path(folder.name) / "zygote.log", "wb") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "jixiao.build.kernels", path],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
+                start_new_session=True,  # Ctrl-C is the build's to handle; see kill_all
+            )  # fmt: skip
+        zygote = cls(process, path, folder)
+        Zygote.started.add(zygote)
+        return zygote
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        ready, _, _ = select.select([self.process.stdout], [], [], timeout)
+        line = self.process.stdout.readline() if ready else b""
+        if line.strip() != b"ready":
+            log = (Path(self._folder.name) / "zygote.log").read_text(errors="replace").strip().splitlines()
+            self.stop()
+            raise RuntimeError("the kernel template (jixiao.build.kernels) did not start: " + " | ".join(log[-3:]))
+
+    def __enter__(self) -> Zygote:
+        self.wait_ready()
+        Zygote.current = self
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        if Zygote.current is self:
+            Zygote.current = None
+        Zygote.started.discard(self)
+        if self.process.poll() is None:
+            self.process.stdin.close()  # the zygote kills its kernels and exits; no need to wait
+        self._folder.cleanup()
+
+    def kill(self) -> None:
+        """The zygote and every kernel it forked, at once (they share its process group)."""
+        if self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            try:
+                self.process.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                pass
+        self.stop()
+
+
+_LAUNCHED: set[Any] = set()
+"""The processes of kernels started the usual way and still running (for :func:`kill_all`)."""
+
+
+def kill_all() -> None:
+    """Kill every kernel of this process and the kernel template, without waiting for a graceful
+    end: the build was interrupted or failed."""
+    for zygote in list(Zygote.started):
+        zygote.kill()
+    for process in list(_LAUNCHED):
+        try:
+            if process.poll() is None:  # a kernel started the usual way leads a session of its own
+                os.killpg(process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError, OSError):
+            pass
+        _LAUNCHED.discard(process)
+
+
+class ForkedProcess:
+    """What jupyter_client needs of a kernel process (``subprocess.Popen``'s methods)."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, zygote_path: str, request: dict[str, Any]) -> None:
+        self._sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._sock.connect(zygote_path)
+        self._sock.sendall(json.dumps(request).encode() + b"\n")
+        self._buffer = b""
+        self.returncode: int | None = None
+        first = self._line() or ""
+        if not first.isdigit() or self._line() != "ready":  # "exit N": the kernel died while starting
+            self.returncode = -1
+            raise RuntimeError(f"a forked kernel died while starting (jixiao.build.kernels): {first}")
+        self.pid = int(first)
+
+    def _line(self, timeout: float | None = None) -> str | None:
+        """The next line from the zygote; None if none came within ``timeout``."""
+        while b"\n" not in self._buffer:
+            if not select.select([self._sock], [], [], timeout)[0]:
+                return None
+            chunk = self._sock.recv(256)
+            if not chunk:  # the zygote is gone
+                self._buffer += b"exit -9\n"
+            self._buffer += chunk
+        line, self._buffer = self._buffer.split(b"\n", 1)
+        return line.decode().strip()
+
+    def poll(self) -> int | None:
+        return self.wait(timeout=0) if self.returncode is None else self.returncode
+
+    def wait(self, timeout: float | None = None) -> int | None:
+        if self.returncode is None:
+            line = self._line(timeout)
+            if line is None:
+                if timeout == 0:
+                    return None
+                raise subprocess.TimeoutExpired("kernel", timeout or 0)
+            parts = line.split()
+            self.returncode = int(parts[1]) if len(parts) == 2 else -signal.SIGKILL
+            self._sock.close()
+        return self.returncode
+
+    def send_signal(self, signum: int) -> None:
+        if self.returncode is None:
+            _kill(self.pid, signum)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+
+class ForkProvisioner(LocalProvisioner):
+    """LocalProvisioner whose kernel process is forked by the zygote instead of started."""
+
+    async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
+        zygote = Zygote.current
+        if zygote is None:
+            info = await super().launch_kernel(cmd, **kwargs)
+            if self.process is not None:
+                _LAUNCHED.add(self.process)
+            return info
+        connection_file = cmd[cmd.index("-f") + 1]
+        env = kwargs.get("env") or dict(os.environ)
+        cwd = str(kwargs.get("cwd") or Path.cwd())
+        self.process = ForkedProcess(zygote.path, {"connection_file": connection_file, "cwd": cwd, "env": env})
+        self.pid, self.pgid, self.cwd = self.process.pid, None, cwd
+        return self.connection_info
+
+    async def wait(self) -> int | None:
+        """As LocalProvisioner's, polling every 5 ms instead of 100 ms: a killed kernel is gone at once."""
+        if isinstance(self.process, ForkedProcess):
+            while self.process.poll() is None:
+                await asyncio.sleep(0.005)
+            code, self.process = self.process.returncode, None
+            return code
+        process = self.process
+        code = await super().wait()
+        _LAUNCHED.discard(process)
+        return code
+
+    async def send_signal(self, signum: int) -> None:
+        if isinstance(self.process, ForkedProcess):
+            self.process.send_signal(signum)  # the kernel alone, never the zygote's process group
+        else:
+            await super().send_signal(signum)
+
+
+class ForkKernelClient(BlockingKernelClient):
+    def wait_for_ready(self, timeout: float | None = None) -> None:
+        """Ready when a kernel_info request has its reply and its ``idle`` status on IOPub.
+
+        jupyter_client's own version ends by draining IOPub until it has been quiet for 0.2 s:
+        0.2 s of every kernel start, for nothing a fresh kernel could have said.
+        """
+        deadline = time.monotonic() + (timeout or 60)
+        while time.monotonic() < deadline:
+            msg_id = self.kernel_info()
+            try:
+                reply = self.get_shell_msg(timeout=1)
+                while reply["parent_header"].get("msg_id") != msg_id:
+                    reply = self.get_shell_msg(timeout=1)
+                while True:  # IOPub may not be subscribed yet: then ask again
+                    status = self.get_iopub_msg(timeout=0.2)
+                    if status["parent_header"].get("msg_id") == msg_id and status["msg_type"] == "status" \
+                            and status["content"].get("execution_state") == "idle":  # fmt: skip
+                        self._handle_kernel_info_reply(reply)
+                        return
+            except Empty:
+                if not self.is_alive():
+                    raise RuntimeError("the kernel died before replying to kernel_info") from None
+        raise RuntimeError(f"the kernel did not reply to kernel_info within {timeout} s")
+
+
+class ForkKernelManager(KernelManager):
+    """A KernelManager whose kernels come from the zygote (when one is running)."""
+
+    client_class = DottedObjectName("jixiao.build.kernels.ForkKernelClient")
+
+    async def _async_wait(self, pollinterval: float = 0.005) -> None:
+        await super()._async_wait(pollinterval)  # 100 ms by default: a killed kernel is gone at once
+
+    async def _async_pre_start_kernel(self, **kw: Any) -> Any:
+        if self.provisioner is None:
+            self.kernel_id = self.kernel_id or kw.pop("kernel_id", None) or __import__("uuid").uuid4().hex
+        runtime = os.environ.get("JIXIAO_RUNTIME_DIR")
+        if not self.connection_file and runtime and self.kernel_id:  # else a file in /tmp, left if interrupted
+            self.connection_file = os.path.join(runtime, f"kernel-{self.kernel_id}.json")
+            self.provisioner = ForkProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
+        return await super()._async_pre_start_kernel(**kw)
+
+
+if __name__ == "__main__":
+    serve(sys.argv[1])

@@ -1,0 +1,482 @@
+"""Building one unit-year's report: read like the report's outline.
+
+1. settings and parameters, strictly checked;
+2. inputs validated, before any notebook runs (skipped when no input changed since it last passed);
+3. each section executed with papermill, unless its cache entry is still valid;
+4. the executed sections stitched into each edition's page (``jixiao.render``: ``filing``, the
+   report a department files, and ``review``, with the 审核提示), written as ``report.html`` /
+   ``report-review.html`` and rendered from the same page to PDF and DOCX; written with the 自评表
+   workbook and ``build.json`` (what the report was built from) as one group: temporary files,
+   renamed together.
+
+One build of a unit-year runs at a time (a lock in its output folder; a second build waits for the
+first, then finds most of its work cached). A failure at any step, a full disk or Ctrl-C leaves the
+last good report and its workbook untouched, stops every kernel and removes the temporary files.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jixiao import __version__, outputs, paths
+from jixiao.build import cache
+from jixiao.inputs import settings as settings_module
+from jixiao.inputs.settings import Section, Settings
+from jixiao.outputs import OutputError, write_atomically
+from jixiao.render import html as stitching
+
+Echo = Callable[[str], None]
+WORKBOOK = "自评表.xlsx"
+BUILD_INFO = "build.json"
+LOCK_WAIT = 600.0
+"""Seconds a build waits for another build of the same unit-year (``JIXIAO_LOCK_WAIT``)."""
+
+
+class BuildBusy(RuntimeError):
+    """Another build of the same unit-year held the lock for longer than the build would wait."""
+
+
+# nbformat imports jsonschema, which imports rfc3987_syntax when it is installed (jupyterlab's
+# dependencies bring it), and that module builds an Earley parser at import: 1.5 s of every
+# build. nbformat never checks IRI formats, so the build process goes without it.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+
+@dataclass
+class BuildResult:
+    report: Path
+    seconds: float
+    executed: list[str] = field(default_factory=list)
+    cached: list[str] = field(default_factory=list)
+    stitched: bool = False
+
+
+def _code_hash() -> str:
+    """Hash of every jixiao source file (what validation and stitching run)."""
+    digest = hashlib.sha256()
+    for path in sorted(paths.PACKAGE_DIR.rglob("*")):
+        if path.is_file() and path.suffix in {".py", ".j2", ".css"}:
+            digest.update(path.relative_to(paths.PACKAGE_DIR).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def years_with_data(settings: Settings) -> list[int]:
+    """The report's year and every earlier year with data and parameters (the sections compare
+    them), newest first."""
+    years = [settings.year]
+    while (paths.data_dir(settings.unit, years[-1] - 1)).is_dir() and (
+        paths.params_dir(settings.unit) / f"{years[-1] - 1}.yaml"
+    ).is_file():
+        years.append(years[-1] - 1)
+    return years
+
+
+def input_files(settings: Settings) -> dict[str, str]:
+    """Every file the report is built from (settings, each year's parameters and data), by its
+    path relative to the root, with its SHA-256."""
+    files = list(settings.files)
+    for year in years_with_data(settings):
+        data = paths.data_dir(settings.unit, year)
+        files += sorted(p for p in data.rglob("*") if p.is_file()) if data.is_dir() else []
+        files.append(paths.params_dir(settings.unit) / f"{year}.yaml")
+    return {paths.relative(path): cache.file_hash(path) for path in files}
+
+
+def _inputs_hash(settings: Settings) -> str:
+    digest = hashlib.sha256()
+    for name, file_hash in input_files(settings).items():
+        digest.update(name.encode())
+        digest.update(file_hash.encode())
+    digest.update(_code_hash().encode())
+    return digest.hexdigest()
+
+
+def validate_inputs(settings: Settings, echo: Echo) -> str:
+    """Check the inputs; raise ``jixiao.inputs.validation.InputError`` listing every problem. Returns
+    the key of the inputs (every data file, the settings, the code), kept once they passed."""
+    marker = paths.output_dir(settings.unit, settings.year) / ".cache" / "validated.key"
+    key = _inputs_hash(settings)
+    if _marker_says(marker, key):
+        echo("  输入校验 (validation)   未变 (unchanged)")
+        return key
+    from jixiao.inputs import validation
+
+    start = time.perf_counter()
+    problems, notes = [], []
+    for year in years_with_data(settings):  # earlier years too: the report compares them
+        found, noted = validation.validate_with_notes(settings.unit, year)
+        problems, notes = problems + found, notes + noted
+    for note in notes:
+        echo(f"  注意 (note): {note}")
+    if problems:
+        raise validation.InputError(problems)
+    write_atomically(marker, key)
+    echo(f"  输入校验 (validation)   通过 (passed) {time.perf_counter() - start:5.2f}s")
+    return key
+
+
+def _marker_says(marker: Path, key: str) -> bool:
+    """A marker file holds ``key`` (a damaged or unreadable marker just says no)."""
+    try:
+        return marker.read_bytes() == key.encode()
+    except OSError:
+        return False
+
+
+@contextmanager
+def locked(unit: str, year: int, echo: Echo) -> Iterator[None]:
+    """Hold the unit-year's build lock (``outputs/<unit>/<year>/.build.lock``); wait for another
+    build holding it, at most ``JIXIAO_LOCK_WAIT`` seconds, saying so, then give up."""
+    from filelock import FileLock, Timeout
+
+    out = outputs.make_folder(paths.output_dir(unit, year))
+    path = out / ".build.lock"
+    wait = float(os.environ.get("JIXIAO_LOCK_WAIT", LOCK_WAIT))
+    lock = FileLock(str(path), thread_local=False)
+    try:
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            echo(f"  另一个构建正在生成 {unit} {year}，等待它结束（至多 {wait:g} 秒）(waiting for another build)")
+            try:
+                lock.acquire(timeout=wait)
+            except Timeout:
+                raise BuildBusy(
+                    f"另一个构建仍在生成 {unit} {year}（{paths.relative(path)} 被占用 {wait:g} 秒）；"
+                    "请等它结束后再试 (another build of this unit-year is running)"
+                ) from None
+    except OSError as exc:
+        raise OutputError(path, exc) from None
+    try:
+        outputs.remove_leftovers(out)  # what a killed build left behind
+        yield
+    finally:
+        lock.release()
+
+
+class Build:
+    """One build: the steps of :func:`build`, and what they share.
+
+    While the kernels run, the build process itself is mostly waiting: it imports nbconvert and
+    prepares the workbook in the background, and renders each section as soon as it is done.
+    """
+
+    def __init__(
+        self, settings: Settings, force: bool, echo: Echo,
+        editions: tuple[str, ...] | None = None, formats: tuple[str, ...] | None = None,
+    ) -> None:  # fmt: skip
+        self.settings, self.force, self.echo = settings, force, echo
+        self.editions = editions or settings.editions  # the command line's choice, else the settings'
+        self.formats = formats or settings.formats
+        self.unit, self.year = settings.unit, settings.year
+        self.out = paths.output_dir(self.unit, self.year)
+        self.result = BuildResult(report=self.out / "report.html", seconds=0.0)
+        self.entries: dict[str, dict] = {}
+        self.rendered: dict[str, stitching.RenderedSection] = {}
+        self.stale = [s for s in settings.sections if force or self._cached(s) is None]
+        self.base = {s.id: cache.base_key(s) for s in self.stale}  # taken before anything runs
+        self.inputs_key = ""
+        self.background = ThreadPoolExecutor(max_workers=2, thread_name_prefix="jixiao-build")
+        self._stitcher: Future | None = None
+        self._workbook: Future | None = None
+        self.work: Path | None = None
+        """A private temporary folder: the executed notebooks until each is done, the kernels'
+        connection files, the kernel template's socket. Removed at the end, whatever happens."""
+        self._metadata: Future | None = None
+        self._pdf_process: Any = None  # lays out the second edition's PDF
+
+    def _cached(self, section: Section) -> dict | None:
+        entry = cache.lookup(self.unit, self.year, section, warn=self.echo)
+        if entry is not None:
+            self.entries[section.id] = entry
+        return entry
+
+    @property
+    def stitcher(self) -> stitching.Stitcher:
+        if self._stitcher is None:  # nothing ran, so nothing started it in the background
+            self._stitcher = Future()
+            self._stitcher.set_result(stitching.Stitcher())
+        return self._stitcher.result()
+
+    def run(self) -> BuildResult:
+        start = time.perf_counter()
+        self.echo(f"jixiao build {self.unit} {self.year}")
+        zygote = None
+        try:
+            if self.stale:
+                from jixiao.build import execution, kernels
+
+                try:
+                    self.work = Path(tempfile.mkdtemp(prefix="jixiao-build-"))
+                except OSError as exc:
+                    raise OutputError(tempfile.gettempdir(), exc) from None
+                execution.kernel_environment(self.work)
+                if kernels.Zygote.available():  # warms up while the inputs are checked
+                    zygote = kernels.Zygote.start(self.work)
+            self.inputs_key = validate_inputs(self.settings, self.echo)
+            if self.stale:
+                self.prepare()  # the zygote is still warming up on the other core
+            if zygote is not None:
+                try:
+                    zygote.__enter__()
+                except RuntimeError as exc:  # kernels then start the usual way: slower, not wrong
+                    self.echo(f"  注意 (note): {exc}; kernels start the usual way")
+                    zygote = None
+            self.execute()
+        except BaseException:
+            if self.stale:  # a failure or Ctrl-C: no kernel outlives the build, nothing waits for one
+                from jixiao.build import execution, kernels
+
+                execution.INTERRUPTED.set()
+                kernels.kill_all()
+            if self._pdf_process is not None:  # the second edition's PDF process, started in prepare()
+                for process in list((getattr(self._pdf_process, "_processes", None) or {}).values()):
+                    process.kill()
+                self._pdf_process.shutdown(wait=True, cancel_futures=True)
+            raise
+        finally:
+            if zygote is not None:
+                zygote.stop()
+            self.background.shutdown(wait=False, cancel_futures=True)
+            if self.work is not None:
+                shutil.rmtree(self.work, ignore_errors=True)
+        self.stitch()
+        self.result.seconds = time.perf_counter() - start
+        size = self.result.report.stat().st_size / 1e6
+        self.echo(f"报告 (report): {paths.relative(self.result.report)}  {size:.2f} MB, {self.result.seconds:.2f}s")
+        return self.result
+
+    def execute(self) -> None:
+        """Run every stale section; the others come from the cache."""
+        from jixiao.build import execution
+
+        for section in self.settings.sections:
+            if section.id in self.entries and section not in self.stale:
+                self.result.cached.append(section.id)
+                self.echo(f"  {section.id:<22} 缓存 (cached)")
+        jobs = [(s, self.work / "notebooks" / f"{s.id}.ipynb") for s in self.stale]
+        if jobs:
+            # longest first (the most charts), so that no long section starts last
+            execution.run_sections(sorted(jobs, key=lambda j: -_weight(j[0])), self.done, keep=self._keep_failed)
+
+    def _keep_failed(self, section: Section, executed: Path) -> Path:
+        """A failed section's executed notebook, kept in ``notebooks/`` for a look."""
+        target = cache.executed_path(self.unit, self.year, section)
+        if executed.is_file():
+            with outputs.together() as group:
+                group.write(target, executed.read_bytes())
+        return target
+
+    def prepare(self) -> None:
+        """Import nbconvert and make the workbook in the background, papermill here."""
+        self._stitcher = self._stitcher or self.background.submit(stitching.Stitcher)
+        self._workbook = self.background.submit(workbook_bytes, self.settings)
+        if {"pdf", "docx"} & set(self.formats):
+            self._metadata = self.background.submit(_paged_metadata, self.settings)
+        if "pdf" in self.formats and len(self.editions) > 1:
+            from jixiao import render
+
+            self._pdf_process = render.pdf_process()
+        import papermill  # noqa: F401
+
+    def done(self, run: Any) -> None:
+        """A section finished: cache it, render it, say so."""
+        import nbformat
+
+        from jixiao import facts
+
+        executed = cache.executed_path(self.unit, self.year, run.section)
+        data = run.executed.read_bytes()
+        write_atomically(executed, data)  # written once, whole: readers never see half a notebook
+        notebook = nbformat.reads(data.decode("utf-8"), as_version=4)
+        collected = facts.collect(notebook)
+        self.entries[run.section.id] = cache.store(
+            self.unit, self.year, run.section, collected, self.base[run.section.id]
+        )
+        self.rendered[run.section.id] = self.render(run.section, notebook)
+        self.result.executed.append(run.section.id)
+        warned = any(
+            o.get("output_type") == "stream" and o.get("name") == "stderr"
+            for c in notebook.cells if c.cell_type == "code" for o in c.outputs
+        )  # fmt: skip
+        self.echo(f"  {run.section.id:<22} {run.seconds:5.2f}s" + ("  (有警告输出 stderr)" if warned else ""))
+
+    def render(self, section: Section, notebook: Any = None) -> stitching.RenderedSection:
+        """A section as report HTML, kept beside its cache entry: a re-stitch renders only the
+        sections that ran again (or all of them, when the stitching code changed)."""
+        executed = cache.executed_path(self.unit, self.year, section)
+        key = hashlib.sha256((cache.file_hash(executed) + _code_hash()).encode()).hexdigest()
+        kept = cache.rendered(self.unit, self.year, section, key)
+        if kept is not None:
+            try:
+                return stitching.RenderedSection(**kept)
+            except TypeError:  # kept by another version of the stitcher
+                pass
+        rendered = self.stitcher.section(section.id, executed, notebook)
+        cache.store_rendered(self.unit, self.year, section, key, dataclasses.asdict(rendered))
+        return rendered
+
+    def stitch(self) -> None:
+        """Write the report's files (each edition's HTML, PDF and DOCX; the workbook; build.json),
+        each unless it would not change, as one group: all of them, or none.
+
+        An output's key covers the executed sections, the stitching and rendering code, the
+        settings that shape it (outline, numbering, annex) and its renderer's versions; the
+        workbook's also covers every input file, since it holds tables (budget, project funds) that
+        a unit's sections may not read (``inputs_key`` covers them for all outputs)."""
+        from jixiao import render
+
+        settings = self.settings
+        entries = [self.entries[s.id] for s in settings.sections]
+        marker = self.out / ".cache" / "report.key"
+        shape = {"sections": settings.raw.get("sections"), "numbering": settings.numbering,
+                 "annex": settings.forms_in_annex}  # fmt: skip
+        base = cache.report_key(entries, {"code": _code_hash(), "unit_name": settings.unit_name, "shape": shape})
+        base += "+" + self.inputs_key
+        wanted = render.outputs(self.editions, self.formats)
+        try:
+            kept = json.loads(marker.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            kept = {}
+        kept = kept if isinstance(kept, dict) else {}
+        keys = {o.name: f"{base}+{json.dumps(render.versions(o.format), sort_keys=True)}" for o in wanted}
+        recorded = (self.out / BUILD_INFO).is_file()
+        stale = [
+            o for o in wanted
+            if self.force or not recorded or not (self.out / o.name).is_file() or kept.get(o.name) != keys[o.name]
+        ]  # fmt: skip
+        self.result.report = self.out / wanted[0].name
+        if not stale:
+            self.echo("  拼接报告 (stitch)       未变 (unchanged)")
+            return
+        start = time.perf_counter()
+        rendered = [self.rendered.get(s.id) or self.render(s) for s in settings.sections]
+        published: dict = {}
+        for entry in entries:
+            published.update(entry.get("published", {}))
+        info = build_info(settings, entries)
+        pages: dict[str, str] = {}
+        for edition in sorted({o.edition for o in stale if o.edition}):
+            # the filing edition leaves out the review section (审核提示)
+            sections = zip(rendered, settings.sections, strict=True)
+            chosen = [r for r, s in sections if edition == "review" or s.kind != "review"]
+            page = stitching.render_page(
+                title=f"{settings.unit_name}{settings.year}年绩效自评报告",
+                unit_name=settings.unit_name,
+                year=settings.year,
+                score_html=published.get("score_html", "—"),
+                grade=published.get("grade", "—"),
+                sections=chosen,
+                build_info=info,
+                outline=settings.outline,
+                numbering=settings.numbering,
+                closing=published.get("closing"),
+                links=render.links(edition, settings.formats),  # what a build makes by default
+            )
+            pages[edition] = render.edition_page(page, edition, annex=settings.forms_in_annex)
+        made: dict[str, bytes] = {}
+        with outputs.together() as group:  # every file of the report: all of them, or none
+
+            def write(name: str, data: str | bytes) -> None:
+                made[name] = data if isinstance(data, bytes) else data.encode("utf-8")
+                group.write(self.out / name, made[name])
+                kept[name] = keys[name]
+
+            for output in stale:
+                if output.format == "html":
+                    write(output.name, pages[output.edition])
+                elif output.format == "xlsx":
+                    write(
+                        output.name, self._workbook.result() if self._workbook is not None else workbook_bytes(settings)
+                    )
+            paged = [o for o in stale if o.format in {"pdf", "docx"}]
+            if paged:
+                ready = self._metadata is not None and not self._metadata.cancelled()
+                meta = self._metadata.result() if ready else render.metadata(settings)
+                try:
+                    render.render(pages, paged, meta, write, self._pdf_process)
+                finally:
+                    if self._pdf_process is not None:
+                        self._pdf_process.shutdown(cancel_futures=True)
+            info["outputs"] = {
+                o.name: hashlib.sha256(made[o.name] if o.name in made else (self.out / o.name).read_bytes()).hexdigest()
+                for o in wanted
+            }
+            group.write(self.out / BUILD_INFO, json.dumps(info, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+        write_atomically(marker, json.dumps(kept, ensure_ascii=False, indent=1, sort_keys=True))
+        self.result.stitched = True
+        self.echo(f"  拼接报告 (stitch)       {time.perf_counter() - start:5.2f}s  {', '.join(o.name for o in stale)}")
+
+
+def _weight(section: Section) -> int:
+    """A section's expected cost, for scheduling: its charts count most."""
+    return {"overview": 3, "projects": 3, "theme": 4}.get(section.kind, 1)
+
+
+def build_info(settings: Settings, entries: list[dict]) -> dict[str, Any]:
+    """What the report is built from, for a reviewer: every input file with its SHA-256, the
+    jixiao version and the hash of its code, the Python and package versions, and the font files
+    the charts were drawn with. No time and no machine path: two builds of the same inputs on
+    the same software give the same record (and the same report)."""
+    fonts: dict[str, str] = {}
+    for entry in entries:
+        for dependency, digest in entry.get("dependencies", {}).items():
+            name = Path(dependency).name
+            if Path(dependency).is_absolute() and not name.startswith("fontlist"):
+                fonts[name] = digest
+    return {
+        "unit": settings.unit,
+        "year": settings.year,
+        "jixiao": __version__,
+        "code": _code_hash(),
+        "inputs": input_files(settings),
+        "notebooks": {
+            paths.relative(path): cache.file_hash(path) for path in sorted({s.notebook for s in settings.sections})
+        },
+        "environment": cache.environment(),
+        "fonts": dict(sorted(fonts.items())),
+    }
+
+
+def _paged_metadata(settings: Settings) -> Any:
+    """The PDF's and DOCX's document properties; WeasyPrint and python-docx imported meanwhile."""
+    from jixiao import render
+    from jixiao.render import docx, pdf  # noqa: F401
+
+    pdf.preload()
+    return render.metadata(settings)
+
+
+def workbook_bytes(settings: Settings) -> bytes:
+    """The 自评表 workbook, from the same data and rules as the report."""
+    from jixiao.render.xlsx import selfeval_workbook_bytes
+    from jixiao.sections.report import Report
+
+    report = Report(settings.unit, settings.year)
+    return selfeval_workbook_bytes(report.data, report.scores, settings.unit_name)
+
+
+def build(
+    unit: str, year: int, *, force: bool = False, echo: Echo = print,
+    editions: tuple[str, ...] | None = None, formats: tuple[str, ...] | None = None,
+) -> BuildResult:  # fmt: skip
+    """Build ``outputs/<unit>/<year>/report.html`` and the other files; see the module's docstring.
+    ``editions`` and ``formats`` (default: the unit's settings, else all) choose which."""
+    paths.check_unit(unit)
+    settings = settings_module.load(unit, year)
+    with locked(unit, year, echo):
+        return Build(settings, force, echo, editions, formats).run()

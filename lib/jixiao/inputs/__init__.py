@@ -1,0 +1,1 @@
+"""The inputs: the data model, reading CSV or Excel, validation, the input workbook, the settings."""

@@ -1,0 +1,221 @@
+"""One self-contained HTML report from the executed section notebooks.
+
+nbconvert renders each section's markdown and outputs (its ``basic`` template: the notebook's
+body only, code and prompts left out, parameter cells removed by tag); jixiao puts them in one
+page of its own (``templates/report.html.j2``): a cover with the score and grade, a table of
+contents, the sections in order, one stylesheet (``report.css``) inlined once, ``lang="zh"``,
+images embedded, and nothing loaded from the network.
+
+Headings are numbered here, in one place, from the settings' outline (``jixiao.inputs.settings``): a
+section's own first heading (``## 总体情况`` in its notebook, a theme's headline) becomes the
+heading the settings give it (``一、总体情况``, ``（一）底线民生保障坚定有力``) at the level of
+its depth, the headings inside it are numbered one depth further (``（一）预算执行情况``), and a
+chapter of the settings gets a heading of its own. The 目录 shows the same numbers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jixiao import __version__, facts, formatting, paths
+from jixiao.inputs.settings import NUMBERING, Heading, Node, Section
+
+TEMPLATE = paths.PACKAGE_DIR / "render" / "templates" / "report.html.j2"
+CSS = paths.PACKAGE_DIR / "render" / "report.css"
+HIDDEN_TAGS = {"parameters", "injected-parameters", "remove-cell"}
+_HEADING = re.compile(r"<h([12])\b[^>]*>(.*?)</h\1>", re.S)
+_ANY_HEADING = re.compile(r"<h([1-6])\b([^>]*)>(.*?)</h\1>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+_ANCHOR_LINK = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>', re.S)
+_NUMBER = re.compile(r'<span class="jx-number">.*?</span>', re.S)
+_MARKER = re.compile(r'<span class="jx-illustrative"[^>]*>.*?</span>', re.S)
+_ID = re.compile(r'\s+id=("[^"]*"|\'[^\']*\')')
+
+
+@dataclass
+class RenderedSection:
+    anchor: str
+    title: str
+    notebook: str
+    body: str
+
+
+def _reader_outputs(outputs: list[Any]) -> list[Any]:
+    """Outputs a reader should see: no build facts, no stderr (warnings are reported by the build)."""
+    kept = []
+    for output in outputs:
+        if output.get("output_type") == "stream" and output.get("name") == "stderr":
+            continue
+        if facts.MIME in (output.get("data") or {}):
+            continue
+        kept.append(output)
+    return kept
+
+
+class Stitcher:
+    """Renders sections with one nbconvert exporter and writes the report page."""
+
+    def __init__(self) -> None:
+        from nbconvert import HTMLExporter
+        from nbconvert.preprocessors import TagRemovePreprocessor
+
+        remove = TagRemovePreprocessor(remove_cell_tags=HIDDEN_TAGS, enabled=True)
+        self.exporter = HTMLExporter(
+            template_name="basic",
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+            anchor_link_text="",
+        )
+        self.exporter.register_preprocessor(remove, enabled=True)
+
+    def section(self, anchor: str, executed: Path, notebook: Any = None) -> RenderedSection:
+        """One executed section notebook (read from ``executed`` unless given) as report HTML."""
+        import copy
+
+        import nbformat
+
+        notebook = nbformat.read(executed, as_version=4) if notebook is None else copy.deepcopy(notebook)
+        for cell in notebook.cells:
+            if cell.cell_type == "code":
+                cell.outputs = _reader_outputs(cell.outputs)
+        # code cells that show nothing are left out; cell ids made unique across the report
+        notebook.cells = [c for c in notebook.cells if c.cell_type != "code" or c.outputs]
+        for number, cell in enumerate(notebook.cells):
+            cell.id = f"{anchor}-{number}"
+        body, _ = self.exporter.from_notebook_node(notebook)
+        match = _HEADING.search(body)
+        title = html.unescape(_TAG.sub("", match.group(2))).strip() if match else anchor
+        return RenderedSection(anchor, title, paths.relative(executed), body.strip())
+
+
+def _plain(inner: str) -> str:
+    """A heading's text for the 目录: no number, no 示例 marker, no tags."""
+    return html.unescape(_TAG.sub("", _MARKER.sub("", _NUMBER.sub("", inner)))).strip()
+
+
+def _heading_html(level: int, anchor: str, attributes: str, number: str, inner: str) -> str:
+    attributes = _ID.sub("", attributes)
+    shown = f'<span class="jx-number">{html.escape(number)}</span>' if number else ""
+    return f'<h{level} id="{anchor}"{attributes}>{shown}{inner}</h{level}>'
+
+
+def number_headings(body: str, heading: Heading, numbering: tuple[str, ...]) -> tuple[str, str]:
+    """A section's HTML with its headings numbered and levelled by the outline; and its title.
+
+    The first ``<h1>``/``<h2>`` is the section's heading: the settings' title replaces its text
+    unless there is none (a theme: its headline stays). Every later heading is a sub-heading one
+    depth further down (``<h3>`` of the notebook = depth + 1, ``<h4>`` = depth + 2), numbered in
+    the style of that depth when the section itself is numbered."""
+    out, position, title = [], 0, None
+    counters: dict[int, int] = {}
+    subs = 0
+    for match in _ANY_HEADING.finditer(body):
+        original, attributes, inner = int(match.group(1)), match.group(2), match.group(3)
+        inner = _NUMBER.sub("", _ANCHOR_LINK.sub("", inner)).strip()
+        out.append(body[position : match.start()])
+        position = match.end()
+        if title is None and original <= 2:
+            if heading.title is not None:
+                inner = html.escape(heading.title)
+            title = _plain(inner)
+            level = min(heading.depth + 1, 6)
+            out.append(_heading_html(level, f"{heading.anchor}-title", attributes, heading.number, inner))
+            continue
+        depth = heading.depth + max(original - 2, 1)
+        for deeper in [d for d in counters if d > depth]:
+            del counters[deeper]
+        counters[depth] = counters.get(depth, 0) + 1
+        number = ""
+        if heading.number and depth <= len(numbering):
+            number = formatting.heading_number(counters[depth], numbering[depth - 1])
+        subs += 1
+        out.append(_heading_html(min(depth + 1, 6), f"{heading.anchor}-{subs}", attributes, number, inner))
+    out.append(body[position:])
+    if title is None:  # a notebook without a heading of its own: the settings' title, else its id
+        title = heading.title or heading.anchor
+        level = min(heading.depth + 1, 6)
+        out.insert(0, _heading_html(level, f"{heading.anchor}-title", "", heading.number, html.escape(title)) + "\n")
+    return "".join(out), title
+
+
+@dataclass
+class Entry:
+    """One entry of the page: a chapter's heading with its entries, or a section's body."""
+
+    anchor: str
+    number: str
+    title: str
+    level: int
+    body: Any = ""
+    notebook: str = ""
+    children: list[Entry] = dataclasses.field(default_factory=list)
+
+    @property
+    def chapter(self) -> bool:
+        return bool(self.children)
+
+
+def outline_entries(outline: tuple[Node, ...], sections: dict[str, RenderedSection],
+                    numbering: tuple[str, ...]) -> list[Entry]:  # fmt: skip
+    """The page's entries from the settings' outline and the rendered sections (by id). A section
+    not given is left out (an edition without the 审核提示), and a chapter left empty with it; the
+    numbers stay those of the outline."""
+    from markupsafe import Markup
+
+    entries = []
+    for node in outline:
+        heading, level = node.heading, min(node.heading.depth + 1, 6)
+        if node.section is None:
+            children = outline_entries(node.children, sections, numbering)
+            if children:
+                entries.append(Entry(heading.anchor, heading.number, heading.title or "", level, children=children))
+            continue
+        rendered = sections.get(node.section.id)
+        if rendered is None:
+            continue
+        body, title = number_headings(rendered.body, heading, numbering)
+        entries.append(Entry(heading.anchor, heading.number, title, level, Markup(body), rendered.notebook))
+    return entries
+
+
+def render_page(*, title: str, unit_name: str, year: int, score_html: str, grade: str,
+                sections: list[RenderedSection], outline: tuple[Node, ...] | None = None,
+                numbering: tuple[str, ...] = NUMBERING, closing: dict[str, str] | None = None,
+                build_info: dict[str, Any] | None = None, links: tuple[tuple[str, str], ...] = ()) -> str:  # fmt: skip
+    """The report page. ``outline`` (``Settings.outline``) numbers and nests the sections;
+    without it they are listed flat, unnumbered, with their own headings. ``closing`` holds the
+    lines of the closing (编制单位, 报告日期, 联系人), in order; left out when empty. ``build_info``
+    is what the report was built from (``build.json``); ``links``: (file name, label) of the files
+    beside it (PDF, Word, 自评表)."""
+    import jinja2
+    from markupsafe import Markup
+
+    from jixiao.writing import (
+        provenance,  # imports pandas: only when a page is stitched, not on a rebuild that changes nothing
+    )
+
+    if outline is None:
+        outline = tuple(Node(Heading(s.anchor, "", None, 1), Section(s.anchor, "", Path(), {}), ()) for s in sections)
+    # Text (titles, the unit's name) is escaped; the sections' HTML, the stylesheet and the
+    # score's figure span are HTML already.
+    environment = jinja2.Environment(autoescape=True)
+    template = environment.from_string(TEMPLATE.read_text(encoding="utf-8"))
+    # figures' full derivations move to one appendix; the cover counts the illustrative ones
+    derivations: dict[str, str] = {}
+    score_html = provenance.take_derivations(score_html, derivations)
+    bodies = {s.anchor: dataclasses.replace(s, body=provenance.take_derivations(s.body, derivations)) for s in sections}
+    counts = provenance.count_states("".join(s.body for s in bodies.values()))
+    entries = outline_entries(outline, bodies, numbering)
+    return template.render(
+        title=title, unit_name=unit_name, year=year, score_html=Markup(score_html), grade=grade,
+        entries=entries, css=Markup(CSS.read_text(encoding="utf-8")), version=__version__, links=links,
+        closing=[(k, v) for k, v in (closing or {}).items() if v],
+        banner=provenance.banner_html(counts), sources=provenance.appendix_html(derivations),
+        build_info=build_info,
+    )  # fmt: skip

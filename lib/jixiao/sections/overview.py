@@ -1,0 +1,481 @@
+"""Section 总体情况: the score, the budget against its execution, which projects were
+self-evaluated and what share of spending they cover, and how the years compare.
+
+Every figure is a :class:`~jixiao.writing.provenance.Figure`: read from an input cell, or derived by a
+formula whose inputs are themselves figures, so hovering any number in the report shows where it
+comes from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import pandas as pd
+
+from jixiao import facts, formatting
+from jixiao.inputs import schema
+from jixiao.inputs.published import computed_key
+from jixiao.sections.report import Report
+from jixiao.writing import charts
+from jixiao.writing.provenance import (
+    Figure,
+    Html,
+    confirm,
+    escape,
+    illustrative_note,
+    is_illustrative,
+    render,
+    table_html,
+)
+
+GENERAL = "一般公共预算"
+PROJECT = "项目支出"
+
+
+def _wan(value: float) -> str:
+    return formatting.wanyuan(value)
+
+
+def _sum(figures: list[Figure], formula: str, label: str) -> Figure:
+    total = round(sum(f.value or 0 for f in figures), 2)
+    return Figure.derive(total, formula, figures, label=label, text=_wan(total))
+
+
+def _ratio(part: Figure, whole: Figure, formula: str, label: str) -> Figure:
+    value = part.value / whole.value if whole.value else None
+    text = formatting.percent(value) if value is not None else formatting.MISSING
+    return Figure.derive(value, formula, [part, whole], label=label, text=text)
+
+
+def _column(report: Report, table: str, column: str, label: str, rows=None) -> list[Figure]:
+    frame = getattr(report.data, table)
+    index = frame.index if rows is None else rows
+    return [Figure.cell(frame, i, column, label=label, fmt=_wan) for i in index]
+
+
+# -- budget ------------------------------------------------------------------------------------
+
+
+def total_budget(report: Report) -> Figure:
+    figures = _column(report, "budget", "full_year_budget", "全年预算数")
+    return confirm(report, _sum(figures, "各预算行全年预算数之和", "全年预算数"), computed_key("total_budget"))
+
+
+def total_executed(report: Report) -> Figure:
+    figures = _column(report, "budget", "executed", "全年执行数")
+    return confirm(report, _sum(figures, "各预算行全年执行数之和", "全年执行数"), computed_key("total_executed"))
+
+
+def execution_rate(report: Report) -> Figure:
+    rate = _ratio(total_executed(report), total_budget(report), "全年执行数 ÷ 全年预算数", "预算执行率")
+    return confirm(report, rate, computed_key("execution_rate"))
+
+
+# -- score -------------------------------------------------------------------------------------
+
+
+def reported_total(report: Report) -> Figure | None:
+    """The department's total score as the unit reported it (``profile.reported_total_score``),
+    if it did."""
+    profile = report.data.profile
+    if "reported_total_score" not in profile.columns or not len(profile):
+        return None
+    index = profile.index[0]
+    value = profile.at[index, "reported_total_score"]
+    if value is None or value != value or value is pd.NA:
+        return None
+    return Figure.cell(profile, index, "reported_total_score", label="部门整体自评得分（填报）",
+                       fmt=lambda v: f"{formatting.natural(v)}分")  # fmt: skip
+
+
+def computed_score(report: Report) -> Figure | None:
+    """The department's total derived from each indicator's score and rule; None without a
+    department indicator table."""
+    department = report.scores.department
+    if department is None:
+        return None
+    parts = [_indicator_score(report, s) for s in department.indicators]
+    return Figure.derive(
+        department.final_total, "部门整体绩效指标得分之和", parts,
+        label="按指标计算的部门整体支出绩效自评得分", text=f"{formatting.natural(department.final_total)}分",
+    )  # fmt: skip
+
+
+def scores_differ(report: Report) -> tuple[Figure, Figure] | None:
+    """(reported, computed) when the unit reported a total that the indicators do not give."""
+    reported, computed = reported_total(report), computed_score(report)
+    if reported is None or computed is None or reported.value is None or computed.value is None:
+        return None
+    from jixiao import scoring
+
+    return (reported, computed) if abs(reported.value - computed.value) > scoring.TOLERANCE else None
+
+
+def department_score(report: Report) -> tuple[Figure, str]:
+    """The department's total and grade. The reported total stands where the unit gave one (with
+    the computed one as its input when there is a department indicator table); else the total
+    derived from each indicator's score and rule; else the projects' weighted score."""
+    reported, computed = reported_total(report), computed_score(report)
+    label = "部门整体支出绩效自评得分"
+    if reported is not None:
+        inputs = [reported] + ([computed] if computed is not None else [])
+        if computed is None:
+            formula = "填报得分（无部门整体绩效指标表，以单位填报的部门整体得分为准）"
+        elif scores_differ(report):
+            formula = "填报得分（与按部门整体绩效指标计算的得分不一致：两者均列出）"
+        else:
+            formula = "填报得分（与按部门整体绩效指标计算的得分一致）"
+        # the reported total is what stands: it is as published or as illustrative as its cell
+        figure = Figure.derive(reported.value, formula, inputs, label=label, text=reported.text,
+                               illustrative=reported.illustrative)  # fmt: skip
+        return confirm(report, figure, computed_key("department_score")), _grade(report, reported.value)
+    if computed is not None:
+        return confirm(
+            report, replace(computed, label=label), computed_key("department_score")
+        ), report.scores.department.grade
+    summary = report.scores.summary
+    value = summary.score
+    figure = Figure.derive(value, summary.formula, [], label=label,
+                           text=f"{formatting.natural(value)}分" if value is not None else "—")  # fmt: skip
+    return figure, formatting.MISSING if value is None else _grade(report, value)
+
+
+def _grade(report: Report, value: float) -> str:
+    from jixiao import scoring
+
+    return scoring.grade(value, report.rules)
+
+
+def _differs_note(report: Report) -> Html:
+    """``（按部门整体绩效指标计算为95.5分，与填报得分不一致）`` with its figure, or nothing."""
+    pair = scores_differ(report)
+    if pair is None:
+        return Html("")
+    _, computed = pair
+    note = render("（按部门整体绩效指标计算为{computed}，与填报得分不一致）", {"computed": computed})
+    return Html(f'<span class="jx-differs-note">{note}</span>')
+
+
+CLOSING = (("preparer", "编制单位"), ("report_date", "报告日期"), ("contact_person", "联系人"),
+           ("contact_phone", "联系电话"))  # fmt: skip
+"""The closing lines of the report, from ``profile`` columns, in order."""
+
+
+def closing(report: Report) -> dict[str, str]:
+    """编制单位, 报告日期, 联系人, 联系电话 for the report's last page: from the profile, each
+    left out when blank; nothing at all when the profile gives none of them (a blank 编制单位
+    is the unit itself)."""
+    profile = report.data.profile
+    if not len(profile):
+        return {}
+    row = profile.iloc[0]
+    values = {}
+    for column, label in CLOSING:
+        value = row.get(column) if column in profile.columns else None
+        text = "" if value is None or value is pd.NA or value != value else str(value).strip()
+        values[label] = text
+    if not any(values.values()):
+        return {}
+    values["编制单位"] = values["编制单位"] or report.unit_name
+    values["报告日期"] = formatting.date(values["报告日期"]) if values["报告日期"] else ""
+    return {k: v for k, v in values.items() if v}
+
+
+def cover(report: Report) -> None:
+    """Hand the department's score and grade to the build for the report's cover (with the
+    computed score beside a reported one that differs), and the closing lines."""
+    figure, grade = department_score(report)
+    facts.publish(score=figure.value, score_html=cover_score_html(report), grade=grade, closing=closing(report))
+
+
+def cover_score_html(report: Report) -> Html:
+    """The cover's score: the figure that stands, and the computed one beside a reported one
+    that differs (both numbers)."""
+    figure, _ = department_score(report)
+    return Html(str(figure.html()) + str(_differs_note(report)))
+
+
+# -- coverage of the self-evaluation -----------------------------------------------------------
+
+
+@dataclass
+class Coverage:
+    fund_source: str
+    count: Figure
+    names: list[Figure]
+    amount: Figure
+    spending: Figure | None
+    share: Figure | None
+
+
+def coverage(report: Report) -> list[Coverage]:
+    """Per fund source: the self-evaluated projects, their spending and its share of the fund
+    source's project spending (the ``budget`` line of kind 项目支出)."""
+    projects, budget = report.data.projects, report.data.budget
+    evaluated = projects[projects["self_evaluated"] == "是"]
+    result = []
+    for fund_source, group in evaluated.groupby("fund_source", sort=False):
+        names = [Figure.text_cell(projects, i, "project_name", label="项目名称") for i in group.index]
+        rows = "、".join(f"{n}（{f} 第{r}行）" for n, f, r in zip(names, group["_file"], group["_row"], strict=True))
+        count = Figure.derive(len(group), f"是否开展自评为“是”的项目个数：{rows}", [],
+                              label=f"{fund_source}自评项目个数", text=f"{len(group)}个",
+                              illustrative=any(is_illustrative(projects, i) for i in group.index))  # fmt: skip
+        count = confirm(report, count, computed_key("evaluated_count", str(fund_source)))
+        amount = _sum(
+            _column(report, "projects", "executed", "项目全年执行数", group.index),
+            "自评项目全年执行数之和", f"{fund_source}自评项目资金",
+        )  # fmt: skip
+        amount = confirm(report, amount, computed_key("evaluated_amount", str(fund_source)))
+        lines = budget[(budget["fund_source"] == fund_source) & (budget["kind"] == PROJECT)]
+        spending = share = None
+        if len(lines):
+            spending = _sum(
+                _column(report, "budget", "executed", f"{fund_source}项目支出执行数", lines.index),
+                f"预算表中{fund_source}项目支出执行数", f"{fund_source}项目支出总额",
+            )  # fmt: skip
+            share = _ratio(amount, spending, f"{amount.label} ÷ {spending.label}", "占项目支出总额比重")
+            share = confirm(report, share, computed_key("evaluated_share", str(fund_source)))
+        result.append(Coverage(str(fund_source), count, names, amount, spending, share))
+    order = {GENERAL: 0}
+    return sorted(result, key=lambda c: order.get(c.fund_source, 1))
+
+
+def _coverage_sentence(c: Coverage) -> Html:
+    quoted = [
+        replace(n, text=n.text.replace('"', "‘", 1).replace('"', "’", 1)) for n in c.names
+    ]  # quotes inside quotes
+    names = "".join(
+        f'<span class="jx-nobr">“{n.html(marker=False)}”{n.marker()}</span>' if n.marker() else f"“{n.html()}”"
+        for n in quoted
+    )  # 示 after the closing quote, never on a line of its own
+    listing = "包括{names}等，" if names else ""
+    text = f"对{{count}}{c.fund_source}项目支出开展绩效自评，{listing}共涉及资金{{amount}}"
+    values: dict[str, Figure | Html] = {"count": c.count, "amount": c.amount, "names": Html(names)}
+    if c.share is not None:
+        text += f"，占{c.fund_source}项目支出总额的{{share}}"
+        values["share"] = c.share
+    return render(text, values)
+
+
+def summary(report: Report) -> Html:
+    """The opening paragraph, as the published report writes it, from the data."""
+    score, _ = department_score(report)
+    budget, executed, rate = total_budget(report), total_executed(report), execution_rate(report)
+    lead = render(
+        "根据年初设定的绩效目标，{unit_name}{year}年部门整体支出绩效自评得分为{score}{differs}。"
+        "全年预算数{budget}，执行数{executed}，完成预算的{rate}。",
+        {"unit_name": report.unit_name, "year": report.year, "score": score, "differs": _differs_note(report),
+         "budget": budget, "executed": executed, "rate": rate},
+    )  # fmt: skip
+    parts = [_coverage_sentence(c) for c in coverage(report)]
+    body = "其中" + "；".join(parts) + "。" if parts else ""
+    paragraph = f"<p>{lead}{body}</p>"
+    change = _year_change(report)
+    return Html(paragraph + (f"<p>{change}</p>" if change else ""))
+
+
+def _year_change(report: Report) -> Html | None:
+    previous = report.previous
+    if previous is None:
+        return None
+    now = replace(total_budget(report), label="本年全年预算数")
+    before = replace(total_budget(previous), label="上年全年预算数")
+    diff = round((now.value or 0) - (before.value or 0), 2)
+    change = Figure.derive(
+        diff, "本年全年预算数 − 上年全年预算数", [now, before], label="全年预算数变动",
+        text=formatting.change_phrase(now.value, before.value, "万元"),
+    )  # fmt: skip
+    rate = Figure.derive(
+        diff / before.value if before.value else None, "(本年全年预算数 − 上年全年预算数) ÷ 上年全年预算数",
+        [now, before], label="全年预算数同比", text=formatting.yoy_phrase(now.value, before.value),
+    )  # fmt: skip
+    rate_now, rate_before = execution_rate(report), replace(execution_rate(previous), label="上年预算执行率")
+    values: dict[str, Figure | str | int] = {"prev_year": previous.year, "change": change, "rate": rate,
+                                             "prev_rate": rate_before, "rate_now": rate_now}  # fmt: skip
+    text = "与{prev_year}年相比，全年预算数{change}，{rate}；" if diff else "与{prev_year}年相比，全年预算数持平；"
+    if rate_now.value is None or rate_before.value is None:
+        return render(text[:-1] + "。", values)
+    verb, size = formatting.points_phrase(rate_now.value, rate_before.value)
+    if not size:
+        return render(text + "预算执行率与上年持平，均为{rate_now}。", values)
+    values["points"] = Figure.derive(
+        (rate_now.value - rate_before.value) * 100, "(本年预算执行率 − 上年预算执行率) × 100",
+        [rate_now, rate_before], label="预算执行率变动（百分点）", text=size,
+    )  # fmt: skip
+    return render(text + f"预算执行率由{{prev_rate}}{verb}到{{rate_now}}，{verb}{{points}}。", values)
+
+
+def _ordered(budget) -> list:
+    """The budget lines by fund source, then kind (人员经费 and 公用经费 beside each other), in the
+    order of the data model's codes; lines keep their input order otherwise."""
+    sources, kinds = list(schema.FUND_SOURCES), list(schema.KINDS)
+
+    def key(i):
+        fund_source, kind = budget.at[i, "fund_source"], budget.at[i, "kind"]
+        return (sources.index(fund_source) if fund_source in sources else len(sources),
+                kinds.index(kind) if kind in kinds else len(kinds))  # fmt: skip
+
+    return sorted(budget.index, key=key)
+
+
+def budget_table(report: Report) -> Html:
+    """Budget against execution by fund source and kind, with the execution rate and the total."""
+    budget = report.data.budget
+    rows = []
+    for i in _ordered(budget):
+        initial = Figure.cell(budget, i, "initial_budget", fmt=formatting.number)
+        full = Figure.cell(budget, i, "full_year_budget", label="全年预算数", fmt=formatting.number)
+        done = Figure.cell(budget, i, "executed", label="全年执行数", fmt=formatting.number)
+        rows.append([budget.at[i, "fund_source"], budget.at[i, "kind"], initial, full, done,
+                     _ratio(done, full, "全年执行数 ÷ 全年预算数", "执行率")])  # fmt: skip
+    initial = _column(report, "budget", "initial_budget", "年初预算数")
+    total_initial = _sum(initial, "各预算行年初预算数之和", "年初预算数")
+    full, done = total_budget(report), total_executed(report)
+    footer = ["合计", "", _plain(total_initial), _plain(full), _plain(done), execution_rate(report)]
+    return table_html(
+        rows, ["资金来源", "支出类型", "年初预算数（万元）", "全年预算数（万元）", "全年执行数（万元）", "执行率"],
+        caption=f"表1 {report.year}年预算执行情况", footer=footer,
+    )  # fmt: skip
+
+
+def _plain(figure: Figure) -> Figure:
+    """The same figure written as a bare number, for a table whose header carries the unit."""
+    return replace(figure, text=formatting.number(figure.value))
+
+
+def budget_chart(report: Report):
+    budget = report.data.budget
+    order = _ordered(budget)
+    labels = [f"{budget.at[i, 'fund_source']}\n{budget.at[i, 'kind']}" for i in order]
+    series = {
+        "全年预算数": _column(report, "budget", "full_year_budget", "全年预算数", order),
+        "全年执行数": _column(report, "budget", "executed", "全年执行数", order),
+    }
+    flat = [label.replace("\n", "") for label in labels]
+    return charts.grouped_bar(
+        labels, series, title=f"{report.year}年预算与执行（按资金来源和支出类型）", ylabel="万元", unit="万元",
+        alt=charts.series_alt_text("柱状图", flat, series, "万元"),
+        caption=f"图1 {report.year}年全年预算数与执行数" + illustrative_note([f for v in series.values() for f in v]),
+    )  # fmt: skip
+
+
+def department_table(report: Report) -> Html:
+    """The department's indicators: target, actual, weight, score, with the rule behind each score."""
+    department = report.scores.department
+    if department is None:
+        reported = reported_total(report)
+        if reported is not None:  # a unit that publishes only its total
+            text = render(
+                "本部门未设部门整体绩效指标，部门整体支出绩效自评得分以填报的{score}为准。", {"score": reported}
+            )
+            return Html(f"<p>{text}</p>")
+        return Html('<p class="jx-note">未填报部门整体绩效指标（indicators 表中 scope 为 department 的行）。</p>')
+    rows = []
+    for s in department.indicators:
+        score = _indicator_score(report, s)
+        qualitative = s.direction == "定性"
+        target = s.target_text if qualitative else _natural(s.target, "")
+        computed = computed_actual(report, s)
+        actual = s.actual_grade if qualitative else computed or _natural(s.actual, "缺失")
+        rows.append([s.level1, s.level2, s.name, s.direction, target, actual, s.measure_unit or "",
+                     formatting.natural(s.weight), score])  # fmt: skip
+    figure, grade = computed_score(report), department.grade
+    footer = ["合计", "", "", "", "", "", "", formatting.natural(sum(s.weight for s in department.indicators)),
+              _bare_score(figure)]  # fmt: skip
+    table = table_html(
+        rows, ["一级指标", "二级指标", "三级指标", "指标性质", "年度指标值", "实际完成值", "度量单位", "分值", "得分"],
+        caption=f"表2 部门整体支出绩效自评表（评价等级：{grade}）", footer=footer,
+        numeric_columns=["分值", "得分"],
+    )  # fmt: skip
+    return Html(str(table) + '<p class="jx-hint jx-screen-only">将鼠标悬停在得分上，可查看计分规则和代入的数值。</p>')
+
+
+def computed_actual(report: Report, s) -> Figure | None:
+    """The actual of a department indicator computed from the budget table (``computed_actual``,
+    e.g. 预算执行率 = 全年执行数 ÷ 全年预算数 × 100), derived from the budget's totals; else None."""
+    from jixiao import scoring
+
+    if not s.computed_actual or s.actual is None:
+        return None
+    minuend, subtrahend, denominator = scoring.BUDGET_MEASURES[s.computed_actual]
+    inputs = []
+    for column in dict.fromkeys(c for c in (minuend, subtrahend, denominator) if c is not None):
+        label = scoring.BUDGET_COLUMNS[column]
+        inputs.append(_sum(_column(report, "budget", column, label), f"各预算行{label}之和", label))
+    return Figure.derive(
+        s.actual, scoring.measure_formula(s.computed_actual), inputs, label=f"「{s.name}」实际完成值",
+        text=formatting.natural(s.actual),
+    )  # fmt: skip
+
+
+def _indicator_score(report: Report, s) -> Figure:
+    """An indicator's score by its rule; a computed actual is one of its inputs."""
+    from jixiao.sections.projects import indicator_figure
+
+    score = indicator_figure(report, s)
+    actual = computed_actual(report, s)
+    return score if actual is None else replace(score, inputs=(actual, *score.inputs))
+
+
+def _natural(value: float | None, missing: str) -> str:
+    return missing if value is None else formatting.natural(value)
+
+
+def _bare_score(figure: Figure) -> Figure:
+    """A total score as the official form writes it: two decimals, no 分."""
+    return replace(figure, text=formatting.number(figure.value, 2))
+
+
+def trend_chart(report: Report) -> charts.Chart:
+    """全年预算数 and 全年执行数 over every year with data, as two lines."""
+    history = report.history()
+    years = [f"{r.year}年" for r in history]
+    series = {"全年预算数": [total_budget(r) for r in history], "全年执行数": [total_executed(r) for r in history]}
+    return charts.line(
+        years, series, title="历年预算与执行", ylabel="万元", unit="万元",
+        alt=charts.series_alt_text("折线图", years, series, "万元"),
+        caption="图2 历年全年预算数与执行数" + illustrative_note([f for v in series.values() for f in v]),
+    )  # fmt: skip
+
+
+def trend(report: Report) -> Html:
+    """Budget and execution over every year with data, with the year-over-year change."""
+    history = report.history()
+    if len(history) < 2:
+        return Html('<p class="jx-note">仅有本年度数据，暂无历年对比。</p>')
+    chart = trend_chart(report)
+    rows = []
+    for before, now in zip([None, *history[:-1]], history, strict=True):
+        b = total_budget(now)
+        if before is None:
+            change: Figure | str = formatting.MISSING
+        else:
+            a = total_budget(before)
+            change = Figure.derive(
+                (b.value - a.value) / a.value if a.value else None,
+                f"({now.year}年全年预算数 − {before.year}年全年预算数) ÷ {before.year}年全年预算数",
+                [replace(b, label=f"{now.year}年全年预算数"), replace(a, label=f"{before.year}年全年预算数")],
+                label="全年预算数同比", text=formatting.yoy_phrase(b.value, a.value),
+            )  # fmt: skip
+        rows.append([f"{now.year}年", _plain(b), _plain(total_executed(now)), execution_rate(now), change])
+    table = table_html(rows, ["年度", "全年预算数（万元）", "全年执行数（万元）", "执行率", "全年预算数同比"],
+                       caption="表3 历年预算执行对比")  # fmt: skip
+    return Html(str(chart.html()) + str(table))
+
+
+def keyed_figures(report: Report) -> list[tuple[str, Figure]]:
+    """The figures of this section that a ``published`` row may name, with their keys
+    (:func:`jixiao.sections.review.published_checks` compares them with the published ones)."""
+    figure, _ = department_score(report)
+    keyed = [(computed_key("department_score"), figure), (computed_key("total_budget"), total_budget(report)),
+             (computed_key("total_executed"), total_executed(report)),
+             (computed_key("execution_rate"), execution_rate(report))]  # fmt: skip
+    for c in coverage(report):
+        keyed += [(computed_key("evaluated_count", c.fund_source), c.count),
+                  (computed_key("evaluated_amount", c.fund_source), c.amount)]  # fmt: skip
+        if c.share is not None:
+            keyed.append((computed_key("evaluated_share", c.fund_source), c.share))
+    return keyed
+
+
+__all__ = ["budget_chart", "budget_table", "cover", "department_table", "escape", "summary", "trend"]

@@ -1,0 +1,1 @@
+"""Writing figures: numbers as reports write them, their provenance, charts."""

@@ -1,0 +1,956 @@
+"""Every figure in the report traceable to a cell of the inputs, or to a formula over such figures.
+
+A :class:`Figure` is a value, the text the report shows for it, and where it comes from:
+a :class:`Source` (file, sheet, row, column) for a figure read from the inputs, or a formula and
+its input figures for a derived one. ``Figure.html()`` writes the text as
+``<span class="jx-fig" data-provenance="…" data-source="…" title="…">``: the tooltip says where
+the number comes from, ``data-source`` says it to a machine.
+
+Provenance has three states (``data-provenance``), decided in this module only:
+
+- ``published``: printed in the unit's published report, or computed only from such figures;
+- ``illustrative``: supplied to make the data whole (its row's ``source`` is ``illustrative``),
+  or computed from anything supplied; the report writes a 示 after it, as text;
+- ``confirmed``: computed from supplied figures, but equal (at the precision printed) to a figure
+  of the unit's published report, listed in the optional ``published`` table (公开数字).
+
+The ``published`` table says where each published figure was printed (document and paragraph or
+page). A row of it names either a figure jixiao computes (:data:`COMPUTED_KEYS`, one place for
+every such key) or one cell of the inputs (``table:id:column``). A cell it lists is published
+(with that location) even on a row marked ``illustrative``; on a row marked ``published`` whose
+other cells it lists, a cell it does not list was supplied (the example's 年初预算数 of a
+published budget line): the published cells of a row are the ones listed.
+
+:func:`render` fills a narrative template's ``{key}`` placeholders with figure spans, and
+:func:`table_html` writes a table whose cells may be figures. Both return :class:`Html`, which
+notebooks display as HTML.
+"""
+
+from __future__ import annotations
+
+import html as _html
+import math
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from numbers import Real
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from jixiao import formatting
+from jixiao.inputs.published import parse_key
+
+PUBLISHED = "published"
+ILLUSTRATIVE = "illustrative"
+CONFIRMED = "confirmed"
+STATES = (PUBLISHED, CONFIRMED, ILLUSTRATIVE)
+"""The values of ``data-provenance``."""
+MARK = "示"
+"""Written (as text) after every illustrative figure."""
+MARK_HTML = f'<span class="jx-mark">{MARK}</span>'
+INDENT = "  "
+TOOLTIP_INPUTS = 6
+"""A tooltip lists at most this many inputs of a formula (the rest are in the 数据来源 appendix)."""
+
+
+# -- HTML ---------------------------------------------------------------------------------------
+
+
+class Html(str):
+    """A string of HTML: displayed as HTML in a notebook, inserted unescaped by :func:`render`."""
+
+    __slots__ = ()
+
+    def _repr_html_(self) -> str:
+        return str(self)
+
+    def __html__(self) -> str:  # the markupsafe / Jinja protocol
+        return str(self)
+
+
+def escape(text: object) -> str:
+    """HTML-escaped text (quotes too); an :class:`Html` value passes through unchanged."""
+    if isinstance(text, Html):
+        return str(text)
+    return _html.escape(str(text), quote=True)
+
+
+def _attr(text: str) -> str:
+    """Escaped for an attribute value; newlines kept as ``&#10;`` so tooltips keep their lines."""
+    return _html.escape(text, quote=True).replace("\r\n", "\n").replace("\n", "&#10;")
+
+
+def _url_part(text: str) -> str:
+    """A value for ``data-source``'s ``k=v&…`` part: only the separators are percent-encoded."""
+    return text.replace("%", "%25").replace("&", "%26").replace("=", "%3D").replace("#", "%23")
+
+
+# -- sources ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Source:
+    """A cell of the inputs: file (relative to the project root), sheet, row, column.
+
+    ``row`` is the row as the user sees it in a spreadsheet (header = 1, first data row = 2).
+    """
+
+    file: str
+    sheet: str = ""
+    row: int | None = None
+    column: str | None = None
+    column_label: str | None = None
+
+    def describe(self) -> str:
+        """Where the figure is, for a reader.
+
+        >>> Source("data/lechang-mzj/2019/stats.csv", "", 5, "value", "数值").describe()
+        'data/lechang-mzj/2019/stats.csv 第5行 数值(value)'
+        >>> Source("data/lechang-mzj/2019/data.xlsx", "业务统计", 5, "value", "数值").describe()
+        'data/lechang-mzj/2019/data.xlsx [业务统计] 第5行 数值(value)'
+        >>> Source("params/lechang-mzj/2019.yaml", column="score").describe()
+        'params/lechang-mzj/2019.yaml score'
+        """
+        parts = [self.file]
+        if self.sheet:
+            parts.append(f"[{self.sheet}]")
+        if self.row is not None:
+            parts.append(f"第{self.row}行")
+        if self.column:
+            label = self.column_label
+            named = label and label != self.column
+            parts.append(f"{label}({self.column})" if named else self.column)
+        return " ".join(parts)
+
+    def anchor(self) -> str:
+        """Where the figure is, for a machine: ``file#sheet=…&row=…&col=…``.
+
+        >>> Source("data/lechang-mzj/2019/stats.csv", "", 5, "value").anchor()
+        'data/lechang-mzj/2019/stats.csv#row=5&col=value'
+        >>> Source("data/x/2019/data.xlsx", "业务统计", 5, "value").anchor()
+        'data/x/2019/data.xlsx#sheet=业务统计&row=5&col=value'
+        """
+        query = []
+        if self.sheet:
+            query.append(f"sheet={_url_part(self.sheet)}")
+        if self.row is not None:
+            query.append(f"row={self.row}")
+        if self.column:
+            query.append(f"col={_url_part(self.column)}")
+        return self.file + ("#" + "&".join(query) if query else "")
+
+
+# -- the published table (公开数字) ---------------------------------------------------------------
+
+
+def _decimals(value: float) -> int:
+    """Decimals as printed: 79.5 → 1, 10408.34 → 2, 100 → 0."""
+    text = f"{value:.10f}".rstrip("0")
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def agrees(printed: float, value: float) -> bool:
+    """``value`` equals the ``printed`` figure at the precision printed (half up).
+
+    >>> agrees(79.5, 79.4999), agrees(79.5, 79.44), agrees(10408.34, 10408.34), agrees(100, 99.6)
+    (True, False, True, True)
+    """
+    d = _decimals(printed)
+    return abs(round(value + 1e-9 * (1 if value >= 0 else -1), d) - printed) < 10 ** (-d) / 2
+
+
+@dataclass(frozen=True)
+class Printed:
+    """A figure as the unit's published report prints it: one row of the ``published`` table."""
+
+    key: str
+    label: str
+    value: float | None
+    printed: str
+    unit: str
+    document: str
+    location: str
+    source: Source
+
+    @property
+    def shown(self) -> str:
+        """The figure as printed: ``79.5%``, ``10408.34万元``, ``特困供养``."""
+        if self.value is None:
+            return self.printed
+        return formatting.natural(self.value, 6) + self.unit
+
+    @property
+    def where(self) -> str:
+        """``《…》第1段``: the document and the place in it."""
+        return f"{self.document}{self.location}"
+
+    def agrees(self, value: Any, ratio: bool = False) -> bool:
+        """``value`` equals the printed figure at the precision printed (``ratio``: ×100 first)."""
+        if self.value is None:
+            return isinstance(value, str) and value.strip() == self.printed.strip()
+        if value is None or isinstance(value, str):
+            return False
+        return agrees(self.value, value * 100 if ratio else value)
+
+
+@dataclass(frozen=True)
+class PublishedTable:
+    """The ``published`` rows of one unit-year, by key and by the cell they name."""
+
+    by_key: dict[str, Printed]
+    cells: dict[tuple[str, str], dict[str, Printed]]
+    """(table, id) → column → the printed figure of that cell."""
+
+    def computed(self, key: str) -> Printed | None:
+        return self.by_key.get(key)
+
+
+EMPTY = PublishedTable({}, {})
+_cache: dict[Path, tuple[tuple[float, ...], PublishedTable]] = {}
+
+
+def _published_rows(frame: pd.DataFrame) -> PublishedTable:
+    by_key: dict[str, Printed] = {}
+    cells: dict[tuple[str, str], dict[str, Printed]] = {}
+    for _, row in frame.iterrows():
+        key = _cell_str(row, "key").strip()
+        parts = parse_key(key)
+        if not key or isinstance(parts, str) or key in by_key:
+            continue  # validation reports it
+        value = row.get("value")
+        printed = Printed(
+            key=key,
+            label=_cell_str(row, "label"),
+            value=None if value is None or pd.isna(value) else float(value),
+            printed=_cell_str(row, "printed"),
+            unit=_cell_str(row, "unit"),
+            document=_cell_str(row, "document"),
+            location=_cell_str(row, "location"),
+            source=Source(_cell_str(row, "_file"), _cell_str(row, "_sheet"), _cell_row(row), "key", "数字键"),
+        )
+        by_key[key] = printed
+        if parts.is_cell:
+            cells.setdefault((parts.table, parts.id), {})[parts.column] = printed
+    return PublishedTable(by_key, cells)
+
+
+def published_table(folder: Path) -> PublishedTable:
+    """The ``published`` table of the inputs in ``folder`` (``data/<unit>/<year>/``); empty when
+    it is absent or cannot be read (validation reports why). Re-read when its file changes."""
+    from jixiao import facts, paths
+    from jixiao.inputs import loading
+
+    folder = Path(folder)
+    files = (folder / loading.WORKBOOK, folder / "published.csv")
+    for file in files:
+        facts.record_read(file)  # before reading: the build's cache keys on it
+    stamp = tuple(f.stat().st_mtime_ns if f.is_file() else -1.0 for f in files)
+    cached = _cache.get(folder)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    table = EMPTY
+    if any(s != -1.0 for s in stamp):
+        try:
+            year = int(folder.name)
+        except ValueError:
+            year = None
+        if year is not None and folder == paths.data_dir(folder.parent.name, year):
+            try:
+                frame, _ = loading.load_table(folder.parent.name, year, "published")
+                table = _published_rows(frame)
+            except loading.InputError:
+                table = EMPTY
+    _cache[folder] = (stamp, table)
+    return table
+
+
+def _folder_of(file: str) -> Path | None:
+    """The inputs folder of a row read from ``file`` (``data/<unit>/<year>/…``), if it is one."""
+    parts = Path(file).parts
+    if len(parts) < 4 or parts[0] != "data":
+        return None
+    from jixiao import paths
+
+    return paths.root() / parts[0] / parts[1] / parts[2]
+
+
+def _table_key(file: str, sheet: str, table: str | None) -> str | None:
+    from jixiao.inputs import schema
+
+    name = table or _table_of(file, sheet)
+    found = schema.table_by_name(name) if name else None
+    return found.key if found is not None else None
+
+
+def _row_id(row: Mapping[str, Any], table: str | None) -> str | None:
+    from jixiao.inputs import schema
+
+    column = schema.ID_COLUMNS.get(table or "")
+    return _cell_str(row, column).strip() or None if column else None
+
+
+def _printed_cell(row: Mapping[str, Any], column: str, table: str | None) -> tuple[Printed | None, bool]:
+    """The ``published`` row naming this cell, and whether that table names other cells of its row."""
+    file, sheet = _cell_str(row, "_file"), _cell_str(row, "_sheet")
+    folder = _folder_of(file)
+    key = _table_key(file, sheet, table)
+    row_id = _row_id(row, key)
+    if folder is None or key is None or row_id is None:
+        return None, False
+    listed = published_table(folder).cells.get((key, row_id), {})
+    return listed.get(column), bool(listed)
+
+
+def cell_state(frame: pd.DataFrame, index: Any, column: str | None = None, *, table: str | None = None) -> str:
+    """``published`` or ``illustrative``: a row of an input table (``column`` None: as its
+    ``source`` says) or one cell of it, by the rules of this module (a cell the ``published``
+    table lists is published; an unlisted cell of a row whose other cells it lists is supplied).
+
+    For renderers other than the HTML report (the 自评表 workbook): mark a cell whose state is
+    ``illustrative``. ``table`` is the table's key when ``frame`` was not read from a file.
+    """
+    row = frame.loc[index]
+    illustrative = _is_illustrative(row)
+    if column is None:
+        return ILLUSTRATIVE if illustrative else PUBLISHED
+    printed, listed = _printed_cell(row, column, table)
+    if printed is not None and printed.agrees(_cell_value(row, column)):
+        return PUBLISHED
+    return ILLUSTRATIVE if illustrative or listed else PUBLISHED
+
+
+def is_illustrative(frame: pd.DataFrame, index: Any, column: str | None = None, *, table: str | None = None) -> bool:
+    """Whether a row (or one cell) of an input table is illustrative: see :func:`cell_state`."""
+    return cell_state(frame, index, column, table=table) == ILLUSTRATIVE
+
+
+def _cell_value(row: Mapping[str, Any], column: str) -> Any:
+    value = row.get(column)
+    if isinstance(value, str):
+        return value
+    try:
+        return _plain(value)
+    except TypeError:
+        return None
+
+
+def confirm(report: Any, figure: Figure, key: str) -> Figure:
+    """``figure`` (computed by jixiao) checked against the ``published`` row of ``key``
+    (:func:`computed_key`): when they agree at the precision printed, the figure carries that row
+    (an illustrative figure becomes ``confirmed``); otherwise it is returned unchanged."""
+    from jixiao import paths
+
+    parts = parse_key(key)
+    if isinstance(parts, str):  # e.g. a fund source left blank: no published row can name it
+        return figure
+    printed = published_table(paths.data_dir(report.unit, report.year)).computed(key)
+    if printed is None or not printed.agrees(figure.value, ratio=parts.unit == "%"):
+        return figure
+    return replace(figure, published_as=printed)
+
+
+# -- figures ------------------------------------------------------------------------------------
+
+
+def _plain(value: Any) -> float | int | None:
+    """A cell's value as a Python number (numpy scalars unwrapped); None when missing."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return None if math.isnan(value) else value
+    if isinstance(value, Real):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            f = float(value)
+        except ValueError:
+            raise TypeError(f"not a number: {value!r}") from None
+        return None if math.isnan(f) else (int(f) if f.is_integer() and "." not in value else f)
+    raise TypeError(f"not a number: {value!r}")
+
+
+def _text_of(value: float | int | None) -> str:
+    return formatting.MISSING if value is None else formatting.natural(value)
+
+
+def _is_illustrative(row: Mapping[str, Any]) -> bool:
+    src = row.get("source")
+    return isinstance(src, str) and src.strip().lower() == ILLUSTRATIVE
+
+
+def _cell_str(row: Mapping[str, Any], column: str) -> str:
+    v = row.get(column)
+    if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
+        return ""
+    return str(v)
+
+
+def _cell_row(row: Mapping[str, Any]) -> int | None:
+    v = row.get("_row")
+    try:
+        return None if v is None or pd.isna(v) else int(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def _table_of(file: str, sheet: str) -> str | None:
+    """The table a row was read from: the sheet's name, or the CSV file's stem."""
+    if sheet:
+        return sheet
+    name = file.rsplit("/", 1)[-1]
+    return name[:-4] if name.endswith(".csv") else None
+
+
+def _schema_label(column: str, table: str | None = None) -> str | None:
+    """A column's Chinese label from ``jixiao.inputs.schema``, if that module exists and knows it.
+
+    ``table`` is a table key or Chinese sheet name; without one (or if it is unknown) the label
+    is used only when every table having that column gives it the same label.
+    """
+    try:
+        from jixiao.inputs import schema
+    except ImportError:  # pragma: no cover - schema is written alongside this module
+        return None
+    try:
+        if table:
+            found = schema.table_by_name(table)
+            if found is not None and column in found.keys:
+                return found.column(column).label
+        labels = {t.column(column).label for t in schema.TABLES.values() if column in t.keys}
+        return labels.pop() if len(labels) == 1 else None
+    except Exception:  # another module's API must never break a figure
+        return None
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number shown in the report, with where it comes from.
+
+    - ``value``: the number (None when missing); ``text``: what the report shows (``653名``);
+    - ``label``: what it is, in Chinese (``农村散居特困供养人员``);
+    - ``source``: the input cell, for a figure read from the inputs;
+    - ``formula`` and ``inputs``: for a derived figure (``全年执行数 ÷ 全年预算数``);
+    - ``illustrative``: the figure (or one it is derived from) was supplied, not published;
+    - ``published_as``: the ``published`` row the figure equals (where it was printed).
+
+    Its :attr:`state` is ``published``, ``illustrative`` or ``confirmed`` (illustrative, but
+    equal to a published figure).
+    """
+
+    value: float | int | None
+    text: str
+    label: str = ""
+    source: Source | None = None
+    formula: str | None = None
+    inputs: tuple[Figure, ...] = field(default=())
+    illustrative: bool = False
+    published_as: Printed | None = None
+
+    @property
+    def state(self) -> str:
+        """``published``, ``illustrative`` or ``confirmed``: the span's ``data-provenance``."""
+        if not self.illustrative:
+            return PUBLISHED
+        return CONFIRMED if self.published_as is not None else ILLUSTRATIVE
+
+    def __str__(self) -> str:
+        return self.text
+
+    # -- constructors ---------------------------------------------------------------------------
+
+    @classmethod
+    def cell(
+        cls,
+        df: pd.DataFrame,
+        index: Any,
+        column: str,
+        *,
+        label: str | None = None,
+        text: str | None = None,
+        fmt: Callable[[Any], str] | None = None,
+        column_label: str | None = None,
+        table: str | None = None,
+    ) -> Figure:
+        """The figure in ``df.loc[index, column]``, sourced from its row's provenance columns.
+
+        ``text`` wins over ``fmt(value)``, which wins over the plain number. ``label`` defaults
+        to the column's Chinese label: ``column_label``, else ``jixiao.inputs.schema``'s for ``table``
+        (by default the row's sheet or CSV file), else the column key. A row whose ``source``
+        is ``illustrative`` gives an illustrative figure.
+        """
+        row = df.loc[index]
+        if isinstance(row, pd.DataFrame):
+            raise ValueError(f"index {index!r} is not unique in this table")
+        value = _plain(row[column])
+        if text is None:
+            text = fmt(value) if fmt is not None and value is not None else _text_of(value)
+        return cls._of_cell(row, column, value, text, label, column_label, table)
+
+    @classmethod
+    def text_cell(cls, df: pd.DataFrame, index: Any, column: str, *, label: str | None = None) -> Figure:
+        """A cell holding text (a project's name) as a figure: no value, its text, its source.
+
+        A name supplied to make the data whole is marked like any supplied number."""
+        row = df.loc[index]
+        if isinstance(row, pd.DataFrame):
+            raise ValueError(f"index {index!r} is not unique in this table")
+        return cls._of_cell(row, column, None, _cell_str(row, column), label, None, None)
+
+    @classmethod
+    def _of_cell(
+        cls,
+        row: Mapping[str, Any],
+        column: str,
+        value: float | int | None,
+        text: str,
+        label: str | None,
+        column_label: str | None,
+        table: str | None,
+    ) -> Figure:
+        file, sheet = _cell_str(row, "_file"), _cell_str(row, "_sheet")
+        col_label = column_label or _schema_label(column, table or _table_of(file, sheet))
+        src = Source(file=file, sheet=sheet, row=_cell_row(row), column=column, column_label=col_label)
+        illustrative = _is_illustrative(row)
+        printed, listed = _printed_cell(row, column, table)
+        actual = _cell_str(row, column) if value is None else value
+        if printed is not None and printed.agrees(actual):
+            illustrative = False  # the published table lists this very cell
+        else:
+            printed = None
+            illustrative = illustrative or listed  # the row's published cells are the listed ones
+        return cls(
+            value=value,
+            text=text,
+            label=label or col_label or column,
+            source=src,
+            illustrative=illustrative,
+            published_as=printed,
+        )
+
+    @classmethod
+    def stat(cls, stats_df: pd.DataFrame, key: str) -> Figure:
+        """The ``stats`` row of ``key``: written with its unit, qualifier and numerals, labelled."""
+        matches = stats_df.index[stats_df["key"] == key]
+        if len(matches) == 0:
+            raise KeyError(f"no stats row with key {key!r}")
+        if len(matches) > 1:
+            raise ValueError(f"{len(matches)} stats rows with key {key!r}; keys must be unique")
+        index = matches[0]
+        row = stats_df.loc[index]
+        value = _plain(row["value"])
+        text = formatting.format_value(
+            value,
+            _cell_str(row, "unit"),
+            _cell_str(row, "qualifier") or None,
+            _cell_str(row, "numerals") or None,
+        )
+        return cls.cell(
+            stats_df,
+            index,
+            "value",
+            label=_cell_str(row, "label") or key,
+            text=text,
+            column_label="数值",
+        )
+
+    @classmethod
+    def derive(
+        cls,
+        value: float | int | None,
+        formula: str,
+        inputs: Iterable[Figure],
+        *,
+        label: str,
+        text: str | None = None,
+        illustrative: bool | None = None,
+    ) -> Figure:
+        """A computed figure: its formula over the labels of its ``inputs``.
+
+        It is illustrative when any input is (a ``confirmed`` input counts as published: it
+        equals a published figure), unless ``illustrative`` says otherwise.
+        """
+        ins = tuple(inputs)
+        return cls(
+            value=value,
+            text=_text_of(value) if text is None else text,
+            label=label,
+            formula=formula,
+            inputs=ins,
+            illustrative=any(i.state == ILLUSTRATIVE for i in ins) if illustrative is None else illustrative,
+        )
+
+    # -- output ---------------------------------------------------------------------------------
+
+    def substituted(self) -> str | None:
+        """The formula with each input's label replaced by its text, then ``= result``."""
+        if not self.formula:
+            return None
+        labels = [i.label for i in self.inputs if i.label]
+        # a label shared by several inputs (the rows of a sum) cannot say which number it stands for
+        by_label = {i.label: i.text for i in self.inputs if i.label and labels.count(i.label) == 1}
+        if not by_label:
+            return None
+        labels = sorted(by_label, key=len, reverse=True)  # longest first: 全年预算数 before 预算数
+        pattern = re.compile("|".join(re.escape(k) for k in labels))
+        out = pattern.sub(lambda m: by_label[m.group(0)], self.formula)
+        if out == self.formula:
+            return None
+        return f"{out} = {self.text}"
+
+    def status(self) -> str | None:
+        """The tooltip's line on provenance: where it was published, or that it was supplied."""
+        printed = self.published_as
+        where = f"公开发布：{printed.where}" if printed is not None and printed.where else "公开发布"
+        if self.state == CONFIRMED:
+            return f"由示例数据计算，与公开发布数一致；{where}"
+        if self.state == ILLUSTRATIVE:
+            return "由示例数据计算" if self.formula else "示例数据"
+        return where if printed is not None else None
+
+    def provenance(self) -> str:
+        """The full derivation: label and text, its provenance, then the source, or the formula,
+        its numbers and, recursively, its inputs (the report's 数据来源 appendix)."""
+        head = f"{self.label}：{self.text}" if self.label else self.text
+        lines = [head]
+        status = self.status()
+        if status:
+            lines[0] += f"［{status}］"
+        if self.source is not None:
+            lines.append(f"来源：{self.source.describe()}")
+        if self.formula:
+            lines.append(f"计算：{self.formula}")
+            lines.append(f"{INDENT}= {self.substituted() or self.text}")
+            for i in self.inputs:
+                lines.extend(INDENT + line for line in i.provenance().splitlines())
+        if self.source is None and not self.formula:
+            lines.append("来源：未注明")
+        return "\n".join(lines)
+
+    def tooltip(self) -> str:
+        """What a reader needs: label and text, provenance, the source cell or the formula with
+        its numbers (one level deep); the full derivation is in the appendix."""
+        head = f"{self.label}：{self.text}" if self.label else self.text
+        lines = [head]
+        status = self.status()
+        if status:
+            lines.append(status)
+        if self.source is not None:
+            lines.append(f"来源：{self.source.describe()}")
+        if self.formula:
+            lines.append(f"计算：{self.formula}")
+            substituted = self.substituted()
+            if substituted:
+                lines.append(f"{INDENT}= {substituted}")
+            else:
+                shown = [i for i in self.inputs][:TOOLTIP_INPUTS]
+                lines.extend(f"{INDENT}{i.label}：{i.text}" if i.label else f"{INDENT}{i.text}" for i in shown)
+                if len(self.inputs) > len(shown):
+                    lines.append(f"{INDENT}…等{len(self.inputs)}项")
+                lines.append(f"{INDENT}= {self.text}")
+            if self.has_derivation():
+                lines.append("完整推导：点击数字，见文末“数据来源”")
+        if self.source is None and not self.formula:
+            lines.append("来源：未注明")
+        return "\n".join(lines)
+
+    def has_derivation(self) -> bool:
+        """The full derivation says more than the tooltip (the inputs have sources or formulas)."""
+        return any(i.source is not None or i.formula for i in self.inputs)
+
+    def derivation_id(self) -> str:
+        """The id of its entry in the 数据来源 appendix (the same derivation, the same id)."""
+        import hashlib
+
+        return "jx-d-" + hashlib.sha1(self.provenance().encode("utf-8")).hexdigest()[:10]
+
+    def _linked(self) -> bool:
+        """Has an appendix entry of its own: computed from figures that have sources or formulas."""
+        return bool(self.formula) and self.has_derivation()
+
+    def derivation_entry(self) -> str:
+        """Its appendix entry: label and text, provenance, formula with its numbers, then each
+        input with its source; an input with an entry of its own is written ``⟦id⟧`` (a link)."""
+        head = f"{self.label}：{self.text}" if self.label else self.text
+        status = self.status()
+        lines = [head + (f"［{status}］" if status else "")]
+        if self.formula:
+            lines.append(f"计算：{self.formula}")
+            lines.append(f"{INDENT}= {self.substituted() or self.text}")
+        for i in self.inputs:
+            line = f"{i.label}：{i.text}" if i.label else i.text
+            status = MARK if i.state == ILLUSTRATIVE else i.status()
+            line += f"［{status}］" if status else ""
+            if i._linked():
+                line += f" ⟦{i.derivation_id()}⟧"
+            elif i.source is not None:
+                line += f" 来源：{i.source.describe()}"
+            elif i.formula:
+                line += f" 计算：{i.formula}"
+            lines.append(INDENT + line)
+        return "\n".join(lines)
+
+    def derivation_entries(self) -> dict[str, str]:
+        """Its entry and those of every figure it is computed from, by id (itself first)."""
+        entries: dict[str, str] = {}
+        stack = [self]
+        while stack:
+            figure = stack.pop(0)
+            key = figure.derivation_id()
+            if key in entries:
+                continue
+            entries[key] = figure.derivation_entry()
+            stack.extend(i for i in figure.inputs if i._linked())
+        return entries
+
+    def data_source(self) -> str:
+        """Machine-readable origin: ``file#row=…&col=…``, or ``formula:…``; empty if neither."""
+        if self.source is not None:
+            return self.source.anchor()
+        if self.formula:
+            return f"formula:{self.formula}"
+        return ""
+
+    def html(self, *, marker: bool = True) -> Html:
+        """``<span class="jx-fig" data-provenance="…" data-source="…" title="…" tabindex="0">text</span>``.
+
+        An illustrative figure is followed by its 示 marker (text), the two kept on one line; a
+        figure with a deeper derivation is a link to its entry in the 数据来源 appendix and
+        carries that derivation (``data-derivation``, moved there when the report is stitched).
+        """
+        state = self.state
+        cls = "jx-fig jx-illustrative" if state == ILLUSTRATIVE else "jx-fig"
+        ds = self.data_source()
+        ds_attr = f' data-source="{_attr(ds)}"' if ds else ""
+        deep = self._linked()
+        if deep:
+            import json
+
+            entries = json.dumps(self.derivation_entries(), ensure_ascii=False, separators=(",", ":"))
+            extra = f' data-derivation="{_attr(entries)}"'
+        else:
+            extra = ' tabindex="0"'
+        span = (
+            f'<span class="{cls}" data-provenance="{state}"{ds_attr} title="{_attr(self.tooltip())}"{extra}>'
+            f"{escape(self.text)}</span>"
+        )
+        if deep:
+            span = f'<a class="jx-figref" href="#{self.derivation_id()}">{span}</a>'
+        if state == ILLUSTRATIVE and marker:
+            span = f'<span class="jx-nobr">{span}{MARK_HTML}</span>'
+        return Html(span)
+
+    def marker(self) -> Html:
+        """The 示 marker of an illustrative figure (empty otherwise), for ``html(marker=False)``."""
+        return Html(MARK_HTML if self.state == ILLUSTRATIVE else "")
+
+    def _repr_html_(self) -> str:
+        return str(self.html())
+
+
+# -- rendering ----------------------------------------------------------------------------------
+
+_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def _fragment(value: object) -> str:
+    if isinstance(value, Figure):
+        return str(value.html())
+    if isinstance(value, Html):
+        return str(value)
+    if isinstance(value, bool) or not isinstance(value, Real):
+        return escape(value)
+    return escape(formatting.natural(value)) if not formatting._is_missing(value) else ""
+
+
+def render(template: str, figures: Mapping[str, Figure | Html | str | int | float]) -> Html:
+    """``template`` with ``{key}`` replaced by the figure's span; the rest of the text escaped.
+
+    Values may also be plain text (escaped) or :class:`Html` (inserted as is); ``{{``/``}}``
+    write literal braces. A key with no value raises ``KeyError`` naming it.
+
+    >>> f = Figure(653, "653名", "人员")
+    >>> out = render("共<{n}>{{注}}", {"n": f})
+    >>> out.startswith('共&lt;<span class="jx-fig" data-provenance="published" title="人员：653名&#10;来源：未注明"')
+    True
+    >>> out.endswith(' tabindex="0">653名</span>&gt;{注}')
+    True
+    """
+    out: list[str] = []
+    pos = 0
+    for m in _PLACEHOLDER.finditer(template):
+        out.append(escape(template[pos : m.start()]))
+        token = m.group(0)
+        if token == "{{":
+            out.append("{")
+        elif token == "}}":
+            out.append("}")
+        else:
+            key = m.group(1)
+            if key not in figures:
+                raise KeyError(f"placeholder {{{key}}} has no figure; known: {sorted(figures)}")
+            out.append(_fragment(figures[key]))
+        pos = m.end()
+    out.append(escape(template[pos:]))
+    return Html("".join(out))
+
+
+def _is_numeric(value: object) -> bool:
+    if isinstance(value, Figure):
+        return value.value is not None or value.text == formatting.MISSING
+    return isinstance(value, Real) and not isinstance(value, bool)
+
+
+def _empty(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value == ""
+
+
+def table_html(
+    rows: Sequence[Mapping[str, Any] | Sequence[Any]],
+    columns: Sequence[str],
+    caption: str | None = None,
+    numeric_columns: Iterable[str] | None = None,
+    *,
+    footer: Mapping[str, Any] | Sequence[Any] | None = None,
+) -> Html:
+    """A ``<table class="jx-table">``: rows as dicts (keyed by column) or lists (in column order).
+
+    Cells may be :class:`Figure` (their span), :class:`Html`, numbers (natural precision) or text.
+    Numeric columns are right-aligned (``class="num"``); by default those whose non-empty cells
+    are all numbers or figures. ``footer`` is a totals row.
+
+    >>> print(table_html([["低保户", 223]], ["项目", "户数"], caption="表1"))
+    <table class="jx-table">
+    <caption>表1</caption>
+    <thead><tr><th>项目</th><th class="num">户数</th></tr></thead>
+    <tbody>
+    <tr><td>低保户</td><td class="num">223</td></tr>
+    </tbody>
+    </table>
+    """
+    cols = list(columns)
+
+    def cells(row: Mapping[str, Any] | Sequence[Any]) -> list[Any]:
+        if isinstance(row, Mapping):
+            return [row.get(c) for c in cols]
+        vals = list(row)
+        if len(vals) != len(cols):
+            raise ValueError(f"a row has {len(vals)} cells for {len(cols)} columns")
+        return vals
+
+    body = [cells(r) for r in rows]
+    foot = cells(footer) if footer is not None else None
+    if numeric_columns is None:
+        numeric = {
+            c
+            for j, c in enumerate(cols)
+            if any(not _empty(r[j]) for r in body) and all(_empty(r[j]) or _is_numeric(r[j]) for r in body)
+        }
+    else:
+        numeric = set(numeric_columns)
+
+    def td(tag: str, j: int, value: Any) -> str:
+        cls = ' class="num"' if cols[j] in numeric else ""
+        text = "" if _empty(value) else _fragment(value)
+        return f"<{tag}{cls}>{text}</{tag}>"
+
+    lines = ['<table class="jx-table">']
+    if caption:
+        lines.append(f"<caption>{escape(caption)}</caption>")
+
+    def tr(tag: str, values: Sequence[Any]) -> str:
+        return "<tr>" + "".join(td(tag, j, v) for j, v in enumerate(values)) + "</tr>"
+
+    lines.append(f"<thead>{tr('th', cols)}</thead>")
+    lines.append("<tbody>")
+    lines.extend(tr("td", r) for r in body)
+    lines.append("</tbody>")
+    if foot is not None:
+        lines.append(f"<tfoot>{tr('td', foot)}</tfoot>")
+    lines.append("</table>")
+    return Html("\n".join(lines))
+
+
+# -- the stitched report: derivations appendix and the count of illustrative figures ------------
+
+_ATTRS = r"""(?:\s+[a-zA-Z-]+(?:=(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*"""
+_FIG_TAG = re.compile(r"""<span\s+class=(?:"jx-fig[^"]*"|'jx-fig[^']*')""" + _ATTRS + r"\s*/?>")
+_DERIVATION = re.compile(r"""\s+data-derivation=(?:"([^"]*)"|'([^']*)')""")
+_STATE = re.compile(r"""data-provenance=(?:"|')([a-z]+)(?:"|')""")
+_LINK = re.compile(r" ?⟦(jx-d-[0-9a-f]+)⟧")
+
+
+def take_derivations(fragment: str, into: dict[str, str]) -> str:
+    """``fragment`` without its figures' ``data-derivation`` attributes, each derivation added to
+    ``into`` (id → text, in order of first appearance; the id is the one the figure links to)."""
+
+    import json
+
+    def strip(tag: re.Match[str]) -> str:
+        found = _DERIVATION.search(tag.group(0))
+        if found is None:
+            return tag.group(0)
+        text = _html.unescape(found.group(1) if found.group(1) is not None else found.group(2))
+        for key, entry in json.loads(text.replace("\r\n", "\n")).items():
+            into.setdefault(key, entry)
+        return tag.group(0)[: found.start()] + tag.group(0)[found.end() :]
+
+    return _FIG_TAG.sub(strip, fragment)
+
+
+def count_states(fragment: str) -> dict[str, int]:
+    """How many figure spans of each state (``data-provenance``) ``fragment`` holds."""
+    counts = dict.fromkeys(STATES, 0)
+    for tag in _FIG_TAG.finditer(fragment):
+        state = _STATE.search(tag.group(0))
+        if state is not None and state.group(1) in counts:
+            counts[state.group(1)] += 1
+    return counts
+
+
+def banner_html(counts: Mapping[str, int]) -> Html:
+    """The cover's note on provenance: how many figures are illustrative (none: no note)."""
+    n = counts.get(ILLUSTRATIVE, 0)
+    if not n:
+        return Html("")
+    total = sum(counts.values())
+    confirmed = counts.get(CONFIRMED, 0)
+    also = f"另有{confirmed}处由示例数据计算而与公开发布数一致，不标“{MARK}”。" if confirmed else ""
+    return Html(
+        f'<p class="jx-banner" role="note" data-illustrative="{n}">'
+        f"本报告含示例数据：正文{total}处可溯源的数字和名称中，<strong>{n}处</strong>标有“{MARK}”，是为补全数据而设的示例数据，并非公开发布数。{also}</p>"
+    )
+
+
+def appendix_html(derivations: Mapping[str, str]) -> Html:
+    """The 数据来源 appendix: every computed figure's full derivation, once, collapsed."""
+    if not derivations:
+        return Html("")
+    number = {key: n for n, key in enumerate(derivations, start=1)}
+
+    def link(m: re.Match[str]) -> str:
+        key = m.group(1)
+        return f'（见<a href="#{key}">第{number[key]}条</a>）' if key in number else ""
+
+    items = "\n".join(
+        f'<li id="{key}"><pre>{_LINK.sub(link, escape(text))}</pre></li>' for key, text in derivations.items()
+    )
+    return Html(
+        '<aside class="jx-sources" id="jx-sources">\n<details>\n'
+        f"<summary>数据来源：计算得出的数字的完整推导（{len(derivations)}条）</summary>\n"
+        '<p class="jx-hint">点击正文中计算得出的数字可跳到此处。每条列出公式、代入的数值，以及各项数值的来源'
+        "（文件、工作表、行、列）；由其他数字计算得出的一项，链接到它自己的一条。</p>\n"
+        f'<ol class="jx-derivations">\n{items}\n</ol>\n</details>\n</aside>'
+    )
+
+
+def illustrative_note(figures: Iterable[Figure | None]) -> str:
+    """``（含示例数据，非公开发布数）`` for a chart's caption when any of its figures is illustrative."""
+    return "（含示例数据，非公开发布数）" if any(f is not None and f.state == ILLUSTRATIVE for f in figures) else ""
