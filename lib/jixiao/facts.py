@@ -19,6 +19,9 @@ from jixiao import dependencies
 MIME = "application/vnd.jixiao.facts+json"
 
 _reads: dict[str, str] = {}
+_names: dict[tuple[str, str | None], str] = {}
+"""Each path (and part) recorded, by the name of its dependency: a section records the same
+input table or settings file thousands of times, and naming it resolves the path."""
 _reported: set[str] = set()
 _reported_modules: set[str] = set()
 _published: dict[str, Any] = {}
@@ -44,7 +47,10 @@ def record_read(path: Path | str, part: str | None = None) -> None:
     runs is seen as changed by the next build."""
     if not in_build():
         return
-    dependency = dependencies.name(path, part)
+    key = (str(path), part)
+    dependency = _names.get(key)
+    if dependency is None:
+        dependency = _names[key] = dependencies.name(path, part)
     if dependency not in _reads:
         _reads[dependency] = dependencies.dependency_hash(dependency)
     _install_hook()

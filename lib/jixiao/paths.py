@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from functools import lru_cache
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -38,7 +39,15 @@ def check_unit(unit: str) -> str:
 def root() -> Path:
     """The project root: ``$JIXIAO_ROOT`` if set, else the folder two levels above the package."""
     env = os.environ.get("JIXIAO_ROOT")
-    return Path(env).resolve() if env else PACKAGE_DIR.parents[1]
+    if not env:
+        return PACKAGE_DIR.parents[1]
+    return _resolved(env) if os.path.isabs(env) else Path(env).resolve()
+
+
+@lru_cache(maxsize=16)
+def _resolved(folder: str) -> Path:
+    """An absolute ``folder`` resolved, once per process: every path of a build starts at the root."""
+    return Path(folder).resolve()
 
 
 def data_dir(unit: str, year: int) -> Path:

@@ -6,8 +6,12 @@ build. Here one
 template process (the *zygote*) imports them once; for each section it forks a child that
 becomes an ordinary IPython kernel on the connection file jupyter_client wrote. Every section
 still gets a kernel of its own, with its own namespace and nothing left over from another
-section: the fork copies the template's imported modules, not another notebook's state. jixiao
-itself is not kept in the template, so each kernel imports the jixiao on disk now.
+section: the fork copies the template's imported modules, not another notebook's state. Of
+jixiao the template keeps only what every section's first cell imports (:data:`KEPT`), and drops
+even that when one of its files changes on disk; each kernel imports the rest of jixiao from disk
+now, with code the template compiled (:class:`_Compiled`). What a kernel's start costs the template
+pays once too: the imports of IPython's debugger and history, the machine's addresses, the hash of
+the chart font; and its objects are frozen out of the kernels' garbage collections.
 
 jupyter_client sees an ordinary kernel: :class:`ForkKernelManager` swaps its provisioner for
 :class:`ForkProvisioner`, which asks the zygote to fork instead of starting a process. A kernel is
@@ -26,6 +30,7 @@ every kernel started the usual way, instead of waiting for any of them.
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import os
 import select
@@ -46,30 +51,111 @@ from traitlets import DottedObjectName
 
 WARM_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger",
                 "IPython", "numpy", "pandas", "matplotlib.figure", "matplotlib.backends.backend_agg",
-                "yaml", "openpyxl", "html", "difflib", "decimal")  # fmt: skip
+                "yaml", "openpyxl", "html", "difflib", "decimal",
+                # what a kernel's start imports (its debugger, history, extensions, the local addresses)
+                "psutil", "sqlite3", "pdb", "faulthandler", "IPython.core.debugger", "IPython.core.completerlib",
+                "IPython.extensions.storemagic", "IPython.core.oinspect", "IPython.core.logger",
+                "IPython.utils.wildcard", "runpy", "tornado.platform.asyncio", "jupyter_client.localinterfaces",
+                "pandas.core.methods.to_dict")  # fmt: skip
+
+KEPT = "jixiao.sections.report"
+"""What every section notebook's first cell imports (``jixiao.open_report``), kept imported in the
+template: a section's kernel loads these modules whatever it runs, so keeping them changes no
+section's record of the jixiao modules it ran. Everything else of jixiao each kernel imports from
+disk, from code the template compiled beforehand (see :class:`_Compiled`)."""
+
+
+class _Compiled:
+    """jixiao's modules compiled once in the template, for the kernels' imports.
+
+    Where no bytecode file is written (``PYTHONDONTWRITEBYTECODE``), every kernel would compile
+    each jixiao module it imports from its source again. The template compiles every module of
+    the package once; a kernel's import still reads the source from disk and uses the compiled
+    code only when the source is byte for byte the one compiled (else it compiles, as before)."""
+
+    def __init__(self) -> None:
+        import importlib.machinery
+
+        self.code: dict[str, tuple[bytes, Any]] = {}
+        self.loader = importlib.machinery.SourceFileLoader
+        self.original = self.loader.source_to_code
+        compiled = self
+
+        def source_to_code(loader: Any, data: Any, path: Any, *, _optimize: int = -1) -> Any:
+            kept = compiled.code.get(path) if _optimize == -1 else None
+            if kept is not None and kept[0] == data:
+                return kept[1]
+            return compiled.original(loader, data, path, _optimize=_optimize)
+
+        self.loader.source_to_code = source_to_code  # type: ignore[method-assign]
+
+    def add(self, folder: str) -> None:
+        """Compile every module under ``folder`` (the package's folder as its imports name it)."""
+        for directory, _, names in os.walk(folder):
+            for name in sorted(names):
+                if name.endswith(".py"):
+                    path = os.path.join(directory, name)
+                    with open(path, "rb") as f:
+                        data = f.read()
+                    try:
+                        self.code[path] = (data, compile(data, path, "exec", dont_inherit=True))
+                    except SyntaxError:  # the kernel's own import reports it
+                        continue
 
 
 # -- the zygote (its own process) ----------------------------------------------------------------
 
 
-def _warm_up() -> None:
+def _jixiao_modules() -> dict[str, tuple[int, int, int]]:
+    """The jixiao modules imported here, each with the stamp (inode, size, mtime) of its file."""
+    stamps = {}
+    for name, module in list(sys.modules.items()):
+        if (name == "jixiao" or name.startswith("jixiao.")) and getattr(module, "__file__", None):
+            try:
+                stat = os.stat(module.__file__)
+            except OSError:
+                stat = None
+            stamps[module.__file__] = (stat.st_ino, stat.st_size, stat.st_mtime_ns) if stat else (0, 0, 0)
+    return stamps
+
+
+def _forget_jixiao() -> None:
+    for name in [n for n in sys.modules if n == "jixiao" or n.startswith("jixiao.")]:
+        del sys.modules[name]
+
+
+def _warm_up() -> dict[str, tuple[int, int, int]]:
+    """Import what every kernel needs; return the stamps of the jixiao modules kept."""
     import importlib
 
     import matplotlib
 
     matplotlib.use("Agg")
     for name in WARM_MODULES:
-        importlib.import_module(name)
-    # Register the CJK font once, then forget jixiao: kernels import jixiao afresh from disk.
-    # A first chart loads the font file and fills matplotlib's caches; a table warms pandas.
+        try:
+            importlib.import_module(name)
+        except ImportError:  # another version of IPython or pandas: a kernel imports what it needs
+            pass
+    from jupyter_client import localinterfaces
+
+    localinterfaces.localhost()  # the machine's addresses, looked up once (a kernel's start asks)
+    # Register the CJK font once, then forget jixiao but what every section imports: kernels
+    # import the rest afresh from disk. A first chart loads the font file and fills matplotlib's
+    # caches; a table warms pandas.
     import jixiao.writing.charts
 
     jixiao.writing.charts.bar(["预热", "图表"], [1, 2], title="预热", ylabel="个", alt="预热")
+    font = str(jixiao.writing.charts.font_path())
     import pandas
 
     pandas.DataFrame({"a": [1.0]}).groupby("a").sum().to_html()
-    for name in [n for n in sys.modules if n == "jixiao" or n.startswith("jixiao.")]:
-        del sys.modules[name]
+    _forget_jixiao()
+    importlib.import_module(KEPT)
+    # every section records the font file (16 MB) by its hash: hashed here once, not per kernel
+    from jixiao import dependencies
+
+    dependencies.dependency_hash(dependencies.name(font))
+    return _jixiao_modules()
 
 
 def _become_kernel(request: dict[str, Any], conn: socket.socket, close: list[int]) -> None:
@@ -98,7 +184,9 @@ def _become_kernel(request: dict[str, Any], conn: socket.socket, close: list[int
         from ipykernel.kernelapp import IPKernelApp
 
         app = IPKernelApp.instance()
-        app.initialize(["-f", request["connection_file"], f"--IPKernelApp.parent_handle={os.getppid()}"])
+        # no input history: a build's kernels would only write every cell to one shared SQLite file
+        history = "--HistoryManager.enabled=False"
+        app.initialize(["-f", request["connection_file"], f"--IPKernelApp.parent_handle={os.getppid()}", history])
         conn.sendall(b"ready\n")
         conn.close()
         app.start()
@@ -109,7 +197,13 @@ def _become_kernel(request: dict[str, Any], conn: socket.socket, close: list[int
 
 def serve(path: str) -> None:
     """The zygote's main loop (``python -m jixiao.build.kernels SOCKET``)."""
-    _warm_up()
+    compiled = _Compiled()
+    kept = _warm_up()
+    compiled.add(os.path.dirname(sys.modules["jixiao"].__file__))
+    # what the template holds is never garbage for a kernel: left out of the kernels' collections,
+    # which would otherwise walk (and, writing reference counts, copy) every inherited object
+    gc.collect()
+    gc.freeze()
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(path)
     listener.listen(16)
@@ -123,6 +217,9 @@ def serve(path: str) -> None:
             if listener in ready:
                 conn, _ = listener.accept()
                 request = json.loads(conn.makefile("rb").readline())
+                if kept and _jixiao_modules() != kept:  # jixiao changed on disk since: import it afresh
+                    _forget_jixiao()
+                    kept = {}
                 pid = os.fork()
                 if pid == 0:
                     _become_kernel(request, conn, [listener.fileno(), *(c.fileno() for c in children)])
