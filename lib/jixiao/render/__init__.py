@@ -242,7 +242,7 @@ def plain_text(element: Any) -> str:
 
 # -- tables, as the paged formats lay them out -----------------------------------------------------
 
-FORM_COLUMNS = (8, 8, 16, 6, 9, 8, 9, 8, 9, 19)  # % of the width: the 自评表's ten columns
+FORM_COLUMNS = (8, 8, 15, 6, 10, 10, 10, 8, 9, 16)  # % of the width: the 自评表's ten columns
 
 
 def column_shares(placed: list[tuple[Any, int, int, int, int]], width: int, form: bool) -> list[float]:
