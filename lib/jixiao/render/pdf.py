@@ -49,7 +49,7 @@ PREAMBLE = """\
     第 #counter(page).display() 页 / 共 #counter(page).final().first() 页]))
 #set text(font: ("{serif}", "{hei}"), size: 16pt, lang: "zh", region: "cn", cjk-latin-spacing: none,
   top-edge: 0.88em, bottom-edge: -0.12em)
-#set par(justify: true, leading: 12.9pt, spacing: 12.9pt, first-line-indent: (amount: 2em, all: true))
+#set par(justify: true, leading: 0.8em, spacing: 0.8em, first-line-indent: (amount: 2em, all: true))
 #show strong: it => text(font: "{hei}", it.body)
 #show heading: set block(above: 14pt, below: 7pt)
 #show heading: set text(size: 16pt, weight: "regular")
