@@ -134,7 +134,7 @@ def test_pdf_bookmarks_mirror_the_headings(pdf, example):
 
 
 def test_pdf_contents_give_each_sections_page(pdf, pdf_text):
-    first = pdf_text[0] + pdf_text[1]  # the 目录 may run on to page 2
+    first = pdf_text[0] + "\n" + pdf_text[1]  # the 目录 may run on to page 2
     assert "目录" in pdf_text[0]
     starts = {}
 

@@ -247,9 +247,12 @@ def demo_scores() -> scoring.Scores:
 
 
 @pytest.fixture
-def scored(fresh):
+def scored(fresh, monkeypatch):
     with_review(fresh, {})
     fresh.scores = demo_scores()
+    # the demo scores name indicators the example's data do not hold: the report's own figures, which
+    # the published check compares with the published table, cannot be computed from them
+    monkeypatch.setattr(review, "published_checks", lambda report: [])
     return review.findings(fresh)
 
 
