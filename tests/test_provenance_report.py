@@ -290,9 +290,12 @@ def test_a_computed_figure_that_differs_stays_illustrative(tmp_path, monkeypatch
     assert (share.text, share.state) == ("79.5%", ILLUSTRATIVE)
     check = next(c for c in review.published_checks(report) if c.key == "evaluated_share.一般公共预算")
     assert not check.agrees
-    assert check.sentence() == (
-        f"计算得出的占一般公共预算项目支出总额的比重（79.5%）与公开报告所印的79.4%（{FIRST}）不一致"
-    )
+    assert [f.message for f in review.published_differences(report)] == [
+        f"计算得出的占一般公共预算项目支出总额的比重（79.5%）与公开报告所印的79.4%（{FIRST}）不一致。"
+        "请核实输入数据或公开数字表（published）。"
+    ]
+    box = '<div class="jx-warning" data-kind="published"><p><strong>与公开报告不一致</strong>：'
+    assert box in review.notes(report)
     assert validate(UNIT, 2019) == []  # not an input error: the supplied rows just do not reproduce it
 
 
@@ -346,12 +349,12 @@ def test_cells_that_differ_from_what_was_printed_are_marked_and_listed(tmp_path,
     b03 = budget.index[budget["line_id"] == "B03"][0]
     assert Figure.cell(budget, b03, "executed").state == ILLUSTRATIVE
     assert Figure.cell(budget, b03, "full_year_budget").state == PUBLISHED
-    differ = [c for c in review.published_checks(report) if not c.agrees]
-    assert [c.sentence() for c in differ] == [
+    ask = "。请核实输入数据或公开数字表（published）。"
+    assert [f.message for f in review.published_differences(report)] == [
         "data/lechang-mzj/2019/budget.csv 第4行 全年执行数(executed) 的“442.25”与公开报告所印的"
-        f"政府性基金预算项目支出全年执行数“442.52万元”（{FIRST}）不一致",
+        f"政府性基金预算项目支出全年执行数“442.52万元”（{FIRST}）不一致{ask}",
         "data/lechang-mzj/2019/projects.csv 第2行 项目名称(project_name) 的“特困供养”与公开报告所印的"
-        f"自评项目名称“特困人员供养”（{FIRST}）不一致",
+        f"自评项目名称“特困人员供养”（{FIRST}）不一致{ask}",
     ]
     agreeing = [c.key for c in review.published_checks(report) if c.agrees]
     assert "stats:dibao_cleared_households" in agreeing and "total_budget" in agreeing

@@ -134,7 +134,7 @@ def test_pdf_bookmarks_mirror_the_headings(pdf, example):
 
 
 def test_pdf_contents_give_each_sections_page(pdf, pdf_text):
-    first = pdf_text[0] + pdf_text[1]  # the 目录 may run on to page 2
+    first = pdf_text[0] + "\n" + pdf_text[1]  # the 目录 may run on to page 2
     assert "目录" in pdf_text[0]
     starts = {}
 
@@ -162,8 +162,8 @@ def test_pdf_embeds_its_fonts_as_subsets_never_type3(pdf):
         assert re.fullmatch(r"/[A-Z]{6}\+.+", name), name  # a subset
         descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
         assert "/FontFile2" in descriptor or "/FontFile3" in descriptor, name  # embedded
-    assert any("JX-Serif" in name for name in fonts)  # the body face (仿宋's stand-in)
-    assert any("JX-Hei" in name for name in fonts)  # headings (黑体's stand-in)
+    faces = sorted(name.split("+", 1)[1] for name in fonts)
+    assert faces == ["NotoSerifCJKsc-Regular-Identity-H", "SimHei"]  # the body face, the headings' (黑体)
 
 
 def test_pdf_properties_and_page_size(pdf):

@@ -197,7 +197,6 @@ class Build:
         """A private temporary folder: the executed notebooks until each is done, the kernels'
         connection files, the kernel template's socket. Removed at the end, whatever happens."""
         self._metadata: Future | None = None
-        self._pdf_process: Any = None  # lays out the second edition's PDF
 
     def _cached(self, section: Section) -> dict | None:
         entry = cache.lookup(self.unit, self.year, section, warn=self.echo)
@@ -243,10 +242,6 @@ class Build:
 
                 execution.INTERRUPTED.set()
                 kernels.kill_all()
-            if self._pdf_process is not None:  # the second edition's PDF process, started in prepare()
-                for process in list((getattr(self._pdf_process, "_processes", None) or {}).values()):
-                    process.kill()
-                self._pdf_process.shutdown(wait=True, cancel_futures=True)
             raise
         finally:
             if zygote is not None:
@@ -287,10 +282,6 @@ class Build:
         self._workbook = self.background.submit(workbook_bytes, self.settings)
         if {"pdf", "docx"} & set(self.formats):
             self._metadata = self.background.submit(_paged_metadata, self.settings)
-        if "pdf" in self.formats and len(self.editions) > 1:
-            from jixiao import render
-
-            self._pdf_process = render.pdf_process()
         import papermill  # noqa: F401
 
     def done(self, run: Any) -> None:
@@ -407,11 +398,7 @@ class Build:
             if paged:
                 ready = self._metadata is not None and not self._metadata.cancelled()
                 meta = self._metadata.result() if ready else render.metadata(settings)
-                try:
-                    render.render(pages, paged, meta, write, self._pdf_process)
-                finally:
-                    if self._pdf_process is not None:
-                        self._pdf_process.shutdown(cancel_futures=True)
+                render.render(pages, paged, meta, write)
             info["outputs"] = {
                 o.name: hashlib.sha256(made[o.name] if o.name in made else (self.out / o.name).read_bytes()).hexdigest()
                 for o in wanted
@@ -453,7 +440,7 @@ def build_info(settings: Settings, entries: list[dict]) -> dict[str, Any]:
 
 
 def _paged_metadata(settings: Settings) -> Any:
-    """The PDF's and DOCX's document properties; WeasyPrint and python-docx imported meanwhile."""
+    """The PDF's and DOCX's document properties; Typst's fonts and python-docx loaded meanwhile."""
     from jixiao import render
     from jixiao.render import docx, pdf  # noqa: F401
 

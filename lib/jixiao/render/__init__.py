@@ -5,7 +5,7 @@ page into each *edition* and each *format*:
 
 - editions: ``filing``, the report a department files (no 审核提示 section, no tooltips, no
   screen-only hints, no review-only blocks) and ``review``, the reviewer's (everything);
-- formats: ``html`` (the page itself), ``pdf`` (:mod:`jixiao.render.pdf`, WeasyPrint) and
+- formats: ``html`` (the page itself), ``pdf`` (:mod:`jixiao.render.pdf`, Typst) and
   ``docx`` (:mod:`jixiao.render.docx`, python-docx, by walking the same HTML); ``xlsx`` is the
   自评表 workbook, one per build whatever the edition.
 
@@ -133,54 +133,14 @@ def metadata(settings: Settings) -> Metadata:
     return Metadata(title=title, author=field("preparer") or settings.unit_name, date=date)
 
 
-def render(
-    pages: dict[str, str], wanted: list[Output], meta: Metadata, write: Callable[[str, bytes], None],
-    pool: Any = None,
-) -> None:  # fmt: skip
-    """Write the PDF and DOCX files among ``wanted`` from each edition's page (``pages``).
-
-    Two PDFs (the costliest step) are laid out at once, the second in a process of its own
-    (``pool``, from :func:`pdf_process`, started while the sections ran; else started here)."""
+def render(pages: dict[str, str], wanted: list[Output], meta: Metadata, write: Callable[[str, bytes], None]) -> None:
+    """Write the PDF and DOCX files among ``wanted`` from each edition's page (``pages``)."""
     from jixiao.render import docx, pdf
 
-    pdfs = [o for o in wanted if o.format == "pdf"]
-    future = None
-    if len(pdfs) > 1:
-        pool = pool or pdf_process()
-    if len(pdfs) > 1 and pool is not None:
-        last = pdfs.pop()
-        future = pool.submit(pdf.render, pages[last.edition], meta)
-    try:
-        for output in pdfs:
-            write(output.name, pdf.render(pages[output.edition], meta))
-        for output in wanted:
-            if output.format == "docx":
-                write(output.name, docx.render(pages[output.edition], meta))
-        if future is not None:
-            write(last.name, future.result())
-    finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
-
-
-def pdf_process() -> Any:
-    """A process for a second PDF, WeasyPrint imported in it (about 1.5 s, best spent while the
-    sections run); None in a daemon process (a Dask worker), which may not have children."""
-    import multiprocessing
-    import signal
-    from concurrent.futures import ProcessPoolExecutor
-
-    from jixiao.render import pdf
-
-    if multiprocessing.current_process().daemon:
-        return None
-    # spawned, since the build has threads; Ctrl-C is the build's to handle: the child ignores it
-    pool = ProcessPoolExecutor(
-        max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-        initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN),
-    )  # fmt: skip
-    pool.submit(pdf.preload)
-    return pool
+    for output in wanted:
+        if output.format in {"pdf", "docx"}:
+            module = pdf if output.format == "pdf" else docx
+            write(output.name, module.render(pages[output.edition], meta))
 
 
 def classes(element: Any) -> set[str]:
@@ -278,3 +238,58 @@ def plain_text(element: Any) -> str:
     for mark in by_class(element, "jx-mark"):
         mark.drop_tree()
     return text_of(element)
+
+
+# -- tables, as the paged formats lay them out -----------------------------------------------------
+
+FORM_COLUMNS = (8, 8, 15, 6, 10, 10, 10, 8, 9, 16)  # % of the width: the 自评表's ten columns
+
+
+def column_shares(placed: list[tuple[Any, int, int, int, int]], width: int, form: bool) -> list[float]:
+    """Each column's share of a table's width, for the paged formats (PDF and Word): the
+    自评表's own; for other tables in proportion to the longest text of a cell spanning one
+    column (CJK characters count 1, others 0.6, the 示 marker 1, the margins 1.6; a header cell
+    at most 5, as it may wrap), within 3 to 14."""
+    if form and width == len(FORM_COLUMNS):
+        return [float(share) for share in FORM_COLUMNS]
+    longest = [3.0] * width
+    for cell, _, column, _, colspan in placed:
+        if colspan == 1:
+            text = text_of(cell)
+            size = sum(1 if ord(ch) > 0x2E80 else 0.6 for ch in text) + 1.6  # and the cell margins
+            size += len(by_class(cell, "jx-illustrative"))
+            if cell.tag == "th":
+                size = min(size, 5.0)
+            longest[column] = max(longest[column], min(size, 14.0))
+    return longest
+
+
+def grid(rows: list[tuple[Any, bool]]) -> tuple[list[tuple[Any, int, int, int, int]], int]:
+    """The HTML table model: each cell's row, column and spans; and the number of columns."""
+    taken: set[tuple[int, int]] = set()
+    placed = []
+    width = 0
+    for row, (tr, _) in enumerate(rows):
+        column = 0
+        for cell in tr:
+            if cell.tag not in {"td", "th"}:
+                continue
+            while (row, column) in taken:
+                column += 1
+            rowspan = min(span(cell, "rowspan"), len(rows) - row)
+            colspan = span(cell, "colspan")
+            for r in range(row, row + rowspan):
+                for c in range(column, column + colspan):
+                    taken.add((r, c))
+            placed.append((cell, row, column, rowspan, colspan))
+            column += colspan
+            width = max(width, column)
+        width = max(width, max((c + 1 for r, c in taken if r == row), default=0))
+    return placed, width
+
+
+def span(cell: Any, name: str) -> int:
+    try:
+        return max(1, int(cell.get(name, "1")))
+    except ValueError:
+        return 1

@@ -27,7 +27,7 @@ from datetime import datetime
 from typing import Any
 from xml.sax.saxutils import escape
 
-from jixiao.render import SCREEN_ONLY, Metadata, by_class, drop, has_class, parse
+from jixiao.render import SCREEN_ONLY, Metadata, by_class, column_shares, drop, grid, has_class, parse
 
 BODY_PT = 16  # 3号
 TABLE_PT = 10.5  # 五号
@@ -382,7 +382,7 @@ class Writer:
                 rows.append((group, False))
         if not rows:
             return
-        placed, width = _grid(rows)
+        placed, width = grid(rows)
         form = has_class(element, "jx-selfeval-form")
         style = "Form Text" if form else "Table Text"
         starts = {(row, column): (cell, rowspan, colspan) for cell, row, column, rowspan, colspan in placed}
@@ -502,57 +502,11 @@ def _empty_cell(colspan: int, merge: str | None, widths: list[int]) -> str:
     return f"<w:tc><w:tcPr>{properties}</w:tcPr><w:p/></w:tc>"
 
 
-FORM_COLUMNS = (8, 8, 16, 6, 9, 8, 9, 8, 9, 19)  # % of the width: the 自评表's ten columns (as in the PDF)
-
-
 def _column_widths(placed: list[tuple[Any, int, int, int, int]], width: int, form: bool) -> list[int]:
-    """Column widths (twips) over the text width: the 自评表's own; for other tables in proportion
-    to the longest text of a cell spanning one column (CJK characters count 1, others 0.6, the
-    示 marker 1, the margins 1.6; a header cell at most 5, as it may wrap), within 3 to 14."""
+    """Column widths (twips) over the text width, in the shares :func:`column_shares` gives."""
     total = TEXT_WIDTH_MM * 56.693  # twips per mm
-    if form and width == len(FORM_COLUMNS):
-        return [round(total * share / 100) for share in FORM_COLUMNS]
-    longest = [3.0] * width
-    for cell, _, column, _, colspan in placed:
-        if colspan == 1:
-            text = _text(cell)
-            size = sum(1 if ord(ch) > 0x2E80 else 0.6 for ch in text) + 1.6  # and the cell margins
-            size += len(by_class(cell, "jx-illustrative"))
-            if cell.tag == "th":
-                size = min(size, 5.0)
-            longest[column] = max(longest[column], min(size, 14.0))
-    return [round(total * size / sum(longest)) for size in longest]
-
-
-def _grid(rows: list[tuple[Any, bool]]) -> tuple[list[tuple[Any, int, int, int, int]], int]:
-    """The HTML table model: each cell's row, column and spans; and the number of columns."""
-    taken: set[tuple[int, int]] = set()
-    placed = []
-    width = 0
-    for row, (tr, _) in enumerate(rows):
-        column = 0
-        for cell in tr:
-            if cell.tag not in {"td", "th"}:
-                continue
-            while (row, column) in taken:
-                column += 1
-            rowspan = min(_span(cell, "rowspan"), len(rows) - row)
-            colspan = _span(cell, "colspan")
-            for r in range(row, row + rowspan):
-                for c in range(column, column + colspan):
-                    taken.add((r, c))
-            placed.append((cell, row, column, rowspan, colspan))
-            column += colspan
-            width = max(width, column)
-        width = max(width, max((c + 1 for r, c in taken if r == row), default=0))
-    return placed, width
-
-
-def _span(cell: Any, name: str) -> int:
-    try:
-        return max(1, int(cell.get(name, "1")))
-    except ValueError:
-        return 1
+    shares = column_shares(placed, width, form)
+    return [round(total * share / sum(shares)) for share in shares]
 
 
 def _level(tag: str) -> int:

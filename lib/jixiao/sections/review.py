@@ -872,15 +872,6 @@ class PublishedCheck:
         value = self.figure.text if self.printed.value is None else self.figure.value
         return self.printed.agrees(value, ratio=ratio)
 
-    def sentence(self) -> str:
-        """What differs, for a review note: ``计算得出的…（79.5%）与公开报告所印的79.4%（《…》第1段）不一致``."""
-        what = self.printed.label or self.figure.label
-        shown = self.printed.shown
-        if self.figure.source is not None:
-            cell = self.figure.source.describe()
-            return f"{cell} 的“{self.figure.text}”与公开报告所印的{what}“{shown}”（{self.printed.where}）不一致"
-        return f"计算得出的{what}（{self.figure.text}）与公开报告所印的{shown}（{self.printed.where}）不一致"
-
 
 def published_checks(report: Report) -> list[PublishedCheck]:
     """Every figure of the unit's ``published`` table that the data hold or jixiao computes, with
@@ -912,19 +903,22 @@ def published_checks(report: Report) -> list[PublishedCheck]:
 
 
 def published_differences(report: Report) -> list[Finding]:
-    """Figures the unit's published report printed otherwise (the ``published`` table)."""
+    """Figures the unit's published report printed otherwise (the ``published`` table): a cell of
+    the inputs, or a figure computed from them."""
     found = []
     for check in published_checks(report):
         if check.agrees:
             continue
-        what = check.printed.label or check.figure.label
-        found.append(Finding(
-            "published", WARNING,
-            _t(f"{what}：") + "本报告为{figure}，"
-            + _t(f"公开报告（{check.printed.where}）所印为“{check.printed.shown}”，二者不一致。"
-                 "请核实输入数据或公开数字表（published）。"),
-            {"figure": check.figure}, subject=check.key,
-        ))  # fmt: skip
+        printed, figure = check.printed, check.figure
+        what = printed.label or figure.label
+        ask = "。请核实输入数据或公开数字表（published）。"
+        if figure.source is not None:
+            template = (_t(f"{figure.source.describe()} 的“") + "{figure}"
+                        + _t(f"”与公开报告所印的{what}“{printed.shown}”（{printed.where}）不一致{ask}"))  # fmt: skip
+        else:
+            template = (_t(f"计算得出的{what}（") + "{figure}"
+                        + _t(f"）与公开报告所印的{printed.shown}（{printed.where}）不一致{ask}"))  # fmt: skip
+        found.append(Finding("published", WARNING, template, {"figure": figure}, subject=check.key))
     return found
 
 
@@ -972,9 +966,6 @@ def _checked(report: Report) -> str:
     carried = int((funds["fund_type"] == CARRYOVER).sum())
     if carried and report.previous is not None:
         parts.append(f"上年结转资金{carried}项")
-    printed = len(provenance.published_table(paths.data_dir(report.unit, report.year)).by_key)
-    if printed:
-        parts.append(f"公开数字{printed}项")
     printed = len(provenance.published_table(paths.data_dir(report.unit, report.year)).by_key)
     if printed:
         parts.append(f"公开数字{printed}项")
