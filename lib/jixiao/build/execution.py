@@ -169,7 +169,13 @@ def run_sections(jobs: Iterable[tuple[Section, Path]], on_done: Callable[[Run], 
     runs, errors, unwritable = [], [], []
     try:
         for _ in jobs:
-            _, outcome = results.get()
+            while True:
+                try:
+                    _, outcome = results.get(timeout=0.1)
+                    break
+                except queue.Empty:
+                    if INTERRUPTED.is_set():  # stopped from elsewhere (bad inputs): no waiting for kernels
+                        raise Abandoned("the build was stopped") from None
             if isinstance(outcome, SectionError):
                 errors.append(outcome)
             elif isinstance(outcome, OutputError):

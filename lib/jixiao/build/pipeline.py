@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -66,11 +67,21 @@ class BuildResult:
 
 def _code_hash() -> str:
     """Hash of every jixiao source file (what validation and stitching run)."""
+    files = sorted(p for p in paths.PACKAGE_DIR.rglob("*") if p.suffix in {".py", ".j2", ".css"} and p.is_file())
+    stamps = []
+    for path in files:
+        stat = path.stat()
+        stamps.append((path, stat.st_ino, stat.st_size, stat.st_mtime_ns))
+    return _hash_of_code(tuple(stamps))
+
+
+@lru_cache(maxsize=4)
+def _hash_of_code(stamps: tuple[tuple[Path, int, int, int], ...]) -> str:
+    """Hashed once per version of the files (a build asks for it once per section)."""
     digest = hashlib.sha256()
-    for path in sorted(paths.PACKAGE_DIR.rglob("*")):
-        if path.is_file() and path.suffix in {".py", ".j2", ".css"}:
-            digest.update(path.relative_to(paths.PACKAGE_DIR).as_posix().encode())
-            digest.update(path.read_bytes())
+    for path, *_ in stamps:
+        digest.update(path.relative_to(paths.PACKAGE_DIR).as_posix().encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
@@ -105,28 +116,48 @@ def _inputs_hash(settings: Settings) -> str:
     return digest.hexdigest()
 
 
-def validate_inputs(settings: Settings, echo: Echo) -> str:
+def validate_inputs(settings: Settings, echo: Echo, found: Callable[[], Any] | None = None) -> str:
     """Check the inputs; raise ``jixiao.inputs.validation.InputError`` listing every problem. Returns
-    the key of the inputs (every data file, the settings, the code), kept once they passed."""
+    the key of the inputs (every data file, the settings, the code), kept once they passed.
+
+    ``found`` gives what :func:`input_problems` found elsewhere (in a child of the kernel template,
+    while the first sections run), or None when it could not say: then the check runs here."""
     marker = paths.output_dir(settings.unit, settings.year) / ".cache" / "validated.key"
     key = _inputs_hash(settings)
     if _marker_says(marker, key):
         echo("  输入校验 (validation)   未变 (unchanged)")
         return key
-    from jixiao.inputs import validation
-
     start = time.perf_counter()
-    problems, notes = [], []
-    for year in years_with_data(settings):  # earlier years too: the report compares them
-        found, noted = validation.validate_with_notes(settings.unit, year)
-        problems, notes = problems + found, notes + noted
+    problems, notes = (found() if found is not None else None) or input_problems(
+        settings.unit, years_with_data(settings)
+    )
     for note in notes:
         echo(f"  注意 (note): {note}")
     if problems:
+        from jixiao.inputs import validation
+
         raise validation.InputError(problems)
     write_atomically(marker, key)
     echo(f"  输入校验 (validation)   通过 (passed) {time.perf_counter() - start:5.2f}s")
     return key
+
+
+def input_problems(unit: str, years: list[int]) -> tuple[list[Any], list[str]]:
+    """The problems and notes of the inputs of ``unit`` in ``years`` (earlier years too: the report
+    compares them)."""
+    from jixiao.inputs import validation
+
+    problems, notes = [], []
+    for year in years:
+        found, noted = validation.validate_with_notes(unit, year)
+        problems, notes = problems + found, notes + noted
+    return problems, notes
+
+
+def _inputs_changed(settings: Settings) -> bool:
+    """The inputs (or the code) changed since they last passed the check."""
+    marker = paths.output_dir(settings.unit, settings.year) / ".cache" / "validated.key"
+    return not _marker_says(marker, _inputs_hash(settings))
 
 
 def _marker_says(marker: Path, key: str) -> bool:
@@ -171,8 +202,12 @@ def locked(unit: str, year: int, echo: Echo) -> Iterator[None]:
 class Build:
     """One build: the steps of :func:`build`, and what they share.
 
-    While the kernels run, the build process itself is mostly waiting: it imports nbconvert and
-    prepares the workbook in the background, and renders each section as soon as it is done.
+    While the kernels run, the build process itself is mostly waiting: it imports nbconvert in the
+    background and renders each section as soon as it is done. The inputs' check and the workbook,
+    which need pandas and openpyxl, run in children of the kernel template, which has them
+    imported, beside the first sections (the build process then never imports pandas); no
+    section's result is kept before the inputs passed their check. Without the template they run
+    here: the check before any section, the workbook in the background.
     """
 
     def __init__(
@@ -190,13 +225,16 @@ class Build:
         self.stale = [s for s in settings.sections if force or self._cached(s) is None]
         self.base = {s.id: cache.base_key(s) for s in self.stale}  # taken before anything runs
         self.inputs_key = ""
-        self.background = ThreadPoolExecutor(max_workers=2, thread_name_prefix="jixiao-build")
+        self.background = ThreadPoolExecutor(max_workers=3, thread_name_prefix="jixiao-build")
         self._stitcher: Future | None = None
-        self._workbook: Future | None = None
+        self._workbook: Any = None
+        """The workbook's bytes to come: a Future, or a call into the kernel template."""
         self.work: Path | None = None
         """A private temporary folder: the executed notebooks until each is done, the kernels'
         connection files, the kernel template's socket. Removed at the end, whatever happens."""
         self._metadata: Future | None = None
+        self._check: Callable[[], Any] | None = None
+        """The inputs' check, still to be waited for (it runs beside the first sections)."""
 
     def _cached(self, section: Section) -> dict | None:
         entry = cache.lookup(self.unit, self.year, section, warn=self.echo)
@@ -224,18 +262,27 @@ class Build:
                 except OSError as exc:
                     raise OutputError(tempfile.gettempdir(), exc) from None
                 execution.kernel_environment(self.work)
-                if kernels.Zygote.available():  # warms up while the inputs are checked
+                if kernels.Zygote.available():  # warms up while papermill and nbconvert are imported
                     zygote = kernels.Zygote.start(self.work)
-            self.inputs_key = validate_inputs(self.settings, self.echo)
+            if zygote is None:
+                self.inputs_key = validate_inputs(self.settings, self.echo)
             if self.stale:
-                self.prepare()  # the zygote is still warming up on the other core
+                self.prepare(in_background=zygote is None)  # the zygote is still warming up meanwhile
             if zygote is not None:
                 try:
                     zygote.__enter__()
                 except RuntimeError as exc:  # kernels then start the usual way: slower, not wrong
                     self.echo(f"  注意 (note): {exc}; kernels start the usual way")
                     zygote = None
+                    self.inputs_key = validate_inputs(self.settings, self.echo)
+                    self.prepare(in_background=True)
+                else:
+                    self.in_template(zygote)
             self.execute()
+            self.checked()
+            if self._workbook is not None and not isinstance(self._workbook, Future):
+                made, workbook = self._workbook.result()  # a call: read back before the template stops
+                self._workbook = _done(workbook) if made else None
         except BaseException:
             if self.stale:  # a failure or Ctrl-C: no kernel outlives the build, nothing waits for one
                 from jixiao.build import execution, kernels
@@ -255,6 +302,37 @@ class Build:
         self.echo(f"报告 (report): {paths.relative(self.result.report)}  {size:.2f} MB, {self.result.seconds:.2f}s")
         return self.result
 
+    def in_template(self, zygote: Any) -> None:
+        """Start the inputs' check (unless they passed it unchanged) and the workbook in children
+        of the kernel template."""
+        if _inputs_changed(self.settings):
+            call = zygote.call("jixiao.build.pipeline:input_problems", self.unit, years_with_data(self.settings))
+
+            def watch() -> Any:
+                """The check's problems and notes (None if the child gave none); on problems, the
+                sections are stopped at once: the build fails with the inputs' problems."""
+                made, found = call.result()
+                if made and found[0]:
+                    from jixiao.build import execution, kernels
+
+                    execution.INTERRUPTED.set()
+                    kernels.kill_all()
+                return found if made else None
+
+            found = self.background.submit(watch)
+            self._check = lambda: validate_inputs(self.settings, self.echo, found.result)
+        else:
+            self._check = lambda: validate_inputs(self.settings, self.echo)
+        if "xlsx" in self.formats:
+            self._workbook = zygote.call("jixiao.build.pipeline:workbook_of", self.unit, self.year,
+                                         self.settings.unit_name)  # fmt: skip
+
+    def checked(self) -> None:
+        """Wait for the inputs' check started beside the sections; raise its InputError."""
+        if self._check is not None:
+            check, self._check = self._check, None
+            self.inputs_key = check()
+
     def execute(self) -> None:
         """Run every stale section; the others come from the cache."""
         from jixiao.build import execution
@@ -266,7 +344,11 @@ class Build:
         jobs = [(s, self.work / "notebooks" / f"{s.id}.ipynb") for s in self.stale]
         if jobs:
             # longest first (the most charts), so that no long section starts last
-            execution.run_sections(sorted(jobs, key=lambda j: -_weight(j[0])), self.done, keep=self._keep_failed)
+            try:
+                execution.run_sections(sorted(jobs, key=lambda j: -_weight(j[0])), self.done, keep=self._keep_failed)
+            except (execution.SectionsFailed, execution.Abandoned):
+                self.checked()  # bad inputs fail or stop the sections: then the inputs' problems are the error
+                raise
 
     def _keep_failed(self, section: Section, executed: Path) -> Path:
         """A failed section's executed notebook, kept in ``notebooks/`` for a look."""
@@ -276,20 +358,24 @@ class Build:
                 group.write(target, executed.read_bytes())
         return target
 
-    def prepare(self) -> None:
-        """Import nbconvert and make the workbook in the background, papermill here."""
-        self._stitcher = self._stitcher or self.background.submit(stitching.Stitcher)
-        self._workbook = self.background.submit(workbook_bytes, self.settings)
-        if {"pdf", "docx"} & set(self.formats):
-            self._metadata = self.background.submit(_paged_metadata, self.settings)
+    def prepare(self, in_background: bool) -> None:
+        """Import papermill here, first (the sections wait for it), then nbconvert in the background,
+        and the workbook too when ``in_background`` (no kernel template to make it)."""
         import papermill  # noqa: F401
 
+        self._stitcher = self._stitcher or self.background.submit(stitching.Stitcher)
+        if in_background and "xlsx" in self.formats and self._workbook is None:
+            self._workbook = self.background.submit(workbook_bytes, self.settings)
+        if {"pdf", "docx"} & set(self.formats) and self._metadata is None:
+            self._metadata = self.background.submit(_paged_metadata, self.settings)
+
     def done(self, run: Any) -> None:
-        """A section finished: cache it, render it, say so."""
+        """A section finished: cache it (once the inputs passed their check), render it, say so."""
         import nbformat
 
         from jixiao import facts
 
+        self.checked()
         executed = cache.executed_path(self.unit, self.year, run.section)
         data = run.executed.read_bytes()
         write_atomically(executed, data)  # written once, whole: readers never see half a notebook
@@ -409,6 +495,12 @@ class Build:
         self.echo(f"  拼接报告 (stitch)       {time.perf_counter() - start:5.2f}s  {', '.join(o.name for o in stale)}")
 
 
+def _done(value: Any) -> Future:
+    future: Future = Future()
+    future.set_result(value)
+    return future
+
+
 def _weight(section: Section) -> int:
     """A section's expected cost, for scheduling: its charts count most."""
     return {"overview": 3, "projects": 3, "theme": 4}.get(section.kind, 1)
@@ -450,11 +542,15 @@ def _paged_metadata(settings: Settings) -> Any:
 
 def workbook_bytes(settings: Settings) -> bytes:
     """The 自评表 workbook, from the same data and rules as the report."""
+    return workbook_of(settings.unit, settings.year, settings.unit_name)
+
+
+def workbook_of(unit: str, year: int, unit_name: str) -> bytes:
     from jixiao.render.xlsx import selfeval_workbook_bytes
     from jixiao.sections.report import Report
 
-    report = Report(settings.unit, settings.year)
-    return selfeval_workbook_bytes(report.data, report.scores, settings.unit_name)
+    report = Report(unit, year)
+    return selfeval_workbook_bytes(report.data, report.scores, unit_name)
 
 
 def build(
