@@ -106,7 +106,17 @@ def main(argv: list[str] | None = None) -> int:
         previous = {s: signal.signal(s, _on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         if args.command == "build":
-            return _build(args)
+            code = _build(args)
+            if main_thread and argv is None:
+                # the command is over: leave at once, as after Ctrl-C (the interpreter would spend
+                # a third of a second taking down the modules of papermill, nbconvert and ZeroMQ)
+                import atexit
+
+                atexit._run_exitfuncs()
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+            return code
         if args.command == "validate":
             return _validate(args)
         if args.command == "template":

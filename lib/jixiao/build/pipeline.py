@@ -379,7 +379,8 @@ class Build:
         executed = cache.executed_path(self.unit, self.year, run.section)
         data = run.executed.read_bytes()
         write_atomically(executed, data)  # written once, whole: readers never see half a notebook
-        notebook = nbformat.reads(data.decode("utf-8"), as_version=4)
+        # as nbformat.reads, without checking the notebook papermill has just checked and written
+        notebook = nbformat.convert(nbformat.reader.reads(data.decode("utf-8")), 4)
         collected = facts.collect(notebook)
         self.entries[run.section.id] = cache.store(
             self.unit, self.year, run.section, collected, self.base[run.section.id]

@@ -71,6 +71,7 @@ class Stitcher:
             exclude_input_prompt=True,
             exclude_output_prompt=True,
             anchor_link_text="",
+            optimistic_validation=True,  # the notebook checked once, not after each of a dozen preprocessors
         )
         self.exporter.register_preprocessor(remove, enabled=True)
 
