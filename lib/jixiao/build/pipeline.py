@@ -365,7 +365,7 @@ class Build:
         and the workbook too when ``in_background`` (no kernel template to make it)."""
         import papermill  # noqa: F401
 
-        self._stitcher = self._stitcher or self.background.submit(stitching.Stitcher)
+        self._stitcher = self._stitcher or self.background.submit(_stitcher)
         if in_background and "xlsx" in self.formats and self._workbook is None:
             self._workbook = self.background.submit(workbook_bytes, self.settings)
         if {"pdf", "docx"} & set(self.formats) and self._metadata is None:
@@ -496,6 +496,15 @@ class Build:
         write_atomically(marker, json.dumps(kept, ensure_ascii=False, indent=1, sort_keys=True))
         self.result.stitched = True
         self.echo(f"  拼接报告 (stitch)       {time.perf_counter() - start:5.2f}s  {', '.join(o.name for o in stale)}")
+
+
+def _stitcher() -> stitching.Stitcher:
+    """The stitcher, with what the page will need imported meanwhile (the figures' provenance
+    imports pandas: a second's work better done while the sections run than after them)."""
+    stitcher = stitching.Stitcher()
+    import jixiao.writing.provenance  # noqa: F401
+
+    return stitcher
 
 
 def _done(value: Any) -> Future:
