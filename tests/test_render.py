@@ -342,3 +342,15 @@ def test_docx_tables_keep_the_html_grid():
         ["a", "b", "b"], ["a", "c", "d"], ["1", "2", "2"]
     ]  # fmt: skip
     assert [row._tr.trPr.xml.count("tblHeader") for row in table.rows] == [1, 1, 0]
+
+
+def test_pdf_contents_link_to_a_section_without_a_heading():
+    page = (
+        "<html><body><nav class='jx-toc'><h2>目录</h2><ol><li><a href='#a'>一、甲</a></li>"
+        "<li><a href='#b'>二、乙</a></li></ol></nav><main><section id='a'><h2>一、甲</h2><p>正文</p></section>"
+        "<section id='b'><p>无标题的一节</p></section></main></body></html>"
+    )
+    meta = render.Metadata("t", "a", "2020-01-01T00:00:00Z")
+    reader = pypdf.PdfReader(io.BytesIO(render_pdf.render(page, meta)))
+    text = reader.pages[0].extract_text()
+    assert re.search(r"^一、甲 \.+ +2$", text, re.M) and re.search(r"^二、乙 \.+ +2$", text, re.M)

@@ -235,6 +235,7 @@ class Build:
         self._metadata: Future | None = None
         self._check: Callable[[], Any] | None = None
         """The inputs' check, still to be waited for (it runs beside the first sections)."""
+        self._paged: Any = None  # makes the second edition's PDF and DOCX (render.PagedProcess)
 
     def _cached(self, section: Section) -> dict | None:
         entry = cache.lookup(self.unit, self.year, section, warn=self.echo)
@@ -289,6 +290,8 @@ class Build:
 
                 execution.INTERRUPTED.set()
                 kernels.kill_all()
+            if self._paged is not None:
+                self._paged.kill()
             raise
         finally:
             if zygote is not None:
@@ -296,7 +299,11 @@ class Build:
             self.background.shutdown(wait=False, cancel_futures=True)
             if self.work is not None:
                 shutil.rmtree(self.work, ignore_errors=True)
-        self.stitch()
+        try:
+            self.stitch()
+        finally:
+            if self._paged is not None:  # done with, or an interrupted stitch
+                self._paged.kill()
         self.result.seconds = time.perf_counter() - start
         size = self.result.report.stat().st_size / 1e6
         self.echo(f"报告 (report): {paths.relative(self.result.report)}  {size:.2f} MB, {self.result.seconds:.2f}s")
@@ -370,6 +377,10 @@ class Build:
             self._workbook = self.background.submit(workbook_bytes, self.settings)
         if {"pdf", "docx"} & set(self.formats) and self._metadata is None:
             self._metadata = self.background.submit(_paged_metadata, self.settings)
+            if len(self.editions) > 1:
+                from jixiao import render
+
+                self._paged = render.PagedProcess.start()
 
     def done(self, run: Any) -> None:
         """A section finished: cache it (once the inputs passed their check), render it, say so."""
@@ -487,7 +498,7 @@ class Build:
             if paged:
                 ready = self._metadata is not None and not self._metadata.cancelled()
                 meta = self._metadata.result() if ready else render.metadata(settings)
-                render.render(pages, paged, meta, write)
+                render.render(pages, paged, meta, write, self._paged)
             info["outputs"] = {
                 o.name: hashlib.sha256(made[o.name] if o.name in made else (self.out / o.name).read_bytes()).hexdigest()
                 for o in wanted

@@ -133,14 +133,93 @@ def metadata(settings: Settings) -> Metadata:
     return Metadata(title=title, author=field("preparer") or settings.unit_name, date=date)
 
 
-def render(pages: dict[str, str], wanted: list[Output], meta: Metadata, write: Callable[[str, bytes], None]) -> None:
-    """Write the PDF and DOCX files among ``wanted`` from each edition's page (``pages``)."""
+def render(
+    pages: dict[str, str], wanted: list[Output], meta: Metadata, write: Callable[[str, bytes], None],
+    helper: PagedProcess | None = None,
+) -> None:  # fmt: skip
+    """Write the PDF and DOCX files among ``wanted`` from each edition's page (``pages``): with a
+    ``helper`` process, the last edition's there while the others are made here (two cores)."""
+    paged = [o for o in wanted if o.format in {"pdf", "docx"}]
+    editions = list(dict.fromkeys(o.edition for o in paged))
+    away = editions[-1] if helper is not None and len(editions) > 1 else None
+    if away is not None:
+        helper.submit(pages[away], [o.format for o in paged if o.edition == away], meta)
+    for output in paged:
+        if output.edition != away:
+            write(output.name, paged_bytes(pages[output.edition], output.format, meta))
+    if away is not None:
+        made = helper.result()
+        for output in paged:
+            if output.edition == away:
+                write(output.name, made[output.format])
+
+
+def paged_bytes(page: str, fmt: str, meta: Metadata) -> bytes:
+    """An edition's page as ``pdf`` or ``docx``."""
     from jixiao.render import docx, pdf
 
-    for output in wanted:
-        if output.format in {"pdf", "docx"}:
-            module = pdf if output.format == "pdf" else docx
-            write(output.name, module.render(pages[output.edition], meta))
+    return (pdf if fmt == "pdf" else docx).render(page, meta)
+
+
+class PagedProcess:
+    """A process of its own that makes one edition's PDF and DOCX, started (Typst's fonts and
+    python-docx loaded) while the sections run, so that the two editions' paged files are made at
+    once on two cores. It ignores Ctrl-C: the build that started it kills it."""
+
+    def __init__(self) -> None:
+        import multiprocessing
+
+        context = multiprocessing.get_context("spawn")  # the build has threads: no fork
+        self._connection, child = context.Pipe()
+        self._process = context.Process(target=_serve, args=(child,), name="jixiao-paged", daemon=True)
+        self._process.start()
+        child.close()
+
+    @classmethod
+    def start(cls) -> PagedProcess | None:
+        """A started helper; None inside a daemon process (a Dask worker), which may not have one."""
+        import multiprocessing
+
+        return None if multiprocessing.current_process().daemon else cls()
+
+    def submit(self, page: str, formats: list[str], meta: Metadata) -> None:
+        self._connection.send((page, formats, meta))
+
+    def result(self) -> dict[str, bytes]:
+        """The files asked for, by format; the helper's exception if it failed."""
+        try:
+            reply = self._connection.recv()
+        except EOFError:
+            raise RuntimeError("排版进程意外退出 (the process making the PDF and DOCX died)") from None
+        if isinstance(reply, BaseException):
+            raise reply
+        return reply
+
+    def kill(self) -> None:
+        """Stop it now, whatever it is doing (a failed or interrupted build)."""
+        if self._process.is_alive():
+            self._process.kill()
+        self._process.join()
+        self._connection.close()
+
+
+def _serve(connection: Any) -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from jixiao.render import docx, pdf  # noqa: F401
+
+    pdf.preload()
+    while True:
+        try:
+            request = connection.recv()
+        except EOFError:
+            return
+        page, formats, meta = request
+        try:
+            connection.send({fmt: paged_bytes(page, fmt, meta) for fmt in formats})
+        except Exception as exc:  # the build reports it
+            connection.send(exc)
 
 
 def classes(element: Any) -> set[str]:
@@ -257,7 +336,7 @@ def column_shares(placed: list[tuple[Any, int, int, int, int]], width: int, form
         if colspan == 1:
             text = text_of(cell)
             size = sum(1 if ord(ch) > 0x2E80 else 0.6 for ch in text) + 1.6  # and the cell margins
-            size += len(by_class(cell, "jx-illustrative"))
+            size += sum("jx-illustrative" in (e.get("class") or "").split() for e in cell.iter())
             if cell.tag == "th":
                 size = min(size, 5.0)
             longest[column] = max(longest[column], min(size, 14.0))

@@ -356,7 +356,8 @@ class Writer:
         if not source.startswith("data:") or ";base64," not in source:
             return
         data = base64.b64decode(source.split(";base64,", 1)[1])
-        paragraph = self.document.add_paragraph(style=self.document.styles["Picture"])
+        paragraph = self.document.add_paragraph()  # styled by id: looking a style up by name costs a scan
+        paragraph._p.style = self.style_ids["Picture"]
         shape = paragraph.add_run().add_picture(io.BytesIO(data))
         if shape.width > Mm(TEXT_WIDTH_MM):
             ratio = Mm(TEXT_WIDTH_MM) / shape.width

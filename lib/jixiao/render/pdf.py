@@ -123,6 +123,7 @@ class Writer:
         self.images = 0
         self.labels: dict[str, str] = {}  # an element id the 目录 links to -> its Typst label
         self.pending = ""  # a label for the next heading (a section's id is on the section)
+        self.unplaced: dict[str, int] = {}  # a label no heading took yet -> where its element began
         self.last_heading = -1  # index in ``out`` of the last heading, while nothing followed it
 
     def emit(self, source: str, *, heading: bool = False) -> None:
@@ -159,6 +160,8 @@ class Writer:
         if footer is not None:
             self.emit("#set text(size: 10.5pt)\n#set par(first-line-indent: 0pt)\n#v(12pt)\n")
             self.blocks(footer)
+        for label, at in sorted(self.unplaced.items(), key=lambda item: -item[1]):  # a target without heading
+            self.out.insert(at, f"#metadata(none) <{label}>\n")
         return "".join(self.out)
 
     def cover(self, header: Any) -> None:
@@ -217,6 +220,7 @@ class Writer:
             identifier = child.get("id") if tag else None
             if identifier in self.labels:
                 self.pending = self.labels[identifier]
+                self.unplaced[self.pending] = len(self.out)
             if tag in {"h1", "h2", "h3", "h4"}:
                 self.heading(min(3, max(1, int(tag[1]) - 1)), plain_text(child))
             elif tag == "p":
@@ -272,6 +276,7 @@ class Writer:
 
     def heading(self, level: int, text: str, *, outlined: bool = True) -> None:
         label = f" <{self.pending}>" if self.pending else ""
+        self.unplaced.pop(self.pending, None)
         self.pending = ""
         flags = "" if outlined else ", outlined: false, bookmarked: true"
         self.emit(f"#heading(level: {level}{flags}, {string(text)}){label}\n", heading=True)
