@@ -206,8 +206,9 @@ class Build:
     background and renders each section as soon as it is done. The inputs' check and the workbook,
     which need pandas and openpyxl, run in children of the kernel template, which has them
     imported, beside the first sections (the build process imports pandas only for the page's
-    figures, in the background); no section's result is kept before the inputs passed their check. Without the template they run
-    here: the check before any section, the workbook in the background.
+    figures, in the background); no section's result is kept before the inputs passed their
+    check. Without the template they run here: the check before any section, the workbook in the
+    background.
     """
 
     def __init__(
