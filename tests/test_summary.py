@@ -164,7 +164,6 @@ def test_the_page_is_self_contained_ranked_and_linked(written):
 
 
 def test_a_row_a_batch_worker_kept_is_read_while_its_inputs_are_unchanged(tmp_path, monkeypatch):
-    import hashlib
     import json
 
     from jixiao import batch, summary
@@ -173,7 +172,7 @@ def test_a_row_a_batch_worker_kept_is_read_while_its_inputs_are_unchanged(tmp_pa
     (unit,) = synth.write(1, [YEAR], 3, root=tmp_path)
     row = summary.unit_row(unit.id, YEAR)
     assert summary.Row.from_json(json.loads(json.dumps(row.to_json()))) == row
-    key = f"{hashlib.sha256(batch.inputs_zip(unit.id, YEAR)).hexdigest()}:{batch.code_hash()}"
+    key = batch.inputs_key(unit.id, YEAR)
     kept = {**row.to_json(), "score": 12.5}  # not what the inputs give: proves it is the kept one
     store = batch.Store()
     store.write(f"{unit.id}/{YEAR}/{summary.ROW_FILE}", json.dumps({"key": key, "row": kept}))

@@ -29,9 +29,9 @@ import tempfile
 import threading
 import time
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import redirect_stdout
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -66,15 +66,16 @@ class Outcome:
 # -- zips ---------------------------------------------------------------------------------------
 
 
-def _zip(files: Iterable[tuple[str, Path]]) -> bytes:
-    """A zip of (name, path) pairs, byte-identical for the same files (fixed dates, sorted)."""
+def _zip(files: Iterable[tuple[str, Path]], read: Callable[[Any], bytes] = Path.read_bytes) -> bytes:
+    """A zip of (name, source) pairs, each source's bytes given by ``read`` (a local path's, by
+    default), byte-identical for the same files (fixed dates, sorted)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
-        for name, path in sorted(files):
+        for name, source in sorted(files):
             info = zipfile.ZipInfo(name, _DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            archive.writestr(info, path.read_bytes())
+            archive.writestr(info, read(source))
     return buffer.getvalue()
 
 
@@ -93,18 +94,24 @@ def _skipped(name: str) -> bool:
     return any(PurePosixPath(name).match(pattern) for pattern in SKIPPED)
 
 
-def _unzip(data: bytes, target: Path) -> list[str]:
-    """Unpack ``data`` under ``target``; refuses names that would leave it."""
-    names = []
+def _members(data: bytes) -> Iterator[tuple[PurePosixPath, bytes]]:
+    """Each file of the zip ``data``: its name and bytes; refuses names that would leave the folder."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for info in archive.infolist():
             name = PurePosixPath(info.filename)
             if name.is_absolute() or ".." in name.parts:
                 raise ValueError(f"unsafe name in a batch archive: {info.filename}")
-            path = target.joinpath(*name.parts)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(archive.read(info))
-            names.append(name.as_posix())
+            yield name, archive.read(info)
+
+
+def _unzip(data: bytes, target: Path) -> list[str]:
+    """Unpack ``data`` under ``target``."""
+    names = []
+    for name, content in _members(data):
+        path = target.joinpath(*name.parts)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+        names.append(name.as_posix())
     return names
 
 
@@ -128,6 +135,13 @@ def inputs_zip(unit: str, year: int, root: Path | None = None) -> bytes:
         files += _tree(root / "data" / unit / str(y), f"data/{unit}/{y}")
     files += _tree(root / "notebooks", "notebooks")
     return _zip(files)
+
+
+def inputs_key(unit: str, year: int, inputs: bytes | None = None) -> str:
+    """What decides a unit-year's outputs: its inputs' hash and jixiao's code hash (``inputs``:
+    the unit-year's :func:`inputs_zip`, when it is at hand)."""
+    inputs = inputs_zip(unit, year) if inputs is None else inputs
+    return f"{hashlib.sha256(inputs).hexdigest()}:{code_hash()}"
 
 
 # -- where outputs go ---------------------------------------------------------------------------
@@ -190,24 +204,15 @@ class Store:
         root = self._path(rel)
         if not self.fs.isdir(root):
             return None
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for path in sorted(self.fs.find(root)):
-                name = path[len(root) :].lstrip("/")
-                if not _skipped(PurePosixPath(name).name):
-                    archive.writestr(zipfile.ZipInfo(name, _DATE), self.fs.cat_file(path))
-        return buffer.getvalue()
+        files = [(path[len(root) :].lstrip("/"), path) for path in self.fs.find(root)]
+        return _zip([(name, path) for name, path in files if not _skipped(PurePosixPath(name).name)], self.fs.cat_file)
 
     def unpack(self, rel: str, data: bytes) -> list[str]:
         """Write every file of the zip ``data`` under the folder ``rel``."""
         names = []
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            for info in archive.infolist():
-                name = PurePosixPath(info.filename)
-                if name.is_absolute() or ".." in name.parts:
-                    raise ValueError(f"unsafe name in a batch archive: {info.filename}")
-                self.write(f"{rel}/{name.as_posix()}", archive.read(info))
-                names.append(name.as_posix())
+        for name, content in _members(data):
+            self.write(f"{rel}/{name.as_posix()}", content)
+            names.append(name.as_posix())
         return names
 
 
@@ -241,14 +246,14 @@ def build_remote(unit: str, year: int, inputs: bytes, previous: bytes | None, fo
         try:
             outcome = _build_here(unit, year, force)
             try:
-                _summary_row(unit, year, f"{hashlib.sha256(inputs).hexdigest()}:{code_hash()}")
+                _summary_row(unit, year, inputs_key(unit, year, inputs))
             except Exception:  # the summary then computes the row itself
                 pass
         finally:
             state.restore()
         files = _zip(_tree(out, "")) if out.is_dir() else None
         shutil.rmtree(root / "outputs", ignore_errors=True)
-    return Outcome(unit, year, outcome.ok, outcome.seconds, outcome.message, outcome.executed, files, code_hash())
+    return replace(outcome, files=files, code=code_hash())
 
 
 def _summary_row(unit: str, year: int, key: str) -> None:
@@ -439,7 +444,5 @@ def _receive(outcome: Outcome, store: Store, key: str) -> Outcome:
         store.unpack(rel, outcome.files)
     if outcome.ok:
         store.write(f"{rel}/{KEY_FILE}", key)
-        return Outcome(outcome.unit, outcome.year, True, outcome.seconds, store.where(f"{rel}/report.html"),
-                       outcome.executed, None, outcome.code)  # fmt: skip
-    return Outcome(outcome.unit, outcome.year, False, outcome.seconds, outcome.message, outcome.executed, None,
-                   outcome.code)  # fmt: skip
+        return replace(outcome, files=None, message=store.where(f"{rel}/report.html"))
+    return replace(outcome, files=None)

@@ -17,15 +17,13 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import hashlib
 import io
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from jixiao import paths
+from jixiao import paths, scoring
 
 ROW_FILE = ".cache/summary.json"
 """Beside a unit-year's outputs: its summary line as a batch worker computed it, with the key of
@@ -106,15 +104,11 @@ class Row:
     def score_gap(self) -> float | None:
         if self.reported_score is None or self.computed_score is None:
             return None
-        return _r2(self.reported_score - self.computed_score)
+        return scoring.round2(self.reported_score - self.computed_score)
 
     @property
     def attention(self) -> bool:
         return bool(self.reasons)
-
-
-def _r2(x: float) -> float:
-    return float(Decimal(str(x)).quantize(Decimal("0.01"), ROUND_HALF_UP))
 
 
 def _blank(value: Any) -> bool:
@@ -147,7 +141,6 @@ def unit_row(unit: str, year: int) -> Row:
 
 
 def _figures(row: Row, report: Any) -> None:
-    from jixiao import scoring
     from jixiao.sections import review
 
     scores = report.scores
@@ -162,8 +155,8 @@ def _figures(row: Row, report: Any) -> None:
         row.reported_score = float(profile["reported_total_score"].iloc[0])
 
     budget = report.data.budget
-    row.full_year_budget = _r2(float(budget["full_year_budget"].sum()))
-    row.executed = _r2(float(budget["executed"].sum()))
+    row.full_year_budget = scoring.round2(float(budget["full_year_budget"].sum()))
+    row.executed = scoring.round2(float(budget["executed"].sum()))
     row.execution_rate = row.executed / row.full_year_budget if row.full_year_budget else None
 
     projects = report.data.projects
@@ -193,7 +186,7 @@ def _reasons(row: Row) -> list[str]:
     reasons = []
     if row.score is not None and row.score < ATTENTION_SCORE:
         reasons.append(f"得分低于{formatting.natural(ATTENTION_SCORE)}分")
-    gap = row.score_gap is not None and abs(row.score_gap) >= 0.005
+    gap = row.score_gap is not None and abs(row.score_gap) >= scoring.TOLERANCE
     if gap:
         reasons.append(f"部门填报得分与规则得分相差{row.score_gap:+.2f}分")
     others = row.score_differences - gap
@@ -214,8 +207,8 @@ def rank(rows: list[Row]) -> list[Row]:
     attention first (invalid inputs, then the most reasons, then the lowest score), then the
     others from the highest score down."""
     scored = sorted((r for r in rows if r.score is not None), key=lambda r: -r.score)
-    for r in scored:
-        r.rank = 1 + sum(1 for other in scored if other.score > r.score)
+    for place, r in enumerate(scored, start=1):  # equal scores share the first one's rank
+        r.rank = scored[place - 2].rank if place > 1 and scored[place - 2].score == r.score else place
     for r in rows:
         r.reasons = _reasons(r)
 
@@ -240,7 +233,7 @@ def kept_row(unit: str, year: int, store: Any) -> Row | None:
         data = json.loads(kept)
     except ValueError:
         return None
-    key = f"{hashlib.sha256(batch.inputs_zip(unit, year)).hexdigest()}:{batch.code_hash()}"
+    key = batch.inputs_key(unit, year)
     return Row.from_json(data["row"]) if data.get("key") == key else None
 
 
@@ -269,7 +262,7 @@ COLUMNS = (
 
 
 def _pct(value: float | None) -> float | None:
-    return None if value is None else _r2(value * 100)
+    return None if value is None else scoring.round2(value * 100)
 
 
 def records(rows: list[Row]) -> tuple[list[str], list[list[Any]]]:
@@ -396,7 +389,7 @@ def html_page(rows: list[Row], year: int, bureau: str = "") -> str:
     valid = [r for r in rows if r.score is not None]
     attention = [r for r in rows if r.attention]
     grades = Counter(r.grade for r in valid)
-    mean = _r2(sum(r.score for r in valid) / len(valid)) if valid else None
+    mean = scoring.round2(sum(r.score for r in valid) / len(valid)) if valid else None
     budget = sum(r.full_year_budget or 0 for r in valid)
     executed = sum(r.executed or 0 for r in valid)
     title = f"{bureau}{year}年度部门整体支出绩效自评汇总"

@@ -314,7 +314,7 @@ def _d(x: float) -> Decimal:
     return Decimal(repr(float(x)))
 
 
-def _r2(x: Decimal | float) -> float:
+def round2(x: Decimal | float) -> float:
     """Round half-up to 2 decimals (as a reviewer would by hand)."""
     d = x if isinstance(x, Decimal) else _d(x)
     if d.adjusted() > 15:  # no cents to round at this size (and quantize would overflow)
@@ -368,7 +368,7 @@ def grade(total: float, rules: Rules = DEFAULT_RULES) -> str:
     bound gets the lowest band's grade.
     """
     bands = sorted(rules.grades, key=lambda b: b[0], reverse=True)
-    t = _r2(total)
+    t = round2(total)
     for bound, name in bands:
         if t >= bound - 1e-9:
             return name
@@ -402,10 +402,10 @@ def execution_score(full_year_budget: float, executed: float, weight: float = 10
     flags: list[str] = []
     if rate_d > 1:
         flags.append("capped")
-        score = _r2(_d(w))
+        score = round2(_d(w))
         rule = f"{head} = {_pct_d(rate_d)}，超过 100% 按 100% 计，得满分 {_fmt(w)} 分"
     else:
-        score = max(0.0, _r2(_d(spent) * _d(w) / _d(budget)))
+        score = max(0.0, round2(_d(spent) * _d(w) / _d(budget)))
         rule = f"{head} = {_pct_d(rate_d)}，得分 = {spent:.2f} ÷ {budget:.2f} × {_fmt(w)} = {score:.2f}"
         if rate_d < Decimal(repr(LOW_RATE)):
             flags.append("low_rate")
@@ -414,7 +414,7 @@ def execution_score(full_year_budget: float, executed: float, weight: float = 10
 
 
 def _pct_d(rate: Decimal) -> str:
-    return f"{_r2(rate * 100):.2f}%"
+    return f"{round2(rate * 100):.2f}%"
 
 
 def score_indicator(
@@ -502,7 +502,7 @@ _LABEL = {"≥": "正向指标", "≤": "反向指标", "=": "等于指标", "�
 
 def _score_quantitative(d: str, t: float, a: float, w: float, wd: Decimal) -> tuple[float, str]:
     ts, as_, ws = _fmt(t), _fmt(a), _fmt(w)
-    full = _r2(wd)
+    full = round2(wd)
     if d == "=" and t == 0:
         if a <= 0:
             return full, f"等于指标：目标为 0，实际 {as_} ≤ 0，得满分 {ws} 分"
@@ -514,7 +514,7 @@ def _score_quantitative(d: str, t: float, a: float, w: float, wd: Decimal) -> tu
         if t <= 0:
             return 0.0, f"{label}：目标 {ts} 不大于 0，实际 {as_} < 目标，得 0 分"
         raw = _d(a) * wd / _d(t)
-        s = _r2(raw)
+        s = round2(raw)
         rule = f"{label}：实际 {as_} < 目标 {ts}，得分 = {as_} ÷ {ts} × {ws} = {s:.2f}"
         if s < 0:
             return 0.0, rule + "，低于 0 分按 0 分计"
@@ -527,7 +527,7 @@ def _score_quantitative(d: str, t: float, a: float, w: float, wd: Decimal) -> tu
     two_t = _fmt(_d(t) * 2)
     if a >= 2 * t:
         return 0.0, f"反向指标：实际 {as_} ≥ 2 × 目标 = {two_t}，得 0 分"
-    s = _r2((2 * _d(t) - _d(a)) * wd / _d(t))
+    s = round2((2 * _d(t) - _d(a)) * wd / _d(t))
     return s, (
         f"反向指标：目标 {ts} < 实际 {as_} < 2 × 目标 {two_t}，得分 = (1 − ({as_} − {ts}) ÷ {ts}) × {ws} = {s:.2f}"
     )
@@ -543,16 +543,16 @@ def _score_qualitative(
         raise ScoringError(f"定性指标「{name}」的完成档次 {g!r} 不是 {'、'.join(rules.qualitative_bands)} 之一")
     lo, hi = rules.qualitative_bands[g]
     wd = _d(w)
-    low, high = _r2(_d(lo) * wd), _r2(_d(hi) * wd)
+    low, high = round2(_d(lo) * wd), round2(_d(hi) * wd)
     head = f"定性指标：完成档次「{g}」，分值区间 {_pct(lo)}–{_pct(hi)} × {_fmt(w)} = {low:.2f}–{high:.2f} 分"
     if r is not None:
         if r < low - TOLERANCE or r > high + TOLERANCE:
             raise BandError(name, g, r, low, high)
-        return _r2(r), f"{head}；填报得分 {r:.2f} 分在区间内，采用填报得分"
+        return round2(r), f"{head}；填报得分 {r:.2f} 分在区间内，采用填报得分"
     if g == "达成":
         return high, f"{head}；未填报得分，按区间上限 {_pct(hi)} × {_fmt(w)} = {high:.2f} 分计"
     mid = (_d(lo) + _d(hi)) / 2
-    s = _r2(mid * wd)
+    s = round2(mid * wd)
     return s, f"{head}；未填报得分，按区间中值 {_pct(float(mid))} × {_fmt(w)} = {s:.2f} 分计"
 
 
@@ -616,7 +616,7 @@ def budget_measure(name: str, budget: pd.DataFrame | None) -> BudgetMeasure:
     if not rows or totals[denominator] <= 0:
         return BudgetMeasure(name, None, formula, totals, f"{head}：{BUDGET_COLUMNS[denominator]}为 0，无法计算")
     numerator = _d(totals[minuend]) - (_d(totals[subtrahend]) if subtrahend is not None else 0)
-    value = _r2(numerator * 100 / _d(totals[denominator]))
+    value = round2(numerator * 100 / _d(totals[denominator]))
     return BudgetMeasure(name, value, formula, totals, f"{head} = {_fmt(value)}")
 
 
@@ -676,7 +676,7 @@ def _ordered(rows: list[dict[str, Any]], level1_order: Sequence[str]) -> list[di
 
 
 def _sum(values: Iterable[float]) -> float:
-    return _r2(sum((_d(v) for v in values), Decimal(0)))
+    return round2(sum((_d(v) for v in values), Decimal(0)))
 
 
 def _subtotals(scores: Sequence[IndicatorScore], declared: Mapping[str, float], order: Sequence[str]) -> list[Subtotal]:
@@ -920,11 +920,11 @@ def weighted_project_summary(project_scores: Sequence[ProjectScore]) -> Weighted
         total_exec += _d(e)
         acc += _d(e) * _d(s)
     if total_exec > 0:
-        score = _r2(acc / total_exec)
+        score = round2(acc / total_exec)
         parts = " + ".join(f"{s:.2f} × {e:.2f}" for _, e, s in terms)
         formula = f"Σ(项目得分 × 全年执行数) ÷ Σ全年执行数 = ({parts}) ÷ {float(total_exec):.2f} = {score:.2f}"
         return WeightedSummary(score, float(total_exec), terms, formula, True)
-    score = _r2(sum((_d(s) for _, _, s in terms), _d(0)) / len(terms))
+    score = round2(sum((_d(s) for _, _, s in terms), _d(0)) / len(terms))
     parts = " + ".join(f"{s:.2f}" for _, _, s in terms)
     formula = f"各项目全年执行数均为 0，取算术平均：({parts}) ÷ {len(terms)} = {score:.2f}"
     return WeightedSummary(score, 0.0, terms, formula, False)
