@@ -541,10 +541,10 @@ class ForkKernelManager(KernelManager):
     async def _async_pre_start_kernel(self, **kw: Any) -> Any:
         if self.provisioner is None:
             self.kernel_id = self.kernel_id or kw.pop("kernel_id", None) or __import__("uuid").uuid4().hex
+            self.provisioner = ForkProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
         runtime = os.environ.get("JIXIAO_RUNTIME_DIR")
         if not self.connection_file and runtime and self.kernel_id:  # else a file in /tmp, left if interrupted
             self.connection_file = os.path.join(runtime, f"kernel-{self.kernel_id}.json")
-            self.provisioner = ForkProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
         return await super()._async_pre_start_kernel(**kw)
 
 
