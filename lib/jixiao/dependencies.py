@@ -16,6 +16,7 @@ import json
 import os
 from functools import lru_cache
 from pathlib import Path
+from stat import S_ISDIR
 from typing import Any
 
 from jixiao import paths
@@ -34,7 +35,7 @@ def file_hash(path: Path) -> str:
         stat = os.stat(path)
     except (FileNotFoundError, NotADirectoryError):
         return ABSENT
-    if os.path.isdir(path):
+    if S_ISDIR(stat.st_mode):
         return FOLDER
     return _content_hash(str(path), (stat.st_ino, stat.st_size, stat.st_mtime_ns))
 

@@ -77,25 +77,13 @@ def _module_hashes(files: list[str]) -> dict[str, str]:
 
 def _record_fonts() -> None:
     """Once the charts module is loaded: the font file the charts are drawn with (its content
-    changes their bytes, so the section runs again when it changes). When the charts name their
-    font file (``charts.font_path``) that is all; else the font matplotlib finds for their family,
-    and matplotlib's list of fonts, whose rebuilding can change the font found."""
+    changes their bytes, so the section runs again when it changes): the file the charts name
+    (``charts.font_path``)."""
     charts = sys.modules.get("jixiao.writing.charts")
-    font_manager = sys.modules.get("matplotlib.font_manager")
-    if charts is None or font_manager is None:
+    if charts is None:
         return
     try:
-        if hasattr(charts, "font_path"):
-            record_read(str(charts.font_path()))
-            return
-        families = [f for f in charts.style().get("font.sans-serif", []) if f != "DejaVu Sans"]
-        for family in families:
-            properties = font_manager.FontProperties(family=family)
-            found = font_manager.findfont(properties, fallback_to_default=False)
-            record_read(str(getattr(found, "path", found)))  # a FontPath (path and face index) since 3.11
-        import matplotlib
-
-        record_read(Path(matplotlib.get_cachedir()) / f"fontlist-v{font_manager.FontManager.__version__}.json")
+        record_read(str(charts.font_path()))
     except Exception:  # a font that cannot be found fails the chart itself, with its own message
         return
 

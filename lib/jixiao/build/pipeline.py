@@ -40,7 +40,6 @@ from jixiao.outputs import OutputError, write_atomically
 from jixiao.render import html as stitching
 
 Echo = Callable[[str], None]
-WORKBOOK = "自评表.xlsx"
 BUILD_INFO = "build.json"
 LOCK_WAIT = 600.0
 """Seconds a build waits for another build of the same unit-year (``JIXIAO_LOCK_WAIT``)."""
@@ -247,8 +246,7 @@ class Build:
     @property
     def stitcher(self) -> stitching.Stitcher:
         if self._stitcher is None:  # nothing ran, so nothing started it in the background
-            self._stitcher = Future()
-            self._stitcher.set_result(stitching.Stitcher())
+            self._stitcher = _done(stitching.Stitcher())
         return self._stitcher.result()
 
     def run(self) -> BuildResult:
@@ -544,7 +542,7 @@ def build_info(settings: Settings, entries: list[dict]) -> dict[str, Any]:
     for entry in entries:
         for dependency, digest in entry.get("dependencies", {}).items():
             name = Path(dependency).name
-            if Path(dependency).is_absolute() and not name.startswith("fontlist"):
+            if Path(dependency).is_absolute():
                 fonts[name] = digest
     return {
         "unit": settings.unit,

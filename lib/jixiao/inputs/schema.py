@@ -25,8 +25,6 @@ SANGONG_ITEMS = ("因公出国（境）费", "公务用车购置费", "公务用
 """The four items of 三公经费, in the order budget documents list them."""
 COMPLETION = ("完成", "部分完成", "未完成")
 """How far a 年度绩效目标 was reached; the last two need a 偏差原因."""
-NARRATIVE_BLOCKS = ("problems", "improvements", "evaluation", "application", "disclosure")
-"""``narrative.section`` keys reserved for the report's free-text blocks (the others are theme keys)."""
 FUND_TYPES = ("当年财政拨款", "上年结转资金", "其他资金")
 LEVEL1 = ("产出指标", "效益指标", "满意度指标")
 DIRECTIONS = ("≥", "≤", "=", "定性")

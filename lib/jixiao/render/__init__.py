@@ -336,11 +336,28 @@ def column_shares(placed: list[tuple[Any, int, int, int, int]], width: int, form
         if colspan == 1:
             text = text_of(cell)
             size = sum(1 if ord(ch) > 0x2E80 else 0.6 for ch in text) + 1.6  # and the cell margins
-            size += sum("jx-illustrative" in (e.get("class") or "").split() for e in cell.iter())
+            size += sum(has_class(e, "jx-illustrative") for e in cell.iter())
             if cell.tag == "th":
                 size = min(size, 5.0)
             longest[column] = max(longest[column], min(size, 14.0))
     return longest
+
+
+def table_rows(table: Any) -> list[tuple[Any, bool]]:
+    """A table's rows in order, each with whether it is a header row (in ``thead``)."""
+    rows: list[tuple[Any, bool]] = []
+    for group in table:
+        if group.tag in {"thead", "tbody", "tfoot"}:
+            rows += [(tr, group.tag == "thead") for tr in group.findall("tr")]
+        elif group.tag == "tr":
+            rows.append((group, False))
+    return rows
+
+
+def heading_level(tag: str) -> int:
+    """The outline level of a heading: h2 (a section) is 1, h3 2, h4 3; the report's own title
+    (h1) is 1 too."""
+    return min(3, max(1, int(tag[1]) - 1))
 
 
 def grid(rows: list[tuple[Any, bool]]) -> tuple[list[tuple[Any, int, int, int, int]], int]:

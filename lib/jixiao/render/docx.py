@@ -27,7 +27,20 @@ from datetime import datetime
 from typing import Any
 from xml.sax.saxutils import escape
 
-from jixiao.render import SCREEN_ONLY, Metadata, by_class, column_shares, drop, grid, has_class, parse
+from jixiao.render import (
+    SCREEN_ONLY,
+    Metadata,
+    by_class,
+    column_shares,
+    drop,
+    grid,
+    has_class,
+    heading_level,
+    parse,
+    table_rows,
+    text_of,
+)
+from jixiao.render import classes as render_classes
 
 BODY_PT = 16  # 3号
 TABLE_PT = 10.5  # 五号
@@ -214,7 +227,7 @@ class Writer:
         drop(by_class(root, "jx-links"))
         body = root.find("body")
         main = body.find(".//main")
-        self.headings = [(_level(h.tag), _text(h)) for h in main.iter("h1", "h2", "h3", "h4") if _text(h)]
+        self.headings = [(heading_level(h.tag), text_of(h)) for h in main.iter("h1", "h2", "h3", "h4") if text_of(h)]
         cover = body.find(".//header")
         if cover is not None:
             self.cover(cover)
@@ -228,12 +241,12 @@ class Writer:
         title = header.find(".//h1")
         kicker = [p for p in header.iter("p") if has_class(p, "jx-cover-kicker")]
         if kicker:
-            self.paragraph("Cover", [Run(_text(kicker[0]))])
-        self.paragraph("Title", [Run(_text(title) if title is not None else self.metadata.title)])
+            self.paragraph("Cover", [Run(text_of(kicker[0]))])
+        self.paragraph("Title", [Run(text_of(title) if title is not None else self.metadata.title)])
         for fact in header.iter("div"):
             term, value = fact.find("dt"), fact.find("dd")
             if term is not None and value is not None:
-                self.paragraph("Cover", [Run(f"{_text(term)}："), *self.inline(value)])
+                self.paragraph("Cover", [Run(f"{text_of(term)}："), *self.inline(value)])
         self.paragraph("Cover", [Run(PAGE_BREAK)])
 
     def contents(self) -> None:
@@ -267,7 +280,7 @@ class Writer:
         for child in element:
             tag = child.tag if isinstance(child.tag, str) else ""
             if tag in {"h1", "h2", "h3", "h4"}:
-                self.paragraph(f"Heading {_level(tag)}", [Run(_text(child))])
+                self.paragraph(f"Heading {heading_level(tag)}", [Run(text_of(child))])
             elif tag == "p":
                 kind = style or ("Note" if has_class(child, "jx-hint") else "Normal")
                 self.paragraph(kind, self.inline(child))
@@ -283,7 +296,7 @@ class Writer:
                     self.picture(image)
                 caption = child.find("figcaption")
                 if caption is not None:
-                    self.paragraph("Figure Caption", [Run(_text(caption))])
+                    self.paragraph("Figure Caption", [Run(text_of(caption))])
             elif tag == "details":
                 summary = child.find("summary")
                 if summary is not None:  # each form opens a page (with its heading right before it)
@@ -339,7 +352,7 @@ class Writer:
                 if tag == "br" or (tag in {"p", "div"} and runs):
                     runs.append(Run(BREAK))
                 if has_class(child, "jx-mark"):  # the 示 marker of an illustrative figure
-                    runs.append(Run(_text(child), sup=True, color="8A5A00"))
+                    runs.append(Run(text_of(child), sup=True, color="8A5A00"))
                 elif tag and tag != "br":
                     walk(child, bold or tag in {"strong", "b"}, sup or tag == "sup" or has_class(child, "jx-flag"))
                 add(child.tail, bold, sup)
@@ -374,13 +387,8 @@ class Writer:
 
         caption = element.find("caption")
         if caption is not None:
-            self.paragraph("Caption", [Run(_text(caption))])
-        rows: list[tuple[Any, bool]] = []
-        for group in element:
-            if group.tag in {"thead", "tbody", "tfoot"}:
-                rows += [(tr, group.tag == "thead") for tr in group.findall("tr")]
-            elif group.tag == "tr":
-                rows.append((group, False))
+            self.paragraph("Caption", [Run(text_of(caption))])
+        rows = table_rows(element)
         if not rows:
             return
         placed, width = grid(rows)
@@ -428,7 +436,7 @@ class Writer:
         self, cell: Any, style: str, form: bool, colspan: int, merge: str | None, widths: list[int], keep: bool
     ) -> str:
         header = cell.tag == "th"
-        classes = set((cell.get("class") or "").split())
+        classes = render_classes(cell)
         align = None
         if header or classes & {"jx-center", "jx-level", "jx-na"}:
             align = "center"
@@ -508,15 +516,6 @@ def _column_widths(placed: list[tuple[Any, int, int, int, int]], width: int, for
     total = TEXT_WIDTH_MM * 56.693  # twips per mm
     shares = column_shares(placed, width, form)
     return [round(total * share / sum(shares)) for share in shares]
-
-
-def _level(tag: str) -> int:
-    """h2 (a section) is 标题 1, h3 标题 2, h4 标题 3; the report's own title (h1) is 标题 1 too."""
-    return min(3, max(1, int(tag[1]) - 1))
-
-
-def _text(element: Any) -> str:
-    return _SPACE.sub(" ", element.text_content()).strip()
 
 
 def _fixed_zip(data: bytes, date: datetime) -> bytes:

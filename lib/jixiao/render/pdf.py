@@ -27,7 +27,21 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jixiao.render import SCREEN_ONLY, Metadata, by_class, column_shares, drop, grid, has_class, parse, plain_text
+from jixiao.render import (
+    SCREEN_ONLY,
+    Metadata,
+    by_class,
+    column_shares,
+    drop,
+    grid,
+    has_class,
+    heading_level,
+    parse,
+    plain_text,
+    table_rows,
+    text_of,
+)
+from jixiao.render import classes as render_classes
 
 SERIF = "Noto Serif CJK SC"
 HEI = "SimHei"
@@ -109,10 +123,6 @@ class Text(str):
     """Text of the page, to be written as a Typst string."""
 
 
-def _text(element: Any) -> str:
-    return _SPACE.sub(" ", element.text_content()).strip()
-
-
 class Writer:
     """Walks an edition's page and writes its Typst source; images go to ``folder``."""
 
@@ -169,7 +179,7 @@ class Writer:
         for kicker in (p for p in header.iter("p") if has_class(p, "jx-cover-kicker")):
             parts.append(f"#align(center, text(size: 12pt, tracking: 0.3em)[{self.inline(kicker)}])\n")
         title = header.find(".//h1")
-        text = _text(title) if title is not None else self.metadata.title
+        text = text_of(title) if title is not None else self.metadata.title
         parts.append(f'#align(center, block(below: 18pt, text(size: 22pt, font: "{HEI}", {string(text)})))\n')
         facts = []
         for fact in header.iter("div"):
@@ -177,7 +187,7 @@ class Writer:
             if term is not None and value is not None:
                 big = has_class(fact, "jx-cover-score") or has_class(fact, "jx-cover-grade")
                 size = 26 if big else 16
-                label = f"#text(size: 12pt, {string(_text(term))})"
+                label = f"#text(size: 12pt, {string(text_of(term))})"
                 facts.append(f"[{label}\\ #text(size: {size}pt)[{self.inline(value)}]]")
         if facts:
             parts.append(f"#grid(columns: (1fr, 1fr), row-gutter: 10pt, column-gutter: 12pt, {', '.join(facts)})\n")
@@ -190,7 +200,7 @@ class Writer:
     def contents(self, nav: Any) -> None:
         """The 目录 as the HTML's: its entries, each with the page Typst finds for its heading."""
         title = nav.find(".//h2")
-        text = string(_text(title) if title is not None else "目录")
+        text = string(text_of(title) if title is not None else "目录")
         self.emit(f"#heading(level: 1)[#align(center, {text})]\n", heading=True)
         rows = []
 
@@ -200,10 +210,12 @@ class Writer:
                 if link is None:
                     continue
                 label = self.labels.get(link.get("href", "").lstrip("#"))
-                page = f"#context counter(page).at(<{label}>).first()" if label else ""
                 indent = f"#h({2 * depth}em)" if depth else ""
-                rows.append(f"#link(<{label}>)[{indent}#{string(_text(link))}" if label else f"[#{string(_text(link))}")
-                rows[-1] += f" #box(width: 1fr, repeat[.]) #h(0.3em){page}]\\\n" if label else "]\\\n"
+                entry = f"{indent}#{string(text_of(link))}"
+                if label:
+                    page = f"#context counter(page).at(<{label}>).first()"
+                    entry = f"#link(<{label}>)[{entry} #box(width: 1fr, repeat[.]) #h(0.3em){page}]"
+                rows.append(entry + "\\\n")
                 for nested in item.findall("ol"):
                     walk(nested, depth + 1)
 
@@ -222,7 +234,7 @@ class Writer:
                 self.pending = self.labels[identifier]
                 self.unplaced[self.pending] = len(self.out)
             if tag in {"h1", "h2", "h3", "h4"}:
-                self.heading(min(3, max(1, int(tag[1]) - 1)), plain_text(child))
+                self.heading(heading_level(tag), plain_text(child))
             elif tag == "p":
                 hint = has_class(child, "jx-hint")
                 right = "text-align:right" in (child.get("style") or element.get("style") or "").replace(" ", "")
@@ -301,13 +313,13 @@ class Writer:
                     parts.append("\\\n")
                 marker = has_class(child, "jx-illustrative") and not has_class(child, "jx-fig")
                 if has_class(child, "jx-mark") or marker:  # never at the start of a line
-                    parts.append(f"#sym.wj#mark({string(_text(child))})")
+                    parts.append(f"#sym.wj#mark({string(text_of(child))})")
                 elif tag in {"strong", "b"}:
                     parts.append(f"#strong[{self.inline(child)}]")
                 elif tag == "sup" or has_class(child, "jx-flag"):
                     parts.append(f"#super[{self.inline(child)}]")
                 elif tag == "code":
-                    parts.append(f"#text(size: 0.8em, {string(_text(child))})")
+                    parts.append(f"#text(size: 0.8em, {string(text_of(child))})")
                 elif tag:
                     walk(child)
                 add(child.tail)
@@ -335,7 +347,7 @@ class Writer:
     def figure(self, figure: Any) -> None:
         images = [self.image(i) for i in figure.iter("img")]
         caption = figure.find("figcaption")
-        text = f"#caption({string(_text(caption))})" if caption is not None else ""
+        text = f"#caption({string(text_of(caption))})" if caption is not None else ""
         body = "".join(f"#align(center, {i})\n" for i in images if i)
         self.emit(f"#block(breakable: false, above: 6pt, below: 10pt)[{body}{text}]\n")
 
@@ -359,12 +371,7 @@ class Writer:
         """A table with the HTML's merged cells; header rows (thead) repeat on each page."""
         caption = element.find("caption")
         form = has_class(element, "jx-selfeval-form")
-        rows: list[tuple[Any, bool]] = []
-        for group in element:
-            if group.tag in {"thead", "tbody", "tfoot"}:
-                rows += [(tr, group.tag == "thead") for tr in group.findall("tr")]
-            elif group.tag == "tr":
-                rows.append((group, False))
+        rows = table_rows(element)
         if not rows:
             return
         placed, width = grid(rows)
@@ -378,7 +385,7 @@ class Writer:
         size = FORM_PT if form else TABLE_PT
         parts = [f"#block(width: 100%, above: 6pt, below: 10pt)[#set text(size: {size}pt)\n"]
         if caption is not None:
-            parts.append(f"#caption({string(_text(caption))})\n")
+            parts.append(f"#caption({string(text_of(caption))})\n")
         inset = "(x: 2pt, y: 2.5pt)" if form else "(x: 3pt, y: 3pt)"
         parts.append(f"#table(columns: ({columns},), stroke: 0.5pt, inset: {inset}, align: horizon,\n")
         if header:
@@ -389,7 +396,7 @@ class Writer:
 
     def cell(self, cell: Any, rowspan: int, colspan: int) -> str:
         header = cell.tag == "th"
-        classes = set((cell.get("class") or "").split())
+        classes = render_classes(cell)
         align = ""
         if header or classes & {"jx-center", "jx-level", "jx-na"}:
             align = "center + horizon"

@@ -126,11 +126,4 @@ def with_widths(table: Html, percents: tuple[int, ...]) -> Html:
     return Html(f"{head}<colgroup>{cols}</colgroup>\n<thead>{tail}")
 
 
-def shortfalls(report: Report) -> list[tuple[str, str, str]]:
-    """The goals not fully reached: (goal, completion, reason)."""
-    goals = _rows(report)
-    short = goals[goals["completion"].isin(COMPLETION[1:])]
-    return [(str(r["goal"]), str(r["completion"]), str(r["deviation_reason"])) for _, r in short.iterrows()]
-
-
-__all__ = ["Tally", "escape", "shortfalls", "summary", "table", "tally"]
+__all__ = ["Tally", "escape", "summary", "table", "tally"]

@@ -155,7 +155,8 @@ def _stat_unit(report: Report, key: str) -> str:
 
 
 def _unchecked(report: Report, where: str, keys: list[str]) -> Finding | None:
-    missing = [str(k) for k in keys if k is None or _stat(report, str(k)) is None]
+    known = set(report.data.stats["key"])
+    missing = [str(k) for k in keys if k is None or str(k) not in known]
     if not missing:
         return None
     listed = "、".join(missing)
