@@ -66,8 +66,11 @@ def total_executed(report: Report) -> Figure:
     return confirm(report, _sum(figures, "各预算行全年执行数之和", "全年执行数"), computed_key("total_executed"))
 
 
-def execution_rate(report: Report) -> Figure:
-    rate = _ratio(total_executed(report), total_budget(report), "全年执行数 ÷ 全年预算数", "预算执行率")
+def execution_rate(report: Report, executed: Figure | None = None, budget: Figure | None = None) -> Figure:
+    """全年执行数 ÷ 全年预算数 (the totals, when the caller has them already)."""
+    executed = executed if executed is not None else total_executed(report)
+    budget = budget if budget is not None else total_budget(report)
+    rate = _ratio(executed, budget, "全年执行数 ÷ 全年预算数", "预算执行率")
     return confirm(report, rate, computed_key("execution_rate"))
 
 
@@ -103,7 +106,10 @@ def computed_score(report: Report) -> Figure | None:
 
 def scores_differ(report: Report) -> tuple[Figure, Figure] | None:
     """(reported, computed) when the unit reported a total that the indicators do not give."""
-    reported, computed = reported_total(report), computed_score(report)
+    return _differs(reported_total(report), computed_score(report))
+
+
+def _differs(reported: Figure | None, computed: Figure | None) -> tuple[Figure, Figure] | None:
     if reported is None or computed is None or reported.value is None or computed.value is None:
         return None
     from jixiao import scoring
@@ -121,7 +127,7 @@ def department_score(report: Report) -> tuple[Figure, str]:
         inputs = [reported] + ([computed] if computed is not None else [])
         if computed is None:
             formula = "填报得分（无部门整体绩效指标表，以单位填报的部门整体得分为准）"
-        elif scores_differ(report):
+        elif _differs(reported, computed):
             formula = "填报得分（与按部门整体绩效指标计算的得分不一致：两者均列出）"
         else:
             formula = "填报得分（与按部门整体绩效指标计算的得分一致）"
@@ -185,13 +191,14 @@ def cover(report: Report) -> None:
     """Hand the department's score and grade to the build for the report's cover (with the
     computed score beside a reported one that differs), and the closing lines."""
     figure, grade = department_score(report)
-    facts.publish(score=figure.value, score_html=cover_score_html(report), grade=grade, closing=closing(report))
+    score_html = cover_score_html(report, figure)
+    facts.publish(score=figure.value, score_html=score_html, grade=grade, closing=closing(report))
 
 
-def cover_score_html(report: Report) -> Html:
-    """The cover's score: the figure that stands, and the computed one beside a reported one
-    that differs (both numbers)."""
-    figure, _ = department_score(report)
+def cover_score_html(report: Report, figure: Figure | None = None) -> Html:
+    """The cover's score: the figure that stands (``figure``, when the caller has it), and the
+    computed one beside a reported one that differs (both numbers)."""
+    figure = figure if figure is not None else department_score(report)[0]
     return Html(str(figure.html()) + str(_differs_note(report)))
 
 
@@ -260,7 +267,8 @@ def _coverage_sentence(c: Coverage) -> Html:
 def summary(report: Report) -> Html:
     """The opening paragraph, as the published report writes it, from the data."""
     score, _ = department_score(report)
-    budget, executed, rate = total_budget(report), total_executed(report), execution_rate(report)
+    budget, executed = total_budget(report), total_executed(report)
+    rate = execution_rate(report, executed, budget)
     lead = render(
         "根据年初设定的绩效目标，{unit_name}{year}年部门整体支出绩效自评得分为{score}{differs}。"
         "全年预算数{budget}，执行数{executed}，完成预算的{rate}。",
@@ -331,7 +339,7 @@ def budget_table(report: Report) -> Html:
     initial = _column(report, "budget", "initial_budget", "年初预算数")
     total_initial = _sum(initial, "各预算行年初预算数之和", "年初预算数")
     full, done = total_budget(report), total_executed(report)
-    footer = ["合计", "", _plain(total_initial), _plain(full), _plain(done), execution_rate(report)]
+    footer = ["合计", "", _plain(total_initial), _plain(full), _plain(done), execution_rate(report, done, full)]
     return table_html(
         rows, ["资金来源", "支出类型", "年初预算数（万元）", "全年预算数（万元）", "全年执行数（万元）", "执行率"],
         caption=f"表1 {report.year}年预算执行情况", footer=footer,
@@ -457,7 +465,8 @@ def trend(report: Report) -> Html:
                 [replace(b, label=f"{now.year}年全年预算数"), replace(a, label=f"{before.year}年全年预算数")],
                 label="全年预算数同比", text=formatting.yoy_phrase(b.value, a.value),
             )  # fmt: skip
-        rows.append([f"{now.year}年", _plain(b), _plain(total_executed(now)), execution_rate(now), change])
+        executed = total_executed(now)
+        rows.append([f"{now.year}年", _plain(b), _plain(executed), execution_rate(now, executed, b), change])
     table = table_html(rows, ["年度", "全年预算数（万元）", "全年执行数（万元）", "执行率", "全年预算数同比"],
                        caption="表3 历年预算执行对比")  # fmt: skip
     return Html(str(chart.html()) + str(table))
