@@ -19,6 +19,18 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 UNIT = "lechang-mzj"
+SHEETS = [  # the input workbook's sheets, in order
+    "单位概况",
+    "预算",
+    "项目",
+    "项目资金",
+    "绩效指标",
+    "业务统计",
+    "文字材料",
+    "公开数字",
+    "三公经费",
+    "年度绩效目标",
+]
 
 MINIMAL_STATS = [
     ["section", "key", "label", "value", "unit", "qualifier", "numerals", "source", "note"],

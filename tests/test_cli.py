@@ -5,6 +5,7 @@ from __future__ import annotations
 import openpyxl
 
 from conftest import build, copy_project, run_jixiao
+from helpers_inputs import SHEETS
 
 
 def test_validate_passes_on_the_example(tmp_path):
@@ -49,19 +50,7 @@ def test_template_writes_an_empty_workbook_and_refuses_to_overwrite(tmp_path):
     assert result.returncode == 0
     assert result.stdout == "模板 (template): data/lechang-mzj/2020/data.xlsx\n"
     workbook = openpyxl.load_workbook(root / "data/lechang-mzj/2020/data.xlsx")
-    sheets = [
-        "单位概况",
-        "预算",
-        "项目",
-        "项目资金",
-        "绩效指标",
-        "业务统计",
-        "文字材料",
-        "公开数字",
-        "三公经费",
-        "年度绩效目标",
-    ]
-    assert workbook.sheetnames == sheets
+    assert workbook.sheetnames == SHEETS
     again = run_jixiao(root, "template", "--unit", "lechang-mzj", "--year", "2020")
     assert again.returncode == 2
     assert again.stderr == "data/lechang-mzj/2020/data.xlsx 已存在 (exists); use --overwrite to replace it\n"

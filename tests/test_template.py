@@ -8,25 +8,12 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from helpers_inputs import REPO, UNIT, project_copy
+from helpers_inputs import REPO, SHEETS, UNIT, project_copy
 from jixiao.inputs.dataset import TABLES
 from jixiao.inputs.loading import load
 from jixiao.inputs.schema import TABLES as SCHEMA
 from jixiao.inputs.template import write_template, write_workbook
 from jixiao.inputs.validation import validate
-
-SHEETS = [
-    "单位概况",
-    "预算",
-    "项目",
-    "项目资金",
-    "绩效指标",
-    "业务统计",
-    "文字材料",
-    "公开数字",
-    "三公经费",
-    "年度绩效目标",
-]
 
 
 @pytest.fixture(scope="module")
