@@ -74,22 +74,14 @@ def summary(report: Report) -> Html:
         part = f"{{c{n}}}{word}"
         if completion != "完成":
             names = [str(g) for g in goals.loc[goals["completion"] == completion, "goal"]]
-            part += "（" + "、".join(f"目标“{name}”" for name in names) + "）"
+            values[f"names{n}"] = "（" + "、".join(f"目标“{name}”" for name in names) + "）"  # escaped by render
+            part += f"{{names{n}}}"
         parts.append(part)
     if counts.by_completion["完成"].value == counts.total.value:
         text = "年初设定的{total}年度绩效目标已全部完成。"
     else:
         text = "年初设定的{total}年度绩效目标中，" + "，".join(parts) + "。"
-    return Html(f"<p>{render(_braces(text, values), values)}</p>")
-
-
-def _braces(text: str, values: dict) -> str:
-    """Goal names placed into a template keep their braces literal."""
-    out = text
-    for name in values:
-        out = out.replace("{" + name + "}", "\0" + name + "\1")
-    out = out.replace("{", "{{").replace("}", "}}")
-    return out.replace("\0", "{").replace("\1", "}")
+    return Html(f"<p>{render(text, values)}</p>")
 
 
 def _outcome(report: Report, row: dict) -> Html:
