@@ -18,8 +18,10 @@ File names: the filing edition takes the plain names (``report.html``, ``report.
 
 from __future__ import annotations
 
+import io
 import os
 import re
+import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -220,6 +222,23 @@ def _serve(connection: Any) -> None:
             connection.send({fmt: paged_bytes(page, fmt, meta) for fmt in formats})
         except Exception as exc:  # the build reports it
             connection.send(exc)
+
+
+def restamp_zip(data: bytes, when: datetime, mode: int, rewrite: Callable[[str, bytes], bytes] | None = None) -> bytes:
+    """The same archive (a .docx, a .xlsx) with every entry dated ``when`` (zip keeps local time
+    to 2 s, from 1980) and given file ``mode``, entries in their order; ``rewrite`` may change an
+    entry's bytes (a date its writer took from the clock). Entry times are what would otherwise
+    differ between two saves of the same document."""
+    stamp = max(when.replace(tzinfo=None), datetime(1980, 1, 1)).timetuple()[:6]
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = mode << 16
+            content = source.read(info.filename)
+            target.writestr(entry, rewrite(info.filename, content) if rewrite else content)
+    return out.getvalue()
 
 
 def classes(element: Any) -> set[str]:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import base64
 import io
 import re
-import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -37,6 +36,7 @@ from jixiao.render import (
     has_class,
     heading_level,
     parse,
+    restamp_zip,
     table_rows,
     text_of,
 )
@@ -467,7 +467,7 @@ class Writer:
         properties.comments = properties.subject = properties.keywords = properties.category = ""
         buffer = io.BytesIO()
         self.document.save(buffer)
-        return _fixed_zip(buffer.getvalue(), date)
+        return restamp_zip(buffer.getvalue(), date, 0o644)
 
 
 BREAK, PAGE_BREAK = "\n", "\f"
@@ -516,21 +516,6 @@ def _column_widths(placed: list[tuple[Any, int, int, int, int]], width: int, for
     total = TEXT_WIDTH_MM * 56.693  # twips per mm
     shares = column_shares(placed, width, form)
     return [round(total * share / sum(shares)) for share in shares]
-
-
-def _fixed_zip(data: bytes, date: datetime) -> bytes:
-    """The same package with every entry dated ``date`` (zip entry times are the only part of a
-    .docx that would otherwise change from one save to the next)."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    stamp = (max(date.year, 1980), date.month, date.day, date.hour, date.minute, date.second)
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info.filename))
-    return out.getvalue()
 
 
 def render(page: str, metadata: Metadata) -> bytes:

@@ -36,7 +36,6 @@ import io
 import math
 import os
 import re
-import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -1080,19 +1079,15 @@ def build_time(dataset: Any) -> dt.datetime:
 
 
 def _reproducible_zip(data: bytes, when: dt.datetime) -> bytes:
-    """The same archive with every entry stamped ``when`` (zip keeps local time to 2 s, from 1980)
-    and the document's created and modified times set to it, entries in their order."""
-    stamp = max(when, dt.datetime(1980, 1, 1)).timetuple()[:6]
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
-            content = src.read(info.filename)
-            if info.filename == "docProps/core.xml":  # openpyxl stamps "modified" with the clock
-                iso = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode("ascii")
-                stamp_re = rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)"
-                content = re.sub(stamp_re, rb"\g<1>" + iso + rb"\g<2>", content)
-            dst.writestr(entry, content)
-    return out.getvalue()
+    """The workbook with every entry dated ``when`` and its created and modified times set to it
+    (openpyxl stamps "modified" with the clock)."""
+    from jixiao.render import restamp_zip
+
+    iso = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode("ascii")
+
+    def dated(name: str, content: bytes) -> bytes:
+        if name != "docProps/core.xml":
+            return content
+        return re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)", rb"\g<1>" + iso + rb"\g<2>", content)
+
+    return restamp_zip(data, when, 0o600, dated)
