@@ -713,7 +713,6 @@ class _Year:
         from jixiao import scoring
 
         projects, funds, indicators = [], [], []
-        self.scores: list = []
         self.project_cents = {"budget": 0, "executed": 0}
         for n, index in enumerate([*self.fund_projects, self.not_evaluated], start=1):
             spec = self.kind.projects[index]
@@ -790,7 +789,7 @@ class _Year:
             if "mismatch" in self.faults and not mismatched:
                 reported = reported + 6 if reported <= 94 else reported - 6
                 mismatched = True
-            row["reported_score"] = f"{reported:.2f}".rstrip("0").rstrip(".")
+            row["reported_score"] = _num(reported, 2)
         self.tables.update(projects=projects, project_funds=funds, indicators=indicators)
 
     def _amounts(self, year: int, index: int, late: bool = False) -> tuple[int, int, int, int]:
@@ -965,7 +964,7 @@ class _Year:
             "institutions": self.kind.institutions, "preparer": "",
             "report_date": f"{self.year + 1}-03-{self.rng.randint(10, 28)}",
             "contact_person": self.contact, "contact_phone": self.phone,
-            "reported_total_score": f"{self.department_reported:.2f}".rstrip("0").rstrip("."),
+            "reported_total_score": _num(self.department_reported, 2),
         }  # fmt: skip
         row.update({k: v for k, v in extra.items() if _has("profile", k)})
         self.tables["profile"] = [row]
