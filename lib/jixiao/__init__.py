@@ -28,6 +28,6 @@ def __getattr__(name: str) -> Any:
 
 def open_report(unit: str, year: int) -> Any:
     """The report of ``unit`` for ``year``, as the section notebooks use it."""
-    from jixiao.sections.report import Report
+    from jixiao.sections import report
 
-    return Report(unit, year)
+    return report.open_report(unit, year)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -44,16 +46,54 @@ def record_read(path: Path | str, part: str | None = None) -> None:
     for a YAML settings file, on one ``part`` of it (a dotted key path: ``themes.dibao``).
 
     The content is hashed now: call this before reading, so that a file saved while the section
-    runs is seen as changed by the next build."""
-    if not in_build():
+    runs is seen as changed by the next build. Inside :func:`remembering` the read is also kept
+    with its hash, for :func:`replay`."""
+    building = in_build()
+    if not building and not _remembering:
         return
     key = (str(path), part)
     dependency = _names.get(key)
     if dependency is None:
         dependency = _names[key] = dependencies.name(path, part)
-    if dependency not in _reads:
-        _reads[dependency] = dependencies.dependency_hash(dependency)
-    _install_hook()
+    digest = _reads.get(dependency)
+    if digest is None:
+        digest = dependencies.dependency_hash(dependency)
+        if building:
+            _reads[dependency] = digest
+    for reads in _remembering:
+        reads.setdefault(dependency, digest)
+    if building:
+        _install_hook()
+
+
+_remembering: list[dict[str, str]] = []
+
+
+@contextmanager
+def remembering() -> Iterator[dict[str, str]]:
+    """Keep every read recorded meanwhile (nested calls each keep their own), with the hash its
+    file had then: what a value computed once (in the kernel template, before the kernels are
+    forked) was made from, for :func:`replay` wherever the value is used. Works outside a build."""
+    reads: dict[str, str] = {}
+    _remembering.append(reads)
+    try:
+        yield reads
+    finally:  # by identity: two dicts with the same reads are equal
+        del _remembering[next(i for i, kept in enumerate(_remembering) if kept is reads)]
+
+
+def replay(reads: dict[str, str]) -> None:
+    """Record reads made earlier (:func:`remembering`), with the hashes their files had when they
+    were read: a value computed before the section ran is recorded as if the section had read
+    its inputs itself, and a file changed since is seen as changed by the next build."""
+    building = in_build()
+    for dependency, digest in reads.items():
+        for kept in _remembering:
+            kept.setdefault(dependency, digest)
+        if building:
+            _reads.setdefault(dependency, digest)
+    if building and reads:
+        _install_hook()
 
 
 def publish(**values: Any) -> None:

@@ -3,13 +3,15 @@
 A kernel started the usual way costs about 0.9 s before its first cell and another 1.5 s to
 import pandas, matplotlib and the CJK font, every time: on two cores that is most of a report's
 build. Here one
-template process (the *zygote*) imports them once; for each section it forks a child that
-becomes an ordinary IPython kernel on the connection file jupyter_client wrote. Every section
-still gets a kernel of its own, with its own namespace and nothing left over from another
-section: the fork copies the template's imported modules, not another notebook's state. Of
-jixiao the template keeps only what every section's first cell imports (:data:`KEPT`), and drops
-even that when one of its files changes on disk; each kernel imports the rest of jixiao from disk
-now, with code the template compiled (:class:`_Compiled`). What a kernel's start costs the template
+template process (the *zygote*) imports them once, and loads the build's report once
+(``sections.report.preload``: settings, tables, scores, earlier years, each part with the reads
+it was made from); for each section it forks a child that becomes an ordinary IPython kernel on
+the connection file jupyter_client wrote. Every section still gets a kernel of its own, with its
+own namespace and nothing left over from another section: the fork copies the template's imported
+modules and loaded report, not another notebook's state. Of jixiao the template keeps what every
+section's first cell imports (:data:`KEPT`) and what loading the report imports, and drops both
+when one of their files changes on disk; each kernel imports the rest of jixiao from disk now,
+with code the template compiled (:class:`_Compiled`). What a kernel's start costs the template
 pays once too: the imports of IPython's debugger and history, the machine's addresses, the hash of
 the chart font; and its objects are frozen out of the kernels' garbage collections.
 
@@ -60,9 +62,11 @@ WARM_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell
 
 KEPT = "jixiao.sections.report"
 """What every section notebook's first cell imports (``jixiao.open_report``), kept imported in the
-template: a section's kernel loads these modules whatever it runs, so keeping them changes no
-section's record of the jixiao modules it ran. Everything else of jixiao each kernel imports from
-disk, from code the template compiled beforehand (see :class:`_Compiled`)."""
+template. Loading the report adds the modules that read and score the inputs (``inputs.loading``,
+``scoring``): every section's record of the jixiao modules it ran then names them too, so a change
+to one re-executes every section (a superset, never a section missed). Everything else of jixiao
+(the sections' own modules, the charts) each kernel imports from disk, from code the template
+compiled beforehand (see :class:`_Compiled`)."""
 
 
 class _Compiled:
@@ -124,8 +128,8 @@ def _forget_jixiao() -> None:
         del sys.modules[name]
 
 
-def _warm_up() -> dict[str, tuple[int, int, int]]:
-    """Import what every kernel needs; return the stamps of the jixiao modules kept."""
+def _warm_up() -> None:
+    """Import what every kernel needs."""
     import importlib
 
     import matplotlib
@@ -155,7 +159,6 @@ def _warm_up() -> dict[str, tuple[int, int, int]]:
     from jixiao import dependencies
 
     dependencies.dependency_hash(dependencies.name(font))
-    return _jixiao_modules()
 
 
 def _become_kernel(request: dict[str, Any], conn: socket.socket, close: list[int]) -> None:
@@ -228,10 +231,26 @@ def _run_call(request: dict[str, Any], conn: socket.socket, close: list[int]) ->
         os._exit(code)
 
 
-def serve(path: str) -> None:
-    """The zygote's main loop (``python -m jixiao.build.kernels SOCKET``)."""
+def _preload(unit: str, year: int) -> None:
+    """Load the unit-year's report here once (``sections.report.preload``), for every kernel.
+    Inputs that cannot be loaded leave nothing behind: each section then meets (and reports)
+    the problem itself, as without a template."""
+    try:
+        from jixiao.sections import report
+
+        report.preload(unit, year)
+    except Exception as exc:  # the inputs' check and the sections say what is wrong
+        print(f"report not preloaded: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+
+
+def serve(path: str, unit: str | None = None, year: int | None = None) -> None:
+    """The zygote's main loop (``python -m jixiao.build.kernels SOCKET [UNIT YEAR]``): with a
+    unit and year, their report is loaded before the first kernel is forked."""
     compiled = _Compiled()
-    kept = _warm_up()
+    _warm_up()
+    if unit is not None and year is not None:
+        _preload(unit, year)
+    kept = _jixiao_modules()
     compiled.add(os.path.dirname(sys.modules["jixiao"].__file__))
     # what the template holds is never garbage for a kernel: left out of the kernels' collections,
     # which would otherwise walk (and, writing reference counts, copy) every inherited object
@@ -303,16 +322,17 @@ class Zygote:
         return hasattr(os, "fork") and os.environ.get("JIXIAO_FORK_KERNELS", "1") != "0"
 
     @classmethod
-    def start(cls, within: Path | None = None) -> Zygote:
+    def start(cls, within: Path | None = None, report: tuple[str, int] | None = None) -> Zygote:
         """Start the template process; its socket and log live in a temporary folder (inside
-        ``within``, the build's own temporary folder, when given)."""
+        ``within``, the build's own temporary folder, when given). With ``report`` (unit, year)
+        the template loads that report before it forks the first kernel."""
         # a Unix socket's path has at most 107 bytes: the first short enough of these folders
         short = [str(d) for d in (within, tempfile.gettempdir(), "/tmp") if d is not None and len(str(d)) < 70]
         folder = tempfile.TemporaryDirectory(prefix="jixiao-", dir=short[0] if short else None)
         path = str(Path(folder.name) / "zygote.sock")
         with open(Path(folder.name) / "zygote.log", "wb") as log:
             process = subprocess.Popen(
-                [sys.executable, "-m", "jixiao.build.kernels", path],
+                [sys.executable, "-m", "jixiao.build.kernels", path, *(map(str, report or ()))],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
                 start_new_session=True,  # Ctrl-C is the build's to handle; see kill_all
             )  # fmt: skip
@@ -549,4 +569,4 @@ class ForkKernelManager(KernelManager):
 
 
 if __name__ == "__main__":
-    serve(sys.argv[1])
+    serve(sys.argv[1], *([sys.argv[2], int(sys.argv[3])] if len(sys.argv) == 4 else []))

@@ -263,7 +263,7 @@ class Build:
                     raise OutputError(tempfile.gettempdir(), exc) from None
                 execution.kernel_environment(self.work)
                 if kernels.Zygote.available():  # warms up while papermill and nbconvert are imported
-                    zygote = kernels.Zygote.start(self.work)
+                    zygote = kernels.Zygote.start(self.work, (self.unit, self.year))
             if zygote is None:
                 self.inputs_key = validate_inputs(self.settings, self.echo)
             if self.stale:
@@ -574,9 +574,9 @@ def workbook_bytes(settings: Settings) -> bytes:
 
 def workbook_of(unit: str, year: int, unit_name: str) -> bytes:
     from jixiao.render.xlsx import selfeval_workbook_bytes
-    from jixiao.sections.report import Report
+    from jixiao.sections.report import open_report
 
-    report = Report(unit, year)
+    report = open_report(unit, year)  # in a child of the kernel template: the report it loaded
     return selfeval_workbook_bytes(report.data, report.scores, unit_name)
 
 

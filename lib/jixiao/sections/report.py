@@ -3,12 +3,18 @@
 Everything is loaded on first use and remembered: a section reads only the input tables it
 needs, and records each file it read (``jixiao.facts``), so the build's cache knows exactly which
 sections a changed input concerns.
+
+A build's kernel template loads the report once (:func:`preload`: settings, every table, the
+scores, the earlier years) before it forks the section kernels, which then find it loaded. A
+loaded part keeps the reads it was made from (``facts.remembering``) and records them again each
+time a section uses it (``facts.replay``): a section's record is the one it would have made
+loading the report itself.
 """
 
 from __future__ import annotations
 
-from functools import cached_property
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
 
 import pandas as pd
 
@@ -16,6 +22,31 @@ from jixiao import facts, paths
 from jixiao.inputs import settings as settings_module
 from jixiao.inputs.dataset import TABLES
 from jixiao.scoring.rules import Rules
+
+T = TypeVar("T")
+
+
+class remembered(Generic[T]):
+    """A property computed once per report, with the reads it was made from: recorded again at
+    every use (so that a report loaded before a section ran is recorded by the sections using it)."""
+
+    def __init__(self, compute: Callable[[Any], T]) -> None:
+        self.compute, self.__doc__ = compute, compute.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = f"_remembered_{name}"
+
+    def __get__(self, report: Any, owner: type | None = None) -> T:
+        if report is None:
+            return self  # type: ignore[return-value]
+        kept = report.__dict__.get(self.slot)
+        if kept is None:
+            with facts.remembering() as reads:
+                value = self.compute(report)
+            kept = report.__dict__[self.slot] = (value, reads)
+        else:
+            facts.replay(kept[1])
+        return kept[0]
 
 
 class Tables:
@@ -28,12 +59,12 @@ class Tables:
     def __getattr__(self, name: str) -> pd.DataFrame:
         if name not in TABLES:
             raise AttributeError(name)
-        if name not in self._frames:
-            from jixiao.inputs import loading
+        from jixiao.inputs import loading
 
-            folder = paths.data_dir(self.unit, self.year)
-            for candidate in (folder / loading.WORKBOOK, folder / f"{name}.csv"):  # hashed before reading
-                facts.record_read(candidate)
+        folder = paths.data_dir(self.unit, self.year)
+        for candidate in (folder / loading.WORKBOOK, folder / f"{name}.csv"):  # hashed before reading
+            facts.record_read(candidate)  # at every use: the table may have been loaded before the section ran
+        if name not in self._frames:
             self._frames[name], _ = loading.load_table(self.unit, self.year, name)
         return self._frames[name]
 
@@ -43,12 +74,13 @@ class Report:
 
     def __init__(self, unit: str, year: int) -> None:
         self.unit, self.year = unit, year
-        self.settings = settings_module.load(unit, year)
-        # what every section uses of the settings; other parts are recorded where they are read
-        facts.record_read(self.settings.files[1])
-        facts.record_read(self.settings.unit_file, "unit_name")
-        facts.record_read(self.settings.unit_file, "sections")
-        facts.record_read(self.settings.unit_file, "numbering")
+        with facts.remembering() as self.opened:  # recorded again when a preloaded report is opened
+            self.settings = settings_module.load(unit, year)
+            # what every section uses of the settings; other parts are recorded where they are read
+            facts.record_read(self.settings.files[1])
+            facts.record_read(self.settings.unit_file, "unit_name")
+            facts.record_read(self.settings.unit_file, "sections")
+            facts.record_read(self.settings.unit_file, "numbering")
         self.data = Tables(unit, year)
 
     def __repr__(self) -> str:
@@ -58,18 +90,18 @@ class Report:
     def unit_name(self) -> str:
         return self.settings.unit_name
 
-    @cached_property
+    @remembered
     def rules(self) -> Rules:
         return Rules.from_settings(self.settings.part("scoring"))
 
-    @cached_property
+    @remembered
     def scores(self) -> Any:
         """All scores (``jixiao.scoring.score_all``): evaluated projects, department, summary."""
         from jixiao import scoring
 
         return scoring.score_all(self.data, self.rules)
 
-    @cached_property
+    @remembered
     def previous(self) -> Report | None:
         """Last year's report, if its data exist (their absence is recorded too: data added later
         make the sections that compare years run again)."""
@@ -93,3 +125,28 @@ class Report:
         ``（一）``, ``三、``; "" for an unnumbered one or one the settings do not list."""
         section = self.settings.section_of(kind, key)
         return section.heading.number if section is not None and section.heading is not None else ""
+
+
+_preloaded: dict[tuple[str, int, str], Report] = {}
+
+
+def preload(unit: str, year: int) -> None:
+    """Load the report of ``unit`` for ``year`` whole, in this process (the kernel template), for
+    :func:`open_report` in the processes forked from it. Nothing is kept if any part fails: each
+    section then loads what it needs and reports the problem itself."""
+    report = Report(unit, year)
+    for each in report.history():
+        for name in TABLES:
+            getattr(each.data, name)
+        each.scores  # noqa: B018  (computed now, for every section to find)
+    _preloaded[(unit, year, str(paths.root()))] = report
+
+
+def open_report(unit: str, year: int) -> Report:
+    """The report of ``unit`` for ``year``: the one :func:`preload` made when there is one (once:
+    another call gets a report of its own), else a new one."""
+    report = _preloaded.pop((unit, year, str(paths.root())), None)
+    if report is None:
+        return Report(unit, year)
+    facts.replay(report.opened)
+    return report
