@@ -31,7 +31,6 @@ HIDDEN_TAGS = {"parameters", "injected-parameters", "remove-cell"}
 _HEADING = re.compile(r"<h([12])\b[^>]*>(.*?)</h\1>", re.S)
 _ANY_HEADING = re.compile(r"<h([1-6])\b([^>]*)>(.*?)</h\1>", re.S)
 _TAG = re.compile(r"<[^>]+>")
-_ANCHOR_LINK = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>', re.S)
 _NUMBER = re.compile(r'<span class="jx-number">.*?</span>', re.S)
 _MARKER = re.compile(r'<span class="jx-illustrative"[^>]*>.*?</span>', re.S)
 _ID = re.compile(r'\s+id=("[^"]*"|\'[^\']*\')')
@@ -57,20 +56,41 @@ def _reader_outputs(outputs: list[Any]) -> list[Any]:
     return kept
 
 
+def _exporter_class() -> type:
+    """nbconvert's HTMLExporter without its last pass, which re-parses every section's HTML with
+    BeautifulSoup to give alt text to images that have none and make notebook cells focusable:
+    every image a section shows has its alt text, and the report has no notebook cells to focus.
+    That pass was nine tenths of a section's rendering (30 ms of 33)."""
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    class SectionExporter(HTMLExporter):
+        def from_notebook_node(self, nb: Any, resources: dict | None = None, **kw: Any) -> tuple[str, dict]:
+            # HTMLExporter.from_notebook_node up to its BeautifulSoup pass
+            resources = self._init_resources(resources)
+            self.register_filter("highlight_code", self.filters.get("highlight_code", Highlight2HTML(parent=self)))
+            data_type = WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self, resources=resources)
+            self.register_filter("filter_data_type", data_type)
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    return SectionExporter
+
+
 class Stitcher:
     """Renders sections with one nbconvert exporter and writes the report page."""
 
     def __init__(self) -> None:
-        from nbconvert import HTMLExporter
         from nbconvert.preprocessors import TagRemovePreprocessor
 
         remove = TagRemovePreprocessor(remove_cell_tags=HIDDEN_TAGS, enabled=True)
-        self.exporter = HTMLExporter(
+        self.exporter = _exporter_class()(
             template_name="basic",
             exclude_input=True,
             exclude_input_prompt=True,
             exclude_output_prompt=True,
-            anchor_link_text="",
+            exclude_anchor_links=True,  # the headings get their ids from the outline (number_headings)
             optimistic_validation=True,  # the notebook checked once, not after each of a dozen preprocessors
         )
         self.exporter.register_preprocessor(remove, enabled=True)
@@ -118,7 +138,7 @@ def number_headings(body: str, heading: Heading, numbering: tuple[str, ...]) -> 
     subs = 0
     for match in _ANY_HEADING.finditer(body):
         original, attributes, inner = int(match.group(1)), match.group(2), match.group(3)
-        inner = _NUMBER.sub("", _ANCHOR_LINK.sub("", inner)).strip()
+        inner = _NUMBER.sub("", inner).strip()
         out.append(body[position : match.start()])
         position = match.end()
         if title is None and original <= 2:
