@@ -35,12 +35,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from numbers import Real
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from jixiao import formatting
 from jixiao.inputs.published import parse_key
+
+if TYPE_CHECKING:  # pandas is imported where a table is read: the stitched page needs none of it
+    import pandas as pd
 
 PUBLISHED = "published"
 ILLUSTRATIVE = "illustrative"
@@ -212,6 +213,8 @@ _cache: dict[Path, tuple[tuple[float, ...], PublishedTable]] = {}
 
 
 def _published_rows(frame: pd.DataFrame) -> PublishedTable:
+    import pandas as pd
+
     by_key: dict[str, Printed] = {}
     cells: dict[tuple[str, str], dict[str, Printed]] = {}
     for _, row in frame.iterrows():
@@ -356,6 +359,8 @@ def confirm(report: Any, figure: Figure, key: str) -> Figure:
 
 def _plain(value: Any) -> float | int | None:
     """A cell's value as a Python number (numpy scalars unwrapped); None when missing."""
+    import pandas as pd
+
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if hasattr(value, "item") and not isinstance(value, (str, bytes)):
@@ -387,6 +392,8 @@ def _is_illustrative(row: Mapping[str, Any]) -> bool:
 
 
 def _cell_str(row: Mapping[str, Any], column: str) -> str:
+    import pandas as pd
+
     v = row.get(column)
     if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
         return ""
@@ -394,6 +401,8 @@ def _cell_str(row: Mapping[str, Any], column: str) -> str:
 
 
 def _cell_row(row: Mapping[str, Any]) -> int | None:
+    import pandas as pd
+
     v = row.get("_row")
     try:
         return None if v is None or pd.isna(v) else int(v)
@@ -486,6 +495,8 @@ class Figure:
         (by default the row's sheet or CSV file), else the column key. A row whose ``source``
         is ``illustrative`` gives an illustrative figure.
         """
+        import pandas as pd
+
         row = df.loc[index]
         if isinstance(row, pd.DataFrame):
             raise ValueError(f"index {index!r} is not unique in this table")
@@ -499,6 +510,8 @@ class Figure:
         """A cell holding text (a project's name) as a figure: no value, its text, its source.
 
         A name supplied to make the data whole is marked like any supplied number."""
+        import pandas as pd
+
         row = df.loc[index]
         if isinstance(row, pd.DataFrame):
             raise ValueError(f"index {index!r} is not unique in this table")
