@@ -72,10 +72,11 @@ compiled beforehand (see :class:`_Compiled`)."""
 class _Compiled:
     """jixiao's modules compiled once in the template, for the kernels' imports.
 
-    Where no bytecode file is written (``PYTHONDONTWRITEBYTECODE``), every kernel would compile
-    each jixiao module it imports from its source again. The template compiles every module of
-    the package once; a kernel's import still reads the source from disk and uses the compiled
-    code only when the source is byte for byte the one compiled (else it compiles, as before)."""
+    Where no bytecode file is written (``PYTHONDONTWRITEBYTECODE``, a fresh or read-only copy),
+    every kernel would compile each jixiao module it imports from its source again. The template
+    compiles once every module of the package that has no bytecode file as new as its source; a
+    kernel's import still reads the source from disk and uses the compiled code only when the
+    source is byte for byte the one compiled (else it compiles, as before)."""
 
     def __init__(self) -> None:
         import importlib.machinery
@@ -94,11 +95,19 @@ class _Compiled:
         self.loader.source_to_code = source_to_code  # type: ignore[method-assign]
 
     def add(self, folder: str) -> None:
-        """Compile every module under ``folder`` (the package's folder as its imports name it)."""
+        """Compile every module under ``folder`` (the package's folder as its imports name it)
+        whose bytecode file is missing or older than its source."""
+        from importlib.util import cache_from_source
+
         for directory, _, names in os.walk(folder):
             for name in sorted(names):
                 if name.endswith(".py"):
                     path = os.path.join(directory, name)
+                    try:
+                        if os.stat(cache_from_source(path)).st_mtime_ns >= os.stat(path).st_mtime_ns:
+                            continue  # the kernel's import loads the bytecode file
+                    except OSError:
+                        pass
                     with open(path, "rb") as f:
                         data = f.read()
                     try:
