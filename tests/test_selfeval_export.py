@@ -419,6 +419,35 @@ def test_department_goals_from_the_goals_table(dataset, tmp_path):
     assert ws.row_dimensions[9].height >= 2 * 11 * 1.38
 
 
+def test_department_goals_fill_placeholders_as_the_report_does(dataset, tmp_path):
+    # a sum is written with 约 when any of its rows is approximate (as the page writes it), not
+    # with the first row's qualifier; {year}, straight quotes and {{ }} as on the page too
+    dataset.stats = _frame(
+        "stats",
+        [
+            {"section": "dibao", "key": "a", "label": "低保户", "value": 120, "unit": "户", "qualifier": "多",
+             "numerals": None, "source": "published"},
+            {"section": "dibao", "key": "b", "label": "临时救助户", "value": 30, "unit": "户", "qualifier": "约",
+             "numerals": None, "source": "published"},
+        ],
+    )  # fmt: skip
+    dataset.goals = _frame(
+        "goals",
+        [
+            {"goal_id": "G1", "goal": "保障困难群众基本生活", "completion": "完成",
+             "outcome": '{year}年救助"困难"群众{a + b}，其中{b}为临时救助{{注}}', "source": "published"},
+            {"goal_id": "G2", "goal": "提升养老服务", "completion": "完成", "outcome": "新增{unknown}张床位",
+             "source": "published"},
+        ],
+    )  # fmt: skip
+    out = write_selfeval_workbook(tmp_path / "g.xlsx", dataset, score_all(dataset, Rules()), "乐昌市民政局")
+    ws = openpyxl.load_workbook(out)["部门整体支出绩效自评表"]
+    assert ws["G9"].value == (
+        "1. 完成：2019年救助“困难”群众约150户，其中约30户为临时救助{注}\n"
+        "2. 完成：新增{unknown}张床位"  # an unknown key (the inputs' check names it) stays as typed
+    )
+
+
 def nan_value() -> float:
     return float("nan")
 

@@ -50,7 +50,7 @@ from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
-from jixiao import formatting
+from jixiao import paths
 from jixiao.outputs import write_atomically
 from jixiao.scoring import (
     FLAG_TEXT,
@@ -429,8 +429,6 @@ GOAL_COLUMNS = ("goal", "completion", "outcome", "deviation_reason")
 def _listed_rows(dataset: Any) -> dict[str, set[str]]:
     """By table, the ids of the rows that the ``published`` table names cells of: only there can
     a cell's state differ from its row's."""
-    from jixiao import paths
-
     try:
         printed = provenance.published_table(paths.data_dir(dataset.unit, dataset.year))
     except (AttributeError, TypeError, ValueError):
@@ -709,42 +707,22 @@ EXECUTION_LEVEL1 = "预算执行"
 """The department's first-level indicator whose weight and score the execution block shows."""
 
 
-_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
-
-
-def _filled(text: str | None, stats: dict[Any, dict]) -> str | None:
-    """A goal's outcome with its ``{key}`` and ``{a+b}`` placeholders written as the report writes
-    them (``formatting.format_value``: value, unit, qualifier); an unknown key stays as typed
-    (validation reports it)."""
-    if not text:
-        return text
-
-    def value(match: re.Match) -> str:
-        rows = [stats.get(k.strip()) for k in match.group(1).split("+")]
-        numbers = [_num(r.get("value")) if r else None for r in rows]
-        if any(n is None for n in numbers):
-            return match.group(0)
-        first = rows[0]
-        total = sum(numbers) if len(numbers) > 1 else numbers[0]
-        return formatting.format_value(
-            round(total, 6), _text(first.get("unit")), _text(first.get("qualifier")), _text(first.get("numerals"))
-        )
-
-    return _PLACEHOLDER.sub(value, text)
-
-
-def _department_goals(dataset: Any) -> tuple[str | None, str | None]:
+def _department_goals(dataset: Any, unit_name: str) -> tuple[str | None, str | None]:
     """年度总体目标 of the department from the optional ``goals`` table: the goals numbered, and
-    what was achieved of each; (None, None) when there is no such table."""
+    what was achieved of each, its placeholders filled as the report fills them (``{key}``,
+    ``{a+b}``: value, unit, qualifier); (None, None) when there is no such table."""
+    from jixiao.sections.themes import fill_text
+
     rows = _records(getattr(dataset, "goals", None))
     if not rows:
         return None, None
-    stats = {r.get("key"): r for r in _records(getattr(dataset, "stats", None))}
+    folder = paths.data_dir(dataset.unit, dataset.year)
     goals, outcomes = [], []
     for i, r in enumerate(rows, start=1):
         goals.append(f"{i}. {_text(r.get('goal')) or ''}")
         done = _text(r.get("completion")) or ""
-        outcome = _filled(_text(r.get("outcome")), stats)
+        typed = _text(r.get("outcome"))
+        outcome = fill_text(typed, dataset.stats, dataset.year, unit_name, folder) if typed else typed
         said = "；".join(x for x in (outcome, _text(r.get("deviation_reason"))) if x)
         outcomes.append(f"{i}. {done}" + (f"：{said}" if said else ""))
     return "\n".join(goals), "\n".join(outcomes)
@@ -801,7 +779,7 @@ def _department_sheet(ws: Worksheet, dataset: Any, d: DepartmentScore | None, un
             sh.put(r, 7, "—")
             sh.put(r, 9, "—", to_col=10)
 
-    goal, outcome = _department_goals(dataset)
+    goal, outcome = _department_goals(dataset, unit_name)
     if goal is None:
         goal = outcome = "未提供年度绩效目标（年度绩效目标 goals 表），请填写"
     sh.put(8, 1, "年度总体目标", to_row=9, bold=True)

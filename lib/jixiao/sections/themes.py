@@ -20,6 +20,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -27,7 +28,7 @@ import pandas as pd
 from jixiao import formatting, paths
 from jixiao.sections.report import Report
 from jixiao.writing import charts as charts_module
-from jixiao.writing.provenance import Figure, Html, Source, escape, render, table_html
+from jixiao.writing.provenance import Figure, Html, Source, escape, render, render_text, table_html
 
 ILLUSTRATIVE = "illustrative"
 ILLUSTRATIVE_TAG = '<span class="jx-illustrative" title="本段为示例文字，非公开发布内容">示例</span>'
@@ -124,13 +125,29 @@ def fill(report: Report, row: Mapping[str, Any]) -> Html:
 
     A key that names no stats row raises :class:`ThemeError` naming the row and the key.
     """
-    template = formatting.quotes(cell_text(row.get("text")))
     where = f"文字材料表（narrative）{row_source(row).describe()}"
-    stats = report.data.stats
-    values: dict[str, Figure | str] = {
-        "year": str(report.year),
-        "unit_name": report.unit_name,
-    }
+    template, values = _placeholders(report.data.stats, cell_text(row.get("text")), where, report.year,
+                                     report.unit_name, paths.data_dir(report.unit, report.year))  # fmt: skip
+    return render(template, values)
+
+
+def fill_text(text: str, stats: pd.DataFrame, year: int, unit_name: str, folder: Path) -> str:
+    """``text`` filled as :func:`fill` fills it, as plain text (each figure's text, as the report
+    writes it): the workbook's 实际完成情况. A placeholder the report could not fill (an unknown
+    key: the inputs' check reports it) leaves the text as typed."""
+    try:
+        template, values = _placeholders(stats, text, "", year, unit_name, folder)
+    except ThemeError:
+        return text
+    return render_text(template, values)
+
+
+def _placeholders(stats: pd.DataFrame, text: str, where: str, year: int, unit_name: str,
+                  folder: Path) -> tuple[str, dict[str, Figure | str]]:  # fmt: skip
+    """``text`` (its quotes made Chinese) as a template for ``provenance.render``, and its values:
+    ``{year}``, ``{unit_name}``, each ``{key}`` the stats row's figure, each ``{a+b}`` their sum."""
+    template = formatting.quotes(text)
+    values: dict[str, Figure | str] = {"year": str(year), "unit_name": unit_name}
     out: list[str] = []
     pos = 0
     for m in _TOKEN.finditer(template):
@@ -146,16 +163,16 @@ def fill(report: Report, row: Mapping[str, Any]) -> Html:
             continue
         missing = [k for k in keys if _stat_row(stats, k) is None]
         if missing:
-            file = stats["_file"].iloc[0] if len(stats) else paths.relative(paths.data_dir(report.unit, report.year))
+            file = stats["_file"].iloc[0] if len(stats) else paths.relative(folder)
             raise ThemeError(
                 f"{where}：占位符 {{{m.group(1)}}} 中的指标键 {missing[0]!r} "
-                f"在{report.year}年业务统计表（stats，{file}）中不存在"
+                f"在{year}年业务统计表（stats，{file}）中不存在"
             )
         if name not in values:
             values[name] = Figure.stat(stats, keys[0]) if len(keys) == 1 else _sum_figure(stats, keys, where)
         out.append("{" + name + "}")
     out.append(template[pos:])
-    return render("".join(out), values)
+    return "".join(out), values
 
 
 def _paragraph(report: Report, row: Mapping[str, Any], lead: str = "") -> str:

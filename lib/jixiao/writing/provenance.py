@@ -815,6 +815,23 @@ def render(template: str, figures: Mapping[str, Figure | Html | str | int | floa
     return Html("".join(out))
 
 
+def render_text(template: str, values: Mapping[str, Figure | str]) -> str:
+    """``template`` filled as :func:`render` fills it, as plain text (a spreadsheet cell): each
+    figure by its text, ``{{``/``}}`` as braces.
+
+    >>> render_text("共{n}{{注}}", {"n": Figure(653, "653名", "人员")})
+    '共653名{注}'
+    """
+
+    def one(m: re.Match[str]) -> str:
+        if m.group(1) is None:
+            return m.group(0)[0]
+        value = values[m.group(1)]
+        return value.text if isinstance(value, Figure) else str(value)
+
+    return _PLACEHOLDER.sub(one, template)
+
+
 def _is_numeric(value: object) -> bool:
     if isinstance(value, Figure):
         return value.value is not None or value.text == formatting.MISSING
