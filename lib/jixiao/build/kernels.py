@@ -170,6 +170,23 @@ def _warm_up() -> None:
     dependencies.dependency_hash(dependencies.name(font))
 
 
+def _as_child(request: dict[str, Any], close: list[int], on_interrupt: Any) -> None:
+    """In a forked child: leave the template's sockets and standard streams, take the client's
+    environment and working directory, and the usual signal handlers (SIGINT: ``on_interrupt``)."""
+    for fd in close:
+        os.close(fd)
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    os.environ.clear()
+    os.environ.update(request["env"])
+    if request.get("cwd"):
+        os.chdir(request["cwd"])
+    signal.signal(signal.SIGINT, on_interrupt)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+
+
 def _become_kernel(request: dict[str, Any], conn: socket.socket, close: list[int]) -> None:
     """In the forked child: turn into an IPython kernel; never returns.
 
@@ -180,19 +197,8 @@ def _become_kernel(request: dict[str, Any], conn: socket.socket, close: list[int
     code = 1
     try:
         conn.sendall(f"{os.getpid()}\n".encode())
-        for fd in close:
-            os.close(fd)
-        devnull = os.open(os.devnull, os.O_RDWR)
-        for fd in (0, 1, 2):
-            os.dup2(devnull, fd)
-        os.environ.clear()
-        os.environ.update(request["env"])
+        _as_child(request, close, signal.default_int_handler)  # a kernel is interrupted by SIGINT
         os.environ["JPY_PARENT_PID"] = str(os.getppid())
-        if request.get("cwd"):
-            os.chdir(request["cwd"])
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         from ipykernel.kernelapp import IPKernelApp
 
         app = IPKernelApp.instance()
@@ -214,18 +220,7 @@ def _run_call(request: dict[str, Any], conn: socket.socket, close: list[int]) ->
     try:
         conn.sendall(f"{os.getpid()}\nready\n".encode())
         conn.close()
-        for fd in close:
-            os.close(fd)
-        devnull = os.open(os.devnull, os.O_RDWR)
-        for fd in (0, 1, 2):
-            os.dup2(devnull, fd)
-        os.environ.clear()
-        os.environ.update(request["env"])
-        if request.get("cwd"):
-            os.chdir(request["cwd"])
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        _as_child(request, close, signal.SIG_DFL)
         import importlib
         import pickle
 
