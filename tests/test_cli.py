@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import openpyxl
 
-from conftest import build, copy_project, run_jixiao
+from conftest import REPO, build, copy_project, run_jixiao
 from helpers_inputs import SHEETS
 
 
@@ -13,6 +17,19 @@ def test_validate_passes_on_the_example(tmp_path):
     result = run_jixiao(root, "validate", "--unit", "lechang-mzj", "--year", "2019")
     assert result.returncode == 0
     assert result.stdout == "lechang-mzj 2019: 输入数据校验通过 (inputs valid)\n"
+
+
+def test_output_read_by_a_reader_that_goes_away_stops_quietly():
+    # `jixiao validate ... | head -0`: the pipe is closed before the command writes its line
+    env = {**os.environ, "JIXIAO_ROOT": str(REPO), "PYTHONPATH": str(REPO / "lib")}
+    proc = subprocess.Popen([sys.executable, "-m", "jixiao.cli", "validate", "--unit", "lechang-mzj", "--year", "2019"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)  # fmt: skip
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 141  # 128 + SIGPIPE, as a command killed by the closed pipe
+    assert stderr == (
+        "已中断 (interrupted)：未生成报告；上一次的报告保持不变。(nothing built; the last report is unchanged)\n"
+    )
 
 
 def test_validate_lists_every_problem_and_a_build_touches_nothing(built_copy):

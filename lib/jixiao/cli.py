@@ -133,9 +133,8 @@ def main(argv: list[str] | None = None) -> int:
     except OutputError as exc:
         print(str(exc), file=sys.stderr)
         return 3
-    except (_Stop, KeyboardInterrupt) as exc:
-        print(INTERRUPTED_LINE, file=sys.stderr)
-        code = 128 + (exc.signum if isinstance(exc, _Stop) else signal.SIGINT)
+    except (_Stop, KeyboardInterrupt, BrokenPipeError) as exc:
+        code = _interrupted(exc)
         if main_thread and argv is None and args.command == "build":
             # a section's thread may still be unwinding from its killed kernel: do not wait for it
             sys.stdout.flush()
@@ -147,6 +146,24 @@ def main(argv: list[str] | None = None) -> int:
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
     return 2
+
+
+def _interrupted(exc: BaseException) -> int:
+    """Say the command was stopped (Ctrl-C, SIGTERM, or the reader of its output gone: ``jixiao
+    build ... | head``); the exit status, 128 + the signal."""
+    if isinstance(exc, BrokenPipeError):  # nothing more is written to the closed pipe, not even at exit
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except BrokenPipeError:
+                os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+    try:
+        print(INTERRUPTED_LINE, file=sys.stderr)
+    except BrokenPipeError:
+        pass
+    if isinstance(exc, _Stop):
+        return 128 + exc.signum
+    return 128 + (getattr(signal, "SIGPIPE", 13) if isinstance(exc, BrokenPipeError) else signal.SIGINT)
 
 
 def _build(args: argparse.Namespace) -> int:
