@@ -285,6 +285,28 @@ def test_profile_without_staffing_bodies_or_contact(copy):
     assert text(profile.signature(r)).startswith("乐昌市民政局")  # 编制单位 blank: the unit itself
 
 
+@pytest.mark.parametrize(
+    ("typed", "written", "stamp"),
+    [
+        ("2020-4-2 10:30", "2020年4月2日", "2020-04-02T00:00:00Z"),  # a spreadsheet's date cell, read as text
+        ("2020/4/2", "2020/4/2", "2020-01-01T00:00:00Z"),  # not a date jixiao reads: as typed, the default
+    ],
+)
+def test_report_date_read_alike_by_the_page_the_workbook_and_the_documents(copy, monkeypatch, typed, written, stamp):
+    from jixiao import render
+    from jixiao.inputs import settings
+    from jixiao.render import xlsx
+    from jixiao.sections import profile
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    set_cell(copy / "profile.csv", 2, "report_date", typed)
+    r = report()
+    assert profile.report_date(r) == written
+    assert ("填报日期", written) in xlsx.signature_lines(r.data, r.unit_name)
+    assert render.metadata(settings.load(UNIT, 2019)).date == stamp
+    assert xlsx.build_time(r.data).isoformat() == stamp[:19]
+
+
 def test_profile_with_part_of_the_staffing(copy):
     from jixiao.sections import profile
 

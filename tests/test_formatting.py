@@ -202,6 +202,9 @@ def test_chinese_quotes_and_dates() -> None:
     assert quotes('"双百镇"社工') == "“双百镇”社工"
     assert quotes("学习《党章》，做到\"两个'维护'\"") == "学习《党章》，做到“两个‘维护’”"
     assert date("2020-04-20") == "2020年4月20日" and date("2020年4月") == "2020年4月"
+    assert [date(v) for v in ("2020-4-2 10:30", "2020-02-30", " 2020/4/2 ", None, float("nan"))] == [
+        "2020年4月2日", "2020-02-30", "2020/4/2", "", ""
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ by hand, not Python's binary half-even; the float is read through its shortest `
 
 from __future__ import annotations
 
+import datetime
 import math
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
@@ -244,19 +245,41 @@ def format_value(
     return qualified(text, qualifier, unit)
 
 
-def date(text: str) -> str:
-    """A date written ``YYYY-MM-DD`` as a report writes it; other text unchanged.
+def parse_date(value: object) -> datetime.date | None:
+    """The day ``value`` names: a date (a datetime or pandas Timestamp too), or text ``YYYY-MM-DD``
+    (month and day with or without their zero; a time after it ignored, as a spreadsheet's date
+    cell read as text has one); None for anything else (``2020年4月``, ``2020-02-30``, a blank).
 
-    >>> date("2020-04-20"), date("2020-4-2"), date("2020年4月")
-    ('2020年4月20日', '2020年4月2日', '2020年4月')
+    >>> parse_date("2020-4-2 10:30"), parse_date("2020-02-30"), parse_date("2020/4/2")
+    (datetime.date(2020, 4, 2), None, None)
     """
     import re
 
-    match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text.strip())
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    match = re.fullmatch(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?", str(value)) if isinstance(value, str) else None
     if match is None:
-        return text.strip()
-    year, month, day = (int(g) for g in match.groups())
-    return f"{year}年{month}月{day}日"
+        return None
+    try:
+        return datetime.date(*(int(g) for g in match.groups()))
+    except ValueError:
+        return None
+
+
+def date(value: object) -> str:
+    """A date as a report writes it (``2020年4月20日``; see :func:`parse_date`); other text as
+    typed, stripped; "" for a blank. The page, the 自评表 and the documents' properties all read
+    the 报告日期 through here.
+
+    >>> date("2020-04-20"), date("2020-4-2"), date("2020年4月"), date(None)
+    ('2020年4月20日', '2020年4月2日', '2020年4月', '')
+    """
+    day = parse_date(value)
+    if day is not None:
+        return f"{day.year}年{day.month}月{day.day}日"
+    return "" if _blank(value) else str(value).strip()
 
 
 # -- lists and numbering ------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from jixiao import formatting
 from jixiao.inputs.settings import EDITIONS, FORMATS, Settings  # noqa: F401 (FORMATS: for readers of this package)
 
 PAGE_FORMATS = ("html", "pdf", "docx")  # made once per edition; xlsx once per build
@@ -125,12 +126,9 @@ def metadata(settings: Settings) -> Metadata:
         return "" if value is None or pd.isna(value) else str(value).strip()
 
     date = document_date(settings.year)
-    reported = field("report_date")
-    if reported and not os.environ.get("SOURCE_DATE_EPOCH", "").strip():
-        try:
-            date = datetime.strptime(reported[:10], "%Y-%m-%d").strftime("%Y-%m-%dT00:00:00Z")
-        except ValueError:
-            pass
+    reported = formatting.parse_date(field("report_date"))
+    if reported is not None and not os.environ.get("SOURCE_DATE_EPOCH", "").strip():
+        date = reported.strftime("%Y-%m-%dT00:00:00Z")
     title = f"{settings.unit_name}{settings.year}年绩效自评报告"
     return Metadata(title=title, author=field("preparer") or settings.unit_name, date=date)
 

@@ -50,7 +50,7 @@ from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
-from jixiao import paths
+from jixiao import formatting, paths
 from jixiao.outputs import write_atomically
 from jixiao.scoring import (
     FLAG_TEXT,
@@ -535,24 +535,13 @@ def _profile(dataset: Any) -> dict[str, Any]:
     return rows[0] if rows else {}
 
 
-def _date_text(v: Any) -> str:
-    """YYYY-MM-DD (or a timestamp) as 2020年3月31日; other text as written."""
-    v = _clean(v)
-    if v is None:
-        return ""
-    if isinstance(v, dt.date | pd.Timestamp):
-        return f"{v.year}年{v.month}月{v.day}日"
-    m = re.fullmatch(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?", str(v))
-    return f"{int(m[1])}年{int(m[2])}月{int(m[3])}日" if m else str(v).strip()
-
-
 def signature_lines(dataset: Any, unit_name: str) -> list[tuple[str, str]]:
     """填报单位, 联系人, 联系电话, 填报日期 from the profile's optional columns (``preparer``, blank =
     the unit; ``contact_person``, ``contact_phone``, ``report_date``); blank where not given."""
     prof = _profile(dataset)
     return [
         ("填报单位", _text(prof.get("preparer")) or unit_name),
-        ("填报日期", _date_text(prof.get("report_date"))),
+        ("填报日期", formatting.date(_clean(prof.get("report_date")))),
         ("联系人", _text(prof.get("contact_person")) or ""),
         ("联系电话", _text(prof.get("contact_phone")) or ""),
     ]
@@ -1047,12 +1036,9 @@ def build_time(dataset: Any) -> dt.datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).replace(tzinfo=None)
-    m = re.fullmatch(r"(\d{4})年(\d{1,2})月(\d{1,2})日", _date_text(_profile(dataset).get("report_date")))
-    if m:
-        try:
-            return dt.datetime(int(m[1]), int(m[2]), int(m[3]))
-        except ValueError:
-            pass
+    day = formatting.parse_date(_clean(_profile(dataset).get("report_date")))
+    if day is not None:
+        return dt.datetime(day.year, day.month, day.day)
     return dt.datetime(int(dataset.year) + 1, 1, 1)
 
 

@@ -8,7 +8,6 @@ the missing columns in a note to the author.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
@@ -205,12 +204,7 @@ def preparer(report: Report) -> str:
 def report_date(report: Report) -> str:
     """报告日期 as Chinese write it (``2020年4月20日``); ``""`` when blank; as typed when not a date."""
     found = _row(report)
-    text = _text(*found, "report_date") if found else ""
-    try:
-        day = dt.date.fromisoformat(text[:10])
-    except ValueError:
-        return text
-    return f"{day.year}年{day.month}月{day.day}日"
+    return formatting.date(_text(*found, "report_date") if found else "")
 
 
 def contact(report: Report) -> str:
