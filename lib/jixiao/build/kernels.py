@@ -354,7 +354,8 @@ class Zygote:
 
     def call(self, function: str, *arguments: Any) -> Call:
         """``function(*arguments)`` (``function`` named ``module:name``) run in a child of the
-        template, which has pandas and openpyxl imported already; see :class:`Call`."""
+        template, which has pandas and openpyxl imported and the report loaded already; see
+        :class:`Call`."""
         return Call(self, function, arguments)
 
     def __enter__(self) -> Zygote:

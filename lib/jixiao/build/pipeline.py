@@ -204,10 +204,9 @@ class Build:
     While the kernels run, the build process itself is mostly waiting: it imports nbconvert in the
     background and renders each section as soon as it is done. The inputs' check and the workbook,
     which need pandas and openpyxl, run in children of the kernel template, which has them
-    imported, beside the first sections (the build process imports pandas only for the page's
-    figures, in the background); no section's result is kept before the inputs passed their
-    check. Without the template they run here: the check before any section, the workbook in the
-    background.
+    imported and the report loaded, beside the first sections (the build process needs no pandas
+    for them); no section's result is kept before the inputs passed their check. Without the
+    template they run here: the check before any section, the workbook in the background.
     """
 
     def __init__(
