@@ -10,7 +10,8 @@ shown in a notebook (and so in the report) as
 - Text: every text 11 pt (:data:`FONT_PT`): 14.7 px on screen, 12 px on a phone, 11 pt on paper,
   never under 75% of the body text. Values are written as the report's tables write them
   (:func:`label_text`: ``1586.40``, ``约121.6``); a value shared by the bars of one category is
-  written once; no two texts overlap (:func:`overlapping`, checked on every chart of the example).
+  written once; no two texts overlap (each chart keeps its texts' boxes, ``Chart.texts``: the tests
+  compare them on every chart of the example).
 - Font: always the Noto Sans CJK SC file shipped by ``mplfonts``, by path, never a system font
   of the same name: the images are the same on every machine and with any font cache.
 - Series: dark and light (contrast at least 3:1 between the first two, so they stay apart in
@@ -408,18 +409,6 @@ def text_boxes(fig: MplFigure) -> tuple[TextBox, ...]:
             continue
         boxes.append(TextBox(t.get_text(), float(t.get_fontsize()), (bb.x0, bb.y0, bb.x1, bb.y1)))
     return tuple(boxes)
-
-
-def overlapping(boxes: Sequence[TextBox], tolerance: float = 0.5) -> list[tuple[str, str]]:
-    """Pairs of texts whose boxes overlap by more than ``tolerance`` pixels each way."""
-    pairs = []
-    for i, a in enumerate(boxes):
-        for b in boxes[i + 1 :]:
-            w = min(a.box[2], b.box[2]) - max(a.box[0], b.box[0])
-            h = min(a.box[3], b.box[3]) - max(a.box[1], b.box[1])
-            if w > tolerance and h > tolerance:
-                pairs.append((a.text, b.text))
-    return pairs
 
 
 def render(fig: MplFigure, fmt: str = "png") -> bytes:
