@@ -361,6 +361,18 @@ def test_profile_year_and_unit(tmp_path, monkeypatch):
     ]
 
 
+def test_profile_report_date_must_be_a_date(tmp_path, monkeypatch):
+    folder = project_copy(tmp_path, monkeypatch)
+    for typed in ("2020-4-2", "2020-04-20 00:00:00", ""):  # without zeros, a date cell read with its time, blank
+        set_cell(folder / "profile.csv", 2, "report_date", typed)
+        assert messages() == [], typed
+    for typed in ("2020/4/2", "2020-02-30", "四月"):
+        set_cell(folder / "profile.csv", 2, "report_date", typed)
+        assert messages() == [
+            f'{D}/profile.csv 第2行 报告日期(report_date)：值 "{typed}" 不是日期，应为 YYYY-MM-DD（如 2020-04-20）'
+        ]
+
+
 def test_profile_rows(tmp_path, monkeypatch):
     folder = project_copy(tmp_path, monkeypatch)
     rows = read_rows(folder / "profile.csv")

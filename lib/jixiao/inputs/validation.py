@@ -24,7 +24,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from jixiao import paths
+from jixiao import formatting, paths
 from jixiao.inputs.dataset import Dataset
 from jixiao.inputs.loading import InputError, Problem, read
 from jixiao.inputs.schema import (
@@ -255,6 +255,10 @@ def _profile(data: Dataset, expected_year: int | None, missing: set[str]) -> lis
                 message=f'值 "{row["unit_id"]}" 与单位 {data.unit} 不符',
             )
         )
+    date = _text(row.get("report_date")).strip()
+    if date and formatting.parse_date(date) is None:  # the report, the 自评表 and the PDF all read it as a date
+        message = f'值 "{date}" 不是日期，应为 YYYY-MM-DD（如 2020-04-20）'
+        problems.append(_at(row, "profile", "report_date", date, expected="YYYY-MM-DD", message=message))
     return problems
 
 
