@@ -372,3 +372,34 @@ def test_the_report_says_what_it_was_built_from(example):
     assert f'<tr><th scope="row">输入文件</th><td>{budget} <code>{info["inputs"][budget]}</code></td></tr>' in block
     assert "pandas 3.1.1" in block
     assert str(example.root) not in example.html  # no machine path in the report
+
+
+def test_a_section_failing_before_the_inputs_check_ends_keeps_nothing(tmp_path, monkeypatch):
+    """A section that fails on bad inputs while their check still runs (in the template's child)
+    leaves its executed notebook out of the outputs: the inputs' problems are the build's error,
+    raised to every thread that asks, and the outputs stay as they were."""
+    from helpers_inputs import project_copy
+    from jixiao.build import pipeline
+    from jixiao.inputs import settings
+    from jixiao.inputs.loading import InputError, Problem
+
+    project_copy(tmp_path, monkeypatch)
+    unit_settings = settings.load(UNIT, YEAR)
+    b = pipeline.Build(unit_settings, force=True, echo=lambda line: None)
+    bad = InputError([Problem("data/lechang-mzj/2019/budget.csv", row=2, column="executed", message="不是数字")])
+    calls = []
+
+    def check():
+        calls.append(1)
+        raise bad
+
+    b._check = check
+    executed = tmp_path / "failed.ipynb"
+    executed.write_text("{}", encoding="utf-8")
+    section = unit_settings.sections[0]
+    for _ in range(2):  # the failed section's thread, then the build's own wait for the check
+        with pytest.raises(InputError) as raised:
+            b._keep_failed(section, executed)
+        assert raised.value is bad
+    assert calls == [1]  # checked once
+    assert not out_dir(tmp_path / "project").joinpath("notebooks").exists()

@@ -23,6 +23,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -233,6 +234,8 @@ class Build:
         connection files, the kernel template's socket. Removed at the end, whatever happens."""
         self._metadata: Future | None = None
         self._check: Callable[[], Any] | None = None
+        self._checking = threading.Lock()
+        self._check_failed: BaseException | None = None
         """The inputs' check, still to be waited for (it runs beside the first sections)."""
         self._paged: Any = None  # makes the second edition's PDF and DOCX (render.PagedProcess)
 
@@ -333,10 +336,17 @@ class Build:
                                          self.settings.unit_name)  # fmt: skip
 
     def checked(self) -> None:
-        """Wait for the inputs' check started beside the sections; raise its InputError."""
-        if self._check is not None:
-            check, self._check = self._check, None
-            self.inputs_key = check()
+        """Wait for the inputs' check started beside the sections; raise its InputError (every
+        time, from any thread: a failed section's thread asks too)."""
+        with self._checking:
+            if self._check is not None:
+                check, self._check = self._check, None
+                try:
+                    self.inputs_key = check()
+                except BaseException as exc:
+                    self._check_failed = exc
+            if self._check_failed is not None:
+                raise self._check_failed
 
     def execute(self) -> None:
         """Run every stale section; the others come from the cache."""
@@ -358,7 +368,9 @@ class Build:
                 raise
 
     def _keep_failed(self, section: Section, executed: Path) -> Path:
-        """A failed section's executed notebook, kept in ``notebooks/`` for a look."""
+        """A failed section's executed notebook, kept in ``notebooks/`` for a look, once the inputs
+        passed their check (bad inputs are the build's error, and leave the outputs as they were)."""
+        self.checked()
         target = cache.executed_path(self.unit, self.year, section)
         if executed.is_file():
             with outputs.together() as group:
