@@ -432,6 +432,19 @@ def test_narrative_placeholder_naming_no_stats_key(tmp_path, monkeypatch):
     ]
 
 
+def test_a_sum_of_figures_of_different_units(tmp_path, monkeypatch):
+    # 户 + 人: the report could not write the sum (its section would fail), nor compare it
+    folder = project_copy(tmp_path, monkeypatch)
+    set_cell(folder / "narrative.csv", 3, "text", "共清退{dibao_cleared_households + dibao_cleared_people}。")
+    set_cell(folder / "indicators.csv", 2, "stats_key", "dibao_cleared_households+dibao_cleared_people")
+    assert messages() == [
+        f"{D}/narrative.csv 第3行 内容(text)：占位符 {{dibao_cleared_households + dibao_cleared_people}} "
+        "求和的指标计量单位不同，不能相加：dibao_cleared_households（户）、dibao_cleared_people（人）",
+        f"{D}/indicators.csv 第2行 业务统计指标键(stats_key)：dibao_cleared_households+dibao_cleared_people "
+        "求和的指标计量单位不同，不能相加：dibao_cleared_households（户）、dibao_cleared_people（人）",
+    ]
+
+
 # --- all at once -----------------------------------------------------------------------------
 
 
