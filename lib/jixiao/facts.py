@@ -58,12 +58,7 @@ def record_read(path: Path | str, part: str | None = None) -> None:
     digest = _reads.get(dependency)
     if digest is None:
         digest = dependencies.dependency_hash(dependency)
-        if building:
-            _reads[dependency] = digest
-    for reads in _remembering:
-        reads.setdefault(dependency, digest)
-    if building:
-        _install_hook()
+    _keep(dependency, digest, building)
 
 
 _remembering: list[dict[str, str]] = []
@@ -88,11 +83,16 @@ def replay(reads: dict[str, str]) -> None:
     its inputs itself, and a file changed since is seen as changed by the next build."""
     building = in_build()
     for dependency, digest in reads.items():
-        for kept in _remembering:
-            kept.setdefault(dependency, digest)
-        if building:
-            _reads.setdefault(dependency, digest)
-    if building and reads:
+        _keep(dependency, digest, building)
+
+
+def _keep(dependency: str, digest: str, building: bool) -> None:
+    """A read with its hash: into every :func:`remembering` under way, and into this section's
+    record inside a build (the first hash of a file stays)."""
+    for kept in _remembering:
+        kept.setdefault(dependency, digest)
+    if building:
+        _reads.setdefault(dependency, digest)
         _install_hook()
 
 

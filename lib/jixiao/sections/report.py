@@ -55,17 +55,23 @@ class Tables:
     def __init__(self, unit: str, year: int) -> None:
         self.unit, self.year = unit, year
         self._frames: dict[str, pd.DataFrame] = {}
+        self._reads: dict[str, dict[str, str]] = {}
+        """The reads each table was made from: recorded again at every use (the table may have
+        been loaded before the section ran)."""
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         if name not in TABLES:
             raise AttributeError(name)
+        if name in self._frames:
+            facts.replay(self._reads.get(name, {}))
+            return self._frames[name]
         from jixiao.inputs import loading
 
         folder = paths.data_dir(self.unit, self.year)
-        for candidate in (folder / loading.WORKBOOK, folder / f"{name}.csv"):  # hashed before reading
-            facts.record_read(candidate)  # at every use: the table may have been loaded before the section ran
-        if name not in self._frames:
-            self._frames[name], _ = loading.load_table(self.unit, self.year, name)
+        with facts.remembering() as self._reads[name]:
+            for candidate in (folder / loading.WORKBOOK, folder / f"{name}.csv"):  # hashed before reading
+                facts.record_read(candidate)
+        self._frames[name], _ = loading.load_table(self.unit, self.year, name)
         return self._frames[name]
 
 
