@@ -116,14 +116,16 @@ def _inputs_hash(settings: Settings) -> str:
     return digest.hexdigest()
 
 
-def validate_inputs(settings: Settings, echo: Echo, found: Callable[[], Any] | None = None) -> str:
+def validate_inputs(settings: Settings, echo: Echo, found: Callable[[], Any] | None = None,
+                    key: str | None = None) -> str:  # fmt: skip
     """Check the inputs; raise ``jixiao.inputs.validation.InputError`` listing every problem. Returns
     the key of the inputs (every data file, the settings, the code), kept once they passed.
 
     ``found`` gives what :func:`input_problems` found elsewhere (in a child of the kernel template,
-    while the first sections run), or None when it could not say: then the check runs here."""
-    marker = paths.output_dir(settings.unit, settings.year) / ".cache" / "validated.key"
-    key = _inputs_hash(settings)
+    while the first sections run), or None when it could not say: then the check runs here.
+    ``key``: the inputs' key taken when that check started (else it is taken now)."""
+    marker = _marker(settings)
+    key = key or _inputs_hash(settings)
     if _marker_says(marker, key):
         echo("  输入校验 (validation)   未变 (unchanged)")
         return key
@@ -154,10 +156,9 @@ def input_problems(unit: str, years: list[int]) -> tuple[list[Any], list[str]]:
     return problems, notes
 
 
-def _inputs_changed(settings: Settings) -> bool:
-    """The inputs (or the code) changed since they last passed the check."""
-    marker = paths.output_dir(settings.unit, settings.year) / ".cache" / "validated.key"
-    return not _marker_says(marker, _inputs_hash(settings))
+def _marker(settings: Settings) -> Path:
+    """Holds the key of the inputs that last passed their check."""
+    return paths.output_dir(settings.unit, settings.year) / ".cache" / "validated.key"
 
 
 def _marker_says(marker: Path, key: str) -> bool:
@@ -313,7 +314,8 @@ class Build:
     def in_template(self, zygote: Any) -> None:
         """Start the inputs' check (unless they passed it unchanged) and the workbook in children
         of the kernel template."""
-        if _inputs_changed(self.settings):
+        key = _inputs_hash(self.settings)
+        if not _marker_says(_marker(self.settings), key):  # the inputs or the code changed since they passed
             call = zygote.call("jixiao.build.pipeline:input_problems", self.unit, years_with_data(self.settings))
 
             def watch() -> Any:
@@ -328,9 +330,9 @@ class Build:
                 return found if made else None
 
             found = self.background.submit(watch)
-            self._check = lambda: validate_inputs(self.settings, self.echo, found.result)
+            self._check = lambda: validate_inputs(self.settings, self.echo, found.result, key)
         else:
-            self._check = lambda: validate_inputs(self.settings, self.echo)
+            self._check = lambda: validate_inputs(self.settings, self.echo, key=key)
         if "xlsx" in self.formats:
             self._workbook = zygote.call("jixiao.build.pipeline:workbook_of", self.unit, self.year,
                                          self.settings.unit_name)  # fmt: skip
