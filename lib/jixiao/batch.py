@@ -141,7 +141,12 @@ def inputs_key(unit: str, year: int, inputs: bytes | None = None) -> str:
     """What decides a unit-year's outputs: its inputs' hash and jixiao's code hash (``inputs``:
     the unit-year's :func:`inputs_zip`, when it is at hand)."""
     inputs = inputs_zip(unit, year) if inputs is None else inputs
-    return f"{hashlib.sha256(inputs).hexdigest()}:{code_hash()}"
+    return _key(hashlib.sha256(inputs).hexdigest(), code_hash())
+
+
+def _key(digest: str, code: str) -> str:
+    """The key kept beside a unit-year's outputs (``KEY_FILE``): its inputs' and the code's hashes."""
+    return f"{digest}:{code}"
 
 
 # -- where outputs go ---------------------------------------------------------------------------
@@ -372,7 +377,7 @@ def build_many(jobs: Iterable[tuple[str, int]], *, scheduler: str | None = None,
         if (
             not force
             and kept is not None
-            and kept.decode() == f"{digest}:{code}"
+            and kept.decode() == _key(digest, code)
             and store.exists(f"{rel}/report.html")
         ):
             outcome = Outcome(unit, year, True, 0.0, store.where(f"{rel}/report.html"), skipped=True)
@@ -420,7 +425,7 @@ def build_many(jobs: Iterable[tuple[str, int]], *, scheduler: str | None = None,
             following = submit()
             if following is not None:
                 running.add(following)
-            outcome = _receive(outcome, store, f"{stale[(unit, year)]}:{outcome.code}")
+            outcome = _receive(outcome, store, _key(stale[(unit, year)], outcome.code))
             outcomes.append(outcome)
             status = "完成 (built)" if outcome.ok else "失败 (failed)"
             lines = outcome.message.splitlines() or [""]

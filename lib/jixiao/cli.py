@@ -113,9 +113,7 @@ def main(argv: list[str] | None = None) -> int:
                 import atexit
 
                 atexit._run_exitfuncs()
-                sys.stdout.flush()
-                sys.stderr.flush()
-                os._exit(code)
+                _leave(code)
             return code
         if args.command == "validate":
             return _validate(args)
@@ -136,16 +134,21 @@ def main(argv: list[str] | None = None) -> int:
     except (_Stop, KeyboardInterrupt, BrokenPipeError) as exc:
         code = _interrupted(exc)
         if main_thread and argv is None and args.command == "build":
-            # a section's thread may still be unwinding from its killed kernel: do not wait for it
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(code)
+            _leave(code)  # a section's thread may still be unwinding from its killed kernel: no waiting for it
         return code
     finally:
         if main_thread:
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
     return 2
+
+
+def _leave(code: int) -> None:
+    """End the process now with ``code``, its output written: no interpreter teardown, no waiting
+    for threads."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def _interrupted(exc: BaseException) -> int:

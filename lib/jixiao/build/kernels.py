@@ -348,7 +348,7 @@ class Zygote:
         ready, _, _ = select.select([self.process.stdout], [], [], timeout)
         line = self.process.stdout.readline() if ready else b""
         if line.strip() != b"ready":
-            log = (Path(self._folder.name) / "zygote.log").read_text(errors="replace").strip().splitlines()
+            log = (self.folder / "zygote.log").read_text(errors="replace").strip().splitlines()
             self.stop()
             raise RuntimeError("the kernel template (jixiao.build.kernels) did not start: " + " | ".join(log[-3:]))
 
@@ -399,7 +399,7 @@ class Call:
         import pickle
 
         folder = Path(tempfile.mkdtemp(prefix="call-", dir=zygote.folder))
-        self.function, self._result = function, folder / "result.pickle"
+        self._result = folder / "result.pickle"
         (folder / "arguments.pickle").write_bytes(pickle.dumps(arguments, protocol=pickle.HIGHEST_PROTOCOL))
         request = {"call": function, "arguments": str(folder / "arguments.pickle"), "result": str(self._result),
                    "env": dict(os.environ), "cwd": str(Path.cwd())}  # fmt: skip

@@ -519,10 +519,14 @@ def _computed_actuals(data: Dataset) -> list[Problem]:
     return problems
 
 
-def _mixed_units(data: Dataset, keys: list[str]) -> str:
+def _units(data: Dataset) -> dict[str, str]:
+    """Each stats key's unit."""
+    return {str(k): _text(u).strip() for k, u in zip(data.stats["key"], data.stats["unit"], strict=True)}
+
+
+def _mixed_units(units: dict[str, str], keys: list[str]) -> str:
     """The keys of a sum with their units (``a（户）、b（人）``) when the units differ; "" when they
     are one unit (or a key is unknown: reported as such)."""
-    units = {str(k): _text(u).strip() for k, u in zip(data.stats["key"], data.stats["unit"], strict=True)}
     if len(keys) < 2 or any(k not in units for k in keys) or len({units[k] for k in keys}) == 1:
         return ""
     return "、".join(f"{k}（{units[k]}）" for k in keys)
@@ -532,16 +536,18 @@ def _stats_keys(data: Dataset) -> list[Problem]:
     """An indicator's ``stats_key`` (or ``a+b``) must name ``stats`` keys (closest key suggested),
     and a sum keys of one unit."""
     keys = [k for k in data.stats["key"] if k]
+    units = _units(data)
     problems = []
     for _, row in data.indicators.iterrows():
         name = row["stats_key"]
         if not name:
             continue
-        mixed = _mixed_units(data, [p.strip() for p in name.split("+")])
+        parts = [p.strip() for p in name.split("+")]
+        mixed = _mixed_units(units, parts)
         if mixed:
             message = f"{name} 求和的指标计量单位不同，不能相加：{mixed}"
             problems.append(_at(row, "indicators", "stats_key", name, expected="同一计量单位的指标", message=message))
-        for key in [p.strip() for p in name.split("+")]:
+        for key in parts:
             if key in keys:
                 continue
             close = difflib.get_close_matches(key, keys, n=1, cutoff=0.6)
@@ -746,6 +752,7 @@ def _placeholders(data: Dataset) -> list[Problem]:
     """Narrative ``{key}`` placeholders must name a ``stats`` key (or year, unit_name);
     ``{a+b}`` (a sum of figures) must name stats keys only, of one unit."""
     keys = [k for k in data.stats["key"] if k]
+    units = _units(data)
     allowed = set(keys) | set(NARRATIVE_FIELDS)
     problems = []
     texts = [("narrative", "text", row) for _, row in data.narrative.iterrows()]
@@ -756,7 +763,7 @@ def _placeholders(data: Dataset) -> list[Problem]:
             if name is None:
                 continue
             parts = [p.strip() for p in name.split("+")] if "+" in name else [name]
-            mixed = _mixed_units(data, parts)
+            mixed = _mixed_units(units, parts)
             if mixed:
                 message = f"占位符 {{{name}}} 求和的指标计量单位不同，不能相加：{mixed}"
                 value = "{" + name + "}"

@@ -317,12 +317,13 @@ def move_forms_to_annex(root: Any) -> None:
         toc.append(item)
 
 
-_SPACE = re.compile(r"\s+")
+SPACE = re.compile(r"\s+")
+"""A run of white space, written as one space in the paged formats."""
 
 
 def text_of(element: Any) -> str:
     """An element's text as a reader sees it (white space collapsed)."""
-    return _SPACE.sub(" ", element.text_content()).strip()
+    return SPACE.sub(" ", element.text_content()).strip()
 
 
 def plain_text(element: Any) -> str:

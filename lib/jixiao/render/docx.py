@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import base64
 import io
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -28,6 +27,7 @@ from xml.sax.saxutils import escape
 
 from jixiao.render import (
     SCREEN_ONLY,
+    SPACE,
     Metadata,
     by_class,
     column_shares,
@@ -55,7 +55,6 @@ FACES = {
     "宋体": ("SimSun",),
 }
 LATIN = "Times New Roman"
-_SPACE = re.compile(r"\s+")
 
 
 def _set_fonts(style_or_run: Any, east_asia: str, size: float | None = None, *, bold: bool | None = None) -> None:
@@ -316,7 +315,7 @@ class Writer:
             self.text_paragraph(child.tail, style)
 
     def text_paragraph(self, text: str | None, style: str | None) -> None:
-        text = _SPACE.sub(" ", text or "").strip()
+        text = SPACE.sub(" ", text or "").strip()
         if text:
             self.paragraph(style or "Normal", [Run(text)])
 
@@ -339,7 +338,7 @@ class Writer:
         runs: list[Run] = []
 
         def add(text: str | None, bold: bool, sup: bool) -> None:
-            text = _SPACE.sub(" ", text or "")
+            text = SPACE.sub(" ", text or "")
             if not runs:
                 text = text.lstrip()
             if text:

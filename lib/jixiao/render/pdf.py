@@ -20,7 +20,6 @@ small, known set of tags) and written as Typst source:
 from __future__ import annotations
 
 import base64
-import re
 import tempfile
 from datetime import datetime
 from functools import lru_cache
@@ -29,6 +28,7 @@ from typing import Any
 
 from jixiao.render import (
     SCREEN_ONLY,
+    SPACE,
     Metadata,
     by_class,
     column_shares,
@@ -53,7 +53,6 @@ TABLE_PT = 10.5  # 五号
 FORM_PT = 9  # 小五
 TEXT_WIDTH_PT = 156 / 25.4 * 72
 PX_PT = 0.75  # a CSS pixel
-_SPACE = re.compile(r"\s+")
 
 PREAMBLE = """\
 #set document(title: {title}, author: {author}, date: {date})
@@ -272,7 +271,7 @@ class Writer:
             self.loose_text(child.tail)
 
     def loose_text(self, text: str | None) -> None:
-        text = _SPACE.sub(" ", text or "").strip()
+        text = SPACE.sub(" ", text or "").strip()
         if text:
             self.paragraph(f"#{string(text)}")
 
@@ -299,7 +298,7 @@ class Writer:
         parts: list[str | Text] = []  # Typst source, and text not yet written as a string
 
         def add(text: str | None) -> None:
-            text = _SPACE.sub(" ", text or "")
+            text = SPACE.sub(" ", text or "")
             if not parts:
                 text = text.lstrip()
             if text:

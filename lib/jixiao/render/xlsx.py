@@ -52,6 +52,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from jixiao import formatting, paths
 from jixiao.outputs import write_atomically
+from jixiao.render import restamp_zip
 from jixiao.scoring import (
     FLAG_TEXT,
     DepartmentScore,
@@ -705,13 +706,12 @@ def _department_goals(dataset: Any, unit_name: str) -> tuple[str | None, str | N
     rows = _records(getattr(dataset, "goals", None))
     if not rows:
         return None, None
-    folder = paths.data_dir(dataset.unit, dataset.year)
     goals, outcomes = [], []
     for i, r in enumerate(rows, start=1):
         goals.append(f"{i}. {_text(r.get('goal')) or ''}")
         done = _text(r.get("completion")) or ""
         typed = _text(r.get("outcome"))
-        outcome = fill_text(typed, dataset.stats, dataset.year, unit_name, folder) if typed else typed
+        outcome = fill_text(typed, dataset.stats, dataset.unit, dataset.year, unit_name) if typed else typed
         said = "；".join(x for x in (outcome, _text(r.get("deviation_reason"))) if x)
         outcomes.append(f"{i}. {done}" + (f"：{said}" if said else ""))
     return "\n".join(goals), "\n".join(outcomes)
@@ -1045,7 +1045,6 @@ def build_time(dataset: Any) -> dt.datetime:
 def _reproducible_zip(data: bytes, when: dt.datetime) -> bytes:
     """The workbook with every entry dated ``when`` and its created and modified times set to it
     (openpyxl stamps "modified" with the clock)."""
-    from jixiao.render import restamp_zip
 
     iso = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode("ascii")
 

@@ -183,7 +183,7 @@ def closing(report: Report) -> dict[str, str]:
     if not any(values.values()):
         return {}
     values["编制单位"] = values["编制单位"] or report.unit_name
-    values["报告日期"] = formatting.date(values["报告日期"]) if values["报告日期"] else ""
+    values["报告日期"] = formatting.date(values["报告日期"])
     return {k: v for k, v in values.items() if v}
 
 
@@ -476,9 +476,10 @@ def keyed_figures(report: Report) -> list[tuple[str, Figure]]:
     """The figures of this section that a ``published`` row may name, with their keys
     (:func:`jixiao.sections.review.published_checks` compares them with the published ones)."""
     figure, _ = department_score(report)
-    keyed = [(computed_key("department_score"), figure), (computed_key("total_budget"), total_budget(report)),
-             (computed_key("total_executed"), total_executed(report)),
-             (computed_key("execution_rate"), execution_rate(report))]  # fmt: skip
+    budget, executed = total_budget(report), total_executed(report)
+    keyed = [(computed_key("department_score"), figure), (computed_key("total_budget"), budget),
+             (computed_key("total_executed"), executed),
+             (computed_key("execution_rate"), execution_rate(report, executed, budget))]  # fmt: skip
     for c in coverage(report):
         keyed += [(computed_key("evaluated_count", c.fund_source), c.count),
                   (computed_key("evaluated_amount", c.fund_source), c.amount)]  # fmt: skip

@@ -20,7 +20,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -126,24 +125,24 @@ def fill(report: Report, row: Mapping[str, Any]) -> Html:
     A key that names no stats row raises :class:`ThemeError` naming the row and the key.
     """
     where = f"文字材料表（narrative）{row_source(row).describe()}"
-    template, values = _placeholders(report.data.stats, cell_text(row.get("text")), where, report.year,
-                                     report.unit_name, paths.data_dir(report.unit, report.year))  # fmt: skip
+    template, values = _placeholders(report.data.stats, cell_text(row.get("text")), where, report.unit, report.year,
+                                     report.unit_name)  # fmt: skip
     return render(template, values)
 
 
-def fill_text(text: str, stats: pd.DataFrame, year: int, unit_name: str, folder: Path) -> str:
+def fill_text(text: str, stats: pd.DataFrame, unit: str, year: int, unit_name: str) -> str:
     """``text`` filled as :func:`fill` fills it, as plain text (each figure's text, as the report
     writes it): the workbook's 实际完成情况. A placeholder the report could not fill (an unknown
     key: the inputs' check reports it) leaves the text as typed."""
     try:
-        template, values = _placeholders(stats, text, "", year, unit_name, folder)
+        template, values = _placeholders(stats, text, "", unit, year, unit_name)
     except ThemeError:
         return text
     return render_text(template, values)
 
 
-def _placeholders(stats: pd.DataFrame, text: str, where: str, year: int, unit_name: str,
-                  folder: Path) -> tuple[str, dict[str, Figure | str]]:  # fmt: skip
+def _placeholders(stats: pd.DataFrame, text: str, where: str, unit: str, year: int,
+                  unit_name: str) -> tuple[str, dict[str, Figure | str]]:  # fmt: skip
     """``text`` (its quotes made Chinese) as a template for ``provenance.render``, and its values:
     ``{year}``, ``{unit_name}``, each ``{key}`` the stats row's figure, each ``{a+b}`` their sum."""
     template = formatting.quotes(text)
@@ -163,7 +162,7 @@ def _placeholders(stats: pd.DataFrame, text: str, where: str, year: int, unit_na
             continue
         missing = [k for k in keys if _stat_row(stats, k) is None]
         if missing:
-            file = stats["_file"].iloc[0] if len(stats) else paths.relative(folder)
+            file = stats["_file"].iloc[0] if len(stats) else paths.relative(paths.data_dir(unit, year))
             raise ThemeError(
                 f"{where}：占位符 {{{m.group(1)}}} 中的指标键 {missing[0]!r} "
                 f"在{year}年业务统计表（stats，{file}）中不存在"
