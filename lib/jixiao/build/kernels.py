@@ -221,6 +221,7 @@ def _run_call(request: dict[str, Any], conn: socket.socket, close: list[int]) ->
         conn.sendall(f"{os.getpid()}\nready\n".encode())
         conn.close()
         _as_child(request, close, signal.SIG_DFL)
+        tempfile.tempdir = None  # taken from TMPDIR again
         import importlib
         import pickle
 
@@ -401,8 +402,10 @@ class Call:
         folder = Path(tempfile.mkdtemp(prefix="call-", dir=zygote.folder))
         self._result = folder / "result.pickle"
         (folder / "arguments.pickle").write_bytes(pickle.dumps(arguments, protocol=pickle.HIGHEST_PROTOCOL))
+        # the child's temporary files (openpyxl writes the workbook through one) go in the call's
+        # folder: a child killed with a failed build leaves nothing in the user's temporary folder
         request = {"call": function, "arguments": str(folder / "arguments.pickle"), "result": str(self._result),
-                   "env": dict(os.environ), "cwd": str(Path.cwd())}  # fmt: skip
+                   "env": {**os.environ, "TMPDIR": str(folder)}, "cwd": str(Path.cwd())}  # fmt: skip
         try:
             self.process: ForkedProcess | None = ForkedProcess(zygote.path, request)
         except (OSError, RuntimeError):
