@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, UNIT, YEAR, build, copy_project, run_jixiao
+from conftest import QUICK, REPO, UNIT, YEAR, build, copy_project, run_jixiao
 
 NOTHING_BUILT = "未生成报告；上一次的报告保持不变。(nothing built; the last report is unchanged)"
 INTERRUPTED = "已中断 (interrupted)：未生成报告；上一次的报告保持不变。(nothing built; the last report is unchanged)"
@@ -131,6 +131,89 @@ def test_ctrl_c_stops_everything_within_seconds(built_copy, tmp_path, moment):
         time.sleep(0.1)
     assert processes_mentioning(str(private_tmp)) == []  # the kernel template and every kernel
     assert list(private_tmp.iterdir()) == []  # sockets, connection files, executed notebooks
+
+
+def test_a_kernel_that_dies_fails_its_section_at_once(built_copy):
+    """A kernel killed in a cell (by the system, for its memory, say) fails its section within
+    seconds with one message, instead of leaving the build waiting for its output for ever."""
+    before = pair(built_copy)
+    kept = out_dir(built_copy) / "notebooks" / "14-problems.ipynb"  # the last good build's
+    kept_before = kept.read_bytes()
+    notebook_path = built_copy / "notebooks" / "04_problems.ipynb"
+    notebook = json.loads(notebook_path.read_text(encoding="utf-8"))
+    kill = ["import os, signal\n", "os.kill(os.getpid(), signal.SIGKILL)"]
+    notebook["cells"].append({"cell_type": "code", "execution_count": None, "id": "killed", "metadata": {},
+                              "outputs": [], "source": kill})  # fmt: skip
+    notebook_path.write_text(json.dumps(notebook, ensure_ascii=False), encoding="utf-8")
+    process = start(built_copy, *QUICK)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 1
+    assert stderr.splitlines() == [
+        "章节 14-problems (notebooks/04_problems.ipynb) 执行失败",
+        "  DeadKernelError: 内核在执行中意外退出，例如因内存不足被系统终止 (the kernel died)",
+        NOTHING_BUILT,
+    ]  # no executed notebook named: papermill wrote none
+    assert pair(built_copy) == before
+    assert kept.read_bytes() == kept_before
+
+
+def test_no_kernel_starts_once_the_build_killed_them(tmp_path, monkeypatch):
+    """A section's thread that reaches its kernel's start as the build stops (Ctrl-C, bad inputs)
+    starts none: it would outlive the build, unkilled, and write to the terminal."""
+    import asyncio
+
+    from jixiao.build import kernels
+
+    monkeypatch.setenv("JIXIAO_RUNTIME_DIR", str(tmp_path))  # the connection file goes there
+    assert kernels.Zygote.current is None  # no template: kernels start the usual way
+    kernels.kill_all()
+    try:
+        manager = kernels.ForkKernelManager(kernel_name="python3")
+        with pytest.raises(RuntimeError, match=r"^the build was stopped: no kernel starts$"):
+            asyncio.run(manager.start_kernel())
+        assert manager.provisioner.process is None and kernels._LAUNCHED == set()
+    finally:
+        kernels.allow()
+
+
+def test_the_next_build_here_waits_for_the_sections_of_one_stopped_early(tmp_path, monkeypatch):
+    """A Dask worker builds one unit-year after another in one process. The section threads of a
+    build stopped early end only once papermill notices their killed kernels, and on their way
+    out they set papermill's working directory (process-wide) back to that build's folder, deleted
+    by then: the next build's sections failed on it. The next build waits for them first."""
+    import threading
+
+    from papermill.iorw import papermill_io
+
+    from jixiao.build import execution
+
+    monkeypatch.setattr(os, "environ", dict(os.environ))  # what kernel_environment sets
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    monkeypatch.setenv("JIXIAO_ROOT", str(REPO))
+    local = papermill_io.get_handler("local")
+    released, ended = threading.Event(), []
+
+    def run_section(section, executed, keep):
+        if section == "late":  # its kernel was killed: papermill notices a moment later
+            released.wait(10)
+            time.sleep(0.5)
+            local.cwd(str(tmp_path / "deleted-build"))
+            ended.append(section)
+        return execution.Run(section, executed, 0.0)
+
+    def stop_the_build(run):
+        released.set()
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(execution, "run_section", run_section)
+    with pytest.raises(KeyboardInterrupt):
+        execution.run_sections([("first", tmp_path / "a"), ("late", tmp_path / "b")], stop_the_build, workers=2)
+    execution.INTERRUPTED.set()  # as the build does on its way out
+    assert ended == []
+    execution.kernel_environment(tmp_path)  # the next build
+    assert ended == ["late"]
+    assert local._cwd is None
+    assert not execution.INTERRUPTED.is_set()
 
 
 # -- two builds at once; the same inputs give the same report ---------------------------------------

@@ -8,6 +8,7 @@ end without writing anything, and nobody waits for them.
 
 from __future__ import annotations
 
+import logging
 import os
 import queue
 import sys
@@ -24,6 +25,19 @@ from jixiao.outputs import CAUSES, OutputError
 INTERRUPTED = threading.Event()
 """Set when the build stops early: running sections are abandoned, not reported."""
 
+_ABANDONED: list[threading.Thread] = []
+"""Section threads of a build stopped early in this process, which may still be running."""
+
+
+def _worth_saying(record: logging.LogRecord) -> bool:
+    """papermill's logger, which nbclient writes to as well, says nothing once the build stopped
+    and killed the kernels itself, and nothing of nbclient's errors (a kernel that died or could
+    not start): each is raised too, and the build says it once, with its section."""
+    return not INTERRUPTED.is_set() and not (record.levelno >= logging.ERROR and "nbclient" in record.pathname)
+
+
+logging.getLogger("papermill").addFilter(_worth_saying)
+
 
 class Abandoned(RuntimeError):
     """A section whose build was interrupted meanwhile."""
@@ -33,7 +47,7 @@ class SectionError(RuntimeError):
     """A section notebook raised: which section, which cell, which error, in a few lines."""
 
     def __init__(self, section: Section, cell: int | None, source: str, ename: str, evalue: str,
-                 executed: Path) -> None:  # fmt: skip
+                 executed: Path | None) -> None:  # fmt: skip
         self.section, self.cell, self.ename, self.evalue = section, cell, ename, evalue
         lines = [f"章节 {section.id} ({paths.relative(section.notebook)}) 执行失败"]
         if cell is not None:  # papermill's index in the executed notebook, whose injected
@@ -41,7 +55,8 @@ class SectionError(RuntimeError):
             lines[0] += f"：第 {cell} 个单元格"
         lines += [f"  > {line}" for line in source.strip().splitlines()[-3:]]
         lines.append(f"  {ename}: {evalue}")
-        lines.append(f"  执行后的笔记本 (executed notebook): {paths.relative(executed)}")
+        if executed is not None:  # none when the kernel died or did not start: nothing was executed
+            lines.append(f"  执行后的笔记本 (executed notebook): {paths.relative(executed)}")
         super().__init__("\n".join(lines))
 
 
@@ -64,8 +79,21 @@ def kernel_environment(work: Path | None = None) -> None:
     """What every kernel started from here inherits: the project root, the build flag, a
     non-interactive matplotlib, and this jixiao on the path (a copy of the project builds itself).
     With ``work`` (the build's temporary folder), the kernels' connection files go there, and
-    are removed with it whatever happens."""
+    are removed with it whatever happens.
+
+    A build stopped early in this process (a Dask worker builds one unit-year after another) may
+    have left section threads that end only once papermill notices their killed kernels, within
+    about a second. On their way out they restore papermill's working directories, which are the
+    process's, to the earlier build's folder, since deleted: the next build's sections would then
+    fail on it. So they are waited for first, and papermill's working directory is reset."""
+    from jixiao.build import kernels
+
+    deadline = time.monotonic() + 60
+    while _ABANDONED:
+        _ABANDONED.pop().join(max(0.0, deadline - time.monotonic()))
+    reset_papermill_cwd()
     INTERRUPTED.clear()
+    kernels.allow()
     os.environ.pop("JIXIAO_RUNTIME_DIR", None)
     if work is not None:
         runtime = work / "runtime"
@@ -81,14 +109,24 @@ def kernel_environment(work: Path | None = None) -> None:
         sys.path.insert(0, lib)
 
 
-def _keep_here(section: Section, executed: Path) -> Path:
-    return executed
+def reset_papermill_cwd() -> None:
+    """papermill's own working directory for reading and writing notebooks back to none (it is
+    process-wide, and each notebook's run restores it on the way out, whatever it was then)."""
+    iorw = sys.modules.get("papermill.iorw")
+    if iorw is not None:
+        iorw.papermill_io.get_handler("local").cwd(None)
 
 
-def run_section(section: Section, executed: Path, keep: Callable[[Section, Path], Path] = _keep_here) -> Run:
+def _keep_here(section: Section, executed: Path) -> Path | None:
+    return executed if executed.is_file() else None
+
+
+def run_section(section: Section, executed: Path,
+                keep: Callable[[Section, Path], Path | None] = _keep_here) -> Run:  # fmt: skip
     """Execute one section notebook into ``executed``; raise SectionError if a cell raises.
 
-    ``keep`` puts a failed section's executed notebook where the user will look (and says where)."""
+    ``keep`` puts a failed section's executed notebook where the user will look and says where
+    (None: papermill wrote none, as when the kernel died)."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -126,14 +164,17 @@ def run_section(section: Section, executed: Path, keep: Callable[[Section, Path]
     except Exception as exc:  # the kernel died, or could not start: still a failing section
         if INTERRUPTED.is_set():
             raise Abandoned(section.id) from None
-        raise SectionError(section, None, "", type(exc).__name__, str(exc), keep(section, executed)) from exc
+        ename, evalue = type(exc).__name__, str(exc)
+        if ename == "DeadKernelError":
+            evalue = "内核在执行中意外退出，例如因内存不足被系统终止 (the kernel died)"
+        raise SectionError(section, None, "", ename, evalue, keep(section, executed)) from exc
     if INTERRUPTED.is_set():
         raise Abandoned(section.id)
     return Run(section, executed, time.perf_counter() - start)
 
 
 def run_sections(jobs: Iterable[tuple[Section, Path]], on_done: Callable[[Run], None], workers: int | None = None,
-                 keep: Callable[[Section, Path], Path] = _keep_here) -> list[Run]:  # fmt: skip
+                 keep: Callable[[Section, Path], Path | None] = _keep_here) -> list[Run]:  # fmt: skip
     """Run sections in parallel (up to the number of cores); report each as it finishes.
 
     Every section runs to its end even when another fails, so that one run shows every failing
@@ -141,7 +182,7 @@ def run_sections(jobs: Iterable[tuple[Section, Path]], on_done: Callable[[Run], 
     raised alone, once, and no further section starts. On any other exception here (Ctrl-C, a
     failure in ``on_done``) the running sections are abandoned: their threads are daemons, so
     neither this function nor the end of the process waits for them (the caller kills their
-    kernels).
+    kernels); the next build in this process does (:func:`kernel_environment`).
     """
     import papermill  # noqa: F401  (imported once here, not by two threads at once)
 
@@ -164,8 +205,9 @@ def run_sections(jobs: Iterable[tuple[Section, Path]], on_done: Callable[[Run], 
             except BaseException as exc:  # handed to the caller, whatever it is
                 results.put((section, exc))
 
-    for number in range(workers):
-        threading.Thread(target=work, name=f"jixiao-section-{number}", daemon=True).start()
+    threads = [threading.Thread(target=work, name=f"jixiao-section-{n}", daemon=True) for n in range(workers)]
+    for thread in threads:
+        thread.start()
     runs, errors, unwritable = [], [], []
     try:
         for _ in jobs:
@@ -187,10 +229,13 @@ def run_sections(jobs: Iterable[tuple[Section, Path]], on_done: Callable[[Run], 
             else:
                 runs.append(outcome)
                 on_done(outcome)
+        if unwritable:
+            raise unwritable[0]
+    except BaseException:
+        _ABANDONED.extend(t for t in threads if t.is_alive())  # the next build here waits for them
+        raise
     finally:
         stop.set()
-    if unwritable:
-        raise unwritable[0]
     if errors:
         raise SectionsFailed(sorted(errors, key=lambda e: e.section.id))
     return runs

@@ -41,15 +41,16 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from queue import Empty
 from typing import Any
 
-from jupyter_client.blocking import BlockingKernelClient
-from jupyter_client.manager import KernelManager
+from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
-from traitlets import DottedObjectName
+from traitlets import Type
 
 WARM_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger",
                 "IPython", "numpy", "pandas", "matplotlib.figure", "matplotlib.backends.backend_agg",
@@ -426,19 +427,32 @@ class Call:
 _LAUNCHED: set[Any] = set()
 """The processes of kernels started the usual way and still running (for :func:`kill_all`)."""
 
+_STOPPED = threading.Event()
+"""Set by :func:`kill_all`, cleared by :func:`allow` (a new build): meanwhile no kernel starts."""
+_LAUNCHING = threading.Lock()
+"""Held while a kernel is started the usual way and by :func:`kill_all`: a section's thread that
+was starting a kernel as the build stopped has either started it (and it is killed) or starts none."""
+
 
 def kill_all() -> None:
     """Kill every kernel of this process and the kernel template, without waiting for a graceful
-    end: the build was interrupted or failed."""
-    for zygote in list(Zygote.started):
-        zygote.kill()
-    for process in list(_LAUNCHED):
-        try:
-            if process.poll() is None:  # a kernel started the usual way leads a session of its own
-                os.killpg(process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError, OSError):
-            pass
-        _LAUNCHED.discard(process)
+    end: the build was interrupted or failed. Until :func:`allow`, no kernel starts."""
+    with _LAUNCHING:
+        _STOPPED.set()
+        for zygote in list(Zygote.started):
+            zygote.kill()
+        for process in list(_LAUNCHED):
+            try:
+                if process.poll() is None:  # a kernel started the usual way leads a session of its own
+                    os.killpg(process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError, OSError):
+                pass
+            _LAUNCHED.discard(process)
+
+
+def allow() -> None:
+    """A build starts: kernels may start again after :func:`kill_all`."""
+    _STOPPED.clear()
 
 
 class ForkedProcess:
@@ -501,10 +515,13 @@ class ForkProvisioner(LocalProvisioner):
 
     async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
         zygote = Zygote.current
-        if zygote is None:
-            info = await super().launch_kernel(cmd, **kwargs)
-            if self.process is not None:
-                _LAUNCHED.add(self.process)
+        if zygote is None:  # no template, or it was just killed with the build: then no kernel at all
+            with _LAUNCHING:
+                if _STOPPED.is_set():
+                    raise RuntimeError("the build was stopped: no kernel starts")
+                info = await super().launch_kernel(cmd, **kwargs)
+                if self.process is not None:
+                    _LAUNCHED.add(self.process)
             return info
         connection_file = cmd[cmd.index("-f") + 1]
         env = kwargs.get("env") or dict(os.environ)
@@ -532,8 +549,8 @@ class ForkProvisioner(LocalProvisioner):
             await super().send_signal(signum)
 
 
-class ForkKernelClient(BlockingKernelClient):
-    def wait_for_ready(self, timeout: float | None = None) -> None:
+class ForkKernelClient(AsyncKernelClient):
+    async def wait_for_ready(self, timeout: float | None = None) -> None:  # type: ignore[override]
         """Ready when a kernel_info request has its reply and its ``idle`` status on IOPub.
 
         jupyter_client's own version ends by draining IOPub until it has been quiet for 0.2 s:
@@ -543,25 +560,29 @@ class ForkKernelClient(BlockingKernelClient):
         while time.monotonic() < deadline:
             msg_id = self.kernel_info()
             try:
-                reply = self.get_shell_msg(timeout=1)
+                reply = await self.get_shell_msg(timeout=1)
                 while reply["parent_header"].get("msg_id") != msg_id:
-                    reply = self.get_shell_msg(timeout=1)
+                    reply = await self.get_shell_msg(timeout=1)
                 while True:  # IOPub may not be subscribed yet: then ask again
-                    status = self.get_iopub_msg(timeout=0.2)
+                    status = await self.get_iopub_msg(timeout=0.2)
                     if status["parent_header"].get("msg_id") == msg_id and status["msg_type"] == "status" \
                             and status["content"].get("execution_state") == "idle":  # fmt: skip
                         self._handle_kernel_info_reply(reply)
                         return
             except Empty:
-                if not self.is_alive():
+                if not await self.is_alive():
                     raise RuntimeError("the kernel died before replying to kernel_info") from None
         raise RuntimeError(f"the kernel did not reply to kernel_info within {timeout} s")
 
 
-class ForkKernelManager(KernelManager):
-    """A KernelManager whose kernels come from the zygote (when one is running)."""
+class ForkKernelManager(AsyncKernelManager):
+    """A KernelManager whose kernels come from the zygote (when one is running).
 
-    client_class = DottedObjectName("jixiao.build.kernels.ForkKernelClient")
+    Asynchronous, as nbclient's own default: with a blocking client, nbclient's wait for a cell's
+    output blocks its event loop, so a kernel that dies in a cell (killed for its memory, say)
+    would leave the section waiting for ever instead of failing with ``DeadKernelError``."""
+
+    client_factory = Type(ForkKernelClient)  # what client() makes (AsyncKernelManager's own is fixed)
 
     async def _async_wait(self, pollinterval: float = 0.005) -> None:
         await super()._async_wait(pollinterval)  # 100 ms by default: a killed kernel is gone at once

@@ -369,14 +369,16 @@ class Build:
                 self.checked()  # bad inputs fail or stop the sections: then the inputs' problems are the error
                 raise
 
-    def _keep_failed(self, section: Section, executed: Path) -> Path:
+    def _keep_failed(self, section: Section, executed: Path) -> Path | None:
         """A failed section's executed notebook, kept in ``notebooks/`` for a look, once the inputs
-        passed their check (bad inputs are the build's error, and leave the outputs as they were)."""
+        passed their check (bad inputs are the build's error, and leave the outputs as they were);
+        None when papermill wrote none (the kernel died, or did not start)."""
         self.checked()
+        if not executed.is_file():
+            return None
         target = cache.executed_path(self.unit, self.year, section)
-        if executed.is_file():
-            with outputs.together() as group:
-                group.write(target, executed.read_bytes())
+        with outputs.together() as group:
+            group.write(target, executed.read_bytes())
         return target
 
     def prepare(self, in_background: bool) -> None:
