@@ -258,11 +258,17 @@ def test_pdf_and_docx_are_reproducible(example):
     assert render_pdf.render(page, meta) == (example.out / "report.pdf").read_bytes()
 
 
-def test_document_date_comes_from_source_date_epoch(monkeypatch):
+def test_document_time_comes_from_source_date_epoch_else_the_report_date(monkeypatch):
+    from datetime import datetime
+
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    assert render.document_date(2019) == "2020-01-01T00:00:00Z"
+    assert render.document_time(2019) == datetime(2020, 1, 1)
+    assert render.document_time(2019, "2020-4-20") == datetime(2020, 4, 20)
+    assert render.document_time(2019, "2020年4月") == datetime(2020, 1, 1)  # not a day: the year's end
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1600000000")
-    assert render.document_date(2019) == "2020-09-13T12:26:40Z"
+    assert render.document_time(2019, "2020-4-20") == datetime(2020, 9, 13, 12, 26, 40)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")  # not a number of seconds: as if unset
+    assert render.document_time(2019, "2020-4-20") == datetime(2020, 4, 20)
 
 
 # -- annex, editions and formats chosen -----------------------------------------------------------

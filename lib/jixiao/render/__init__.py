@@ -101,36 +101,32 @@ class Metadata:
     """ISO 8601, UTC: ``2020-01-01T00:00:00Z``."""
 
 
-def document_date(year: int) -> str:
-    """The date a PDF and DOCX carry: ``SOURCE_DATE_EPOCH`` when set (reproducible builds' usual
-    variable), else 1 January after the report's year (a profile's 报告日期 comes first, see
-    :func:`metadata`). Never the clock: two builds of the same inputs give the same bytes."""
+def document_time(year: int, report_date: Any = None) -> datetime:
+    """The time the PDF, the DOCX and the workbook carry: ``SOURCE_DATE_EPOCH`` when it is a
+    number of seconds (reproducible builds' usual variable), else the profile's 报告日期
+    ``report_date``, else 1 January after the report's year. Never the clock: two builds of the
+    same inputs give the same bytes."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return f"{year + 1}-01-01T00:00:00Z"
+        return datetime.fromtimestamp(int(epoch), tz=UTC).replace(tzinfo=None)
+    day = formatting.parse_date(report_date)
+    return datetime(day.year, day.month, day.day) if day is not None else datetime(year + 1, 1, 1)
 
 
 def metadata(settings: Settings) -> Metadata:
-    """Title, author (the profile's 编制单位 ``preparer``, else the unit's name) and date (the
-    profile's 报告日期 ``report_date`` where given and ``SOURCE_DATE_EPOCH`` is not set)."""
+    """Title, author (the profile's 编制单位 ``preparer``, else the unit's name) and date
+    (:func:`document_time`)."""
     import pandas as pd
 
     from jixiao.sections.report import Report
 
     profile = Report(settings.unit, settings.year).data.profile
     row = profile.iloc[0] if len(profile) else pd.Series(dtype=object)
-
-    def field(name: str) -> str:
-        value = row.get(name)
-        return "" if value is None or pd.isna(value) else str(value).strip()
-
-    date = document_date(settings.year)
-    reported = formatting.parse_date(field("report_date"))
-    if reported is not None and not os.environ.get("SOURCE_DATE_EPOCH", "").strip():
-        date = reported.strftime("%Y-%m-%dT00:00:00Z")
+    preparer = row.get("preparer")
+    author = "" if preparer is None or pd.isna(preparer) else str(preparer).strip()
+    date = document_time(settings.year, row.get("report_date")).strftime("%Y-%m-%dT%H:%M:%SZ")
     title = f"{settings.unit_name}{settings.year}年绩效自评报告"
-    return Metadata(title=title, author=field("preparer") or settings.unit_name, date=date)
+    return Metadata(title=title, author=author or settings.unit_name, date=date)
 
 
 def render(

@@ -34,7 +34,6 @@ import copy
 import datetime as dt
 import io
 import math
-import os
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -52,7 +51,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from jixiao import formatting, paths
 from jixiao.outputs import write_atomically
-from jixiao.render import restamp_zip
+from jixiao.render import document_time, restamp_zip
 from jixiao.scoring import (
     FLAG_TEXT,
     DepartmentScore,
@@ -1011,7 +1010,7 @@ def selfeval_workbook_bytes(dataset: Any, scores: Scores, unit_name: str) -> byt
         _project_sheet(wb.create_sheet(name), dataset, p, unit_name, marks)
     _detail_sheet(wb.create_sheet(DETAIL_SHEET), scores, marks)
 
-    when = build_time(dataset)
+    when = document_time(int(dataset.year), _profile(dataset).get("report_date"))
     props = wb.properties
     props.created = props.modified = when
     props.creator = props.lastModifiedBy = signature_lines(dataset, unit_name)[0][1]
@@ -1028,18 +1027,6 @@ def _base_font(wb: Workbook) -> None:
     for style in wb._named_styles:
         if style.name == "Normal":
             style.font = _PLAIN
-
-
-def build_time(dataset: Any) -> dt.datetime:
-    """The workbook's document time: ``SOURCE_DATE_EPOCH`` when set (the reproducible-builds
-    convention), else the profile's report date, else 1 January after the report year."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).replace(tzinfo=None)
-    day = formatting.parse_date(_clean(_profile(dataset).get("report_date")))
-    if day is not None:
-        return dt.datetime(day.year, day.month, day.day)
-    return dt.datetime(int(dataset.year) + 1, 1, 1)
 
 
 def _reproducible_zip(data: bytes, when: dt.datetime) -> bytes:
