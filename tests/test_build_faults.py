@@ -216,6 +216,28 @@ def test_the_next_build_here_waits_for_the_sections_of_one_stopped_early(tmp_pat
     assert not execution.INTERRUPTED.is_set()
 
 
+def test_section_threads_close_the_event_loop_nbclient_gave_them(tmp_path, monkeypatch):
+    """nbclient (through jupyter_core) makes each thread an asyncio event loop and never closes
+    it: its selector and self-pipe stayed open until a garbage collection, build after build in a
+    Dask worker."""
+    from jupyter_core.utils import ensure_event_loop
+
+    from jixiao.build import execution
+
+    loops = []
+
+    def run_section(section, executed, keep):
+        loops.append(ensure_event_loop())  # as nbclient's first call in the thread
+        return execution.Run(section, executed, 0.0)
+
+    monkeypatch.setattr(execution, "run_section", run_section)
+    execution.run_sections([("a", tmp_path / "a"), ("b", tmp_path / "b")], lambda run: None, workers=2)
+    deadline = time.monotonic() + 5  # each thread closes its loop on its way out, after its result
+    while not all(loop.is_closed() for loop in loops) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert len(loops) == 2 and all(loop.is_closed() for loop in loops)
+
+
 # -- two builds at once; the same inputs give the same report ---------------------------------------
 
 

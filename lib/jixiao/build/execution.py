@@ -173,6 +173,21 @@ def run_section(section: Section, executed: Path,
     return Run(section, executed, time.perf_counter() - start)
 
 
+def _close_event_loop() -> None:
+    """Close the asyncio event loop that nbclient (through jupyter_core) made for this thread and
+    never closes: each one held its selector and self-pipe, six descriptors per section thread,
+    until a garbage collection; a Dask worker building one unit-year after another ran out."""
+    import asyncio
+
+    try:
+        loop = asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:  # no papermill run in this thread: no loop
+        return
+    if not loop.is_running():
+        loop.close()
+    asyncio.set_event_loop(None)
+
+
 def run_sections(jobs: Iterable[tuple[Section, Path]], on_done: Callable[[Run], None], workers: int | None = None,
                  keep: Callable[[Section, Path], Path | None] = _keep_here) -> list[Run]:  # fmt: skip
     """Run sections in parallel (up to the number of cores); report each as it finishes.
@@ -195,15 +210,18 @@ def run_sections(jobs: Iterable[tuple[Section, Path]], on_done: Callable[[Run], 
     stop = threading.Event()
 
     def work() -> None:
-        while not stop.is_set() and not INTERRUPTED.is_set():
-            try:
-                section, out = todo.get_nowait()
-            except queue.Empty:
-                return
-            try:
-                results.put((section, run_section(section, out, keep)))
-            except BaseException as exc:  # handed to the caller, whatever it is
-                results.put((section, exc))
+        try:
+            while not stop.is_set() and not INTERRUPTED.is_set():
+                try:
+                    section, out = todo.get_nowait()
+                except queue.Empty:
+                    return
+                try:
+                    results.put((section, run_section(section, out, keep)))
+                except BaseException as exc:  # handed to the caller, whatever it is
+                    results.put((section, exc))
+        finally:
+            _close_event_loop()
 
     threads = [threading.Thread(target=work, name=f"jixiao-section-{n}", daemon=True) for n in range(workers)]
     for thread in threads:

@@ -372,8 +372,9 @@ class Zygote:
         if Zygote.current is self:
             Zygote.current = None
         Zygote.started.discard(self)
-        if self.process.poll() is None:
-            self.process.stdin.close()  # the zygote kills its kernels and exits; no need to wait
+        # the zygote, reading end of file, kills its kernels and exits; no need to wait
+        self.process.stdin.close()
+        self.process.stdout.close()
         self._folder.cleanup()
 
     def kill(self) -> None:

@@ -193,9 +193,12 @@ class PagedProcess:
 
     def kill(self) -> None:
         """Stop it now, whatever it is doing (a failed or interrupted build)."""
+        if self._connection.closed:  # killed already
+            return
         if self._process.is_alive():
             self._process.kill()
         self._process.join()
+        self._process.close()
         self._connection.close()
 
 
