@@ -22,6 +22,7 @@ def test_validate_passes_on_the_example(tmp_path):
 def test_output_read_by_a_reader_that_goes_away_stops_quietly():
     # `jixiao validate ... | head -0`: the pipe is closed before the command writes its line
     env = {**os.environ, "JIXIAO_ROOT": str(REPO), "PYTHONPATH": str(REPO / "lib")}
+    env.pop("PYTHONUNBUFFERED", None)  # as in a terminal: the line waits in the buffer until the end
     proc = subprocess.Popen([sys.executable, "-m", "jixiao.cli", "validate", "--unit", "lechang-mzj", "--year", "2019"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)  # fmt: skip
     proc.stdout.close()

@@ -115,16 +115,12 @@ def main(argv: list[str] | None = None) -> int:
                 atexit._run_exitfuncs()
                 _leave(code)
             return code
-        if args.command == "validate":
-            return _validate(args)
-        if args.command == "template":
-            return _template(args)
-        if args.command == "batch":
-            return _batch(args)
-        if args.command == "summary":
-            return _summary(args)
-        if args.command == "synth":
-            return _synth(args)
+        command = {"validate": _validate, "template": _template, "batch": _batch, "summary": _summary,
+                   "synth": _synth}.get(args.command)  # fmt: skip
+        if command is not None:
+            code = command(args)
+            sys.stdout.flush()  # a closed pipe is met here, where it is handled, not at the interpreter's exit
+            return code
     except SettingsError as exc:
         print(f"设置错误 (settings error): {exc}", file=sys.stderr)
         return 2
