@@ -162,7 +162,7 @@ def test_no_kernel_starts_once_the_build_killed_them(tmp_path, monkeypatch):
     starts none: it would outlive the build, unkilled, and write to the terminal."""
     import asyncio
 
-    from jixiao.build import kernels
+    from jixiao.build import execution, kernels
 
     monkeypatch.setenv("JIXIAO_RUNTIME_DIR", str(tmp_path))  # the connection file goes there
     assert kernels.Zygote.current is None  # no template: kernels start the usual way
@@ -173,7 +173,7 @@ def test_no_kernel_starts_once_the_build_killed_them(tmp_path, monkeypatch):
             asyncio.run(manager.start_kernel())
         assert manager.provisioner.process is None and kernels._LAUNCHED == set()
     finally:
-        kernels.allow()
+        execution.INTERRUPTED.clear()  # as the next build does
 
 
 def test_the_next_build_here_waits_for_the_sections_of_one_stopped_early(tmp_path, monkeypatch):

@@ -36,7 +36,6 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from jixiao import paths
-from jixiao.build.execution import reset_papermill_cwd
 
 KEY_FILE = ".cache/batch.key"
 """Beside the outputs: the inputs key and code of the unit-year's last good build in a batch."""
@@ -290,17 +289,23 @@ class _ProcessState:
             self.cwd = os.getcwd()
         except FileNotFoundError:
             self.cwd = tempfile.gettempdir()
-        reset_papermill_cwd()
+        self._papermill_cwd()
 
     def restore(self) -> None:
         os.chdir(self.cwd)
-        reset_papermill_cwd()
+        self._papermill_cwd()
         for key in set(os.environ) - set(self.environ):
             del os.environ[key]
         for key, value in self.environ.items():
             if os.environ.get(key) != value:
                 os.environ[key] = value
         sys.path[:] = self.path
+
+    @staticmethod
+    def _papermill_cwd() -> None:
+        from jixiao.build.execution import reset_papermill_cwd  # not on the client's import
+
+        reset_papermill_cwd()
 
 
 def _build_here(unit: str, year: int, force: bool) -> Outcome:

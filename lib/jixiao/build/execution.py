@@ -3,7 +3,8 @@
 Each section's executed notebook is written into the build's private temporary folder; the build
 moves it into ``outputs/`` once it is whole. When the build is interrupted (Ctrl-C) or fails,
 :data:`INTERRUPTED` is set and the kernels are killed: the threads still running a section then
-end without writing anything, and nobody waits for them.
+end without writing anything, and nobody waits for them but the next build in this process
+(:func:`kernel_environment`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from jixiao.inputs.settings import Section
 from jixiao.outputs import CAUSES, OutputError
 
 INTERRUPTED = threading.Event()
-"""Set when the build stops early: running sections are abandoned, not reported."""
+"""Set when the build stops early (``kernels.kill_all``): running sections are abandoned, not
+reported, and no kernel starts."""
 
 _ABANDONED: list[threading.Thread] = []
 """Section threads of a build stopped early in this process, which may still be running."""
@@ -86,14 +88,11 @@ def kernel_environment(work: Path | None = None) -> None:
     about a second. On their way out they restore papermill's working directories, which are the
     process's, to the earlier build's folder, since deleted: the next build's sections would then
     fail on it. So they are waited for first, and papermill's working directory is reset."""
-    from jixiao.build import kernels
-
     deadline = time.monotonic() + 60
     while _ABANDONED:
         _ABANDONED.pop().join(max(0.0, deadline - time.monotonic()))
     reset_papermill_cwd()
-    INTERRUPTED.clear()
-    kernels.allow()
+    INTERRUPTED.clear()  # kernels may start again
     os.environ.pop("JIXIAO_RUNTIME_DIR", None)
     if work is not None:
         runtime = work / "runtime"
@@ -164,8 +163,10 @@ def run_section(section: Section, executed: Path,
     except Exception as exc:  # the kernel died, or could not start: still a failing section
         if INTERRUPTED.is_set():
             raise Abandoned(section.id) from None
+        from nbclient.exceptions import DeadKernelError
+
         ename, evalue = type(exc).__name__, str(exc)
-        if ename == "DeadKernelError":
+        if isinstance(exc, DeadKernelError):
             evalue = "内核在执行中意外退出，例如因内存不足被系统终止 (the kernel died)"
         raise SectionError(section, None, "", ename, evalue, keep(section, executed)) from exc
     if INTERRUPTED.is_set():
@@ -226,7 +227,7 @@ def run_sections(jobs: Iterable[tuple[Section, Path]], on_done: Callable[[Run], 
     threads = [threading.Thread(target=work, name=f"jixiao-section-{n}", daemon=True) for n in range(workers)]
     for thread in threads:
         thread.start()
-    runs, errors, unwritable = [], [], []
+    runs, errors = [], []
     try:
         for _ in jobs:
             while True:
@@ -238,17 +239,11 @@ def run_sections(jobs: Iterable[tuple[Section, Path]], on_done: Callable[[Run], 
                         raise Abandoned("the build was stopped") from None
             if isinstance(outcome, SectionError):
                 errors.append(outcome)
-            elif isinstance(outcome, OutputError):
-                unwritable.append(outcome)
-                stop.set()
-                break
-            elif isinstance(outcome, BaseException):
+            elif isinstance(outcome, BaseException):  # an output that cannot be written, or worse: at once
                 raise outcome
             else:
                 runs.append(outcome)
                 on_done(outcome)
-        if unwritable:
-            raise unwritable[0]
     except BaseException:
         _ABANDONED.extend(t for t in threads if t.is_alive())  # the next build here waits for them
         raise

@@ -97,24 +97,35 @@ class _Compiled:
 
     def add(self, folder: str) -> None:
         """Compile every module under ``folder`` (the package's folder as its imports name it)
-        whose bytecode file is missing or older than its source."""
-        from importlib.util import cache_from_source
-
+        whose bytecode file the kernel's import would not use (missing, or made from another
+        version of the source)."""
         for directory, _, names in os.walk(folder):
             for name in sorted(names):
                 if name.endswith(".py"):
                     path = os.path.join(directory, name)
-                    try:
-                        if os.stat(cache_from_source(path)).st_mtime_ns >= os.stat(path).st_mtime_ns:
-                            continue  # the kernel's import loads the bytecode file
-                    except OSError:
-                        pass
+                    if _current_bytecode(path):
+                        continue  # the kernel's import loads the bytecode file
                     with open(path, "rb") as f:
                         data = f.read()
                     try:
                         self.code[path] = (data, compile(data, path, "exec", dont_inherit=True))
                     except SyntaxError:  # the kernel's own import reports it
                         continue
+
+
+def _current_bytecode(path: str) -> bool:
+    """Whether ``path``'s bytecode file is the one an import would load: its header names this
+    Python and the source's modification time and size (as import checks it)."""
+    from importlib.util import MAGIC_NUMBER, cache_from_source
+
+    try:
+        with open(cache_from_source(path), "rb") as f:
+            header = f.read(16)
+        stat = os.stat(path)
+    except OSError:
+        return False
+    stamp = (int(stat.st_mtime) & 0xFFFFFFFF).to_bytes(4, "little") + (stat.st_size & 0xFFFFFFFF).to_bytes(4, "little")
+    return header == MAGIC_NUMBER + bytes(4) + stamp
 
 
 # -- the zygote (its own process) ----------------------------------------------------------------
@@ -428,8 +439,6 @@ class Call:
 _LAUNCHED: set[Any] = set()
 """The processes of kernels started the usual way and still running (for :func:`kill_all`)."""
 
-_STOPPED = threading.Event()
-"""Set by :func:`kill_all`, cleared by :func:`allow` (a new build): meanwhile no kernel starts."""
 _LAUNCHING = threading.Lock()
 """Held while a kernel is started the usual way and by :func:`kill_all`: a section's thread that
 was starting a kernel as the build stopped has either started it (and it is killed) or starts none."""
@@ -437,9 +446,12 @@ was starting a kernel as the build stopped has either started it (and it is kill
 
 def kill_all() -> None:
     """Kill every kernel of this process and the kernel template, without waiting for a graceful
-    end: the build was interrupted or failed. Until :func:`allow`, no kernel starts."""
+    end: the build was interrupted or failed. It is marked so (``execution.INTERRUPTED``, cleared
+    when the next build starts): meanwhile no kernel starts."""
+    from jixiao.build.execution import INTERRUPTED
+
     with _LAUNCHING:
-        _STOPPED.set()
+        INTERRUPTED.set()
         for zygote in list(Zygote.started):
             zygote.kill()
         for process in list(_LAUNCHED):
@@ -449,11 +461,6 @@ def kill_all() -> None:
             except (ProcessLookupError, PermissionError, OSError):
                 pass
             _LAUNCHED.discard(process)
-
-
-def allow() -> None:
-    """A build starts: kernels may start again after :func:`kill_all`."""
-    _STOPPED.clear()
 
 
 class ForkedProcess:
@@ -517,8 +524,10 @@ class ForkProvisioner(LocalProvisioner):
     async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
         zygote = Zygote.current
         if zygote is None:  # no template, or it was just killed with the build: then no kernel at all
+            from jixiao.build.execution import INTERRUPTED
+
             with _LAUNCHING:
-                if _STOPPED.is_set():
+                if INTERRUPTED.is_set():
                     raise RuntimeError("the build was stopped: no kernel starts")
                 info = await super().launch_kernel(cmd, **kwargs)
                 if self.process is not None:

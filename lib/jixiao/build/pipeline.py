@@ -272,15 +272,16 @@ class Build:
             if self.stale:
                 self.prepare(in_background=zygote is None)  # the zygote is still warming up meanwhile
             if zygote is not None:
+                key = _inputs_hash(self.settings)  # while the template warms up
                 try:
                     zygote.__enter__()
                 except RuntimeError as exc:  # kernels then start the usual way: slower, not wrong
                     self.echo(f"  注意 (note): {exc}; kernels start the usual way")
                     zygote = None
-                    self.inputs_key = validate_inputs(self.settings, self.echo)
+                    self.inputs_key = validate_inputs(self.settings, self.echo, key=key)
                     self.prepare(in_background=True)
                 else:
-                    self.in_template(zygote)
+                    self.in_template(zygote, key)
             self.execute()
             self.checked()
             if self._workbook is not None and not isinstance(self._workbook, Future):
@@ -288,9 +289,8 @@ class Build:
                 self._workbook = _done(workbook) if made else None
         except BaseException:
             if self.stale:  # a failure or Ctrl-C: no kernel outlives the build, nothing waits for one
-                from jixiao.build import execution, kernels
+                from jixiao.build import kernels
 
-                execution.INTERRUPTED.set()
                 kernels.kill_all()
             if self._paged is not None:
                 self._paged.kill()
@@ -311,22 +311,23 @@ class Build:
         self.echo(f"报告 (report): {paths.relative(self.result.report)}  {size:.2f} MB, {self.result.seconds:.2f}s")
         return self.result
 
-    def in_template(self, zygote: Any) -> None:
-        """Start the inputs' check (unless they passed it unchanged) and the workbook in children
-        of the kernel template."""
-        key = _inputs_hash(self.settings)
+    def in_template(self, zygote: Any, key: str) -> None:
+        """Start the inputs' check (unless they passed it unchanged: ``key``, the inputs' key) and
+        the workbook in children of the kernel template."""
         if not _marker_says(_marker(self.settings), key):  # the inputs or the code changed since they passed
             call = zygote.call("jixiao.build.pipeline:input_problems", self.unit, years_with_data(self.settings))
 
             def watch() -> Any:
                 """The check's problems and notes (None if the child gave none); on problems, the
-                sections are stopped at once: the build fails with the inputs' problems."""
+                sections are stopped at once: the build fails with the inputs' problems. A child
+                killed with a stopped build gives none, and the check is not made here instead."""
+                from jixiao.build import execution, kernels
+
                 made, found = call.result()
                 if made and found[0]:
-                    from jixiao.build import execution, kernels
-
-                    execution.INTERRUPTED.set()
                     kernels.kill_all()
+                if not made and execution.INTERRUPTED.is_set():
+                    raise execution.Abandoned("the build was stopped")
                 return found if made else None
 
             found = self.background.submit(watch)
@@ -374,6 +375,10 @@ class Build:
         passed their check (bad inputs are the build's error, and leave the outputs as they were);
         None when papermill wrote none (the kernel died, or did not start)."""
         self.checked()
+        from jixiao.build import execution
+
+        if execution.INTERRUPTED.is_set():  # stopped while this waited: nothing is kept
+            raise execution.Abandoned(section.id)
         if not executed.is_file():
             return None
         target = cache.executed_path(self.unit, self.year, section)
