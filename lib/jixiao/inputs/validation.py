@@ -100,8 +100,8 @@ def settings_references(data: Dataset, known: Iterable[Problem] = ()) -> list[Pr
 
     unit_settings = settings_module.load(data.unit, data.year)
     where = paths.relative(unit_settings.unit_file)
-    stats, narrative = data.stats, data.narrative
-    units = dict(zip(stats["key"].astype(str), stats["unit"].fillna("").astype(str), strict=True))
+    narrative = data.narrative
+    units = _units(data)
     problems = []
     workbook = next((f for f in data.files if f.endswith(".xlsx")), None)
     if workbook is not None:
@@ -524,9 +524,13 @@ def _units(data: Dataset) -> dict[str, str]:
     return {str(k): _text(u).strip() for k, u in zip(data.stats["key"], data.stats["unit"], strict=True)}
 
 
-def _mixed_units(units: dict[str, str], keys: list[str]) -> str:
+UNITS_DIFFER = "求和的指标计量单位不同，不能相加"
+
+
+def mixed_units(units: dict[str, str], keys: list[str]) -> str:
     """The keys of a sum with their units (``a（户）、b（人）``) when the units differ; "" when they
-    are one unit (or a key is unknown: reported as such)."""
+    are one unit (or a key is unknown: reported as such). The check and the report's sums
+    (``sections.themes``) both refuse a sum this names, with :data:`UNITS_DIFFER`."""
     if len(keys) < 2 or any(k not in units for k in keys) or len({units[k] for k in keys}) == 1:
         return ""
     return "、".join(f"{k}（{units[k]}）" for k in keys)
@@ -543,9 +547,9 @@ def _stats_keys(data: Dataset) -> list[Problem]:
         if not name:
             continue
         parts = [p.strip() for p in name.split("+")]
-        mixed = _mixed_units(units, parts)
+        mixed = mixed_units(units, parts)
         if mixed:
-            message = f"{name} 求和的指标计量单位不同，不能相加：{mixed}"
+            message = f"{name} {UNITS_DIFFER}：{mixed}"
             problems.append(_at(row, "indicators", "stats_key", name, expected="同一计量单位的指标", message=message))
         for key in parts:
             if key in keys:
@@ -763,9 +767,9 @@ def _placeholders(data: Dataset) -> list[Problem]:
             if name is None:
                 continue
             parts = [p.strip() for p in name.split("+")] if "+" in name else [name]
-            mixed = _mixed_units(units, parts)
+            mixed = mixed_units(units, parts)
             if mixed:
-                message = f"占位符 {{{name}}} 求和的指标计量单位不同，不能相加：{mixed}"
+                message = f"占位符 {{{name}}} {UNITS_DIFFER}：{mixed}"
                 value = "{" + name + "}"
                 problems.append(_at(row, table, column, value, expected="同一计量单位的指标", message=message))
             for key in parts:

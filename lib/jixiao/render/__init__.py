@@ -116,17 +116,15 @@ def document_time(year: int, report_date: Any = None) -> datetime:
 def metadata(settings: Settings) -> Metadata:
     """Title, author (the profile's 编制单位 ``preparer``, else the unit's name) and date
     (:func:`document_time`)."""
-    import pandas as pd
-
+    from jixiao.sections import profile
     from jixiao.sections.report import Report
 
-    profile = Report(settings.unit, settings.year).data.profile
-    row = profile.iloc[0] if len(profile) else pd.Series(dtype=object)
-    preparer = row.get("preparer")
-    author = "" if preparer is None or pd.isna(preparer) else str(preparer).strip()
-    date = document_time(settings.year, row.get("report_date")).strftime("%Y-%m-%dT%H:%M:%SZ")
+    report = Report(settings.unit, settings.year)
+    rows = report.data.profile
+    reported = rows.iloc[0].get("report_date") if len(rows) else None
+    date = document_time(settings.year, reported).strftime("%Y-%m-%dT%H:%M:%SZ")
     title = f"{settings.unit_name}{settings.year}年绩效自评报告"
-    return Metadata(title=title, author=author or settings.unit_name, date=date)
+    return Metadata(title=title, author=profile.preparer(report), date=date)
 
 
 def render(

@@ -217,9 +217,7 @@ def render_page(*, title: str, unit_name: str, year: int, score_html: str, grade
     import jinja2
     from markupsafe import Markup
 
-    from jixiao.writing import (
-        provenance,  # imports pandas: only when a page is stitched, not on a rebuild that changes nothing
-    )
+    from jixiao.writing import provenance  # only when a page is stitched, not on a rebuild that changes nothing
 
     if outline is None:
         outline = tuple(Node(Heading(s.anchor, "", None, 1), Section(s.anchor, "", Path(), {}), ()) for s in sections)

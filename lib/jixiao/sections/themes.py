@@ -96,12 +96,14 @@ def _stat_row(stats: pd.DataFrame, key: str) -> Mapping[str, Any] | None:
 
 def _sum_figure(stats: pd.DataFrame, keys: list[str], where: str) -> Figure:
     """``{a+b}``: the sum of the stats ``keys``, written with the first one's unit."""
+    from jixiao.inputs.validation import UNITS_DIFFER, mixed_units
+
     figures = [Figure.stat(stats, k) for k in keys]
     rows = [_stat_row(stats, k) for k in keys]
-    units = [cell_text(r["unit"]) for r in rows]  # type: ignore[index]
-    if len(set(units)) > 1:
-        listed = "、".join(f"{k}（{u}）" for k, u in zip(keys, units, strict=True))
-        raise ThemeError(f"{where}：求和的指标计量单位不同，不能相加：{listed}")
+    units = {k: cell_text(r["unit"]) for k, r in zip(keys, rows, strict=True)}  # type: ignore[index]
+    listed = mixed_units(units, keys)
+    if listed:
+        raise ThemeError(f"{where}：{UNITS_DIFFER}：{listed}")
     if any(f.value is None for f in figures):
         value: float | int | None = None
     else:
@@ -115,7 +117,7 @@ def _sum_figure(stats: pd.DataFrame, keys: list[str], where: str) -> Figure:
         " + ".join(f.label for f in figures),
         figures,
         label="、".join(f.label for f in figures) + "合计",
-        text=formatting.format_value(value, units[0], qualifier),
+        text=formatting.format_value(value, units[keys[0]], qualifier),
     )
 
 
