@@ -14,8 +14,9 @@ format, ``build.json`` and the output hashes it records) is then the same too, s
 is byte for byte:
 
 - ``report*.html``, ``report*.pdf``, ``report*.docx``, ``自评表.xlsx`` and ``build.json``: equal bytes;
-- the executed section notebooks: equal cells (source and outputs); papermill's timings and the
-  kernel's execution metadata are left out.
+- the executed section notebooks: equal cells (source and outputs); papermill's timings, the
+  kernel's execution metadata and the cache's record of which code modules ran (the ``modules``
+  of the hidden facts output, which names the code's own files and so changes with it) are left out.
 
 Exit status 0 when every output is the same, 1 with a list of what differs.
 """
@@ -34,6 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = [("lechang-mzj", 2019), ("shili-jyj", 2020)]
 FIXED_HASH = "0" * 64
+FACTS = "application/vnd.jixiao.facts+json"
 
 SITECUSTOMIZE = f'''
 import importlib.abc, importlib.machinery, sys
@@ -104,6 +106,8 @@ def notebook_cells(path: Path) -> list[tuple[str, str, str]]:
     """A notebook's cells as (type, source, outputs), without timings or execution metadata."""
     cells = []
     for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+        for output in cell.get("outputs", []):
+            output.get("data", {}).get(FACTS, {}).pop("modules", None)
         outputs = json.dumps(cell.get("outputs", []), sort_keys=True, ensure_ascii=False)
         cells.append((cell["cell_type"], "".join(cell["source"]), outputs))
     return cells
