@@ -11,7 +11,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from jixiao.build import pipeline as build
+from jixiao.engine import pipeline as build
 from jixiao.inputs import settings
 
 UNIT, YEAR = "lechang-mzj", 2019

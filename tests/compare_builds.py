@@ -4,8 +4,8 @@ of jixiao and compares every output.
     python tests/compare_builds.py BASE [HEAD]      # git revisions; HEAD defaults to the work tree
     make compare BASE=main~3
 
-Each version is built from its own tree (a ``git worktree`` for a revision), with this
-environment's packages, into outputs of its own. The one thing that must differ between two
+Each version is built from a copy of its own tree (a ``git worktree`` for a revision): its code,
+settings, inputs and notebooks, with this environment's packages. The one thing that must differ between two
 versions of the code, the hash of that code, is fixed to the same value in both: every process of
 a build (the build itself, the kernel template, the section kernels) imports ``sitecustomize``
 from a folder put first on ``PYTHONPATH``, which replaces ``code_hash``/``_code_hash`` wherever a
@@ -85,13 +85,13 @@ def tree_at(revision: str | None, work: Path) -> Path:
 def build(tree: Path, work: Path) -> Path:
     """Build every example from ``tree``'s code and inputs into a copy; returns its outputs folder."""
     project = work / f"project-{tree.name}"
-    for part in ("params", "data", "notebooks"):
-        shutil.copytree(tree / part, project / part)
+    for part in ("lib", "params", "data", "notebooks"):  # the code inside the project, as in a checkout
+        shutil.copytree(tree / part, project / part, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
     (project / "outputs").mkdir()
     hooks = work / "hooks"
     hooks.mkdir(exist_ok=True)
     (hooks / "sitecustomize.py").write_text(SITECUSTOMIZE, encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": f"{hooks}{os.pathsep}{tree / 'lib'}", "JIXIAO_ROOT": str(project)}
+    env = {**os.environ, "PYTHONPATH": f"{hooks}{os.pathsep}{project / 'lib'}", "JIXIAO_ROOT": str(project)}
     env.pop("SOURCE_DATE_EPOCH", None)
     for unit, year in EXAMPLES:
         subprocess.run(

@@ -94,7 +94,7 @@ def test_a_unit_id_that_is_a_path_is_refused_before_any_file_is_touched(tmp_path
 
 def test_the_library_refuses_them_too(tmp_path, monkeypatch):
     from jixiao import paths
-    from jixiao.build import pipeline as build
+    from jixiao.engine import pipeline as build
 
     monkeypatch.setenv("JIXIAO_ROOT", str(tmp_path))
     with pytest.raises(paths.UnitIdError):
@@ -162,7 +162,7 @@ def test_no_kernel_starts_once_the_build_killed_them(tmp_path, monkeypatch):
     starts none: it would outlive the build, unkilled, and write to the terminal."""
     import asyncio
 
-    from jixiao.build import execution, kernels
+    from jixiao.engine import execution, kernels
 
     monkeypatch.setenv("JIXIAO_RUNTIME_DIR", str(tmp_path))  # the connection file goes there
     assert kernels.Zygote.current is None  # no template: kernels start the usual way
@@ -185,7 +185,7 @@ def test_the_next_build_here_waits_for_the_sections_of_one_stopped_early(tmp_pat
 
     from papermill.iorw import papermill_io
 
-    from jixiao.build import execution
+    from jixiao.engine import execution
 
     monkeypatch.setattr(os, "environ", dict(os.environ))  # what kernel_environment sets
     monkeypatch.setattr(sys, "path", list(sys.path))
@@ -222,7 +222,7 @@ def test_section_threads_close_the_event_loop_nbclient_gave_them(tmp_path, monke
     Dask worker."""
     from jupyter_core.utils import ensure_event_loop
 
-    from jixiao.build import execution
+    from jixiao.engine import execution
 
     loops = []
 
@@ -321,7 +321,7 @@ def test_damaged_and_edited_cache_entries_are_discarded_and_run_again(built_copy
 
 
 def test_the_cache_records_the_font_the_charts_were_drawn_with(example):
-    from jixiao.build.cache import read_sealed
+    from jixiao.engine.cache import read_sealed
     from jixiao.writing import charts
 
     font = str(charts.font_path())
@@ -340,7 +340,7 @@ def test_no_import_circle_between_cache_settings_and_facts():
     }
 
     def target(module: str, name: str | None = None) -> str:
-        """``from jixiao.build import cache`` imports ``jixiao.build.cache``; ``from jixiao.facts
+        """``from jixiao.engine import cache`` imports ``jixiao.engine.cache``; ``from jixiao.facts
         import record`` imports ``jixiao.facts``."""
         return f"{module}.{name}" if name and f"{module}.{name}" in modules else module
 
@@ -370,7 +370,7 @@ def test_no_import_circle_between_cache_settings_and_facts():
                 todo += graph.get(name, ())
         return False
 
-    cache, facts, dependencies = "jixiao.build.cache", "jixiao.facts", "jixiao.dependencies"
+    cache, facts, dependencies = "jixiao.engine.cache", "jixiao.facts", "jixiao.dependencies"
     for module in (cache, facts, dependencies):
         assert not reaches(module, module), module
     assert dependencies in graph[cache] and dependencies in graph[facts]
@@ -484,7 +484,7 @@ def test_a_section_failing_before_the_inputs_check_ends_keeps_nothing(tmp_path, 
     leaves its executed notebook out of the outputs: the inputs' problems are the build's error,
     raised to every thread that asks, and the outputs stay as they were."""
     from helpers_inputs import project_copy
-    from jixiao.build import pipeline
+    from jixiao.engine import pipeline
     from jixiao.inputs import settings
     from jixiao.inputs.loading import InputError, Problem
 

@@ -26,7 +26,7 @@ def test_layout():
 
 
 def test_lib_is_tracked_and_outputs_are_not():
-    ignored = subprocess.run(["git", "check-ignore", "lib/jixiao/build/pipeline.py", "outputs/x/2019/report.html"],
+    ignored = subprocess.run(["git", "check-ignore", "lib/jixiao/engine/pipeline.py", "outputs/x/2019/report.html"],
                              cwd=REPO, capture_output=True, text=True).stdout.split()  # fmt: skip
     assert ignored == ["outputs/x/2019/report.html"]
 

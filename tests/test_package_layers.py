@@ -22,7 +22,7 @@ LAYERS = [
     {"writing"},
     {"sections"},
     {"render"},
-    {"build"},
+    {"engine"},
     {"batch", "synth", "summary", "cli", "jixiao"},
 ]
 RANK = {part: rank for rank, parts in enumerate(LAYERS) for part in parts}

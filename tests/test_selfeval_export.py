@@ -660,7 +660,7 @@ def test_marks_follow_the_reports_cell_rule(tmp_path, monkeypatch):
     年初预算数 (420.00): with the other budget lines published, the workbook marks the 年初预算数
     sums that include B03's 420.00 as illustrative, as the report does, and not the 442.25 ones."""
     from helpers_inputs import UNIT, project_copy, set_cell
-    from jixiao.build import pipeline as build
+    from jixiao.engine import pipeline as build
     from jixiao.inputs import settings
 
     folder = project_copy(tmp_path, monkeypatch)

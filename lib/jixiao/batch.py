@@ -230,7 +230,7 @@ inherit, the kernel template): a worker with several threads runs its builds one
 
 
 def code_hash() -> str:
-    from jixiao.build import pipeline as build
+    from jixiao.engine import pipeline as build
 
     return build._code_hash()
 
@@ -303,14 +303,14 @@ class _ProcessState:
 
     @staticmethod
     def _papermill_cwd() -> None:
-        from jixiao.build.execution import reset_papermill_cwd  # not on the client's import
+        from jixiao.engine.execution import reset_papermill_cwd  # not on the client's import
 
         reset_papermill_cwd()
 
 
 def _build_here(unit: str, year: int, force: bool) -> Outcome:
-    from jixiao.build import pipeline as build
-    from jixiao.build.execution import SectionError, SectionsFailed
+    from jixiao.engine import pipeline as build
+    from jixiao.engine.execution import SectionError, SectionsFailed
     from jixiao.inputs.settings import SettingsError
     from jixiao.outputs import OutputError
     from jixiao.paths import UnitIdError

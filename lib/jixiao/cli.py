@@ -166,8 +166,8 @@ def _interrupted(exc: BaseException) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from jixiao.build import pipeline as build
-    from jixiao.build.execution import SectionError, SectionsFailed
+    from jixiao.engine import pipeline as build
+    from jixiao.engine.execution import SectionError, SectionsFailed
     from jixiao.outputs import OutputError
 
     try:

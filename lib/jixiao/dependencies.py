@@ -2,7 +2,7 @@
 
 Both sides of the build cache use this: a section kernel records the hash of each dependency
 as it reads it (``jixiao.facts``), and the build compares the recorded hashes with today's
-(``jixiao.build.cache``). It sits below both, and imports nothing of jixiao but ``paths``.
+(``jixiao.engine.cache``). It sits below both, and imports nothing of jixiao but ``paths``.
 
 A dependency is written ``file`` or ``file#part`` (``params/u/unit.yaml#themes.dibao``), the file
 relative to the project root where it lies inside it (an absolute path otherwise: the font file

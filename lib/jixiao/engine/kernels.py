@@ -261,7 +261,7 @@ def _preload(unit: str, year: int) -> None:
 
 
 def serve(path: str, unit: str | None = None, year: int | None = None) -> None:
-    """The zygote's main loop (``python -m jixiao.build.kernels SOCKET [UNIT YEAR]``): with a
+    """The zygote's main loop (``python -m jixiao.engine.kernels SOCKET [UNIT YEAR]``): with a
     unit and year, their report is loaded before the first kernel is forked."""
     compiled = _Compiled()
     _warm_up()
@@ -349,7 +349,7 @@ class Zygote:
         path = str(Path(folder.name) / "zygote.sock")
         with open(Path(folder.name) / "zygote.log", "wb") as log:
             process = subprocess.Popen(
-                [sys.executable, "-m", "jixiao.build.kernels", path, *(map(str, report or ()))],
+                [sys.executable, "-m", "jixiao.engine.kernels", path, *(map(str, report or ()))],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
                 start_new_session=True,  # Ctrl-C is the build's to handle; see kill_all
             )  # fmt: skip
@@ -363,7 +363,7 @@ class Zygote:
         if line.strip() != b"ready":
             log = (self.folder / "zygote.log").read_text(errors="replace").strip().splitlines()
             self.stop()
-            raise RuntimeError("the kernel template (jixiao.build.kernels) did not start: " + " | ".join(log[-3:]))
+            raise RuntimeError("the kernel template (jixiao.engine.kernels) did not start: " + " | ".join(log[-3:]))
 
     def call(self, function: str, *arguments: Any) -> Call:
         """``function(*arguments)`` (``function`` named ``module:name``) run in a child of the
@@ -448,7 +448,7 @@ def kill_all() -> None:
     """Kill every kernel of this process and the kernel template, without waiting for a graceful
     end: the build was interrupted or failed. It is marked so (``execution.INTERRUPTED``, cleared
     when the next build starts): meanwhile no kernel starts."""
-    from jixiao.build.execution import INTERRUPTED
+    from jixiao.engine.execution import INTERRUPTED
 
     with _LAUNCHING:
         INTERRUPTED.set()
@@ -477,7 +477,7 @@ class ForkedProcess:
         first = self._line() or ""
         if not first.isdigit() or self._line() != "ready":  # "exit N": the kernel died while starting
             self.returncode = -1
-            raise RuntimeError(f"a forked kernel died while starting (jixiao.build.kernels): {first}")
+            raise RuntimeError(f"a forked kernel died while starting (jixiao.engine.kernels): {first}")
         self.pid = int(first)
 
     def _line(self, timeout: float | None = None) -> str | None:
@@ -524,7 +524,7 @@ class ForkProvisioner(LocalProvisioner):
     async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
         zygote = Zygote.current
         if zygote is None:  # no template, or it was just killed with the build: then no kernel at all
-            from jixiao.build.execution import INTERRUPTED
+            from jixiao.engine.execution import INTERRUPTED
 
             with _LAUNCHING:
                 if INTERRUPTED.is_set():

@@ -129,7 +129,7 @@ def run_section(section: Section, executed: Path,
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    from jixiao.build.kernels import ForkKernelManager
+    from jixiao.engine.kernels import ForkKernelManager
 
     executed.parent.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()

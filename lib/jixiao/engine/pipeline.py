@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from jixiao import __version__, outputs, paths
-from jixiao.build import cache
+from jixiao.engine import cache
 from jixiao.inputs import settings as settings_module
 from jixiao.inputs.settings import Section, Settings
 from jixiao.outputs import OutputError, write_atomically
@@ -258,7 +258,7 @@ class Build:
         zygote = None
         try:
             if self.stale:
-                from jixiao.build import execution, kernels
+                from jixiao.engine import execution, kernels
 
                 try:
                     self.work = Path(tempfile.mkdtemp(prefix="jixiao-build-"))
@@ -289,7 +289,7 @@ class Build:
                 self._workbook = _done(workbook) if made else None
         except BaseException:
             if self.stale:  # a failure or Ctrl-C: no kernel outlives the build, nothing waits for one
-                from jixiao.build import kernels
+                from jixiao.engine import kernels
 
                 kernels.kill_all()
             if self._paged is not None:
@@ -315,13 +315,13 @@ class Build:
         """Start the inputs' check (unless they passed it unchanged: ``key``, the inputs' key) and
         the workbook in children of the kernel template."""
         if not _marker_says(_marker(self.settings), key):  # the inputs or the code changed since they passed
-            call = zygote.call("jixiao.build.pipeline:input_problems", self.unit, years_with_data(self.settings))
+            call = zygote.call("jixiao.engine.pipeline:input_problems", self.unit, years_with_data(self.settings))
 
             def watch() -> Any:
                 """The check's problems and notes (None if the child gave none); on problems, the
                 sections are stopped at once: the build fails with the inputs' problems. A child
                 killed with a stopped build gives none, and the check is not made here instead."""
-                from jixiao.build import execution, kernels
+                from jixiao.engine import execution, kernels
 
                 made, found = call.result()
                 if made and found[0]:
@@ -335,7 +335,7 @@ class Build:
         else:
             self._check = lambda: validate_inputs(self.settings, self.echo, key=key)
         if "xlsx" in self.formats:
-            self._workbook = zygote.call("jixiao.build.pipeline:workbook_of", self.unit, self.year,
+            self._workbook = zygote.call("jixiao.engine.pipeline:workbook_of", self.unit, self.year,
                                          self.settings.unit_name)  # fmt: skip
 
     def checked(self) -> None:
@@ -353,7 +353,7 @@ class Build:
 
     def execute(self) -> None:
         """Run every stale section; the others come from the cache."""
-        from jixiao.build import execution
+        from jixiao.engine import execution
 
         for section in self.settings.sections:
             if section.id in self.entries and section not in self.stale:
@@ -375,7 +375,7 @@ class Build:
         passed their check (bad inputs are the build's error, and leave the outputs as they were);
         None when papermill wrote none (the kernel died, or did not start)."""
         self.checked()
-        from jixiao.build import execution
+        from jixiao.engine import execution
 
         if execution.INTERRUPTED.is_set():  # stopped while this waited: nothing is kept
             raise execution.Abandoned(section.id)
