@@ -10,9 +10,14 @@ provenance columns that say where each row was read:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
+
+from jixiao.inputs.schema import TABLES as SCHEMA
+from jixiao.inputs.schema import Table
 
 REQUIRED = ("profile", "budget", "projects", "project_funds", "indicators", "stats", "narrative")
 OPTIONAL = ("published", "sangong", "goals")
@@ -21,11 +26,31 @@ TABLES = REQUIRED + OPTIONAL
 PROVENANCE_COLUMNS = ("_file", "_sheet", "_row")
 
 
-def empty(name: str) -> pd.DataFrame:
-    """An empty table ``name`` with every column of the data model, typed as loaded tables are."""
-    from jixiao.inputs.loading import empty_frame  # loading imports this module
+_DTYPES = {"text": "str", "code": "str", "number": "float64", "integer": "Int64"}
 
-    return empty_frame(name)
+
+def typed_frame(table: Table, records: list[dict[str, Any]]) -> pd.DataFrame:
+    """Records as a DataFrame with every column of the table, typed; blank text is ``""``."""
+    data: dict[str, pd.Series] = {}
+    for column in table.columns:
+        values = [r.get(column.key) for r in records]
+        if column.type in ("text", "code"):
+            default = "published" if column.key == "source" else ""
+            values = [default if v is None else v for v in values]
+        elif column.type == "number":
+            values = [math.nan if v is None else v for v in values]
+        data[column.key] = pd.Series(values, dtype=_DTYPES[column.type])
+    data["_file"] = pd.Series([r["_file"] for r in records], dtype="str")
+    data["_sheet"] = pd.Series([r["_sheet"] for r in records], dtype="str")
+    data["_row"] = pd.Series([r["_row"] for r in records], dtype="int64")
+    frame = pd.DataFrame(data)
+    assert tuple(frame.columns[-3:]) == PROVENANCE_COLUMNS
+    return frame
+
+
+def empty_frame(name: str) -> pd.DataFrame:
+    """The table ``name`` with no rows: every column of the data model, typed as when read."""
+    return typed_frame(SCHEMA[name], [])
 
 
 @dataclass
@@ -39,8 +64,8 @@ class Dataset:
     indicators: pd.DataFrame
     stats: pd.DataFrame
     narrative: pd.DataFrame
-    sangong: pd.DataFrame = field(default_factory=lambda: empty("sangong"))
-    goals: pd.DataFrame = field(default_factory=lambda: empty("goals"))
+    sangong: pd.DataFrame = field(default_factory=lambda: empty_frame("sangong"))
+    goals: pd.DataFrame = field(default_factory=lambda: empty_frame("goals"))
     files: list[str] = field(default_factory=list)
     """The files read, relative to the project root."""
     published: pd.DataFrame | None = None

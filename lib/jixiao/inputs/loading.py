@@ -44,7 +44,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
 from jixiao import paths
-from jixiao.inputs.dataset import OPTIONAL, PROVENANCE_COLUMNS, TABLES, Dataset
+from jixiao.inputs.dataset import OPTIONAL, TABLES, Dataset, typed_frame
 from jixiao.inputs.schema import OPTIONAL_TABLES, REQUIRED_TABLES, Column, Table, table_by_name
 from jixiao.inputs.schema import TABLES as SCHEMA
 
@@ -209,11 +209,6 @@ def read(unit: str, year: int) -> Reading:
     tables = {name: _table(SCHEMA[name], grids.get(name), problems) for name in TABLES}
     absent = [name for name in OPTIONAL if name not in grids]
     return Reading(Dataset(unit=unit, year=year, files=files, absent=absent, **tables), problems, notes)
-
-
-def empty_frame(name: str) -> pd.DataFrame:
-    """The table ``name`` with no rows: every column of the data model, typed as when read."""
-    return _frame(SCHEMA[name], [])
 
 
 def _sources(
@@ -708,7 +703,7 @@ def _table(table: Table, grid: _Grid | None, problems: list[Problem]) -> pd.Data
             records.append(record)
     elif grid is not None:
         problems.append(Problem(grid.file, grid.sheet, table=table.key, message="表是空的"))
-    return _frame(table, records)
+    return typed_frame(table, records)
 
 
 def _convert(header: _Header, text: str, place: Problem, problems: list[Problem], mark: str = "") -> Any:
@@ -777,25 +772,3 @@ def _convert(header: _Header, text: str, place: Problem, problems: list[Problem]
         fail(f'值 "{text}" 大于 {column.maximum:g}，应为{column.expected}')
         return None
     return int(value) if column.type == "integer" else value
-
-
-_DTYPES = {"text": "str", "code": "str", "number": "float64", "integer": "Int64"}
-
-
-def _frame(table: Table, records: list[dict[str, Any]]) -> pd.DataFrame:
-    """Records as a DataFrame with every column of the table, typed; blank text is ``""``."""
-    data: dict[str, pd.Series] = {}
-    for column in table.columns:
-        values = [r.get(column.key) for r in records]
-        if column.type in ("text", "code"):
-            default = "published" if column.key == "source" else ""
-            values = [default if v is None else v for v in values]
-        elif column.type == "number":
-            values = [math.nan if v is None else v for v in values]
-        data[column.key] = pd.Series(values, dtype=_DTYPES[column.type])
-    data["_file"] = pd.Series([r["_file"] for r in records], dtype="str")
-    data["_sheet"] = pd.Series([r["_sheet"] for r in records], dtype="str")
-    data["_row"] = pd.Series([r["_row"] for r in records], dtype="int64")
-    frame = pd.DataFrame(data)
-    assert tuple(frame.columns[-3:]) == PROVENANCE_COLUMNS
-    return frame
