@@ -20,12 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jixiao import paths
+from jixiao.engine.stopping import INTERRUPTED
 from jixiao.inputs.settings import Section
 from jixiao.outputs import CAUSES, OutputError
-
-INTERRUPTED = threading.Event()
-"""Set when the build stops early (``kernels.kill_all``): running sections are abandoned, not
-reported, and no kernel starts."""
 
 _ABANDONED: list[threading.Thread] = []
 """Section threads of a build stopped early in this process, which may still be running."""

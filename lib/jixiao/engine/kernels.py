@@ -52,6 +52,8 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 from traitlets import Type
 
+from jixiao.engine.stopping import INTERRUPTED
+
 WARM_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger",
                 "IPython", "numpy", "pandas", "matplotlib.figure", "matplotlib.backends.backend_agg",
                 "yaml", "openpyxl", "html", "difflib", "decimal",
@@ -446,10 +448,8 @@ was starting a kernel as the build stopped has either started it (and it is kill
 
 def kill_all() -> None:
     """Kill every kernel of this process and the kernel template, without waiting for a graceful
-    end: the build was interrupted or failed. It is marked so (``execution.INTERRUPTED``, cleared
+    end: the build was interrupted or failed. It is marked so (``stopping.INTERRUPTED``, cleared
     when the next build starts): meanwhile no kernel starts."""
-    from jixiao.engine.execution import INTERRUPTED
-
     with _LAUNCHING:
         INTERRUPTED.set()
         for zygote in list(Zygote.started):
@@ -524,8 +524,6 @@ class ForkProvisioner(LocalProvisioner):
     async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
         zygote = Zygote.current
         if zygote is None:  # no template, or it was just killed with the build: then no kernel at all
-            from jixiao.engine.execution import INTERRUPTED
-
             with _LAUNCHING:
                 if INTERRUPTED.is_set():
                     raise RuntimeError("the build was stopped: no kernel starts")
