@@ -238,7 +238,7 @@ class Build:
         self._checking = threading.Lock()
         self._check_failed: BaseException | None = None
         """The inputs' check, still to be waited for (it runs beside the first sections)."""
-        self._paged: Any = None  # makes the second edition's PDF and DOCX (render.PagedProcess)
+        self._paged: Any = None  # makes the second edition's PDF and DOCX (render.paged.PagedProcess)
 
     def _cached(self, section: Section) -> dict | None:
         entry = cache.lookup(self.unit, self.year, section, warn=self.echo)
@@ -397,9 +397,9 @@ class Build:
         if {"pdf", "docx"} & set(self.formats) and self._metadata is None:
             self._metadata = self.background.submit(_paged_metadata, self.settings)
             if len(self.editions) > 1:
-                from jixiao import render
+                from jixiao.render.paged import PagedProcess
 
-                self._paged = render.PagedProcess.start()
+                self._paged = PagedProcess.start()
 
     def done(self, run: Any) -> None:
         """A section finished: cache it (once the inputs passed their check), render it, say so."""
@@ -448,7 +448,7 @@ class Build:
         settings that shape it (outline, numbering, annex) and its renderer's versions; the
         workbook's also covers every input file, since it holds tables (budget, project funds) that
         a unit's sections may not read (``inputs_key`` covers them for all outputs)."""
-        from jixiao import render
+        from jixiao.render import editions, paged, properties
 
         settings = self.settings
         entries = [self.entries[s.id] for s in settings.sections]
@@ -457,13 +457,13 @@ class Build:
                  "annex": settings.forms_in_annex}  # fmt: skip
         base = cache.report_key(entries, {"code": _code_hash(), "unit_name": settings.unit_name, "shape": shape})
         base += "+" + self.inputs_key
-        wanted = render.outputs(self.editions, self.formats)
+        wanted = editions.outputs(self.editions, self.formats)
         try:
             kept = json.loads(marker.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             kept = {}
         kept = kept if isinstance(kept, dict) else {}
-        keys = {o.name: f"{base}+{json.dumps(render.versions(o.format), sort_keys=True)}" for o in wanted}
+        keys = {o.name: f"{base}+{json.dumps(paged.versions(o.format), sort_keys=True)}" for o in wanted}
         recorded = (self.out / BUILD_INFO).is_file()
         stale = [
             o for o in wanted
@@ -495,9 +495,9 @@ class Build:
                 outline=settings.outline,
                 numbering=settings.numbering,
                 closing=published.get("closing"),
-                links=render.links(edition, settings.formats),  # what a build makes by default
+                links=editions.links(edition, settings.formats),  # what a build makes by default
             )
-            pages[edition] = render.edition_page(page, edition, annex=settings.forms_in_annex)
+            pages[edition] = editions.edition_page(page, edition, annex=settings.forms_in_annex)
         made: dict[str, bytes] = {}
         with outputs.together() as group:  # every file of the report: all of them, or none
 
@@ -513,11 +513,11 @@ class Build:
                     write(
                         output.name, self._workbook.result() if self._workbook is not None else workbook_bytes(settings)
                     )
-            paged = [o for o in stale if o.format in {"pdf", "docx"}]
-            if paged:
+            paged_files = [o for o in stale if o.format in {"pdf", "docx"}]
+            if paged_files:
                 ready = self._metadata is not None and not self._metadata.cancelled()
-                meta = self._metadata.result() if ready else render.metadata(settings)
-                render.render(pages, paged, meta, write, self._paged)
+                meta = self._metadata.result() if ready else properties.metadata(settings)
+                paged.render(pages, paged_files, meta, write, self._paged)
             info["outputs"] = {
                 o.name: hashlib.sha256(made[o.name] if o.name in made else (self.out / o.name).read_bytes()).hexdigest()
                 for o in wanted
@@ -584,11 +584,10 @@ def build_info(settings: Settings, entries: list[dict]) -> dict[str, Any]:
 
 def _paged_metadata(settings: Settings) -> Any:
     """The PDF's and DOCX's document properties; Typst's fonts and python-docx loaded meanwhile."""
-    from jixiao import render
-    from jixiao.render import docx, pdf  # noqa: F401
+    from jixiao.render import docx, pdf, properties  # noqa: F401
 
     pdf.preload()
-    return render.metadata(settings)
+    return properties.metadata(settings)
 
 
 def workbook_bytes(settings: Settings) -> bytes:

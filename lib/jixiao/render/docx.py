@@ -25,10 +25,9 @@ from datetime import datetime
 from typing import Any
 from xml.sax.saxutils import escape
 
-from jixiao.render import (
-    SCREEN_ONLY,
+from jixiao.render.editions import SCREEN_ONLY
+from jixiao.render.page import (
     SPACE,
-    Metadata,
     by_class,
     column_shares,
     drop,
@@ -36,11 +35,11 @@ from jixiao.render import (
     has_class,
     heading_level,
     parse,
-    restamp_zip,
     table_rows,
     text_of,
 )
-from jixiao.render import classes as render_classes
+from jixiao.render.page import classes as render_classes
+from jixiao.render.properties import Metadata, restamp_zip
 
 BODY_PT = 16  # 3号
 TABLE_PT = 10.5  # 五号

@@ -26,10 +26,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jixiao.render import (
-    SCREEN_ONLY,
+from jixiao.render.editions import SCREEN_ONLY
+from jixiao.render.page import (
     SPACE,
-    Metadata,
     by_class,
     column_shares,
     drop,
@@ -41,7 +40,8 @@ from jixiao.render import (
     table_rows,
     text_of,
 )
-from jixiao.render import classes as render_classes
+from jixiao.render.page import classes as render_classes
+from jixiao.render.properties import Metadata
 
 SERIF = "Noto Serif CJK SC"
 HEI = "SimHei"

@@ -51,7 +51,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from jixiao import formatting, paths
 from jixiao.outputs import write_atomically
-from jixiao.render import document_time, restamp_zip
+from jixiao.render.properties import document_time, restamp_zip
 from jixiao.scoring import (
     FLAG_TEXT,
     DepartmentScore,

@@ -1,0 +1,130 @@
+"""The stitched page as a tree, as every renderer reads it: its elements by class, their text as a
+reader sees it, and its tables as a grid of cells with the widths the paged formats give them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+
+def classes(element: Any) -> set[str]:
+    return set((element.get("class") or "").split())
+
+
+def has_class(element: Any, name: str) -> bool:
+    return name in classes(element)
+
+
+def parse(page: str) -> Any:
+    """The page as an lxml tree (the HTML is jixiao's own: a small, known set of tags)."""
+    import lxml.html
+
+    return lxml.html.document_fromstring(page)
+
+
+def serialize(root: Any) -> str:
+    import lxml.html
+
+    return lxml.html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>") + "\n"
+
+
+def drop(elements: Iterable[Any]) -> None:
+    for element in list(elements):
+        element.drop_tree()
+
+
+def by_class(root: Any, name: str) -> list[Any]:
+    return root.xpath(f"descendant-or-self::*[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]")
+
+
+SPACE = re.compile(r"\s+")
+"""A run of white space, written as one space in the paged formats."""
+
+
+def text_of(element: Any) -> str:
+    """An element's text as a reader sees it (white space collapsed)."""
+    return SPACE.sub(" ", element.text_content()).strip()
+
+
+def plain_text(element: Any) -> str:
+    """An element's text without the 示 markers (for a bookmark or a heading)."""
+    import copy
+
+    element = copy.deepcopy(element)
+    element.tail = None
+    for mark in by_class(element, "jx-mark"):
+        mark.drop_tree()
+    return text_of(element)
+
+
+# -- tables, as the paged formats lay them out -----------------------------------------------------
+
+FORM_COLUMNS = (8, 8, 15, 6, 10, 10, 10, 8, 9, 16)  # % of the width: the 自评表's ten columns
+
+
+def column_shares(placed: list[tuple[Any, int, int, int, int]], width: int, form: bool) -> list[float]:
+    """Each column's share of a table's width, for the paged formats (PDF and Word): the
+    自评表's own; for other tables in proportion to the longest text of a cell spanning one
+    column (CJK characters count 1, others 0.6, the 示 marker 1, the margins 1.6; a header cell
+    at most 5, as it may wrap), within 3 to 14."""
+    if form and width == len(FORM_COLUMNS):
+        return [float(share) for share in FORM_COLUMNS]
+    longest = [3.0] * width
+    for cell, _, column, _, colspan in placed:
+        if colspan == 1:
+            text = text_of(cell)
+            size = sum(1 if ord(ch) > 0x2E80 else 0.6 for ch in text) + 1.6  # and the cell margins
+            size += sum(has_class(e, "jx-illustrative") for e in cell.iter())
+            if cell.tag == "th":
+                size = min(size, 5.0)
+            longest[column] = max(longest[column], min(size, 14.0))
+    return longest
+
+
+def table_rows(table: Any) -> list[tuple[Any, bool]]:
+    """A table's rows in order, each with whether it is a header row (in ``thead``)."""
+    rows: list[tuple[Any, bool]] = []
+    for group in table:
+        if group.tag in {"thead", "tbody", "tfoot"}:
+            rows += [(tr, group.tag == "thead") for tr in group.findall("tr")]
+        elif group.tag == "tr":
+            rows.append((group, False))
+    return rows
+
+
+def heading_level(tag: str) -> int:
+    """The outline level of a heading: h2 (a section) is 1, h3 2, h4 3; the report's own title
+    (h1) is 1 too."""
+    return min(3, max(1, int(tag[1]) - 1))
+
+
+def grid(rows: list[tuple[Any, bool]]) -> tuple[list[tuple[Any, int, int, int, int]], int]:
+    """The HTML table model: each cell's row, column and spans; and the number of columns."""
+    taken: set[tuple[int, int]] = set()
+    placed = []
+    width = 0
+    for row, (tr, _) in enumerate(rows):
+        column = 0
+        for cell in tr:
+            if cell.tag not in {"td", "th"}:
+                continue
+            while (row, column) in taken:
+                column += 1
+            rowspan = min(span(cell, "rowspan"), len(rows) - row)
+            colspan = span(cell, "colspan")
+            for r in range(row, row + rowspan):
+                for c in range(column, column + colspan):
+                    taken.add((r, c))
+            placed.append((cell, row, column, rowspan, colspan))
+            column += colspan
+            width = max(width, column)
+        width = max(width, max((c + 1 for r, c in taken if r == row), default=0))
+    return placed, width
+
+
+def span(cell: Any, name: str) -> int:
+    try:
+        return max(1, int(cell.get(name, "1")))
+    except ValueError:
+        return 1
