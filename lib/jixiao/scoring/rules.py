@@ -56,3 +56,10 @@ class Rules:
         """The default weight of a project's first-level indicator (产出指标 → 50), or None."""
         key = LEVEL1_WEIGHT_KEYS.get(level1)
         return None if key is None else self.weights.get(key)
+
+
+DEFAULT_RULES = Rules()
+
+
+PROJECT_LEVEL1 = tuple(LEVEL1_WEIGHT_KEYS)
+"""The first-level indicators of a project, in table order: 产出指标, 效益指标, 满意度指标."""
