@@ -69,3 +69,108 @@ def test_imports_go_only_downwards(path: Path):
     own = part_of(module_name(path))
     upward = sorted(m for m in imported(path) if m != "jixiao.__version__" and RANK[part_of(m)] > RANK[own])
     assert upward == [], f"{module_name(path)} ({own}) imports from a higher part: {upward}"
+
+
+def module_imports(path: Path) -> set[str]:
+    """Every jixiao module ``path`` imports, wherever the import is (inside functions too)."""
+    return imports_of(path.read_text(encoding="utf-8"), module_name(path), path.name == "__init__.py")
+
+
+def imports_of(source: str, name: str, is_package: bool) -> set[str]:
+    """The jixiao modules that the module ``name`` imports: ``import a.b`` is ``a.b``;
+    ``from a import b`` is ``a.b`` where ``b`` is a module of ``a``, else ``a``; a relative
+    import is resolved from the module's own package."""
+    package = name.split(".") if is_package else name.split(".")[:-1]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.split(".")[0] == "jixiao"}
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module.split(".") if node.module else []
+            if node.level:
+                base = package[: len(package) - node.level + 1] + base
+            if not base or base[0] != "jixiao":
+                continue
+            for alias in node.names:
+                candidate = ".".join([*base, alias.name])
+                found.add(candidate if candidate in KNOWN else ".".join(base))
+    return found - {name}
+
+
+KNOWN = {module_name(p) for p in MODULES}
+GRAPH = {module_name(p): {m for m in module_imports(p) if m in KNOWN} for p in MODULES}
+
+
+def circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The groups of more than one module that import each other, directly or round a longer
+    circle (the strongly connected components, by Tarjan's algorithm), sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for other in sorted(graph[node]):
+            if other not in index:
+                visit(other)
+                low[node] = min(low[node], low[other])
+            elif other in stack:
+                low[node] = min(low[node], index[other])
+        if low[node] == index[node]:
+            group = []
+            while (member := stack.pop()) != node:
+                group.append(member)
+            found.append(sorted([*group, node]))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return sorted(group for group in found if len(group) > 1)
+
+
+def test_every_kind_of_import_counts():
+    source = """
+import jixiao.engine.cache
+from jixiao.inputs import settings, Settings
+from jixiao import paths
+
+
+def later():
+    from . import html
+    from .pdf import preload
+    from .. import formatting
+"""
+    assert imports_of(source, "jixiao.render.docx", is_package=False) == {
+        "jixiao.engine.cache", "jixiao.inputs.settings", "jixiao.inputs", "jixiao.paths", "jixiao.render.html",
+        "jixiao.render.pdf", "jixiao.formatting",
+    }  # fmt: skip
+
+
+def test_the_circle_finder_finds_long_circles_and_only_them():
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a", "d"}, "d": set(), "e": {"f"}, "f": {"e"}, "g": {"a"}}
+    assert circles(graph) == [["a", "b", "c"], ["e", "f"]]
+    assert circles({"a": {"b"}, "b": {"c"}, "c": set()}) == []
+
+
+def lazy_getattr(node: ast.stmt) -> bool:
+    """``def __getattr__(name)``: a re-export on first use, nothing else."""
+    return isinstance(node, ast.FunctionDef) and node.name == "__getattr__"
+
+
+@pytest.mark.parametrize("path", sorted(PACKAGE.rglob("__init__.py")), ids=lambda p: module_name(p))
+def test_a_package_init_holds_a_docstring_and_re_exports_only(path: Path):
+    """Logic lives in modules named for it; a package's ``__init__`` says what the package is and
+    re-exports names (at once, or on first use through ``__getattr__``), with the tables that say
+    which name comes from where."""
+    body = ast.parse(path.read_text(encoding="utf-8")).body
+    allowed = (ast.Import, ast.ImportFrom)
+    for node in body[1:] if body and isinstance(body[0], ast.Expr) else body:
+        value = getattr(node, "value", None)
+        table = isinstance(value, ast.Constant | ast.Dict | ast.Tuple | ast.List | ast.DictComp)
+        names = isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "sorted"
+        constant = isinstance(node, ast.Assign | ast.AnnAssign) and (table or names)
+        assert isinstance(node, allowed) or constant or lazy_getattr(node), (
+            f"{module_name(path)} line {node.lineno}: {type(node).__name__} in a package's __init__"
+        )

@@ -2,7 +2,8 @@
 
 Submodules are imported on first use (``jixiao.sections.overview``), so that a section notebook loads
 only the code it runs: the build's cache re-executes a section when, and only when, a module it
-ran has changed.
+ran has changed. ``jixiao.open_report(unit, year)``, the report as the section notebooks use it, is
+:func:`jixiao.sections.report.open_report`, re-exported the same way.
 """
 
 from __future__ import annotations
@@ -14,8 +15,12 @@ from jixiao import facts as _facts  # noqa: F401  (records a build's facts after
 
 __version__ = "0.1.0"
 
+_EXPORTS = {"open_report": "jixiao.sections.report"}
+
 
 def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
     if name.startswith("_"):
         raise AttributeError(name)
     try:
@@ -24,10 +29,3 @@ def __getattr__(name: str) -> Any:
         if exc.name == f"jixiao.{name}":
             raise AttributeError(f"module 'jixiao' has no attribute {name!r}") from None
         raise
-
-
-def open_report(unit: str, year: int) -> Any:
-    """The report of ``unit`` for ``year``, as the section notebooks use it."""
-    from jixiao.sections import report
-
-    return report.open_report(unit, year)
