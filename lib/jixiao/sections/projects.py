@@ -5,7 +5,7 @@ Every number is a :class:`~jixiao.writing.provenance.Figure`: amounts are cells 
 ``project_funds``, rates are derived (全年执行数 ÷ 全年预算数), and every score is derived with the
 scoring rule as its formula (:mod:`jixiao.scoring`), so hovering a score shows the rule with its
 numbers and the cells they came from. Where the unit's reported score differs from the computed
-one, the reported one stands and both are shown (see the README, *Scoring*).
+one, the reported one stands and both are shown (see ``docs/scoring.md``).
 """
 
 from __future__ import annotations
