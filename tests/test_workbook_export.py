@@ -10,7 +10,6 @@ import subprocess
 import openpyxl
 import pytest
 
-from jixiao import formatting
 from test_report_content import section, text
 
 
@@ -34,13 +33,13 @@ def test_summary_sheet_matches_the_report(example):
     for offset, row in enumerate(report_rows):
         cells = [c.value for c in sheet[4 + offset]][:7]
         name, fund, budget, executed, rate, score, grade = cells
-        assert row[0] == formatting.quotes(htmllib.unescape(name))  # the report writes “双百镇”社工
+        assert row[0] == htmllib.unescape(name)  # both write “双百镇”社工
         assert row[1] == fund
         assert row[2] == f"{budget:.2f}" and row[3] == f"{executed:.2f}"
         assert row[4] == ("100%" if rate == 1 else f"{rate * 100:.1f}%")
         assert row[5].startswith(f"{score:g}") and row[6] == grade
     total = [c.value for c in sheet[17]][:5]
-    assert total[0] == "合计（13 个项目）" and round(total[2], 2) == 7340.89 and round(total[3], 2) == 7340.89
+    assert total[0] == "合计（13个项目）" and round(total[2], 2) == 7340.89 and round(total[3], 2) == 7340.89
 
 
 def test_department_score_in_the_workbook_is_the_cover_score(example):
@@ -93,9 +92,9 @@ def test_the_example_workbook_marks_its_illustrative_figures(example):
     legend = next(r for r in summary.iter_rows() if r[0].value == "示例数据")
     assert "illustrative" in legend[1].value
     department = workbook["部门整体支出绩效自评表"]
-    # 10408.34 spent of 10408.34; the 预算执行 indicators' weight and score in the execution block
+    # 10408.34 spent of 10408.34; the 预算执行 indicators' weight and score are counted once, below
     assert [department.cell(5, c).value for c in (5, 6)] == [10408.34, 10408.34]
-    assert department["G5"].value == 30 and department["I5"].value == 30
+    assert department["G5"].value == "—" and department["I5"].value == "—"
     assert department["A8"].value == "年度总体目标"
 
 
@@ -117,3 +116,27 @@ def test_the_department_goals_are_written_as_the_report_writes_them(example):
     assert "2. 完成：清退低保户223户、489人，追缴低保金4.1万元" in achieved
     assert "3. 完成：9个养老服务项目全面完工，新增日间照料养老床位180个" in achieved  # {a+b}: 7 + 2
     assert "{" not in achieved
+
+
+def test_the_workbook_prints_as_the_official_form(example):
+    """分值 whole (20, not 20.00); the department sheet adds up as printed (its execution is scored
+    among its indicators only, not again in the funds block); names with Chinese quotes."""
+    workbook = openpyxl.load_workbook(example.out / "自评表.xlsx")
+    assert "“双百镇”社工" in workbook.sheetnames and '"双百镇"社工' not in workbook.sheetnames
+    department = workbook["部门整体支出绩效自评表"]
+    weights = [department.cell(r, 8) for r in range(11, 17)]
+    assert [(c.value, c.number_format) for c in weights] == [(20, "0"), (10, "0"), (25, "0"), (15, "0"), (10, "0"),
+                                                             (20, "0")]  # fmt: skip
+    assert (department["A17"].value, department["H17"].value, department["I17"].value) == ("总分", 100, 100)
+    printed = [department.cell(r, c).value for r in range(5, 8) for c in (7, 9)]
+    assert all(v == "—" for v in printed)  # nothing in the funds block adds to the 100
+    assert department["A19"].value == (
+        "核对说明：\n1. 年度预算执行情况不另计分：其分值、得分为下表一级指标“预算执行”各项之和"
+        "（分值30分，得分30分），已含在总分中"
+    )
+    project = workbook["特困供养"]
+    assert [(project.cell(r, 8).value, project.cell(r, 8).number_format) for r in (13, 17, 18)] == [
+        (20, "0"), (10, "0"), (100, "0")
+    ]  # fmt: skip
+    assert (project["G6"].value, project["G6"].number_format) == (10, "0")
+    assert project["I18"].number_format == "0.00"  # scores keep their two decimals

@@ -85,6 +85,14 @@ AMOUNT = "0.00"
 RATE = "0.0%"
 SCORE = "0.00"
 
+
+def weight_format(weight: Any) -> str:
+    """分值 as the official form prints them: whole numbers without decimals (20, not 20.00); a
+    fractional weight with its decimals (7.5)."""
+    value = _num(weight)
+    return "0" if value is None or float(value).is_integer() else "0.0#"
+
+
 _THIN = Side(style="thin")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -570,7 +578,7 @@ def _indicator_block(sh: _Sheet, row: int, scores: Sequence[IndicatorScore], mar
         sh.put(r, 5, target, illustrative=ill)
         sh.put(r, 6, s.measure_unit)
         sh.put(r, 7, actual, illustrative=ill)
-        sh.put(r, 8, s.weight, fmt=SCORE, illustrative=ill)
+        sh.put(r, 8, s.weight, fmt=weight_format(s.weight), illustrative=ill)
         sh.put(r, 9, s.score, fmt=SCORE, illustrative=ill)
         sh.put(r, 10, s.deviation_reason, left=True)
         sh.height(
@@ -594,7 +602,7 @@ def _footer(
     sh: _Sheet, row: int, weight: float, total: float, grade_: str, notes: Sequence[str], ill: bool = False
 ) -> int:
     sh.put(row, 1, "总分", to_col=7, bold=True)
-    sh.put(row, 8, weight, fmt=SCORE, illustrative=ill)
+    sh.put(row, 8, weight, fmt=weight_format(weight), illustrative=ill)
     sh.put(row, 9, total, fmt=SCORE, bold=True, illustrative=ill)
     sh.put(row, 10, None)
     sh.put(row + 1, 1, "评价等级", to_col=7, bold=True)
@@ -643,7 +651,7 @@ def _project_sheet(ws: Worksheet, dataset: Any, p: ProjectScore, unit_name: str,
     sh.title(2, f"（{dataset.year}年度）", 10, _font(size=11))
 
     sh.put(3, 1, "项目名称", to_col=2, bold=True)
-    sh.put(3, 3, p.project_name, to_col=10, left=True)
+    sh.put(3, 3, formatting.quotes(p.project_name), to_col=10, left=True)
     sh.put(4, 1, "主管部门", to_col=2, bold=True)
     sh.put(4, 3, unit_name, to_col=5, left=True)
     sh.put(4, 6, "实施单位", to_col=7, bold=True)
@@ -660,7 +668,7 @@ def _project_sheet(ws: Worksheet, dataset: Any, p: ProjectScore, unit_name: str,
     sh.put(6, 4, p.initial_budget, fmt=AMOUNT, illustrative=marks.project(pid, "initial_budget"))
     sh.put(6, 5, p.full_year_budget, fmt=AMOUNT, illustrative=marks.project(pid, "full_year_budget"))
     sh.put(6, 6, p.executed, fmt=AMOUNT, illustrative=marks.project(pid, "executed"))
-    sh.put(6, 7, p.execution.weight, fmt=SCORE)
+    sh.put(6, 7, p.execution.weight, fmt=weight_format(p.execution.weight))
     sh.put(6, 8, p.execution.rate, fmt=RATE, illustrative=marks.execution(pid))
     sh.put(6, 9, p.execution.score, to_col=10, fmt=SCORE, illustrative=marks.execution(pid))
     funds = _funds_by_type(dataset, p.project_id)
@@ -736,15 +744,6 @@ def _department_sheet(ws: Worksheet, dataset: Any, d: DepartmentScore | None, un
             if kind in sums:
                 sums[kind][i] += v
     execution = next((t for t in (d.subtotals if d else ()) if EXECUTION_LEVEL1 in t.level1), None)
-    exec_ill = (
-        marks.department(d)
-        and execution is not None
-        and any(
-            marks.indicator(s)
-            for s in d.indicators
-            if s.level1 == execution.level1  # type: ignore[union-attr]
-        )
-    )
     sh.put(4, 1, "年度预算\n执行情况\n（万元）", to_row=7, bold=True)
     sh.put(4, 2, None, to_col=3)
     for c, h in zip((4, 5, 6, 7, 8), ("年初预算数", "全年预算数", "全年执行数", "分值", "执行率"), strict=True):
@@ -760,12 +759,8 @@ def _department_sheet(ws: Worksheet, dataset: Any, d: DepartmentScore | None, un
         sh.put(r, 6, spent, fmt=AMOUNT, illustrative=marks.budget(key, "executed"))
         rate = _rate(spent, full)
         sh.put(r, 8, rate if rate is not None else "—", fmt=RATE, illustrative=ill and rate is not None)
-        if i == 0 and execution is not None:
-            sh.put(r, 7, execution.weight, fmt=SCORE, illustrative=exec_ill)
-            sh.put(r, 9, execution.score, to_col=10, fmt=SCORE, illustrative=exec_ill)
-        else:
-            sh.put(r, 7, "—")
-            sh.put(r, 9, "—", to_col=10)
+        sh.put(r, 7, "—")  # the department's execution is scored among its indicators (below), not twice
+        sh.put(r, 9, "—", to_col=10)
 
     goal, outcome = _department_goals(dataset, unit_name)
     if goal is None:
@@ -787,8 +782,8 @@ def _department_sheet(ws: Worksheet, dataset: Any, d: DepartmentScore | None, un
     notes: list[str] = []
     if execution is not None:
         notes.append(
-            f"年度预算执行情况的分值、得分为部门整体绩效指标中一级指标“{execution.level1}”各项之和"
-            f"（{_fmt(execution.weight)} 分中得 {_fmt(execution.score)} 分），已计入总分"
+            f"年度预算执行情况不另计分：其分值、得分为下表一级指标“{execution.level1}”各项之和"
+            f"（分值{_fmt(execution.weight)}分，得分{_fmt(execution.score)}分），已含在总分中"
         )
     if d.total != d.computed_total:
         notes.append(f"按规则计算总分 {d.computed_total:.2f} 分（{d.computed_grade}）")
@@ -831,7 +826,7 @@ def _summary_sheet(ws: Worksheet, dataset: Any, scores: Scores, unit_name: str, 
     for p in scores.projects:
         note = "；".join(_notes_project(p))
         pid, ill_total = p.project_id, marks.project_total(p)
-        sh.put(row, 1, p.project_name, left=True)
+        sh.put(row, 1, formatting.quotes(p.project_name), left=True)
         sh.put(row, 2, p.fund_source)
         sh.put(row, 3, p.full_year_budget, fmt=AMOUNT, illustrative=marks.project(pid, "full_year_budget"))
         sh.put(row, 4, p.executed, fmt=AMOUNT, illustrative=marks.project(pid, "executed"))
@@ -843,7 +838,7 @@ def _summary_sheet(ws: Worksheet, dataset: Any, scores: Scores, unit_name: str, 
         budget_sum += p.full_year_budget
         executed_sum += p.executed
         row += 1
-    sh.put(row, 1, f"合计（{len(scores.projects)} 个项目）", bold=True)
+    sh.put(row, 1, f"合计（{len(scores.projects)}个项目）", bold=True)
     sh.put(row, 2, None)
     any_budget = any(marks.project(p.project_id, "full_year_budget") for p in scores.projects)
     any_executed = any(marks.project(p.project_id, "executed") for p in scores.projects)
@@ -949,7 +944,7 @@ def _detail_sheet(ws: Worksheet, scores: Scores, marks: _Marks) -> None:
     for p in scores.projects:
         e = p.execution
         line(
-            p.project_name,
+            formatting.quotes(p.project_name),
             [
                 "预算执行率",
                 None,
@@ -969,7 +964,7 @@ def _detail_sheet(ws: Worksheet, scores: Scores, marks: _Marks) -> None:
         )
         sh.ws.cell(row=row - 1, column=7).number_format = RATE
         for s in p.indicators:
-            indicator(p.project_name, s)
+            indicator(formatting.quotes(p.project_name), s)
     if scores.department:
         for s in scores.department.indicators:
             indicator("部门整体", s)
@@ -1005,7 +1000,7 @@ def selfeval_workbook_bytes(dataset: Any, scores: Scores, unit_name: str) -> byt
     _department_sheet(wb.create_sheet(DEPARTMENT_SHEET), dataset, scores.department, unit_name, marks)
     taken = [SUMMARY_SHEET, DEPARTMENT_SHEET, DETAIL_SHEET]
     for p in scores.projects:
-        name = sheet_name(p.project_name, taken, fallback=p.project_id or "项目")
+        name = sheet_name(formatting.quotes(p.project_name), taken, fallback=p.project_id or "项目")
         taken.append(name)
         _project_sheet(wb.create_sheet(name), dataset, p, unit_name, marks)
     _detail_sheet(wb.create_sheet(DETAIL_SHEET), scores, marks)
