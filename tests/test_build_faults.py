@@ -470,6 +470,7 @@ def test_the_report_says_what_it_was_built_from(example):
             "report.docx",
             "report-review.docx",
             "自评表.xlsx",
+            "自评表-review.xlsx",
         )
     }
     block = example.html.split('<details class="jx-build-info" id="build-info">', 1)[1].split("</details>", 1)[0]

@@ -8,6 +8,7 @@ import io
 import re
 import zipfile
 
+import openpyxl
 import pytest
 
 from conftest import REPO, UNIT, YEAR, build, run_jixiao
@@ -60,12 +61,12 @@ def test_a_build_makes_both_editions_in_every_format(example):
     names = sorted(p.name for p in example.out.iterdir() if p.is_file() and p.name not in {".build.lock", "build.json"})
     assert names == sorted(
         ["report.html", "report.pdf", "report.docx", "report-review.html", "report-review.pdf",
-         "report-review.docx", "自评表.xlsx"]
+         "report-review.docx", "自评表.xlsx", "自评表-review.xlsx"]
     )  # fmt: skip
     stitch = [line for line in example.build.stdout.splitlines() if "拼接报告" in line]
     assert re.fullmatch(
         r"  拼接报告 \(stitch\) +\d+\.\d\ds  report\.html, report-review\.html, report\.pdf, report-review\.pdf, "
-        r"report\.docx, report-review\.docx, 自评表\.xlsx",
+        r"report\.docx, report-review\.docx, 自评表\.xlsx, 自评表-review\.xlsx",
         stitch[0],
     )
 
@@ -91,6 +92,23 @@ def test_the_html_links_to_the_files_beside_it(example):
     )
     review = re.search(r'<p class="jx-links">(.*?)</p>', example.html).group(1)
     assert 'href="report-review.pdf"' in review and 'href="report-review.docx"' in review
+    assert review.endswith('<a href="%E8%87%AA%E8%AF%84%E8%A1%A8-review.xlsx">自评表（Excel）</a>')
+
+
+def test_the_filed_workbook_holds_no_english_and_no_file_path(example):
+    """The 自评表 a department files is in Chinese, with no file paths; the reviewer's names the
+    input row of every score in its 计分明细."""
+    filed = openpyxl.load_workbook(example.out / "自评表.xlsx")
+    texts = [c.value for ws in filed.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    texts += [c.comment.text for ws in filed.worksheets for row in ws.iter_rows() for c in row if c.comment]
+    assert [t for t in texts if re.search(r"[A-Za-z]|\.csv|data/", t)] == []
+    detail = filed["计分明细"]
+    assert detail["A1"].value == "计分明细（每项得分的规则）" and detail.max_column == 13
+    review = openpyxl.load_workbook(example.out / "自评表-review.xlsx")
+    detail = review["计分明细"]
+    assert detail["A1"].value == "计分明细（每项得分的规则与数据来源）" and detail["N2"].value == "数据来源"
+    assert detail["N3"].value == "data/lechang-mzj/2019/projects.csv第 2 行"
+    assert filed.sheetnames == review.sheetnames
 
 
 # -- PDF ------------------------------------------------------------------------------------------

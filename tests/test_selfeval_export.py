@@ -482,11 +482,17 @@ def test_summary_sheet(workbook):
     assert {"A1:H1", "A9:E9", "A10:E10"} <= _merged(ws)
 
 
-def test_detail_sheet_cites_rows(workbook):
+def test_detail_sheet_cites_rows_in_the_reviewers_workbook_only(workbook, dataset, tmp_path):
     _, wb = workbook
     ws = wb["计分明细"]
     rules = [ws.cell(r, 12).value for r in range(3, ws.max_row + 1)]
     assert "正向指标：实际 900 < 目标 1000，得分 = 900 ÷ 1000 × 20 = 18.00" in rules
+    assert ws.max_column == 13 and ws["M2"].value == "提示"  # the filed form: no column of file paths
+    scores = score_all(dataset, Rules())
+    review = write_selfeval_workbook(tmp_path / "r.xlsx", dataset, scores, "乐昌市民政局", "review")
+    ws = openpyxl.load_workbook(review)["计分明细"]
+    assert ws["N2"].value == "数据来源"
+    assert [ws.cell(r, 12).value for r in range(3, ws.max_row + 1)] == rules
     sources = [ws.cell(r, 14).value for r in range(3, ws.max_row + 1)]
     assert "data/test/2019/indicators.csv第 2 行" in sources
 
@@ -641,7 +647,7 @@ def test_illustrative_cells_have_a_fill_a_note_and_a_legend(workbook):
     assert summary["C7"].fill.fgColor.rgb == yellow  # the total includes P1's amounts
     legend = next(r for r in summary.iter_rows() if r[0].value == "示例数据")
     assert legend[0].fill.fgColor.rgb == yellow and legend[0].comment is None
-    assert legend[1].value.startswith("底色如左者为示例数据：该数取自来源（source）标为 illustrative 的输入行")
+    assert legend[1].value.startswith("底色如左者为示例数据：非公开发布的数字，由编制者补充")
     detail = wb["计分明细"]
     i1 = next(r for r in detail.iter_rows(min_row=3) if r[3].value == "保障人数")
     # 年度指标值, 实际完成值, 分值, 计算得分, (no 填报得分), 采用得分
@@ -668,7 +674,7 @@ def test_marks_follow_the_reports_cell_rule(tmp_path, monkeypatch):
     folder = project_copy(tmp_path, monkeypatch)
     for row in (2, 3, 5):  # B01, B02, B04: every line but B03 published, none listed
         set_cell(folder / "budget.csv", row, "source", "published")
-    wb = openpyxl.load_workbook(io.BytesIO(build.workbook_bytes(settings.load(UNIT, 2019))))
+    wb = openpyxl.load_workbook(io.BytesIO(build.workbook_bytes(settings.load(UNIT, 2019))["filing"]))
     ws = wb["部门整体支出绩效自评表"]
     yellow = "00FFF2CC"
     assert [ws.cell(r, 2).value for r in (5, 6, 7)] == ["年度资金总额", "其中：基本支出", "项目支出"]

@@ -90,7 +90,13 @@ def test_the_example_workbook_marks_its_illustrative_figures(example):
         assert "填报单位：乐昌市民政局" in lines and "联系人：王某" in lines and "联系电话：0751-0000000" in lines
     summary = workbook["汇总"]
     legend = next(r for r in summary.iter_rows() if r[0].value == "示例数据")
-    assert "illustrative" in legend[1].value
+    assert (
+        legend[1].value
+        == "底色如左者为示例数据：非公开发布的数字，由编制者补充，或由这样的数计算得出；各单元格附有批注说明。"
+    )
+    review = openpyxl.load_workbook(example.out / "自评表-review.xlsx")["汇总"]
+    legend = next(r for r in review.iter_rows() if r[0].value == "示例数据")
+    assert "来源（source）标为 illustrative 的输入行" in legend[1].value
     department = workbook["部门整体支出绩效自评表"]
     # 10408.34 spent of 10408.34; the 预算执行 indicators' weight and score are counted once, below
     assert [department.cell(5, c).value for c in (5, 6)] == [10408.34, 10408.34]

@@ -336,7 +336,7 @@ class Build:
             self._check = lambda: validate_inputs(self.settings, self.echo, key=key)
         if "xlsx" in self.formats:
             self._workbook = zygote.call("jixiao.engine.pipeline:workbook_of", self.unit, self.year,
-                                         self.settings.unit_name)  # fmt: skip
+                                         self.settings.unit_name, self.editions)  # fmt: skip
 
     def checked(self) -> None:
         """Wait for the inputs' check started beside the sections; raise its InputError (every
@@ -393,7 +393,7 @@ class Build:
 
         self._stitcher = self._stitcher or self.background.submit(_stitcher)
         if in_background and "xlsx" in self.formats and self._workbook is None:
-            self._workbook = self.background.submit(workbook_bytes, self.settings)
+            self._workbook = self.background.submit(workbook_bytes, self.settings, self.editions)
         if {"pdf", "docx"} & set(self.formats) and self._metadata is None:
             self._metadata = self.background.submit(_paged_metadata, self.settings)
             if len(self.editions) > 1:
@@ -510,9 +510,9 @@ class Build:
                 if output.format == "html":
                     write(output.name, pages[output.edition])
                 elif output.format == "xlsx":
-                    write(
-                        output.name, self._workbook.result() if self._workbook is not None else workbook_bytes(settings)
-                    )
+                    workbooks = self._workbook.result() if self._workbook is not None else None
+                    workbooks = workbooks or workbook_bytes(settings, (output.edition,))
+                    write(output.name, workbooks[output.edition])
             paged_files = [o for o in stale if o.format in {"pdf", "docx"}]
             if paged_files:
                 ready = self._metadata is not None and not self._metadata.cancelled()
@@ -590,17 +590,17 @@ def _paged_metadata(settings: Settings) -> Any:
     return properties.metadata(settings)
 
 
-def workbook_bytes(settings: Settings) -> bytes:
-    """The 自评表 workbook, from the same data and rules as the report."""
-    return workbook_of(settings.unit, settings.year, settings.unit_name)
+def workbook_bytes(settings: Settings, editions: tuple[str, ...] = ("filing",)) -> dict[str, bytes]:
+    """The 自评表 workbook of each edition, from the same data and rules as the report."""
+    return workbook_of(settings.unit, settings.year, settings.unit_name, editions)
 
 
-def workbook_of(unit: str, year: int, unit_name: str) -> bytes:
+def workbook_of(unit: str, year: int, unit_name: str, editions: tuple[str, ...]) -> dict[str, bytes]:
     from jixiao.render.xlsx import selfeval_workbook_bytes
     from jixiao.sections.report import open_report
 
     report = open_report(unit, year)  # in a child of the kernel template: the report it loaded
-    return selfeval_workbook_bytes(report.data, report.scores, unit_name)
+    return {e: selfeval_workbook_bytes(report.data, report.scores, unit_name, e) for e in editions}
 
 
 def build(

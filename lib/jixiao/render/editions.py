@@ -5,7 +5,8 @@
 - file names: the filing edition takes the plain names (``report.html``, ``report.pdf``,
   ``report.docx``: what a department files and publishes), the review edition the same names with
   ``-review`` (``report-review.html`` …), so that a reviewer's copy is never filed by mistake;
-  ``自评表.xlsx`` is one per build whatever the edition.
+  the 自评表 workbook likewise: ``自评表.xlsx`` is the form a department files (in Chinese, no
+  file paths), ``自评表-review.xlsx`` adds the source of every score in its 计分明细.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 from jixiao.inputs.settings import EDITIONS
 from jixiao.render.page import by_class, drop, parse, serialize
 
-PAGE_FORMATS = ("html", "pdf", "docx")  # made once per edition; xlsx once per build
+PAGE_FORMATS = ("html", "pdf", "docx")  # the page and its paged forms; xlsx is the 自评表 workbook
 WORKBOOK = "自评表.xlsx"
 LABELS = {"pdf": "PDF 版", "docx": "Word 版", "xlsx": "自评表（Excel）"}
 
@@ -31,9 +32,10 @@ ANNEX_TITLE = "附件：项目支出绩效自评表"
 
 
 def file_name(edition: str, fmt: str) -> str:
-    """``report.pdf`` for the filing edition, ``report-review.pdf`` for the review edition."""
+    """``report.pdf`` for the filing edition, ``report-review.pdf`` for the review edition
+    (``自评表.xlsx``, ``自评表-review.xlsx``)."""
     if fmt == "xlsx":
-        return WORKBOOK
+        return WORKBOOK if edition == "filing" else WORKBOOK.replace(".xlsx", f"-{edition}.xlsx")
     return f"report.{fmt}" if edition == "filing" else f"report-{edition}.{fmt}"
 
 
@@ -41,20 +43,18 @@ def file_name(edition: str, fmt: str) -> str:
 class Output:
     """One file a build makes: ``report.pdf`` is the filing edition as PDF."""
 
-    edition: str | None
-    """None for the workbook, which is the same for every edition."""
+    edition: str
     format: str
 
     @property
     def name(self) -> str:
-        return file_name(self.edition or "filing", self.format)
+        return file_name(self.edition, self.format)
 
 
 def outputs(editions: Iterable[str], formats: Iterable[str]) -> list[Output]:
     """The files made for these editions and formats, HTML first."""
     editions, formats = tuple(editions), tuple(formats)
-    made = [Output(e, f) for f in PAGE_FORMATS if f in formats for e in EDITIONS if e in editions]
-    return made + ([Output(None, "xlsx")] if "xlsx" in formats else [])
+    return [Output(e, f) for f in (*PAGE_FORMATS, "xlsx") if f in formats for e in EDITIONS if e in editions]
 
 
 def links(edition: str, formats: Iterable[str]) -> tuple[tuple[str, str], ...]:

@@ -806,13 +806,16 @@ SUMMARY_HEADERS = (
     "备注",
 )
 SUMMARY_WIDTHS = (28, 16, 14, 14, 10, 10, 8, 50)
-LEGEND = (
-    "底色如左者为示例数据：该数取自来源（source）标为 illustrative 的输入行（非公开发布的数字，"
-    "由编制者补充），或由这样的数计算得出；各单元格附有批注说明。"
-)
+LEGEND = {
+    "filing": "底色如左者为示例数据：非公开发布的数字，由编制者补充，或由这样的数计算得出；各单元格附有批注说明。",
+    "review": "底色如左者为示例数据：该数取自来源（source）标为 illustrative 的输入行（非公开发布的数字，"
+    "由编制者补充），或由这样的数计算得出；各单元格附有批注说明。",
+}
+"""The legend of the illustrative fill: the filed form in Chinese only, the reviewer's with the
+input column that marks a row."""
 
 
-def _summary_sheet(ws: Worksheet, dataset: Any, scores: Scores, unit_name: str, marks: _Marks) -> None:
+def _summary_sheet(ws: Worksheet, dataset: Any, scores: Scores, unit_name: str, marks: _Marks, edition: str) -> None:
     sh = _Sheet(ws, SUMMARY_WIDTHS)
     n = len(SUMMARY_HEADERS)
     sh.title(1, f"{unit_name}{dataset.year}年度绩效自评结果汇总", n)
@@ -877,7 +880,7 @@ def _summary_sheet(ws: Worksheet, dataset: Any, scores: Scores, unit_name: str, 
     if marks.any:
         sh.put(row, 1, "示例数据", illustrative=True)
         sh.ws.cell(row=row, column=1).comment = None
-        sh.put(row, 2, LEGEND, to_col=n, left=True, border=False)
+        sh.put(row, 2, LEGEND[edition], to_col=n, left=True, border=False)
         row += 1
     sh.signature(row + 1, signature_lines(dataset, unit_name), n)
     sh.ws.freeze_panes = "A4"
@@ -903,17 +906,20 @@ DETAIL_HEADERS = (
 DETAIL_WIDTHS = (18, 11, 13, 20, 8, 11, 11, 8, 9, 9, 9, 44, 22, 30)
 
 
-def _detail_sheet(ws: Worksheet, scores: Scores, marks: _Marks) -> None:
-    sh = _Sheet(ws, DETAIL_WIDTHS)
-    sh.title(1, "计分明细（每项得分的规则与数据来源）", len(DETAIL_HEADERS))
-    for c, h in enumerate(DETAIL_HEADERS, start=1):
+def _detail_sheet(ws: Worksheet, scores: Scores, marks: _Marks, sources: bool) -> None:
+    """Every score with its rule; with ``sources``, the input row it came from (file and row: the
+    reviewer's workbook, never the filed one)."""
+    columns = len(DETAIL_HEADERS) - (0 if sources else 1)
+    sh = _Sheet(ws, DETAIL_WIDTHS[:columns])
+    sh.title(1, "计分明细（每项得分的规则与数据来源）" if sources else "计分明细（每项得分的规则）", columns)
+    for c, h in enumerate(DETAIL_HEADERS[:columns], start=1):
         sh.put(2, c, h, bold=True)
     row = 3
 
     def line(owner: str, values: Sequence[Any], ill: bool = False) -> None:
         nonlocal row
         sh.put(row, 1, owner, left=True)
-        for c, v in enumerate(values, start=2):
+        for c, v in enumerate(values[: columns - 1], start=2):
             fmt = SCORE if c in (8, 9, 10, 11) else None
             sh.put(row, c, v, fmt=fmt, left=c >= 12, illustrative=ill and 6 <= c <= 11 and v is not None)
         sh.height(row, [(values[10], DETAIL_WIDTHS[11]), (values[11], DETAIL_WIDTHS[12])])
@@ -978,32 +984,35 @@ def _detail_sheet(ws: Worksheet, scores: Scores, marks: _Marks) -> None:
 # --------------------------------------------------------------------------- entry point
 
 
-def write_selfeval_workbook(path: str | Path, dataset: Any, scores: Scores, unit_name: str) -> Path:
+def write_selfeval_workbook(
+    path: str | Path, dataset: Any, scores: Scores, unit_name: str, edition: str = "filing"
+) -> Path:
     """Write the 自评表 workbook to ``path`` (written beside it, then renamed) and return it.
 
     ``dataset`` is a :class:`jixiao.inputs.dataset.Dataset` (its ``year``, ``profile``, ``projects``,
     ``project_funds``, ``indicators``, ``budget`` and, when present, ``goals`` are read),
     ``scores`` the result of :func:`jixiao.scoring.score_all` on it.
     """
-    return write_atomically(Path(path), selfeval_workbook_bytes(dataset, scores, unit_name))
+    return write_atomically(Path(path), selfeval_workbook_bytes(dataset, scores, unit_name, edition))
 
 
-def selfeval_workbook_bytes(dataset: Any, scores: Scores, unit_name: str) -> bytes:
+def selfeval_workbook_bytes(dataset: Any, scores: Scores, unit_name: str, edition: str = "filing") -> bytes:
     """The 自评表 workbook as the bytes of an .xlsx file (see :func:`write_selfeval_workbook`);
-    the same inputs give the same bytes."""
+    the same inputs give the same bytes. ``edition``: ``filing``, the form a department files (in
+    Chinese, no file paths), or ``review``, whose 计分明细 names each score's input row."""
     wb = Workbook()
     _base_font(wb)
     marks = _Marks(dataset)
     summary = wb.active
     summary.title = SUMMARY_SHEET
-    _summary_sheet(summary, dataset, scores, unit_name, marks)
+    _summary_sheet(summary, dataset, scores, unit_name, marks, edition)
     _department_sheet(wb.create_sheet(DEPARTMENT_SHEET), dataset, scores.department, unit_name, marks)
     taken = [SUMMARY_SHEET, DEPARTMENT_SHEET, DETAIL_SHEET]
     for p in scores.projects:
         name = sheet_name(formatting.quotes(p.project_name), taken, fallback=p.project_id or "项目")
         taken.append(name)
         _project_sheet(wb.create_sheet(name), dataset, p, unit_name, marks)
-    _detail_sheet(wb.create_sheet(DETAIL_SHEET), scores, marks)
+    _detail_sheet(wb.create_sheet(DETAIL_SHEET), scores, marks, sources=edition == "review")
 
     when = document_time(int(dataset.year), _profile(dataset).get("report_date"))
     props = wb.properties
