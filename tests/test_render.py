@@ -378,3 +378,51 @@ def test_pdf_contents_link_to_a_section_without_a_heading():
     reader = pypdf.PdfReader(io.BytesIO(render_pdf.render(page, meta)))
     text = reader.pages[0].extract_text()
     assert re.search(r"^一、甲 \.+ +2$", text, re.M) and re.search(r"^二、乙 \.+ +2$", text, re.M)
+
+
+def _column_chars(table) -> tuple[list[tuple[object, int]], list[float]]:
+    """A table's single-column cells with their column, and each column's width in characters of
+    the table's text (五号 on the text width), as the paged formats lay it out."""
+    from jixiao.render import page
+
+    placed, width = page.grid(page.table_rows(table))
+    shares = page.column_shares(placed, width, form=False)
+    room = page.TEXT_WIDTH_MM / (10.5 * page.PT_MM)
+    return [(cell, column) for cell, _, column, _, span in placed if span == 1], [
+        share * room / sum(shares) for share in shares
+    ]
+
+
+def test_paged_tables_keep_short_labels_and_numbers_on_one_line(example):
+    """No column of the example's tables is so narrow that it breaks a label of up to four
+    characters (预算执行, not 预算执/行), a label of up to eight where the page has room
+    (政府性基金预算), or a number; a header breaks at most in its middle (一级/指标)."""
+    from jixiao.render import page
+
+    root = page.parse(example.filing_html)
+    checked = 0
+    for table in root.iter("table"):
+        if page.has_class(table, "jx-selfeval-form"):
+            continue
+        cells, chars = _column_chars(table)
+        for cell, column in cells:
+            text = page.plain_text(cell).replace("\u2060", "")
+            inner = chars[column] - 0.6  # the cell's inset, 3 pt a side
+            if cell.tag == "td" and re.fullmatch(r"[\u4e00-\u9fff]{1,4}", text):
+                assert inner >= len(text), (page.text_of(table.find("caption")), text, round(inner, 2))
+                checked += 1
+            if re.fullmatch(r"-?[\d.,%]+", text):
+                assert inner >= 0.55 * len(text), (text, round(inner, 2))
+            if cell.tag == "th" and re.fullmatch(r"[\u4e00-\u9fff]{4,8}", text):
+                assert inner >= (len(text) + 1) // 2, (text, round(inner, 2))
+    assert checked > 50
+    results = next(t for t in root.iter("table") if "项目支出绩效自评结果" in page.text_of(t.find("caption")))
+    cells, chars = _column_chars(results)
+    assert chars[1] - 0.6 >= len("政府性基金预算")  # 资金来源 whole
+
+
+def test_a_tall_chart_is_drawn_smaller_rather_than_leave_a_page_empty(pdf_text):
+    """The chart of the 13 projects (654 px tall) is capped at 135 mm: it follows the end of the
+    projects' table on the same page instead of leaving most of that page blank."""
+    page = next(text for text in pdf_text if "2019年自评项目全年预算数与执行数" in text)
+    assert "得分为预算执行率得分与各三级指标得分之和" in page and "殡葬改革" in page

@@ -28,6 +28,7 @@ from xml.sax.saxutils import escape
 from jixiao.render.editions import SCREEN_ONLY
 from jixiao.render.page import (
     SPACE,
+    TEXT_WIDTH_MM,
     by_class,
     column_shares,
     drop,
@@ -44,7 +45,6 @@ from jixiao.render.properties import Metadata, restamp_zip
 BODY_PT = 16  # 3号
 TABLE_PT = 10.5  # 五号
 FORM_PT = 9  # 小五
-TEXT_WIDTH_MM = 156
 # East Asian faces named in the styles, and their alternative names in the font table (Word
 # substitutes by them when the first is missing; WPS and LibreOffice match them as well)
 FACES = {

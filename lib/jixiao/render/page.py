@@ -63,23 +63,76 @@ def plain_text(element: Any) -> str:
 FORM_COLUMNS = (8, 8, 15, 6, 10, 10, 10, 8, 9, 16)  # % of the width: the 自评表's ten columns
 
 
-def column_shares(placed: list[tuple[Any, int, int, int, int]], width: int, form: bool) -> list[float]:
-    """Each column's share of a table's width, for the paged formats (PDF and Word): the
-    自评表's own; for other tables in proportion to the longest text of a cell spanning one
-    column (CJK characters count 1, others 0.6, the 示 marker 1, the margins 1.6; a header cell
-    at most 5, as it may wrap), within 3 to 14."""
+TEXT_WIDTH_MM = 156
+"""The width of the text on A4 with the report's margins (28 mm left, 26 mm right)."""
+PT_MM = 25.4 / 72
+
+
+def column_shares(
+    placed: list[tuple[Any, int, int, int, int]], width: int, form: bool, size_pt: float = 10.5
+) -> list[float]:
+    """Each column's share of a table's width, for the paged formats (PDF and Word).
+
+    The 自评表 keeps its own shares. Any other table is laid out as a browser lays out an
+    automatic table, in characters of its text (``size_pt`` points; a CJK character counts 1, a
+    digit or letter 0.55, the 示 marker 0.6, a cell's margins 1), each column between three
+    widths:
+
+    - *least*, what its cells must keep on one line: a number, a label of at most four
+      characters (预算执行; a header's of three, 一级指标 breaking as 一级/指标), half of a label
+      of five to eight (实际完成值 breaks once), two characters of a longer text;
+    - *whole*, every label of at most eight characters on one line (政府性基金预算);
+    - *longest*, its longest text (at most 14; a header's at most 5, as it may wrap).
+
+    Every column gets its least; then, as far as the page allows, its whole; then its longest,
+    each step shared in proportion to what the columns lack. A table narrower than the page is
+    widened in proportion to its longest texts."""
     if form and width == len(FORM_COLUMNS):
         return [float(share) for share in FORM_COLUMNS]
-    longest = [3.0] * width
+    least, whole, longest = [2.2] * width, [2.2] * width, [3.0] * width
     for cell, _, column, _, colspan in placed:
         if colspan == 1:
             text = text_of(cell)
-            size = sum(1 if ord(ch) > 0x2E80 else 0.6 for ch in text) + 1.6  # and the cell margins
-            size += sum(has_class(e, "jx-illustrative") for e in cell.iter())
+            marks = sum(has_class(e, "jx-illustrative") for e in cell.iter())
+            size = _size(text) + 1.6 + marks  # and the cell margins
             if cell.tag == "th":
                 size = min(size, 5.0)
             longest[column] = max(longest[column], min(size, 14.0))
-    return longest
+            header = cell.tag == "th"
+            least[column] = max(least[column], _unbreakable(text, 3 if header else 4) + 0.6 * marks + 1.0)
+            whole[column] = max(whole[column], _unbreakable(text, 3 if header else 8) + 0.6 * marks + 1.0)
+    whole = [max(a, b) for a, b in zip(whole, least, strict=True)]
+    longest = [max(a, b) for a, b in zip(longest, whole, strict=True)]
+    room = TEXT_WIDTH_MM / (size_pt * PT_MM)  # characters on a line of the table's text
+    for low, high in ((whole, longest), (least, whole)):
+        if sum(low) <= room:
+            if sum(high) <= room:
+                return high
+            spare = (room - sum(low)) / (sum(high) - sum(low))
+            return [a + (b - a) * spare for a, b in zip(low, high, strict=True)]
+    return least
+
+
+def _size(text: str) -> float:
+    """Text's width in characters: a CJK character 1, any other 0.6."""
+    return sum(1 if ord(ch) > 0x2E80 else 0.6 for ch in text)
+
+
+_UNBROKEN = re.compile(r"[^\s\u2e80-\u9fff\uff00-\uffef]+|[\u2e80-\u9fff]+")
+
+
+def _unbreakable(text: str, whole: int) -> float:
+    """The width of a cell's text that must stay on one line: its longest run of Latin letters and
+    digits (a number, a code), a Chinese label of at most ``whole`` characters whole, a longer one
+    of at most eight in halves, two characters of a longer text."""
+    widest = 0.0
+    for run in _UNBROKEN.findall(text):
+        if ord(run[0]) > 0x2E80:
+            n = len(run)
+            widest = max(widest, n if n <= whole else (n + 1) // 2 if n <= 8 else 2)
+        else:
+            widest = max(widest, 0.55 * len(run))  # a serif face's digits and letters, as set
+    return widest
 
 
 def table_rows(table: Any) -> list[tuple[Any, bool]]:

@@ -53,6 +53,9 @@ TABLE_PT = 10.5  # 五号
 FORM_PT = 9  # 小五
 TEXT_WIDTH_PT = 156 / 25.4 * 72
 PX_PT = 0.75  # a CSS pixel
+FIGURE_MAX_PT = 135 / 25.4 * 72
+"""A chart is at most 135 mm tall (three fifths of the text's height): a tall one (a bar per
+project) is drawn smaller rather than leave the page before it nearly empty."""
 
 PREAMBLE = """\
 #set document(title: {title}, author: {author}, date: {date})
@@ -338,8 +341,11 @@ class Writer:
         self.images += 1
         name = f"image-{self.images}.{'jpg' if kind == 'jpeg' else kind}"
         (self.folder / name).write_bytes(base64.b64decode(source.split(";base64,", 1)[1]))
-        width = image.get("width", "")
+        width, height = image.get("width", ""), image.get("height", "")
         size = f"width: {min(float(width) * PX_PT, TEXT_WIDTH_PT):.1f}pt" if width.isdigit() else "width: 100%"
+        if width.isdigit() and height.isdigit() and int(width) > 0:
+            drawn = min(float(width) * PX_PT, TEXT_WIDTH_PT) * int(height) / int(width)
+            size = f"height: {FIGURE_MAX_PT:.1f}pt" if drawn > FIGURE_MAX_PT else size
         alt = image.get("alt")
         return f'image("{name}", {size}' + (f", alt: {string(alt)})" if alt else ")")
 
