@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import build
+from conftest import UNIT, YEAR, build
 
 ALL = ["01-overview", "02-dibao", "03-yanglao", "04-ertong", "05-zhili", "06-dangjian", "07-profile", "08-budget",
        "09-goals", "10-conclusion", "11-evaluation", "12-projects", "13-unevaluated", "14-problems",
@@ -128,3 +128,38 @@ def test_changed_stylesheet_restitches_without_running_a_section(built_copy):
                      result.stdout, re.M)  # fmt: skip
     html = (built_copy / "outputs/lechang-mzj/2019/report.html").read_text(encoding="utf-8")
     assert ".jx-test-marker { color: red; }" in html
+
+
+def test_the_code_hash_is_its_files_content_hashes_each_file_read_once(tmp_path, monkeypatch):
+    from jixiao import dependencies, paths
+    from jixiao.engine import pipeline
+
+    package = tmp_path / "jixiao"
+    (package / "render" / "templates").mkdir(parents=True)
+    (package / "a.py").write_text("x = 1\n", encoding="utf-8")
+    (package / "render" / "report.css").write_text("p {}\n", encoding="utf-8")
+    (package / "render" / "templates" / "page.html.j2").write_text("{{ x }}\n", encoding="utf-8")
+    (package / "notes.txt").write_text("not code\n", encoding="utf-8")
+    monkeypatch.setattr(paths, "PACKAGE_DIR", package)
+    first = pipeline._code_hash()
+    read = dependencies._content_hash.cache_info().misses
+    assert pipeline._code_hash() == first
+    assert dependencies._content_hash.cache_info().misses == read  # asked again: nothing read again
+    (package / "notes.txt").write_text("still not code\n", encoding="utf-8")
+    assert pipeline._code_hash() == first
+    (package / "render" / "report.css").write_text("p { color: red }\n", encoding="utf-8")
+    assert pipeline._code_hash() != first
+
+
+def test_a_build_hashes_far_fewer_files_than_the_content_hashes_kept():
+    """Every file a build of the example hashes, each kept once: jixiao's, the inputs, the
+    notebooks, the executed notebooks (one a section), with room to spare (a font, bigger units)."""
+    from jixiao import dependencies, paths
+    from jixiao.engine import pipeline
+    from jixiao.inputs import settings
+
+    loaded = settings.load(UNIT, YEAR)
+    code = [p for p in paths.PACKAGE_DIR.rglob("*") if p.suffix in {".py", ".j2", ".css"}]
+    notebooks = {s.notebook for s in loaded.sections}
+    hashed = len(code) + len(pipeline.input_files(loaded)) + len(notebooks) + len(loaded.sections)
+    assert 10 * hashed <= dependencies.CONTENT_HASHES, hashed

@@ -29,7 +29,6 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -66,23 +65,19 @@ class BuildResult:
 
 
 def _code_hash() -> str:
-    """Hash of every jixiao source file (what validation and stitching run)."""
-    files = sorted(p for p in paths.PACKAGE_DIR.rglob("*") if p.suffix in {".py", ".j2", ".css"} and p.is_file())
-    stamps = []
-    for path in files:
-        stat = path.stat()
-        stamps.append((path, stat.st_ino, stat.st_size, stat.st_mtime_ns))
-    return _hash_of_code(tuple(stamps))
-
-
-@lru_cache(maxsize=4)
-def _hash_of_code(stamps: tuple[tuple[Path, int, int, int], ...]) -> str:
-    """Hashed once per version of the files (a build asks for it once per section)."""
-    digest = hashlib.sha256()
-    for path, *_ in stamps:
-        digest.update(path.relative_to(paths.PACKAGE_DIR).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    """Hash of every jixiao source file (what validation and stitching run): of each file's path
+    in the package with its content hash. A build asks for it once per section; each file is read
+    once per version of it, by the same content hashes as every other dependency (``file_hash``)."""
+    base = len(str(paths.PACKAGE_DIR)) + 1
+    pairs = []
+    for folder, _, names in os.walk(paths.PACKAGE_DIR):
+        for name in names:
+            if os.path.splitext(name)[1] in {".py", ".j2", ".css"}:
+                path = os.path.join(folder, name)
+                digest = cache.file_hash(path)
+                if digest != cache.ABSENT:
+                    pairs.append((path[base:].replace(os.sep, "/"), digest))
+    return hashlib.sha256(json.dumps(sorted(pairs)).encode()).hexdigest()
 
 
 def years_with_data(settings: Settings) -> list[int]:

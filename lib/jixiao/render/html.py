@@ -60,7 +60,16 @@ def _exporter_class() -> type:
     """nbconvert's HTMLExporter without its last pass, which re-parses every section's HTML with
     BeautifulSoup to give alt text to images that have none and make notebook cells focusable:
     every image a section shows has its alt text, and the report has no notebook cells to focus.
-    That pass was nine tenths of a section's rendering (30 ms of 33)."""
+    That pass was nine tenths of a section's rendering (30 ms of 33).
+
+    nbconvert (7.17.2, pinned) has no public way to leave that pass out: it runs unconditionally at
+    the end of ``HTMLExporter.from_notebook_node`` (no trait, no hook; its output is BeautifulSoup's
+    re-serialisation, so keeping it and undoing it would also change the bytes). So the part of
+    that method before the pass is copied here, and ``tests/test_section_exporter.py`` pins the
+    copy: it fails on an nbconvert whose ``HTMLExporter.from_notebook_node`` source differs from
+    the one copied, or whose output is no longer this exporter's passed through BeautifulSoup.
+    What the copy leaves out on purpose: the notebook's Pygments lexer for ``highlight_code``
+    (inputs are excluded, so code cells are never highlighted)."""
     from nbconvert import HTMLExporter
     from nbconvert.exporters.templateexporter import TemplateExporter
     from nbconvert.filters.highlight import Highlight2HTML
