@@ -18,6 +18,24 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 UNIT, YEAR = "lechang-mzj", 2019
 
+INSTALL = {
+    "chromium": "headless Chromium (Debian: apt-get install chromium)",
+    "soffice": "LibreOffice (Debian: apt-get install libreoffice-calc)",
+}
+
+
+def tool(name: str, *aliases: str) -> str:
+    """The path of a program a test renders with (headless Chromium, LibreOffice). Missing, the
+    test is skipped on a developer's machine, saying how to install it, and fails in CI (``CI``
+    set), where ``.ci/run`` installs it: a check that never runs is not a check."""
+    found = next((shutil.which(n) for n in (name, *aliases) if shutil.which(n)), None)
+    if found is None:
+        message = f"{INSTALL[name]} is not installed: this check needs it"
+        if os.environ.get("CI"):
+            pytest.fail(message + " (CI is set: .ci/run installs it)")
+        pytest.skip(message)
+    return found
+
 
 def copy_project(target: Path, *, outputs_from: Path | None = None) -> Path:
     """A copy of the project's sources and inputs (and, optionally, another copy's outputs)."""

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 
-import pytest
-
+from conftest import tool
 from jixiao.writing import charts
 
-CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None)
+
+def chromium() -> str:
+    return tool("chromium", "chromium-browser", "google-chrome")
+
 
 MEASURE = """<script>
 window.addEventListener('load', function () {
@@ -59,7 +60,7 @@ def measure(html: str, width: int, folder) -> dict:  # type: ignore[no-untyped-d
     (folder / "report.html").write_text(html.replace("</body>", MEASURE + "</body>"), encoding="utf-8")
     (folder / "frame.html").write_text(FRAME.replace("{width}", str(width)), encoding="utf-8")
     proc = subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--hide-scrollbars", "--window-size=800,800",
+        [chromium(), "--headless", "--no-sandbox", "--hide-scrollbars", "--window-size=800,800",
          "--virtual-time-budget=15000", "--dump-dom", str(folder / "frame.html")],
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
@@ -68,7 +69,6 @@ def measure(html: str, width: int, folder) -> dict:  # type: ignore[no-untyped-d
     return json.loads(found.group(1).replace("&quot;", '"').replace("&amp;", "&"))
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed: the 390 px layout is not measured")
 def test_no_horizontal_overflow_at_390_px(example, tmp_path):
     m = measure(example.html, 390, tmp_path)
     assert m["innerWidth"] == 390
@@ -80,7 +80,6 @@ def test_no_horizontal_overflow_at_390_px(example, tmp_path):
     assert len(m["images"]) == 19 and min(m["images"]) >= charts.PHONE_PX
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed: the 1280 px layout is not measured")
 def test_desktop_shows_charts_at_their_own_size(example, tmp_path):
     m = measure(example.html, 1280, tmp_path)
     assert m["scrollWidth"] <= m["clientWidth"] and m["broken"] == [] and m["scrolling"] == 0
