@@ -23,6 +23,7 @@ LAYERS = [
     {"sections"},
     {"render"},
     {"engine"},
+    {"store"},
     {"batch", "synth", "summary", "cli", "jixiao"},
 ]
 RANK = {part: rank for rank, parts in enumerate(LAYERS) for part in parts}
@@ -69,3 +70,9 @@ def test_imports_go_only_downwards(path: Path):
     own = part_of(module_name(path))
     upward = sorted(m for m in imported(path) if m != "jixiao.__version__" and RANK[part_of(m)] > RANK[own])
     assert upward == [], f"{module_name(path)} ({own}) imports from a higher part: {upward}"
+
+
+def test_batch_and_summary_do_not_import_each_other_back():
+    """batch imports summary (a worker makes the unit's line); what both need (the store, the inputs'
+    key) is below both, so summary never imports batch."""
+    assert "jixiao.batch" not in imported(PACKAGE / "summary.py")

@@ -224,7 +224,7 @@ def rank(rows: list[Row]) -> list[Row]:
 def kept_row(unit: str, year: int, store: Any) -> Row | None:
     """The unit-year's row as a batch worker left it, if it was made from the inputs and code
     of now (the same key the batch keeps: the inputs' archive and the code's hash)."""
-    from jixiao import batch
+    from jixiao.store import inputs_key
 
     kept = store.read(f"{unit}/{year}/{ROW_FILE}") if store is not None else None
     if kept is None:
@@ -233,7 +233,7 @@ def kept_row(unit: str, year: int, store: Any) -> Row | None:
         data = json.loads(kept)
     except ValueError:
         return None
-    key = batch.inputs_key(unit, year)
+    key = inputs_key(unit, year)
     return Row.from_json(data["row"]) if data.get("key") == key else None
 
 
@@ -489,7 +489,7 @@ body.jx-summary { max-width: 297mm; padding-left: 10mm; padding-right: 10mm; }
 def write(units: list[str], year: int, store: Any = None, *, bureau: str = "") -> dict[str, str]:
     """Write ``_summary/<year>/summary.html``, ``.xlsx`` and ``.csv`` into the store (default: the
     project's ``outputs/``); returns where each went."""
-    from jixiao.batch import Store
+    from jixiao.store import Store
 
     store = store if store is not None else Store()
     rows = collect(units, year, store)
