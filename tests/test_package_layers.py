@@ -19,6 +19,7 @@ LAYERS = [
     {"paths", "dependencies", "facts", "outputs", "formatting"},
     {"scoring"},
     {"inputs"},
+    {"checks"},
     {"writing"},
     {"sections"},
     {"render"},

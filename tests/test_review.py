@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 import jixiao
-from jixiao import paths, scoring
+from jixiao import checks, paths, scoring
 from jixiao.sections import review
 from jixiao.sections.review import Finding
 
@@ -252,7 +252,7 @@ def scored(fresh, monkeypatch):
     fresh.scores = demo_scores()
     # the demo scores name indicators the example's data do not hold: the report's own figures, which
     # the published check compares with the published table, cannot be computed from them
-    monkeypatch.setattr(review, "published_checks", lambda report: [])
+    monkeypatch.setattr(checks.published, "differences", lambda data, scores, table: [])
     return review.findings(fresh)
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from numbers import Real
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -189,6 +190,31 @@ def cell_row(row: Mapping[str, Any]) -> int | None:
         return None if v is None or pd.isna(v) else int(v)
     except (TypeError, ValueError):
         return None
+
+
+def plain(value: Any) -> float | int | None:
+    """A cell's value as a Python number (numpy scalars unwrapped); None when missing."""
+    import pandas as pd
+
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return None if math.isnan(value) else value
+    if isinstance(value, Real):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            f = float(value)
+        except ValueError:
+            raise TypeError(f"not a number: {value!r}") from None
+        return None if math.isnan(f) else (int(f) if f.is_integer() and "." not in value else f)
+    raise TypeError(f"not a number: {value!r}")
 
 
 # -- the published table (公开数字) ---------------------------------------------------------------

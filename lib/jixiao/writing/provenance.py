@@ -41,6 +41,7 @@ from jixiao import formatting
 from jixiao.inputs.published import Printed, Source, parse_key, published_table
 from jixiao.inputs.published import cell_row as _cell_row
 from jixiao.inputs.published import cell_text as _cell_str
+from jixiao.inputs.published import plain as _plain
 
 if TYPE_CHECKING:  # pandas is imported where a table is read: the stitched page needs none of it
     import pandas as pd
@@ -171,31 +172,6 @@ def confirm(report: Any, figure: Figure, key: str) -> Figure:
 
 
 # -- figures ------------------------------------------------------------------------------------
-
-
-def _plain(value: Any) -> float | int | None:
-    """A cell's value as a Python number (numpy scalars unwrapped); None when missing."""
-    import pandas as pd
-
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
-        value = value.item()
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return None if math.isnan(value) else value
-    if isinstance(value, Real):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            f = float(value)
-        except ValueError:
-            raise TypeError(f"not a number: {value!r}") from None
-        return None if math.isnan(f) else (int(f) if f.is_integer() and "." not in value else f)
-    raise TypeError(f"not a number: {value!r}")
 
 
 def _text_of(value: float | int | None) -> str:
