@@ -73,6 +73,14 @@ def test_imports_go_only_downwards(path: Path):
     assert upward == [], f"{module_name(path)} ({own}) imports from a higher part: {upward}"
 
 
+@pytest.mark.parametrize("name", ["summary", "batch"])
+def test_the_bureaus_side_does_not_import_the_reports_sections(name: str):
+    """The summary counts a unit's review findings from jixiao.checks over the inputs and scores, not
+    from the report's sections (nor does the batch, which makes the summary's lines)."""
+    found = [m for m in imported(PACKAGE / f"{name}.py") if m == "jixiao.sections" or m.startswith("jixiao.sections.")]
+    assert found == []
+
+
 def test_batch_and_summary_do_not_import_each_other_back():
     """batch imports summary (a worker makes the unit's line); what both need (the store, the inputs'
     key) is below both, so summary never imports batch."""
