@@ -3,7 +3,6 @@ and the source of every number (the input cell, the setting, the formula)."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 from types import SimpleNamespace
 
@@ -133,41 +132,19 @@ def test_a_figure_printed_otherwise(example):
 # -- rules on small tables ----------------------------------------------------------------------
 
 
-DEMO = "data/demo/2019"
-
-
 @pytest.fixture
 def demo():
-    """One project and one department indicator: a reported score that differs, an actual twice
-    its target, a missing actual, an execution rate of 80%."""
-    project = {
-        "project_id": "P1", "project_name": "测试项目", "fund_source": "一般公共预算",
-        "initial_budget": 100, "full_year_budget": 100, "executed": 80, "reported_score": 95,
-        "_file": f"{DEMO}/projects.csv", "_sheet": "", "_row": 2,
-    }  # fmt: skip
+    """test_review's small tables (a score that differs, an actual twice its target, a missing
+    actual, an execution rate of 80%), as a checks' ``data``, and their scores."""
+    from test_review import demo_scores, demo_tables
 
-    def row(i, scope, l1, name, target, actual, weight, reported, unit, n):
-        return dict(indicator_id=i, scope=scope, level1=l1, level2="数量指标", level3=name, direction="≥",
-                    target=target, actual=actual, weight=weight, reported_score=reported, measure_unit=unit,
-                    _file=f"{DEMO}/indicators.csv", _sheet="", _row=n)  # fmt: skip
-
-    indicators = pd.DataFrame([
-        row("I1", "P1", "产出指标", "救助人次", 100, 200, 50, math.nan, "人次", 2),
-        row("I2", "P1", "效益指标", "覆盖率", 100, math.nan, 30, math.nan, "%", 3),
-        row("I3", "P1", "满意度指标", "满意度", 90, 85, 10, 10, "%", 4),
-        row("D1", "department", "产出", "重点工作办结率", 100, 90, 100, 100, "%", 5),
-    ])  # fmt: skip
-    projects = pd.DataFrame([project])
-    project_score = scoring.score_project(project, indicators)
-    scored = scoring.Scores(
-        projects=(project_score,), department=scoring.score_department(indicators),
-        summary=scoring.weighted_project_summary([project_score]),
-    )  # fmt: skip
-    return SimpleNamespace(projects=projects, indicators=indicators), scored
+    project, indicators = demo_tables()
+    return SimpleNamespace(projects=pd.DataFrame([project]), indicators=indicators), demo_scores()
 
 
 def indicator_cell(data, n: int, column: str, label: str) -> Cell:
-    return Cell("indicators", n - 2, column, Source(f"{DEMO}/indicators.csv", "", n, column, label))
+    file = "data/demo/2019/indicators.csv"
+    return Cell("indicators", n - 2, column, Source(file, "", n, column, label))
 
 
 def test_score_differences_name_both_scores_and_the_rule(demo):
