@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jixiao import checks, formatting, paths
-from jixiao.checks import findings as data
+from jixiao.checks import Finding as Found
 from jixiao.checks.amounts import CARRYOVER
 from jixiao.checks.findings import NOTE, TITLES, WARNING, Cell, Formula, Number, Setting
 from jixiao.inputs import schema
@@ -154,7 +154,7 @@ def _indicator_rows(scores: list[tuple[str, str, Any]]) -> str:
 # -- each kind, worded --------------------------------------------------------------------------
 
 
-def _unchecked(report: Report, f: data.Finding) -> Finding:
+def _unchecked(report: Report, f: Found) -> Finding:
     reason = f.details["reason"]
     if reason == "count":
         name, label = f.subject
@@ -176,7 +176,7 @@ def _unchecked(report: Report, f: data.Finding) -> Finding:
     return Finding("unchecked", NOTE, _t(text), subject=where)
 
 
-def _unit_cost(report: Report, f: data.Finding) -> Finding:
+def _unit_cost(report: Report, f: Found) -> Finding:
     name, label = f.subject
     low_label = f.details["low"]
 
@@ -206,7 +206,7 @@ def _unit_cost(report: Report, f: data.Finding) -> Finding:
     )  # fmt: skip
 
 
-def _same_count(report: Report, f: data.Finding) -> Finding:
+def _same_count(report: Report, f: Found) -> Finding:
     (label,) = f.subject
     *counted, gap_number = f.numbers
     figures = [_stat(report, n) for n in counted]
@@ -226,7 +226,7 @@ def _same_count(report: Report, f: data.Finding) -> Finding:
     )  # fmt: skip
 
 
-def _part_of(report: Report, f: data.Finding) -> Finding:
+def _part_of(report: Report, f: Found) -> Finding:
     (label,) = f.subject
     part, whole = _stat(report, f["part"]), _stat(report, f["whole"])
     excess = Figure.derive(
@@ -241,7 +241,7 @@ def _part_of(report: Report, f: data.Finding) -> Finding:
     )  # fmt: skip
 
 
-def _indicator_stat(report: Report, f: data.Finding) -> Finding:
+def _indicator_stat(report: Report, f: Found) -> Finding:
     scope, name = f.subject
     projects = report.data.projects
     if scope == schema.DEPARTMENT:
@@ -274,7 +274,7 @@ def _indicator_stat(report: Report, f: data.Finding) -> Finding:
     )  # fmt: skip
 
 
-def _project_amount(report: Report, f: data.Finding) -> Finding:
+def _project_amount(report: Report, f: Found) -> Finding:
     (name,) = f.subject
     amount = _stat(report, f["amount"], f"由{_project(name)}支出的业务统计金额合计")
     executed = _figure(report, f["executed"], f"{name}全年执行数", _wan(f["executed"].value))
@@ -294,7 +294,7 @@ def _project_amount(report: Report, f: data.Finding) -> Finding:
     )  # fmt: skip
 
 
-def _carryover(report: Report, f: data.Finding) -> Finding:
+def _carryover(report: Report, f: Found) -> Finding:
     (name,) = f.subject
     year, subject = f.details["year"], _project(name)
     carry = _figure(report, f["carry"], f"{name}上年结转资金", _wan(f["carry"].value))
@@ -321,7 +321,7 @@ def _carryover(report: Report, f: data.Finding) -> Finding:
     )  # fmt: skip
 
 
-def _score_difference(report: Report, f: data.Finding) -> Finding:
+def _score_difference(report: Report, f: Found) -> Finding:
     scope, project_name, item = f.subject
     who, is_total = _who(scope, project_name), f.details["total"]
     computed_rule = f["computed"].source
@@ -343,7 +343,7 @@ def _score_difference(report: Report, f: data.Finding) -> Finding:
     )  # fmt: skip
 
 
-def _total_score(report: Report, f: data.Finding) -> Finding:
+def _total_score(report: Report, f: Found) -> Finding:
     reported = _figure(report, f["reported"], "部门整体自评得分(填报)", _points(f["reported"].value))
     assert isinstance(f["computed"].source, Formula)
     parts = [
@@ -363,7 +363,7 @@ def _total_score(report: Report, f: data.Finding) -> Finding:
     )  # fmt: skip
 
 
-def _far_above(report: Report, f: data.Finding) -> Finding:
+def _far_above(report: Report, f: Found) -> Finding:
     scope, project_name, name = f.subject
     subject, unit = f"{_who(scope, project_name)}指标“{name}”", f["actual"].unit
     actual = _figure(report, f["actual"], f"{name}实际完成值", formatting.format_value(f["actual"].value, unit))
@@ -379,7 +379,7 @@ def _far_above(report: Report, f: data.Finding) -> Finding:
     )  # fmt: skip
 
 
-def _missing_actual(report: Report, f: data.Finding) -> Finding:
+def _missing_actual(report: Report, f: Found) -> Finding:
     scope, project_name, name = f.subject
     subject = f"{_who(scope, project_name)}指标“{name}”"
     weight = _figure(report, f["weight"], f"{name}分值", f"{formatting.natural(f['weight'].value)}分")
@@ -393,7 +393,7 @@ def _missing_actual(report: Report, f: data.Finding) -> Finding:
     )  # fmt: skip
 
 
-def _target_equals_actual(report: Report, f: data.Finding) -> Finding:
+def _target_equals_actual(report: Report, f: Found) -> Finding:
     compared, equal = list(f.details["compared"]), list(f.details["equal"])
     illustrative = _illustrative_rows(report, [s for _, _, s in compared])
     n = Figure.derive(f["n"].value, "指标性质为 ≥ 或 ≤、目标不是 100%（≥）或 0（≤）、填有实际完成值的定量指标："
@@ -418,7 +418,7 @@ def _target_equals_actual(report: Report, f: data.Finding) -> Finding:
     )  # fmt: skip
 
 
-def _all_full_marks(report: Report, f: data.Finding) -> Finding:
+def _all_full_marks(report: Report, f: Found) -> Finding:
     scores = report.scores
     n_projects = len(scores.projects)
     who = (["部门整体"] if scores.department is not None else []) + ([f"{n_projects}个自评项目"] if n_projects else [])
@@ -437,7 +437,7 @@ def _all_full_marks(report: Report, f: data.Finding) -> Finding:
     )  # fmt: skip
 
 
-def _low_execution(report: Report, f: data.Finding) -> Finding:
+def _low_execution(report: Report, f: Found) -> Finding:
     _, project_name, _ = f.subject
     executed = _figure(report, f["executed"], "全年执行数", formatting.wanyuan(f["executed"].value))
     budget = _figure(report, f["budget"], "全年预算数", formatting.wanyuan(f["budget"].value))
@@ -452,7 +452,7 @@ def _low_execution(report: Report, f: data.Finding) -> Finding:
     )  # fmt: skip
 
 
-def _repeated_text(report: Report, f: data.Finding) -> Finding:
+def _repeated_text(report: Report, f: Found) -> Finding:
     section, i, j = f.subject
     titles = report.data.narrative.query("kind == 'title'").set_index("section")["text"].to_dict()
     first, second = (_row(report, cell) for cell in f.rows)
@@ -470,7 +470,7 @@ def _repeated_text(report: Report, f: data.Finding) -> Finding:
     )  # fmt: skip
 
 
-def _status_conflict(report: Report, f: data.Finding) -> Finding:
+def _status_conflict(report: Report, f: Found) -> Finding:
     (subject,) = f.subject
     return Finding(
         "status_conflict", NOTE,
@@ -479,7 +479,7 @@ def _status_conflict(report: Report, f: data.Finding) -> Finding:
     )  # fmt: skip
 
 
-def _published(report: Report, f: data.Finding) -> Finding:
+def _published(report: Report, f: Found) -> Finding:
     (key,) = f.subject
     printed, cell = f.details["printed"], f.numbers[0].source
     if isinstance(cell, Cell):
@@ -501,7 +501,7 @@ def _published(report: Report, f: data.Finding) -> Finding:
     return Finding("published", WARNING, template, {"figure": figure}, subject=key)
 
 
-WORDING: dict[str, Callable[[Report, data.Finding], Finding]] = {
+WORDING: dict[str, Callable[[Report, Found], Finding]] = {
     "unit_cost": _unit_cost,
     "same_count": _same_count,
     "part_of": _part_of,
