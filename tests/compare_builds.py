@@ -15,8 +15,10 @@ is byte for byte:
 
 - ``report*.html``, ``report*.pdf``, ``report*.docx``, ``自评表.xlsx`` and ``build.json``: equal bytes;
 - the executed section notebooks: equal cells (source and outputs); papermill's timings, the
-  kernel's execution metadata and the cache's record of which code modules ran (the ``modules``
-  of the hidden facts output, which names the code's own files and so changes with it) are left out.
+  kernel's execution metadata and the hidden facts output are left out. The facts are the build
+  cache's record of what a section read (the code's own modules, whose names and hashes change
+  with the code; the inputs, which a restructured check may read fewer of) and the values the
+  cover takes, which reach the report, whose bytes are compared.
 
 Exit status 0 when every output is the same, 1 with a list of what differs.
 """
@@ -106,9 +108,8 @@ def notebook_cells(path: Path) -> list[tuple[str, str, str]]:
     """A notebook's cells as (type, source, outputs), without timings or execution metadata."""
     cells = []
     for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
-        for output in cell.get("outputs", []):
-            output.get("data", {}).get(FACTS, {}).pop("modules", None)
-        outputs = json.dumps(cell.get("outputs", []), sort_keys=True, ensure_ascii=False)
+        shown = [o for o in cell.get("outputs", []) if FACTS not in o.get("data", {})]
+        outputs = json.dumps(shown, sort_keys=True, ensure_ascii=False)
         cells.append((cell["cell_type"], "".join(cell["source"]), outputs))
     return cells
 

@@ -254,18 +254,19 @@ def test_outputs_can_go_to_an_fsspec_url(tmp_path, monkeypatch):
     import io
     import zipfile
 
-    from jixiao import batch, summary
+    from jixiao import store as stores
+    from jixiao import summary
 
     monkeypatch.setenv("JIXIAO_ROOT", str(tmp_path))
     units = synth.write(3, [YEAR], 2, root=tmp_path)
-    store = batch.Store(f"memory://bureau-{os.getpid()}/{YEAR}")
+    store = stores.Store(f"memory://bureau-{os.getpid()}/{YEAR}")
     folder = tmp_path / "built"
     (folder / "notebooks").mkdir(parents=True)
     (folder / "report.html").write_text("<!DOCTYPE html>", encoding="utf-8")
     (folder / "notebooks" / "01-overview.ipynb").write_text("{}", encoding="utf-8")
     (folder / ".report.html.tmp123").write_text("half", encoding="utf-8")  # never travels
     unit = next(u for u in units if "bad" not in u.faults)
-    assert store.unpack(f"{unit.id}/{YEAR}", batch._zip(batch._tree(folder, ""))) == [
+    assert store.unpack(f"{unit.id}/{YEAR}", stores.zipped(stores.tree(folder, ""))) == [
         "notebooks/01-overview.ipynb",
         "report.html",
     ]
@@ -290,18 +291,18 @@ def test_inputs_travel_alone(tmp_path):
     import io
     import zipfile
 
-    from jixiao import batch
+    from jixiao import store
 
     shutil.copytree(REPO / "notebooks", tmp_path / "notebooks")
     units = synth.write(2, [2018, 2019, 2020], 3, root=tmp_path)
     (tmp_path / "data" / units[0].id / "2017").mkdir()  # data without parameters: not compared
-    names = zipfile.ZipFile(io.BytesIO(batch.inputs_zip(units[0].id, 2019, tmp_path))).namelist()
-    assert batch.years_needed(units[0].id, 2019, tmp_path) == [2019, 2018]
+    names = zipfile.ZipFile(io.BytesIO(store.inputs_zip(units[0].id, 2019, tmp_path))).namelist()
+    assert store.years_needed(units[0].id, 2019, tmp_path) == [2019, 2018]
     assert sorted({n.rsplit("/", 1)[0] for n in names}) == [
         f"data/{units[0].id}/2018", f"data/{units[0].id}/2019", "notebooks", f"params/{units[0].id}",
     ]  # fmt: skip
     assert f"params/{units[0].id}/2020.yaml" in names
-    assert batch.inputs_zip(units[0].id, 2019, tmp_path) == batch.inputs_zip(units[0].id, 2019, tmp_path)
+    assert store.inputs_zip(units[0].id, 2019, tmp_path) == store.inputs_zip(units[0].id, 2019, tmp_path)
 
 
 def test_a_worker_gets_its_process_back_after_each_build(tmp_path, monkeypatch):

@@ -19,10 +19,12 @@ LAYERS = [
     {"paths", "dependencies", "facts", "outputs", "formatting"},
     {"scoring"},
     {"inputs"},
+    {"checks"},
     {"writing"},
     {"sections"},
     {"render"},
     {"engine"},
+    {"store"},
     {"batch", "synth", "summary", "cli", "jixiao"},
 ]
 RANK = {part: rank for rank, parts in enumerate(LAYERS) for part in parts}
@@ -174,3 +176,21 @@ def test_a_package_init_holds_a_docstring_and_re_exports_only(path: Path):
         assert isinstance(node, allowed) or constant or lazy_getattr(node), (
             f"{module_name(path)} line {node.lineno}: {type(node).__name__} in a package's __init__"
         )
+
+
+@pytest.mark.parametrize("name", ["summary", "batch"])
+def test_the_bureaus_side_does_not_import_the_reports_sections(name: str):
+    """The summary counts a unit's review findings from jixiao.checks over the inputs and scores, not
+    from the report's sections (nor does the batch, which makes the summary's lines)."""
+    found = [m for m in module_imports(PACKAGE / f"{name}.py") if m.split(".")[:2] == ["jixiao", "sections"]]
+    assert found == []
+
+
+def test_batch_and_summary_do_not_import_each_other_back():
+    """batch imports summary (a worker makes the unit's line); what both need (the store, the inputs'
+    key) is below both, so summary never imports batch."""
+    assert "jixiao.batch" not in module_imports(PACKAGE / "summary.py")
+
+
+def test_no_module_imports_one_that_imports_it_back():
+    assert circles(GRAPH) == []

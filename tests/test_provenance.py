@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from jixiao import formatting
+from jixiao.inputs import published
 from jixiao.writing import provenance
 from jixiao.writing.provenance import Figure, Html, Source, render, table_html
 
@@ -52,6 +53,9 @@ def test_doctests() -> None:
     result = doctest.testmod(provenance)
     assert result.attempted > 5
     assert result.failed == 0
+    moved = doctest.testmod(published)  # the sources and the published table, below provenance
+    assert moved.attempted > 5
+    assert moved.failed == 0
 
 
 def test_source_describe_and_anchor() -> None:

@@ -254,7 +254,7 @@ def test_published_table_of_the_example(r2019):
     assert (share.value, share.unit, share.where) == (79.5, "%", FIRST)
     assert share.source == Source("data/lechang-mzj/2019/published.csv", "", 8, "key", "数字键")
     assert set(table.cells[("budget", "B03")]) == {"full_year_budget", "executed"}
-    assert provenance.published_table(jixiao.paths.data_dir(UNIT, 2018)) is provenance.EMPTY
+    assert provenance.published_table(jixiao.paths.data_dir(UNIT, 2018)) is published.EMPTY
 
 
 def test_cell_rule_for_renderers(r2019):
@@ -271,8 +271,16 @@ def test_cell_rule_for_renderers(r2019):
     assert provenance.cell_state(projects, jj01) == ILLUSTRATIVE
 
 
+def comparisons(report) -> list:
+    """The review's comparisons of the report's figures with the published table (jixiao.checks)."""
+    from jixiao.checks import published as checks
+
+    table = published.published_table(jixiao.paths.data_dir(report.unit, report.year))
+    return checks.comparisons(report.data, report.scores, table)
+
+
 def test_published_checks_for_the_review(r2019):
-    checks = review.published_checks(r2019)
+    checks = comparisons(r2019)
     assert len(checks) == 84  # every row of published.csv: the data hold every figure it lists
     assert [c.key for c in checks[:10]] == [
         "department_score", "total_budget", "total_executed", "execution_rate",
@@ -288,9 +296,9 @@ def test_a_computed_figure_that_differs_stays_illustrative(tmp_path, monkeypatch
     report = jixiao.open_report(UNIT, 2019)
     share = next(c for c in overview.coverage(report) if c.fund_source == "一般公共预算").share
     assert (share.text, share.state) == ("79.5%", ILLUSTRATIVE)
-    check = next(c for c in review.published_checks(report) if c.key == "evaluated_share.一般公共预算")
+    check = next(c for c in comparisons(report) if c.key == "evaluated_share.一般公共预算")
     assert not check.agrees
-    assert [f.message for f in review.published_differences(report)] == [
+    assert [f.message for f in review.findings(report) if f.kind == "published"] == [
         f"计算得出的占一般公共预算项目支出总额的比重（79.5%）与公开报告所印的79.4%（{FIRST}）不一致。"
         "请核实输入数据或公开数字表（published）。"
     ]
@@ -350,13 +358,13 @@ def test_cells_that_differ_from_what_was_printed_are_marked_and_listed(tmp_path,
     assert Figure.cell(budget, b03, "executed").state == ILLUSTRATIVE
     assert Figure.cell(budget, b03, "full_year_budget").state == PUBLISHED
     ask = "。请核实输入数据或公开数字表（published）。"
-    assert [f.message for f in review.published_differences(report)] == [
+    assert [f.message for f in review.findings(report) if f.kind == "published"] == [
         "data/lechang-mzj/2019/budget.csv 第4行 全年执行数(executed) 的“442.25”与公开报告所印的"
         f"政府性基金预算项目支出全年执行数“442.52万元”（{FIRST}）不一致{ask}",
         "data/lechang-mzj/2019/projects.csv 第2行 项目名称(project_name) 的“特困供养”与公开报告所印的"
         f"自评项目名称“特困人员供养”（{FIRST}）不一致{ask}",
     ]
-    agreeing = [c.key for c in review.published_checks(report) if c.agrees]
+    agreeing = [c.key for c in comparisons(report) if c.agrees]
     assert "stats:dibao_cleared_households" in agreeing and "total_budget" in agreeing
 
 

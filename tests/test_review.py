@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 import jixiao
-from jixiao import paths, scoring
+from jixiao import checks, paths, scoring
 from jixiao.sections import review
 from jixiao.sections.review import Finding
 
@@ -217,7 +217,9 @@ def test_counts_that_agree_and_parts_within_their_whole_pass(fresh):
 # -- score checks on small tables ---------------------------------------------------------------
 
 
-def demo_scores() -> scoring.Scores:
+def demo_tables() -> tuple[dict, pd.DataFrame]:
+    """One project row and its indicators (with one department indicator): a reported score that
+    differs, an actual twice its target, a missing actual, an execution rate of 80%."""
     project = {
         "project_id": "P1", "project_name": "测试项目", "fund_source": "一般公共预算",
         "initial_budget": 100, "full_year_budget": 100, "executed": 80, "reported_score": 95,
@@ -238,6 +240,11 @@ def demo_scores() -> scoring.Scores:
         row("I3", "P1", "满意度指标", "满意度", 90, 85, 10, 10, "%", 4),
         row("D1", "department", "产出", "重点工作办结率", 100, 90, 100, 100, "%", 5),
     ])  # fmt: skip
+    return project, indicators
+
+
+def demo_scores() -> scoring.Scores:
+    project, indicators = demo_tables()
     project_score = scoring.score_project(project, indicators)
     department = scoring.score_department(indicators)
     return scoring.Scores(
@@ -252,7 +259,7 @@ def scored(fresh, monkeypatch):
     fresh.scores = demo_scores()
     # the demo scores name indicators the example's data do not hold: the report's own figures, which
     # the published check compares with the published table, cannot be computed from them
-    monkeypatch.setattr(review, "published_checks", lambda report: [])
+    monkeypatch.setattr(checks.published, "differences", lambda data, scores, table: [])
     return review.findings(fresh)
 
 

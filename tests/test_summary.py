@@ -26,7 +26,8 @@ def _cents(rows: list[dict[str, str]], column: str) -> Decimal:
 @pytest.fixture(scope="module")
 def written(tmp_path_factory: pytest.TempPathFactory):
     """Seven synthetic units, two years; reports 'built' for all but one valid unit; the summary."""
-    from jixiao import batch, summary
+    from jixiao import store as stores
+    from jixiao import summary
 
     root = tmp_path_factory.mktemp("bureau")
     units = synth.write(N, [YEAR - 1, YEAR], 21, root=root)
@@ -38,7 +39,7 @@ def written(tmp_path_factory: pytest.TempPathFactory):
                 out = root / "outputs" / unit.id / str(YEAR)
                 out.mkdir(parents=True)
                 (out / "report.html").write_text("<!DOCTYPE html>", encoding="utf-8")  # stands for a build
-        where = summary.write([u.id for u in units], YEAR, batch.Store(), bureau="示例县财政局")
+        where = summary.write([u.id for u in units], YEAR, stores.Store(), bureau="示例县财政局")
         yield root, units, unbuilt, where
 
 
@@ -166,15 +167,16 @@ def test_the_page_is_self_contained_ranked_and_linked(written):
 def test_a_row_a_batch_worker_kept_is_read_while_its_inputs_are_unchanged(tmp_path, monkeypatch):
     import json
 
-    from jixiao import batch, summary
+    from jixiao import store as stores
+    from jixiao import summary
 
     monkeypatch.setenv("JIXIAO_ROOT", str(tmp_path))
     (unit,) = synth.write(1, [YEAR], 3, root=tmp_path)
     row = summary.unit_row(unit.id, YEAR)
     assert summary.Row.from_json(json.loads(json.dumps(row.to_json()))) == row
-    key = batch.inputs_key(unit.id, YEAR)
+    key = stores.inputs_key(unit.id, YEAR)
     kept = {**row.to_json(), "score": 12.5}  # not what the inputs give: proves it is the kept one
-    store = batch.Store()
+    store = stores.Store()
     store.write(f"{unit.id}/{YEAR}/{summary.ROW_FILE}", json.dumps({"key": key, "row": kept}))
     assert [r.score for r in summary.collect([unit.id], YEAR, store)] == [12.5]
     stats = tmp_path / "data" / unit.id / str(YEAR) / "stats.csv"

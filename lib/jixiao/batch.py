@@ -28,20 +28,17 @@ import sys
 import tempfile
 import threading
 import time
-import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from contextlib import redirect_stdout
 from dataclasses import dataclass, replace
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from jixiao import paths
+from jixiao.store import Store, code_hash, inputs_key, inputs_zip, key_of, tree, unzip, zipped
 
 KEY_FILE = ".cache/batch.key"
 """Beside the outputs: the inputs key and code of the unit-year's last good build in a batch."""
-SKIPPED = ("*.lock", ".*.tmp*")
-"""Files of an output folder that never travel (a build's lock, a half-written file)."""
-_DATE = (2000, 1, 1, 0, 0, 0)
 IN_FLIGHT = 4
 """Tasks sent ahead: at least this many, or two per worker thread, whichever is more."""
 
@@ -63,164 +60,6 @@ class Outcome:
     """Not sent: inputs and code unchanged since the last good build."""
 
 
-# -- zips ---------------------------------------------------------------------------------------
-
-
-def _zip(files: Iterable[tuple[str, Path]], read: Callable[[Any], bytes] = Path.read_bytes) -> bytes:
-    """A zip of (name, source) pairs, each source's bytes given by ``read`` (a local path's, by
-    default), byte-identical for the same files (fixed dates, sorted)."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
-        for name, source in sorted(files):
-            info = zipfile.ZipInfo(name, _DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, read(source))
-    return buffer.getvalue()
-
-
-def _tree(folder: Path, prefix: str) -> list[tuple[str, Path]]:
-    if not folder.is_dir():
-        return []
-    out = []
-    for path in folder.rglob("*"):
-        if path.is_file() and "__pycache__" not in path.parts and not _skipped(path.name):
-            rel = path.relative_to(folder).as_posix()
-            out.append((f"{prefix}/{rel}" if prefix else rel, path))
-    return out
-
-
-def _skipped(name: str) -> bool:
-    return any(PurePosixPath(name).match(pattern) for pattern in SKIPPED)
-
-
-def _members(data: bytes) -> Iterator[tuple[PurePosixPath, bytes]]:
-    """Each file of the zip ``data``: its name and bytes; refuses names that would leave the folder."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        for info in archive.infolist():
-            name = PurePosixPath(info.filename)
-            if name.is_absolute() or ".." in name.parts:
-                raise ValueError(f"unsafe name in a batch archive: {info.filename}")
-            yield name, archive.read(info)
-
-
-def _unzip(data: bytes, target: Path) -> list[str]:
-    """Unpack ``data`` under ``target``."""
-    names = []
-    for name, content in _members(data):
-        path = target.joinpath(*name.parts)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
-        names.append(name.as_posix())
-    return names
-
-
-def years_needed(unit: str, year: int, root: Path | None = None) -> list[int]:
-    """The year and every earlier year with data and parameters (the report compares them)."""
-    root = root or paths.root()
-    years = [year]
-    while (root / "data" / unit / str(years[-1] - 1)).is_dir() and (
-        root / "params" / unit / f"{years[-1] - 1}.yaml"
-    ).is_file():
-        years.append(years[-1] - 1)
-    return years
-
-
-def inputs_zip(unit: str, year: int, root: Path | None = None) -> bytes:
-    """What a build of ``unit``/``year`` reads: ``params/<unit>/``, ``data/<unit>/<years>/``, the
-    notebooks. Only the unit-year's own files: another unit's data never travels with it."""
-    root = root or paths.root()
-    files = _tree(root / "params" / unit, f"params/{unit}")
-    for y in years_needed(unit, year, root):
-        files += _tree(root / "data" / unit / str(y), f"data/{unit}/{y}")
-    files += _tree(root / "notebooks", "notebooks")
-    return _zip(files)
-
-
-def inputs_key(unit: str, year: int, inputs: bytes | None = None) -> str:
-    """What decides a unit-year's outputs: its inputs' hash and jixiao's code hash (``inputs``:
-    the unit-year's :func:`inputs_zip`, when it is at hand)."""
-    inputs = inputs_zip(unit, year) if inputs is None else inputs
-    return _key(hashlib.sha256(inputs).hexdigest(), code_hash())
-
-
-def _key(digest: str, code: str) -> str:
-    """The key kept beside a unit-year's outputs (``KEY_FILE``): its inputs' and the code's hashes."""
-    return f"{digest}:{code}"
-
-
-# -- where outputs go ---------------------------------------------------------------------------
-
-
-class Store:
-    """The outputs' home: the project's ``outputs/`` folder, or an fsspec URL."""
-
-    def __init__(self, url: str | None = None) -> None:
-        self.url = url
-        if url is None:
-            self.fs = None
-            self.base = str(paths.root() / "outputs")
-        else:
-            import fsspec
-
-            self.fs, self.base = fsspec.core.url_to_fs(url)
-
-    def __str__(self) -> str:
-        return self.url or paths.relative(Path(self.base))
-
-    def _path(self, rel: str) -> str:
-        return f"{self.base.rstrip('/')}/{rel}"
-
-    def where(self, rel: str) -> str:
-        """How to tell the user where ``rel`` is: a project-relative path, or the URL given."""
-        if self.fs is None:
-            return paths.relative(Path(self._path(rel)))
-        return f"{self.url.rstrip('/')}/{rel}"  # as the user gave it
-
-    def exists(self, rel: str) -> bool:
-        if self.fs is None:
-            return Path(self._path(rel)).is_file()
-        return bool(self.fs.isfile(self._path(rel)))
-
-    def read(self, rel: str) -> bytes | None:
-        if self.fs is None:
-            path = Path(self._path(rel))
-            return path.read_bytes() if path.is_file() else None
-        try:
-            return self.fs.cat_file(self._path(rel))
-        except FileNotFoundError:
-            return None
-
-    def write(self, rel: str, data: bytes | str) -> None:
-        data = data.encode("utf-8") if isinstance(data, str) else data
-        if self.fs is None:
-            from jixiao.outputs import write_atomically
-
-            write_atomically(Path(self._path(rel)), data)
-        else:
-            self.fs.makedirs(self._path(str(PurePosixPath(rel).parent)), exist_ok=True)
-            self.fs.pipe_file(self._path(rel), data)
-
-    def folder_zip(self, rel: str) -> bytes | None:
-        """A folder of the store, zipped (names relative to it), or None if it has no file."""
-        if self.fs is None:
-            files = _tree(Path(self._path(rel)), "")
-            return _zip(files) if files else None
-        root = self._path(rel)
-        if not self.fs.isdir(root):
-            return None
-        files = [(path[len(root) :].lstrip("/"), path) for path in self.fs.find(root)]
-        return _zip([(name, path) for name, path in files if not _skipped(PurePosixPath(name).name)], self.fs.cat_file)
-
-    def unpack(self, rel: str, data: bytes) -> list[str]:
-        """Write every file of the zip ``data`` under the folder ``rel``."""
-        names = []
-        for name, content in _members(data):
-            self.write(f"{rel}/{name.as_posix()}", content)
-            names.append(name.as_posix())
-        return names
-
-
 # -- the task -----------------------------------------------------------------------------------
 
 
@@ -229,22 +68,16 @@ _ONE_AT_A_TIME = threading.Lock()
 inherit, the kernel template): a worker with several threads runs its builds one after another."""
 
 
-def code_hash() -> str:
-    from jixiao.engine import pipeline as build
-
-    return build._code_hash()
-
-
 def build_remote(unit: str, year: int, inputs: bytes, previous: bytes | None, force: bool = False) -> Outcome:
     """One unit-year, in a Dask worker: unpack ``inputs`` (and ``previous`` outputs, the cache)
     into a temporary project, build there, return the output folder zipped. Never raises for a
     bad input or a failing section."""
     with _ONE_AT_A_TIME, tempfile.TemporaryDirectory(prefix="jixiao-batch-") as tmp:
         root = Path(tmp)
-        _unzip(inputs, root)
+        unzip(inputs, root)
         out = root / "outputs" / unit / str(year)
         if previous is not None:
-            _unzip(previous, out)
+            unzip(previous, out)
         state = _ProcessState()
         os.environ["JIXIAO_ROOT"] = str(root)
         os.chdir(root)
@@ -256,7 +89,7 @@ def build_remote(unit: str, year: int, inputs: bytes, previous: bytes | None, fo
                 pass
         finally:
             state.restore()
-        files = _zip(_tree(out, "")) if out.is_dir() else None
+        files = zipped(tree(out, "")) if out.is_dir() else None
         shutil.rmtree(root / "outputs", ignore_errors=True)
     return replace(outcome, files=files, code=code_hash())
 
@@ -377,7 +210,7 @@ def build_many(jobs: Iterable[tuple[str, int]], *, scheduler: str | None = None,
         if (
             not force
             and kept is not None
-            and kept.decode() == _key(digest, code)
+            and kept.decode() == key_of(digest, code)
             and store.exists(f"{rel}/report.html")
         ):
             outcome = Outcome(unit, year, True, 0.0, store.where(f"{rel}/report.html"), skipped=True)
@@ -425,7 +258,7 @@ def build_many(jobs: Iterable[tuple[str, int]], *, scheduler: str | None = None,
             following = submit()
             if following is not None:
                 running.add(following)
-            outcome = _receive(outcome, store, _key(stale[(unit, year)], outcome.code))
+            outcome = _receive(outcome, store, key_of(stale[(unit, year)], outcome.code))
             outcomes.append(outcome)
             status = "完成 (built)" if outcome.ok else "失败 (failed)"
             lines = outcome.message.splitlines() or [""]

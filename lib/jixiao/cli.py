@@ -240,8 +240,9 @@ def _batch(args: argparse.Namespace) -> int:
     built = len(outcomes) - len(failed)
     if not args.no_summary:
         from jixiao import summary
+        from jixiao.store import Store
 
-        store = batch.Store(args.output)
+        store = Store(args.output)
         for year in args.years:
             where = summary.write(args.units, year, store)
             print(f"汇总 (summary): {where['html']}")
@@ -250,9 +251,10 @@ def _batch(args: argparse.Namespace) -> int:
 
 
 def _summary(args: argparse.Namespace) -> int:
-    from jixiao import batch, summary
+    from jixiao import summary
+    from jixiao.store import Store
 
-    where = summary.write(args.units, args.year, batch.Store(args.output), bureau=args.bureau)
+    where = summary.write(args.units, args.year, Store(args.output), bureau=args.bureau)
     for path in where.values():
         print(f"汇总 (summary): {path}")
     return 0

@@ -7,8 +7,8 @@ projects were self-evaluated and the share of project spending they cover; a cha
 distribution of scores and one of execution rates; departments ranked, those needing attention
 first, each linking to its report.
 
-Every figure comes from the library over the unit's data (``jixiao.sections.report.Report``,
-``jixiao.scoring``, ``jixiao.sections.review``), never from a built report's HTML: a unit whose report was
+Every figure comes from the library over the unit's data (``jixiao.inputs``, ``jixiao.scoring``,
+``jixiao.checks`` for the review notes), never from a built report's HTML: a unit whose report was
 not built (or failed) is still summarised, and one whose inputs fail validation is listed first
 with the number of problems.
 """
@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jixiao import paths, scoring
+from jixiao.checks.findings import TITLES
+from jixiao.inputs.schema import DEPARTMENT
 
 ROW_FILE = ".cache/summary.json"
 """Beside a unit-year's outputs: its summary line as a batch worker computed it, with the key of
@@ -121,7 +123,6 @@ def _blank(value: Any) -> bool:
 def unit_row(unit: str, year: int) -> Row:
     """A department's figures for ``year``, from its inputs and the rules."""
     from jixiao.inputs import settings, validation
-    from jixiao.sections.report import Report
 
     try:
         unit_settings = settings.load(unit, year)
@@ -134,43 +135,62 @@ def unit_row(unit: str, year: int) -> Row:
         row.error = str(problems[0])
         return row
     try:
-        _figures(row, Report(unit, year))
+        _figures(row, unit_settings)
     except Exception as exc:  # a rule the data breaks (a 定性 score out of its band): listed, not fatal
         row.status, row.error = ERROR, f"{type(exc).__name__}: {exc}"
     return row
 
 
-def _figures(row: Row, report: Any) -> None:
-    from jixiao.sections import review
+def _last_year(unit: str, year: int) -> tuple[int, Any] | None:
+    """Last year's number and projects, when its data and parameters exist (a report compares them)."""
+    from jixiao.inputs import loading
+    from jixiao.store import years_needed
 
-    scores = report.scores
+    if len(years_needed(unit, year)) < 2:
+        return None
+    return year - 1, loading.load_table(unit, year - 1, "projects")[0]
+
+
+def _figures(row: Row, unit_settings: Any) -> None:
+    from jixiao import checks
+    from jixiao.inputs import loading
+    from jixiao.inputs.published import published_table
+    from jixiao.scoring.rules import Rules
+
+    unit, year = row.unit, row.year
+    data = loading.load(unit, year)
+    rules = Rules.from_settings(unit_settings.part("scoring"))
+    scores = scoring.score_all(data, rules)
     department = scores.department
     if department is not None:
         row.score, row.computed_score = department.final_total, department.computed_total
     else:
         row.score = row.computed_score = scores.summary.score
-    row.grade = scoring.grade(row.score, report.rules) if row.score is not None else ""
-    profile = report.data.profile
+    row.grade = scoring.grade(row.score, rules) if row.score is not None else ""
+    profile = data.profile
     if "reported_total_score" in profile.columns and not _blank(profile["reported_total_score"].iloc[0]):
         row.reported_score = float(profile["reported_total_score"].iloc[0])
 
-    budget = report.data.budget
+    budget = data.budget
     row.full_year_budget = scoring.round2(float(budget["full_year_budget"].sum()))
     row.executed = scoring.round2(float(budget["executed"].sum()))
     row.execution_rate = row.executed / row.full_year_budget if row.full_year_budget else None
 
-    projects = report.data.projects
+    projects = data.projects
     evaluated = projects[projects["self_evaluated"] == "是"]
     row.projects, row.projects_evaluated = len(projects), len(evaluated)
     spending = float(budget.loc[budget["kind"] == "项目支出", "executed"].sum())
     row.coverage = float(evaluated["executed"].sum()) / spending if spending else None
 
-    found = review.findings(report)
+    printed = published_table(paths.data_dir(unit, year))
+    found = checks.run(data, scores, unit_settings, printed, lambda: _last_year(unit, year))
     row.notes = Counter(f.kind for f in found)
-    row.warnings = sum(f.severity == review.WARNING for f in found)
+    row.warnings = sum(f.level == checks.WARNING for f in found)
     # the department's reported total is compared here (a review note on it, if any, is not
     # counted twice); project and indicator differences come from the review
-    row.score_differences = sum(1 for f in found if f.kind == "score_difference" and f.subject != "部门整体")
+    row.score_differences = sum(
+        1 for f in found if f.kind == "score_difference" and not (f.subject[0] == DEPARTMENT and f.details["total"])
+    )
     if row.score_gap is not None and abs(row.score_gap) >= scoring.TOLERANCE:
         row.score_differences += 1
 
@@ -224,7 +244,7 @@ def rank(rows: list[Row]) -> list[Row]:
 def kept_row(unit: str, year: int, store: Any) -> Row | None:
     """The unit-year's row as a batch worker left it, if it was made from the inputs and code
     of now (the same key the batch keeps: the inputs' archive and the code's hash)."""
-    from jixiao import batch
+    from jixiao.store import inputs_key
 
     kept = store.read(f"{unit}/{year}/{ROW_FILE}") if store is not None else None
     if kept is None:
@@ -233,7 +253,7 @@ def kept_row(unit: str, year: int, store: Any) -> Row | None:
         data = json.loads(kept)
     except ValueError:
         return None
-    key = batch.inputs_key(unit, year)
+    key = inputs_key(unit, year)
     return Row.from_json(data["row"]) if data.get("key") == key else None
 
 
@@ -268,9 +288,7 @@ def _pct(value: float | None) -> float | None:
 def records(rows: list[Row]) -> tuple[list[str], list[list[Any]]]:
     """The summary as a header and plain values (numbers as numbers), one line per department,
     then one column per kind of review note."""
-    from jixiao.sections import review
-
-    header = [label for _, label in COLUMNS] + [f"审核提示：{title}" for title in review.TITLES.values()] + ["报告"]
+    header = [label for _, label in COLUMNS] + [f"审核提示：{title}" for title in TITLES.values()] + ["报告"]
     lines = []
     for r in rows:
         values = [
@@ -279,7 +297,7 @@ def records(rows: list[Row]) -> tuple[list[str], list[list[Any]]]:
             r.full_year_budget, r.executed, _pct(r.execution_rate), r.projects, r.projects_evaluated,
             _pct(r.coverage), sum(r.notes.values()), r.warnings,
         ]  # fmt: skip
-        values += [r.notes.get(kind, 0) for kind in review.TITLES]
+        values += [r.notes.get(kind, 0) for kind in TITLES]
         values.append(r.report[len("../../") :] if r.report else "")
         if r.status != VALID:
             values[7:] = [None if v == 0 else v for v in values[7:-1]] + [values[-1]]
@@ -383,7 +401,6 @@ def _rate(value: float | None) -> str:
 
 def html_page(rows: list[Row], year: int, bureau: str = "") -> str:
     from jixiao import __version__, formatting
-    from jixiao.sections import review
 
     css = (paths.PACKAGE_DIR / "render" / "report.css").read_text(encoding="utf-8")
     valid = [r for r in rows if r.score is not None]
@@ -403,7 +420,7 @@ def html_page(rows: list[Row], year: int, bureau: str = "") -> str:
            f"总体执行率{formatting.percent(executed / budget)}。" if budget else "")
         + f"需关注的部门{len(attention)}个，列于表首。"
     )  # fmt: skip
-    kinds = list(review.TITLES)
+    kinds = list(TITLES)
     head = (
         "<tr><th>序号</th><th>部门</th><th class='num'>得分</th><th>等级</th><th class='num'>名次</th>"
         "<th class='num'>预算执行率</th><th class='num'>填报得分</th><th class='num'>得分不一致</th>"
@@ -411,7 +428,7 @@ def html_page(rows: list[Row], year: int, bureau: str = "") -> str:
     )
     body = []
     for number, r in enumerate(rows, start=1):
-        notes = "；".join(f"{review.TITLES[k]}：{r.notes[k]}条" for k in kinds if r.notes.get(k)) or "—"
+        notes = "；".join(f"{TITLES[k]}：{r.notes[k]}条" for k in kinds if r.notes.get(k)) or "—"
         link = f'<a href="{_e(r.report)}">查看</a>' if r.report else "未生成"
         reported = _num(r.reported_score, "分")
         if r.score_gap is not None and r.score_gap:
@@ -489,7 +506,7 @@ body.jx-summary { max-width: 297mm; padding-left: 10mm; padding-right: 10mm; }
 def write(units: list[str], year: int, store: Any = None, *, bureau: str = "") -> dict[str, str]:
     """Write ``_summary/<year>/summary.html``, ``.xlsx`` and ``.csv`` into the store (default: the
     project's ``outputs/``); returns where each went."""
-    from jixiao.batch import Store
+    from jixiao.store import Store
 
     store = store if store is not None else Store()
     rows = collect(units, year, store)

@@ -5,13 +5,26 @@ every such key: ``total_budget``, ``evaluated_share.一般公共预算``) or a c
 ``table:id:column`` (``budget:B03:executed``; ``stats:<key>`` for a statistic's value).
 :func:`parse_key` reads a key or says, in Chinese, what is wrong with it; validation reports
 that, and :mod:`jixiao.writing.provenance` decides with it which figures are published.
+
+:func:`published_table` reads a unit-year's rows as :class:`Printed` figures (what was printed,
+where), each compared with a value at the precision printed (:func:`agrees`); :class:`Source`
+says where a figure of the inputs is (file, sheet, row, column).
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass
+from numbers import Real
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from jixiao import formatting
 from jixiao.inputs import schema
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 COMPUTED_KEYS: dict[str, tuple[str, str]] = {
     "department_score": ("部门整体支出绩效自评得分", "分"),
@@ -96,3 +109,235 @@ def parse_key(key: str) -> KeyParts | str:
         return KeyParts(name=name, fund_source=fund_source)
     known = [f"{k}.<资金来源>" if k in PER_FUND_SOURCE else k for k in COMPUTED_KEYS]
     return f"不是可用的数字键，应为 {'、'.join(known)}，或 表:编码:列"
+
+
+# -- where a figure of the inputs is -----------------------------------------------------------
+
+
+def _url_part(text: str) -> str:
+    """A value for ``data-source``'s ``k=v&…`` part: only the separators are percent-encoded."""
+    return text.replace("%", "%25").replace("&", "%26").replace("=", "%3D").replace("#", "%23")
+
+
+@dataclass(frozen=True)
+class Source:
+    """A cell of the inputs: file (relative to the project root), sheet, row, column.
+
+    ``row`` is the row as the user sees it in a spreadsheet (header = 1, first data row = 2).
+    """
+
+    file: str
+    sheet: str = ""
+    row: int | None = None
+    column: str | None = None
+    column_label: str | None = None
+
+    def describe(self) -> str:
+        """Where the figure is, for a reader.
+
+        >>> Source("data/lechang-mzj/2019/stats.csv", "", 5, "value", "数值").describe()
+        'data/lechang-mzj/2019/stats.csv 第5行 数值(value)'
+        >>> Source("data/lechang-mzj/2019/data.xlsx", "业务统计", 5, "value", "数值").describe()
+        'data/lechang-mzj/2019/data.xlsx [业务统计] 第5行 数值(value)'
+        >>> Source("params/lechang-mzj/2019.yaml", column="score").describe()
+        'params/lechang-mzj/2019.yaml score'
+        """
+        parts = [self.file]
+        if self.sheet:
+            parts.append(f"[{self.sheet}]")
+        if self.row is not None:
+            parts.append(f"第{self.row}行")
+        if self.column:
+            label = self.column_label
+            named = label and label != self.column
+            parts.append(f"{label}({self.column})" if named else self.column)
+        return " ".join(parts)
+
+    def anchor(self) -> str:
+        """Where the figure is, for a machine: ``file#sheet=…&row=…&col=…``.
+
+        >>> Source("data/lechang-mzj/2019/stats.csv", "", 5, "value").anchor()
+        'data/lechang-mzj/2019/stats.csv#row=5&col=value'
+        >>> Source("data/x/2019/data.xlsx", "业务统计", 5, "value").anchor()
+        'data/x/2019/data.xlsx#sheet=业务统计&row=5&col=value'
+        """
+        query = []
+        if self.sheet:
+            query.append(f"sheet={_url_part(self.sheet)}")
+        if self.row is not None:
+            query.append(f"row={self.row}")
+        if self.column:
+            query.append(f"col={_url_part(self.column)}")
+        return self.file + ("#" + "&".join(query) if query else "")
+
+
+def cell_text(row: Mapping[str, Any], column: str) -> str:
+    """A cell of a row read from the inputs as text; "" when blank."""
+    import pandas as pd
+
+    v = row.get(column)
+    if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
+        return ""
+    return str(v)
+
+
+def cell_row(row: Mapping[str, Any]) -> int | None:
+    """The spreadsheet row a row of the inputs was read from (``_row``), if it says."""
+    import pandas as pd
+
+    v = row.get("_row")
+    try:
+        return None if v is None or pd.isna(v) else int(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def plain(value: Any) -> float | int | None:
+    """A cell's value as a Python number (numpy scalars unwrapped); None when missing."""
+    import pandas as pd
+
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return None if math.isnan(value) else value
+    if isinstance(value, Real):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            f = float(value)
+        except ValueError:
+            raise TypeError(f"not a number: {value!r}") from None
+        return None if math.isnan(f) else (int(f) if f.is_integer() and "." not in value else f)
+    raise TypeError(f"not a number: {value!r}")
+
+
+# -- the published table (公开数字) ---------------------------------------------------------------
+
+
+def _decimals(value: float) -> int:
+    """Decimals as printed: 79.5 → 1, 10408.34 → 2, 100 → 0."""
+    text = f"{value:.10f}".rstrip("0")
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def agrees(printed: float, value: float) -> bool:
+    """``value`` equals the ``printed`` figure at the precision printed (half up).
+
+    >>> agrees(79.5, 79.4999), agrees(79.5, 79.44), agrees(10408.34, 10408.34), agrees(100, 99.6)
+    (True, False, True, True)
+    """
+    d = _decimals(printed)
+    return abs(round(value + 1e-9 * (1 if value >= 0 else -1), d) - printed) < 10 ** (-d) / 2
+
+
+@dataclass(frozen=True)
+class Printed:
+    """A figure as the unit's published report prints it: one row of the ``published`` table."""
+
+    key: str
+    label: str
+    value: float | None
+    printed: str
+    unit: str
+    document: str
+    location: str
+    source: Source
+
+    @property
+    def shown(self) -> str:
+        """The figure as printed: ``79.5%``, ``10408.34万元``, ``特困供养``."""
+        if self.value is None:
+            return self.printed
+        return formatting.natural(self.value, 6) + self.unit
+
+    @property
+    def where(self) -> str:
+        """``《…》第1段``: the document and the place in it."""
+        return f"{self.document}{self.location}"
+
+    def agrees(self, value: Any, ratio: bool = False) -> bool:
+        """``value`` equals the printed figure at the precision printed (``ratio``: ×100 first)."""
+        if self.value is None:
+            return isinstance(value, str) and value.strip() == self.printed.strip()
+        if value is None or isinstance(value, str):
+            return False
+        return agrees(self.value, value * 100 if ratio else value)
+
+
+@dataclass(frozen=True)
+class PublishedTable:
+    """The ``published`` rows of one unit-year, by key and by the cell they name."""
+
+    by_key: dict[str, Printed]
+    cells: dict[tuple[str, str], dict[str, Printed]]
+    """(table, id) → column → the printed figure of that cell."""
+
+    def computed(self, key: str) -> Printed | None:
+        return self.by_key.get(key)
+
+
+EMPTY = PublishedTable({}, {})
+_cache: dict[Path, tuple[tuple[float, ...], PublishedTable]] = {}
+
+
+def _published_rows(frame: pd.DataFrame) -> PublishedTable:
+    import pandas as pd
+
+    by_key: dict[str, Printed] = {}
+    cells: dict[tuple[str, str], dict[str, Printed]] = {}
+    for _, row in frame.iterrows():
+        key = cell_text(row, "key").strip()
+        parts = parse_key(key)
+        if not key or isinstance(parts, str) or key in by_key:
+            continue  # validation reports it
+        value = row.get("value")
+        printed = Printed(
+            key=key,
+            label=cell_text(row, "label"),
+            value=None if value is None or pd.isna(value) else float(value),
+            printed=cell_text(row, "printed"),
+            unit=cell_text(row, "unit"),
+            document=cell_text(row, "document"),
+            location=cell_text(row, "location"),
+            source=Source(cell_text(row, "_file"), cell_text(row, "_sheet"), cell_row(row), "key", "数字键"),
+        )
+        by_key[key] = printed
+        if parts.is_cell:
+            cells.setdefault((parts.table, parts.id), {})[parts.column] = printed
+    return PublishedTable(by_key, cells)
+
+
+def published_table(folder: Path) -> PublishedTable:
+    """The ``published`` table of the inputs in ``folder`` (``data/<unit>/<year>/``); empty when
+    it is absent or cannot be read (validation reports why). Re-read when its file changes."""
+    from jixiao import facts, paths
+    from jixiao.inputs import loading
+
+    folder = Path(folder)
+    files = (folder / loading.WORKBOOK, folder / "published.csv")
+    for file in files:
+        facts.record_read(file)  # before reading: the build's cache keys on it
+    stamp = tuple(f.stat().st_mtime_ns if f.is_file() else -1.0 for f in files)
+    cached = _cache.get(folder)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    table = EMPTY
+    if any(s != -1.0 for s in stamp):
+        try:
+            year = int(folder.name)
+        except ValueError:
+            year = None
+        if year is not None and folder == paths.data_dir(folder.parent.name, year):
+            try:
+                frame, _ = loading.load_table(folder.parent.name, year, "published")
+                table = _published_rows(frame)
+            except loading.InputError:
+                table = EMPTY
+    _cache[folder] = (stamp, table)
+    return table

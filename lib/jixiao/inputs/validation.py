@@ -795,7 +795,7 @@ def _placeholders(data: Dataset) -> list[Problem]:
 def _published(data: Dataset) -> list[Problem]:
     """The ``published`` table: keys jixiao knows, a value or a text on every row, the unit of a
     computed figure. (A cell that differs from what was printed is no input error: the figure is
-    then marked illustrative, and ``jixiao.sections.review.published_checks`` lists it for review.)"""
+    then marked illustrative, and ``jixiao.checks.published.comparisons`` lists it for review.)"""
     from jixiao.inputs.published import parse_key
 
     problems = []

@@ -474,7 +474,7 @@ def trend(report: Report) -> Html:
 
 def keyed_figures(report: Report) -> list[tuple[str, Figure]]:
     """The figures of this section that a ``published`` row may name, with their keys
-    (:func:`jixiao.sections.review.published_checks` compares them with the published ones)."""
+    (:func:`jixiao.checks.published.comparisons` computes them again to compare them with the published ones)."""
     figure, _ = department_score(report)
     budget, executed = total_budget(report), total_executed(report)
     keyed = [(computed_key("department_score"), figure), (computed_key("total_budget"), budget),

@@ -38,7 +38,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jixiao import formatting
-from jixiao.inputs.published import parse_key
+from jixiao.inputs.published import Printed, Source, parse_key, published_table
+from jixiao.inputs.published import cell_row as _cell_row
+from jixiao.inputs.published import cell_text as _cell_str
+from jixiao.inputs.published import plain as _plain
 
 if TYPE_CHECKING:  # pandas is imported where a table is read: the stitched page needs none of it
     import pandas as pd
@@ -81,192 +84,6 @@ def escape(text: object) -> str:
 def _attr(text: str) -> str:
     """Escaped for an attribute value; newlines kept as ``&#10;`` so tooltips keep their lines."""
     return _html.escape(text, quote=True).replace("\r\n", "\n").replace("\n", "&#10;")
-
-
-def _url_part(text: str) -> str:
-    """A value for ``data-source``'s ``k=v&…`` part: only the separators are percent-encoded."""
-    return text.replace("%", "%25").replace("&", "%26").replace("=", "%3D").replace("#", "%23")
-
-
-# -- sources ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Source:
-    """A cell of the inputs: file (relative to the project root), sheet, row, column.
-
-    ``row`` is the row as the user sees it in a spreadsheet (header = 1, first data row = 2).
-    """
-
-    file: str
-    sheet: str = ""
-    row: int | None = None
-    column: str | None = None
-    column_label: str | None = None
-
-    def describe(self) -> str:
-        """Where the figure is, for a reader.
-
-        >>> Source("data/lechang-mzj/2019/stats.csv", "", 5, "value", "数值").describe()
-        'data/lechang-mzj/2019/stats.csv 第5行 数值(value)'
-        >>> Source("data/lechang-mzj/2019/data.xlsx", "业务统计", 5, "value", "数值").describe()
-        'data/lechang-mzj/2019/data.xlsx [业务统计] 第5行 数值(value)'
-        >>> Source("params/lechang-mzj/2019.yaml", column="score").describe()
-        'params/lechang-mzj/2019.yaml score'
-        """
-        parts = [self.file]
-        if self.sheet:
-            parts.append(f"[{self.sheet}]")
-        if self.row is not None:
-            parts.append(f"第{self.row}行")
-        if self.column:
-            label = self.column_label
-            named = label and label != self.column
-            parts.append(f"{label}({self.column})" if named else self.column)
-        return " ".join(parts)
-
-    def anchor(self) -> str:
-        """Where the figure is, for a machine: ``file#sheet=…&row=…&col=…``.
-
-        >>> Source("data/lechang-mzj/2019/stats.csv", "", 5, "value").anchor()
-        'data/lechang-mzj/2019/stats.csv#row=5&col=value'
-        >>> Source("data/x/2019/data.xlsx", "业务统计", 5, "value").anchor()
-        'data/x/2019/data.xlsx#sheet=业务统计&row=5&col=value'
-        """
-        query = []
-        if self.sheet:
-            query.append(f"sheet={_url_part(self.sheet)}")
-        if self.row is not None:
-            query.append(f"row={self.row}")
-        if self.column:
-            query.append(f"col={_url_part(self.column)}")
-        return self.file + ("#" + "&".join(query) if query else "")
-
-
-# -- the published table (公开数字) ---------------------------------------------------------------
-
-
-def _decimals(value: float) -> int:
-    """Decimals as printed: 79.5 → 1, 10408.34 → 2, 100 → 0."""
-    text = f"{value:.10f}".rstrip("0")
-    return len(text.split(".")[1]) if "." in text else 0
-
-
-def agrees(printed: float, value: float) -> bool:
-    """``value`` equals the ``printed`` figure at the precision printed (half up).
-
-    >>> agrees(79.5, 79.4999), agrees(79.5, 79.44), agrees(10408.34, 10408.34), agrees(100, 99.6)
-    (True, False, True, True)
-    """
-    d = _decimals(printed)
-    return abs(round(value + 1e-9 * (1 if value >= 0 else -1), d) - printed) < 10 ** (-d) / 2
-
-
-@dataclass(frozen=True)
-class Printed:
-    """A figure as the unit's published report prints it: one row of the ``published`` table."""
-
-    key: str
-    label: str
-    value: float | None
-    printed: str
-    unit: str
-    document: str
-    location: str
-    source: Source
-
-    @property
-    def shown(self) -> str:
-        """The figure as printed: ``79.5%``, ``10408.34万元``, ``特困供养``."""
-        if self.value is None:
-            return self.printed
-        return formatting.natural(self.value, 6) + self.unit
-
-    @property
-    def where(self) -> str:
-        """``《…》第1段``: the document and the place in it."""
-        return f"{self.document}{self.location}"
-
-    def agrees(self, value: Any, ratio: bool = False) -> bool:
-        """``value`` equals the printed figure at the precision printed (``ratio``: ×100 first)."""
-        if self.value is None:
-            return isinstance(value, str) and value.strip() == self.printed.strip()
-        if value is None or isinstance(value, str):
-            return False
-        return agrees(self.value, value * 100 if ratio else value)
-
-
-@dataclass(frozen=True)
-class PublishedTable:
-    """The ``published`` rows of one unit-year, by key and by the cell they name."""
-
-    by_key: dict[str, Printed]
-    cells: dict[tuple[str, str], dict[str, Printed]]
-    """(table, id) → column → the printed figure of that cell."""
-
-    def computed(self, key: str) -> Printed | None:
-        return self.by_key.get(key)
-
-
-EMPTY = PublishedTable({}, {})
-_cache: dict[Path, tuple[tuple[float, ...], PublishedTable]] = {}
-
-
-def _published_rows(frame: pd.DataFrame) -> PublishedTable:
-    import pandas as pd
-
-    by_key: dict[str, Printed] = {}
-    cells: dict[tuple[str, str], dict[str, Printed]] = {}
-    for _, row in frame.iterrows():
-        key = _cell_str(row, "key").strip()
-        parts = parse_key(key)
-        if not key or isinstance(parts, str) or key in by_key:
-            continue  # validation reports it
-        value = row.get("value")
-        printed = Printed(
-            key=key,
-            label=_cell_str(row, "label"),
-            value=None if value is None or pd.isna(value) else float(value),
-            printed=_cell_str(row, "printed"),
-            unit=_cell_str(row, "unit"),
-            document=_cell_str(row, "document"),
-            location=_cell_str(row, "location"),
-            source=Source(_cell_str(row, "_file"), _cell_str(row, "_sheet"), _cell_row(row), "key", "数字键"),
-        )
-        by_key[key] = printed
-        if parts.is_cell:
-            cells.setdefault((parts.table, parts.id), {})[parts.column] = printed
-    return PublishedTable(by_key, cells)
-
-
-def published_table(folder: Path) -> PublishedTable:
-    """The ``published`` table of the inputs in ``folder`` (``data/<unit>/<year>/``); empty when
-    it is absent or cannot be read (validation reports why). Re-read when its file changes."""
-    from jixiao import facts, paths
-    from jixiao.inputs import loading
-
-    folder = Path(folder)
-    files = (folder / loading.WORKBOOK, folder / "published.csv")
-    for file in files:
-        facts.record_read(file)  # before reading: the build's cache keys on it
-    stamp = tuple(f.stat().st_mtime_ns if f.is_file() else -1.0 for f in files)
-    cached = _cache.get(folder)
-    if cached is not None and cached[0] == stamp:
-        return cached[1]
-    table = EMPTY
-    if any(s != -1.0 for s in stamp):
-        try:
-            year = int(folder.name)
-        except ValueError:
-            year = None
-        if year is not None and folder == paths.data_dir(folder.parent.name, year):
-            try:
-                frame, _ = loading.load_table(folder.parent.name, year, "published")
-                table = _published_rows(frame)
-            except loading.InputError:
-                table = EMPTY
-    _cache[folder] = (stamp, table)
-    return table
 
 
 def _folder_of(file: str) -> Path | None:
@@ -357,31 +174,6 @@ def confirm(report: Any, figure: Figure, key: str) -> Figure:
 # -- figures ------------------------------------------------------------------------------------
 
 
-def _plain(value: Any) -> float | int | None:
-    """A cell's value as a Python number (numpy scalars unwrapped); None when missing."""
-    import pandas as pd
-
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
-        value = value.item()
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return None if math.isnan(value) else value
-    if isinstance(value, Real):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            f = float(value)
-        except ValueError:
-            raise TypeError(f"not a number: {value!r}") from None
-        return None if math.isnan(f) else (int(f) if f.is_integer() and "." not in value else f)
-    raise TypeError(f"not a number: {value!r}")
-
-
 def _text_of(value: float | int | None) -> str:
     return formatting.MISSING if value is None else formatting.natural(value)
 
@@ -389,25 +181,6 @@ def _text_of(value: float | int | None) -> str:
 def _is_illustrative(row: Mapping[str, Any]) -> bool:
     src = row.get("source")
     return isinstance(src, str) and src.strip().lower() == ILLUSTRATIVE
-
-
-def _cell_str(row: Mapping[str, Any], column: str) -> str:
-    import pandas as pd
-
-    v = row.get(column)
-    if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
-        return ""
-    return str(v)
-
-
-def _cell_row(row: Mapping[str, Any]) -> int | None:
-    import pandas as pd
-
-    v = row.get("_row")
-    try:
-        return None if v is None or pd.isna(v) else int(v)
-    except (TypeError, ValueError):
-        return None
 
 
 def _table_of(file: str, sheet: str) -> str | None:
