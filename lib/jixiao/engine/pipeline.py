@@ -494,7 +494,6 @@ class Build:
                 build_info=info,
                 outline=settings.outline,
                 numbering=settings.numbering,
-                closing=published.get("closing"),
                 links=editions.links(edition, settings.formats),  # what a build makes by default
             )
             pages[edition] = editions.edition_page(page, edition, annex=settings.forms_in_annex)
