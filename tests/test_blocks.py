@@ -326,7 +326,7 @@ def test_report_date_read_alike_by_the_page_the_workbook_and_the_documents(copy,
     set_cell(copy / "profile.csv", 2, "report_date", typed)
     r = report()
     assert profile.report_date(r) == written
-    assert ("填报日期", written) in xlsx.signature_lines(r.data, r.unit_name)
+    assert ("填报日期", written, True) in xlsx.signature_lines(r.data, r.unit_name)  # the example's row: supplied
     assert render.metadata(settings.load(UNIT, 2019)).date == stamp
     workbook = load_workbook(io.BytesIO(xlsx.selfeval_workbook_bytes(r.data, r.scores, r.unit_name)))
     assert workbook.properties.created.isoformat() == workbook.properties.modified.isoformat() == stamp[:19]
