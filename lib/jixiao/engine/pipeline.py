@@ -133,8 +133,8 @@ def validate_inputs(settings: Settings, echo: Echo, found: Callable[[], Any] | N
     problems, notes = (found() if found is not None else None) or input_problems(
         settings.unit, years_with_data(settings)
     )
-    for note in notes:
-        echo(f"  注意 (note): {note}")
+    for note in notes:  # 注意 (note) or 警告 (warning): neither stops the build
+        echo(f"  {note}")
     if problems:
         from jixiao.inputs import validation
 
