@@ -97,6 +97,8 @@ def test_the_filing_edition_ends_with_the_report_not_the_build_record(example, p
     last = pdf_text[-1].replace("\u2060", "").splitlines()  # the word joiner keeping 示 with its figure
     assert last[-4:] == [*CLOSING, f"第 {pages} 页 / 共 {pages} 页"]
     assert [p.text for p in document.paragraphs][-3:] == CLOSING
+    right = docx.enum.text.WD_ALIGN_PARAGRAPH.RIGHT
+    assert {p.paragraph_format.alignment for p in document.paragraphs[-3:]} == {right}  # as a letter ends
     assert not any(built in text or "构建信息" in text for text in pdf_text)
     assert not any("构建信息" in cell.text for table in document.tables for row in table.rows for cell in row.cells)
     # the review edition keeps it, in every format
