@@ -9,8 +9,8 @@ settings, inputs and notebooks, with this environment's packages. The one thing 
 versions of the code, the hash of that code, is fixed to the same value in both: every process of
 a build (the build itself, the kernel template, the section kernels) imports ``sitecustomize``
 from a folder put first on ``PYTHONPATH``, which replaces ``code_hash``/``_code_hash`` wherever a
-jixiao module defines or imports it. What follows from the hash (the 构建信息 footer of every
-format, ``build.json`` and the output hashes it records) is then the same too, so the comparison
+jixiao module defines or imports it. What follows from the hash (the 构建信息 footer of the review
+edition's formats, ``build.json`` and the output hashes it records) is then the same too, so the comparison
 is byte for byte:
 
 - ``report*.html``, ``report*.pdf``, ``report*.docx``, ``自评表.xlsx`` and ``build.json``: equal bytes;

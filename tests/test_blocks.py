@@ -191,8 +191,30 @@ def test_application_disclosure_and_the_closing_lines(example):
     assert "本报告随部门决算在乐昌市人民政府门户网站公开，接受社会监督。" in body
     closing = application.split('class="jx-signature"', 1)[1]
     assert [text(p) for p in re.findall(r"<p>(.*?)</p>", closing, re.S)][:3] == [
-        "乐昌市民政局", "2020年4月20日", "联系人：王某，联系电话：0751-0000000示例",
+        "乐昌市民政局", "2020年4月20日", "联系人：王某，联系电话：0751-0000000",
     ]  # fmt: skip
+
+
+def test_the_filed_report_ends_with_one_closing_every_supplied_value_marked(example):
+    # the closing lines once, at the end of the last section; the profile row is supplied
+    # (illustrative), so its date, name and number carry 示 as every figure does (编制单位 blank: the unit)
+    filing = example.filing_html
+    assert filing.count('class="jx-signature"') == 1 and "jx-closing" not in filing
+    signature, after = filing.split('<div class="jx-signature"', 1)[1].split("</div>", 1)
+    assert re.sub(r"\s+", "", after.split("</section>\n</main>", 1)[1]) == "</body></html>"
+
+    def marked(column: str, shown: str) -> str:
+        source = f"data/{UNIT}/2019/profile.csv#row=2&amp;col={column}"
+        return (
+            '<span class="jx-nobr"><span class="jx-fig jx-illustrative" data-provenance="illustrative" '
+            f'data-source="{source}" tabindex="0">{shown}</span>{MARK_HTML}</span>'
+        )
+
+    assert signature == (
+        ' style="text-align:right"><p>乐昌市民政局</p>'
+        f"<p>{marked('report_date', '2020年4月20日')}</p>"
+        f"<p>联系人：{marked('contact_person', '王某')}，联系电话：{marked('contact_phone', '0751-0000000')}</p>"
+    )
 
 
 def test_overview_table_lists_the_two_parts_of_basic_spending_together(example):
@@ -304,7 +326,7 @@ def test_report_date_read_alike_by_the_page_the_workbook_and_the_documents(copy,
     set_cell(copy / "profile.csv", 2, "report_date", typed)
     r = report()
     assert profile.report_date(r) == written
-    assert ("填报日期", written) in xlsx.signature_lines(r.data, r.unit_name)
+    assert ("填报日期", written, True) in xlsx.signature_lines(r.data, r.unit_name)  # the example's row: supplied
     assert render.metadata(settings.load(UNIT, 2019)).date == stamp
     workbook = load_workbook(io.BytesIO(xlsx.selfeval_workbook_bytes(r.data, r.scores, r.unit_name)))
     assert workbook.properties.created.isoformat() == workbook.properties.modified.isoformat() == stamp[:19]

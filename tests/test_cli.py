@@ -12,11 +12,19 @@ from conftest import REPO, build, copy_project, run_jixiao
 from helpers_inputs import SHEETS
 
 
-def test_validate_passes_on_the_example(tmp_path):
+def test_validate_passes_on_the_example_warning_of_its_placeholder_contact(tmp_path):
+    # the example's supplied contact (王某, 0751-0000000) is no real person or line: warned of, by its
+    # cell, and the inputs still pass (exit 0)
     root = copy_project(tmp_path / "p")
     result = run_jixiao(root, "validate", "--unit", "lechang-mzj", "--year", "2019")
     assert result.returncode == 0
-    assert result.stdout == "lechang-mzj 2019: 输入数据校验通过 (inputs valid)\n"
+    profile, why = "data/lechang-mzj/2019/profile.csv 第2行", "，报送前请改为真实内容"
+    assert result.stdout.splitlines() == [
+        f'警告 (warning): {profile} 联系人(contact_person)：值 "王某" 像是占位的示例值（姓名带“某”）{why}',
+        f'警告 (warning): {profile} 联系电话(contact_phone)：值 "0751-0000000" 像是占位的示例值（号码是一串 0）{why}',
+        "lechang-mzj 2019: 输入数据校验通过 (inputs valid)",
+    ]
+    assert result.stderr == ""
 
 
 def test_output_read_by_a_reader_that_goes_away_stops_quietly():

@@ -1,4 +1,4 @@
-"""The cover's score when the unit reported a department total, and the closing of the report."""
+"""The cover's score when the unit reported a department total."""
 
 from __future__ import annotations
 
@@ -37,11 +37,11 @@ def report_with_reported_total(root, value: str):
     return jixiao.open_report(UNIT, YEAR)
 
 
-def page(report, closing=None) -> str:
+def page(report) -> str:
     _, grade = overview.department_score(report)
     return stitching.render_page(
         title="t", unit_name=report.unit_name, year=report.year, score_html=overview.cover_score_html(report),
-        grade=grade, sections=[], outline=(), closing=closing,
+        grade=grade, sections=[], outline=(),
     )  # fmt: skip
 
 
@@ -70,31 +70,3 @@ def test_a_reported_total_that_agrees_is_shown_alone(project):
     shown = cover(page(report))
     assert figures(shown) == ["100分"]
     assert "jx-differs-note" not in shown
-
-
-def test_the_closing_ends_the_report_and_is_left_out_without_data(project):
-    report = jixiao.open_report(UNIT, YEAR)
-    assert set(overview.closing(report).items()) == {  # the example's profile gives them (supplied)
-        ("编制单位", "乐昌市民政局"), ("报告日期", "2020年4月20日"), ("联系人", "王某"), ("联系电话", "0751-0000000")
-    }  # fmt: skip
-    profile = report.data.profile.copy()
-    for column in ("preparer", "report_date", "contact_person", "contact_phone"):
-        profile[column] = ""
-    report.data._frames["profile"] = profile
-    assert overview.closing(report) == {}  # none given: no closing
-    assert "jx-closing" not in page(report).split("</style>", 1)[1]
-    profile["preparer"], profile["report_date"] = "", "2020-04-20"
-    profile["contact_person"], profile["contact_phone"] = "李明", "0751-5551234"
-    report.data._frames["profile"] = profile
-    closing = overview.closing(report)
-    assert closing == {"编制单位": "乐昌市民政局", "报告日期": "2020年4月20日", "联系人": "李明",
-                       "联系电话": "0751-5551234"}  # fmt: skip
-    html = page(report, closing)
-    assert html.split("</main>", 1)[1].split("<aside", 1)[0] == (
-        '\n<section class="jx-closing" aria-label="编制信息">\n'
-        '  <p><span class="jx-closing-label">编制单位：</span>乐昌市民政局</p>\n'
-        '  <p><span class="jx-closing-label">报告日期：</span>2020年4月20日</p>\n'
-        '  <p><span class="jx-closing-label">联系人：</span>李明</p>\n'
-        '  <p><span class="jx-closing-label">联系电话：</span>0751-5551234</p>\n'
-        "</section>\n"
-    )  # then the appendix of derivations, then the footer

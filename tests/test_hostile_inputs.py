@@ -165,7 +165,12 @@ def test_merged_cells_formulas_without_values_error_values_and_hidden_sheets(tmp
         f"{D}/data.xlsx 工作表「项目」 第3行 资金来源(fund_source)：在合并单元格 C2:C3 中，只有左上角的单元格有值；"
         "请取消合并，在每一行填写",
     ]
-    assert notes == [f"{D}/data.xlsx 工作表「业务统计」是隐藏的工作表，已作为业务统计(stats)表读取"]
+    profile, why = f"{D}/data.xlsx 工作表「单位概况」 第2行", "，报送前请改为真实内容"
+    assert notes == [  # not errors: a note, and the example's placeholder contact named by its sheet and cell
+        f"注意 (note): {D}/data.xlsx 工作表「业务统计」是隐藏的工作表，已作为业务统计(stats)表读取",
+        f'警告 (warning): {profile} 联系人(contact_person)：值 "王某" 像是占位的示例值（姓名带“某”）{why}',
+        f'警告 (warning): {profile} 联系电话(contact_phone)：值 "0751-0000000" 像是占位的示例值（号码是一串 0）{why}',
+    ]
 
 
 def test_invalid_utf8_is_named_by_row_not_replaced(tmp_path, monkeypatch):

@@ -84,6 +84,32 @@ def test_the_filing_edition_has_no_review_notes_no_tooltips_no_screen_hints(exam
     assert any("审核提示" in page.extract_text() for page in review_pdf.pages)
 
 
+CLOSING = ["乐昌市民政局", "2020年4月20日示", "联系人：王某示，联系电话：0751-0000000示"]
+"""The filed report's last lines: its closing (编制单位, 报告日期, 联系人), from the profile."""
+
+
+def test_the_filing_edition_ends_with_the_report_not_the_build_record(example, pdf, pdf_text, document):
+    # 构建信息 (the jixiao version, its code's SHA-256, the packages, the notebooks) is the reviewer's
+    # and build.json's: the filed report ends with its closing lines, in every format
+    built = "本报告由 jixiao"
+    assert built not in example.filing_html and "构建信息" not in example.filing_html
+    assert 'class="jx-footer' not in example.filing_html
+    pages = len(pdf.pages)
+    last = pdf_text[-1].replace("\u2060", "").splitlines()  # the word joiner keeping 示 with its figure
+    assert last[-4:] == [*CLOSING, f"第 {pages} 页 / 共 {pages} 页"]
+    assert [p.text for p in document.paragraphs][-3:] == CLOSING
+    right = docx.enum.text.WD_ALIGN_PARAGRAPH.RIGHT
+    assert {p.paragraph_format.alignment for p in document.paragraphs[-3:]} == {right}  # as a letter ends
+    assert not any(built in text or "构建信息" in text for text in pdf_text)
+    assert not any("构建信息" in cell.text for table in document.tables for row in table.rows for cell in row.cells)
+    # the review edition keeps it, in every format
+    assert built in example.html and '<details class="jx-build-info" id="build-info">' in example.html
+    review_pdf = pypdf.PdfReader(example.out / "report-review.pdf")
+    assert "构建信息" in "".join(page.extract_text() for page in review_pdf.pages[-4:])
+    review_docx = docx.Document(example.out / "report-review.docx")
+    assert any(p.text.startswith(built) for p in review_docx.paragraphs)
+
+
 def test_the_html_links_to_the_files_beside_it(example):
     links = re.search(r'<p class="jx-links">(.*?)</p>', example.filing_html).group(1)
     assert (

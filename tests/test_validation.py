@@ -15,7 +15,7 @@ from helpers_inputs import (
 )
 from jixiao.inputs.dataset import TABLES
 from jixiao.inputs.loading import load
-from jixiao.inputs.validation import InputError, Problem, check, validate
+from jixiao.inputs.validation import InputError, Problem, check, stand_ins, validate, validate_with_notes
 
 D = "data/lechang-mzj/2019"
 
@@ -637,3 +637,28 @@ def test_goals_completion_and_the_reason_for_a_shortfall(tmp_path, monkeypatch):
         f"{D}/goals.csv 第5行 实际完成情况(outcome)：占位符 {{dibao_cleared_house}} 不是业务统计(stats)表中的指标键，"
         "是否应为 {dibao_cleared_households}？",
     ]
+
+
+def test_placeholder_values_are_warnings_named_by_their_cell(tmp_path, monkeypatch):
+    from jixiao.inputs.loading import read
+
+    folder = project_copy(tmp_path, monkeypatch)
+    set_cell(folder / "profile.csv", 2, "contact_person", "张某某")
+    set_cell(folder / "profile.csv", 2, "contact_phone", "00000000")
+    set_cell(folder / "narrative.csv", 3, "text", "清退低保户xxx户，{dibao_cleared_households}。")
+    set_cell(folder / "projects.csv", 2, "goal", "XXX")
+    why = "，报送前请改为真实内容"
+    found = [
+        f'{D}/profile.csv 第2行 联系人(contact_person)：值 "张某某" 像是占位的示例值（姓名带“某”）{why}',
+        f'{D}/profile.csv 第2行 联系电话(contact_phone)：值 "00000000" 像是占位的示例值（号码是一串 0）{why}',
+        f'{D}/projects.csv 第2行 年度总体目标(goal)：值 "XXX" 像是占位的示例值（含 XXX）{why}',
+        f"{D}/narrative.csv 第3行 内容(text)：内容像是占位的示例值（含 XXX）{why}",  # a long text is not quoted
+    ]
+    assert [str(p) for p in stand_ins(read(UNIT, 2019).dataset)] == found
+    problems, notes = validate_with_notes(UNIT, 2019)
+    assert problems == [] and notes == [f"警告 (warning): {line}" for line in found]  # not errors
+    # what real values look like is no placeholder: a name, a number with 0s that are not all of it
+    set_cell(folder / "profile.csv", 2, "contact_person", "王明")
+    for phone in ("0751-8000000", "13800138000", "0751-6000001"):
+        set_cell(folder / "profile.csv", 2, "contact_phone", phone)
+        assert [p.column for p in stand_ins(read(UNIT, 2019).dataset)] == ["goal", "text"], phone

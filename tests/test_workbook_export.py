@@ -104,6 +104,24 @@ def test_the_example_workbook_marks_its_illustrative_figures(example):
     assert department["A8"].value == "年度总体目标"
 
 
+def test_the_example_workbook_marks_the_supplied_signature_lines(example):
+    """The 填报 lines come from the profile row, which is supplied (illustrative): its date, name and
+    number are filled and noted as any illustrative figure, on the summary and under every form;
+    填报单位 (a blank preparer: the unit's own name) is not."""
+    from jixiao.render.xlsx import ILLUSTRATIVE_NOTE
+
+    workbook = openpyxl.load_workbook(example.out / "自评表.xlsx")
+    expected = {"填报单位：乐昌市民政局": False, "填报日期：2020年4月20日": True, "联系人：王某": True,
+                "联系电话：0751-0000000": True}  # fmt: skip
+    signed = [name for name in workbook.sheetnames if name != "计分明细"]
+    assert len(signed) == 2 + 13  # the summary, the department's form, a form per evaluated project
+    for name in signed:
+        cells = [c for row in workbook[name].iter_rows() for c in row if c.value in expected]
+        marked = {c.value: c.fill.fgColor.rgb == "00FFF2CC" and c.comment is not None for c in cells}
+        assert len(cells) == 4 and marked == expected, name
+        assert {c.comment.text for c in cells if c.comment} == {ILLUSTRATIVE_NOTE}, name
+
+
 def test_the_example_workbook_is_reproducible(example, monkeypatch):
     """Building the workbook again from the same inputs gives the very bytes the build wrote."""
     import jixiao

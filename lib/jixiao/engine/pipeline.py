@@ -128,8 +128,8 @@ def validate_inputs(settings: Settings, echo: Echo, found: Callable[[], Any] | N
     problems, notes = (found() if found is not None else None) or input_problems(
         settings.unit, years_with_data(settings)
     )
-    for note in notes:
-        echo(f"  注意 (note): {note}")
+    for note in notes:  # 注意 (note) or 警告 (warning): neither stops the build
+        echo(f"  {note}")
     if problems:
         from jixiao.inputs import validation
 
@@ -489,7 +489,6 @@ class Build:
                 build_info=info,
                 outline=settings.outline,
                 numbering=settings.numbering,
-                closing=published.get("closing"),
                 links=editions.links(edition, settings.formats),  # what a build makes by default
             )
             pages[edition] = editions.edition_page(page, edition, annex=settings.forms_in_annex)

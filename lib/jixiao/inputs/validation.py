@@ -40,7 +40,7 @@ from jixiao.inputs.schema import (
 )
 from jixiao.scoring.rules import LEVEL1_WEIGHT_KEYS, Rules
 
-__all__ = ["InputError", "Problem", "check", "check_dataset", "validate", "validate_with_notes"]
+__all__ = ["InputError", "Problem", "check", "check_dataset", "stand_ins", "validate", "validate_with_notes"]
 
 TOLERANCE = 0.005 + 1e-9
 """Amounts agree to 0.01 万元: they may differ by half a cent at most (plus float noise)."""
@@ -67,13 +67,21 @@ def validate(unit: str, year: int, expected_year: int | None = None) -> list[Pro
     return validate_with_notes(unit, year, expected_year)[0]
 
 
+NOTE = "注意 (note)"
+WARNING = "警告 (warning)"
+
+
 def validate_with_notes(unit: str, year: int, expected_year: int | None = None) -> tuple[list[Problem], list[str]]:
-    """:func:`validate`'s problems, and notes that are not errors (a hidden sheet was read)."""
+    """:func:`validate`'s problems, and what does not stop a build, as the lines to print: notes
+    (``注意 (note): …``: a hidden sheet was read) and warnings (``警告 (warning): …``: a value that
+    looks like a placeholder, :func:`stand_ins`)."""
     reading = read(unit, year)
+    notes = [f"{NOTE}: {note}" for note in reading.notes]
     if reading.dataset is None:
-        return reading.problems, reading.notes
+        return reading.problems, notes
     problems = reading.problems + check_dataset(reading.dataset, rules(unit), expected_year, reading.problems)
-    return problems + settings_references(reading.dataset, reading.problems), reading.notes
+    notes += [f"{WARNING}: {found}" for found in stand_ins(reading.dataset)]
+    return problems + settings_references(reading.dataset, reading.problems), notes
 
 
 def check(unit: str, year: int, expected_year: int | None = None) -> Dataset:
@@ -817,3 +825,37 @@ def _published(data: Dataset) -> list[Problem]:
                 message = f'值 "{unit}" 与数字键 {key} 的单位 {parts.unit} 不符'
                 problems.append(_at(row, "published", "unit", unit, expected=parts.unit, message=message))
     return problems
+
+
+STAND_INS = (
+    (re.compile(r"(?<![A-Za-z])[Xx×]{3,}(?![A-Za-z])"), "", "含 XXX"),
+    (re.compile("某"), "contact_person", "姓名带“某”"),
+    (re.compile(r"(?<!\d)0{4,}(?!\d)|0{7,}"), "contact_phone", "号码是一串 0"),
+)
+"""What a placeholder looks like: its pattern, the column it is looked for in ("" = every text
+column) and what gives it away."""
+
+
+def stand_ins(data: Dataset) -> list[Problem]:
+    """Values that look like placeholders, not facts: XXX (or ×××) in any text cell, a 联系人 with
+    某 (王某, 张某某), a 联系电话 with a run of 0s (0751-0000000, 00000000). A report would state
+    them as facts, so they are warnings: printed, named by cell, but not errors (the example's
+    supplied contact is one, and the report marks it 示)."""
+    found = []
+    for name, table in TABLES.items():
+        frame = data.table(name)
+        if frame is None or len(frame) == 0:
+            continue
+        for column in table.columns:
+            if column.type != "text" or column.key not in frame.columns:
+                continue
+            cells = frame[column.key].astype("string").fillna("")
+            for pattern, only, why in STAND_INS:
+                if only and only != column.key:
+                    continue
+                for index in frame.index[cells.str.contains(pattern)]:
+                    value = cells[index]
+                    shown = f'值 "{value}" ' if len(value) <= 30 else "内容"
+                    message = f"{shown}像是占位的示例值（{why}），报送前请改为真实内容"
+                    found.append(_at(frame.loc[index], name, column.key, value, message=message))
+    return found

@@ -36,6 +36,7 @@ from jixiao.render.page import (
     has_class,
     heading_level,
     parse,
+    right_aligned,
     table_rows,
     text_of,
 )
@@ -281,7 +282,7 @@ class Writer:
                 self.paragraph(f"Heading {heading_level(tag)}", [Run(text_of(child))])
             elif tag == "p":
                 kind = style or ("Note" if has_class(child, "jx-hint") else "Normal")
-                self.paragraph(kind, self.inline(child))
+                self.paragraph(kind, self.inline(child), align="right" if right_aligned(child, element) else None)
             elif tag in {"ul", "ol"}:
                 for number, item in enumerate(child.findall("li"), start=1):
                     self.paragraph(style or "Normal", [Run(f"{number}. " if tag == "ol" else "• "), *self.inline(item)])

@@ -1,7 +1,8 @@
 """The report's editions and the files a build makes of them.
 
 - editions: ``filing``, the report a department files (no 审核提示 section, no tooltips, no
-  screen-only hints, no review-only blocks) and ``review``, the reviewer's (everything);
+  screen-only hints, no review-only blocks such as the 构建信息 footer: it ends with the report's
+  own last lines) and ``review``, the reviewer's (everything);
 - file names: the filing edition takes the plain names (``report.html``, ``report.pdf``,
   ``report.docx``: what a department files and publishes), the review edition the same names with
   ``-review`` (``report-review.html`` …), so that a reviewer's copy is never filed by mistake;

@@ -216,12 +216,11 @@ def outline_entries(outline: tuple[Node, ...], sections: dict[str, RenderedSecti
 
 def render_page(*, title: str, unit_name: str, year: int, score_html: str, grade: str,
                 sections: list[RenderedSection], outline: tuple[Node, ...] | None = None,
-                numbering: tuple[str, ...] = NUMBERING, closing: dict[str, str] | None = None,
-                build_info: dict[str, Any] | None = None, links: tuple[tuple[str, str], ...] = ()) -> str:  # fmt: skip
+                numbering: tuple[str, ...] = NUMBERING, build_info: dict[str, Any] | None = None,
+                links: tuple[tuple[str, str], ...] = ()) -> str:  # fmt: skip
     """The report page. ``outline`` (``Settings.outline``) numbers and nests the sections;
-    without it they are listed flat, unnumbered, with their own headings. ``closing`` holds the
-    lines of the closing (编制单位, 报告日期, 联系人), in order; left out when empty. ``build_info``
-    is what the report was built from (``build.json``); ``links``: (file name, label) of the files
+    without it they are listed flat, unnumbered, with their own headings. ``build_info`` is what
+    the report was built from (``build.json``: the review edition's footer); ``links``: (file name, label) of the files
     beside it (PDF, Word, 自评表)."""
     import jinja2
     from markupsafe import Markup
@@ -243,7 +242,6 @@ def render_page(*, title: str, unit_name: str, year: int, score_html: str, grade
     return template.render(
         title=title, unit_name=unit_name, year=year, score_html=Markup(score_html), grade=grade,
         entries=entries, css=Markup(CSS.read_text(encoding="utf-8")), version=__version__, links=links,
-        closing=[(k, v) for k, v in (closing or {}).items() if v],
         banner=provenance.banner_html(counts), sources=provenance.appendix_html(derivations),
         build_info=build_info,
     )  # fmt: skip

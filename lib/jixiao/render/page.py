@@ -47,6 +47,12 @@ def text_of(element: Any) -> str:
     return SPACE.sub(" ", element.text_content()).strip()
 
 
+def right_aligned(paragraph: Any, block: Any) -> bool:
+    """A paragraph set to the right, as a letter's closing lines are (``text-align:right`` on it
+    or on the block holding it)."""
+    return "text-align:right" in (paragraph.get("style") or block.get("style") or "").replace(" ", "")
+
+
 def plain_text(element: Any) -> str:
     """An element's text without the 示 markers (for a bookmark or a heading)."""
     import copy

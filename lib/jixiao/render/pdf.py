@@ -37,6 +37,7 @@ from jixiao.render.page import (
     heading_level,
     parse,
     plain_text,
+    right_aligned,
     table_rows,
     text_of,
 )
@@ -239,7 +240,7 @@ class Writer:
                 self.heading(heading_level(tag), plain_text(child))
             elif tag == "p":
                 hint = has_class(child, "jx-hint")
-                right = "text-align:right" in (child.get("style") or element.get("style") or "").replace(" ", "")
+                right = right_aligned(child, element)
                 self.paragraph(self.inline(child), indent=not (note or hint or right), size=10.5 if hint else None,
                                right=right)  # fmt: skip
             elif tag in {"ul", "ol"}:

@@ -13,7 +13,8 @@ Every sheet is set for print as the official form: 宋体 throughout (every font
 GB2312 character set so a machine without 宋体 substitutes a Chinese serif face), row heights
 estimated from the text and the column widths, the title rows repeated on each page, "第 X 页
 共 Y 页" in the footer, and 填报单位 / 联系人 / 联系电话 / 填报日期 lines under each form (from the
-profile's optional columns; blank lines for the unit to fill where they are absent).
+profile's optional columns, marked where supplied; blank lines for the unit to fill where they
+are absent).
 
 Cells whose value comes from an illustrative input cell (by the report's rule, cell by cell:
 :func:`is_illustrative`), or is computed from one, have a pale yellow fill and a note; the summary
@@ -224,14 +225,15 @@ class _Sheet:
         self.put(row, 1, text, to_col=last_col, border=False)
         self.ws.cell(row=row, column=1).font = font
 
-    def signature(self, row: int, lines: Sequence[tuple[str, str]], last_col: int) -> int:
-        """The 填报单位 / 联系人 / 填报日期 lines under a form, two to a row; returns the next row."""
+    def signature(self, row: int, lines: Sequence[tuple[str, str, bool]], last_col: int) -> int:
+        """The 填报单位 / 联系人 / 填报日期 lines under a form, two to a row, a supplied value marked
+        as any illustrative figure; returns the next row."""
         half = max(1, last_col // 2)
         for i in range(0, len(lines), 2):
-            for j, (label, value) in enumerate(lines[i : i + 2]):
+            for j, (label, value, illustrative) in enumerate(lines[i : i + 2]):
                 c1 = 1 if j == 0 else half + 1
                 c2 = half if j == 0 else last_col
-                self.put(row, c1, f"{label}：{value}", to_col=c2, left=True, border=False)
+                self.put(row, c1, f"{label}：{value}", to_col=c2, left=True, border=False, illustrative=illustrative)
             row += 1
         return row
 
@@ -543,15 +545,20 @@ def _profile(dataset: Any) -> dict[str, Any]:
     return rows[0] if rows else {}
 
 
-def signature_lines(dataset: Any, unit_name: str) -> list[tuple[str, str]]:
-    """填报单位, 联系人, 联系电话, 填报日期 from the profile's optional columns (``preparer``, blank =
-    the unit; ``contact_person``, ``contact_phone``, ``report_date``); blank where not given."""
-    prof = _profile(dataset)
+def signature_lines(dataset: Any, unit_name: str) -> list[tuple[str, str, bool]]:
+    """填报单位, 填报日期, 联系人, 联系电话 from the profile's optional columns (``preparer``, blank =
+    the unit; ``report_date``, ``contact_person``, ``contact_phone``); blank where not given. Each
+    with whether it is a supplied value (:func:`is_illustrative`), marked as the report marks it."""
+    frame, prof = getattr(dataset, "profile", None), _profile(dataset)
+
+    def supplied(column: str) -> bool:
+        return bool(_text(prof.get(column))) and is_illustrative(frame, frame.index[0], column, table="profile")
+
     return [
-        ("填报单位", _text(prof.get("preparer")) or unit_name),
-        ("填报日期", formatting.date(_clean(prof.get("report_date")))),
-        ("联系人", _text(prof.get("contact_person")) or ""),
-        ("联系电话", _text(prof.get("contact_phone")) or ""),
+        ("填报单位", _text(prof.get("preparer")) or unit_name, supplied("preparer")),
+        ("填报日期", formatting.date(_clean(prof.get("report_date"))), supplied("report_date")),
+        ("联系人", _text(prof.get("contact_person")) or "", supplied("contact_person")),
+        ("联系电话", _text(prof.get("contact_phone")) or "", supplied("contact_phone")),
     ]
 
 
@@ -877,12 +884,13 @@ def _summary_sheet(ws: Worksheet, dataset: Any, scores: Scores, unit_name: str, 
     )
     sh.ws.row_dimensions[row].height = 32
     row += 1
-    if marks.any:
+    lines = signature_lines(dataset, unit_name)
+    if marks.any or any(supplied for *_, supplied in lines):
         sh.put(row, 1, "示例数据", illustrative=True)
         sh.ws.cell(row=row, column=1).comment = None
         sh.put(row, 2, LEGEND[edition], to_col=n, left=True, border=False)
         row += 1
-    sh.signature(row + 1, signature_lines(dataset, unit_name), n)
+    sh.signature(row + 1, lines, n)
     sh.ws.freeze_panes = "A4"
     sh.finish(title_rows="1:3")
 

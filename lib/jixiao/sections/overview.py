@@ -162,37 +162,12 @@ def _differs_note(report: Report) -> Html:
     return Html(f'<span class="jx-differs-note">{note}</span>')
 
 
-CLOSING = (("preparer", "编制单位"), ("report_date", "报告日期"), ("contact_person", "联系人"),
-           ("contact_phone", "联系电话"))  # fmt: skip
-"""The closing lines of the report, from ``profile`` columns, in order."""
-
-
-def closing(report: Report) -> dict[str, str]:
-    """编制单位, 报告日期, 联系人, 联系电话 for the report's last page: from the profile, each
-    left out when blank; nothing at all when the profile gives none of them (a blank 编制单位
-    is the unit itself)."""
-    profile = report.data.profile
-    if not len(profile):
-        return {}
-    row = profile.iloc[0]
-    values = {}
-    for column, label in CLOSING:
-        value = row.get(column) if column in profile.columns else None
-        text = "" if value is None or value is pd.NA or value != value else str(value).strip()
-        values[label] = text
-    if not any(values.values()):
-        return {}
-    values["编制单位"] = values["编制单位"] or report.unit_name
-    values["报告日期"] = formatting.date(values["报告日期"])
-    return {k: v for k, v in values.items() if v}
-
-
 def cover(report: Report) -> None:
     """Hand the department's score and grade to the build for the report's cover (with the
-    computed score beside a reported one that differs), and the closing lines."""
+    computed score beside a reported one that differs)."""
     figure, grade = department_score(report)
     score_html = cover_score_html(report, figure)
-    facts.publish(score=figure.value, score_html=score_html, grade=grade, closing=closing(report))
+    facts.publish(score=figure.value, score_html=score_html, grade=grade)
 
 
 def cover_score_html(report: Report, figure: Figure | None = None) -> Html:

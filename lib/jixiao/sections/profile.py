@@ -9,11 +9,12 @@ the missing columns in a note to the author.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
 
-from jixiao import facts, formatting
+from jixiao import formatting
 from jixiao.sections import notes, themes
 from jixiao.sections.report import Report
 from jixiao.writing.provenance import Figure, Html, escape, render
@@ -190,8 +191,6 @@ def _staff_change(report: Report, figures: dict[str, Figure | None]) -> str:
 
 
 def _relabel(figure: Figure, label: str) -> Figure:
-    from dataclasses import replace
-
     return replace(figure, label=label)
 
 
@@ -207,43 +206,35 @@ def report_date(report: Report) -> str:
     return formatting.date(_text(*found, "report_date") if found else "")
 
 
-def contact(report: Report) -> str:
-    """``联系人：王某，联系电话：0751-0000000`` (each part only when given)."""
-    found = _row(report)
-    if found is None:
-        return ""
-    person, phone = _text(*found, "contact_person"), _text(*found, "contact_phone")
-    parts = ([f"联系人：{person}"] if person else []) + ([f"联系电话：{phone}"] if phone else [])
-    return "，".join(parts)
-
-
-def cover(report: Report) -> None:
-    """Hand 编制单位, 报告日期 and 联系人 to the build, for a cover or a closing that shows them."""
-    facts.publish(preparer=preparer(report), report_date=report_date(report), contact=contact(report))
-
-
 def signature(report: Report) -> Html:
-    """The closing lines: 编制单位, 报告日期, 联系人 and 联系电话, right-aligned as letters end."""
-    date, reach = report_date(report), contact(report)
-    lines = [f"<p>{escape(preparer(report))}</p>"]
-    lines += [f"<p>{escape(date)}</p>"] if date else []
-    lines += [f"<p>{escape(reach)}</p>"] if reach else []
-    lines[-1] = lines[-1][: -len("</p>")] + _tag(report) + "</p>"
-    out = '<div class="jx-signature" style="text-align:right">' + "".join(lines) + "</div>"
-    if not date or not reach:
-        missing = [
-            w
-            for w, v in (("报告日期(report_date)", date), ("联系人(contact_person)、联系电话(contact_phone)", reach))
-            if not v
-        ]
+    """The closing lines, right-aligned as letters end: 编制单位 (the unit when blank), 报告日期,
+    联系人 and 联系电话, each read from its profile cell and marked as any figure is (a supplied
+    value is followed by its 示); a note to the author names what is blank."""
+    found = _row(report)
+
+    def cell(column: str, shown: str = "") -> str:
+        if found is None or not _text(*found, column):
+            return ""
+        figure = Figure.text_cell(*found, column)
+        return str((replace(figure, text=shown) if shown else figure).html())
+
+    date = cell("report_date", report_date(report))
+    person, phone = cell("contact_person"), cell("contact_phone")
+    reach = "，".join(([f"联系人：{person}"] if person else []) + ([f"联系电话：{phone}"] if phone else []))
+    lines = [cell("preparer") or escape(report.unit_name), date, reach]
+    out = '<div class="jx-signature" style="text-align:right">' + "".join(f"<p>{x}</p>" for x in lines if x) + "</div>"
+    missing = [
+        w
+        for w, v in (("报告日期(report_date)", date), ("联系人(contact_person)、联系电话(contact_phone)", reach))
+        if not v
+    ]
+    if missing:
         out += notes.to_author(f"单位概况表（profile）未填报{'、'.join(missing)}。")
     return Html(out)
 
 
 __all__ = [
-    "contact",
     "control_rate",
-    "cover",
     "duties",
     "institution_count",
     "institutions",
