@@ -342,6 +342,12 @@ def test_a_theme_without_large_changes_says_so(report):
     assert "降幅较大" not in zhili and "结婚登记" not in zhili  # 2657 against 2713: −2.1%
 
 
+def test_a_setting_is_not_compared(report):
+    labels = [r[0] for r in table_rows(themes.changes(report, "yanglao"))]
+    assert "高龄津贴起始年龄（岁）" not in labels and "高龄津贴发放人数（名）" in labels
+    assert "gaoling_age_threshold" not in [c.key for c in themes.change_rows(report, "yanglao")]
+
+
 def test_changes_keep_qualifiers_in_the_table(report):
     by_label = {r[0]: r[1:] for r in table_rows(themes.changes(report, "zhili"))}
     # approximate figures: the difference is approximate too, and no rate is given

@@ -46,6 +46,8 @@ SUMMARY_TOP = 3
 """How many of the largest increases (and decreases) the summary sentence names."""
 LARGE_CHANGE = Decimal("0.1")
 """A change the summary calls large (增幅较大, 降幅较大): at least 10% either way."""
+SETTING = "设定"
+"""``stats.kind`` of a rule or standard (高龄津贴起始年龄), not a result: never compared."""
 SMALL_COUNT = 10
 """A whole count below this last year is compared by its two numbers (由1条增至2条), not by a
 rate."""
@@ -364,12 +366,13 @@ def _relabel(figure: Figure, year: int) -> Figure:
 
 
 def change_rows(report: Report, theme: str) -> list[Change]:
-    """Every stats key of the theme present in both years with one unit, in this year's order."""
+    """Every stats key of the theme present in both years with one unit, in this year's order;
+    not the settings (``kind`` 设定: 高龄津贴起始年龄 is a rule, not a result)."""
     previous = report.previous
     if previous is None:
         return []
     stats, before_stats = report.data.stats, previous.data.stats
-    own = stats[stats["section"].astype(str).str.strip() == theme]
+    own = stats[(stats["section"].astype(str).str.strip() == theme) & (stats["kind"] != SETTING)]
     rows = []
     for key in own["key"]:
         old = _stat_row(before_stats, key)
