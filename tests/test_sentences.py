@@ -113,3 +113,35 @@ def test_each_themes_sentence_says_what_its_change_table_shows(reports):
             assert last_paragraph(fragment) == expected, (report, section.key)
             checked += 1
     assert checked == (5 if len(reports) == 1 else 2 * len(reports))  # the example's 5 themes, 2 per synthetic unit
+
+
+# -- the filed report as a reviewer reads it -----------------------------------------------------
+
+
+def paragraphs_of(page: str) -> list[str]:
+    return [text_of(p) for p in re.findall(r"<p\b[^>]*>(.*?)</p>", page, flags=re.S)]
+
+
+def test_a_legend_appears_only_with_what_it_explains(example):
+    page = example.filing_html
+    # no score of the example is marked "!": the project table's note explains only its 得分
+    assert '<p class="jx-hint">得分为预算执行率得分与各三级指标得分之和。</p>' in page
+    legends = {"".join(m) for p in paragraphs_of(page) for m in re.findall(r"标“(.)”者|标有“(.)”", p)}
+    assert legends == {"示"}  # the cover's note on the illustrative figures
+    for mark in legends:
+        assert re.search(rf'class="jx-(?:mark|flag)"[^>]*>{re.escape(mark)}</span>', page), mark
+
+
+def test_each_form_is_headed_by_its_project_name_alone(example):
+    page = example.filing_html
+    names = [text_of(n) for n in re.findall(r'class="jx-selfeval"[^>]*><summary>(.*?)</summary>', page, flags=re.S)]
+    assert names[:3] == ["特困供养", "社会福利", "城乡低保"] and len(names) == 13
+    assert "自评得分100.00分" not in text_of(page)  # the table and each form's 总分 say it
+
+
+def test_a_comparison_with_last_year_is_said_once(example):
+    for paragraph in paragraphs_of(example.filing_html):
+        for sentence in re.split(r"[。；]", paragraph):
+            if "相比" in sentence or "比上年" in sentence:
+                assert "同比" not in sentence, sentence
+            assert not re.search(r"(提高|下降)到.*，\1", sentence), sentence
