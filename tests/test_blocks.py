@@ -151,6 +151,23 @@ def test_conclusion_names_the_targets_missed():
     )
 
 
+def test_conclusion_says_all_or_none_with_均():
+    from jixiao.sections import conclusion
+
+    report = jixiao.open_report(UNIT, 2019)
+    projects = report.data.projects
+    projects["reported_score"] = [95 + (i % 2) for i in range(len(projects))]  # 95 and 96, all 优
+    ind = report.data.indicators
+    department = ind["scope"] == "department"
+    ind.loc[department, "computed_actual"] = ""
+    ind.loc[department & (ind["direction"] == "≥"), "actual"] = 1
+    ind.loc[department & (ind["direction"] == "≤"), "actual"] = 1000
+    ind.loc[department & (ind["direction"] == "定性"), ["actual_grade", "reported_score"]] = ["未达成", 5]
+    # not 其中0项达到…, nor 其中“优”13个, nor all thirteen named as below full marks
+    assert text(conclusion.indicators(report)) == "部门整体绩效指标6项，均未达到年度指标值。"
+    assert text(conclusion.projects(report)) == "13个自评项目得分在95分至96分之间，评价等级均为“优”。"
+
+
 def test_evaluation_states_organisation_method_and_survey(example):
     evaluation = block(example.html, "evaluation")
     body = text(evaluation)

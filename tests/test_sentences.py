@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
 
 from jixiao import synth
-from jixiao.sections import themes
+from jixiao.sections import budget, conclusion, goals, overview, projects, themes, unevaluated
 from jixiao.sections.report import Report
+from jixiao.writing.provenance import MARK_HTML
 
 EXAMPLE = ("lechang-mzj", 2019)
 SYNTH_YEARS = [2019, 2020]
@@ -113,6 +115,119 @@ def test_each_themes_sentence_says_what_its_change_table_shows(reports):
             assert last_paragraph(fragment) == expected, (report, section.key)
             checked += 1
     assert checked == (5 if len(reports) == 1 else 2 * len(reports))  # the example's 5 themes, 2 per synthetic unit
+
+
+# -- 均…, 全部…: the conclusion, the projects, the goals, the budget ------------------------------
+
+
+def plain(fragment: str) -> str:
+    """The text without the 示 markers (the sentence as written)."""
+    return text_of(str(fragment).replace(MARK_HTML, ""))
+
+
+def plain_rows(fragment: str) -> list[list[str]]:
+    return body_rows(str(fragment).replace(MARK_HTML, ""))
+
+
+def first_paragraph(fragment: str) -> str:
+    return plain(re.search(r"<p\b[^>]*>(.*?)</p>", str(fragment), flags=re.S).group(1))
+
+
+def check_indicators(report: Report) -> None:
+    """部门整体绩效指标6项，均达到年度指标值: every row of 表2 scored its 分值 (by the rules)."""
+    if report.scores.department is None:
+        return
+    rows = plain_rows(overview.department_table(report))
+    computed = [number(r[8].split("计算")[-1]) for r in rows]  # 20.00, or 20.00（计算 25.00）
+    missed = [r[2] for r, score in zip(rows, computed, strict=True) if score < number(r[7])]
+    expected = f"部门整体绩效指标{len(rows)}项，均达到年度指标值。"
+    if len(missed) == len(rows):
+        expected = f"部门整体绩效指标{len(rows)}项，均未达到年度指标值。"
+    elif missed:
+        names = "".join(f"“{name}”" for name in missed)
+        expected = f"部门整体绩效指标{len(rows)}项，其中{len(rows) - len(missed)}项达到年度指标值，{names}未达到。"
+    assert plain(conclusion.indicators(report)) == expected, report
+
+
+def check_projects(report: Report) -> None:
+    """得分均为…, 评价等级均为…, 得分在…至…之间: the project table's 得分 and 等级 columns."""
+    rows = plain_rows(projects.project_table(report))
+    scores, grades = [number(r[5]) for r in rows], [r[6] for r in rows]
+    said = plain(conclusion.projects(report))
+    if len(set(scores)) == 1:
+        assert len(set(grades)) == 1
+        assert said == f"{len(rows)}个自评项目得分均为{scores[0].normalize():f}分，评价等级均为“{grades[0]}”。"
+    else:
+        assert said.startswith(
+            f"{len(rows)}个自评项目得分在{min(scores).normalize():f}分至{max(scores).normalize():f}分之间"
+        )
+        if len(set(grades)) == 1:
+            assert f"之间，评价等级均为“{grades[0]}”" in said, said
+        else:
+            counted = {grade: int(n) for grade, n in re.findall(r"“(.)”(\d+)个", said)}
+            assert counted == Counter(grades), (report, said)
+        below = [r[0] for r, score in zip(rows, scores, strict=True) if score < 100]
+        named = "；未得满分的有" + "".join(f"“{name}”" for name in below) if max(scores) == 100 else ""
+        assert said.endswith(named + "。"), said
+    summary = plain(projects.summary(report))
+    if "得分均为" in summary:
+        assert {number(summary.split("得分均为")[1])} == set(scores), summary
+    if "评价等级均为" in summary:
+        assert set(grades) == {summary.split("评价等级均为“")[1][0]}, summary
+    else:
+        counted = {grade: int(n) for n, grade in re.findall(r"(\d+)个(?:项目评价等级)?为“(.)”", summary)}
+        assert counted == Counter(grades), summary
+
+
+def check_goals(report: Report) -> None:
+    """已全部完成, 均已完成, or the goals counted: the goals table's 完成情况 column."""
+    if goals.tally(report) is None:
+        return
+    rows = plain_rows(goals.table(report))
+    done = Counter(r[2] for r in rows)
+    total = len(rows)
+    if done["完成"] == total:
+        assert first_paragraph(goals.summary(report)) == f"年初设定的{total}项年度绩效目标已全部完成。"
+        assert plain(conclusion.goals_reached(report)) == f"{total}项年度绩效目标均已完成。"
+        return
+    parts = [f"{done['完成']}项已完成"] if done["完成"] else []
+    named = []
+    for completion in ("部分完成", "未完成"):
+        if done[completion]:
+            parts.append(f"{done[completion]}项{completion}")
+            goals_named = "、".join(f"目标“{r[1]}”" for r in rows if r[2] == completion)
+            named.append(f"{parts[-1]}（{goals_named}）")
+    assert plain(conclusion.goals_reached(report)) == f"{total}项年度绩效目标中，" + "，".join(parts) + "。"
+    with_names = ([parts[0]] if done["完成"] else []) + named
+    assert (
+        first_paragraph(goals.summary(report)) == f"年初设定的{total}项年度绩效目标中，" + "，".join(with_names) + "。"
+    )
+
+
+def check_evaluated(report: Report) -> None:
+    """均开展了绩效自评 (项目支出) and 均已开展绩效自评 (未开展自评的项目): the 项目个数 and 开展自评
+    columns of the project spending table."""
+    fragment = budget.projects(report)
+    rows = plain_rows(fragment)
+    said, unevaluated_said = first_paragraph(fragment), plain(unevaluated.summary(report))
+    for source, count, evaluated, *_ in rows:
+        match = re.search(
+            rf"{source}项目支出[\d.]+万元，共(\d+)个项目，(均开展了|已开展|其中(\d+)个开展了)绩效自评", said
+        )
+        assert match and match.group(1) == count, (source, said)
+        assert (match.group(3) or count) == evaluated, (source, said)
+        if count != evaluated:
+            assert f"{source}项目支出中，有{int(count) - int(evaluated)}个项目未开展绩效自评" in unevaluated_said
+    if "均已开展绩效自评" in unevaluated_said:
+        assert all(r[1] == r[2] for r in rows)
+
+
+def test_each_all_or_every_sentence_says_what_its_table_shows(reports):
+    for report in reports:
+        check_indicators(report)
+        check_projects(report)
+        check_goals(report)
+        check_evaluated(report)
 
 
 # -- the filed report as a reviewer reads it -----------------------------------------------------
