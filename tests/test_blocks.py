@@ -77,10 +77,10 @@ def test_budget_states_the_split_of_spending_and_its_change(example):
     body = text(budget)
     assert ("2019年全年预算数10408.34万元，全年执行数10408.34万元，预算执行率为100%。按支出类型分，"
             "基本支出1288.56万元，占全年执行数的12.4%；项目支出9119.78万元，占87.6%。"
-            "与上年相比，全年执行数增加719.91万元，同比增长7.4%。") in body  # fmt: skip
+            "与上年相比，全年执行数增加719.91万元，增长7.4%。") in body  # fmt: skip
     assert ("基本支出全年预算数1288.56万元，全年执行数1288.56万元，执行率为100%。其中人员经费1062.38万元，"
-            "占基本支出的82.4%；公用经费226.18万元，占17.6%。与上年相比，人员经费增加77.26万元（同比增长7.8%），"
-            "公用经费增加21.23万元（同比增长10.4%）。") in body  # fmt: skip
+            "占基本支出的82.4%；公用经费226.18万元，占17.6%。与上年相比，人员经费增加77.26万元（增长7.8%），"
+            "公用经费增加21.23万元（增长10.4%）。") in body  # fmt: skip
     assert ("项目支出全年预算数9119.78万元，全年执行数9119.78万元，执行率为100%。按资金来源分，一般公共预算项目支出"
             "8677.53万元，共12个项目，其中7个开展了绩效自评；政府性基金预算项目支出442.25万元，共6个项目，"
             "均开展了绩效自评。") in body  # fmt: skip
@@ -91,7 +91,7 @@ def test_budget_states_the_split_of_spending_and_its_change(example):
 
 def test_budget_states_the_sangong_amounts_and_their_change(example):
     budget = block(example.html, "budget")
-    assert ("2019年“三公”经费全年预算数15.50万元，全年执行数14.20万元，比上年减少1.12万元，同比下降7.3%。"
+    assert ("2019年“三公”经费全年预算数15.50万元，全年执行数14.20万元，比上年减少1.12万元，下降7.3%。"
             "其中公务用车运行维护费11.36万元，公务接待费2.84万元；因公出国（境）费和公务用车购置费未发生支出。"
             ) in text(budget)  # fmt: skip
     table = budget.split("“三公”经费支出情况（单位：万元）", 1)[1].split("</table>", 1)[0]
@@ -149,6 +149,23 @@ def test_conclusion_names_the_targets_missed():
         "达到年度指标值，“预算完成率”“重点工作办结率”未达到。13个自评项目得分在86.02分至100分之间，其中“优”12个、"
         "“良”1个；未得满分的有“社会福利”“临时救助”“养老服务设施建设”。"
     )
+
+
+def test_conclusion_says_all_or_none_with_均():
+    from jixiao.sections import conclusion
+
+    report = jixiao.open_report(UNIT, 2019)
+    projects = report.data.projects
+    projects["reported_score"] = [95 + (i % 2) for i in range(len(projects))]  # 95 and 96, all 优
+    ind = report.data.indicators
+    department = ind["scope"] == "department"
+    ind.loc[department, "computed_actual"] = ""
+    ind.loc[department & (ind["direction"] == "≥"), "actual"] = 1
+    ind.loc[department & (ind["direction"] == "≤"), "actual"] = 1000
+    ind.loc[department & (ind["direction"] == "定性"), ["actual_grade", "reported_score"]] = ["未达成", 5]
+    # not 其中0项达到…, nor 其中“优”13个, nor all thirteen named as below full marks
+    assert text(conclusion.indicators(report)) == "部门整体绩效指标6项，均未达到年度指标值。"
+    assert text(conclusion.projects(report)) == "13个自评项目得分在95分至96分之间，评价等级均为“优”。"
 
 
 def test_evaluation_states_organisation_method_and_survey(example):

@@ -29,6 +29,7 @@ STATS_COLUMNS = [
     "unit",
     "qualifier",
     "numerals",
+    "kind",
     "source",
     "note",
 ]
@@ -172,6 +173,7 @@ def test_stats_rows_are_well_formed(year):
         assert r["unit"].strip(), r
         assert r["qualifier"] in ("", "约", "多"), r
         assert r["numerals"] in ("", "中文"), r
+        assert r["kind"] == ("设定" if r["key"] == "gaoling_age_threshold" else ""), r  # a rule, not a result
         assert r["source"] == (expected_source if r["section"] in THEMES else "illustrative"), r
 
 

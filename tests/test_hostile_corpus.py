@@ -97,7 +97,7 @@ def _folder(name: str, remove_csv: bool = False):
 def _many_rows(count: int, value: str):
     def make(folder: Path) -> None:
         path = folder / "stats.csv"
-        lines = [f"dibao,extra_{n},多余,{value},户,,,published," for n in range(count)]
+        lines = [f"dibao,extra_{n},多余,{value},户,,,,published," for n in range(count)]
         path.write_text(path.read_text(encoding="utf-8") + "\n".join(lines) + "\n", encoding="utf-8")
 
     return make

@@ -193,17 +193,20 @@ def test_2019_project_table(r2019) -> None:
     assert "正向指标：实际 653 ≥ 目标 650，得满分 20 分" in score_tip
     assert "填报总分：100" in score_tip
     assert "jx-differs" not in out
+    # no score is marked "!", so no legend of it: an orphan legend explains nothing
+    assert re.search(r'<p class="jx-hint">(.*?)<span', out).group(1) == "得分为预算执行率得分与各三级指标得分之和。"
 
 
 def test_2019_selfeval_form_of_城乡低保(r2019) -> None:
     blocks = forms(r2019)
     assert len(blocks) == 13
-    assert blocks[0][0] == "特困供养：自评得分100.00分，评价等级为“优”"
+    # each form under its project's name: the score and grade are its 总分 and 评价等级 (and the table's)
+    assert [b[0] for b in blocks[:3]] == ["特困供养", "社会福利", "城乡低保"]
     opened = re.findall(r'<details class="jx-selfeval"( open)?>', projects.selfeval_tables(r2019))
     assert opened == [" open"] + [""] * 12
 
     summary, block = blocks[2]
-    assert summary == "城乡低保：自评得分100.00分，评价等级为“优”"
+    assert summary == "城乡低保"
     parsed = Tables(block)
     assert parsed.captions == ["项目支出绩效自评表（2019年度）"]
     (form,) = parsed.tables
@@ -289,7 +292,7 @@ def test_2018_lower_score_with_grade_and_rule(r2018) -> None:
     # 养老服务设施建设: 112.84 ÷ 125 × 10 = 9.03; 6 ÷ 7 × 20 = 17.14; 120 ÷ 130 × 15 = 13.85; 15;
     # 定性 部分达成 reported 21 (band 18–24); 10  →  86.02, 良
     summary, block = next(b for b in forms(r2018) if b[0].startswith("养老服务设施建设"))
-    assert summary == "养老服务设施建设：自评得分86.02分，评价等级为“良”"
+    assert summary == "养老服务设施建设"
     form = Tables(block).tables[0]
     total = next(r for r in form if r.cls == "jx-total")
     assert total.texts == ["总分", "100", "86.02", ""]
@@ -326,11 +329,15 @@ def test_differing_reported_score_is_shown_with_both_numbers() -> None:
     line = next(r for r in table if r.texts[0] == "社会福利")
     assert line.texts[5:] == ["95.00!", "优"]
     assert "jx-differs" in projects.project_table(report)
+    # the legend of the "!" is there, since the mark is
+    assert re.search(r'<p class="jx-hint">(.*?)<span', projects.project_table(report)).group(1) == (
+        "得分为预算执行率得分与各三级指标得分之和；标“!”者为填报得分与按规则计算的得分不一致。"
+    )
     tip = html.unescape(line[5].titles[0])
     assert "= 95.00（按规则计算：100.00） = 95.00" in tip
 
     summary, block = forms(report)[1]
-    assert summary == "社会福利：自评得分95.00分，评价等级为“优”!"
+    assert summary == "社会福利!"
     form = Tables(block).tables[0]
     row = next(r for r in form if r.cls == "jx-indicator" and "高龄津贴发放人数" in r.texts)
     assert row[-2].text == "20.00（计算 25.00）!"
@@ -348,7 +355,7 @@ def test_missing_actual_is_marked_and_scored_0() -> None:
     ind.loc[ind["indicator_id"] == "YB04-02", "actual"] = None  # 补贴按时发放率, weight 20
 
     summary, block = forms(report)[3]
-    assert summary == "村务监督委员会补贴：自评得分80.00分，评价等级为“良”!"
+    assert summary == "村务监督委员会补贴!"
     row = next(r for r in Tables(block).tables[0]
                if r.cls == "jx-indicator" and "补贴按时发放率" in r.texts)  # fmt: skip
     assert row.texts == ["时效指标", "补贴按时发放率", "≥", "100", "%", "缺失", "20", "0.00!", ""]

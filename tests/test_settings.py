@@ -101,3 +101,25 @@ def test_a_misspelt_key_inside_a_block_is_refused_not_ignored(project):
     path.write_text(original.replace("      - kind: hbar", "      - knd: hbar", 1), encoding="utf-8")
     with pytest.raises(settings.SettingsError, match=r"'themes.yanglao.charts\[1\].knd'"):
         settings.load("lechang-mzj", 2019)
+
+
+def test_notable_changes_are_read_strictly(project):
+    path = project / "params/lechang-mzj/unit.yaml"
+    original = path.read_text(encoding="utf-8")
+    written = "notable_changes: {rate: 0.1, amount: 1, points: 5}"
+    assert written in original
+    assert settings.load("lechang-mzj", 2019).notable_changes == {"rate": 0.1, "amount": 1, "points": 5}
+    path.write_text(original.replace(written, "notable_changes: {amount: 5}"), encoding="utf-8")
+    assert settings.load("lechang-mzj", 2019).notable_changes == {"rate": 0.1, "amount": 5, "points": 5}
+    path.write_text(original.replace(written, ""), encoding="utf-8")  # left out: the defaults
+    assert settings.load("lechang-mzj", 2019).notable_changes == {"rate": 0.1, "amount": 1, "points": 5}
+    path.write_text(original.replace(written, "notable_changes: {ratio: 0.2}"), encoding="utf-8")
+    with pytest.raises(settings.SettingsError) as err:
+        settings.load("lechang-mzj", 2019)
+    assert str(err.value) == (
+        "params/lechang-mzj/unit.yaml: 未知设置项 (unknown key) 'notable_changes.ratio'; 允许: rate, amount, points"
+    )
+    path.write_text(original.replace(written, "notable_changes: {rate: -0.1}"), encoding="utf-8")
+    with pytest.raises(settings.SettingsError) as err:
+        settings.load("lechang-mzj", 2019)
+    assert str(err.value) == "params/lechang-mzj/unit.yaml: 'notable_changes.rate' 应为不小于 0 的数字, 实为 -0.1"

@@ -68,7 +68,8 @@ def test_drop_down_lists_for_coded_columns(template):
     assert lists[("绩效指标", "F2:F1001")] == ('"≥,≤,=,定性"', "stop")
     assert lists[("绩效指标", "J2:J1001")] == ('"达成,部分达成,未达成"', "stop")
     assert lists[("项目", "H2:H1001")] == ('"是,否"', "stop")
-    assert lists[("业务统计", "H2:H1001")] == ('"published,illustrative"', "stop")
+    assert lists[("业务统计", "H2:H1001")] == ('"设定"', "stop")
+    assert lists[("业务统计", "I2:I1001")] == ('"published,illustrative"', "stop")
     coded = sum(1 for t in SCHEMA.values() for c in t.columns if c.codes)
     assert len(lists) == coded + 1  # and the suggested first levels of indicators
 

@@ -327,19 +327,71 @@ def test_changes_table_and_summary(report):
     cell += f'data-source="{STATS}#row={row}&amp;col=value"'
     assert cell in out
     assert "<caption>表（一） 主要指标与上年对比</caption>" in out
-    summary = text_of(paragraphs(out)[-1])
-    # only changes of at least 10% are called large: 临时救助人次 (−7.4%) and 流浪乞讨救助人次 (−5.0%) are not
-    assert summary == (
-        "与2018年相比，增幅较大的有流浪乞讨救助金增加75.5万元示（同比增长87.3%示）、"
-        "追缴低保金增加1.5万元示（同比增长57.7%示）、清退低保户增加67户示（同比增长42.9%示）。"
+
+
+SUMMARIES = {
+    "dibao": "与2018年相比，增幅较大的有流浪乞讨救助金增加75.5万元示（增长87.3%示）、追缴低保金增加1.5万元示"
+             "（增长57.7%示）、清退低保户增加67户示（增长42.9%示）等6项示。",
+    # 高龄津贴起始年龄 is a setting, not compared; 投保经费 (+0.3万元) is below the 1万元 floor
+    "yanglao": "与2018年相比，增幅较大的有敬老院整治总投资增加466.9万元示（增长163.0%示）、城乡社区养老综合服务设施"
+               "由1个增至2个示、新增日间照料养老床位增加60个示（增长50%示）等5项示；降幅较大的有安装简易喷淋敬老院"
+               "减少2间示（下降11.8%示）。",
+    # 6 → 10 schools is +66.7%: no longer "均在10%以内"
+    "ertong": "与2018年相比，增幅较大的有开展“女童保护”课程小学由6所增至10所示。",
+    # small counts are judged on their two numbers (5 → 9, 5 → 3); 宣传经费 +0.3万元 is not notable
+    "zhili": "与2018年相比，增幅较大的有扫黑除恶办结线索由1条增至2条示、注销登记社会组织由5家增至9家示、"
+             "扫黑除恶走访群众增加20户示（增长66.7%示）等10项示；降幅较大的有收养登记由5例减至3例示、"
+             "新登记社会组织由8家减至6家示。",
+    "dangjian": "与2018年相比，增幅较大的有专题调研报告由4篇增至6篇示、为群众办好事实事增加4件示（增长28.6%示）、"
+                "“双周讲坛”参加人次增加55人次示（增长27.8%示）等6项示；降幅较大的有主题党日活动减少2次示（下降16.7%示）。",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_each_theme_names_its_notable_changes(report, theme):
+    assert text_of(paragraphs(themes.changes(report, theme))[-1]) == SUMMARIES[theme]
+
+
+def test_the_count_of_notable_changes_names_them_all(report):
+    out = themes.changes(report, "zhili")
+    count = html.unescape(re.search(r'title="([^"]*)"[^>]*>10项<', out).group(1))
+    assert count.startswith(
+        "增幅较大的指标个数：10项\n由示例数据计算\n计算：增幅较大的指标：扫黑除恶办结线索、注销登记社会组织、"
+        "扫黑除恶走访群众、扫黑除恶宣传册、社工站发放物资、社工站开展活动、社工站帮助困难群众、补领离婚证、全市社工、"
+        "免除殡葬基本服务费\n"
     )
 
 
-def test_a_theme_without_large_changes_says_so(report):
-    summary = text_of(paragraphs(themes.changes(report, "ertong"))[-1])
-    assert summary == "与2018年相比，本部分各项指标同比增减幅度均在10%以内。"
-    zhili = text_of(paragraphs(themes.changes(report, "zhili"))[-1])
-    assert "降幅较大" not in zhili and "结婚登记" not in zhili  # 2657 against 2713: −2.1%
+def test_a_setting_is_not_compared(report):
+    labels = [r[0] for r in table_rows(themes.changes(report, "yanglao"))]
+    assert "高龄津贴起始年龄（岁）" not in labels and "高龄津贴发放人数（名）" in labels
+    assert "gaoling_age_threshold" not in [c.key for c in themes.change_rows(report, "yanglao")]
+
+
+def test_the_thresholds_are_the_units_settings(fresh):
+    fresh.settings.raw["notable_changes"] = {"amount": 0.3, "rate": 0.3}
+    rows = {c.key: c for c in themes.change_rows(fresh, "zhili")}
+    assert themes.notable(rows["saohei_publicity_amount"], fresh.settings.notable_changes)  # 0.3万元, +37.5%
+    # 6 increases of at least 30% (宣传经费 among them), 1 decrease (新登记社会组织 −25% is not)
+    assert text_of(paragraphs(themes.changes(fresh, "zhili"))[-1]) == (
+        "与2018年相比，增幅较大的有扫黑除恶办结线索由1条增至2条示、注销登记社会组织由5家增至9家示、"
+        "扫黑除恶走访群众增加20户示（增长66.7%示）等6项示；降幅较大的有收养登记由5例减至3例示。"
+    )
+    fresh.settings.raw["notable_changes"] = {"rate": 0.7}
+    assert text_of(paragraphs(themes.changes(fresh, "ertong"))[-1]) == "与2018年相比，本部分各项指标均无较大变化。"
+
+
+def test_a_percentage_is_notable_by_its_points(fresh):
+    stats = fresh.data.stats
+    stats.loc[stats["key"] == "marriage_registration_pass_rate", "value"] = 95  # 2018: 100
+    rows = {c.key: c for c in themes.change_rows(fresh, "zhili")}
+    limits = fresh.settings.notable_changes
+    assert themes.notable(rows["marriage_registration_pass_rate"], limits)
+    summary = text_of(paragraphs(themes.changes(fresh, "zhili"))[-1])
+    assert summary.endswith("新登记社会组织由8家减至6家示、婚姻登记合格率下降5个百分点示。")  # no rate of a rate
+    stats.loc[stats["key"] == "marriage_registration_pass_rate", "value"] = 96
+    rows = {c.key: c for c in themes.change_rows(fresh, "zhili")}
+    assert not themes.notable(rows["marriage_registration_pass_rate"], limits)  # 4个百分点
 
 
 def test_changes_keep_qualifiers_in_the_table(report):

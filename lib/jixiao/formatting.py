@@ -408,7 +408,8 @@ def change_phrase(curr: Real | Decimal, prev: Real | Decimal, unit: str | None =
 
 
 def yoy_phrase(curr: Real | Decimal, prev: Real | Decimal, decimals: int = 1) -> str:
-    """The rate of change from last year: 同比增长5.2%, 同比下降3%, 与上年持平.
+    """The rate of change from last year, for a table's 同比 column: 同比增长5.2%, 同比下降3%,
+    与上年持平.
 
     The rate is written like every percentage of the report (:func:`percent`): ``decimals``
     places, a whole number when exact. A change too small to show is 基本持平; with nothing last
@@ -419,15 +420,29 @@ def yoy_phrase(curr: Real | Decimal, prev: Real | Decimal, decimals: int = 1) ->
     >>> yoy_phrase(100.01, 100), yoy_phrase(12, 0), yoy_phrase(0, 0)
     ('与上年基本持平', '上年为0，不计算同比增幅', '与上年持平')
     """
-    c, p = _dec(curr), _dec(prev)
-    if c == p:
+    if _dec(curr) == _dec(prev):
         return "与上年持平"
-    if p == 0:
+    if _dec(prev) == 0:
         return "上年为0，不计算同比增幅"
+    growth = growth_phrase(curr, prev, decimals)
+    return "同比" + growth if growth else "与上年基本持平"
+
+
+def growth_phrase(curr: Real | Decimal, prev: Real | Decimal, decimals: int = 1) -> str:
+    """The rate of change in a sentence that already says what it is compared with (与上年相比，
+    …增加12户，增长5.2%): 增长5.2%, 下降3%; "" when there is no rate to give (no change, one too
+    small to show, nothing last year).
+
+    >>> growth_phrase(105.2, 100), growth_phrase(97, 100), growth_phrase(100.01, 100), growth_phrase(12, 0)
+    ('增长5.2%', '下降3%', '', '')
+    """
+    c, p = _dec(curr), _dec(prev)
+    if p == 0:
+        return ""
     rate = (c - p) / abs(p)
     if Decimal(_fixed(abs(rate) * 100, decimals)) == 0:
-        return "与上年基本持平"
-    return f"同比{'增长' if rate > 0 else '下降'}{percent(abs(rate), decimals)}"
+        return ""
+    return f"{'增长' if rate > 0 else '下降'}{percent(abs(rate), decimals)}"
 
 
 def points_phrase(curr: Real | Decimal, prev: Real | Decimal) -> tuple[str, str]:

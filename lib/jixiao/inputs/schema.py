@@ -32,6 +32,8 @@ GRADES = ("达成", "部分达成", "未达成")
 YES_NO = ("是", "否")
 QUALIFIERS = ("约", "多")
 NUMERALS = ("中文",)
+STAT_KINDS = ("设定",)
+"""``stats.kind``: 设定, a rule or standard the year's work follows (高龄津贴起始年龄), not a result of it."""
 NARRATIVE_KINDS = ("title", "item", "paragraph")
 SOURCES = ("published", "illustrative")
 COMPUTED_ACTUALS = ("预算执行率", "预算调整率", "结转结余率")
@@ -309,6 +311,13 @@ STATS = Table(
         Column("unit", "计量单位", "text", required=True, meaning="人、户、人次、万元、%…"),
         Column("qualifier", "修饰", "code", codes=QUALIFIERS, meaning="约 或 多"),
         Column("numerals", "数字写法", "code", codes=NUMERALS, meaning="中文：以汉字书写数字（两条）"),
+        Column(
+            "kind",
+            "类别",
+            "code",
+            codes=STAT_KINDS,
+            meaning="设定：政策或工作标准（如高龄津贴起始年龄），不是当年工作的结果，不与上年比较",
+        ),
         _source(),
         Column("note", "备注", "text"),
     ),

@@ -25,8 +25,8 @@ import yaml
 from jixiao import formatting, paths
 
 YEAR_KEYS = {"unit": str, "year": int}
-UNIT_KEYS = {"unit_name", "sections", "numbering", "scoring", "themes", "review", "editions", "formats",
-             "selfeval_forms"}  # fmt: skip
+UNIT_KEYS = {"unit_name", "sections", "numbering", "scoring", "themes", "notable_changes", "review", "editions",
+             "formats", "selfeval_forms"}  # fmt: skip
 UNIT_REQUIRED = {"unit_name"}
 
 # A report section kind -> its notebook. `theme:<key>` sections share one notebook.
@@ -85,6 +85,12 @@ UNNUMBERED = {"review"}
 
 NUMBERING = ("一、", "（一）", "1.", "（1）")
 """The number style of each heading depth (settings key ``numbering``)."""
+
+NOTABLE_CHANGES = {"rate": 0.1, "amount": 1, "points": 5}
+"""What a themed section's comparison with last year calls a notable change (增幅较大, 降幅较大),
+settings key ``notable_changes``: a count or an amount that moved by at least ``rate`` of last
+year's figure (10%, the share 部门决算 explain), an amount by at least ``amount`` 万元 too, a
+percentage by at least ``points`` 百分点."""
 
 
 class SettingsError(ValueError):
@@ -160,6 +166,11 @@ class Settings:
     @property
     def themes(self) -> dict[str, Any]:
         return self.part("themes") or {}
+
+    @property
+    def notable_changes(self) -> dict[str, float]:
+        """``notable_changes``, the keys left out at their defaults (:data:`NOTABLE_CHANGES`)."""
+        return {**NOTABLE_CHANGES, **(self.part("notable_changes") or {})}
 
     @property
     def editions(self) -> tuple[str, ...]:
@@ -246,6 +257,7 @@ SHAPE: dict[str, Any] = {
         "target_equals_actual": {"max_share": NUMBER, "min_count": NUMBER},
     },
     "themes": {"*": {"charts": [{"kind": str, "title": str, "keys": list}]}},
+    "notable_changes": {"rate": NUMBER, "amount": NUMBER, "points": NUMBER},
 }
 
 
@@ -505,6 +517,9 @@ def load(unit: str, year: int) -> Settings:
         if raw.get(block) is not None:
             _check_shape(unit_path, block, raw[block], shape)
     _check_choices(unit_path, raw)
+    for key, value in (raw.get("notable_changes") or {}).items():
+        if value < 0:
+            raise SettingsError(unit_path, f"'notable_changes.{key}' 应为不小于 0 的数字, 实为 {value!r}")
     numbering = _numbering(unit_path, raw.get("numbering"))
     outline, sections = _sections(unit_path, raw, params, numbering)
     return Settings(

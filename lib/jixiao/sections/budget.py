@@ -52,7 +52,8 @@ def _bare(count: Figure) -> Figure:
 
 
 def _change(now: Figure, before: Figure, label: str) -> tuple[Figure, Figure]:
-    """``增加719.91万元`` and ``同比增长7.4%``: the change from last year and its rate."""
+    """``增加719.91万元`` and ``增长7.4%``: the change from last year and its rate, for a sentence
+    that says what it compares with (与上年相比, 比上年); the rate's text is "" when it has none."""
     a, b = replace(now, label=f"本年{label}"), replace(before, label=f"上年{label}")
     diff = round((now.value or 0) - (before.value or 0), 2)
     change = Figure.derive(
@@ -67,7 +68,7 @@ def _change(now: Figure, before: Figure, label: str) -> tuple[Figure, Figure]:
         f"(本年{label} − 上年{label}) ÷ 上年{label}",
         [a, b],
         label=f"{label}同比",
-        text=formatting.yoy_phrase(now.value, before.value),
+        text=formatting.growth_phrase(now.value, before.value),
     )
     return change, rate
 
@@ -136,7 +137,7 @@ def overall(report: Report) -> Html:
     before = line_total(previous, "executed", label="全年执行数") if previous is not None else None
     if before is not None:
         values["change"], values["yoy"] = _change(executed, before, "全年执行数")
-        text += "与上年相比，全年执行数{change}，{yoy}。"
+        text += "与上年相比，全年执行数{change}" + ("，{yoy}。" if values["yoy"].text else "。")
     return Html(f"<p>{render(text, values)}</p>")
 
 
@@ -164,7 +165,7 @@ def basic(report: Report) -> Html:
         before = _part_total(previous, part) if previous is not None else None
         if before is not None:
             values[f"c{number}"], values[f"y{number}"] = _change(amount, before, f"{part}执行数")
-            changes.append(f"{part}{{c{number}}}（{{y{number}}}）")
+            changes.append(f"{part}{{c{number}}}" + (f"（{{y{number}}}）" if values[f"y{number}"].text else ""))
     if not parts:
         text_html = render(text, values)
         note = notes.to_author(
@@ -387,7 +388,10 @@ def sangong(report: Report) -> Html:
     text = f"{report.year}年“三公”经费全年预算数{{budget}}，全年执行数{{executed}}"
     if last is not None:
         values["change"], values["yoy"] = _change(executed, last, "“三公”经费执行数")
-        text += "，比上年{change}，{yoy}" if values["change"].value else "，与上年持平"
+        if not values["change"].value:
+            text += "，与上年持平"
+        else:
+            text += "，比上年{change}" + ("，{yoy}" if values["yoy"].text else "")
     text += "。"
     spent = [i for i in items if i.executed.value]
     nil = [i.item for i in items if not i.executed.value]

@@ -39,7 +39,8 @@ def score(report: Report) -> Html:
 
 
 def indicators(report: Report) -> Html:
-    """The department's indicators: how many met their targets, and which did not."""
+    """The department's indicators: how many met their targets, and which did not (均 when all
+    or none did)."""
     department = report.scores.department
     if department is None:
         return notes.to_author(
@@ -65,8 +66,9 @@ def indicators(report: Report) -> Html:
         text=formatting.count(len(met), "项"),
         illustrative=flag,
     )
-    if not missed:
-        return Html("<p>" + render("部门整体绩效指标{total}，均达到年度指标值。", {"total": total}) + "</p>")
+    if not missed or not met:
+        said = "均达到年度指标值" if not missed else "均未达到年度指标值"
+        return Html("<p>" + render(f"部门整体绩效指标{{total}}，{said}。", {"total": total}) + "</p>")
     names = formatting.enumerate_cn([s.name for s in missed], quotes=True, quote_marks=("“", "”"))
     text = "部门整体绩效指标{total}，其中{done}达到年度指标值，" + _literal(names) + "未达到。"
     return Html("<p>" + render(text, {"total": total, "done": done}) + "</p>")
@@ -79,7 +81,8 @@ def _literal(text: str) -> str:
 
 def projects(report: Report) -> Html:
     """The self-evaluated projects: ``13个自评项目得分均为100分，评价等级均为“优”。`` or the range
-    of scores, the grades counted and the projects below full marks named."""
+    of scores, the grades counted (均 when there is one) and, when some scored full marks, the
+    projects that did not."""
     scored = report.scores.projects
     if not scored:
         return notes.to_author("项目表（projects）没有开展自评的项目（是否开展自评为“是”），未能说明项目自评结果。")
@@ -121,8 +124,9 @@ def projects(report: Report) -> Html:
         grades[p.grade] = grades.get(p.grade, 0) + 1
     parts = [f"“{g}”{grades[g]}个" for _, g in report.rules.grades if g in grades]
     below = [p.project_name for p in scored if p.final_total < 100 - scoring.TOLERANCE]
-    text = "{count}自评项目得分在{low}至{high}之间，其中" + _literal("、".join(parts))
-    if below:
+    text = "{count}自评项目得分在{low}至{high}之间，"
+    text += _literal(f"评价等级均为“{next(iter(grades))}”" if len(grades) == 1 else "其中" + "、".join(parts))
+    if below and len(below) < len(scored):  # all below: the range says so
         names = formatting.enumerate_cn(below, quotes=True, quote_marks=("“", "”"))
         text += "；未得满分的有" + _literal(names)
     return Html("<p>" + render(text + "。", {"count": count, "low": lo, "high": hi}) + "</p>")

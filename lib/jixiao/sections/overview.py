@@ -270,12 +270,12 @@ def _year_change(report: Report) -> Html | None:
     )  # fmt: skip
     rate = Figure.derive(
         diff / before.value if before.value else None, "(本年全年预算数 − 上年全年预算数) ÷ 上年全年预算数",
-        [now, before], label="全年预算数同比", text=formatting.yoy_phrase(now.value, before.value),
+        [now, before], label="全年预算数同比", text=formatting.growth_phrase(now.value, before.value),
     )  # fmt: skip
     rate_now, rate_before = execution_rate(report), replace(execution_rate(previous), label="上年预算执行率")
     values: dict[str, Figure | str | int] = {"prev_year": previous.year, "change": change, "rate": rate,
                                              "prev_rate": rate_before, "rate_now": rate_now}  # fmt: skip
-    text = "与{prev_year}年相比，全年预算数{change}，{rate}；" if diff else "与{prev_year}年相比，全年预算数持平；"
+    text = "与{prev_year}年相比，全年预算数{change}" + ("，{rate}；" if rate.text else "；")
     if rate_now.value is None or rate_before.value is None:
         return render(text[:-1] + "。", values)
     verb, size = formatting.points_phrase(rate_now.value, rate_before.value)
@@ -285,7 +285,7 @@ def _year_change(report: Report) -> Html | None:
         (rate_now.value - rate_before.value) * 100, "(本年预算执行率 − 上年预算执行率) × 100",
         [rate_now, rate_before], label="预算执行率变动（百分点）", text=size,
     )  # fmt: skip
-    return render(text + f"预算执行率由{{prev_rate}}{verb}到{{rate_now}}，{verb}{{points}}。", values)
+    return render(text + f"预算执行率由{{prev_rate}}{verb}{{points}}至{{rate_now}}。", values)
 
 
 def _ordered(budget) -> list:

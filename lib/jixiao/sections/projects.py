@@ -348,7 +348,10 @@ def project_table(report: Report) -> Html:
     cols = "<colgroup>" + "<col>" * len(TABLE_COLUMNS) + "</colgroup>"  # widths in report.css
     table = Html(table.replace('<table class="jx-table">', TABLE_OPEN, 1)
                  .replace("</caption>", "</caption>\n" + cols, 1))  # fmt: skip
-    hint = "得分为预算执行率得分与各三级指标得分之和；标“!”者为填报得分与按规则计算的得分不一致。"
+    hint = "得分为预算执行率得分与各三级指标得分之和"
+    if any(pf.differs for pf in figures):  # the legend of a mark only where the mark is (_score_cell)
+        hint += "；标“!”者为填报得分与按规则计算的得分不一致"
+    hint += "。"
     screen = "将鼠标悬停在数字上，可查看其来源、计分规则和代入的数值。"
     return Html(f'{table}\n<p class="jx-hint">{escape(hint)}<span class="jx-screen-only">{escape(screen)}</span></p>')
 
@@ -526,14 +529,14 @@ def selfeval_form(report: Report, pf: ProjectFigures) -> Html:
 
 
 def selfeval_tables(report: Report) -> Html:
-    """Every evaluated project's 自评表, each folded in ``<details>`` (the first one open)."""
+    """Every evaluated project's 自评表, each folded in ``<details>`` (the first one open) under
+    the project's name: its score and grade are the form's 总分 and 评价等级, and the project
+    table's, not said a third time."""
     out = []
     for k, pf in enumerate(all_project_figures(report)):
-        p = pf.score
-        codes = [c for c in ("differs", "missing", "far_above") if c in p.flags]
+        codes = [c for c in ("differs", "missing", "far_above") if c in pf.score.flags]
         open_ = " open" if k == 0 else ""
-        score = replace(pf.total, text=pf.total.text + "分").html()  # 示, if any, after the 分
-        title = f"{escape(pf.name)}：自评得分{score}，评价等级为“{escape(p.grade)}”{_flag(codes)}"
+        title = f"{escape(pf.name)}{_flag(codes)}"
         out.append(
             f'<details class="jx-selfeval"{open_}><summary>{title}</summary>\n{selfeval_form(report, pf)}\n</details>'
         )

@@ -11,7 +11,9 @@ A theme is a key of the unit's settings (``dibao``, ``yanglao``, …). Its text 
   unit), ``{year}`` and ``{unit_name}`` the report's year and unit name.
 
 Charts are declared per theme in ``params/<unit>/unit.yaml`` (``themes.<key>.charts``); the table
-of changes compares every stats key of the theme present in both this year and the last.
+of changes compares every stats key of the theme present in both this year and the last, except
+the settings (``kind`` 设定), and its sentence names the changes the unit's ``notable_changes`` call
+notable, judged on the table's own figures.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pandas as pd
@@ -43,9 +45,10 @@ PLAIN_FIELDS = ("year", "unit_name")
 _KEY = r"[A-Za-z_][A-Za-z0-9_]*"
 _TOKEN = re.compile(r"\{\{|\}\}|\{(" + _KEY + r"(?:\s*\+\s*" + _KEY + r")*)\}")
 SUMMARY_TOP = 3
-"""How many of the largest increases (and decreases) the summary sentence names."""
-LARGE_CHANGE = Decimal("0.1")
-"""A change the summary calls large (增幅较大, 降幅较大): at least 10% either way."""
+"""How many of the notable increases (and decreases) the summary sentence names; it counts the
+others (…等5项)."""
+SETTING = "设定"
+"""``stats.kind`` of a rule or standard (高龄津贴起始年龄), not a result: never compared."""
 SMALL_COUNT = 10
 """A whole count below this last year is compared by its two numbers (由1条增至2条), not by a
 rate."""
@@ -364,12 +367,13 @@ def _relabel(figure: Figure, year: int) -> Figure:
 
 
 def change_rows(report: Report, theme: str) -> list[Change]:
-    """Every stats key of the theme present in both years with one unit, in this year's order."""
+    """Every stats key of the theme present in both years with one unit, in this year's order;
+    not the settings (``kind`` 设定: 高龄津贴起始年龄 is a rule, not a result)."""
     previous = report.previous
     if previous is None:
         return []
     stats, before_stats = report.data.stats, previous.data.stats
-    own = stats[stats["section"].astype(str).str.strip() == theme]
+    own = stats[(stats["section"].astype(str).str.strip() == theme) & (stats["kind"] != SETTING)]
     rows = []
     for key in own["key"]:
         old = _stat_row(before_stats, key)
@@ -419,42 +423,71 @@ def change_rows(report: Report, theme: str) -> list[Change]:
     return rows
 
 
-def _ranked(rows: list[Change], sign: int) -> list[Change]:
-    """The largest relative changes of one sign, each at least :data:`LARGE_CHANGE` (percentages,
-    approximate and small counts, and a zero base have no rate and are not ranked)."""
-    chosen = [
-        r for r in rows
-        if r.unit != formatting.PERCENT and r.rate.value is not None and r.rate.value * sign > 0
-        and abs(_dec(r.rate.value)) >= LARGE_CHANGE and r.rate.text.startswith("同比")
-    ]  # fmt: skip
-    return sorted(chosen, key=lambda r: -abs(r.rate.value or 0))[:SUMMARY_TOP]
+def _ratio(row: Change) -> Decimal | None:
+    """The size of the change against last year's figure, as the table writes a rate (0.1 of a
+    percent: 9.98% is the 10.0% it shows); None when last year was 0."""
+    before = abs(_dec(row.before.value))  # type: ignore[arg-type]
+    if not before:
+        return None
+    diff = abs(_dec(row.now.value) - _dec(row.before.value))  # type: ignore[arg-type]
+    return (diff / before).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+
+
+def notable(row: Change, limits: Mapping[str, float]) -> bool:
+    """A change the summary names (the unit's ``notable_changes``): a percentage that moved by
+    at least ``points`` 百分点; a count or an amount by at least ``rate`` of last year's figure
+    (anything from 0), an amount by at least ``amount`` 万元 too (0.3万元 never is)."""
+    diff = abs(_dec(row.now.value) - _dec(row.before.value))  # type: ignore[arg-type]
+    if not diff:
+        return False
+    if row.unit == formatting.PERCENT:
+        return diff >= _dec(limits["points"])
+    if row.unit == formatting.WANYUAN and diff < _dec(limits["amount"]):
+        return False
+    ratio = _ratio(row)
+    return ratio is None or ratio >= _dec(limits["rate"])
+
+
+def _entry(row: Change, values: dict[str, Figure | str]) -> str:
+    """``流浪乞讨救助金增加75.5万元（增长87.3%）``: the change, and its rate where the table gives one
+    (not for a percentage, whose change is in 百分点); the sentence already says 与…年相比."""
+    n = len(values)
+    values[f"v{n}"] = row.change
+    text = row.label.replace("{", "{{").replace("}", "}}") + f"{{v{n}}}"
+    growth = formatting.growth_phrase(row.now.value, row.before.value)  # type: ignore[arg-type]
+    if row.rate.value is not None and growth and row.unit != formatting.PERCENT:
+        values[f"v{n + 1}"] = replace(row.rate, text=growth)
+        text += f"（{{v{n + 1}}}）"
+    return text
 
 
 def summary_sentence(report: Report, rows: list[Change]) -> Html:
-    """One sentence naming the largest increases and decreases (by their 同比 rate, at least
-    :data:`LARGE_CHANGE`); or saying that none changed that much."""
+    """One sentence over exactly the rows of the table: the notable increases and decreases
+    (:func:`notable`), the largest first (:data:`SUMMARY_TOP` named, the others counted), or
+    that none is notable."""
     previous = report.previous
     if previous is None or not rows:
         return Html("")
+    limits = report.settings.notable_changes
     values: dict[str, Figure | str] = {}
     parts = []
     for name, sign in (("增幅较大的有", 1), ("降幅较大的有", -1)):
-        listed = []
-        for r in _ranked(rows, sign):
-            values[f"{r.key}__change"], values[f"{r.key}__rate"] = r.change, r.rate
-            label = r.label.replace("{", "{{").replace("}", "}}")
-            listed.append(f"{label}{{{r.key}__change}}（{{{r.key}__rate}}）")
-        if listed:
-            parts.append(name + "、".join(listed))
-    threshold = formatting.percent(LARGE_CHANGE)
+        chosen = [r for r in rows if notable(r, limits) and (_dec(r.now.value) - _dec(r.before.value)) * sign > 0]
+        chosen.sort(key=lambda r: -(Decimal("Infinity") if _ratio(r) is None else _ratio(r)))  # from 0: first
+        if not chosen:
+            continue
+        listed = "、".join(_entry(r, values) for r in chosen[:SUMMARY_TOP])
+        if len(chosen) > SUMMARY_TOP:
+            key = f"v{len(values)}"
+            values[key] = Figure.derive(
+                len(chosen), f"{name[:4]}的指标：" + "、".join(r.label for r in chosen), [r.change for r in chosen],
+                label=f"{name[:4]}的指标个数", text=f"{len(chosen)}项",
+            )  # fmt: skip
+            listed += f"等{{{key}}}"
+        parts.append(name + listed)
     if not parts:
-        rated = [r for r in rows if r.rate.value is not None]
-        if not rated:
-            return Html("")
-        text = f"与{previous.year}年相比，本部分各项指标同比增减幅度均在{threshold}以内。"
-    else:
-        text = f"与{previous.year}年相比，" + "；".join(parts) + "。"
-    return render(text, values)
+        return render(f"与{previous.year}年相比，本部分各项指标均无较大变化。", values)
+    return render(f"与{previous.year}年相比，" + "；".join(parts) + "。", values)
 
 
 def _bare(figure: Figure, qualifier: str) -> Figure:
