@@ -136,7 +136,8 @@ def test_goals_state_completion_and_the_reason_for_a_shortfall(example):
 def test_conclusion_states_score_grade_and_what_was_met(example):
     conclusion = block(example.html, "conclusion")
     assert ("经自评，乐昌市民政局2019年部门整体支出绩效自评得分为100分，评价等级为“优”。部门整体绩效指标6项，"
-            "均达到年度指标值。13个自评项目得分均为100分，评价等级均为“优”。6项年度绩效目标中，5项已完成，"
+            "均达到年度指标值；但“重点工作办结率”所衡量的年度绩效目标“完成地名普查成果转化”为部分完成。"
+            "13个自评项目得分均为100分，评价等级均为“优”。6项年度绩效目标中，5项已完成，"
             "1项部分完成。") in text(conclusion)  # fmt: skip
 
 
@@ -163,6 +164,12 @@ def test_conclusion_says_all_or_none_with_均():
     ind.loc[department & (ind["direction"] == "≥"), "actual"] = 1
     ind.loc[department & (ind["direction"] == "≤"), "actual"] = 1000
     ind.loc[department & (ind["direction"] == "定性"), ["actual_grade", "reported_score"]] = ["未达成", 5]
+    assert text(conclusion.indicators(report)) == (
+        "部门整体绩效指标6项，均未达到年度指标值；但“底线民生保障标准按时提标完成率”未达到年度指标值，而它所衡量的"
+        "年度绩效目标“城乡低保、特困供养、孤儿养育和残疾人两项补贴标准按上级要求及时提标，救助资金按时足额发放”为完成；"
+        "“服务对象满意度”未达到年度指标值，而它所衡量的年度绩效目标“提高服务对象满意度”为完成。"
+    )  # goals said done while the indicators measuring them fell short: said, not summed up away
+    report.data.goals["indicator_id"] = ""
     # not 其中0项达到…, nor 其中“优”13个, nor all thirteen named as below full marks
     assert text(conclusion.indicators(report)) == "部门整体绩效指标6项，均未达到年度指标值。"
     assert text(conclusion.projects(report)) == "13个自评项目得分在95分至96分之间，评价等级均为“优”。"

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from jixiao import checks, paths, scoring
-from jixiao.checks import amounts, published, scores, stats
+from jixiao.checks import amounts, goals, published, scores, stats
 from jixiao.checks.findings import Cell, Formula, Number, Setting
 from jixiao.inputs import loading, settings
 from jixiao.inputs.published import Source, published_table
@@ -56,6 +56,7 @@ def test_the_examples_findings_in_order(found):
         ("all_full_marks", "note", ()),
         ("repeated_text", "note", ("ertong", 11, 12)),
         ("status_conflict", "note", ("地名普查成果转化",)),
+        ("goal_indicator", "warning", ("G05", "BM-03")),
     ]  # fmt: skip
     assert [f.title for f in found[:2]] == ["单位成本异常", "同一事项数字不一致"]
 
@@ -209,3 +210,42 @@ def test_settings_the_data_cannot_support_are_unchecked(example):
         ("unchecked", ("review.project_amounts[1]",), {"reason": "project", "project": "殡葬服务"}),
         ("unchecked", ("review.project_amounts[2]",), {"reason": "units", "units": ("具",)}),
     ]
+
+
+GOALS = f"data/{UNIT}/{YEAR}/goals.csv"
+INDICATORS = f"data/{UNIT}/{YEAR}/indicators.csv"
+
+
+def test_a_goal_partly_done_while_its_indicator_has_full_marks(found, example):
+    """G05 地名普查成果转化 is 部分完成, and the indicator that measures it (BM-03 重点工作办结率)
+    gives 100 against 100 with full marks: both cannot be true."""
+    data = example[0]
+    (f,) = [f for f in found if f.kind == "goal_indicator"]
+    assert f.details == {
+        "goal": "完成地名普查成果转化", "completion": "部分完成", "indicator": "重点工作办结率",
+        "scope": "department", "project_name": "", "met": True,
+    }  # fmt: skip
+    assert [(n.name, n.value, n.unit) for n in f.numbers] == [
+        ("target", 100.0, "%"), ("actual", 100.0, "%"), ("weight", 25.0, "分"), ("score", 25.0, "分")
+    ]  # fmt: skip
+    assert [(n.source.where.file, n.source.where.row, n.source.column) for n in f.numbers[:3]] == [
+        (INDICATORS, 66, "target"), (INDICATORS, 66, "actual"), (INDICATORS, 66, "weight")
+    ]  # fmt: skip
+    assert f["score"].source == Formula("正向指标：实际 100 ≥ 目标 100，得满分 25 分")
+    (row,) = f.rows
+    assert (row.table, row.column, row.where.file, row.where.row) == ("goals", "completion", GOALS, 6)
+    assert data.goals.at[row.index, "goal_id"] == "G05"
+
+
+def test_a_goal_done_while_its_indicator_fell_short_and_agreeing_pairs_pass(example):
+    data, scored, _ = example
+    goals_table = data.goals.copy()
+    goals_table.loc[goals_table["goal_id"] == "G05", "completion"] = "完成"  # now agrees with BM-03
+    assert goals.goal_indicators(scored, SimpleNamespace(goals=goals_table, indicators=data.indicators)) == []
+    short = replace(scored.department.indicators[3], score=10.0, computed=10.0)  # BM-04 at 10 of 15
+    department = replace(scored.department, indicators=(*scored.department.indicators[:3], short,
+                                                        *scored.department.indicators[4:]))  # fmt: skip
+    (f,) = goals.goal_indicators(replace(scored, department=department),
+                                 SimpleNamespace(goals=goals_table, indicators=data.indicators))  # fmt: skip
+    assert f.subject == ("G01", "BM-04") and f.details["met"] is False and f.details["completion"] == "完成"
+    assert goals.goal_indicators(scored, SimpleNamespace(goals=goals_table.drop(columns="indicator_id"))) == []

@@ -54,8 +54,9 @@ def with_review(report, value: dict) -> None:
 
 
 TEXT_KINDS = {"repeated_text", "status_conflict"}
-SETTINGS_FREE = {*TEXT_KINDS, "all_full_marks"}
-"""The example's notes found whatever the review settings: its text oddities and its full marks."""
+SETTINGS_FREE = {*TEXT_KINDS, "all_full_marks", "goal_indicator"}
+"""The example's notes found whatever the review settings: its text oddities, its full marks and
+its goal partly done while the indicator measuring it has full marks."""
 
 
 def of_data(found: list[Finding]) -> list[Finding]:
@@ -72,14 +73,29 @@ def one(found: list[Finding], kind: str) -> Finding:
 # -- the example's three oddities of the published text -------------------------------------------------
 
 
-def test_the_example_has_exactly_its_six_oddities(found):
+def test_the_example_has_exactly_its_seven_oddities(found):
     """The published report's own: a 7.3× unit cost, 15 vs 17 敬老院, 1157 > 1115, a repeated
-    clause, 完成 vs 正在进行中, and a score of 100 (every indicator at full marks). The supplied
-    data contradict neither themselves nor the published figures."""
+    clause, 完成 vs 正在进行中, and a score of 100 (every indicator at full marks); and the one the
+    published report makes between its sections: 重点工作办结率 100 with full marks, while the goal
+    地名普查成果转化 is only partly done. The supplied data contradict neither themselves nor the
+    published figures otherwise."""
     assert [(f.kind, f.severity) for f in found] == [
         ("unit_cost", "warning"), ("same_count", "warning"), ("part_of", "warning"),
         ("all_full_marks", "note"), ("repeated_text", "note"), ("status_conflict", "note"),
+        ("goal_indicator", "warning"),
     ]  # fmt: skip
+
+
+def test_a_goal_and_the_indicator_measuring_it_disagree(found):
+    finding = one(found, "goal_indicator")
+    assert finding.message == (
+        "年度绩效目标“完成地名普查成果转化”的完成情况为“部分完成”，而衡量它的部门整体指标“重点工作办结率”"
+        "实际完成值100%（年度指标值100%），得满分（25.00分，分值25分）。两者不能同时属实：请核实指标的实际完成值"
+        "或目标的完成情况，并使自评结论与之一致。"
+    )
+    sources = {name: f.source for name, f in finding.figures.items() if f.source is not None}
+    assert (sources["completion"].file, sources["completion"].row) == ("data/lechang-mzj/2019/goals.csv", 6)
+    assert (sources["actual"].file, sources["actual"].row) == ("data/lechang-mzj/2019/indicators.csv", 66)
 
 
 def test_clauses_repeated_word_for_word_in_section_three(found):
@@ -149,7 +165,7 @@ def test_part_larger_than_whole_with_different_measure_words(found):
 
 def test_notes_render_boxes_with_figure_spans(report):
     out = review.notes(report)
-    assert out.count('<div class="jx-warning"') == 3
+    assert out.count('<div class="jx-warning"') == 4
     assert '<div class="jx-warning" data-kind="unit_cost"><p><strong>单位成本异常</strong>：' in out
     row = stats_row("funeral_fee_waived_cases")
     where = "公开发布：《乐昌市民政局2019年绩效自评报告》（四）民政领域社会治理水平得到提升 一是"
@@ -162,8 +178,9 @@ def test_notes_render_boxes_with_figure_spans(report):
     assert f'<span class="jx-fig" data-provenance="published" data-source="{ratio}"' in out
     closing = text_of(re.findall(r'<p class="jx-hint">.*?</p>', out)[-1])
     assert closing == (
-        "共6条提示（其中3条需核实或说明）。已检查：单位成本1组、同一事项数字1项、部分与整体4项、"
-        "自评表与业务统计数字17项、业务统计金额与项目支出4项、上年结转资金1项、公开数字84项、13个自评项目的得分、指标与执行率、"
+        "共7条提示（其中4条需核实或说明）。已检查：单位成本1组、同一事项数字1项、部分与整体4项、"
+        "自评表与业务统计数字17项、年度绩效目标与衡量它的指标3项、业务统计金额与项目支出4项、上年结转资金1项、公开数字84项、"
+        "13个自评项目的得分、指标与执行率、"
         "部门整体绩效指标。提示仅供审核参考，不改变填报的得分。"
     )
 
@@ -186,6 +203,7 @@ def test_nothing_found_gives_the_closing_line(fresh):
     indicators = fresh.data.indicators.copy()
     indicators.loc[indicators["indicator_id"] == "JJ04-01", "actual"] = 2990  # of 3000 人次: not full marks
     fresh.data._frames["indicators"] = indicators
+    fresh.data._frames["goals"] = fresh.data.goals.drop(columns="indicator_id")
     assert review.findings(fresh) == []
     out = review.notes(fresh)
     assert out.startswith('<p class="jx-note">未发现需要提示的问题。已检查：')

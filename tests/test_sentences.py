@@ -146,7 +146,27 @@ def check_indicators(report: Report) -> None:
     elif missed:
         names = "".join(f"“{name}”" for name in missed)
         expected = f"部门整体绩效指标{len(rows)}项，其中{len(rows) - len(missed)}项达到年度指标值，{names}未达到。"
+    expected = expected[:-1] + goals_apart(report, rows) + "。"
     assert plain(conclusion.indicators(report)) == expected, report
+
+
+def goals_apart(report: Report, rows: list[list[str]]) -> str:
+    """What the conclusion adds where a goal and the department indicator measuring it disagree:
+    read from the goals table's 对应指标编码 and 表2's scores."""
+    goals = report.data.goals
+    if "indicator_id" not in goals.columns:
+        return ""
+    full = {r[2]: number(r[8].split("计算")[-1]) >= number(r[7]) for r in rows}
+    names = dict(zip(report.data.indicators["indicator_id"], report.data.indicators["level3"], strict=True))
+    parts = []
+    for _, goal in goals.iterrows():
+        for indicator_id in re.split(r"[、，,；;\s]+", str(goal["indicator_id"]).strip()):
+            name = names.get(indicator_id)
+            if name not in full or full[name] == (goal["completion"] == "完成"):
+                continue
+            said = "所衡量的" if full[name] else "未达到年度指标值，而它所衡量的"
+            parts.append(f"“{name}”{said}年度绩效目标“{goal['goal']}”为{goal['completion']}")
+    return "；但" + "；".join(parts) if parts else ""
 
 
 def check_projects(report: Report) -> None:

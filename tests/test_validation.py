@@ -285,6 +285,17 @@ def test_rows_for_an_unknown_project(tmp_path, monkeypatch):
     ]
 
 
+def test_a_goal_naming_an_unknown_indicator(tmp_path, monkeypatch):
+    folder = project_copy(tmp_path, monkeypatch)
+    write_rows(folder / "goals.csv", [
+        ["goal_id", "goal", "completion", "indicator_id"], ["G01", "提标", "完成", "BM-04"],
+        ["G02", "满意度", "完成", "BM-04、BM-99"],
+    ])  # fmt: skip
+    assert messages() == [
+        f'{D}/goals.csv 第3行 对应指标编码(indicator_id)：值 "BM-99" 不是绩效指标(indicators)表中的指标编码'
+    ]
+
+
 def test_project_indicator_weights(tmp_path, monkeypatch):
     folder = project_copy(tmp_path, monkeypatch)
     set_cell(folder / "indicators.csv", 2, "weight", "25")  # YB01 产出 20 -> 25

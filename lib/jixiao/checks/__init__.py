@@ -16,6 +16,7 @@ same rules without a report.
 - :mod:`~jixiao.checks.scores`: the scores and the 自评表 (reported scores, targets, full marks,
   low execution);
 - :mod:`~jixiao.checks.text`: the narrative (repeated clauses, contradicting statuses);
+- :mod:`~jixiao.checks.goals`: the year's goals against the indicators that measure them;
 - :mod:`~jixiao.checks.published`: figures the published report printed otherwise;
 - :func:`run`: every finding, in the order of :data:`TITLES`.
 """

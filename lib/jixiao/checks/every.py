@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from jixiao.checks import amounts, published, scores, stats, text
+from jixiao.checks import amounts, goals, published, scores, stats, text
 from jixiao.checks.findings import Finding, ordered
 from jixiao.inputs.published import PublishedTable
 
@@ -38,5 +38,6 @@ def run(
         *scores.low_execution(scored, data),
         *text.repeated_text(data),
         *text.status_conflicts(data),
+        *goals.goal_indicators(scored, data),
         *published.differences(data, scored, printed),
     ])  # fmt: skip

@@ -37,6 +37,7 @@ TITLES = {
     "low_execution": "预算执行率低于90%",
     "repeated_text": "文字重复",
     "status_conflict": "完成情况表述矛盾",
+    "goal_indicator": "目标完成情况与指标不一致",
     "published": "与公开报告不一致",
     "unchecked": "未能检查",
 }

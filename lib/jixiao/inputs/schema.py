@@ -407,6 +407,12 @@ GOALS = Table(
         Column("completion", "完成情况", "code", required=True, codes=COMPLETION),
         Column("outcome", "实际完成情况", "text", meaning="{key} 代表业务统计表中该键的数字"),
         Column("deviation_reason", "偏差原因及改进措施", "text", meaning="完成情况为部分完成或未完成时必填"),
+        Column(
+            "indicator_id",
+            "对应指标编码",
+            "text",
+            meaning="衡量该目标的绩效指标（指标表的指标编码，多个用、分隔）：审核提示核对两者是否一致",
+        ),
         _source(),
     ),
     "选填：部门整体的年度绩效目标及其完成情况，每个目标一行",

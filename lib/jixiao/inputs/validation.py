@@ -175,6 +175,8 @@ def check_dataset(
             problems += _fund_totals(data)
         if "budget" not in missing:
             problems += _fund_source_cap(data)
+    if "indicators" not in missing:
+        problems += _goal_indicators(data)
     if "stats" not in missing and "narrative" not in missing:
         problems += _placeholders(data)
     if "stats" not in missing and "indicators" not in missing:
@@ -413,6 +415,29 @@ def _unknown_projects(data: Dataset) -> list[Problem]:
                     message=f'值 "{scope}" 不是项目(projects)表中的项目编码，也不是 {DEPARTMENT}（部门整体）',
                 )
             )
+    return problems
+
+
+def goal_indicator_ids(value: Any) -> list[str]:
+    """The indicator ids a goal names (``BM-03`` or ``BM-03、BM-04``; 、 ， , ; or spaces between)."""
+    return [part for part in re.split(r"[、，,；;\s]+", _text(value)) if part]
+
+
+def _goal_indicators(data: Dataset) -> list[Problem]:
+    """Goals naming an indicator that is not in ``indicators``."""
+    if "indicator_id" not in data.goals.columns:
+        return []
+    known = set(data.indicators["indicator_id"])
+    problems = []
+    for _, row in data.goals.iterrows():
+        for indicator_id in goal_indicator_ids(row["indicator_id"]):
+            if indicator_id not in known:
+                problems.append(
+                    _at(
+                        row, "goals", "indicator_id", indicator_id, expected="指标表中的指标编码",
+                        message=f'值 "{indicator_id}" 不是绩效指标(indicators)表中的指标编码',
+                    )
+                )  # fmt: skip
     return problems
 
 

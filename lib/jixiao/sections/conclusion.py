@@ -7,6 +7,8 @@ counted from the inputs; nothing here is typed.
 from __future__ import annotations
 
 from jixiao import formatting, scoring
+from jixiao.checks import goals as goal_checks
+from jixiao.inputs.schema import DEPARTMENT
 from jixiao.scoring import IndicatorScore
 from jixiao.sections import goals, notes, overview
 from jixiao.sections.report import Report
@@ -66,12 +68,33 @@ def indicators(report: Report) -> Html:
         text=formatting.count(len(met), "项"),
         illustrative=flag,
     )
+    after = _goals_apart(report)
     if not missed or not met:
         said = "均达到年度指标值" if not missed else "均未达到年度指标值"
-        return Html("<p>" + render(f"部门整体绩效指标{{total}}，{said}。", {"total": total}) + "</p>")
+        return Html("<p>" + render(f"部门整体绩效指标{{total}}，{said}" + after + "。", {"total": total}) + "</p>")
     names = formatting.enumerate_cn([s.name for s in missed], quotes=True, quote_marks=("“", "”"))
-    text = "部门整体绩效指标{total}，其中{done}达到年度指标值，" + _literal(names) + "未达到。"
+    text = "部门整体绩效指标{total}，其中{done}达到年度指标值，" + _literal(names) + "未达到" + after + "。"
     return Html("<p>" + render(text, {"total": total, "done": done}) + "</p>")
+
+
+def _goals_apart(report: Report) -> str:
+    """``；但“重点工作办结率”所衡量的年度绩效目标“完成地名普查成果转化”为部分完成``: where a
+    goal's completion and the department indicator that measures it disagree (``jixiao.checks.goals``),
+    the conclusion says both and how they are linked, rather than sum up the indicators as if the
+    goal did not exist (the review edition's 审核提示 asks which is right)."""
+    parts = []
+    for f in goal_checks.goal_indicators(report.scores, report.data):
+        if f.details["scope"] != DEPARTMENT:
+            continue
+        if f.details["met"]:
+            parts.append(
+                f"“{f.details['indicator']}”所衡量的年度绩效目标“{f.details['goal']}”为{f.details['completion']}"
+            )
+        else:
+            parts.append(
+                f"“{f.details['indicator']}”未达到年度指标值，而它所衡量的年度绩效目标“{f.details['goal']}”为{f.details['completion']}"
+            )
+    return _literal("；但" + "；".join(parts)) if parts else ""
 
 
 def _literal(text: str) -> str:

@@ -479,6 +479,28 @@ def _status_conflict(report: Report, f: Found) -> Finding:
     )  # fmt: skip
 
 
+def _goal_indicator(report: Report, f: Found) -> Finding:
+    d = f.details
+    name, unit = d["indicator"], f["actual"].unit
+    subject = f"{_who(d['scope'], d['project_name'])}指标“{name}”"
+    goals = report.data.goals
+    completion = Figure.text_cell(goals, f.rows[0].index, "completion")
+    actual = _figure(report, f["actual"], f"{name}实际完成值", formatting.format_value(f["actual"].value, unit))
+    target = _figure(report, f["target"], f"{name}年度指标值", formatting.format_value(f["target"].value, unit))
+    weight = _figure(report, f["weight"], f"{name}分值", f"{formatting.natural(f['weight'].value)}分")
+    score = Figure.derive(f["score"].value, str(f["score"].source.expression), [actual, target, weight],
+                          label=f"{name}得分", text=_points(f["score"].value))  # fmt: skip
+    said = "得满分" if d["met"] else "未得满分"
+    return Finding(
+        "goal_indicator", WARNING,
+        _t(f"年度绩效目标“{d['goal']}”的完成情况为“") + "{completion}" + _t("”，而衡量它的" + subject)
+        + "实际完成值{actual}（年度指标值{target}），" + _t(said) + "（{score}，分值{weight}）。"
+        "两者不能同时属实：请核实指标的实际完成值或目标的完成情况，并使自评结论与之一致。",
+        {"completion": completion, "actual": actual, "target": target, "weight": weight, "score": score},
+        subject=f"{d['goal']}:{name}",
+    )  # fmt: skip
+
+
 def _published(report: Report, f: Found) -> Finding:
     (key,) = f.subject
     printed, cell = f.details["printed"], f.numbers[0].source
@@ -517,6 +539,7 @@ WORDING: dict[str, Callable[[Report, Found], Finding]] = {
     "low_execution": _low_execution,
     "repeated_text": _repeated_text,
     "status_conflict": _status_conflict,
+    "goal_indicator": _goal_indicator,
     "published": _published,
     "unchecked": _unchecked,
 }
@@ -554,6 +577,11 @@ def _checked(report: Report) -> str:
         linked = int((indicators["stats_key"].astype(str).str.strip() != "").sum())
         if linked:
             parts.append(f"自评表与业务统计数字{linked}项")
+    goals = report.data.goals
+    if "indicator_id" in goals.columns:
+        linked = int((goals["indicator_id"].astype(str).str.strip() != "").sum())
+        if linked:
+            parts.append(f"年度绩效目标与衡量它的指标{linked}项")
     if review.get("project_amounts"):
         parts.append(f"业务统计金额与项目支出{len(review['project_amounts'])}项")
     funds = report.data.project_funds
