@@ -17,7 +17,6 @@ from jixiao.formatting import (
     format_value,
     from_to_phrase,
     heading_number,
-    label_number,
     number_style,
     ordinal_item,
     percent,
@@ -195,7 +194,6 @@ def test_heading_numbers_in_each_style() -> None:
     assert [number_style(s) for s in ("A.", "11.", "一1", "")] == [None, None, None, None]
     with pytest.raises(ValueError, match=r"not a number style: 'A\.'"):
         heading_number(1, "A.")
-    assert [label_number(n) for n in ("一、", "（二）", "3.", "（4）")] == ["一", "（二）", "3", "（4）"]
 
 
 def test_chinese_quotes_and_dates() -> None:

@@ -207,7 +207,7 @@ def test_a_chinese_theme_key_builds(tmp_path):
         ("03-problems", "二、", "存在问题和改进措施", 1),
     ]
     assert ">223户</span>" in html  # the theme's figures, from the stats rows of 底线民生
-    assert "图（一）-1 社会救助人次（按救助类别）" in html
+    assert "图1 社会救助人次（按救助类别；2018年含示例数据，非公开发布数）" in html  # numbered through the report
 
 
 def test_problems_hold_the_improvements_unless_they_have_a_section_of_their_own(unit_settings):

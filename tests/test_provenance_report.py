@@ -195,7 +195,7 @@ def test_chart_captions_say_they_hold_supplied_data(example):
         "图2 历年全年预算数与执行数（含示例数据，非公开发布数）",
     ]
     (project_caption,) = re.findall(r"<figcaption>(.*?)</figcaption>", section(example.html, "12-projects"))
-    assert project_caption == "2019年自评项目全年预算数与执行数（含示例数据，非公开发布数）"
+    assert project_caption == "图19 2019年自评项目全年预算数与执行数（含示例数据，非公开发布数）"
 
 
 TOOLTIP_BOUND = 500

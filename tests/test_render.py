@@ -452,3 +452,23 @@ def test_a_tall_chart_is_drawn_smaller_rather_than_leave_a_page_empty(pdf_text):
     projects' table on the same page instead of leaving most of that page blank."""
     page = next(text for text in pdf_text if "2019年自评项目全年预算数与执行数" in text)
     assert "得分为预算执行率得分与各三级指标得分之和" in page and "殡葬改革" in page
+
+
+def test_the_report_numbers_its_tables_and_figures_through(example):
+    """表1…表N and 图1…图N in the order of the page, whatever section wrote them; no caption
+    stacks brackets; the 自评表 keep their official titles."""
+    from jixiao.render import page
+
+    root = page.parse(example.html)
+    tables = [page.text_of(c) for c in root.iter("caption") if not page.has_class(c.getparent(), "jx-selfeval-form")]
+    figures = [page.text_of(c) for c in root.iter("figcaption")]
+    assert [t.split(" ")[0] for t in tables] == [f"表{i}" for i in range(1, 14)]
+    assert [f.split(" ")[0] for f in figures] == [f"图{i}" for i in range(1, 20)]
+    assert tables[1] == "表2 部门整体支出绩效自评表（评价等级：优）"
+    assert figures[2] == "图3 社会救助人次（按救助类别；2018年含示例数据，非公开发布数）"
+    assert figures[18] == "图19 2019年自评项目全年预算数与执行数（含示例数据，非公开发布数）"
+    assert not any(re.search(r"）（", text) for text in tables + figures)
+    forms = [page.text_of(c) for c in root.iter("caption") if page.has_class(c.getparent(), "jx-selfeval-form")]
+    assert forms == ["项目支出绩效自评表（2019年度）"] * 13
+    filing = page.parse(example.filing_html)
+    assert [page.text_of(c).split(" ")[0] for c in filing.iter("figcaption")] == [f"图{i}" for i in range(1, 20)]

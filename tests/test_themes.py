@@ -237,11 +237,14 @@ def test_chart_count_per_theme(chart_html):
     assert all(h.count('<figure class="jx-chart">') == counts[t] for t, h in chart_html.items())
 
 
-def test_captions_are_numbered_per_theme(chart_html):
+def test_captions_are_the_charts_titles_numbered_when_stitched(chart_html):
+    """A section's captions carry no number (the stitched page numbers every figure of the report:
+    see test_the_report_numbers_its_tables_and_figures_through); a note never stacks brackets."""
     captions = [c for _, c in figures_of(chart_html["zhili"])]
-    assert [c.split(" ")[0] for c in captions] == [f"图（四）-{i}" for i in range(1, 6)]
-    assert captions[0] == "图（四）-1 结婚与离婚登记（2018年含示例数据，非公开发布数）"
-    assert captions[4] == "图（四）-5 社工站发放物资与现金"  # this year only: no illustrative data
+    assert captions[0] == "结婚与离婚登记（2018年含示例数据，非公开发布数）"
+    assert captions[4] == "社工站发放物资与现金"  # this year only: no illustrative data
+    dibao = [c for _, c in figures_of(chart_html["dibao"])]
+    assert dibao[0] == "社会救助人次（按救助类别；2018年含示例数据，非公开发布数）"
 
 
 def test_alt_text_states_the_data(chart_html):
@@ -262,9 +265,9 @@ def test_alt_text_states_the_data(chart_html):
 def test_grouped_bar_without_earlier_year_has_one_series():
     earlier = jixiao.open_report(UNIT, 2018)
     spec = themes.chart_specs(earlier, "ertong")[0]
-    chart = themes.chart(earlier, "ertong", spec, 1)
+    chart = themes.chart(earlier, "ertong", spec)
     assert chart.alt == "柱状图：2018年：在册留守儿童5132人"
-    assert chart.caption == "图（三）-1 在册留守儿童（2018年含示例数据，非公开发布数）"
+    assert chart.caption == "在册留守儿童（2018年含示例数据，非公开发布数）"
 
 
 def with_settings(report, part: str, value: object) -> None:
@@ -326,7 +329,7 @@ def test_changes_table_and_summary(report):
     cell = '<td class="num"><span class="jx-fig" data-provenance="published" '
     cell += f'data-source="{STATS}#row={row}&amp;col=value"'
     assert cell in out
-    assert "<caption>表（一） 主要指标与上年对比</caption>" in out
+    assert "<caption>主要指标与上年对比</caption>" in out
 
 
 SUMMARIES = {

@@ -335,15 +335,6 @@ def heading_number(n: int, style: str = "一、") -> str:
     return before + (chinese_numeral(n) if mark == "一" else str(n)) + after
 
 
-def label_number(number: str) -> str:
-    """A heading's number as a figure or table caption borrows it: without a trailing 、 or .
-
-    >>> label_number("（一）"), label_number("二、"), label_number("3."), label_number("")
-    ('（一）', '二', '3', '')
-    """
-    return number.rstrip("、.．")
-
-
 def quotes(text: str) -> str:
     """Straight quotes made Chinese: ``"…"`` → ``“…”`` and, inside them, ``'…'`` → ``‘…’``
     (pairs, in order); text without straight quotes is unchanged.
@@ -468,3 +459,17 @@ def from_to_phrase(before: str, now: str, curr: Real | Decimal, prev: Real | Dec
     if c == p:
         return f"与上年持平，均为{now}"
     return f"由{before}{'增至' if c > p else '减至'}{now}"
+
+
+def with_note(text: str, note: str) -> str:
+    """``text`` followed by a bracketed ``note``, in one pair of brackets where ``text`` already
+    ends with one: a caption never stacks them.
+
+    >>> with_note("社会救助人次（按救助类别）", "（2018年含示例数据，非公开发布数）")
+    '社会救助人次（按救助类别；2018年含示例数据，非公开发布数）'
+    >>> with_note("历年全年预算数与执行数", "（含示例数据，非公开发布数）"), with_note("表", "")
+    ('历年全年预算数与执行数（含示例数据，非公开发布数）', '表')
+    """
+    if text.endswith("）") and note.startswith("（"):
+        return f"{text[:-1]}；{note[1:]}"
+    return text + note

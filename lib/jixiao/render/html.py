@@ -10,7 +10,8 @@ Headings are numbered here, in one place, from the settings' outline (``jixiao.i
 section's own first heading (``## 总体情况`` in its notebook, a theme's headline) becomes the
 heading the settings give it (``一、总体情况``, ``（一）底线民生保障坚定有力``) at the level of
 its depth, the headings inside it are numbered one depth further (``（一）预算执行情况``), and a
-chapter of the settings gets a heading of its own. The 目录 shows the same numbers.
+chapter of the settings gets a heading of its own. The 目录 shows the same numbers. Tables and
+figures are numbered here too, through the whole report (表1…表N, 图1…图N).
 """
 
 from __future__ import annotations
@@ -174,6 +175,51 @@ def number_headings(body: str, heading: Heading, numbering: tuple[str, ...]) -> 
     return "".join(out), title
 
 
+_CAPTION = re.compile(r"(<table\b[^>]*>\s*<caption\b[^>]*>)|(<figcaption\b[^>]*>)")
+_OLD_NUMBER = re.compile(r"\s*(?:[表图](?:\d+|（[一二三四五六七八九十]+）)(?:-\d+)?)\s+")
+
+
+class CaptionNumbers:
+    """Tables and figures numbered through the whole report, in the order of the page: 表1…表N,
+    图1…图N. A number a section wrote itself (表1, 图（一）-1: a notebook run on its own numbers
+    its own) is replaced. The 自评表 (``jx-selfeval-form``) keep their official titles."""
+
+    def __init__(self) -> None:
+        self.tables = self.figures = 0
+
+    def __call__(self, body: str) -> str:
+        def one(match: re.Match[str]) -> str:
+            table, figure = match.groups()
+            if table is not None and "jx-selfeval-form" in table:
+                return table
+            if table is not None:
+                self.tables += 1
+                return f"{table}表{self.tables} "
+            self.figures += 1
+            return f"{figure}图{self.figures} "
+
+        out, position = [], 0
+        for match in _CAPTION.finditer(body):
+            out += [body[position : match.start()], one(match)]
+            position = match.end()
+            if out[-1] != match.group(0):  # numbered: the section's own number goes
+                old = _OLD_NUMBER.match(body, position)
+                position = old.end() if old else position
+        out.append(body[position:])
+        return "".join(out)
+
+
+def number_captions(entries: list[Entry], numbers: CaptionNumbers | None = None) -> None:
+    """Number every entry's tables and figures in page order (:class:`CaptionNumbers`)."""
+    numbers = numbers or CaptionNumbers()
+    from markupsafe import Markup
+
+    for entry in entries:
+        if entry.body:
+            entry.body = Markup(numbers(str(entry.body)))
+        number_captions(entry.children, numbers)
+
+
 @dataclass
 class Entry:
     """One entry of the page: a chapter's heading with its entries, or a section's body."""
@@ -239,6 +285,7 @@ def render_page(*, title: str, unit_name: str, year: int, score_html: str, grade
     bodies = {s.anchor: dataclasses.replace(s, body=provenance.take_derivations(s.body, derivations)) for s in sections}
     counts = provenance.count_states("".join(s.body for s in bodies.values()))
     entries = outline_entries(outline, bodies, numbering)
+    number_captions(entries)
     return template.render(
         title=title, unit_name=unit_name, year=year, score_html=Markup(score_html), grade=grade,
         entries=entries, css=Markup(CSS.read_text(encoding="utf-8")), version=__version__, links=links,

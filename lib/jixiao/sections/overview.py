@@ -317,7 +317,7 @@ def budget_table(report: Report) -> Html:
     footer = ["合计", "", _plain(total_initial), _plain(full), _plain(done), execution_rate(report, done, full)]
     return table_html(
         rows, ["资金来源", "支出类型", "年初预算数（万元）", "全年预算数（万元）", "全年执行数（万元）", "执行率"],
-        caption=f"表1 {report.year}年预算执行情况", footer=footer,
+        caption=f"{report.year}年预算执行情况", footer=footer,
     )  # fmt: skip
 
 
@@ -338,7 +338,7 @@ def budget_chart(report: Report):
     return charts.grouped_bar(
         labels, series, title=f"{report.year}年预算与执行（按资金来源和支出类型）", ylabel="万元", unit="万元",
         alt=charts.series_alt_text("柱状图", flat, series, "万元"),
-        caption=f"图1 {report.year}年全年预算数与执行数" + illustrative_note([f for v in series.values() for f in v]),
+        caption=f"{report.year}年全年预算数与执行数" + illustrative_note([f for v in series.values() for f in v]),
     )  # fmt: skip
 
 
@@ -367,7 +367,7 @@ def department_table(report: Report) -> Html:
               _bare_score(figure)]  # fmt: skip
     table = table_html(
         rows, ["一级指标", "二级指标", "三级指标", "指标性质", "年度指标值", "实际完成值", "度量单位", "分值", "得分"],
-        caption=f"表2 部门整体支出绩效自评表（评价等级：{grade}）", footer=footer,
+        caption=f"部门整体支出绩效自评表（评价等级：{grade}）", footer=footer,
         numeric_columns=["分值", "得分"],
     )  # fmt: skip
     return Html(str(table) + '<p class="jx-hint jx-screen-only">将鼠标悬停在得分上，可查看计分规则和代入的数值。</p>')
@@ -417,7 +417,7 @@ def trend_chart(report: Report) -> charts.Chart:
     return charts.line(
         years, series, title="历年预算与执行", ylabel="万元", unit="万元",
         alt=charts.series_alt_text("折线图", years, series, "万元"),
-        caption="图2 历年全年预算数与执行数" + illustrative_note([f for v in series.values() for f in v]),
+        caption="历年全年预算数与执行数" + illustrative_note([f for v in series.values() for f in v]),
     )  # fmt: skip
 
 
@@ -443,7 +443,7 @@ def trend(report: Report) -> Html:
         executed = total_executed(now)
         rows.append([f"{now.year}年", _plain(b), _plain(executed), execution_rate(now, executed, b), change])
     table = table_html(rows, ["年度", "全年预算数（万元）", "全年执行数（万元）", "执行率", "全年预算数同比"],
-                       caption="表3 历年预算执行对比")  # fmt: skip
+                       caption="历年预算执行对比")  # fmt: skip
     return Html(str(chart.html()) + str(table))
 
 

@@ -309,12 +309,12 @@ def _year_figures(report: Report, spec: ChartSpec) -> dict[int, list[Figure | No
     return by_year
 
 
-def chart(report: Report, theme: str, spec: ChartSpec, number: int) -> charts_module.Chart:
-    """One chart of the theme, captioned 图(一)-1 …, its alt text stating the data."""
+def chart(report: Report, theme: str, spec: ChartSpec) -> charts_module.Chart:
+    """One chart of the theme, captioned with its title (the stitched page numbers it: 图3 …), its
+    alt text stating the data."""
     stats = report.data.stats
     labels = [cell_text(_stat_row(stats, k)["label"]) or k for k in spec.keys]  # type: ignore[index]
-    prefix = formatting.label_number(report.number("theme", theme))
-    caption = f"图{prefix}-{number} {spec.title}" if prefix else f"图{number} {spec.title}"
+    caption = spec.title  # numbered with every figure of the report when the page is stitched
     word = CHART_KINDS[spec.kind]
     if spec.kind == "grouped_bar":
         by_year = _year_figures(report, spec)
@@ -324,11 +324,11 @@ def chart(report: Report, theme: str, spec: ChartSpec, number: int) -> charts_mo
         return charts_module.grouped_bar(
             labels, series, title=spec.title, ylabel=spec.unit, unit=spec.unit,
             alt=charts_module.series_alt_text(word, labels, series, spec.unit),
-            caption=caption + _illustrative_note(ill_years, shown),
+            caption=formatting.with_note(caption, _illustrative_note(ill_years, shown)),
         )  # fmt: skip
     figures = [Figure.stat(stats, k) for k in spec.keys]
     alt = charts_module.alt_text(f"{word}（{report.year}年）", labels, figures, spec.unit)
-    caption += _illustrative_note([report.year], figures)
+    caption = formatting.with_note(caption, _illustrative_note([report.year], figures))
     draw = charts_module.bar if spec.kind == "bar" else charts_module.hbar
     axis = {"ylabel": spec.unit} if spec.kind == "bar" else {"xlabel": spec.unit}
     return draw(labels, figures, title=spec.title, unit=spec.unit, alt=alt, caption=caption, **axis)
@@ -337,7 +337,7 @@ def chart(report: Report, theme: str, spec: ChartSpec, number: int) -> charts_mo
 def charts(report: Report, theme: str) -> Html:
     """The theme's charts from the unit's settings; empty when it declares none."""
     specs = chart_specs(report, theme)
-    return Html("\n".join(str(chart(report, theme, s, i).html()) for i, s in enumerate(specs, 1)))
+    return Html("\n".join(str(chart(report, theme, s).html()) for s in specs))
 
 
 # -- change from last year ----------------------------------------------------------------------
@@ -510,7 +510,6 @@ def changes(report: Report, theme: str) -> Html:
     if not rows:
         note = f"本部分指标在{previous.year}年无可比数据，不作同比分析。"
         return Html(f'<p class="jx-hint">{note}</p>')
-    prefix = formatting.label_number(report.number("theme", theme))
     cells = [
         [f"{r.label}（{r.unit}）" if r.unit else r.label,
          _bare(r.before, r.qualifiers[0]), _bare(r.now, r.qualifiers[1]), r.change, r.rate]
@@ -519,7 +518,7 @@ def changes(report: Report, theme: str) -> Html:
     table = table_html(
         cells,
         ["指标", f"上年（{previous.year}年）", f"本年（{report.year}年）", "变动", "同比"],
-        caption=f"表{prefix} 主要指标与上年对比" if prefix else "主要指标与上年对比",
+        caption="主要指标与上年对比",
         numeric_columns=[f"上年（{previous.year}年）", f"本年（{report.year}年）"],
     )
     return Html(f"{table}\n<p>{summary_sentence(report, rows)}</p>")
