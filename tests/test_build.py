@@ -47,7 +47,7 @@ HEADINGS = [
     ("h2", "六、自评结论"),
     ("h2", "七、评价工作开展情况"),
     ("h2", "八、项目支出绩效自评"),
-    ("h3", "（一）项目支出绩效自评表"),
+    ("h3", "项目支出绩效自评表"),  # the only one under 八: no lone （一）
     ("h2", "九、未开展自评的项目"),
     ("h2", "十、存在问题和改进措施"),
     ("h3", "（一）存在问题"),
@@ -61,6 +61,9 @@ HEADINGS = [
 published report, the standard blocks after them."""
 TOC = [
     ("01-overview", "一、", "总体情况", 1),
+    ("01-overview-1", "（一）", "预算执行情况", 2),
+    ("01-overview-2", "（二）", "部门整体支出绩效自评", 2),
+    ("01-overview-3", "（三）", "历年对比", 2),
     ("chapter-1", "二、", "部门整体支出目标实现程度及绩效", 1),
     ("02-dibao", "（一）", "底线民生保障坚定有力", 2),
     ("03-yanglao", "（二）", "养老服务体系建设快速发展", 2),
@@ -68,17 +71,29 @@ TOC = [
     ("05-zhili", "（四）", "民政领域社会治理水平得到提升", 2),
     ("06-dangjian", "（五）", "全面从严治党向纵深发展", 2),
     ("07-profile", "三、", "部门概况", 1),
+    ("07-profile-1", "（一）", "主要职能", 2),
+    ("07-profile-2", "（二）", "机构设置", 2),
+    ("07-profile-3", "（三）", "人员情况", 2),
     ("08-budget", "四、", "部门预算及执行情况", 1),
+    ("08-budget-1", "（一）", "预算收支总体情况", 2),
+    ("08-budget-2", "（二）", "基本支出", 2),
+    ("08-budget-3", "（三）", "项目支出", 2),
+    ("08-budget-4", "（四）", "“三公”经费", 2),
     ("09-goals", "五、", "年度绩效目标完成情况", 1),
     ("10-conclusion", "六、", "自评结论", 1),
     ("11-evaluation", "七、", "评价工作开展情况", 1),
     ("12-projects", "八、", "项目支出绩效自评", 1),
     ("13-unevaluated", "九、", "未开展自评的项目", 1),
     ("14-problems", "十、", "存在问题和改进措施", 1),
+    ("14-problems-1", "（一）", "存在问题", 2),
+    ("14-problems-2", "（二）", "改进措施", 2),
     ("15-application", "十一、", "结果应用和信息公开", 1),
+    ("15-application-1", "（一）", "结果应用", 2),
+    ("15-application-2", "（二）", "信息公开", 2),
     ("16-review", "", "审核提示", 1),
 ]
-"""The 目录: anchor, number, title and depth (a chapter's sections in a list of their own)."""
+"""The 目录: anchor, number, title and depth (a chapter's sections in a list of their own, a
+section's own sub-headings too, down to （一）: every level listed the same way)."""
 SECTION_IDS = [
     "01-overview",
     "02-dibao",

@@ -167,6 +167,19 @@ def test_the_stitcher_numbers_a_sections_headings_one_depth_down():
     )
 
 
+def test_a_lone_sub_heading_is_not_numbered():
+    """No heading level holds a lone （一）: the only sub-heading under its heading keeps its text,
+    unnumbered; its own sub-headings are numbered when they are two or more."""
+    body = '<h2>项目</h2>\n<h3 id="a">自评表</h3>\n<h4 id="b">甲</h4>\n<h4 id="c">乙</h4>\n<h3 id="d">附</h3>'
+    out, _ = stitching.number_headings(body, Heading("08-projects", "八、", None, 1), settings.NUMBERING)
+    assert [re.sub(r"<[^>]+>", "", h) for h in re.findall(r"<h[34][^>]*>.*?</h[34]>", out)] == [
+        "（一）自评表", "1.甲", "2.乙", "（二）附"
+    ]  # fmt: skip
+    body = '<h2>项目</h2>\n<h3 id="a">自评表</h3>\n<h4 id="b">甲</h4>'
+    out, _ = stitching.number_headings(body, Heading("08-projects", "八、", None, 1), settings.NUMBERING)
+    assert [re.sub(r"<[^>]+>", "", h) for h in re.findall(r"<h[34][^>]*>.*?</h[34]>", out)] == ["自评表", "甲"]
+
+
 def test_a_chinese_theme_key_builds(tmp_path):
     """A theme keyed 底线民生 (narrative, stats and settings): ids stay safe, the heading is its
     headline, numbered under its chapter."""
@@ -205,6 +218,8 @@ def test_a_chinese_theme_key_builds(tmp_path):
         ("01-theme", "（一）", "底线民生保障坚定有力", 2),
         ("02-yanglao", "（二）", "养老服务体系建设快速发展", 2),
         ("03-problems", "二、", "存在问题和改进措施", 1),
+        ("03-problems-1", "（一）", "存在问题", 2),
+        ("03-problems-2", "（二）", "改进措施", 2),
     ]
     assert ">223户</span>" in html  # the theme's figures, from the stats rows of 底线民生
     assert "图1 社会救助人次（按救助类别；2018年含示例数据，非公开发布数）" in html  # numbered through the report

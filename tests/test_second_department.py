@@ -65,7 +65,7 @@ def test_headings_nest_three_deep_with_the_units_own_titles(county):
         ("h4", "2.义务教育均衡发展"),
         ("h3", "（二）教育保障和教师队伍建设"),
         ("h2", "三、重点项目支出绩效情况"),
-        ("h3", "（一）项目支出绩效自评表"),
+        ("h3", "项目支出绩效自评表"),  # the only one under its heading: no lone （一）
         ("h2", "四、存在的问题和原因"),
         ("h2", "五、下一步拟改进措施"),
         ("h2", "审核提示"),
@@ -75,6 +75,9 @@ def test_headings_nest_three_deep_with_the_units_own_titles(county):
 def test_the_table_of_contents_has_the_same_numbers_and_nesting(county):
     assert toc_entries(county) == [
         ("01-overview", "一、", "部门整体支出绩效总体情况", 1),
+        ("01-overview-1", "（一）", "预算执行情况", 2),
+        ("01-overview-2", "（二）", "部门整体支出绩效自评", 2),
+        ("01-overview-3", "（三）", "历年对比", 2),
         ("chapter-1", "二、", "年度绩效目标完成情况", 1),
         ("chapter-2", "（一）", "教育事业发展", 2),
         ("02-theme", "1.", "学前教育普惠发展", 3),
@@ -118,8 +121,8 @@ def test_figures_from_its_data(county):
     assert text(re.search(r'<tr class="jx-total">(.*?)</tr>', form, re.S).group(1)).endswith("94.18")
     theme = text(section(county, "04-theme"))
     assert "一是落实学生资助政策。资助家庭经济困难学生12680人次，发放资助资金955.2万元，做到“应助尽助”。" in theme
-    assert "图（二）-1 资助与培训人次" in theme
-    assert "图1-1 公办幼儿园" in text(section(county, "02-theme"))
+    assert "图3 资助与培训人次" in theme
+    assert "图2 公办幼儿园" in text(section(county, "02-theme"))
     assert "一是项目实施进度不够均衡。" in text(section(county, "06-problems"))
     assert "改进措施" not in text(section(county, "06-problems")).replace("下一步拟改进措施", "")
     assert "一是加强项目前期论证。" in text(section(county, "07-improvements"))

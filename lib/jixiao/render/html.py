@@ -142,38 +142,66 @@ def number_headings(body: str, heading: Heading, numbering: tuple[str, ...]) -> 
     The first ``<h1>``/``<h2>`` is the section's heading: the settings' title replaces its text
     unless there is none (a theme: its headline stays). Every later heading is a sub-heading one
     depth further down (``<h3>`` of the notebook = depth + 1, ``<h4>`` = depth + 2), numbered in
-    the style of that depth when the section itself is numbered."""
+    the style of that depth when the section itself is numbered, unless it is the only one under
+    its heading: no heading stands as a lone （一）."""
+    body, title, _ = outline_section(body, heading, numbering)
+    return body, title
+
+
+def outline_section(
+    body: str, heading: Heading, numbering: tuple[str, ...]
+) -> tuple[str, str, list[tuple[str, str, str, int]]]:
+    """:func:`number_headings`, and the section's sub-headings as (anchor, number, text, depth)."""
+    matches = list(_ANY_HEADING.finditer(body))
+    first = next((i for i, m in enumerate(matches) if int(m.group(1)) <= 2), None)
+    depths = [heading.depth + max(int(m.group(1)) - 2, 1) for m in matches]
+    alone = _alone([d for i, d in enumerate(depths) if i != first])
     out, position, title = [], 0, None
     counters: dict[int, int] = {}
-    subs = 0
-    for match in _ANY_HEADING.finditer(body):
-        original, attributes, inner = int(match.group(1)), match.group(2), match.group(3)
-        inner = _NUMBER.sub("", inner).strip()
+    subs: list[tuple[str, str, str, int]] = []
+    for i, match in enumerate(matches):
+        attributes, inner = match.group(2), _NUMBER.sub("", match.group(3)).strip()
         out.append(body[position : match.start()])
         position = match.end()
-        if title is None and original <= 2:
+        if i == first:
             if heading.title is not None:
                 inner = html.escape(heading.title)
             title = _plain(inner)
             level = min(heading.depth + 1, 6)
             out.append(_heading_html(level, f"{heading.anchor}-title", attributes, heading.number, inner))
             continue
-        depth = heading.depth + max(original - 2, 1)
+        depth = depths[i]
         for deeper in [d for d in counters if d > depth]:
             del counters[deeper]
         counters[depth] = counters.get(depth, 0) + 1
         number = ""
-        if heading.number and depth <= len(numbering):
+        if heading.number and depth <= len(numbering) and not alone[len(subs)]:
             number = formatting.heading_number(counters[depth], numbering[depth - 1])
-        subs += 1
-        out.append(_heading_html(min(depth + 1, 6), f"{heading.anchor}-{subs}", attributes, number, inner))
+        anchor = f"{heading.anchor}-{len(subs) + 1}"
+        subs.append((anchor, number, _plain(inner), depth))
+        out.append(_heading_html(min(depth + 1, 6), anchor, attributes, number, inner))
     out.append(body[position:])
     if title is None:  # a notebook without a heading of its own: the settings' title, else its id
         title = heading.title or heading.anchor
         level = min(heading.depth + 1, 6)
         out.insert(0, _heading_html(level, f"{heading.anchor}-title", "", heading.number, html.escape(title)) + "\n")
-    return "".join(out), title
+    return "".join(out), title, subs
 
+
+def _alone(depths: list[int]) -> list[bool]:
+    """For each heading (by depth, in order), whether it is the only one of its depth under its
+    parent (the last shallower heading before it, or the section)."""
+    alone = []
+    for i, depth in enumerate(depths):
+        start = next((j for j in range(i - 1, -1, -1) if depths[j] < depth), -1)
+        end = next((j for j in range(i + 1, len(depths)) if depths[j] < depth), len(depths))
+        alone.append(sum(1 for j in range(start + 1, end) if depths[j] == depth) == 1)
+    return alone
+
+
+TOC_DEPTH = 2
+"""The 目录 lists every numbered heading down to this depth (一、 and （一）), a chapter's
+sections and a section's own sub-headings alike."""
 
 _CAPTION = re.compile(r"(<table\b[^>]*>\s*<caption\b[^>]*>)|(<figcaption\b[^>]*>)")
 _OLD_NUMBER = re.compile(r"\s*(?:[表图](?:\d+|（[一二三四五六七八九十]+）)(?:-\d+)?)\s+")
@@ -231,6 +259,8 @@ class Entry:
     body: Any = ""
     notebook: str = ""
     children: list[Entry] = dataclasses.field(default_factory=list)
+    headings: list[Entry] = dataclasses.field(default_factory=list)
+    """A section's own numbered sub-headings that the 目录 lists (down to the second depth)."""
 
     @property
     def chapter(self) -> bool:
@@ -255,8 +285,10 @@ def outline_entries(outline: tuple[Node, ...], sections: dict[str, RenderedSecti
         rendered = sections.get(node.section.id)
         if rendered is None:
             continue
-        body, title = number_headings(rendered.body, heading, numbering)
-        entries.append(Entry(heading.anchor, heading.number, title, level, Markup(body), rendered.notebook))
+        body, title, subs = outline_section(rendered.body, heading, numbering)
+        listed = [Entry(a, n, t, min(d + 1, 6)) for a, n, t, d in subs if d <= TOC_DEPTH and n]
+        entries.append(Entry(heading.anchor, heading.number, title, level, Markup(body), rendered.notebook,
+                             headings=listed))  # fmt: skip
     return entries
 
 
