@@ -378,6 +378,13 @@ def test_settings_choose_editions_and_formats(built_copy, monkeypatch):
     assert str(error.value) == (
         f"params/{UNIT}/unit.yaml: 'editions' 应为非空列表 (a non-empty list), 可用: filing, review; 实为 'filing'"
     )
+    unit.write_text(text + "selfeval_targets: combined\n", encoding="utf-8")
+    assert settings.load(UNIT, YEAR).targets_in_one_cell
+    assert not loaded.targets_in_one_cell  # the default: split, as before
+    unit.write_text(text + "selfeval_targets: one\n", encoding="utf-8")
+    with pytest.raises(settings.SettingsError) as error:
+        settings.load(UNIT, YEAR)
+    assert str(error.value) == f"params/{UNIT}/unit.yaml: 'selfeval_targets' 的值 'one' 不可用; 可用: split, combined"
 
 
 def test_docx_tables_keep_the_html_grid():

@@ -164,3 +164,28 @@ def test_the_workbook_prints_as_the_official_form(example):
     ]  # fmt: skip
     assert (project["G6"].value, project["G6"].number_format) == (10, "0")
     assert project["I18"].number_format == "0.00"  # scores keep their two decimals
+
+
+def test_targets_in_one_cell_as_the_central_form_prints_them(tmp_path):
+    """``selfeval_targets: combined``: 年度指标值 ≥650人 in one cell over 指标性质, 年度指标值 and
+    度量单位, 实际完成值 653人; a 定性 indicator keeps its text. The default splits them."""
+    import io
+
+    import jixiao
+    from jixiao.render.xlsx import selfeval_workbook_bytes
+
+    report = jixiao.open_report("lechang-mzj", 2019)
+    data = selfeval_workbook_bytes(report.data, report.scores, report.unit_name, "filing", True)
+    workbook = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = workbook["特困供养"]
+    assert [sheet.cell(12, c).value for c in range(1, 11)] == [
+        "一级指标", "二级指标", "三级指标", "年度指标值", None, None, "实际完成值", "分值", "得分",
+        "偏差原因分析及改进措施",
+    ]  # fmt: skip
+    assert [sheet.cell(13, c).value for c in (3, 4, 7, 8)] == ["农村散居特困供养人员走访人数", "≥650人", "653人", 20]
+    assert {"D12:F12", "D13:F13", "D17:F17"} <= {str(r) for r in sheet.merged_cells.ranges}
+    department = workbook["部门整体支出绩效自评表"]
+    assert [department.cell(12, c).value for c in (4, 7)] == ["≤0%", "-7.31%"]
+    assert [department.cell(15, c).value for c in (4, 7)] == ["党风廉政建设深入推进，政治生态风清气正", "达成"]
+    split = openpyxl.load_workbook(io.BytesIO(selfeval_workbook_bytes(report.data, report.scores, report.unit_name)))
+    assert [split["特困供养"].cell(13, c).value for c in (4, 5, 6, 7)] == ["≥", 650, "人", 653]

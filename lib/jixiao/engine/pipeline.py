@@ -594,7 +594,8 @@ def workbook_of(unit: str, year: int, unit_name: str, editions: tuple[str, ...])
     from jixiao.sections.report import open_report
 
     report = open_report(unit, year)  # in a child of the kernel template: the report it loaded
-    return {e: selfeval_workbook_bytes(report.data, report.scores, unit_name, e) for e in editions}
+    combined = report.settings.targets_in_one_cell
+    return {e: selfeval_workbook_bytes(report.data, report.scores, unit_name, e, combined) for e in editions}
 
 
 def build(

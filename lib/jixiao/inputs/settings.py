@@ -26,7 +26,7 @@ from jixiao import formatting, paths
 
 YEAR_KEYS = {"unit": str, "year": int}
 UNIT_KEYS = {"unit_name", "sections", "numbering", "scoring", "themes", "notable_changes", "review", "editions",
-             "formats", "selfeval_forms"}  # fmt: skip
+             "formats", "selfeval_forms", "selfeval_targets"}  # fmt: skip
 UNIT_REQUIRED = {"unit_name"}
 
 # A report section kind -> its notebook. `theme:<key>` sections share one notebook.
@@ -188,6 +188,13 @@ class Settings:
         return self.raw.get("selfeval_forms", "inline") == "annex"
 
     @property
+    def targets_in_one_cell(self) -> bool:
+        """``selfeval_targets: combined``: the 自评表 workbook writes an indicator's 年度指标值 in one
+        cell (≥650人, as the central form prints it) and its 实际完成值 with its unit (653人);
+        default ``split``, into 指标性质, 年度指标值 and 度量单位 (as some provinces' forms do)."""
+        return self.raw.get("selfeval_targets", "split") == "combined"
+
+    @property
     def unit_file(self) -> Path:
         return self.files[0]
 
@@ -214,7 +221,12 @@ class Settings:
 # What a build makes (jixiao.render): editions, formats, where the 自评表 go
 EDITIONS = ("filing", "review")
 FORMATS = ("html", "pdf", "docx", "xlsx")
-CHOICES = {"editions": EDITIONS, "formats": FORMATS, "selfeval_forms": ("inline", "annex")}
+CHOICES = {
+    "editions": EDITIONS, "formats": FORMATS, "selfeval_forms": ("inline", "annex"),
+    "selfeval_targets": ("split", "combined"),
+}  # fmt: skip
+SINGLE = ("selfeval_forms", "selfeval_targets")
+"""The choices that take one value, not a list."""
 
 
 def _choices(value: Any, allowed: tuple[str, ...]) -> tuple[str, ...]:
@@ -226,8 +238,8 @@ def _check_choices(path: Path, raw: dict[str, Any]) -> None:
         if key not in raw:
             continue
         value = raw[key]
-        values = [value] if key == "selfeval_forms" else value
-        if key != "selfeval_forms" and (not isinstance(value, list) or not value):
+        values = [value] if key in SINGLE else value
+        if key not in SINGLE and (not isinstance(value, list) or not value):
             expected = f"应为非空列表 (a non-empty list), 可用: {', '.join(allowed)}"
             raise SettingsError(path, f"'{key}' {expected}; 实为 {value!r}")
         for item in values:

@@ -565,11 +565,23 @@ def signature_lines(dataset: Any, unit_name: str) -> list[tuple[str, str, bool]]
 # --------------------------------------------------------------------------- tables
 
 
-def _indicator_block(sh: _Sheet, row: int, scores: Sequence[IndicatorScore], marks: _Marks) -> int:
+def _combined(value: Any, score: IndicatorScore, *, target: bool) -> Any:
+    """An indicator's target (≥650人) or actual (653人) in one cell, as the central form prints it."""
+    if value is None or score.direction == "定性":
+        return value
+    text = f"{formatting.natural(value, 6)}{score.measure_unit or ''}"
+    return f"{score.direction}{text}" if target else text
+
+
+def _indicator_block(
+    sh: _Sheet, row: int, scores: Sequence[IndicatorScore], marks: _Marks, combined: bool = False
+) -> int:
     """Header and one row per indicator from ``row``; first and second levels merged down.
     Returns the next free row."""
     for c, h in enumerate(INDICATOR_HEADERS, start=1):
-        sh.put(row, c, h, bold=True)
+        if combined and c in (5, 6):  # 指标性质, 年度指标值 and 度量单位 make one column
+            continue
+        sh.put(row, c, "年度指标值" if combined and c == 4 else h, bold=True, to_col=6 if combined and c == 4 else None)
     sh.ws.row_dimensions[row].height = 30
     first = row + 1
     for i, s in enumerate(scores):
@@ -581,10 +593,14 @@ def _indicator_block(sh: _Sheet, row: int, scores: Sequence[IndicatorScore], mar
         sh.put(r, 1, s.level1)
         sh.put(r, 2, s.level2)
         sh.put(r, 3, s.name, left=True)
-        sh.put(r, 4, s.direction)
-        sh.put(r, 5, target, illustrative=ill)
-        sh.put(r, 6, s.measure_unit)
-        sh.put(r, 7, actual, illustrative=ill)
+        if combined:
+            sh.put(r, 4, _combined(target, s, target=True), to_col=6, illustrative=ill)
+            sh.put(r, 7, _combined(actual, s, target=False), illustrative=ill)
+        else:
+            sh.put(r, 4, s.direction)
+            sh.put(r, 5, target, illustrative=ill)
+            sh.put(r, 6, s.measure_unit)
+            sh.put(r, 7, actual, illustrative=ill)
         sh.put(r, 8, s.weight, fmt=weight_format(s.weight), illustrative=ill)
         sh.put(r, 9, s.score, fmt=SCORE, illustrative=ill)
         sh.put(r, 10, s.deviation_reason, left=True)
@@ -650,7 +666,9 @@ def _rate(executed: float, budget: float) -> float | None:
     return executed / budget if budget else None
 
 
-def _project_sheet(ws: Worksheet, dataset: Any, p: ProjectScore, unit_name: str, marks: _Marks) -> None:
+def _project_sheet(
+    ws: Worksheet, dataset: Any, p: ProjectScore, unit_name: str, marks: _Marks, combined: bool = False
+) -> None:
     sh = _Sheet(ws, TABLE_WIDTHS)
     info = _project_row(dataset, p.project_id)
     sh.title(1, "项目支出绩效自评表", 10)
@@ -700,7 +718,7 @@ def _project_sheet(ws: Worksheet, dataset: Any, p: ProjectScore, unit_name: str,
     sh.put(11, 7, outcome, to_col=10, left=True, illustrative=marks.project(pid, "outcome"))
     sh.height(11, [(goal, _width(TABLE_WIDTHS, 2, 6)), (outcome, _width(TABLE_WIDTHS, 7, 10))], minimum=45)
 
-    row = _indicator_block(sh, 12, p.indicators, marks)
+    row = _indicator_block(sh, 12, p.indicators, marks, combined)
     total_weight = sum(p.weights.values())
     row = _footer(sh, row, total_weight, p.final_total, p.grade, _notes_project(p), marks.project_total(p))
     sh.signature(row + 1, signature_lines(dataset, unit_name), 10)
@@ -731,7 +749,9 @@ def _department_goals(dataset: Any, unit_name: str) -> tuple[str | None, str | N
     return "\n".join(goals), "\n".join(outcomes)
 
 
-def _department_sheet(ws: Worksheet, dataset: Any, d: DepartmentScore | None, unit_name: str, marks: _Marks) -> None:
+def _department_sheet(
+    ws: Worksheet, dataset: Any, d: DepartmentScore | None, unit_name: str, marks: _Marks, combined: bool = False
+) -> None:
     sh = _Sheet(ws, TABLE_WIDTHS)
     sh.title(1, DEPARTMENT_SHEET, 10)
     sh.ws.row_dimensions[1].height = 30
@@ -785,7 +805,7 @@ def _department_sheet(ws: Worksheet, dataset: Any, d: DepartmentScore | None, un
         sh.signature(12, lines, 10)
         sh.finish(title_rows="1:3")
         return
-    row = _indicator_block(sh, 10, d.indicators, marks)
+    row = _indicator_block(sh, 10, d.indicators, marks, combined)
     notes: list[str] = []
     if execution is not None:
         notes.append(
@@ -993,7 +1013,7 @@ def _detail_sheet(ws: Worksheet, scores: Scores, marks: _Marks, sources: bool) -
 
 
 def write_selfeval_workbook(
-    path: str | Path, dataset: Any, scores: Scores, unit_name: str, edition: str = "filing"
+    path: str | Path, dataset: Any, scores: Scores, unit_name: str, edition: str = "filing", combined: bool = False
 ) -> Path:
     """Write the 自评表 workbook to ``path`` (written beside it, then renamed) and return it.
 
@@ -1001,25 +1021,29 @@ def write_selfeval_workbook(
     ``project_funds``, ``indicators``, ``budget`` and, when present, ``goals`` are read),
     ``scores`` the result of :func:`jixiao.scoring.score_all` on it.
     """
-    return write_atomically(Path(path), selfeval_workbook_bytes(dataset, scores, unit_name, edition))
+    return write_atomically(Path(path), selfeval_workbook_bytes(dataset, scores, unit_name, edition, combined))
 
 
-def selfeval_workbook_bytes(dataset: Any, scores: Scores, unit_name: str, edition: str = "filing") -> bytes:
+def selfeval_workbook_bytes(
+    dataset: Any, scores: Scores, unit_name: str, edition: str = "filing", combined: bool = False
+) -> bytes:
     """The 自评表 workbook as the bytes of an .xlsx file (see :func:`write_selfeval_workbook`);
     the same inputs give the same bytes. ``edition``: ``filing``, the form a department files (in
-    Chinese, no file paths), or ``review``, whose 计分明细 names each score's input row."""
+    Chinese, no file paths), or ``review``, whose 计分明细 names each score's input row.
+    ``combined``: an indicator's 年度指标值 in one cell (≥650人), as the central form prints it
+    (the unit's ``selfeval_targets``)."""
     wb = Workbook()
     _base_font(wb)
     marks = _Marks(dataset)
     summary = wb.active
     summary.title = SUMMARY_SHEET
     _summary_sheet(summary, dataset, scores, unit_name, marks, edition)
-    _department_sheet(wb.create_sheet(DEPARTMENT_SHEET), dataset, scores.department, unit_name, marks)
+    _department_sheet(wb.create_sheet(DEPARTMENT_SHEET), dataset, scores.department, unit_name, marks, combined)
     taken = [SUMMARY_SHEET, DEPARTMENT_SHEET, DETAIL_SHEET]
     for p in scores.projects:
         name = sheet_name(formatting.quotes(p.project_name), taken, fallback=p.project_id or "项目")
         taken.append(name)
-        _project_sheet(wb.create_sheet(name), dataset, p, unit_name, marks)
+        _project_sheet(wb.create_sheet(name), dataset, p, unit_name, marks, combined)
     _detail_sheet(wb.create_sheet(DETAIL_SHEET), scores, marks, sources=edition == "review")
 
     when = document_time(int(dataset.year), _profile(dataset).get("report_date"))
