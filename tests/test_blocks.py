@@ -115,7 +115,7 @@ def test_the_sangong_change_agrees_with_the_department_indicator(example):
 
     report = jixiao.open_report(UNIT, 2019)
     rate = budget.sangong_change_rate(report)
-    assert rate.text == "-7.31%"
+    assert rate.text == "−7.31%"  # the minus sign, as every negative figure
     indicator = report.data.indicators.set_index("level3").at["三公经费变动率", "actual"]
     assert indicator == -7.31
 
@@ -391,3 +391,18 @@ def test_every_project_evaluated_or_some_spending_unlisted(copy):
     set_cell(copy / "budget.csv", 3, "full_year_budget", "6898.64")
     assert text(unevaluated.summary(report())) == "2019年各资金来源的项目均已开展绩效自评。"
     assert unevaluated.table(report()) == ""
+
+
+def test_shares_that_do_not_add_up_after_rounding_say_so():
+    """九: the five shares as printed (7.1% + 7.9% + 3.4% + 1.5% + 0.7% = 20.6%) against 合计 20.5%:
+    a line under the table says they are rounded; shares that add up get none."""
+    from jixiao.sections import unevaluated
+
+    report = jixiao.open_report(UNIT, 2019)
+    out = str(unevaluated.table(report))
+    shares = re.findall(r">(\d+\.\d)%<", out)
+    assert shares[:-1] == ["7.1", "7.9", "3.4", "1.5", "0.7"] and shares[-1] == "20.5"
+    assert out.endswith('<p class="jx-hint">占比按四舍五入列示，各项之和与合计略有出入。</p>')
+    total = report.data.projects.loc[report.data.projects["self_evaluated"] == "否", "executed"]
+    report.data.projects.loc[total.index[1:], "executed"] = 0.0  # one project holds the whole share
+    assert "四舍五入" not in str(unevaluated.table(report))

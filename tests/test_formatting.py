@@ -78,7 +78,8 @@ def test_percent(ratio: float, expected: str) -> None:
 
 
 def test_percent_decimals() -> None:
-    assert percent(0.79498, 2) == "79.50%"
+    assert percent(0.79498, 2) == "79.5%"  # one style: trailing zeros dropped
+    assert percent(0.79456, 2) == "79.46%" and percent(0.99996, 2) == "100.00%" and percent(1.63, 1) == "163%"
     assert percent(0.795, 0) == "80%"
 
 
@@ -245,7 +246,7 @@ def test_change_phrase(curr: float, prev: float, unit: str, expected: str) -> No
     [
         (105.2, 100, "同比增长5.2%"),
         (97, 100, "同比下降3%"),
-        (97.02, 100, "同比下降3.0%"),
+        (97.02, 100, "同比下降3%"),
         (100, 100, "与上年持平"),
         (100.01, 100, "与上年基本持平"),
         (200, 100, "同比增长100%"),

@@ -185,7 +185,7 @@ def test_targets_in_one_cell_as_the_central_form_prints_them(tmp_path):
     assert [sheet.cell(13, c).value for c in (3, 4, 7, 8)] == ["农村散居特困供养人员走访人数", "≥650人", "653人", 20]
     assert {"D12:F12", "D13:F13", "D17:F17"} <= {str(r) for r in sheet.merged_cells.ranges}
     department = workbook["部门整体支出绩效自评表"]
-    assert [department.cell(12, c).value for c in (4, 7)] == ["≤0%", "-7.31%"]
+    assert [department.cell(12, c).value for c in (4, 7)] == ["≤0%", "−7.31%"]
     assert [department.cell(15, c).value for c in (4, 7)] == ["党风廉政建设深入推进，政治生态风清气正", "达成"]
     split = openpyxl.load_workbook(io.BytesIO(selfeval_workbook_bytes(report.data, report.scores, report.unit_name)))
     assert [split["特困供养"].cell(13, c).value for c in (4, 5, 6, 7)] == ["≥", 650, "人", 653]

@@ -27,6 +27,8 @@ MISSING = "—"
 
 WANYUAN = "万元"
 PERCENT = "%"
+MINUS = "\u2212"
+"""The minus sign of a negative figure (−7.31), never the hyphen-minus of code."""
 APPROX = "约"
 MORE_THAN = "多"
 CHINESE_NUMERALS = "中文"
@@ -68,11 +70,12 @@ def _dec(x: Real | Decimal | str) -> Decimal:
 
 
 def _fixed(d: Decimal, decimals: int) -> str:
-    """``d`` rounded half-up to exactly ``decimals`` places; never ``-0``."""
+    """``d`` rounded half-up to exactly ``decimals`` places; never ``-0``; a negative number with
+    the minus sign (−7.31), as every figure of a report is written."""
     q = d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     if q == 0:
         q = abs(q)
-    return f"{q:f}"
+    return f"{q:f}".replace("-", MINUS)
 
 
 def number(x: Real | Decimal, decimals: int | None = 2) -> str:
@@ -92,7 +95,7 @@ def natural(x: Real | Decimal, max_decimals: int = 2) -> str:
     """``x`` rounded to at most ``max_decimals`` places, trailing zeros dropped.
 
     >>> natural(162.0), natural(41.95), natural(4.10), natural(0.004), natural(-3.5)
-    ('162', '41.95', '4.1', '0', '-3.5')
+    ('162', '41.95', '4.1', '0', '−3.5')
     """
     s = _fixed(_dec(x), max_decimals)
     if "." in s:
@@ -112,21 +115,26 @@ def wanyuan(x: Real | Decimal, decimals: int | None = 2) -> str:
 
 
 def percent(ratio: Real | Decimal, decimals: int = 1) -> str:
-    """A ratio (0.795) as a percentage: ``decimals`` places, or a whole number when exact.
+    """A ratio (0.795) as a percentage: ``decimals`` places, trailing zeros dropped (50%, 10%,
+    163%: one style whether the value was exact or rounded).
 
-    >>> percent(0.795), percent(1.0), percent(0.79498), percent(1), percent(0.5)
-    ('79.5%', '100%', '79.5%', '100%', '50%')
+    >>> percent(0.795), percent(1.0), percent(0.79498), percent(1), percent(0.5), percent(1.63002)
+    ('79.5%', '100%', '79.5%', '100%', '50%', '163%')
 
-    A value that only rounds to a whole number keeps its decimal, so 99.96% is not shown as an
-    exact 100%:
+    A value that only rounds to 100% or 0% keeps its decimal, so 99.96% is not shown as an exact
+    100% (nor 0.04% as none at all):
 
-    >>> percent(0.9996)
-    '100.0%'
+    >>> percent(0.9996), percent(0.0004), percent(-0.073)
+    ('100.0%', '0.0%', '−7.3%')
     """
     pct = _dec(ratio) * 100
     if pct == pct.to_integral_value():
-        return f"{int(pct)}%"
-    return _fixed(pct, decimals) + PERCENT
+        return f"{int(pct)}%".replace("-", MINUS)
+    shown = _fixed(pct, decimals)
+    rounded = abs(pct.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
+    if rounded not in (0, 100) and "." in shown:
+        shown = shown.rstrip("0").rstrip(".")
+    return shown + PERCENT
 
 
 def _whole_or_natural(x: Real | Decimal) -> str:

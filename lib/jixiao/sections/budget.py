@@ -441,7 +441,7 @@ def sangong(report: Report) -> Html:
 
 
 def _signed_rate(rate: Figure) -> Figure:
-    """A rate of change for a table column: −7.3%, +2.0%; — when last year was 0."""
+    """A rate of change for a table column: −7.3%, +2%; — when last year was 0."""
     if rate.value is None:
         return replace(rate, text=formatting.MISSING)
     text = formatting.percent(abs(rate.value))
@@ -452,7 +452,7 @@ def _signed(change: Figure) -> Figure:
     """A change as a signed number for a table column: −1.12, +0.57, 0.00."""
     value = change.value or 0
     text = formatting.number(value) if value <= 0 else "+" + formatting.number(value)
-    return replace(change, text=text.replace("-", "−"))
+    return replace(change, text=text)
 
 
 __all__ = [

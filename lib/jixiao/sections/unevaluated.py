@@ -11,6 +11,7 @@ the author to list the rest, rather than the block pretending coverage is comple
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from decimal import Decimal
 
 import pandas as pd
 
@@ -155,6 +156,9 @@ def table(report: Report) -> Html:
         footer = ["合计", planned, replace(g.amount, text=formatting.number(g.amount.value)), g.share, ""]
         columns, widths = columns[:1] + columns[2:], (24, 13, 13, 10, 40)
     source = f"{groups[0].fund_source}项目支出总额" if single else "该资金来源项目支出总额"
+    note = ""
+    if footer is not None and footer[3] is not None and not _adds_up([r[3] for r in rows], footer[3]):
+        note = '<p class="jx-hint">占比按四舍五入列示，各项之和与合计略有出入。</p>'
     html = table_html(
         rows,
         columns,
@@ -162,7 +166,16 @@ def table(report: Report) -> Html:
         footer=footer,
         numeric_columns=["全年预算数", "全年执行数", "占比"],
     )
-    return goals.with_widths(html, widths)
+    return Html(goals.with_widths(html, widths) + note)
+
+
+def _adds_up(shares: list[Figure | None], total: Figure) -> bool:
+    """Whether the shares as printed (7.1%, 7.9% …) add up to the total as printed (20.5%)."""
+
+    def shown(figure: Figure) -> Decimal:
+        return Decimal(figure.text.rstrip("%").replace(formatting.MINUS, "-"))
+
+    return sum((shown(f) for f in shares if f is not None), Decimal(0)) == shown(total)
 
 
 __all__ = ["Unevaluated", "by_fund_source", "summary", "table"]
