@@ -403,6 +403,7 @@ def test_changes_keep_qualifiers_in_the_table(report):
     # (2018 is illustrative: its figures and the changes from them carry 示; a rate not given does not)
     assert by_label["社工站发放物资（万元）"] == ["约93.5示", "约121.6", "增加约28.1万元示", "—"]
     assert by_label["扫黑除恶宣传册（份）"] == ["1000多示", "1500多", "增加约500份示", "—"]
+    assert by_label["社工站发放现金（万元）"][:2] == ["3.20示", "4.10"]  # exact: two decimals
     # a small whole count: its two numbers, no rate
     assert by_label["扫黑除恶办结线索（条）"] == ["1示", "2", "由1条增至2条示", "—"]
     assert by_label["新登记社会组织（家）"] == ["8示", "6", "由8家减至6家示", "—"]

@@ -490,12 +490,15 @@ def summary_sentence(report: Report, rows: list[Change]) -> Html:
     return render(f"与{previous.year}年相比，" + "；".join(parts) + "。", values)
 
 
-def _bare(figure: Figure, qualifier: str) -> Figure:
+def _bare(figure: Figure, qualifier: str, unit: str = "") -> Figure:
     """The figure without its measure word, for a table whose 指标 column names the unit
-    (``223``, ``约121.6``; Chinese numerals are written in Arabic there)."""
+    (``223``, ``约121.6``; Chinese numerals are written in Arabic there; an amount in 万元 with
+    two decimals, as every table writes amounts, unless it is approximate: 约121.6)."""
     if figure.value is None:
         return replace(figure, text=formatting.MISSING)
-    return replace(figure, text=formatting.qualified(formatting.natural(figure.value), qualifier))
+    exact = unit == formatting.WANYUAN and not qualifier
+    shown = formatting.number(figure.value, 2) if exact else formatting.natural(figure.value)
+    return replace(figure, text=formatting.qualified(shown, qualifier))
 
 
 def changes(report: Report, theme: str) -> Html:
@@ -512,7 +515,7 @@ def changes(report: Report, theme: str) -> Html:
         return Html(f'<p class="jx-hint">{note}</p>')
     cells = [
         [f"{r.label}（{r.unit}）" if r.unit else r.label,
-         _bare(r.before, r.qualifiers[0]), _bare(r.now, r.qualifiers[1]), r.change, r.rate]
+         _bare(r.before, r.qualifiers[0], r.unit), _bare(r.now, r.qualifiers[1], r.unit), r.change, r.rate]
         for r in rows
     ]  # fmt: skip
     table = table_html(
