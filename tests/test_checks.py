@@ -249,3 +249,36 @@ def test_a_goal_done_while_its_indicator_fell_short_and_agreeing_pairs_pass(exam
                                  SimpleNamespace(goals=goals_table, indicators=data.indicators))  # fmt: skip
     assert f.subject == ("G01", "BM-04") and f.details["met"] is False and f.details["completion"] == "完成"
     assert goals.goal_indicators(scored, SimpleNamespace(goals=goals_table.drop(columns="indicator_id"))) == []
+
+
+def test_a_goal_partly_done_agrees_with_one_indicator_met_and_one_missed(example):
+    """部分完成 contradicts its indicators only when every one of them met its target; a goal measured
+    by a 定性 indicator is worded with the indicator's texts."""
+    data, scored, _ = example
+    goals_table = data.goals.copy()
+    g01 = goals_table["goal_id"] == "G01"
+    goals_table.loc[g01, ["completion", "indicator_id"]] = ["部分完成", "BM-04、BM-05"]
+    both_met = goals.goal_indicators(scored, SimpleNamespace(goals=goals_table, indicators=data.indicators))
+    assert [f.subject for f in both_met if f.subject[0] == "G01"] == [("G01", "BM-04"), ("G01", "BM-05")]
+    qualitative = next(f for f in both_met if f.subject == ("G01", "BM-05"))
+    assert (qualitative["target"].value, qualitative["actual"].value) == (
+        "党风廉政建设深入推进，政治生态风清气正",
+        "达成",
+    )
+    short = replace(scored.department.indicators[3], score=10.0, computed=10.0)  # BM-04 at 10 of 15
+    department = replace(scored.department, indicators=(*scored.department.indicators[:3], short,
+                                                        *scored.department.indicators[4:]))  # fmt: skip
+    one_missed = goals.goal_indicators(replace(scored, department=department),
+                                       SimpleNamespace(goals=goals_table, indicators=data.indicators))  # fmt: skip
+    assert [f.subject for f in one_missed if f.subject[0] == "G01"] == []
+
+
+def test_a_figure_printed_only_as_text_is_compared_as_a_number():
+    """A published row that gives only a text (80.0%) agrees with the figure as jixiao writes it
+    (80%): the styles differ, the numbers do not."""
+    from jixiao.inputs.published import Printed
+
+    printed = Printed("evaluated_share", "占比", None, "80.0%", "%", "", "", Source("published.csv"))
+    assert printed.agrees("80%") and printed.agrees("80.04%") and not printed.agrees("80.1%")
+    assert not printed.agrees("80%个")
+    assert Printed("p", "", None, "特困供养", "", "", "", Source("x")).agrees("特困供养")

@@ -257,3 +257,9 @@ def test_change_phrase(curr: float, prev: float, unit: str, expected: str) -> No
 )
 def test_yoy_phrase(curr: float, prev: float, expected: str) -> None:
     assert yoy_phrase(curr, prev) == expected
+
+
+def test_every_negative_figure_has_the_minus_sign() -> None:
+    from jixiao.formatting import natural, number
+
+    assert [count(-5, "人"), natural(-3.5), number(-7.314), percent(-0.073)] == ["−5人", "−3.5", "−7.31", "−7.3%"]

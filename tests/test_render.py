@@ -479,3 +479,16 @@ def test_the_report_numbers_its_tables_and_figures_through(example):
     assert forms == ["项目支出绩效自评表（2019年度）"] * 13
     filing = page.parse(example.filing_html)
     assert [page.text_of(c).split(" ")[0] for c in filing.iter("figcaption")] == [f"图{i}" for i in range(1, 20)]
+
+
+def test_a_number_a_section_wrote_itself_is_replaced_not_doubled():
+    from jixiao.render.html import CaptionNumbers
+
+    numbers = CaptionNumbers()
+    body = (
+        '<table class="jx-table">\n<caption>表3：收入</caption></table><figure><figcaption>图（一）-2 支出</figcaption>'
+        '</figure><figure><figcaption>图1</figcaption></figure><table class="jx-table">\n<caption>表彰情况</caption>'
+    )
+    assert re.findall(r"<(?:fig)?caption>(.*?)</(?:fig)?caption>", numbers(body)) == [
+        "表1 收入", "图1 支出", "图2 ", "表2 表彰情况"
+    ]  # fmt: skip

@@ -551,3 +551,17 @@ def test_the_new_review_settings_are_read_strictly(tmp_path, monkeypatch):
     with pytest.raises(settings.SettingsError) as word:
         settings.load(UNIT, YEAR)
     assert word.value.message == "'review.target_equals_actual.max_share' 应为 数字 (a number), 实为 '三成'"
+
+
+def test_a_goal_measured_by_a_qualitative_indicator_is_worded_with_its_texts(fresh):
+    goals = fresh.data.goals.copy()
+    goals.loc[goals["goal_id"] == "G01", ["completion", "deviation_reason", "indicator_id"]] = [
+        "部分完成", "部分县区滞后", "BM-05"
+    ]  # fmt: skip
+    fresh.data._frames["goals"] = goals
+    messages = [f.message for f in review.findings(fresh) if f.kind == "goal_indicator"]
+    assert messages[0] == (
+        "年度绩效目标“城乡低保、特困供养、孤儿养育和残疾人两项补贴标准按上级要求及时提标，救助资金按时足额发放”的完成情况为"
+        "“部分完成”，而衡量它的部门整体指标“全面从严治党”实际完成值达成（年度指标值党风廉政建设深入推进，政治生态风清气正），"
+        "得满分（10.00分，分值10分）。两者不能同时属实：请核实指标的实际完成值或目标的完成情况，并使自评结论与之一致。"
+    )

@@ -43,9 +43,9 @@ def body_rows(fragment: str) -> list[list[str]]:
 
 def number(cell: str) -> Decimal:
     """The number a cell shows: ``约121.6``, ``1000多示``, ``2.6示`` → 121.6, 1000, 2.6."""
-    match = re.search(r"-?\d+(?:\.\d+)?", cell)
+    match = re.search(r"[-\u2212]?\d+(?:\.\d+)?", cell)
     assert match, cell
-    return Decimal(match.group(0))
+    return Decimal(match.group(0).replace("\u2212", "-"))
 
 
 @pytest.fixture(scope="module")

@@ -139,7 +139,7 @@ def percent(ratio: Real | Decimal, decimals: int = 1) -> str:
 
 def _whole_or_natural(x: Real | Decimal) -> str:
     d = _dec(x)
-    return str(int(d)) if d == d.to_integral_value() else natural(d)
+    return str(int(d)).replace("-", MINUS) if d == d.to_integral_value() else natural(d)
 
 
 def count(n: Real | Decimal, measure_word: str = "") -> str:

@@ -1,10 +1,10 @@
 """Checks of the year's goals (the optional ``goals`` table) against the indicators that measure
 them (a goal's ``indicator_id``):
 
-- **goal_indicator**: a goal said to be 部分完成 or 未完成 while an indicator that measures it met
-  its target with full marks, or a goal said to be 完成 while such an indicator fell short of
-  full marks. The report would otherwise state both as facts (年度绩效目标完成情况 against the
-  自评表 and 自评结论).
+- **goal_indicator**: a goal said to be 部分完成 or 未完成 while every indicator that measures it
+  met its target with full marks, or a goal said to be 完成 while such an indicator fell short
+  of full marks. The report would otherwise state both as facts (年度绩效目标完成情况 against the
+  自评表 and 自评结论). A goal partly done with one indicator met and another missed agrees.
 
 The subject is ``(goal_id, indicator_id)``; the numbers are the indicator's target, actual,
 weight and score; ``rows`` the goal's ``completion`` cell; ``details`` the goal's text and
@@ -38,9 +38,11 @@ def goal_indicators(scores: scoring.Scores, data: Any) -> list[Finding]:
     found: list[Finding] = []
     for index in goals.index:
         completion = str(goals.at[index, "completion"]).strip()
-        for indicator_id in goal_indicator_ids(goals.at[index, "indicator_id"]):
-            if indicator_id not in by_id:
-                continue  # validation names an unknown id; an unevaluated project's is not scored
+        # validation names an unknown id; an unevaluated project's indicator is not scored
+        linked = [i for i in goal_indicator_ids(goals.at[index, "indicator_id"]) if i in by_id]
+        if completion != DONE and not all(met(by_id[i][2]) for i in linked):
+            continue  # short of done, and so is one of its indicators: they agree
+        for indicator_id in linked:
             scope, project_name, s = by_id[indicator_id]
             if met(s) == (completion == DONE):
                 continue

@@ -14,6 +14,7 @@ says where a figure of the inputs is (file, sheet, row, column).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from numbers import Real
@@ -236,6 +237,23 @@ def agrees(printed: float, value: float) -> bool:
     return abs(round(value + 1e-9 * (1 if value >= 0 else -1), d) - printed) < 10 ** (-d) / 2
 
 
+_NUMBER_AND_UNIT = re.compile(r"\s*([-\u2212]?\d+)(?:\.(\d+))?\s*(\D*?)\s*")
+
+
+def _number_and_unit(text: str) -> tuple[float, str, str] | None:
+    """``80.0%`` → (80.0, "%", "0"): the number, its unit and its printed decimals; None for text
+    that is not a number.
+
+    >>> _number_and_unit("80.0%"), _number_and_unit("−7.3%"), _number_and_unit("特困供养")
+    ((80.0, '%', '0'), (-7.3, '%', '3'), None)
+    """
+    match = _NUMBER_AND_UNIT.fullmatch(text)
+    if match is None:
+        return None
+    whole, decimals, unit = match.group(1).replace("\u2212", "-"), match.group(2) or "", match.group(3)
+    return float(f"{whole}.{decimals or 0}"), unit, decimals
+
+
 @dataclass(frozen=True)
 class Printed:
     """A figure as the unit's published report prints it: one row of the ``published`` table."""
@@ -264,7 +282,14 @@ class Printed:
     def agrees(self, value: Any, ratio: bool = False) -> bool:
         """``value`` equals the printed figure at the precision printed (``ratio``: ×100 first)."""
         if self.value is None:
-            return isinstance(value, str) and value.strip() == self.printed.strip()
+            if not isinstance(value, str):
+                return False
+            mine, theirs = _number_and_unit(value), _number_and_unit(self.printed)
+            if mine is not None and theirs is not None and mine[1] == theirs[1]:
+                # 80% and 80.0% agree: numbers at the precision printed, not their styles
+                places = len(theirs[2])
+                return abs(round(mine[0] + 1e-9, places) - theirs[0]) < 10 ** (-places) / 2
+            return value.strip() == self.printed.strip()
         if value is None or isinstance(value, str):
             return False
         return agrees(self.value, value * 100 if ratio else value)

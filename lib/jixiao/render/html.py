@@ -204,7 +204,7 @@ TOC_DEPTH = 2
 sections and a section's own sub-headings alike."""
 
 _CAPTION = re.compile(r"(<table\b[^>]*>\s*<caption\b[^>]*>)|(<figcaption\b[^>]*>)")
-_OLD_NUMBER = re.compile(r"\s*(?:[表图](?:\d+|（[一二三四五六七八九十]+）)(?:-\d+)?)\s+")
+_OLD_NUMBER = re.compile(r"\s*(?:[表图](?:\d+|（[一二三四五六七八九十]+）)(?:-\d+)?)(?:[\s：:、.．]+|(?=<)|$)")
 
 
 class CaptionNumbers:

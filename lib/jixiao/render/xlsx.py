@@ -91,7 +91,7 @@ def weight_format(weight: Any) -> str:
     """分值 as the official form prints them: whole numbers without decimals (20, not 20.00); a
     fractional weight with its decimals (7.5)."""
     value = _num(weight)
-    return "0" if value is None or float(value).is_integer() else "0.0#"
+    return "0" if value is None or round(float(value), 6).is_integer() else "0.0#"
 
 
 _THIN = Side(style="thin")

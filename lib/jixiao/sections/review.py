@@ -479,14 +479,23 @@ def _status_conflict(report: Report, f: Found) -> Finding:
     )  # fmt: skip
 
 
+def _side(report: Report, n: Number, label: str, unit: str) -> Figure:
+    """A target or actual as the 自评表 writes it: a number with its unit, a 定性 one's text (its
+    cell as a text figure)."""
+    source = n.source
+    if isinstance(n.value, str) and isinstance(source, Cell) and source.index is not None:
+        return Figure.text_cell(getattr(report.data, source.table), source.index, source.column, label=label)
+    return _figure(report, n, label, formatting.format_value(n.value, unit))
+
+
 def _goal_indicator(report: Report, f: Found) -> Finding:
     d = f.details
     name, unit = d["indicator"], f["actual"].unit
     subject = f"{_who(d['scope'], d['project_name'])}指标“{name}”"
     goals = report.data.goals
     completion = Figure.text_cell(goals, f.rows[0].index, "completion")
-    actual = _figure(report, f["actual"], f"{name}实际完成值", formatting.format_value(f["actual"].value, unit))
-    target = _figure(report, f["target"], f"{name}年度指标值", formatting.format_value(f["target"].value, unit))
+    actual = _side(report, f["actual"], f"{name}实际完成值", unit)
+    target = _side(report, f["target"], f"{name}年度指标值", unit)
     weight = _figure(report, f["weight"], f"{name}分值", f"{formatting.natural(f['weight'].value)}分")
     score = Figure.derive(f["score"].value, str(f["score"].source.expression), [actual, target, weight],
                           label=f"{name}得分", text=_points(f["score"].value))  # fmt: skip

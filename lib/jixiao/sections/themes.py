@@ -259,8 +259,8 @@ def chart_specs(report: Report, theme: str) -> list[ChartSpec]:
     stats = report.data.stats
     specs = []
     for i, entry in enumerate(entries, start=1):
-        title = cell_text((entry or {}).get("title")) or f"图{i}"
-        where = f"{_unit_settings_file(report)} themes.{theme}.charts 第{i}项（{title}）"
+        title = cell_text((entry or {}).get("title"))
+        where = f"{_unit_settings_file(report)} themes.{theme}.charts 第{i}项（{title or f'图{i}'}）"
         kind = cell_text(entry.get("kind"))
         if kind not in CHART_KINDS:
             raise ThemeError(f"{where}：未知图表类型 {kind!r}（可用：{'、'.join(CHART_KINDS)}）")
@@ -276,6 +276,8 @@ def chart_specs(report: Report, theme: str) -> list[ChartSpec]:
         if len(set(units.values())) > 1:
             listed = "、".join(f"{k}（{u}）" for k, u in units.items())
             raise ThemeError(f"{where}：同一图表的指标计量单位不同，不能共用一个坐标轴：{listed}")
+        # untitled: named by what it shows (a caption carries no number of its own: the page numbers it)
+        title = title or "、".join(cell_text(_stat_row(stats, k)["label"]) or k for k in keys)  # type: ignore[index]
         specs.append(ChartSpec(kind, title, keys, units[keys[0]], where))
     return specs
 
