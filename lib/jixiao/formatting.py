@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime
 import math
 from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from numbers import Real
 
 MISSING = "—"
@@ -72,7 +72,10 @@ def _dec(x: Real | Decimal | str) -> Decimal:
 def _fixed(d: Decimal, decimals: int) -> str:
     """``d`` rounded half-up to exactly ``decimals`` places; never ``-0``; a negative number with
     the minus sign (−7.31), as every figure of a report is written."""
-    q = d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    try:
+        q = d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # more digits than decimal's 28: nothing left to round at this size
+        q = d.to_integral_value() if decimals == 0 else d
     if q == 0:
         q = abs(q)
     return f"{q:f}".replace("-", MINUS)
@@ -129,7 +132,7 @@ def percent(ratio: Real | Decimal, decimals: int = 1) -> str:
     """
     pct = _dec(ratio) * 100
     if pct == pct.to_integral_value():
-        return f"{int(pct)}%".replace("-", MINUS)
+        return _fixed(pct, 0) + PERCENT
     shown = _fixed(pct, decimals)
     rounded = abs(pct.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
     if rounded not in (0, 100) and "." in shown:
@@ -139,7 +142,7 @@ def percent(ratio: Real | Decimal, decimals: int = 1) -> str:
 
 def _whole_or_natural(x: Real | Decimal) -> str:
     d = _dec(x)
-    return str(int(d)).replace("-", MINUS) if d == d.to_integral_value() else natural(d)
+    return _fixed(d, 0) if d == d.to_integral_value() else natural(d)
 
 
 def count(n: Real | Decimal, measure_word: str = "") -> str:

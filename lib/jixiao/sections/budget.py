@@ -445,7 +445,7 @@ def _signed_rate(rate: Figure) -> Figure:
     if rate.value is None:
         return replace(rate, text=formatting.MISSING)
     text = formatting.percent(abs(rate.value))
-    return replace(rate, text=("−" if rate.value < 0 else "+" if rate.value > 0 else "") + text)
+    return replace(rate, text=(formatting.MINUS if rate.value < 0 else "+" if rate.value > 0 else "") + text)
 
 
 def _signed(change: Figure) -> Figure:
