@@ -148,7 +148,7 @@ def test_every_output_comes_back_to_the_client(province):
         sections = _sections(root, unit)
         assert {t.key for t in unit.kind.themes} <= {s[3:] for s in sections}
         html = (out / "report.html").read_text(encoding="utf-8")
-        assert f"<title>{unit.name}{YEAR}年绩效自评报告</title>" in html
+        assert f"<title>{unit.name}{YEAR}年度部门整体支出绩效自评报告</title>" in html
         assert (out / "自评表.xlsx").read_bytes()[:2] == b"PK"
         assert sorted(p.stem for p in (out / "notebooks").glob("*.ipynb")) == sections
         entries = [p.name for p in (out / ".cache").glob("*.json") if not p.name.endswith(".html.json")]
@@ -228,7 +228,7 @@ def test_a_rerun_rebuilds_only_what_changed(province):
         else:
             assert f"  {unit.id} {YEAR}  未变 (unchanged)  outputs/{unit.id}/{YEAR}/report.html" in lines
     html = (root / "outputs" / changed.id / str(YEAR) / "report.html").read_text(encoding="utf-8")
-    assert f"<title>{changed.name}{YEAR}年绩效自评报告</title>" in html
+    assert f"<title>{changed.name}{YEAR}年度部门整体支出绩效自评报告</title>" in html
 
 
 def test_batch_on_a_local_cluster_builds_each_year_and_reports_each(built_copy):

@@ -480,7 +480,7 @@ class Build:
             sections = zip(rendered, settings.sections, strict=True)
             chosen = [r for r, s in sections if edition == "review" or s.kind != "review"]
             page = stitching.render_page(
-                title=f"{settings.unit_name}{settings.year}年绩效自评报告",
+                title=settings.title,
                 unit_name=settings.unit_name,
                 year=settings.year,
                 score_html=published.get("score_html", "—"),

@@ -23,10 +23,13 @@ from typing import Any
 import yaml
 
 from jixiao import formatting, paths
+from jixiao.inputs.kinds import DEFAULT_KIND, KINDS, ReportKind
 
 YEAR_KEYS = {"unit": str, "year": int}
-UNIT_KEYS = {"unit_name", "sections", "numbering", "scoring", "themes", "notable_changes", "review", "editions",
-             "formats", "selfeval_forms", "selfeval_targets"}  # fmt: skip
+UNIT_KEYS = {
+    "unit_name", "kind", "title", "sections", "numbering", "scoring", "themes", "notable_changes", "review",
+    "editions", "formats", "selfeval_forms", "selfeval_targets", "profile_parts", "last_year_note",
+}  # fmt: skip
 UNIT_REQUIRED = {"unit_name"}
 
 # A report section kind -> its notebook. `theme:<key>` sections share one notebook.
@@ -74,11 +77,18 @@ DEFAULT_TITLES = {
 """The heading of each kind of section when the settings give no ``title`` (a theme's heading is
 its narrative headline)."""
 
-DEFAULT_ORDER = (
-    "profile", "budget", "goals", "conclusion", "evaluation", "projects", "unevaluated", "problems",
-    "improvements", "application", "review",
-)  # fmt: skip
-"""The sections of a unit whose settings list none: the order of the peers' reports."""
+DEFAULT_ORDER = KINDS[DEFAULT_KIND].sections
+"""The sections of a department report whose settings list none: the order of the peers' reports
+(each report kind has its own, :data:`jixiao.inputs.kinds.KINDS`)."""
+
+PROFILE_PARTS = ("duties", "bodies", "staff", "units")
+"""The parts of the 部门概况 (settings key ``profile_parts``): 职能, 内设机构, 人员, 二级预算单位."""
+PROFILE_TITLES = {"duties": "部门职能", "bodies": "机构设置", "staff": "人员情况", "units": "二级预算单位"}
+"""Each part's sub-heading when the settings give none."""
+
+LAST_YEAR_NOTES = ("once", "each", "never")
+"""``last_year_note``: where the note 无{上一年}年数据，不作同比分析。 is written when last year's data
+is missing: once in the report (default), after each theme, or never."""
 
 UNNUMBERED = {"review"}
 """Kinds whose heading carries no number: the reviewer's notes are not part of the filed report."""
@@ -195,6 +205,34 @@ class Settings:
         return self.raw.get("selfeval_targets", "split") == "combined"
 
     @property
+    def kind(self) -> ReportKind:
+        """The report's kind (settings key ``kind``, default ``department``)."""
+        return KINDS[self.raw.get("kind", DEFAULT_KIND)]
+
+    @property
+    def title(self) -> str:
+        """The report's title: the settings' ``title`` ({unit_name} and {year} filled in), else the
+        kind's (示例县教育局2020年度部门整体支出绩效自评报告)."""
+        given = self.raw.get("title")
+        if given:
+            return given.replace("{unit_name}", self.unit_name).replace("{year}", str(self.year))
+        return self.kind.title(self.unit_name, self.year)
+
+    @property
+    def profile_parts(self) -> tuple[tuple[str, str], ...]:
+        """The 部门概况's parts in order, each with its sub-heading (settings key ``profile_parts``,
+        a list of ``{part: duties, title: 主要职能}``; default every part with its default title)."""
+        listed = self.part("profile_parts")
+        if not listed:
+            return tuple((p, PROFILE_TITLES[p]) for p in PROFILE_PARTS)
+        return tuple((e["part"], e.get("title") or PROFILE_TITLES[e["part"]]) for e in listed)
+
+    @property
+    def last_year_note(self) -> str:
+        """``once`` (default), ``each`` or ``never``: see :data:`LAST_YEAR_NOTES`."""
+        return self.raw.get("last_year_note", "once")
+
+    @property
     def unit_file(self) -> Path:
         return self.files[0]
 
@@ -223,9 +261,9 @@ EDITIONS = ("filing", "review")
 FORMATS = ("html", "pdf", "docx", "xlsx")
 CHOICES = {
     "editions": EDITIONS, "formats": FORMATS, "selfeval_forms": ("inline", "annex"),
-    "selfeval_targets": ("split", "combined"),
+    "selfeval_targets": ("split", "combined"), "kind": tuple(KINDS), "last_year_note": LAST_YEAR_NOTES,
 }  # fmt: skip
-SINGLE = ("selfeval_forms", "selfeval_targets")
+SINGLE = ("selfeval_forms", "selfeval_targets", "kind", "last_year_note")
 """The choices that take one value, not a list."""
 
 
@@ -270,6 +308,8 @@ SHAPE: dict[str, Any] = {
     },
     "themes": {"*": {"charts": [{"kind": str, "title": str, "keys": list}]}},
     "notable_changes": {"rate": NUMBER, "amount": NUMBER, "points": NUMBER},
+    "title": str,
+    "profile_parts": [{"part": str, "title": str}],
 }
 
 
@@ -507,7 +547,7 @@ def _sections(path: Path, raw: dict[str, Any], base: dict[str, Any],
               numbering: tuple[str, ...]) -> tuple[tuple[Node, ...], tuple[Section, ...]]:  # fmt: skip
     listed = raw.get("sections")
     if listed is None:
-        listed = [k for k in DEFAULT_ORDER if k in NOTEBOOKS]
+        listed = [k for k in KINDS[raw.get("kind", DEFAULT_KIND)].sections if k in NOTEBOOKS]
     if not isinstance(listed, list) or not listed:
         raise SettingsError(path, "'sections' 应为非空列表 (a non-empty list of sections)")
     entries = [_entry(path, (n,), item) for n, item in enumerate(listed, start=1)]
@@ -532,6 +572,12 @@ def load(unit: str, year: int) -> Settings:
     for key, value in (raw.get("notable_changes") or {}).items():
         if value < 0:
             raise SettingsError(unit_path, f"'notable_changes.{key}' 应为不小于 0 的数字, 实为 {value!r}")
+    for number, entry in enumerate(raw.get("profile_parts") or [], start=1):
+        if entry.get("part") not in PROFILE_PARTS:
+            raise SettingsError(
+                unit_path,
+                f"'profile_parts[{number}].part' 的值 {entry.get('part')!r} 不可用; 可用: {', '.join(PROFILE_PARTS)}",
+            )
     numbering = _numbering(unit_path, raw.get("numbering"))
     outline, sections = _sections(unit_path, raw, params, numbering)
     return Settings(

@@ -47,8 +47,7 @@ def metadata(settings: Settings) -> Metadata:
     rows = report.data.profile
     reported = rows.iloc[0].get("report_date") if len(rows) else None
     date = document_time(settings.year, reported).strftime("%Y-%m-%dT%H:%M:%SZ")
-    title = f"{settings.unit_name}{settings.year}年绩效自评报告"
-    return Metadata(title=title, author=profile.preparer(report), date=date)
+    return Metadata(title=settings.title, author=profile.preparer(report), date=date)
 
 
 def restamp_zip(data: bytes, when: datetime, mode: int, rewrite: Callable[[str, bytes], bytes] | None = None) -> bytes:
