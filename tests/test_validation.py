@@ -63,9 +63,10 @@ def test_empty_folder(tmp_path, monkeypatch):
     folder = project_copy(tmp_path, monkeypatch)
     for name in TABLES:
         (folder / f"{name}.csv").unlink(missing_ok=True)
+    # the copy's sections (overview, projects, theme:dibao, problems, review) need no indicators
     assert messages() == [
         f"{D}：没有输入文件，应有 data.xlsx 或 profile.csv、budget.csv、projects.csv、"
-        "project_funds.csv、indicators.csv、stats.csv、narrative.csv"
+        "project_funds.csv、stats.csv、narrative.csv"
     ]
 
 

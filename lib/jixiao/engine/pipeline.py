@@ -146,7 +146,7 @@ def input_problems(unit: str, years: list[int]) -> tuple[list[Any], list[str]]:
 
     problems, notes = [], []
     for year in years:
-        found, noted = validation.validate_with_notes(unit, year)
+        found, noted = validation.validate_with_notes(unit, year, compared=year != years[0])
         problems, notes = problems + found, notes + noted
     return problems, notes
 

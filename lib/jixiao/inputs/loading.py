@@ -33,6 +33,7 @@ import re
 import unicodedata
 import zipfile
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,8 +45,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
 from jixiao import paths
-from jixiao.inputs.dataset import OPTIONAL, TABLES, Dataset, typed_frame
-from jixiao.inputs.schema import OPTIONAL_TABLES, REQUIRED_TABLES, Column, Table, table_by_name
+from jixiao.inputs.dataset import TABLES, Dataset, typed_frame
+from jixiao.inputs.schema import REQUIRED_TABLES, Column, Table, table_by_name
 from jixiao.inputs.schema import TABLES as SCHEMA
 
 WORKBOOK = "data.xlsx"
@@ -183,12 +184,13 @@ def load_table(unit: str, year: int, name: str) -> tuple[pd.DataFrame, list[str]
     """One table of ``unit`` for ``year`` and the files read for it (the CSV or the workbook).
 
     Reads only that table (a notebook needing ``stats`` does not read ``indicators``); raises
-    ``InputError`` if it cannot be read cleanly.
+    ``InputError`` if it cannot be read cleanly. A table that is not there is read as empty:
+    whether the report needs it is validation's question (``read``'s ``required``).
     """
     if name not in TABLES:
         raise KeyError(f"unknown table {name!r}; tables are {', '.join(TABLES)}")
     problems: list[Problem] = []
-    found = _sources(unit, year, (name,), problems, [])
+    found = _sources(unit, year, (name,), problems, [], required=())
     if found is None or problems:
         raise InputError(problems)
     grids, files = found
@@ -198,23 +200,29 @@ def load_table(unit: str, year: int, name: str) -> tuple[pd.DataFrame, list[str]
     return frame, files
 
 
-def read(unit: str, year: int) -> Reading:
-    """Read every table of ``unit`` for ``year``, collecting problems instead of stopping."""
+def read(unit: str, year: int, required: Iterable[str] = REQUIRED_TABLES) -> Reading:
+    """Read every table of ``unit`` for ``year``, collecting problems instead of stopping.
+
+    ``required``: the tables whose file (or sheet) must be there (``jixiao.inputs.needs``: those
+    the report's sections need); any other table that is not there is read as empty."""
     problems: list[Problem] = []
     notes: list[str] = []
-    found = _sources(unit, year, TABLES, problems, notes)
+    required = tuple(t for t in TABLES if t in set(required))
+    found = _sources(unit, year, TABLES, problems, notes, required)
     if found is None:
         return Reading(None, problems, notes)
     grids, files = found
     tables = {name: _table(SCHEMA[name], grids.get(name), problems) for name in TABLES}
-    absent = [name for name in OPTIONAL if name not in grids]
+    absent = [name for name in TABLES if name not in grids and name not in required]
     return Reading(Dataset(unit=unit, year=year, files=files, absent=absent, **tables), problems, notes)
 
 
 def _sources(
-    unit: str, year: int, names: tuple[str, ...], problems: list[Problem], notes: list[str]
-) -> tuple[dict[str, _Grid], list[str]] | None:
-    """The text cells of the tables ``names`` and the files read; None when there is no input."""
+    unit: str, year: int, names: tuple[str, ...], problems: list[Problem], notes: list[str],
+    required: tuple[str, ...] = REQUIRED_TABLES,
+) -> tuple[dict[str, _Grid], list[str]] | None:  # fmt: skip
+    """The text cells of the tables ``names`` and the files read; None when there is no input.
+    A table of ``required`` that is not there is a problem; another is read as empty."""
     folder = paths.data_dir(unit, year)
     where = paths.relative(folder)
     if not folder.is_dir():
@@ -238,10 +246,10 @@ def _sources(
                     message=f"同时有 {WORKBOOK} 和 CSV 文件（{listed}），只能保留一种；已读取 {WORKBOOK}",
                 )
             )
-        grids = _read_workbook(workbook, names, problems, notes)
+        grids = _read_workbook(workbook, names, problems, notes, required)
         return (grids, [paths.relative(workbook)]) if grids is not None else None
     if not csv_files:
-        expected = "、".join(f"{t}.csv" for t in REQUIRED_TABLES)
+        expected = "、".join(f"{t}.csv" for t in required or REQUIRED_TABLES)
         problems.append(
             Problem(
                 where,
@@ -257,8 +265,8 @@ def _sources(
         if path.exists() and not path.is_file():
             problems.append(Problem(paths.relative(path), table=name, message="是一个文件夹，不是 CSV 文件"))
             continue
-        if not path.is_file() and name in OPTIONAL_TABLES:
-            continue  # an optional table left out: read as an empty table (its block says so in the report)
+        if not path.is_file() and name not in required:
+            continue  # a table the report can do without: read as an empty table
         if not path.is_file():
             problems.append(
                 Problem(
@@ -421,8 +429,9 @@ def _workbook_kind(path: Path, data_head: bytes) -> str | None:
 
 
 def _read_workbook(
-    path: Path, names: tuple[str, ...], problems: list[Problem], notes: list[str]
-) -> dict[str, _Grid] | None:
+    path: Path, names: tuple[str, ...], problems: list[Problem], notes: list[str],
+    required: tuple[str, ...] = REQUIRED_TABLES,
+) -> dict[str, _Grid] | None:  # fmt: skip
     """The sheets of the tables ``names`` as text cells; problems for missing sheets. None when
     the file is not a workbook that can be read (one problem says what it is)."""
     file = paths.relative(path)
@@ -475,7 +484,7 @@ def _read_workbook(
     finally:
         book.close()
     for name in names:
-        if name in grids or name in unreadable or name in OPTIONAL_TABLES:
+        if name in grids or name in unreadable or name not in required:
             continue
         table = SCHEMA[name]
         close = difflib.get_close_matches(table.name, unknown, n=1, cutoff=0.5)

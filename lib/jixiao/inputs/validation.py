@@ -25,8 +25,9 @@ import pandas as pd
 import yaml
 
 from jixiao import formatting, paths
+from jixiao.inputs import needs
 from jixiao.inputs.dataset import Dataset
-from jixiao.inputs.loading import InputError, Problem, read
+from jixiao.inputs.loading import InputError, Problem, Reading, read
 from jixiao.inputs.schema import (
     BASIC,
     BASIC_PARTS,
@@ -36,6 +37,7 @@ from jixiao.inputs.schema import (
     NARRATIVE_FIELDS,
     PROJECT,
     QUALITATIVE,
+    REQUIRED_TABLES,
     TABLES,
 )
 from jixiao.scoring.rules import LEVEL1_WEIGHT_KEYS, Rules
@@ -67,33 +69,85 @@ def validate(unit: str, year: int, expected_year: int | None = None) -> list[Pro
     return validate_with_notes(unit, year, expected_year)[0]
 
 
+def chosen_kinds(unit: str, year: int) -> tuple[str, ...] | None:
+    """The kinds of the sections the unit's settings choose; None when the settings cannot be read
+    (``jixiao validate`` and the build say why before they validate)."""
+    from jixiao.inputs import settings as settings_module
+
+    try:
+        return tuple(s.kind for s in settings_module.load(unit, year).sections)
+    except settings_module.SettingsError:
+        return None
+
+
+def _reading(unit: str, year: int, compared: bool) -> tuple[Reading, tuple[str, ...], tuple[str, ...]]:
+    """The inputs read, asking for the tables the chosen sections need (every table the data
+    model lists when there are no settings to say; an earlier year the report compares with:
+    only ``profile``, the rest is compared when it is there); the tables whose rows are needed
+    and the chosen sections' kinds."""
+    kinds = chosen_kinds(unit, year)
+    if compared:
+        needed = needs.ALWAYS
+    else:
+        needed = REQUIRED_TABLES if kinds is None else needs.needed(kinds)
+    return read(unit, year, needed), needed, kinds or ()
+
+
 NOTE = "注意 (note)"
 WARNING = "警告 (warning)"
 
 
-def validate_with_notes(unit: str, year: int, expected_year: int | None = None) -> tuple[list[Problem], list[str]]:
+def validate_with_notes(
+    unit: str, year: int, expected_year: int | None = None, *, compared: bool = False
+) -> tuple[list[Problem], list[str]]:
     """:func:`validate`'s problems, and what does not stop a build, as the lines to print: notes
     (``注意 (note): …``: a hidden sheet was read) and warnings (``警告 (warning): …``: a value that
-    looks like a placeholder, :func:`stand_ins`)."""
-    reading = read(unit, year)
+    looks like a placeholder, :func:`stand_ins`). ``compared``: ``year`` is an earlier year the
+    report compares with, not the report's own (only its ``profile`` is asked for)."""
+    reading, needed, kinds = _reading(unit, year, compared)
     notes = [f"{NOTE}: {note}" for note in reading.notes]
     if reading.dataset is None:
         return reading.problems, notes
     problems = reading.problems + check_dataset(reading.dataset, rules(unit), expected_year, reading.problems)
+    if kinds and not compared:
+        problems += without_rows(reading.dataset, needed, kinds, reading.problems)
     notes += [f"{WARNING}: {found}" for found in stand_ins(reading.dataset)]
     return problems + settings_references(reading.dataset, reading.problems), notes
 
 
 def check(unit: str, year: int, expected_year: int | None = None) -> Dataset:
     """The inputs of ``unit`` for ``year``; raises ``InputError`` listing every problem."""
-    reading = read(unit, year)
+    reading, needed, kinds = _reading(unit, year, False)
     problems = list(reading.problems)
     if reading.dataset is not None:
         problems += check_dataset(reading.dataset, rules(unit), expected_year, problems)
+        problems += without_rows(reading.dataset, needed, kinds, reading.problems)
         problems += settings_references(reading.dataset, reading.problems)
     if problems or reading.dataset is None:
         raise InputError(problems)
     return reading.dataset
+
+
+def without_rows(
+    data: Dataset, needed: Iterable[str], kinds: Iterable[str], known: Iterable[Problem] = ()
+) -> list[Problem]:
+    """A table a chosen section needs (``jixiao.inputs.needs``) that is there but has no data row:
+    one problem naming the table, the sections that need it and what to fill. A table that could
+    not be read (``known``) is reported as such, not again here."""
+    from jixiao.inputs.settings import DEFAULT_TITLES
+
+    kinds = tuple(kinds)
+    unreadable = {p.table for p in known if p.table and p.row is None}
+    problems = []
+    for table in needed:
+        if table == "profile" or table in unreadable or len(data.table(table)):
+            continue  # an empty profile has its own message (_profile)
+        sections = "、".join(f"「{DEFAULT_TITLES.get(k, '主题章节')}」({k})" for k in needs.needed_by(table, kinds))
+        message = (
+            f"没有数据行 (no rows)：所选章节{sections}需要{TABLES[table].display}表的数据，请填写{needs.FILL[table]}"
+        )
+        problems.append(_whole(data, table, message=message))
+    return problems
 
 
 def settings_references(data: Dataset, known: Iterable[Problem] = ()) -> list[Problem]:
@@ -118,12 +172,14 @@ def settings_references(data: Dataset, known: Iterable[Problem] = ()) -> list[Pr
         narrative_file = paths.relative(paths.data_dir(data.unit, data.year) / "narrative.csv")
         narrative_sheet = ""
     titles = set(narrative.loc[narrative["kind"] == "title", "section"].astype(str))
-    for section in unit_settings.sections:
-        theme = section.parameters.get("theme")
-        if theme and theme not in titles:
+    chosen = [s.parameters["theme"] for s in unit_settings.sections if s.parameters.get("theme")]
+    for theme in chosen:
+        if theme not in titles:
             message = f"主题章节 '{theme}' 没有标题行（section 为 {theme}、kind 为 title 的行），应有一行"
             problems.append(Problem(narrative_file, narrative_sheet, message=message, table="narrative"))
-    for theme, block in unit_settings.raw.get("themes", {}).items():
+    for theme, block in (unit_settings.raw.get("themes") or {}).items():
+        if theme not in chosen:
+            continue  # the charts of a theme the report does not show are not drawn
         for number, chart in enumerate((block or {}).get("charts") or [], start=1):
             place = f"themes.{theme}.charts[{number}].keys"
             keys = [str(k) for k in chart.get("keys") or []]
@@ -159,6 +215,7 @@ def check_dataset(
     known = list(known)
     reported = {(p.file, p.sheet, p.row, p.column) for p in known}
     missing = {p.table for p in known if p.row is None and p.table}
+    gone = missing | set(data.absent)  # could not be read, or not there (no chosen section needs them)
     problems: list[Problem] = []
     problems += _profile(data, expected_year, missing)
     problems += _duplicates(data)
@@ -166,20 +223,21 @@ def check_dataset(
     problems += _reasons(data, reported)
     problems += _indicator_rows(data, rules, reported)
     problems += _computed_actuals(data)
-    # Checks across tables say nothing useful when a table they compare is missing.
-    if "projects" not in missing:
+    # Checks across tables run only between tables that are there. A placeholder in a text names
+    # a stats figure the text cannot be written without: checked against an absent stats too.
+    if "projects" not in gone:
         problems += _unknown_projects(data)
-        if "indicators" not in missing:
+        if "indicators" not in gone:
             problems += _weights(data, rules)
-        if "project_funds" not in missing:
+        if "project_funds" not in gone:
             problems += _fund_totals(data)
-        if "budget" not in missing:
+        if "budget" not in gone:
             problems += _fund_source_cap(data)
-    if "indicators" not in missing:
+    if "indicators" not in gone:
         problems += _goal_indicators(data)
     if "stats" not in missing and "narrative" not in missing:
         problems += _placeholders(data)
-    if "stats" not in missing and "indicators" not in missing:
+    if "stats" not in gone and "indicators" not in gone:
         problems += _stats_keys(data)
     if data.published is not None and "published" not in missing:
         problems += _published(data)
