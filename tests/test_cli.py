@@ -74,7 +74,10 @@ def test_template_writes_an_empty_workbook_and_refuses_to_overwrite(tmp_path):
     root = copy_project(tmp_path / "p")
     result = run_jixiao(root, "template", "--unit", "lechang-mzj", "--year", "2020")
     assert result.returncode == 0
-    assert result.stdout == "模板 (template): data/lechang-mzj/2020/data.xlsx\n"
+    assert result.stdout == (  # no settings for 2020 (no params/lechang-mzj/2020.yaml): every table
+        "模板 (template): data/lechang-mzj/2020/data.xlsx\n"
+        f"工作表 (sheets): {'、'.join(SHEETS)}（全部表 (every table): 尚无该单位的设置）\n"
+    )
     workbook = openpyxl.load_workbook(root / "data/lechang-mzj/2020/data.xlsx")
     assert workbook.sheetnames == SHEETS
     again = run_jixiao(root, "template", "--unit", "lechang-mzj", "--year", "2020")

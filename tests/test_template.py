@@ -86,8 +86,20 @@ def test_the_empty_template_loads(tmp_path, monkeypatch):
     for name in TABLES:
         (folder / f"{name}.csv").unlink(missing_ok=True)
     write_template(folder / "data.xlsx", UNIT, 2019)
+    book, none = "data/lechang-mzj/2019/data.xlsx 工作表", "：没有数据行 (no rows)：所选章节"
     assert [str(p) for p in validate(UNIT, 2019)] == [
-        "data/lechang-mzj/2019/data.xlsx 工作表「单位概况」 第2行 单位名称(unit_name)：必填，不能为空",
+        f"{book}「单位概况」 第2行 单位名称(unit_name)：必填，不能为空",
+        # every table the unit's sections (overview, projects, theme:dibao, problems) need is empty
+        f"{book}「预算」{none}「总体情况」(overview)需要预算(budget)表的数据，"
+        "请填写部门预算的每个资金来源和支出类型一行（年初预算数、全年预算数、全年执行数）",
+        f"{book}「项目」{none}「项目支出绩效自评」(projects)需要项目(projects)表的数据，"
+        "请填写每个项目一行（含未开展自评的项目及其原因）",
+        f"{book}「项目资金」{none}「项目支出绩效自评」(projects)需要项目资金(project_funds)表的数据，"
+        "请填写每个项目按资金性质的资金情况",
+        f"{book}「业务统计」{none}「主题章节」(theme)需要业务统计(stats)表的数据，"
+        "请填写专题章节的业务统计数字，每个数字一行",
+        f"{book}「文字材料」{none}「主题章节」(theme)、「存在问题和改进措施」(problems)需要文字材料(narrative)表的数据，"
+        "请填写该章节的文字材料（所属章节填该章节的键）",
         # the unit's settings ask for a themed section and its chart: an empty workbook has neither
         "data/lechang-mzj/2019/data.xlsx 工作表「文字材料」：主题章节 'dibao' 没有标题行"
         "（section 为 dibao、kind 为 title 的行），应有一行",

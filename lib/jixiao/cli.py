@@ -211,6 +211,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _template(args: argparse.Namespace) -> int:
     from jixiao.inputs import template
+    from jixiao.inputs.schema import TABLES
 
     out = args.output or paths.data_dir(args.unit, args.year) / "data.xlsx"
     if out.exists() and not args.overwrite:
@@ -219,14 +220,30 @@ def _template(args: argparse.Namespace) -> int:
     if out.is_dir():
         print(f"{paths.relative(out)} 是一个文件夹 (is a folder); 应为 .xlsx 文件的路径", file=sys.stderr)
         return 2
+    tables, chosen = _template_tables(args.unit, args.year)
     try:
-        template.write_template(out, args.unit, args.year)
+        template.write_template(out, args.unit, args.year, tables)
     except OSError as exc:
         from jixiao.outputs import OutputError
 
         raise OutputError(out, exc) from None
     print(f"模板 (template): {paths.relative(out)}")
+    print(f"工作表 (sheets): {'、'.join(TABLES[t].name for t in tables)}（{chosen}）")
     return 0
+
+
+def _template_tables(unit: str, year: int) -> tuple[tuple[str, ...], str]:
+    """The sheets ``jixiao template`` writes, and why: the tables the sections of the unit's
+    settings read, when the settings (``unit.yaml`` and the year's file) exist; else every table."""
+    from jixiao.inputs import needs, settings
+    from jixiao.inputs.schema import TABLES
+
+    folder = paths.params_dir(unit)
+    if not (folder / "unit.yaml").is_file() or not (folder / f"{year}.yaml").is_file():
+        return tuple(TABLES), "全部表 (every table): 尚无该单位的设置"
+    chosen = settings.load(unit, year)
+    tables = needs.tables_for(s.kind for s in chosen.sections)
+    return tables, f"{paths.relative(chosen.unit_file)} 所选章节读取的表 (the tables its sections read)"
 
 
 def _batch(args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ Everything comes from ``jixiao.inputs.schema``.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -96,21 +97,31 @@ def _sheet(book: Workbook, table: Table) -> Worksheet:
     return sheet
 
 
-def _workbook() -> Workbook:
+def _workbook(tables: Iterable[str] | None = None) -> Workbook:
+    """A workbook with the sheets of ``tables`` (default every table), in the data model's order."""
+    wanted = set(TABLES if tables is None else tables)
+    unknown = sorted(wanted - set(TABLES))
+    if unknown:
+        raise KeyError(f"unknown table {unknown[0]!r}; tables are {', '.join(TABLES)}")
     book = Workbook()
     book.remove(book.active)
     for table in TABLES.values():
-        _sheet(book, table)
+        if table.key in wanted:
+            _sheet(book, table)
     return book
 
 
-def write_template(path: Path | str, unit: str, year: int) -> Path:
-    """An empty input workbook at ``path``; the profile sheet holds ``unit`` and ``year``."""
-    book = _workbook()
-    profile = book[TABLES["profile"].name]
-    keys = TABLES["profile"].keys
-    profile.cell(row=2, column=keys.index("unit_id") + 1, value=unit).number_format = "@"
-    profile.cell(row=2, column=keys.index("year") + 1, value=int(year))
+def write_template(path: Path | str, unit: str, year: int, tables: Iterable[str] | None = None) -> Path:
+    """An empty input workbook at ``path``; the profile sheet holds ``unit`` and ``year``.
+
+    ``tables``: the sheets to write (``jixiao.inputs.needs.tables_for`` the unit's sections: the
+    tables they read); default every table of the data model."""
+    book = _workbook(tables)
+    if TABLES["profile"].name in book.sheetnames:
+        profile = book[TABLES["profile"].name]
+        keys = TABLES["profile"].keys
+        profile.cell(row=2, column=keys.index("unit_id") + 1, value=unit).number_format = "@"
+        profile.cell(row=2, column=keys.index("year") + 1, value=int(year))
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
