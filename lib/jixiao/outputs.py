@@ -74,6 +74,12 @@ class Group:
 
     def __init__(self) -> None:
         self.files: list[tuple[Path, Path]] = []  # (temporary, target)
+        self.removed: list[Path] = []
+
+    def remove(self, path: Path | str) -> None:
+        """Remove ``path`` (if it is there) with the group: an output this build does not make
+        leaves no earlier version of itself beside the new ones; put back if the group fails."""
+        self.removed.append(Path(path))
 
     def write(self, path: Path | str, data: str | bytes) -> Path:
         path = Path(path)
@@ -106,6 +112,16 @@ class Group:
                 except OSError as exc:
                     if previous is not None:
                         previous.unlink(missing_ok=True)
+                    raise OutputError(path, exc) from None
+                done.append((path, previous))
+            for path in self.removed:
+                if not path.is_file():
+                    continue
+                previous = path.with_name(f".{path.name}.old{os.getpid()}")
+                previous.unlink(missing_ok=True)
+                try:
+                    os.replace(path, previous)
+                except OSError as exc:
                     raise OutputError(path, exc) from None
                 done.append((path, previous))
         except BaseException:

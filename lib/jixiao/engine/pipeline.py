@@ -41,6 +41,13 @@ from jixiao.render import html as stitching
 
 Echo = Callable[[str], None]
 BUILD_INFO = "build.json"
+NO_WORKBOOK = (
+    "绩效指标(indicators)表没有数据行，没有自评得分，也没有可填的自评表 "
+    "(no indicators: no score and no self-evaluation form)"
+)
+"""Why a build makes no 自评表 workbook: the one line it prints, and ``build.json``'s ``not_made``."""
+NOT_MADE = "not made:"
+"""Marks an output in the report's key file that was not made, for the key that follows."""
 LOCK_WAIT = 600.0
 """Seconds a build waits for another build of the same unit-year (``JIXIAO_LOCK_WAIT``)."""
 
@@ -460,11 +467,25 @@ class Build:
         kept = kept if isinstance(kept, dict) else {}
         keys = {o.name: f"{base}+{json.dumps(paged.versions(o.format), sort_keys=True)}" for o in wanted}
         recorded = (self.out / BUILD_INFO).is_file()
-        stale = [
-            o for o in wanted
-            if self.force or not recorded or not (self.out / o.name).is_file() or kept.get(o.name) != keys[o.name]
-        ]  # fmt: skip
+
+        def fresh(o: Any) -> bool:
+            """Made from what it would be made from now, or not made for the same reason."""
+            if kept.get(o.name) == NOT_MADE + keys[o.name]:
+                return True
+            return (self.out / o.name).is_file() and kept.get(o.name) == keys[o.name]
+
+        stale = [o for o in wanted if self.force or not recorded or not fresh(o)]
         self.result.report = self.out / wanted[0].name
+        workbooks: dict[str, bytes] | None = None
+        if any(o.format == "xlsx" for o in stale):
+            workbooks = self._workbook.result() if self._workbook is not None else None
+            if workbooks is None:
+                workbooks = workbook_bytes(settings, tuple(o.edition for o in stale if o.format == "xlsx"))
+            not_made = [o for o in wanted if o.format == "xlsx" and not workbooks]
+        else:
+            not_made = [o for o in wanted if kept.get(o.name) == NOT_MADE + keys[o.name]]
+        if not_made:
+            self.echo(f"  未生成 (not made)       {'、'.join(o.name for o in not_made)}：{NO_WORKBOOK}")
         if not stale:
             self.echo("  拼接报告 (stitch)       未变 (unchanged)")
             return
@@ -483,13 +504,15 @@ class Build:
                 title=settings.title,
                 unit_name=settings.unit_name,
                 year=settings.year,
-                score_html=published.get("score_html", "—"),
+                # no score (no indicators and no reported total, or no section gives one): none on the cover
+                score_html=published.get("score_html") if published.get("score") is not None else None,
                 grade=published.get("grade", "—"),
                 sections=chosen,
                 build_info=info,
                 outline=settings.outline,
                 numbering=settings.numbering,
-                links=editions.links(edition, settings.formats),  # what a build makes by default
+                # what a build makes by default, and is there
+                links=editions.links(edition, tuple(f for f in settings.formats if f != "xlsx" or not not_made)),
             )
             pages[edition] = editions.edition_page(page, edition, annex=settings.forms_in_annex)
         made: dict[str, bytes] = {}
@@ -503,9 +526,10 @@ class Build:
             for output in stale:
                 if output.format == "html":
                     write(output.name, pages[output.edition])
+                elif output.format == "xlsx" and output in not_made:
+                    group.remove(self.out / output.name)  # an earlier build's would not match the report
+                    kept[output.name] = NOT_MADE + keys[output.name]
                 elif output.format == "xlsx":
-                    workbooks = self._workbook.result() if self._workbook is not None else None
-                    workbooks = workbooks or workbook_bytes(settings, (output.edition,))
                     write(output.name, workbooks[output.edition])
             paged_files = [o for o in stale if o.format in {"pdf", "docx"}]
             if paged_files:
@@ -515,7 +539,10 @@ class Build:
             info["outputs"] = {
                 o.name: hashlib.sha256(made[o.name] if o.name in made else (self.out / o.name).read_bytes()).hexdigest()
                 for o in wanted
+                if o not in not_made
             }
+            if not_made:
+                info["not_made"] = {o.name: NO_WORKBOOK for o in not_made}
             group.write(self.out / BUILD_INFO, json.dumps(info, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
         write_atomically(marker, json.dumps(kept, ensure_ascii=False, indent=1, sort_keys=True))
         self.result.stitched = True
@@ -590,10 +617,14 @@ def workbook_bytes(settings: Settings, editions: tuple[str, ...] = ("filing",)) 
 
 
 def workbook_of(unit: str, year: int, unit_name: str, editions: tuple[str, ...]) -> dict[str, bytes]:
+    """The 自评表 workbook of each edition; none (an empty mapping) when the inputs have no
+    indicator: no form to fill and no score (:data:`NO_WORKBOOK`)."""
     from jixiao.render.xlsx import selfeval_workbook_bytes
     from jixiao.sections.report import open_report
 
     report = open_report(unit, year)  # in a child of the kernel template: the report it loaded
+    if not len(report.data.indicators):
+        return {}
     combined = report.settings.targets_in_one_cell
     return {e: selfeval_workbook_bytes(report.data, report.scores, unit_name, e, combined) for e in editions}
 

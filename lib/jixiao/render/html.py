@@ -292,14 +292,15 @@ def outline_entries(outline: tuple[Node, ...], sections: dict[str, RenderedSecti
     return entries
 
 
-def render_page(*, title: str, unit_name: str, year: int, score_html: str, grade: str,
+def render_page(*, title: str, unit_name: str, year: int, score_html: str | None, grade: str,
                 sections: list[RenderedSection], outline: tuple[Node, ...] | None = None,
                 numbering: tuple[str, ...] = NUMBERING, build_info: dict[str, Any] | None = None,
                 links: tuple[tuple[str, str], ...] = ()) -> str:  # fmt: skip
     """The report page. ``outline`` (``Settings.outline``) numbers and nests the sections;
     without it they are listed flat, unnumbered, with their own headings. ``build_info`` is what
     the report was built from (``build.json``: the review edition's footer); ``links``: (file name, label) of the files
-    beside it (PDF, Word, 自评表)."""
+    beside it (PDF, Word, 自评表). ``score_html`` None: the report has no score (no indicators, no
+    reported total), and the cover shows none."""
     import jinja2
     from markupsafe import Markup
 
@@ -313,13 +314,14 @@ def render_page(*, title: str, unit_name: str, year: int, score_html: str, grade
     template = environment.from_string(TEMPLATE.read_text(encoding="utf-8"))
     # figures' full derivations move to one appendix; the cover counts the illustrative ones
     derivations: dict[str, str] = {}
-    score_html = provenance.take_derivations(score_html, derivations)
+    score_html = provenance.take_derivations(score_html, derivations) if score_html is not None else None
     bodies = {s.anchor: dataclasses.replace(s, body=provenance.take_derivations(s.body, derivations)) for s in sections}
     counts = provenance.count_states("".join(s.body for s in bodies.values()))
     entries = outline_entries(outline, bodies, numbering)
     number_captions(entries)
     return template.render(
-        title=title, unit_name=unit_name, year=year, score_html=Markup(score_html), grade=grade,
+        title=title, unit_name=unit_name, year=year, grade=grade,
+        score_html=Markup(score_html) if score_html is not None else None,
         entries=entries, css=Markup(CSS.read_text(encoding="utf-8")), version=__version__, links=links,
         banner=provenance.banner_html(counts), sources=provenance.appendix_html(derivations),
         build_info=build_info,
