@@ -117,6 +117,17 @@ def test_the_map_is_what_each_section_reads(monkeypatch):
         assert set(need.needs) <= read, (kind, read)
 
 
+def test_the_data_model_page_shows_the_map():
+    from jixiao.inputs import needs
+
+    page = (REPO / "docs" / "data-model.md").read_text(encoding="utf-8")
+    assert needs.markdown() in page
+    assert (
+        needs.markdown().splitlines()[2]
+        == "| `overview` (总体情况) | `budget` | `projects`, `indicators`, `published` |"
+    )
+
+
 # -- validation asks for what the chosen sections need -------------------------------------------
 
 

@@ -92,4 +92,20 @@ def needed_by(table: str, kinds: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(k for k in kinds if table in NEEDS[k].needs))
 
 
-__all__ = ["ALWAYS", "FILL", "NEEDS", "Need", "needed", "needed_by", "tables_for"]
+def markdown() -> str:
+    """The map as the Markdown table of ``docs/data-model.md`` (a test holds the page to it)."""
+    from jixiao.inputs.settings import DEFAULT_TITLES, NOTEBOOKS
+
+    def listed(tables: Iterable[str]) -> str:
+        return ", ".join(f"`{t}`" for t in TABLES if t in set(tables)) or "—"
+
+    lines = ["| section | needs rows in | reads when there |", "|---|---|---|"]
+    for kind in NOTEBOOKS:
+        need = NEEDS[kind]
+        name = "`theme:<key>` (专题)" if kind == "theme" else f"`{kind}` ({DEFAULT_TITLES[kind]})"
+        reads = "every table" if set(need.reads) == set(TABLES) else listed(need.reads)
+        lines.append(f"| {name} | {listed(need.needs)} | {reads} |")
+    return "\n".join(lines) + "\n"
+
+
+__all__ = ["ALWAYS", "FILL", "NEEDS", "Need", "markdown", "needed", "needed_by", "tables_for"]
