@@ -184,6 +184,21 @@ def test_checks_across_tables_run_only_between_tables_that_are_there(root):
     assert messages() == []
 
 
+def test_jixiao_validate_lists_a_chosen_block_without_its_rows(tmp_path):
+    root = copy_project(tmp_path / "p")
+    make_unit(root, ["profile", "budget"], {"budget": read_rows(EXAMPLE / "budget.csv")[:1]})
+    result = run_jixiao(root, "validate", "--unit", UNIT, "--year", str(YEAR))
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "输入数据有 1 处错误：",
+        f"data/{UNIT}/{YEAR}/budget.csv：没有数据行 (no rows)：所选章节「部门预算及执行情况」(budget)"
+        "需要预算(budget)表的数据，请填写部门预算的每个资金来源和支出类型一行（年初预算数、全年预算数、全年执行数）",
+    ]
+    write_rows(root / "data" / UNIT / str(YEAR) / "budget.csv", read_rows(EXAMPLE / "budget.csv"))
+    result = run_jixiao(root, "validate", "--unit", UNIT, "--year", str(YEAR))
+    assert (result.returncode, result.stdout) == (0, f"{UNIT} {YEAR}: 输入数据校验通过 (inputs valid)\n")
+
+
 # -- jixiao template ------------------------------------------------------------------------------
 
 
