@@ -164,6 +164,21 @@ def test_a_chosen_block_without_its_rows_is_an_input_error(root):
     ]
 
 
+def test_the_error_names_the_sections_by_their_headings(root):
+    sections = ["profile", {"kind": "goals", "title": "年度目标完成情况"}, "theme:dibao"]
+    headers_only = {"goals": [["goal", "completion"]], "narrative": [["section", "order", "kind", "text"]]}
+    make_unit(root, sections, {**headers_only, "stats": None})
+    none = f"data/{UNIT}/{YEAR}/{{}}.csv：没有数据行 (no rows)：所选章节"
+    assert messages() == [
+        none.format("narrative")
+        + "「theme:dibao」需要文字材料(narrative)表的数据，请填写该章节的文字材料（所属章节填该章节的键）",
+        none.format("goals") + "「年度目标完成情况」(goals)需要年度绩效目标(goals)表的数据，"
+        "请填写部门整体的年度绩效目标及其完成情况，每个目标一行",
+        f"data/{UNIT}/{YEAR}/narrative.csv：主题章节 'dibao' 没有标题行（section 为 dibao、kind 为 title 的行），"
+        "应有一行",
+    ]
+
+
 def test_in_a_workbook_the_error_names_the_sheet(root):
     from jixiao.inputs.template import write_template
 

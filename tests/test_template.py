@@ -96,9 +96,9 @@ def test_the_empty_template_loads(tmp_path, monkeypatch):
         "请填写每个项目一行（含未开展自评的项目及其原因）",
         f"{book}「项目资金」{none}「项目支出绩效自评」(projects)需要项目资金(project_funds)表的数据，"
         "请填写每个项目按资金性质的资金情况",
-        f"{book}「业务统计」{none}「主题章节」(theme)需要业务统计(stats)表的数据，"
+        f"{book}「业务统计」{none}「theme:dibao」需要业务统计(stats)表的数据，"
         "请填写专题章节的业务统计数字，每个数字一行",
-        f"{book}「文字材料」{none}「主题章节」(theme)、「存在问题和改进措施」(problems)需要文字材料(narrative)表的数据，"
+        f"{book}「文字材料」{none}「theme:dibao」、「存在问题和改进措施」(problems)需要文字材料(narrative)表的数据，"
         "请填写该章节的文字材料（所属章节填该章节的键）",
         # the unit's settings ask for a themed section and its chart: an empty workbook has neither
         "data/lechang-mzj/2019/data.xlsx 工作表「文字材料」：主题章节 'dibao' 没有标题行"

@@ -40,6 +40,7 @@ from jixiao.inputs.schema import (
     REQUIRED_TABLES,
     TABLES,
 )
+from jixiao.inputs.settings import Section
 from jixiao.scoring.rules import LEVEL1_WEIGHT_KEYS, Rules
 
 __all__ = ["InputError", "Problem", "check", "check_dataset", "stand_ins", "validate", "validate_with_notes"]
@@ -69,28 +70,28 @@ def validate(unit: str, year: int, expected_year: int | None = None) -> list[Pro
     return validate_with_notes(unit, year, expected_year)[0]
 
 
-def chosen_kinds(unit: str, year: int) -> tuple[str, ...] | None:
-    """The kinds of the sections the unit's settings choose; None when the settings cannot be read
-    (``jixiao validate`` and the build say why before they validate)."""
+def chosen_sections(unit: str, year: int) -> tuple[Section, ...] | None:
+    """The sections the unit's settings choose; None when the settings cannot be read (``jixiao
+    validate`` and the build say why before they validate)."""
     from jixiao.inputs import settings as settings_module
 
     try:
-        return tuple(s.kind for s in settings_module.load(unit, year).sections)
+        return settings_module.load(unit, year).sections
     except settings_module.SettingsError:
         return None
 
 
-def _reading(unit: str, year: int, compared: bool) -> tuple[Reading, tuple[str, ...], tuple[str, ...]]:
+def _reading(unit: str, year: int, compared: bool) -> tuple[Reading, tuple[str, ...], tuple[Section, ...]]:
     """The inputs read, asking for the tables the chosen sections need (every table the data
     model lists when there are no settings to say; an earlier year the report compares with:
     only ``profile``, the rest is compared when it is there); the tables whose rows are needed
-    and the chosen sections' kinds."""
-    kinds = chosen_kinds(unit, year)
+    and the chosen sections."""
+    sections = chosen_sections(unit, year)
     if compared:
         needed = needs.ALWAYS
     else:
-        needed = REQUIRED_TABLES if kinds is None else needs.needed(kinds)
-    return read(unit, year, needed), needed, kinds or ()
+        needed = REQUIRED_TABLES if sections is None else needs.needed(s.kind for s in sections)
+    return read(unit, year, needed), needed, sections or ()
 
 
 NOTE = "注意 (note)"
@@ -104,24 +105,24 @@ def validate_with_notes(
     (``注意 (note): …``: a hidden sheet was read) and warnings (``警告 (warning): …``: a value that
     looks like a placeholder, :func:`stand_ins`). ``compared``: ``year`` is an earlier year the
     report compares with, not the report's own (only its ``profile`` is asked for)."""
-    reading, needed, kinds = _reading(unit, year, compared)
+    reading, needed, sections = _reading(unit, year, compared)
     notes = [f"{NOTE}: {note}" for note in reading.notes]
     if reading.dataset is None:
         return reading.problems, notes
     problems = reading.problems + check_dataset(reading.dataset, rules(unit), expected_year, reading.problems)
-    if kinds and not compared:
-        problems += without_rows(reading.dataset, needed, kinds, reading.problems)
+    if sections and not compared:
+        problems += without_rows(reading.dataset, needed, sections, reading.problems)
     notes += [f"{WARNING}: {found}" for found in stand_ins(reading.dataset)]
     return problems + settings_references(reading.dataset, reading.problems), notes
 
 
 def check(unit: str, year: int, expected_year: int | None = None) -> Dataset:
     """The inputs of ``unit`` for ``year``; raises ``InputError`` listing every problem."""
-    reading, needed, kinds = _reading(unit, year, False)
+    reading, needed, sections = _reading(unit, year, False)
     problems = list(reading.problems)
     if reading.dataset is not None:
         problems += check_dataset(reading.dataset, rules(unit), expected_year, problems)
-        problems += without_rows(reading.dataset, needed, kinds, reading.problems)
+        problems += without_rows(reading.dataset, needed, sections, reading.problems)
         problems += settings_references(reading.dataset, reading.problems)
     if problems or reading.dataset is None:
         raise InputError(problems)
@@ -129,25 +130,28 @@ def check(unit: str, year: int, expected_year: int | None = None) -> Dataset:
 
 
 def without_rows(
-    data: Dataset, needed: Iterable[str], kinds: Iterable[str], known: Iterable[Problem] = ()
+    data: Dataset, needed: Iterable[str], sections: Iterable[Section], known: Iterable[Problem] = ()
 ) -> list[Problem]:
     """A table a chosen section needs (``jixiao.inputs.needs``) that is there but has no data row:
-    one problem naming the table, the sections that need it and what to fill. A table that could
-    not be read (``known``) is reported as such, not again here."""
-    from jixiao.inputs.settings import DEFAULT_TITLES
-
-    kinds = tuple(kinds)
+    one problem naming the table, the sections that need it (by their headings) and what to fill.
+    A table that could not be read (``known``) is reported as such, not again here."""
+    sections = tuple(sections)
     unreadable = {p.table for p in known if p.table and p.row is None}
     problems = []
     for table in needed:
         if table == "profile" or table in unreadable or len(data.table(table)):
             continue  # an empty profile has its own message (_profile)
-        sections = "、".join(f"「{DEFAULT_TITLES.get(k, '主题章节')}」({k})" for k in needs.needed_by(table, kinds))
-        message = (
-            f"没有数据行 (no rows)：所选章节{sections}需要{TABLES[table].display}表的数据，请填写{needs.FILL[table]}"
-        )
+        named = "、".join(_section_name(s) for s in sections if table in needs.NEEDS[s.kind].needs)
+        message = f"没有数据行 (no rows)：所选章节{named}需要{TABLES[table].display}表的数据，请填写{needs.FILL[table]}"
         problems.append(_whole(data, table, message=message))
     return problems
+
+
+def _section_name(section: Section) -> str:
+    """``「年度绩效目标完成情况」(goals)``; a theme without its own title ``「theme:dibao」`` (its
+    heading is its narrative headline)."""
+    title = section.heading.title if section.heading is not None else None
+    return f"「{title}」({section.kind})" if title else f"「theme:{section.key}」"
 
 
 def settings_references(data: Dataset, known: Iterable[Problem] = ()) -> list[Problem]:
