@@ -6,7 +6,12 @@ module adds the checks across rows and tables: duplicate ids, executed above bud
 projects, weights that do not add up, 定性 scores outside their band, the profile's year and unit,
 totals that disagree with their parts, a 基本支出 line beside its parts (人员经费, 公用经费), a
 project not evaluated or a goal not reached without its reason, and narrative (or goal outcome)
-placeholders naming no figure. The optional tables (``sangong``, ``goals``) may be absent.
+placeholders naming no figure.
+
+It asks for the tables the sections chosen in the unit's settings need (``jixiao.inputs.needs``),
+and for no others: a needed table must be there with at least one data row (a chosen block
+without its data is an error naming the table and what to fill); any other may be absent, and
+the checks across tables run only between tables that are there.
 
 Each problem renders as one Chinese line, e.g.::
 
