@@ -214,6 +214,15 @@ def test_jixiao_validate_lists_a_chosen_block_without_its_rows(tmp_path):
     assert (result.returncode, result.stdout) == (0, f"{UNIT} {YEAR}: 输入数据校验通过 (inputs valid)\n")
 
 
+def test_the_bureaus_summary_takes_a_profile_only_unit_as_it_is(root):
+    from jixiao import summary
+
+    make_unit(root, ["profile"], {})
+    row = summary.unit_row(UNIT, YEAR)
+    assert (row.status, row.unit_name, row.score, row.grade) == (summary.VALID, NAME, None, "")
+    assert (row.full_year_budget, row.execution_rate, row.projects, row.coverage) == (0.0, None, 0, None)
+
+
 # -- jixiao template ------------------------------------------------------------------------------
 
 

@@ -158,7 +158,7 @@ def _figures(row: Row, unit_settings: Any) -> None:
     from jixiao.scoring.rules import Rules
 
     unit, year = row.unit, row.year
-    data = loading.load(unit, year)
+    data = loading.load(unit, year, required=())  # validated: the tables its sections need are there
     rules = Rules.from_settings(unit_settings.part("scoring"))
     scores = scoring.score_all(data, rules)
     department = scores.department

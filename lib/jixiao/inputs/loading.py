@@ -169,12 +169,13 @@ def column_display(table: str, key: str) -> str:
     return key
 
 
-def load(unit: str, year: int) -> Dataset:
-    """The typed tables of ``unit`` for ``year``; raises ``InputError`` if any cell is unreadable.
+def load(unit: str, year: int, required: Iterable[str] = REQUIRED_TABLES) -> Dataset:
+    """The typed tables of ``unit`` for ``year``; raises ``InputError`` if any cell is unreadable
+    (or a table of ``required`` is not there; any other absent table is empty).
 
     Cross-table checks (sums, weights, unknown projects) are ``jixiao.inputs.validation.check``'s job.
     """
-    reading = read(unit, year)
+    reading = read(unit, year, required)
     if reading.problems or reading.dataset is None:
         raise InputError(reading.problems)
     return reading.dataset
