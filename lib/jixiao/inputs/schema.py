@@ -426,9 +426,11 @@ TABLES: dict[str, Table] = {
 """Every input table by key, in the order of ``jixiao.inputs.dataset.TABLES``."""
 
 OPTIONAL_TABLES = frozenset(k for k, t in TABLES.items() if t.optional)
-"""Tables whose file (or sheet) may be absent: a missing one is read as an empty table."""
+"""Tables whose file (or sheet) may be absent whatever the report: a missing one is read as an
+empty table."""
 REQUIRED_TABLES = tuple(k for k, t in TABLES.items() if not t.optional)
-"""The tables every unit-year must have."""
+"""The tables asked for when no settings say which sections the report has; with settings,
+validation asks for the tables the chosen sections need (``jixiao.inputs.needs``)."""
 
 ID_COLUMNS = {
     "budget": "line_id",
