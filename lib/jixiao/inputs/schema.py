@@ -426,8 +426,8 @@ TABLES: dict[str, Table] = {
 """Every input table by key, in the order of ``jixiao.inputs.dataset.TABLES``."""
 
 OPTIONAL_TABLES = frozenset(k for k, t in TABLES.items() if t.optional)
-"""Tables whose file (or sheet) may be absent whatever the report: a missing one is read as an
-empty table."""
+"""Tables not asked for when no settings say which sections the report has (a missing one is
+read as an empty table); with settings, a chosen block may need one (``goals``)."""
 REQUIRED_TABLES = tuple(k for k, t in TABLES.items() if not t.optional)
 """The tables asked for when no settings say which sections the report has; with settings,
 validation asks for the tables the chosen sections need (``jixiao.inputs.needs``)."""
