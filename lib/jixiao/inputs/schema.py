@@ -110,7 +110,7 @@ class Table:
     columns: tuple[Column, ...]
     meaning: str = ""
     optional: bool = False
-    """A table a unit may leave out (no file, no sheet): the block that needs it says so instead."""
+    """A table no report asks for unless a chosen block needs it (``jixiao.inputs.needs``)."""
 
     @property
     def keys(self) -> tuple[str, ...]:
