@@ -214,6 +214,20 @@ def test_jixiao_validate_lists_a_chosen_block_without_its_rows(tmp_path):
     assert (result.returncode, result.stdout) == (0, f"{UNIT} {YEAR}: 输入数据校验通过 (inputs valid)\n")
 
 
+def test_an_earlier_year_is_asked_only_for_its_profile(root):
+    from jixiao.engine import pipeline
+
+    make_unit(root, ["profile", "budget", "theme:dibao"], {"budget": None, "stats": None, "narrative": None})
+    earlier = root / "data" / UNIT / str(YEAR - 1)
+    earlier.mkdir()
+    write_rows(earlier / "profile.csv", [PROFILE[0], [*PROFILE[1][:2], str(YEAR - 1), *PROFILE[1][3:]]])
+    (root / "params" / UNIT / f"{YEAR - 1}.yaml").write_text(f"unit: {UNIT}\nyear: {YEAR - 1}\n", encoding="utf-8")
+    assert pipeline.input_problems(UNIT, [YEAR, YEAR - 1]) == ([], [])
+    (earlier / "profile.csv").unlink()
+    found, _ = pipeline.input_problems(UNIT, [YEAR, YEAR - 1])
+    assert [str(p) for p in found] == [f"data/{UNIT}/{YEAR - 1}：没有输入文件，应有 data.xlsx 或 profile.csv"]
+
+
 def test_the_bureaus_summary_takes_a_profile_only_unit_as_it_is(root):
     from jixiao import summary
 

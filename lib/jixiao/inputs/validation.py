@@ -118,6 +118,8 @@ def validate_with_notes(
     if sections and not compared:
         problems += without_rows(reading.dataset, needed, sections, reading.problems)
     notes += [f"{WARNING}: {found}" for found in stand_ins(reading.dataset)]
+    if compared and {"stats", "narrative"} & set(reading.dataset.absent):
+        return problems, notes  # an earlier year without them: nothing of theirs to compare
     return problems + settings_references(reading.dataset, reading.problems), notes
 
 
