@@ -260,11 +260,18 @@ def _read_yaml(path: Path, missing: str = "") -> dict[str, Any]:
     if not path.is_file():
         raise SettingsError(path, "文件不存在 (file not found)" + (f"; {missing}" if missing else ""))
     try:
-        content = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
-    except yaml.YAMLError as exc:
-        raise SettingsError(path, f"不是有效的 YAML (invalid YAML): {exc}") from exc
+        text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise SettingsError(path, f"不是 UTF-8 文本 (not UTF-8 text): 第 {exc.start + 1} 个字节无效") from None
+    return parse_yaml(text, path)
+
+
+def parse_yaml(text: str, path: Path) -> dict[str, Any]:
+    """The mapping the YAML ``text`` of ``path`` holds (SettingsError naming ``path`` if it is not one)."""
+    try:
+        content = yaml.load(text, Loader=_SAFE_LOADER)
+    except yaml.YAMLError as exc:
+        raise SettingsError(path, f"不是有效的 YAML (invalid YAML): {exc}") from exc
     if content is None:
         content = {}
     if not isinstance(content, dict):
@@ -499,7 +506,7 @@ def _schema_fingerprint() -> bytes:
     return digest.digest()
 
 
-def _checked(path: Path, marker: Path, raw: dict[str, Any]) -> str:
+def _checked(path: Path, marker: Path | None, raw: dict[str, Any]) -> str:
     """The first problem the schema finds in the unit settings ``raw`` ('' for none).
 
     The schema's check imports pydantic and builds its models, about a quarter of a second, which a
@@ -509,7 +516,7 @@ def _checked(path: Path, marker: Path, raw: dict[str, Any]) -> str:
     written just means the check runs."""
     key = hashlib.sha256(_schema_fingerprint() + repr(raw).encode()).hexdigest()
     try:
-        if marker.read_text(encoding="ascii") == key:
+        if marker is not None and marker.read_text(encoding="ascii") == key:
             return ""
     except (OSError, ValueError):
         pass
@@ -518,6 +525,8 @@ def _checked(path: Path, marker: Path, raw: dict[str, Any]) -> str:
     found = unit_schema.problems(raw)
     if found:
         return found[0]
+    if marker is None:
+        return ""
     try:
         marker.parent.mkdir(parents=True, exist_ok=True)
         temporary = marker.with_name(f".{marker.name}.{os.getpid()}")
@@ -533,7 +542,17 @@ def load(unit: str, year: int) -> Settings:
     params = year_parameters(unit, year)
     unit_path = paths.params_dir(unit) / "unit.yaml"
     raw = _read_yaml(unit_path, _missing_unit(unit, year))
-    found = _checked(unit_path, paths.output_dir(unit, year) / ".cache" / "settings.key", raw)
+    return from_raw(unit, year, raw, params, paths.output_dir(unit, year) / ".cache" / "settings.key")
+
+
+def from_raw(unit: str, year: int, raw: dict[str, Any], params: dict[str, Any] | None = None,
+             marker: Path | None = None) -> Settings:  # fmt: skip
+    """The settings of ``unit`` for ``year`` from the unit settings ``raw`` (as ``unit.yaml`` holds
+    them), checked as :func:`load` checks them: what ``jixiao new`` checks before it writes a file.
+    ``marker``: where settings that passed are remembered (see :func:`_checked`; None: nowhere)."""
+    unit_path = paths.params_dir(unit) / "unit.yaml"
+    params = params if params is not None else {"unit": unit, "year": year}
+    found = _checked(unit_path, marker, raw)
     if found:
         raise SettingsError(unit_path, found)
     numbering = _numbering(unit_path, raw.get("numbering"))

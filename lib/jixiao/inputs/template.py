@@ -8,7 +8,9 @@ Everything comes from ``jixiao.inputs.schema``.
 
 from __future__ import annotations
 
+import io
 import math
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -96,25 +98,40 @@ def _sheet(book: Workbook, table: Table) -> Worksheet:
     return sheet
 
 
-def _workbook() -> Workbook:
+def _workbook(tables: Iterable[str] | None = None) -> Workbook:
     book = Workbook()
     book.remove(book.active)
+    chosen = set(TABLES if tables is None else tables) | {"profile"}
     for table in TABLES.values():
-        _sheet(book, table)
+        if table.key in chosen:
+            _sheet(book, table)
     return book
 
 
-def write_template(path: Path | str, unit: str, year: int) -> Path:
-    """An empty input workbook at ``path``; the profile sheet holds ``unit`` and ``year``."""
-    book = _workbook()
+def write_template(path: Path | str, unit: str, year: int, tables: Iterable[str] | None = None) -> Path:
+    """An empty input workbook at ``path``; the profile sheet holds ``unit`` and ``year``. ``tables``
+    (keys of :data:`~jixiao.inputs.schema.TABLES`) chooses the sheets, in the schema's order; the
+    profile's is always there (default: every table)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _template(unit, year, tables).save(path)
+    return path
+
+
+def template_bytes(unit: str, year: int, tables: Iterable[str] | None = None) -> bytes:
+    """The workbook :func:`write_template` writes, as bytes (for a group of files written together)."""
+    buffer = io.BytesIO()
+    _template(unit, year, tables).save(buffer)
+    return buffer.getvalue()
+
+
+def _template(unit: str, year: int, tables: Iterable[str] | None) -> Workbook:
+    book = _workbook(tables)
     profile = book[TABLES["profile"].name]
     keys = TABLES["profile"].keys
     profile.cell(row=2, column=keys.index("unit_id") + 1, value=unit).number_format = "@"
     profile.cell(row=2, column=keys.index("year") + 1, value=int(year))
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
-    return path
+    return book
 
 
 def _value(value: Any) -> Any:

@@ -232,7 +232,7 @@ def _default_sections() -> list[str]:
 class UnitSettings(Block):
     """``params/<unit>/unit.yaml``."""
 
-    unit_name: Name = setting(..., "单位名称, 写在标题、封面和页脚 (required)", "示例县民政局")
+    unit_name: Name = setting(..., "单位名称, 写在标题、封面和页脚 (the unit's name)", "示例县民政局")
     kind: KindName = setting(
         DEFAULT_KIND,
         "报告类型: " + "; ".join(f"{k.id} = {k.name}" for k in KINDS.values()) + "; 决定默认标题和默认章节",
@@ -244,14 +244,14 @@ class UnitSettings(Block):
     sections: Free = setting(
         _default_sections,
         "报告的章节及其顺序: 章节类型 (overview, theme:<key>), {kind, title, key}, 或含 sections 的章 "
-        "{title, sections}; 不写时用报告类型的默认章节 (见上文 Sections)",
+        "{title, sections}; 不写时用报告类型的默认章节",
         ["overview", {"kind": "projects", "title": "重点项目支出绩效情况"}],
         type_text="list (see [Sections](#sections))",
     )
     numbering: Free = setting(
         list(NUMBERING), "各层标题的编号样式, 须含 一 或 1", ["一、", "（一）", "1.", "（1）"], type_text="list of text"
     )
-    profile_parts: list[ProfilePart] = setting(
+    profile_parts: list[ProfilePart] | None = setting(
         None,
         "部门概况的各部分、顺序和小标题; 不写时为全部四部分及其默认小标题",
         [{"part": "duties", "title": "主要职能"}, {"part": "staff"}],
@@ -259,17 +259,17 @@ class UnitSettings(Block):
     last_year_note: LastYearNote = setting(
         "once", "缺上年数据时“无上年数据，不作同比分析。”写在: once 全文一次, each 每个主题之后, never 不写", "each"
     )
-    scoring: Scoring = setting(None, "评分规则; 未写的键取全国默认值 (see [Scoring](#scoring))", {"far_above_ratio": 2})
-    themes: dict[str, Theme] = setting(
+    scoring: Scoring | None = setting(Scoring, "评分规则; 未写的键取全国默认值", {"far_above_ratio": 2})
+    themes: dict[str, Theme] | None = setting(
         None,
         "各主题章节 (theme:<key>) 的图表, 以主题的 key 为键",
         {"dibao": {"charts": [{"kind": "grouped_bar", "title": "…", "keys": ["a"]}]}},
         type_text="mapping of theme key to {charts}",
     )
-    notable_changes: NotableChanges = setting(
-        None, "与上年比较时什么算“增幅/降幅较大”; 未写的键取默认值", {"rate": 0.1, "amount": 1, "points": 5}
+    notable_changes: NotableChanges | None = setting(
+        NotableChanges, "与上年比较时什么算“增幅/降幅较大”; 未写的键取默认值", {"rate": 0.1, "amount": 1, "points": 5}
     )
-    review: Review = setting(None, "审核提示的检查 (see [Review](#review))", {"unit_costs": {"max_ratio": 3}})
+    review: Review | None = setting(None, "审核提示的检查; 不写时只做无需设置的检查", {"unit_costs": {"max_ratio": 3}})
     editions: Editions = setting(
         list(EDITIONS), "构建的版本: filing = report.*, review = report-review.* (含审核提示)", ["filing"]
     )
@@ -376,7 +376,7 @@ def _type_text(annotation: Any, info: Any) -> str:
     extra = info.json_schema_extra or {}
     if extra.get("type_text"):
         return extra["type_text"]
-    for meta in getattr(annotation, "__metadata__", ()):
+    for meta in [*getattr(info, "metadata", ()), *getattr(annotation, "__metadata__", ())]:
         if isinstance(meta, _Type):
             return meta.text
     inner = _unwrap(annotation)
@@ -396,9 +396,11 @@ def _type_text(annotation: Any, info: Any) -> str:
 
 
 def _default(info: Any) -> Any:
-    if info.default_factory is not None:
-        value = info.default_factory()
-        return value.model_dump() if isinstance(value, BaseModel) else value
+    factory = info.default_factory
+    if isinstance(factory, type) and issubclass(factory, BaseModel):
+        return {name: _default(field) for name, field in factory.model_fields.items()}
+    if factory is not None:
+        return factory()
     return None if info.default is Ellipsis else info.default
 
 
@@ -504,14 +506,17 @@ def unit_yaml(values: dict[str, Any]) -> str:
             default = flow(key.default) if key.default is not None else "不使用 (not used)"
             lines.append(f"# 默认 (default): {default}")
         if key.name in values:
-            lines += _dump({key.name: values[key.name]})
+            lines += _dump(key.name, values[key.name])
         else:
-            lines += ["# " + line for line in _dump({key.name: key.example})]
+            lines += ["# " + line for line in _dump(key.name, key.example)]
     return "\n".join(lines) + "\n"
 
 
-def _dump(value: dict[str, Any]) -> list[str]:
-    text = yaml.safe_dump(value, allow_unicode=True, sort_keys=False, width=100, default_flow_style=None)
+def _dump(key: str, value: Any) -> list[str]:
+    """``key: value`` as YAML lines: a scalar on one line, a list or mapping in YAML's own style."""
+    if not isinstance(value, (dict, list)):
+        return [f"{key}: {flow(value)}"]
+    text = yaml.safe_dump({key: value}, allow_unicode=True, sort_keys=False, width=100, default_flow_style=None)
     return text.rstrip("\n").split("\n")
 
 
