@@ -70,6 +70,7 @@ def _text(value: Any) -> Any:
 
 
 def _name(value: Any) -> Any:
+    _text(value)
     try:
         return paths.check_name(value)
     except paths.NameRuleError as exc:
