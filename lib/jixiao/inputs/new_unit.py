@@ -133,7 +133,7 @@ def new(unit: str, year: int, name: str | None = None, like: str | None = None, 
         loaded = settings_module.from_raw(unit, year, raw)
         tables = tables_read(loaded)
         written.append(group.write(year_file, year_text(unit, year)))
-        written.append(group.write(workbook, template.template_bytes(unit, year, tables)))
+        written.append(group.write(workbook, template.template_bytes(unit, year, tables, loaded.unit_name)))
     sheets = tuple(t.name for t in TABLES.values() if t.key in tables or t.key == "profile")
     return Created(unit, year, loaded.unit_name, loaded.kind.id, tuple(written), sheets, name is not None)
 

@@ -118,19 +118,22 @@ def write_template(path: Path | str, unit: str, year: int, tables: Iterable[str]
     return path
 
 
-def template_bytes(unit: str, year: int, tables: Iterable[str] | None = None) -> bytes:
-    """The workbook :func:`write_template` writes, as bytes (for a group of files written together)."""
+def template_bytes(unit: str, year: int, tables: Iterable[str] | None = None, unit_name: str = "") -> bytes:
+    """The workbook :func:`write_template` writes, as bytes (for a group of files written together);
+    the profile sheet holds ``unit_name`` too, when given."""
     buffer = io.BytesIO()
-    _template(unit, year, tables).save(buffer)
+    _template(unit, year, tables, unit_name).save(buffer)
     return buffer.getvalue()
 
 
-def _template(unit: str, year: int, tables: Iterable[str] | None) -> Workbook:
+def _template(unit: str, year: int, tables: Iterable[str] | None, unit_name: str = "") -> Workbook:
     book = _workbook(tables)
     profile = book[TABLES["profile"].name]
     keys = TABLES["profile"].keys
     profile.cell(row=2, column=keys.index("unit_id") + 1, value=unit).number_format = "@"
     profile.cell(row=2, column=keys.index("year") + 1, value=int(year))
+    if unit_name:
+        profile.cell(row=2, column=keys.index("unit_name") + 1, value=unit_name).number_format = "@"
     return book
 
 

@@ -113,9 +113,10 @@ Free = Annotated[Any, PlainValidator(lambda value: value)]
 """A value this schema leaves to the hand-written check (``sections``, ``numbering``)."""
 
 
-def setting(default: Any, meaning: str, example: Any = None, *, type_text: str = "") -> Any:
-    """A key of the schema: its default (``...`` for a required key), meaning and example."""
-    extra = {"example": example, "type_text": type_text}
+def setting(default: Any, meaning: str, example: Any = None, *, type_text: str = "", default_text: str = "") -> Any:
+    """A key of the schema: its default (``...`` for a required key), meaning and example;
+    ``default_text`` says what happens when it is left out, where no value says it."""
+    extra = {"example": example, "type_text": type_text, "default_text": default_text}
     if isinstance(default, types.FunctionType) or (isinstance(default, type) and issubclass(default, BaseModel)):
         return Field(default_factory=default, description=meaning, json_schema_extra=extra)
     return Field(default, description=meaning, json_schema_extra=extra)
@@ -226,10 +227,6 @@ class ProfilePart(Block):
     title: Text = setting(None, "小标题 (默认: " + ", ".join(PROFILE_TITLES.values()) + ")", "主要职能")
 
 
-def _default_sections() -> list[str]:
-    return list(KINDS[DEFAULT_KIND].sections)
-
-
 class UnitSettings(Block):
     """``params/<unit>/unit.yaml``."""
 
@@ -240,22 +237,26 @@ class UnitSettings(Block):
         "department",
     )
     title: Text = setting(
-        None, "报告标题, 可含 {unit_name} 和 {year}; 不写时用报告类型的标题", "{unit_name}{year}年绩效自评报告"
+        None,
+        "报告标题, 可含 {unit_name} 和 {year}",
+        "{unit_name}{year}年绩效自评报告",
+        default_text="报告类型的标题 (the kind's title): {unit_name}{year}年度部门整体支出绩效自评报告",
     )
     sections: Free = setting(
-        _default_sections,
-        "报告的章节及其顺序: 章节类型 (overview, theme:<key>), {kind, title, key}, 或含 sections 的章 "
-        "{title, sections}; 不写时用报告类型的默认章节",
+        None,
+        "报告的章节及其顺序: 章节类型 (overview, theme:<key>), {kind, title, key}, 或章 {title, sections}",
         ["overview", {"kind": "projects", "title": "重点项目支出绩效情况"}],
         type_text="list (see [Sections](#sections))",
+        default_text="报告类型的默认章节 (the kind's sections); department: " + ", ".join(KINDS[DEFAULT_KIND].sections),
     )
     numbering: Free = setting(
         list(NUMBERING), "各层标题的编号样式, 须含 一 或 1", ["一、", "（一）", "1.", "（1）"], type_text="list of text"
     )
     profile_parts: list[ProfilePart] | None = setting(
         None,
-        "部门概况的各部分、顺序和小标题; 不写时为全部四部分及其默认小标题",
+        "部门概况的各部分、顺序和小标题",
         [{"part": "duties", "title": "主要职能"}, {"part": "staff"}],
+        default_text="全部四部分, 各用默认小标题 (every part, with its default sub-heading)",
     )
     last_year_note: LastYearNote = setting(
         "once", "缺上年数据时“无上年数据，不作同比分析。”写在: once 全文一次, each 每个主题之后, never 不写", "each"
@@ -265,12 +266,18 @@ class UnitSettings(Block):
         None,
         "各主题章节 (theme:<key>) 的图表, 以主题的 key 为键",
         {"dibao": {"charts": [{"kind": "grouped_bar", "title": "…", "keys": ["a"]}]}},
+        default_text="无图表 (no charts)",
         type_text="mapping of theme key to {charts}",
     )
     notable_changes: NotableChanges | None = setting(
         NotableChanges, "与上年比较时什么算“增幅/降幅较大”; 未写的键取默认值", {"rate": 0.1, "amount": 1, "points": 5}
     )
-    review: Review | None = setting(None, "审核提示的检查; 不写时只做无需设置的检查", {"unit_costs": {"max_ratio": 3}})
+    review: Review | None = setting(
+        None,
+        "审核提示的检查",
+        {"unit_costs": {"max_ratio": 3}},
+        default_text="只做无需设置的检查 (only the checks that need no settings)",
+    )
     editions: Editions = setting(
         list(EDITIONS), "构建的版本: filing = report.*, review = report-review.* (含审核提示)", ["filing"]
     )
@@ -371,6 +378,16 @@ class Key(typing.NamedTuple):
     meaning: str
     example: Any
     required: bool
+    default_text: str = ""
+    """What happens when the key is left out, where :attr:`default` (None) cannot say it."""
+
+    def default_shown(self) -> str:
+        """The default as the reference and a new ``unit.yaml`` write it."""
+        if self.required:
+            return "required"
+        if self.default is not None:
+            return flow(self.default)
+        return self.default_text or "—"
 
 
 def _type_text(annotation: Any, info: Any) -> str:
@@ -419,6 +436,7 @@ def keys(model: type[BaseModel] = UnitSettings, prefix: str = "") -> list[Key]:
                 info.description or "",
                 extra.get("example"),
                 info.is_required(),
+                extra.get("default_text") or "",
             )
         )
         inner = _unwrap(info.annotation)
@@ -459,7 +477,7 @@ def reference() -> str:
         "|---|---|---|---|---|",
     ]
     for key in keys():
-        default = "required" if key.required else (f"`{flow(key.default)}`" if key.default is not None else "—")
+        default = f"`{key.default_shown()}`" if key.default is not None else key.default_shown()
         example = f"`{flow(key.example)}`" if key.example is not None else ""
         rows.append(
             f"| `{key.name}` | {_cell(key.type)} | {_cell(default)} | {_cell(key.meaning)} | {_cell(example)} |"
@@ -504,8 +522,7 @@ def unit_yaml(values: dict[str, Any]) -> str:
         lines.append("")
         lines.append(f"# {key.meaning}")
         if not key.required:
-            default = flow(key.default) if key.default is not None else "不使用 (not used)"
-            lines.append(f"# 默认 (default): {default}")
+            lines.append(f"# 默认 (default): {key.default_shown()}")
         if key.name in values:
             lines += _dump(key.name, values[key.name])
         else:
@@ -517,6 +534,8 @@ def _dump(key: str, value: Any) -> list[str]:
     """``key: value`` as YAML lines: a scalar on one line, a list or mapping in YAML's own style."""
     if not isinstance(value, (dict, list)):
         return [f"{key}: {flow(value)}"]
+    if isinstance(value, list) and value and all(not isinstance(v, (dict, list)) for v in value) and len(value) > 4:
+        return [f"{key}:", *(f"  - {flow(v)}" for v in value)]  # one per line: easy to reorder or delete
     text = yaml.safe_dump({key: value}, allow_unicode=True, sort_keys=False, width=100, default_flow_style=None)
     return text.rstrip("\n").split("\n")
 
