@@ -30,6 +30,20 @@ def test_the_settings_page_holds_the_reference_the_schema_generates():
     assert "## Every key" in page and "## Sections" in page  # the prose around it stays
 
 
+def test_make_docs_regenerates_the_reference_and_keeps_the_prose(tmp_path, capsys):
+    page = tmp_path / "settings.md"
+    original = PAGE.read_text(encoding="utf-8")
+    start, end = original.index(unit_schema.BEGIN), original.index(unit_schema.END)
+    page.write_text(original[:start] + unit_schema.BEGIN + "\nold\n" + original[end:], encoding="utf-8")
+    assert unit_schema.main([str(page)]) == 0
+    assert page.read_text(encoding="utf-8") == original
+    assert unit_schema.main([str(page)]) == 0
+    assert capsys.readouterr().out == f"{page}: updated\n{page}: unchanged\n"
+    page.write_text("# Settings\n\nno reference here\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="the page has no reference part"):
+        unit_schema.main([str(page)])
+
+
 def test_every_key_of_the_settings_is_in_the_reference():
     top = [k.name for k in unit_schema.keys() if "." not in k.name and "[" not in k.name]
     assert top == ["unit_name", "kind", "title", "sections", "numbering", "profile_parts", "last_year_note", "scoring",

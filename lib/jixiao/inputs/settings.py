@@ -4,6 +4,9 @@
 scoring rules, theme charts, review checks); ``params/<unit>/<year>.yaml`` holds the papermill
 parameters of one year (``unit`` and ``year``), usable as is with ``papermill -f``. papermill only
 warns about an unknown parameter; jixiao refuses unknown and missing keys, naming file and key.
+The unit settings are checked against their one schema (:mod:`jixiao.inputs.unit_schema`, which
+also writes their reference and a new unit's ``unit.yaml``); ``sections`` and ``numbering`` by the
+code below, whose messages name the entry.
 
 ``sections`` lists the report's sections in order: a kind (``overview``, ``theme:dibao``), a
 mapping (``{kind: projects, title: 重点项目支出绩效情况}``, ``{kind: theme, key: 完成目标}``) or a
