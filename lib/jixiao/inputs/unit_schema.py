@@ -36,6 +36,7 @@ from jixiao.inputs.values import (
     NUMBERING,
     PROFILE_PARTS,
     PROFILE_TITLES,
+    REVIEW_DEFAULTS,
 )
 
 
@@ -166,7 +167,9 @@ class CostGroup(Block):
 
 
 class UnitCosts(Block):
-    max_ratio: Number = setting(3, "组内单位成本 (万元/件) 超过最低者的这一倍数时提示", 3)
+    max_ratio: Number = setting(
+        REVIEW_DEFAULTS["unit_costs.max_ratio"], "组内单位成本 (万元/件) 超过最低者的这一倍数时提示", 3
+    )
     groups: list[CostGroup] = setting(None, "相互比较的组", [{"name": "社会救助", "items": ["…"]}])
 
 
@@ -188,8 +191,10 @@ class ProjectAmounts(Block):
 
 
 class TargetEqualsActual(Block):
-    max_share: Number = setting(0.5, "实际值恰等于目标值的定量指标超过这一比例时提示", 0.3)
-    min_count: Number = setting(5, "定量指标少于这一个数时不作判断", 10)
+    max_share: Number = setting(
+        REVIEW_DEFAULTS["target_equals_actual.max_share"], "实际值恰等于目标值的定量指标超过这一比例时提示", 0.3
+    )
+    min_count: Number = setting(REVIEW_DEFAULTS["target_equals_actual.min_count"], "定量指标少于这一个数时不作判断", 10)
 
 
 class Review(Block):
@@ -343,6 +348,8 @@ def message(error: Any) -> str:
         parent = _model_at(loc[:-1])
         allowed = ", ".join(parent.model_fields) if isinstance(parent, type) else ""
         return f"未知设置项 (unknown key) '{where}'; 允许: {allowed}"
+    if kind == "missing" and loc and isinstance(loc[-1], int):
+        return f"'{dotted(loc[:-1])}' 缺少第 {loc[-1] + 1} 项 (missing item {loc[-1] + 1})"
     if kind == "missing":
         return f"缺少设置项 (missing key) '{where}'"
     if kind == "jixiao":
@@ -352,7 +359,8 @@ def message(error: Any) -> str:
     if kind in ("list_type", "tuple_type"):
         return f"'{where}' 应为列表 (expected a list), 实为 {value!r}"
     if kind in ("too_short", "too_long"):
-        return f"'{where}' 应为 {error['ctx']['max_length'] or error['ctx']['min_length']} 项的列表, 实为 {value!r}"
+        length = error["ctx"].get("max_length") or error["ctx"].get("min_length")
+        return f"'{where}' 应为 {length} 项的列表, 实为 {value!r}"
     return f"'{where}' 无效 (invalid): {error['msg']}; 实为 {value!r}"
 
 

@@ -28,3 +28,12 @@ percentage by at least ``points`` 百分点."""
 # What a build makes (jixiao.render): editions, formats, where the 自评表 go
 EDITIONS = ("filing", "review")
 FORMATS = ("html", "pdf", "docx", "xlsx")
+
+
+REVIEW_DEFAULTS = {
+    "unit_costs.max_ratio": 3,
+    "target_equals_actual.max_share": 0.5,
+    "target_equals_actual.min_count": 5,
+}
+"""The review checks' settings that have a default (``review.<key>``): the checks (:mod:`jixiao.checks`)
+apply them, the settings' schema documents them."""
