@@ -8,7 +8,7 @@ UNIT   ?= lechang-mzj
 YEAR   ?= 2019
 
 .DEFAULT_GOAL := help
-.PHONY: help install report test lab bench bench-batch compare lint clean
+.PHONY: help install report test lab bench bench-batch compare lint docs clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -41,6 +41,9 @@ compare: $(STAMP) ## build the examples at BASE=<git revision> and at the work t
 
 lint: $(STAMP) ## ruff over the package, tests and notebooks
 	$(BIN)/ruff check lib tests notebooks benchmarks
+
+docs: $(STAMP) ## regenerate the settings reference in docs/settings.md from the settings' schema
+	$(BIN)/python -m jixiao.inputs.unit_schema docs/settings.md
 
 clean: ## remove build outputs (keeps .venv)
 	rm -rf outputs/*/

@@ -68,9 +68,25 @@ def test_unknown_unit_setting_and_section(project):
         settings.load("lechang-mzj", 2019)
 
 
-def test_missing_year_file(project):
-    with pytest.raises(settings.SettingsError, match=r"^params/lechang-mzj/2030.yaml: 文件不存在 \(file not found\)$"):
+def test_a_missing_params_file_says_what_it_holds_and_points_to_jixiao_new(project):
+    with pytest.raises(settings.SettingsError) as err:
         settings.load("lechang-mzj", 2030)
+    assert str(err.value) == (
+        "params/lechang-mzj/2030.yaml: 文件不存在 (file not found); "
+        "应含本年度的参数 unit: lechang-mzj 和 year: 2030 (this year's parameters); "
+        "为单位新增年度 (to add the year): jixiao new --unit lechang-mzj --year 2030"
+    )
+    expected = (
+        "文件不存在 (file not found); 应为单位设置, 至少含 unit_name: 单位名称 (the unit's settings; see "
+        "docs/settings.md); 新建单位 (to start a unit): jixiao new --unit lechang-mzj --name 单位名称 --year 2019"
+    )
+    (project / "params/lechang-mzj/unit.yaml").unlink()
+    with pytest.raises(settings.SettingsError) as err:
+        settings.load("lechang-mzj", 2019)
+    assert str(err.value) == f"params/lechang-mzj/unit.yaml: {expected}"
+    with pytest.raises(settings.SettingsError) as err:  # neither file: the unit is to be started
+        settings.load("lechang-mzj", 2030)
+    assert str(err.value) == f"params/lechang-mzj/2030.yaml: {expected.replace('2019', '2030')}"
 
 
 def test_cli_reports_a_settings_error_and_builds_nothing(tmp_path):

@@ -1,4 +1,4 @@
-"""The ``jixiao`` command: build, validate, template, batch, summary, synth.
+"""The ``jixiao`` command: new, build, validate, template, batch, summary, synth.
 
 Exit status: 0 done; 1 a section failed; 2 the inputs, settings or arguments are wrong (nothing
 was built); 3 the outputs could not be written (disk full, read-only) or another build of the
@@ -18,6 +18,7 @@ from jixiao import paths
 
 EDITIONS = ("filing", "review")  # jixiao.inputs.settings.EDITIONS, FORMATS (not imported: --help stays fast)
 FORMATS = ("html", "pdf", "docx", "xlsx")
+KIND_IDS = ("department", "department_evaluation", "project", "transfer")  # jixiao.inputs.kinds.KINDS (tested)
 
 INTERRUPTED_LINE = (
     "已中断 (interrupted)：未生成报告；上一次的报告保持不变。(nothing built; the last report is unchanged)"
@@ -32,6 +33,24 @@ def unit_id(text: str) -> str:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def unit_name(text: str) -> str:
+    """argparse's check of a name (``new --name``, ``summary --bureau``): one printable line."""
+    try:
+        return paths.check_name(text)
+    except paths.NameRuleError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def bureau_name(text: str) -> str:
+    """``summary --bureau``: a name, or nothing (the default)."""
+    if text == "":
+        return text
+    try:
+        return paths.check_name(text, "局名 (bureau name)")
+    except paths.NameRuleError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _unit_year(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--unit", required=True, type=unit_id,
                         help="单位编码, e.g. lechang-mzj (a folder of params/ and data/)")  # fmt: skip
@@ -41,6 +60,12 @@ def _unit_year(parser: argparse.ArgumentParser) -> None:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="jixiao", description="绩效自评报告: from a unit's data for a year to its report.")
     sub = p.add_subparsers(dest="command", required=True)
+    n = sub.add_parser("new", help="start a unit: params/U/unit.yaml, params/U/Y.yaml, data/U/Y/data.xlsx "
+                       "(without --name: add year Y to unit U)")  # fmt: skip
+    _unit_year(n)
+    n.add_argument("--name", type=unit_name, help="单位名称 of a new unit, e.g. 示例县民政局")
+    n.add_argument("--like", type=unit_id, help="start from this existing unit's settings (sections, themes, scoring…)")
+    n.add_argument("--kind", choices=KIND_IDS, help="report kind (default department)")
     b = sub.add_parser("build", help="build outputs/<unit>/<year>/report.html, .pdf, .docx, 自评表.xlsx")
     _unit_year(b)
     b.add_argument("--force", action="store_true", help="re-execute every section, ignoring the cache")
@@ -72,7 +97,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--units", nargs="+", required=True, help="unit ids")
     s.add_argument("--year", required=True, type=int, help="年度")
     s.add_argument("--output", help="where the reports are and the summary goes: an fsspec URL (default: outputs/)")
-    s.add_argument("--bureau", default="", help="the bureau's name for the title, e.g. 示例县财政局")
+    s.add_argument("--bureau", default="", type=bureau_name, help="the bureau's name for the title, e.g. 示例县财政局")
     y = sub.add_parser("synth", help="write synthetic units (ids synth-…) under data/ and params/")
     y.add_argument("--units", required=True, type=int, help="how many units")
     y.add_argument("--years", nargs="+", required=True, type=int, help="years")
@@ -115,8 +140,8 @@ def main(argv: list[str] | None = None) -> int:
                 atexit._run_exitfuncs()
                 _leave(code)
             return code
-        command = {"validate": _validate, "template": _template, "batch": _batch, "summary": _summary,
-                   "synth": _synth}.get(args.command)  # fmt: skip
+        command = {"new": _new, "validate": _validate, "template": _template, "batch": _batch,
+                   "summary": _summary, "synth": _synth}.get(args.command)  # fmt: skip
         if command is not None:
             code = command(args)
             sys.stdout.flush()  # a closed pipe is met here, where it is handled, not at the interpreter's exit
@@ -193,6 +218,19 @@ def _build(args: argparse.Namespace) -> int:
 def _failed(exc: Exception) -> None:
     print(str(exc), file=sys.stderr)
     print("未生成报告；上一次的报告保持不变。(nothing built; the last report is unchanged)", file=sys.stderr)
+
+
+def _new(args: argparse.Namespace) -> int:
+    from jixiao.inputs import new_unit
+
+    try:
+        created = new_unit.new(args.unit, args.year, name=args.name, like=args.like, kind=args.kind)
+    except new_unit.NewUnitError as exc:
+        print(f"未写入任何文件 (nothing written): {exc}", file=sys.stderr)
+        return 2
+    for line in new_unit.next_steps(created):
+        print(line)
+    return 0
 
 
 def _validate(args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -34,6 +35,42 @@ def check_unit(unit: str) -> str:
     if not isinstance(unit, str) or not UNIT_ID.fullmatch(unit) or ".." in unit:
         raise UnitIdError(str(unit))
     return unit
+
+
+NAME_LENGTH = 100
+"""The longest name jixiao takes (a unit's, a bureau's): a title, not a paragraph."""
+
+
+class NameRuleError(ValueError):
+    """A name (a unit's ``unit_name``, ``summary --bureau``) that is empty, too long, or holds a
+    control character (a line break, a tab, a zero-width or bidirectional mark)."""
+
+    def __init__(self, name: str, reason: str, what: str = "单位名称 (unit name)") -> None:
+        self.name = name
+        self.reason = reason
+        super().__init__(f"{what} {name!r} 无效：{reason}")
+
+
+def check_name(name: str, what: str = "单位名称 (unit name)") -> str:
+    """``name`` stripped of surrounding spaces if it is a name jixiao can print in a title, a file's
+    properties and a sheet: text, not empty, at most :data:`NAME_LENGTH` characters, no control or
+    format character (Unicode categories Cc and Cf: ``\\n``, ``\\t``, U+200B, U+202E…). Else
+    :class:`NameRuleError`, before any file is touched. The one rule for every name jixiao takes."""
+    if not isinstance(name, str):
+        raise NameRuleError(str(name), f"应为文字 (a text), 实为 {type(name).__name__}", what)
+    stripped = name.strip()
+    if not stripped:
+        raise NameRuleError(name, "不能为空 (empty)", what)
+    if len(stripped) > NAME_LENGTH:
+        raise NameRuleError(name, f"长 {len(stripped)} 个字符, 至多 {NAME_LENGTH} 个 (too long)", what)
+    for char in stripped:
+        if unicodedata.category(char) in ("Cc", "Cf"):
+            raise NameRuleError(
+                name,
+                f"含控制字符 U+{ord(char):04X} (a control character); 应为一行可打印的文字 (one printable line)",
+                what,
+            )
+    return stripped
 
 
 def root() -> Path:

@@ -28,6 +28,7 @@ from jixiao.checks.findings import NOTE, WARNING, Cell, Finding, Formula, Number
 from jixiao.checks.stats import setting
 from jixiao.inputs.published import Source
 from jixiao.inputs.schema import AMOUNT_UNIT, DEPARTMENT
+from jixiao.inputs.values import REVIEW_DEFAULTS
 
 POINTS = "分"
 
@@ -124,8 +125,8 @@ def targets_equal_to_actuals(scores: scoring.Scores, settings: Any) -> list[Find
     config = settings.review.get("target_equals_actual") or {}
     if not config:
         return []
-    max_share = float(config.get("max_share", 0.5))
-    min_count = int(config.get("min_count", 5))
+    max_share = float(config.get("max_share", REVIEW_DEFAULTS["target_equals_actual.max_share"]))
+    min_count = int(config.get("min_count", REVIEW_DEFAULTS["target_equals_actual.min_count"]))
     compared = [
         (scope, name, s) for scope, name, score in scored(scores) for s in score.indicators
         if s.direction in ("≥", "≤") and s.target is not None and s.actual is not None and not s.computed_actual

@@ -20,6 +20,7 @@ import pandas as pd
 
 from jixiao import paths
 from jixiao.checks.findings import NOTE, WARNING, Cell, Finding, Number, Setting, cell, dec, derived, number
+from jixiao.inputs.values import REVIEW_DEFAULTS
 
 
 def stat(stats: pd.DataFrame, key: str) -> Number:
@@ -60,7 +61,7 @@ def unit_costs(data: Any, settings: Any) -> list[Finding]:
     config = settings.review.get("unit_costs") or {}
     if not config:
         return []
-    max_ratio = float(config.get("max_ratio", 3))
+    max_ratio = float(config.get("max_ratio", REVIEW_DEFAULTS["unit_costs.max_ratio"]))
     limit = setting(settings, max_ratio, "review.unit_costs.max_ratio")
     found: list[Finding] = []
     for g, group in enumerate(config.get("groups") or [], start=1):

@@ -4,6 +4,9 @@
 scoring rules, theme charts, review checks); ``params/<unit>/<year>.yaml`` holds the papermill
 parameters of one year (``unit`` and ``year``), usable as is with ``papermill -f``. papermill only
 warns about an unknown parameter; jixiao refuses unknown and missing keys, naming file and key.
+The unit settings are checked against their one schema (:mod:`jixiao.inputs.unit_schema`, which
+also writes their reference and a new unit's ``unit.yaml``); ``sections`` and ``numbering`` by the
+code below, whose messages name the entry.
 
 ``sections`` lists the report's sections in order: a kind (``overview``, ``theme:dibao``), a
 mapping (``{kind: projects, title: 重点项目支出绩效情况}``, ``{kind: theme, key: 完成目标}``) or a
@@ -15,8 +18,11 @@ notebook runs (:attr:`Settings.sections`) and the numbered tree of headings
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -24,13 +30,17 @@ import yaml
 
 from jixiao import formatting, paths
 from jixiao.inputs.kinds import DEFAULT_KIND, KINDS, ReportKind
+from jixiao.inputs.values import (  # noqa: F401 (re-exported: the settings' fixed values)
+    EDITIONS,
+    FORMATS,
+    LAST_YEAR_NOTES,
+    NOTABLE_CHANGES,
+    NUMBERING,
+    PROFILE_PARTS,
+    PROFILE_TITLES,
+)
 
 YEAR_KEYS = {"unit": str, "year": int}
-UNIT_KEYS = {
-    "unit_name", "kind", "title", "sections", "numbering", "scoring", "themes", "notable_changes", "review",
-    "editions", "formats", "selfeval_forms", "selfeval_targets", "profile_parts", "last_year_note",
-}  # fmt: skip
-UNIT_REQUIRED = {"unit_name"}
 
 # A report section kind -> its notebook. `theme:<key>` sections share one notebook.
 NOTEBOOKS = {
@@ -81,26 +91,9 @@ DEFAULT_ORDER = KINDS[DEFAULT_KIND].sections
 """The sections of a department report whose settings list none: the order of the peers' reports
 (each report kind has its own, :data:`jixiao.inputs.kinds.KINDS`)."""
 
-PROFILE_PARTS = ("duties", "bodies", "staff", "units")
-"""The parts of the 部门概况 (settings key ``profile_parts``): 职能, 内设机构, 人员, 二级预算单位."""
-PROFILE_TITLES = {"duties": "部门职能", "bodies": "机构设置", "staff": "人员情况", "units": "二级预算单位"}
-"""Each part's sub-heading when the settings give none."""
-
-LAST_YEAR_NOTES = ("once", "each", "never")
-"""``last_year_note``: where the note 无{上一年}年数据，不作同比分析。 is written when last year's data
-is missing: once in the report (default), after each theme, or never."""
 
 UNNUMBERED = {"review"}
 """Kinds whose heading carries no number: the reviewer's notes are not part of the filed report."""
-
-NUMBERING = ("一、", "（一）", "1.", "（1）")
-"""The number style of each heading depth (settings key ``numbering``)."""
-
-NOTABLE_CHANGES = {"rate": 0.1, "amount": 1, "points": 5}
-"""What a themed section's comparison with last year calls a notable change (增幅较大, 降幅较大),
-settings key ``notable_changes``: a count or an amount that moved by at least ``rate`` of last
-year's figure (10%, the share 部门决算 explain), an amount by at least ``amount`` 万元 too, a
-percentage by at least ``points`` 百分点."""
 
 
 class SettingsError(ValueError):
@@ -256,82 +249,8 @@ class Settings:
         return self.part(f"themes.{key}") or {}
 
 
-# What a build makes (jixiao.render): editions, formats, where the 自评表 go
-EDITIONS = ("filing", "review")
-FORMATS = ("html", "pdf", "docx", "xlsx")
-CHOICES = {
-    "editions": EDITIONS, "formats": FORMATS, "selfeval_forms": ("inline", "annex"),
-    "selfeval_targets": ("split", "combined"), "kind": tuple(KINDS), "last_year_note": LAST_YEAR_NOTES,
-}  # fmt: skip
-SINGLE = ("selfeval_forms", "selfeval_targets", "kind", "last_year_note")
-"""The choices that take one value, not a list."""
-
-
 def _choices(value: Any, allowed: tuple[str, ...]) -> tuple[str, ...]:
     return allowed if value is None else tuple(a for a in allowed if a in value)
-
-
-def _check_choices(path: Path, raw: dict[str, Any]) -> None:
-    for key, allowed in CHOICES.items():
-        if key not in raw:
-            continue
-        value = raw[key]
-        values = [value] if key in SINGLE else value
-        if key not in SINGLE and (not isinstance(value, list) or not value):
-            expected = f"应为非空列表 (a non-empty list), 可用: {', '.join(allowed)}"
-            raise SettingsError(path, f"'{key}' {expected}; 实为 {value!r}")
-        for item in values:
-            if item not in allowed:
-                raise SettingsError(path, f"'{key}' 的值 {item!r} 不可用; 可用: {', '.join(allowed)}")
-
-
-# The shape of the unit settings' blocks: a dict names its allowed keys (and their shapes), a
-# type a leaf; "*" stands for any key (a theme's key). A key that is not here is a typing error
-# that would otherwise silently fall back to a default.
-NUMBER = (int, float)
-SHAPE: dict[str, Any] = {
-    "scoring": {
-        "weights": {"execution": NUMBER, "output": NUMBER, "effect": NUMBER, "satisfaction": NUMBER},
-        "grades": list,
-        "qualitative_bands": {"达成": list, "部分达成": list, "未达成": list},
-        "far_above_ratio": NUMBER,
-    },
-    "review": {
-        "unit_costs": {
-            "max_ratio": NUMBER,
-            "groups": [{"name": str, "items": [{"label": str, "amount": str, "count": str}]}],
-        },
-        "same_count": [{"label": str, "keys": list}],
-        "part_of": [{"label": str, "part": str, "whole": str}],
-        "project_amounts": [{"label": str, "project": str, "keys": list}],
-        "target_equals_actual": {"max_share": NUMBER, "min_count": NUMBER},
-    },
-    "themes": {"*": {"charts": [{"kind": str, "title": str, "keys": list}]}},
-    "notable_changes": {"rate": NUMBER, "amount": NUMBER, "points": NUMBER},
-    "title": str,
-    "profile_parts": [{"part": str, "title": str}],
-}
-
-
-def _check_shape(path: Path, where: str, value: Any, shape: Any) -> None:
-    """Raise SettingsError at the first key or value of ``value`` that does not fit ``shape``."""
-    if isinstance(shape, dict):
-        if not isinstance(value, dict):
-            raise SettingsError(path, f"'{where}' 应为键值映射 (expected a mapping), 实为 {value!r}")
-        for key, item in value.items():
-            sub = shape.get(key, shape.get("*"))
-            if sub is None:
-                allowed = ", ".join(k for k in shape if k != "*")
-                raise SettingsError(path, f"未知设置项 (unknown key) '{where}.{key}'; 允许: {allowed}")
-            _check_shape(path, f"{where}.{key}", item, sub)
-    elif isinstance(shape, list):
-        if not isinstance(value, list):
-            raise SettingsError(path, f"'{where}' 应为列表 (expected a list), 实为 {value!r}")
-        for number, item in enumerate(value, start=1):
-            _check_shape(path, f"{where}[{number}]", item, shape[0])
-    elif not isinstance(value, shape) or isinstance(value, bool):
-        expected = "数字 (a number)" if shape is NUMBER else f"{getattr(shape, '__name__', shape)}"
-        raise SettingsError(path, f"'{where}' 应为 {expected}, 实为 {value!r}")
 
 
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -339,15 +258,23 @@ _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 settings once per section), else the pure-Python one."""
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
+def _read_yaml(path: Path, missing: str = "") -> dict[str, Any]:
+    """The mapping a YAML file holds; ``missing`` says what the file must hold when it is absent."""
     if not path.is_file():
-        raise SettingsError(path, "文件不存在 (file not found)")
+        raise SettingsError(path, "文件不存在 (file not found)" + (f"; {missing}" if missing else ""))
     try:
-        content = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
-    except yaml.YAMLError as exc:
-        raise SettingsError(path, f"不是有效的 YAML (invalid YAML): {exc}") from exc
+        text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise SettingsError(path, f"不是 UTF-8 文本 (not UTF-8 text): 第 {exc.start + 1} 个字节无效") from None
+    return parse_yaml(text, path)
+
+
+def parse_yaml(text: str, path: Path) -> dict[str, Any]:
+    """The mapping the YAML ``text`` of ``path`` holds (SettingsError naming ``path`` if it is not one)."""
+    try:
+        content = yaml.load(text, Loader=_SAFE_LOADER)
+    except yaml.YAMLError as exc:
+        raise SettingsError(path, f"不是有效的 YAML (invalid YAML): {exc}") from exc
     if content is None:
         content = {}
     if not isinstance(content, dict):
@@ -355,10 +282,26 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     return content
 
 
+def _missing_unit(unit: str, year: int) -> str:
+    return (
+        f"应为单位设置, 至少含 unit_name: 单位名称 (the unit's settings; see docs/settings.md); "
+        f"新建单位 (to start a unit): jixiao new --unit {unit} --name 单位名称 --year {year}"
+    )
+
+
+def _missing_year(unit: str, year: int) -> str:
+    if not (paths.params_dir(unit) / "unit.yaml").is_file():
+        return _missing_unit(unit, year)
+    return (
+        f"应含本年度的参数 unit: {unit} 和 year: {year} (this year's parameters); "
+        f"为单位新增年度 (to add the year): jixiao new --unit {unit} --year {year}"
+    )
+
+
 def year_parameters(unit: str, year: int) -> dict[str, Any]:
     """The papermill parameters of ``params/<unit>/<year>.yaml``, checked key by key."""
     path = paths.params_dir(unit) / f"{year}.yaml"
-    params = _read_yaml(path)
+    params = _read_yaml(path, _missing_year(unit, year))
     unknown = sorted(set(params) - set(YEAR_KEYS))
     if unknown:
         raise SettingsError(path, f"未知参数 (unknown parameter) '{unknown[0]}'; 允许的参数: unit, year")
@@ -554,36 +497,73 @@ def _sections(path: Path, raw: dict[str, Any], base: dict[str, Any],
     return _outline(path, entries, numbering, base)
 
 
+_SCHEMA_SOURCES = ("unit_schema.py", "values.py", "kinds.py", "../paths.py")
+
+
+@lru_cache(maxsize=1)
+def _schema_fingerprint() -> bytes:
+    """The schema's sources, hashed: a change to any of them checks every unit's settings again."""
+    digest = hashlib.sha256()
+    for name in _SCHEMA_SOURCES:
+        digest.update((Path(__file__).parent / name).read_bytes())
+    return digest.digest()
+
+
+def _checked(path: Path, marker: Path | None, raw: dict[str, Any]) -> str:
+    """The first problem the schema finds in the unit settings ``raw`` ('' for none).
+
+    The schema's check imports pydantic and builds its models, about a quarter of a second, which a
+    build that finds nothing changed (0.2 s) should not pay: settings that passed are remembered by
+    their content and the schema's sources in ``marker`` (``outputs/<unit>/<year>/.cache/settings.key``),
+    and checked again only when either changes. The marker is a hint: one that cannot be read or
+    written just means the check runs."""
+    key = hashlib.sha256(_schema_fingerprint() + repr(raw).encode()).hexdigest()
+    try:
+        if marker is not None and marker.read_text(encoding="ascii") == key:
+            return ""
+    except (OSError, ValueError):
+        pass
+    from jixiao.inputs import unit_schema  # pydantic: only where the settings are checked
+
+    found = unit_schema.problems(raw)
+    if found:
+        return found[0]
+    if marker is None:
+        return ""
+    try:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        temporary = marker.with_name(f".{marker.name}.{os.getpid()}")
+        temporary.write_text(key, encoding="ascii")
+        os.replace(temporary, marker)
+    except OSError:
+        pass
+    return ""
+
+
 def load(unit: str, year: int) -> Settings:
     """The settings of ``unit`` for ``year``; raises SettingsError naming the file and key."""
     params = year_parameters(unit, year)
     unit_path = paths.params_dir(unit) / "unit.yaml"
-    raw = _read_yaml(unit_path)
-    unknown = sorted(set(raw) - UNIT_KEYS)
-    if unknown:
-        raise SettingsError(unit_path, f"未知设置项 (unknown key) '{unknown[0]}'; 允许: {', '.join(sorted(UNIT_KEYS))}")
-    missing = sorted(UNIT_REQUIRED - set(raw))
-    if missing:
-        raise SettingsError(unit_path, f"缺少设置项 (missing key) '{missing[0]}'")
-    for block, shape in SHAPE.items():
-        if raw.get(block) is not None:
-            _check_shape(unit_path, block, raw[block], shape)
-    _check_choices(unit_path, raw)
-    for key, value in (raw.get("notable_changes") or {}).items():
-        if value < 0:
-            raise SettingsError(unit_path, f"'notable_changes.{key}' 应为不小于 0 的数字, 实为 {value!r}")
-    for number, entry in enumerate(raw.get("profile_parts") or [], start=1):
-        if entry.get("part") not in PROFILE_PARTS:
-            raise SettingsError(
-                unit_path,
-                f"'profile_parts[{number}].part' 的值 {entry.get('part')!r} 不可用; 可用: {', '.join(PROFILE_PARTS)}",
-            )
+    raw = _read_yaml(unit_path, _missing_unit(unit, year))
+    return from_raw(unit, year, raw, params, paths.output_dir(unit, year) / ".cache" / "settings.key")
+
+
+def from_raw(unit: str, year: int, raw: dict[str, Any], params: dict[str, Any] | None = None,
+             marker: Path | None = None) -> Settings:  # fmt: skip
+    """The settings of ``unit`` for ``year`` from the unit settings ``raw`` (as ``unit.yaml`` holds
+    them), checked as :func:`load` checks them: what ``jixiao new`` checks before it writes a file.
+    ``marker``: where settings that passed are remembered (see :func:`_checked`; None: nowhere)."""
+    unit_path = paths.params_dir(unit) / "unit.yaml"
+    params = params if params is not None else {"unit": unit, "year": year}
+    found = _checked(unit_path, marker, raw)
+    if found:
+        raise SettingsError(unit_path, found)
     numbering = _numbering(unit_path, raw.get("numbering"))
     outline, sections = _sections(unit_path, raw, params, numbering)
     return Settings(
         unit=unit,
         year=year,
-        unit_name=str(raw["unit_name"]),
+        unit_name=paths.check_name(raw["unit_name"]),
         sections=sections,
         outline=outline,
         numbering=numbering,

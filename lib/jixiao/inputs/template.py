@@ -8,6 +8,7 @@ Everything comes from ``jixiao.inputs.schema``.
 
 from __future__ import annotations
 
+import io
 import math
 from collections.abc import Iterable
 from pathlib import Path
@@ -98,8 +99,9 @@ def _sheet(book: Workbook, table: Table) -> Worksheet:
 
 
 def _workbook(tables: Iterable[str] | None = None) -> Workbook:
-    """A workbook with the sheets of ``tables`` (default every table), in the data model's order."""
-    wanted = set(TABLES if tables is None else tables)
+    """A workbook with the sheets of ``tables`` (default every table) and the profile's, in the data
+    model's order."""
+    wanted = set(TABLES if tables is None else tables) | {"profile"}
     unknown = sorted(wanted - set(TABLES))
     if unknown:
         raise KeyError(f"unknown table {unknown[0]!r}; tables are {', '.join(TABLES)}")
@@ -112,20 +114,33 @@ def _workbook(tables: Iterable[str] | None = None) -> Workbook:
 
 
 def write_template(path: Path | str, unit: str, year: int, tables: Iterable[str] | None = None) -> Path:
-    """An empty input workbook at ``path``; the profile sheet holds ``unit`` and ``year``.
-
-    ``tables``: the sheets to write (``jixiao.inputs.needs.tables_for`` the unit's sections: the
-    tables they read); default every table of the data model."""
-    book = _workbook(tables)
-    if TABLES["profile"].name in book.sheetnames:
-        profile = book[TABLES["profile"].name]
-        keys = TABLES["profile"].keys
-        profile.cell(row=2, column=keys.index("unit_id") + 1, value=unit).number_format = "@"
-        profile.cell(row=2, column=keys.index("year") + 1, value=int(year))
+    """An empty input workbook at ``path``; the profile sheet holds ``unit`` and ``year``. ``tables``
+    (keys of :data:`~jixiao.inputs.schema.TABLES`; ``jixiao.inputs.needs.tables_for`` the unit's
+    sections: the tables they read) chooses the sheets, in the schema's order; the profile's is
+    always there (default: every table)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
+    _template(unit, year, tables).save(path)
     return path
+
+
+def template_bytes(unit: str, year: int, tables: Iterable[str] | None = None, unit_name: str = "") -> bytes:
+    """The workbook :func:`write_template` writes, as bytes (for a group of files written together);
+    the profile sheet holds ``unit_name`` too, when given."""
+    buffer = io.BytesIO()
+    _template(unit, year, tables, unit_name).save(buffer)
+    return buffer.getvalue()
+
+
+def _template(unit: str, year: int, tables: Iterable[str] | None, unit_name: str = "") -> Workbook:
+    book = _workbook(tables)
+    profile = book[TABLES["profile"].name]
+    keys = TABLES["profile"].keys
+    profile.cell(row=2, column=keys.index("unit_id") + 1, value=unit).number_format = "@"
+    profile.cell(row=2, column=keys.index("year") + 1, value=int(year))
+    if unit_name:
+        profile.cell(row=2, column=keys.index("unit_name") + 1, value=unit_name).number_format = "@"
+    return book
 
 
 def _value(value: Any) -> Any:
