@@ -155,19 +155,19 @@ def test_an_older_profile_without_the_new_columns_loads(copy):
 def test_the_closing_lines_end_the_last_filed_section_whichever_it_is(copy):
     """The copy's sections: overview, projects, theme:dibao, problems, review. The closing lines
     go to problems (the 审核提示 is not filed), once; application is not among the sections."""
-    from jixiao.sections import profile
+    from jixiao.sections import closing, profile
 
     r = report()
     assert [s.kind for s in r.settings.sections] == ["overview", "projects", "theme", "problems", "review"]
     sections = [("overview", ""), ("projects", ""), ("theme", "dibao"), ("problems", ""), ("application", "")]
-    closings = {(kind, key): str(profile.closing(r, kind, key)) for kind, key in sections}
+    closings = {(kind, key): str(closing.closing_lines(r, kind, key)) for kind, key in sections}
     assert [k for k, v in closings.items() if v] == [("problems", "")]
     assert closings[("problems", "")] == str(profile.signature(r))
     assert text(closings[("problems", "")]) == "乐昌市民政局2020年4月20日联系人：王某，联系电话：0751-0000000"
     set_settings(copy, sections=["overview", "theme:dibao", "review"])
     r = report()
-    assert str(profile.closing(r, "theme", "dibao")) == str(profile.signature(r))
-    assert str(profile.closing(r, "overview")) == ""
+    assert str(closing.closing_lines(r, "theme", "dibao")) == str(profile.signature(r))
+    assert str(closing.closing_lines(r, "overview")) == ""
 
 
 def test_every_filed_notebook_ends_with_the_closing_call():
@@ -182,6 +182,6 @@ def test_every_filed_notebook_ends_with_the_closing_call():
         if kind == "review":
             assert "closing" not in last
         elif kind == "theme":
-            assert last == 'jixiao.sections.profile.closing(report, "theme", theme)'
+            assert last == 'jixiao.sections.closing.closing_lines(report, "theme", theme)'
         else:
-            assert last == f'jixiao.sections.profile.closing(report, "{kind}")'
+            assert last == f'jixiao.sections.closing.closing_lines(report, "{kind}")'

@@ -7,8 +7,8 @@ The block's parts, their order and their sub-headings come from the settings (``
 (``body_count``: a count the unit gives always wins). What the row leaves blank is not guessed: the
 block names the missing columns in a note to the author.
 
-The closing lines (:func:`closing`) end the report whichever sections it has: the last section
-of the filed report writes them.
+The closing lines (:func:`signature`) end the report whichever sections it has: the last section
+of the filed report writes them (``jixiao.sections.closing``).
 """
 
 from __future__ import annotations
@@ -325,24 +325,6 @@ def signature(report: Report) -> Html:
     return Html(out)
 
 
-def closes_report(report: Report, kind: str, key: str = "") -> bool:
-    """Whether the section of ``kind`` (a theme: of ``key``) is the last section of the filed
-    report (the settings' last section other than the 审核提示), the one that writes the closing
-    lines. From the settings alone: each section, run and cached on its own, knows it."""
-    filed = [s for s in report.settings.sections if s.kind != "review"]
-    return bool(filed) and (filed[-1].kind, filed[-1].key) == (kind, key)
-
-
-def closing(report: Report, kind: str, key: str = "") -> Html:
-    """The report's closing lines (:func:`signature`) when the section of ``kind`` (a theme: of
-    ``key``) ends the filed report and the profile has its row; else nothing. Every section
-    notebook but the 审核提示's ends with this call, so the closing lines end the report once,
-    whichever sections it has."""
-    if not closes_report(report, kind, key) or _row(report) is None:
-        return Html("")
-    return signature(report)
-
-
 PART_WRITERS = {"duties": duties, "bodies": institutions, "staff": staffing, "units": budget_units}
 """Each part of ``profile_parts`` and the function of this module that writes it."""
 
@@ -366,8 +348,6 @@ def parts(report: Report) -> Html:
 __all__ = [
     "PART_WRITERS",
     "budget_units",
-    "closes_report",
-    "closing",
     "control_rate",
     "duties",
     "duty_items",
