@@ -185,3 +185,23 @@ def test_every_filed_notebook_ends_with_the_closing_call():
             assert last == 'jixiao.sections.closing.closing_lines(report, "theme", theme)'
         else:
             assert last == f'jixiao.sections.closing.closing_lines(report, "{kind}")'
+
+
+def test_the_review_notes_a_given_count_that_differs_from_the_list(copy):
+    from jixiao.sections import review
+
+    add_columns(copy, body_count="8")
+    found = [f for f in review.findings(report()) if f.kind == "body_count"]
+    assert [(f.title, f.message) for f in found] == [
+        (
+            "内设机构数与所列机构不一致",
+            "单位概况表填报内设机构数8个，内设机构(institutions)所列机构为6个，相差2个。"
+            "报告以填报的内设机构数为准，请核实哪一个正确。",
+        )
+    ]
+    html = str(found[0].html())
+    given = next(m for m in SPAN.finditer(html) if m.group(3) == "8个")
+    assert attribute(given.group(2), "data-source") == "data/lechang-mzj/2019/profile.csv#row=2&col=body_count"
+    assert "内设机构数与所列机构" in str(review.notes(report()))
+    set_cell(copy / "profile.csv", 2, "body_count", "6")
+    assert [f for f in review.findings(report()) if f.kind == "body_count"] == []

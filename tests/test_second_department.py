@@ -250,6 +250,13 @@ def test_every_standard_block_says_what_its_data_say(county):
     assert "jx-author-note" not in county  # no 编写提示 left: every block has its data
 
 
+def test_the_review_checks_the_given_count_against_the_list(county):
+    assert lines(section(county, "15-review"))[-1] == (
+        "未发现需要提示的问题。已检查：内设机构数与所列机构、年度绩效目标与衡量它的指标3项、4个自评项目的得分、"
+        "指标与执行率。"
+    )
+
+
 def test_the_note_on_last_years_data_once(county):
     note = "无2019年数据，不作同比分析。"
     assert county.count(note) == 1 and note in text(section(county, "05-theme"))

@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from jixiao import formatting
+from jixiao.inputs.dataset import list_names
 from jixiao.sections import notes, themes
 from jixiao.sections.report import Report
 from jixiao.writing.provenance import Figure, Html, escape, render
@@ -31,9 +32,6 @@ STAFF = (
     ("staff_retired", "离退休人数", "人"),
 )
 """The staffing columns, their labels and the measure word the report writes."""
-_SEPARATORS = "、，,；;\n"
-"""What separates the names of a list cell (内设机构, 二级预算单位): outside brackets only."""
-_OPEN, _CLOSE = "(（[【", ")）]】"
 _NUMERAL = "[一二三四五六七八九十]{1,3}"
 _NUMBERED = re.compile(
     rf"(?:^|(?<=[\s。；;，,]))(?:\d{{1,2}}[.．、](?!\d)|[（(](?:\d{{1,2}}|{_NUMERAL})[）)]|{_NUMERAL}、)"
@@ -42,21 +40,9 @@ _NUMBERED = re.compile(
 
 
 def names(text: str) -> list[str]:
-    """The names of a list cell, split at 、，；, (half- or full-width) and line breaks outside
-    brackets: ``办公室(信访科、政策法规科)、财务股`` is two names, the first with its sub-offices."""
-    out, current, depth = [], "", 0
-    for char in text:
-        if char in _OPEN:
-            depth += 1
-        elif char in _CLOSE:
-            depth = max(depth - 1, 0)
-        if char in _SEPARATORS and depth == 0:
-            out.append(current)
-            current = ""
-        else:
-            current += char
-    out.append(current)
-    return [n.strip() for n in out if n.strip()]
+    """The names of a list cell (``jixiao.inputs.dataset.list_names``): a body with its
+    sub-offices in brackets is one name."""
+    return list_names(text)
 
 
 def duty_items(text: str) -> list[str]:
