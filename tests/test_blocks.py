@@ -325,7 +325,7 @@ def test_profile_without_staffing_bodies_or_contact(copy):
         "编写提示：单位概况表（profile）未填报编制人数、在职人数和离退休人数，本部分暂无内容。"
     ]
     assert notes_of(profile.institutions(r)) == [
-        "编写提示：单位概况表（profile）未填报内设机构(institutions)，本部分暂无内容。"
+        "编写提示：单位概况表（profile）未填报内设机构(institutions)和内设机构数(body_count)，本部分暂无内容。"
     ]
     assert notes_of(profile.signature(r)) == [
         "编写提示：单位概况表（profile）未填报报告日期(report_date)、联系人(contact_person)、联系电话(contact_phone)。"

@@ -135,8 +135,9 @@ def test_the_blocks_sheets_and_columns(template):
     assert [c.value for c in template["年度绩效目标"][1]] == [
         "目标编码", "绩效目标", "完成情况", "实际完成情况", "偏差原因及改进措施", "对应指标编码", "数据来源",
     ]  # fmt: skip
-    assert [c.value for c in template["单位概况"][1]][9:15] == [
-        "内设机构", "编制单位", "报告日期", "联系人", "联系电话", "部门整体自评得分(填报)",
+    assert [c.value for c in template["单位概况"][1]][9:17] == [
+        "内设机构", "内设机构数", "二级预算单位", "编制单位", "报告日期", "联系人", "联系电话",
+        "部门整体自评得分(填报)",
     ]  # fmt: skip
     lists = {(name, str(check.sqref)): check.formula1 for name in ("三公经费", "年度绩效目标")
              for check in template[name].data_validations.dataValidation}  # fmt: skip

@@ -6,12 +6,14 @@ import csv
 import html
 import json
 import re
+import shutil
 from dataclasses import replace
 
 import pandas as pd
 import pytest
 
 import jixiao
+from helpers_inputs import REPO, read_rows, write_rows
 from jixiao import paths
 from jixiao.sections import themes
 from jixiao.sections.themes import ThemeError
@@ -427,3 +429,68 @@ def test_change_figures_are_derived_with_formula(report):
 def test_changes_without_previous_year_is_a_note():
     earlier = jixiao.open_report(UNIT, 2018)
     assert themes.changes(earlier, "dibao") == '<p class="jx-hint">无2017年数据，不作同比分析。</p>'
+
+
+@pytest.fixture
+def year_2018(tmp_path, monkeypatch):
+    """A copy of the project with the example's 2018 data only (no earlier year); returns the
+    unit settings' file."""
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "params", root / "params")
+    shutil.copytree(REPO / "data" / UNIT / "2018", root / "data" / UNIT / "2018")
+    monkeypatch.setenv("JIXIAO_ROOT", str(root))
+    return root / "params" / UNIT / "unit.yaml"
+
+
+def set_last_year_note(unit_file, value):
+    with unit_file.open("a", encoding="utf-8") as f:
+        f.write(f"last_year_note: {value}\n")
+
+
+NOTE_2017 = '<p class="jx-hint">无2017年数据，不作同比分析。</p>'
+
+
+@pytest.mark.parametrize(
+    ("setting", "written"),
+    [
+        (None, ["dibao"]),  # once, the default: after the first theme of the settings only
+        ("once", ["dibao"]),
+        ("each", ["dibao", "yanglao", "ertong", "zhili", "dangjian"]),
+        ("never", []),
+    ],
+)
+def test_the_note_on_last_years_data(year_2018, setting, written):
+    if setting:
+        set_last_year_note(year_2018, setting)
+    report = jixiao.open_report(UNIT, 2018)
+    notes = {key: themes.changes(report, key) for key in ("dangjian", "zhili", "dibao", "yanglao", "ertong")}
+    assert {key for key, note in notes.items() if note == NOTE_2017} == set(written)
+    assert {key for key, note in notes.items() if note == ""} == set(notes) - set(written)
+
+
+def test_the_note_once_goes_to_the_first_theme_in_the_settings_order(year_2018):
+    text = year_2018.read_text(encoding="utf-8")
+    year_2018.write_text(text.replace("      - theme:dibao\n", "").replace("      - theme:dangjian\n",
+                                      "      - theme:dangjian\n      - theme:dibao\n"), encoding="utf-8")  # fmt: skip
+    report = jixiao.open_report(UNIT, 2018)
+    assert [s.key for s in report.settings.sections if s.kind == "theme"] == [
+        "yanglao", "ertong", "zhili", "dangjian", "dibao",
+    ]  # fmt: skip
+    assert themes.changes(report, "yanglao") == NOTE_2017
+    assert themes.changes(report, "dibao") == ""
+
+
+def test_the_note_once_for_a_theme_without_last_years_figures(tmp_path, monkeypatch):
+    """With last year's data, the first theme none of whose figures it has says so; the next does not."""
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "params", root / "params")
+    for year in ("2018", "2019"):
+        shutil.copytree(REPO / "data" / UNIT / year, root / "data" / UNIT / year)
+    stats = root / "data" / UNIT / "2018" / "stats.csv"
+    rows = read_rows(stats)
+    write_rows(stats, [rows[0], *[r for r in rows[1:] if r[0] not in ("ertong", "dangjian")]])
+    monkeypatch.setenv("JIXIAO_ROOT", str(root))
+    report = jixiao.open_report(UNIT, 2019)
+    assert themes.changes(report, "ertong") == '<p class="jx-hint">本部分指标在2018年无可比数据，不作同比分析。</p>'
+    assert themes.changes(report, "dangjian") == ""
+    assert themes.changes(report, "dibao").startswith("<table")

@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from jixiao.checks import amounts, goals, published, scores, stats, text
+from jixiao.checks import amounts, goals, profile, published, scores, stats, text
 from jixiao.checks.findings import Finding, ordered
 from jixiao.inputs.published import PublishedTable
 
@@ -26,6 +26,7 @@ def run(
     return ordered([
         *stats.unit_costs(data, settings),
         *stats.same_counts(data, settings),
+        *profile.body_count(data),
         *stats.parts_of_whole(data, settings),
         *stats.indicator_stats(data),
         *amounts.project_amounts(data, settings),

@@ -24,6 +24,7 @@ NOTE = "note"
 TITLES = {
     "unit_cost": "单位成本异常",
     "same_count": "同一事项数字不一致",
+    "body_count": "内设机构数与所列机构不一致",
     "part_of": "部分大于整体",
     "indicator_stat": "自评表与业务统计数字不一致",
     "project_amount": "业务统计金额超过项目支出",

@@ -28,6 +28,28 @@ PROVENANCE_COLUMNS = ("_file", "_sheet", "_row")
 
 _DTYPES = {"text": "str", "code": "str", "number": "float64", "integer": "Int64"}
 
+_LIST_SEPARATORS = "、，,；;\n"
+_OPEN, _CLOSE = "(（[【", ")）]】"
+
+
+def list_names(text: str) -> list[str]:
+    """The names of a list cell (``profile.institutions``, ``profile.units``), split at 、，；,
+    (half- or full-width) and line breaks outside brackets: ``办公室(信访科、政策法规科)、财务股`` is
+    two names, the first with its sub-offices."""
+    out, current, depth = [], "", 0
+    for char in text:
+        if char in _OPEN:
+            depth += 1
+        elif char in _CLOSE:
+            depth = max(depth - 1, 0)
+        if char in _LIST_SEPARATORS and depth == 0:
+            out.append(current)
+            current = ""
+        else:
+            current += char
+    out.append(current)
+    return [n.strip() for n in out if n.strip()]
+
 
 def typed_frame(table: Table, records: list[dict[str, Any]]) -> pd.DataFrame:
     """Records as a DataFrame with every column of the table, typed; blank text is ``""``."""

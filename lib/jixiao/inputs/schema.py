@@ -151,11 +151,33 @@ PROFILE = Table(
         Column("year", "年度", "integer", required=True, meaning="须与数据文件夹和参数的年度一致"),
         Column("region", "所属地区", "text"),
         Column("supervisor", "主管部门", "text"),
-        Column("staff_quota", "编制人数", "integer", "人", minimum=0.0),
-        Column("staff_active", "在职人数", "integer", "人", minimum=0.0),
+        Column("staff_quota", "编制人数", "integer", "人", minimum=0.0, meaning="编制数：核定编制"),
+        Column("staff_active", "在职人数", "integer", "人", minimum=0.0, meaning="实有人数：年末在职"),
         Column("staff_retired", "离退休人数", "integer", "人", minimum=0.0),
-        Column("duties", "主要职能", "text"),
-        Column("institutions", "内设机构", "text", meaning="各内设机构以顿号分隔，如 办公室、社会救助股"),
+        Column(
+            "duties",
+            "主要职能",
+            "text",
+            meaning="一段文字；或逐项列出：每行一项，或按 1. 2. / （一）（二） 编号，报告写作编号列表",
+        ),
+        Column(
+            "institutions",
+            "内设机构",
+            "text",
+            meaning="各内设机构以顿号分隔，如 办公室、社会救助股；括号内的下设科室不另计，"
+            "如 办公室（信访科、政策法规科）",
+        ),
+        Column(
+            "body_count",
+            "内设机构数",
+            "integer",
+            "个",
+            minimum=0.0,
+            meaning="单位核定的内设机构个数；填写时以此为准，空白：按内设机构所列个数",
+        ),
+        Column(
+            "units", "二级预算单位", "text", meaning="所属二级预算单位（下属单位），以顿号分隔或每行一个；没有的填 无"
+        ),
         Column("preparer", "编制单位", "text", meaning="空白：同单位名称"),
         Column("report_date", "报告日期", "text", meaning="YYYY-MM-DD，如 2020-04-20"),
         Column("contact_person", "联系人", "text"),

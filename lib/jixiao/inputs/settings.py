@@ -223,7 +223,7 @@ class Settings:
     @property
     def last_year_note(self) -> str:
         """``once`` (default), ``each`` or ``never``: see :data:`LAST_YEAR_NOTES`."""
-        return self.raw.get("last_year_note", "once")
+        return self.part("last_year_note") or "once"
 
     @property
     def unit_file(self) -> Path:

@@ -61,6 +61,7 @@ def _width(column: Column) -> float:
         "deviation_reason",
         "target_text",
         "institutions",
+        "units",
         "not_evaluated_reason",
     ):
         return 40

@@ -46,12 +46,15 @@ class RenderedSection:
 
 
 def _reader_outputs(outputs: list[Any]) -> list[Any]:
-    """Outputs a reader should see: no build facts, no stderr (warnings are reported by the build)."""
+    """Outputs a reader should see: no build facts, no stderr (warnings are reported by the build),
+    no empty HTML (a call that has nothing to say here, such as the closing lines of a section
+    that does not end the report)."""
     kept = []
     for output in outputs:
         if output.get("output_type") == "stream" and output.get("name") == "stderr":
             continue
-        if facts.MIME in (output.get("data") or {}):
+        data = output.get("data") or {}
+        if facts.MIME in data or ("text/html" in data and not "".join(data["text/html"]).strip()):
             continue
         kept.append(output)
     return kept

@@ -45,6 +45,8 @@ def indicators(report: Report) -> Html:
     or none did)."""
     department = report.scores.department
     if department is None:
+        if overview.reported_total(report) is not None:  # a unit that publishes only its total
+            return Html("<p>本部门未设部门整体绩效指标，自评得分以单位填报的总分为准。</p>")
         return notes.to_author(
             "绩效指标表（indicators）没有部门整体指标（scope 为 department 的行），未能说明指标完成情况。"
         )

@@ -1,13 +1,19 @@
-"""Block 部门概况: the department's duties, its internal bodies, its staffing, and who prepared
-the report (编制单位, 报告日期, 联系人), all from the one row of ``profile``.
+"""Block 部门概况: the department's duties, its internal bodies, its staffing, its 二级预算单位,
+and who prepared the report (编制单位, 报告日期, 联系人), all from the one row of ``profile``.
 
-Staff numbers are figures read from their cells; the 在职人员控制率 (在职人数 ÷ 编制人数) and the
-number of internal bodies are derived. What the row leaves blank is not guessed: the block names
-the missing columns in a note to the author.
+The block's parts, their order and their sub-headings come from the settings (``profile_parts``,
+:func:`parts`). Staff numbers are figures read from their cells; the 在职人员控制率 (在职人数 ÷
+编制人数) is derived, and so is the number of internal bodies, unless the unit gives it
+(``body_count``: a count the unit gives always wins). What the row leaves blank is not guessed: the
+block names the missing columns in a note to the author.
+
+The closing lines (:func:`signature`) end the report whichever sections it has: the last section
+of the filed report writes them (``jixiao.sections.closing``).
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import replace
 from typing import Any
@@ -15,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from jixiao import formatting
+from jixiao.inputs.dataset import list_names
 from jixiao.sections import notes, themes
 from jixiao.sections.report import Report
 from jixiao.writing.provenance import Figure, Html, escape, render
@@ -25,7 +32,34 @@ STAFF = (
     ("staff_retired", "离退休人数", "人"),
 )
 """The staffing columns, their labels and the measure word the report writes."""
-_SEPARATORS = re.compile(r"[、，,；;]")
+_NUMERAL = "[一二三四五六七八九十]{1,3}"
+_NUMBERED = re.compile(
+    rf"(?:^|(?<=[\s。；;，,]))(?:\d{{1,2}}[.．、](?!\d)|[（(](?:\d{{1,2}}|{_NUMERAL})[）)]|{_NUMERAL}、)"
+)
+"""A list item's number at the start of a duty: ``1.``, ``1、``, ``（1）``, ``（一）``, ``一、``."""
+
+
+def names(text: str) -> list[str]:
+    """The names of a list cell (``jixiao.inputs.dataset.list_names``): a body with its
+    sub-offices in brackets is one name."""
+    return list_names(text)
+
+
+def duty_items(text: str) -> list[str]:
+    """The duties as a list, when the cell gives one: one duty per line, or items numbered in the
+    text (``1.…2.…``, ``（一）…（二）…``; on one line or several). Each item without its number and
+    its closing punctuation. One item (prose): ``[]``."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    marks = list(_NUMBERED.finditer(text))
+    if len(marks) >= 2 and marks[0].start() == len(text) - len(text.lstrip()):
+        starts = [m.start() for m in marks] + [len(text)]
+        items = [text[a:b] for a, b in itertools.pairwise(starts)]
+    elif len(lines) >= 2:
+        items = lines
+    else:
+        return []
+    items = [_NUMBERED.sub("", item.strip(), count=1).strip().rstrip("。；;，,") for item in items]
+    return [item for item in items if item]
 
 
 def _row(report: Report) -> tuple[pd.DataFrame, Any] | None:
@@ -64,52 +98,96 @@ def _sentence(text: str) -> str:
 
 
 def duties(report: Report) -> Html:
-    """主要职能: ``乐昌市民政局负责…。`` (the duties as written, after the unit's name)."""
+    """主要职能: ``乐昌市民政局负责…。`` (the duties as written, after the unit's name); duties given
+    as a list (:func:`duty_items`) are written as a numbered list after ``…的主要职能是：``."""
     found = _row(report)
     text = _text(*found, "duties") if found else ""
     if not text:
         return _missing_note(report, "主要职能(duties)")
+    items = duty_items(text)
+    if items:
+        listed = "".join(f"<li>{escape(_sentence(item))}</li>" for item in items)
+        lead = escape(f"{report.unit_name}的主要职能是：")
+        return Html(f'<p>{lead}{_tag(report)}</p>\n<ol class="jx-duties">{listed}</ol>')
     lead = (
         report.unit_name if text.startswith(("负责", "主要负责", "是", "承担")) else f"{report.unit_name}的主要职能是："
     )
     return Html(f"<p>{escape(lead + _sentence(text))}{_tag(report)}</p>")
 
 
-def institution_count(report: Report) -> Figure | None:
-    """The number of internal bodies listed in ``institutions`` (separated by 、)."""
+def _given_count(report: Report, column: str, label: str) -> Figure | None:
+    """A count the unit gives in ``column`` (``6个``), or None when blank."""
+    found = _row(report)
+    if found is None or column not in found[0].columns or pd.isna(found[0].at[found[1], column]):
+        return None
+    return Figure.cell(*found, column, label=label, fmt=lambda v: formatting.count(v, "个"))
+
+
+def listed_institution_count(report: Report) -> Figure | None:
+    """The number of internal bodies listed in ``institutions`` (:func:`names`: a body with its
+    sub-offices in brackets is one), or None when the list is blank."""
     found = _row(report)
     text = _text(*found, "institutions") if found else ""
     if not text:
         return None
     profile, index = found
-    names = [n for n in _SEPARATORS.split(text) if n.strip()]
+    count = len(names(text))
     return Figure.derive(
-        len(names),
+        count,
         f"{_where(profile, index)}内设机构(institutions)所列机构的个数",
         [],
         label="内设机构个数",
-        text=formatting.count(len(names), "个"),
+        text=formatting.count(count, "个"),
         illustrative=_illustrative(profile, index),
     )
 
 
+def institution_count(report: Report) -> Figure | None:
+    """The number of internal bodies: the unit's 内设机构数 (``body_count``) when given (a count
+    the unit gives always wins), else the number of bodies listed in ``institutions``."""
+    return _given_count(report, "body_count", "内设机构数") or listed_institution_count(report)
+
+
 def institutions(report: Report) -> Html:
-    """机构设置: ``乐昌市民政局内设办公室、社会救助股…，共6个内设机构。``"""
+    """机构设置: ``乐昌市民政局内设办公室、社会救助股…，共6个内设机构。``, or with the count alone
+    ``示例县教育局内设机构8个。``"""
     found = _row(report)
     text = _text(*found, "institutions") if found else ""
     count = institution_count(report)
-    if not text or count is None:
-        return _missing_note(report, "内设机构(institutions)")
-    names = [n.strip() for n in _SEPARATORS.split(text) if n.strip()]
-    return Html(
-        "<p>"
-        + render(
+    if count is None:
+        return _missing_note(report, "内设机构(institutions)和内设机构数(body_count)")
+    if not text:
+        sentence = render("{unit}内设机构{count}。", {"unit": report.unit_name, "count": count})
+    else:
+        sentence = render(
             "{unit}内设{names}，共{count}内设机构。",
-            {"unit": report.unit_name, "names": "、".join(names), "count": count},
+            {"unit": report.unit_name, "names": "、".join(names(text)), "count": count},
         )
-        + _tag(report)
-        + "</p>"
+    return Html(f"<p>{sentence}{_tag(report)}</p>")
+
+
+def budget_units(report: Report) -> Html:
+    """二级预算单位: ``示例县教育局所属二级预算单位3个：示例县第一中学、…。`` from ``units`` (listed
+    as 内设机构 are), or ``示例县教育局无二级预算单位。`` when the unit writes 无."""
+    found = _row(report)
+    text = _text(*found, "units") if found else ""
+    if not text:
+        return _missing_note(report, "二级预算单位(units)")
+    if text in ("无", "没有", "/", "-", "—"):
+        return Html(f"<p>{escape(report.unit_name)}无二级预算单位。{_tag(report)}</p>")
+    listed = names(text)
+    profile, index = found
+    count = Figure.derive(
+        len(listed),
+        f"{_where(profile, index)}二级预算单位(units)所列单位的个数",
+        [],
+        label="二级预算单位个数",
+        text=formatting.count(len(listed), "个"),
+        illustrative=_illustrative(profile, index),
     )
+    values = {"unit": report.unit_name, "count": count, "names": "、".join(listed)}
+    sentence = render("{unit}所属二级预算单位{count}：{names}。", values)
+    return Html(f"<p>{sentence}{_tag(report)}</p>")
 
 
 def staff_figure(report: Report, column: str) -> Figure | None:
@@ -233,11 +311,37 @@ def signature(report: Report) -> Html:
     return Html(out)
 
 
+PART_WRITERS = {"duties": duties, "bodies": institutions, "staff": staffing, "units": budget_units}
+"""Each part of ``profile_parts`` and the function of this module that writes it."""
+
+
+def parts(report: Report) -> Html:
+    """The 部门概况's parts in the settings' order (``profile_parts``), each under its sub-heading
+    (``<h3>``, which the stitcher numbers). With the default parts, 二级预算单位 is written only
+    when the profile lists them (a department without any says nothing of them); a part the
+    settings list is always written, with a note to the author when its column is blank."""
+    listed = report.settings.part("profile_parts") is not None
+    found = _row(report)
+    out = []
+    for part, title in report.settings.profile_parts:
+        if part == "units" and not listed and not (found and _text(*found, "units")):
+            continue
+        body = PART_WRITERS[part](report)
+        out.append(f"<h3>{escape(title)}</h3>\n{body}")
+    return Html("\n".join(out))
+
+
 __all__ = [
+    "PART_WRITERS",
+    "budget_units",
     "control_rate",
     "duties",
+    "duty_items",
     "institution_count",
     "institutions",
+    "listed_institution_count",
+    "names",
+    "parts",
     "preparer",
     "report_date",
     "signature",

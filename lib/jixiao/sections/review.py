@@ -14,6 +14,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import pandas as pd
+
 from jixiao import checks, formatting, paths
 from jixiao.checks import Finding as Found
 from jixiao.checks.amounts import CARRYOVER
@@ -223,6 +225,24 @@ def _same_count(report: Report, f: Found) -> Finding:
         "same_count", WARNING,
         _t(f"{label}前后不一致：") + listed + "，相差{gap}。请核实哪一个数字正确。",
         {**names, "gap": gap}, subject=label,
+    )  # fmt: skip
+
+
+def _body_count(report: Report, f: Found) -> Finding:
+    from jixiao.sections import profile  # here: only a unit whose count differs needs it
+
+    given = _figure(report, f["given"], "内设机构数", formatting.count(f["given"].value, "个"))
+    listed = profile.listed_institution_count(report)
+    assert listed is not None
+    gap = Figure.derive(
+        abs(given.value - listed.value), f"|{given.label} − {listed.label}|", [given, listed],
+        label="内设机构个数之差", text=formatting.count(abs(given.value - listed.value), "个"),
+    )  # fmt: skip
+    return Finding(
+        "body_count", WARNING,
+        "单位概况表填报内设机构数{given}，内设机构(institutions)所列机构为{listed}，相差{gap}。"
+        "报告以填报的内设机构数为准，请核实哪一个正确。",
+        {"given": given, "listed": listed, "gap": gap}, subject="内设机构",
     )  # fmt: skip
 
 
@@ -535,6 +555,7 @@ def _published(report: Report, f: Found) -> Finding:
 WORDING: dict[str, Callable[[Report, Found], Finding]] = {
     "unit_cost": _unit_cost,
     "same_count": _same_count,
+    "body_count": _body_count,
     "part_of": _part_of,
     "indicator_stat": _indicator_stat,
     "project_amount": _project_amount,
@@ -581,6 +602,11 @@ def _checked(report: Report) -> str:
         parts.append(f"同一事项数字{len(review['same_count'])}项")
     if review.get("part_of"):
         parts.append(f"部分与整体{len(review['part_of'])}项")
+    profile = report.data.profile
+    if len(profile) and {"body_count", "institutions"} <= set(profile.columns):
+        first = profile.iloc[0]
+        if not pd.isna(first["body_count"]) and str(first["institutions"] or "").strip():
+            parts.append("内设机构数与所列机构")
     indicators = report.data.indicators
     if "stats_key" in indicators.columns:
         linked = int((indicators["stats_key"].astype(str).str.strip() != "").sum())

@@ -503,16 +503,39 @@ def _bare(figure: Figure, qualifier: str, unit: str = "") -> Figure:
     return replace(figure, text=formatting.qualified(shown, qualifier))
 
 
+def lacks_last_year(report: Report, theme: str) -> bool:
+    """Whether theme ``theme`` has nothing to compare with last year: no data of last year, or
+    none of its figures in it."""
+    return report.previous is None or not change_rows(report, theme)
+
+
+def writes_last_year_note(report: Report, theme: str) -> bool:
+    """Whether theme ``theme``, lacking last year's data, says so (settings key ``last_year_note``):
+    ``each`` theme that lacks it, ``never``, or (``once``, the default) only the first theme of the
+    settings' sections that lacks it. Decided from the settings and the data alone, so each
+    section's notebook, run and cached on its own, comes to the same answer."""
+    report.settings.part("last_year_note")  # recorded as read: a change re-runs the themes
+    mode = report.settings.last_year_note
+    if mode != "once":
+        return mode == "each"
+    themed = [s.key for s in report.settings.sections if s.kind == "theme"]
+    return next((key for key in themed if lacks_last_year(report, key)), None) == theme
+
+
 def changes(report: Report, theme: str) -> Html:
     """指标 | 上年 | 本年 | 变动 | 同比 for every key of the theme in both years, and a summary.
 
-    Without last year's data: a one-line note.
+    Without last year's data: a one-line note, where :func:`writes_last_year_note` says so.
     """
     previous = report.previous
     if previous is None:
+        if not writes_last_year_note(report, theme):
+            return Html("")
         return Html(f'<p class="jx-hint">无{report.year - 1}年数据，不作同比分析。</p>')
     rows = change_rows(report, theme)
     if not rows:
+        if not writes_last_year_note(report, theme):
+            return Html("")
         note = f"本部分指标在{previous.year}年无可比数据，不作同比分析。"
         return Html(f'<p class="jx-hint">{note}</p>')
     cells = [
@@ -529,4 +552,7 @@ def changes(report: Report, theme: str) -> Html:
     return Html(f"{table}\n<p>{summary_sentence(report, rows)}</p>")
 
 
-__all__ = ["ThemeError", "changes", "charts", "fill", "heading", "items", "paragraphs"]
+__all__ = [
+    "ThemeError", "changes", "charts", "fill", "heading", "items", "lacks_last_year", "paragraphs",
+    "writes_last_year_note",
+]  # fmt: skip
