@@ -829,7 +829,7 @@ def _published(data: Dataset) -> list[Problem]:
     """The ``published`` table: keys jixiao knows, a value or a text on every row, the unit of a
     computed figure. (A cell that differs from what was printed is no input error: the figure is
     then marked illustrative, and ``jixiao.checks.published.comparisons`` lists it for review.)"""
-    from jixiao.inputs.published import parse_key
+    from jixiao.inputs.published import missing_row, parse_key
 
     problems = []
     for _, row in data.published.iterrows():
@@ -839,6 +839,10 @@ def _published(data: Dataset) -> list[Problem]:
         parts = parse_key(key)
         if isinstance(parts, str):
             problems.append(_at(row, "published", "key", key, message=f'值 "{key}" {parts}'))
+            continue
+        absent = missing_row(parts, getattr(data, parts.table, None)) if parts.is_cell else None
+        if absent is not None:
+            problems.append(_at(row, "published", "key", key, message=f'值 "{key}" 所指的单元格不存在：{absent}'))
             continue
         value, printed = row["value"], str(row["printed"] or "").strip()
         if pd.isna(value) and not printed:

@@ -36,7 +36,7 @@ import datetime as dt
 import io
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -483,11 +483,16 @@ class _Marks:
 
     def __init__(self, dataset: Any) -> None:
         listed = _listed_rows(dataset)
+        try:
+            self._folder: Path | None = paths.data_dir(dataset.unit, dataset.year)
+        except (AttributeError, TypeError, ValueError):
+            self._folder = None
 
         def cells(table: str, keys: tuple[str, ...], columns: Sequence[str]) -> dict[tuple[str, ...], set[str]]:
             return _illustrative_cells(getattr(dataset, table, None), keys, columns, table, listed.get(table, set()))
 
         self._projects = cells("projects", ("project_id",), PROJECT_COLUMNS)
+        self._rows = {_text(r.get("project_id")) or "": r for r in _records(getattr(dataset, "projects", None))}
         self._funds = cells("project_funds", ("project_id", "fund_type"), FUND_COLUMNS)
         self._indicators = cells("indicators", ("indicator_id",), INDICATOR_COLUMNS)
         self._budget: dict[tuple[str, ...], set[str]] = {}
@@ -504,8 +509,19 @@ class _Marks:
         return self._has(self._projects, (project_id or "",), column)
 
     def execution(self, project_id: str | None) -> bool:
-        """The execution rate and its score: from the full-year budget and the spending."""
+        """The execution rate: from the full-year budget and the spending."""
         return self.project(project_id, "full_year_budget") or self.project(project_id, "executed")
+
+    def execution_weight(self, project_id: str | None, info: Mapping[str, Any]) -> bool:
+        """The 预算执行率 分值: the project's cell, or (left blank) the default jixiao fills in,
+        which was never printed (:func:`jixiao.writing.provenance.default_state`)."""
+        if _num(info.get("weight_execution")) is None:
+            return provenance.default_state() == provenance.ILLUSTRATIVE
+        return self.project(project_id, "weight_execution")
+
+    def execution_score(self, project_id: str | None, info: Mapping[str, Any]) -> bool:
+        """The execution score: from the rate and the 分值."""
+        return self.execution(project_id) or self.execution_weight(project_id, info)
 
     def funds(self, project_id: str, fund_type: str, column: str | None = None) -> bool:
         return self._has(self._funds, (project_id, fund_type), column)
@@ -514,10 +530,28 @@ class _Marks:
         return s.indicator_id is not None and self._has(self._indicators, (s.indicator_id,), column)
 
     def project_total(self, p: ProjectScore) -> bool:
-        return self.project(p.project_id) or any(self.indicator(s) for s in p.indicators)
+        """A project's total: its execution score (a default 分值 included) and its indicators'."""
+        info = self._rows.get(p.project_id or "", {})
+        return (
+            self.project(p.project_id)
+            or self.execution_weight(p.project_id, info)
+            or any(self.indicator(s) for s in p.indicators)
+        )
+
+    def computed(self, key: str | None, value: Any, illustrative: bool) -> bool:
+        """Whether a figure jixiao computes (``value``, from inputs of which one is illustrative
+        when ``illustrative``) is filled: not when the ``published`` row of ``key`` confirms it,
+        as the report decides for its figure of the same key
+        (:func:`jixiao.writing.provenance.computed_state`)."""
+        if self._folder is None:
+            return illustrative
+        return provenance.computed_state(self._folder, key, value, illustrative) == provenance.ILLUSTRATIVE
 
     def department(self, d: DepartmentScore | None) -> bool:
-        return d is not None and any(self.indicator(s) for s in d.indicators)
+        """The department's total (and its grade): computed from its indicators, confirmed by the
+        ``published`` row ``department_score`` as the report's cover and 表2 are."""
+        ill = d is not None and any(self.indicator(s) for s in d.indicators)
+        return d is not None and self.computed("department_score", d.total, ill)
 
     def budget(self, kind: str = "", column: str | None = None) -> bool:
         """A budget sum over the lines of ``kind`` ("" = every line; 基本支出 includes its parts)."""
@@ -693,9 +727,10 @@ def _project_sheet(
     sh.put(6, 4, p.initial_budget, fmt=AMOUNT, illustrative=marks.project(pid, "initial_budget"))
     sh.put(6, 5, p.full_year_budget, fmt=AMOUNT, illustrative=marks.project(pid, "full_year_budget"))
     sh.put(6, 6, p.executed, fmt=AMOUNT, illustrative=marks.project(pid, "executed"))
-    sh.put(6, 7, p.execution.weight, fmt=weight_format(p.execution.weight))
+    weight_ill = marks.execution_weight(pid, info)
+    sh.put(6, 7, p.execution.weight, fmt=weight_format(p.execution.weight), illustrative=weight_ill)
     sh.put(6, 8, p.execution.rate, fmt=RATE, illustrative=marks.execution(pid))
-    sh.put(6, 9, p.execution.score, to_col=10, fmt=SCORE, illustrative=marks.execution(pid))
+    sh.put(6, 9, p.execution.score, to_col=10, fmt=SCORE, illustrative=marks.execution_score(pid, info))
     funds = _funds_by_type(dataset, p.project_id)
     for i, ft in enumerate(FUND_TYPES):
         r = 7 + i
@@ -778,14 +813,21 @@ def _department_sheet(
     sh.put(4, 9, "得分", to_col=10, bold=True)
     for i, (label, key) in enumerate((("年度资金总额", ""), ("其中：基本支出", "基本支出"), ("项目支出", "项目支出"))):
         r = 5 + i
-        ill = marks.budget(key, "full_year_budget") or marks.budget(key, "executed")  # the rate
         ini, full, spent = (round(x, 6) for x in sums[key])
+        rate = _rate(spent, full)
+        whole = key == ""  # the totals over every line, which the ``published`` table may name
+
+        def fill(column: str, value: Any, name: str, whole: bool = whole, key: str = key) -> bool:
+            return marks.computed(name if whole else None, value, marks.budget(key, column))
+
+        full_ill = fill("full_year_budget", full, "total_budget")
+        spent_ill = fill("executed", spent, "total_executed")
+        rate_ill = marks.computed("execution_rate" if whole else None, rate, full_ill or spent_ill)
         sh.put(r, 2, label, to_col=3, left=i > 1)
         sh.put(r, 4, ini, fmt=AMOUNT, illustrative=marks.budget(key, "initial_budget"))
-        sh.put(r, 5, full, fmt=AMOUNT, illustrative=marks.budget(key, "full_year_budget"))
-        sh.put(r, 6, spent, fmt=AMOUNT, illustrative=marks.budget(key, "executed"))
-        rate = _rate(spent, full)
-        sh.put(r, 8, rate if rate is not None else "—", fmt=RATE, illustrative=ill and rate is not None)
+        sh.put(r, 5, full, fmt=AMOUNT, illustrative=full_ill)
+        sh.put(r, 6, spent, fmt=AMOUNT, illustrative=spent_ill)
+        sh.put(r, 8, rate if rate is not None else "—", fmt=RATE, illustrative=rate_ill and rate is not None)
         sh.put(r, 7, "—")  # the department's execution is scored among its indicators (below), not twice
         sh.put(r, 9, "—", to_col=10)
 

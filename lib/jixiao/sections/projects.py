@@ -184,12 +184,11 @@ def project_figures(report: Report, p: ProjectScore) -> ProjectFigures:
     if "weight_execution" in projects.columns and not _blank(projects.at[i, "weight_execution"]):
         weight = Figure.cell(projects, i, "weight_execution", label="预算执行率分值", fmt=_bare)
     else:
-        weight = Figure.derive(p.execution.weight, "未填报预算执行率分值，取本单位设置的默认分值",
-                               [], label="预算执行率分值", text=_bare(p.execution.weight),
-                               illustrative=False)  # fmt: skip
+        weight = Figure.default_value(p.execution.weight, "未填报预算执行率分值，取本单位设置的默认分值",
+                                      label="预算执行率分值", text=_bare(p.execution.weight))  # fmt: skip
     execution = Figure.derive(
         p.execution.score, p.execution.rule,
-        [replace(executed, label="项目全年执行数"), replace(budget, label="项目全年预算数")],
+        [replace(executed, label="项目全年执行数"), replace(budget, label="项目全年预算数"), weight],
         label="预算执行率得分", text=_score(p.execution.score),
     )  # fmt: skip
     indicators = tuple(indicator_figure(report, s) for s in p.indicators)
@@ -475,7 +474,7 @@ def _indicator_rows(report: Report, pf: ProjectFigures) -> list[str]:
 def _total_rows(report: Report, pf: ProjectFigures) -> list[str]:
     p = pf.score
     weights = [pf.execution_weight] + [
-        Figure.derive(s.weight, "分值", [], label="分值", text=_bare(s.weight), illustrative=False)
+        Figure.default_value(s.weight, "未填报该指标的分值，取计分规则的默认分值", label="分值", text=_bare(s.weight))
         if s.indicator_id is None else
         Figure.cell(report.data.indicators, _index(report.data.indicators, "indicator_id",
                     s.indicator_id), "weight", label="分值", fmt=_bare)
