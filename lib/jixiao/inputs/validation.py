@@ -80,7 +80,7 @@ def validate_with_notes(unit: str, year: int, expected_year: int | None = None) 
     if reading.dataset is None:
         return reading.problems, notes
     problems = reading.problems + check_dataset(reading.dataset, rules(unit), expected_year, reading.problems)
-    notes += [f"{WARNING}: {found}" for found in stand_ins(reading.dataset)]
+    notes += [f"{WARNING}: {found}" for found in stand_ins(reading.dataset) + published_orphans(reading.dataset)]
     return problems + settings_references(reading.dataset, reading.problems), notes
 
 
@@ -829,7 +829,7 @@ def _published(data: Dataset) -> list[Problem]:
     """The ``published`` table: keys jixiao knows, a value or a text on every row, the unit of a
     computed figure. (A cell that differs from what was printed is no input error: the figure is
     then marked illustrative, and ``jixiao.checks.published.comparisons`` lists it for review.)"""
-    from jixiao.inputs.published import missing_row, parse_key
+    from jixiao.inputs.published import parse_key
 
     problems = []
     for _, row in data.published.iterrows():
@@ -839,10 +839,6 @@ def _published(data: Dataset) -> list[Problem]:
         parts = parse_key(key)
         if isinstance(parts, str):
             problems.append(_at(row, "published", "key", key, message=f'值 "{key}" {parts}'))
-            continue
-        absent = missing_row(parts, getattr(data, parts.table, None)) if parts.is_cell else None
-        if absent is not None:
-            problems.append(_at(row, "published", "key", key, message=f'值 "{key}" 所指的单元格不存在：{absent}'))
             continue
         value, printed = row["value"], str(row["printed"] or "").strip()
         if pd.isna(value) and not printed:
@@ -863,6 +859,27 @@ STAND_INS = (
 )
 """What a placeholder looks like: its pattern, the column it is looked for in ("" = every text
 column) and what gives it away."""
+
+
+def published_orphans(data: Dataset) -> list[Problem]:
+    """Rows of ``published`` naming a cell whose row is not in its table (a mistyped project or
+    资金性质, a statistic taken out): they mark no figure as printed. Warnings, not errors: the
+    report is right without them, only less of it is marked published."""
+    from jixiao.inputs.published import missing_row, parse_key
+
+    if data.published is None or not len(data.published):
+        return []
+    found = []
+    for _, row in data.published.iterrows():
+        key = str(row["key"] or "").strip()
+        parts = parse_key(key) if key else ""
+        if isinstance(parts, str) or not parts.is_cell:
+            continue
+        absent = missing_row(parts, data.table(parts.table))
+        if absent is not None:
+            message = f'值 "{key}" 所指的单元格不存在：{absent}，这一行不会把任何数字标为公开发布'
+            found.append(_at(row, "published", "key", key, message=message))
+    return found
 
 
 def stand_ins(data: Dataset) -> list[Problem]:

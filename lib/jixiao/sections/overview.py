@@ -140,10 +140,14 @@ def department_score(report: Report) -> tuple[Figure, str]:
         return confirm(
             report, replace(computed, label=label), computed_key("department_score")
         ), report.scores.department.grade
+    from jixiao.sections.projects import scores_supplied
+
     summary = report.scores.summary
     value = summary.score
+    # computed from the projects' scores: supplied when any of them is (a row, an indicator, a default)
     figure = Figure.derive(value, summary.formula, [], label=label,
-                           text=f"{formatting.natural(value)}分" if value is not None else "—")  # fmt: skip
+                           text=f"{formatting.natural(value)}分" if value is not None else "—",
+                           illustrative=value is not None and scores_supplied(report))  # fmt: skip
     return figure, formatting.MISSING if value is None else _grade(report, value)
 
 

@@ -21,7 +21,16 @@ from jixiao.inputs.published import computed_key
 from jixiao.scoring import FLAG_TEXT, IndicatorScore, ProjectScore
 from jixiao.sections.report import Report
 from jixiao.writing import charts
-from jixiao.writing.provenance import Figure, Html, confirm, escape, illustrative_note, render, table_html
+from jixiao.writing.provenance import (
+    ILLUSTRATIVE,
+    Figure,
+    Html,
+    confirm,
+    escape,
+    illustrative_note,
+    render,
+    table_html,
+)
 
 FUND_TYPES = ("当年财政拨款", "上年结转资金", "其他资金")
 """The 其中 rows of the funds block, in the form's order."""
@@ -229,6 +238,13 @@ def all_project_figures(report: Report) -> list[ProjectFigures]:
     return [project_figures(report, p) for p in report.scores.projects]
 
 
+def scores_supplied(report: Report) -> bool:
+    """Whether any project's score is computed from a supplied figure (a row of ``projects`` or
+    of its indicators, or a default 分值): then so is every figure computed from the scores (their
+    mean, their range, the grades counted)."""
+    return any(pf.total.state == ILLUSTRATIVE for pf in all_project_figures(report))
+
+
 def _score_cell(pf: ProjectFigures) -> Html:
     """The project's score; a differing one is marked and gives both numbers."""
     if not pf.differs:
@@ -254,6 +270,8 @@ def summary(report: Report) -> Html:
     order = sorted(by_source, key=lambda s: 0 if s == GENERAL else 1)
     ids = [pf.score.project_id for pf in figures]
     illustrative = _illustrative(report, ids)
+    # the scores are computed from the projects' rows and their indicators' (and a default 分值)
+    scores_supplied = any(pf.total.state == ILLUSTRATIVE for pf in figures)
 
     def listing(group: list[ProjectFigures]) -> str:
         return "、".join(f"{pf.name}（第{pf.executed.source.row}行）" for pf in group
@@ -280,7 +298,7 @@ def summary(report: Report) -> Html:
     weighted = report.scores.summary
     values["mean"] = Figure.derive(
         weighted.score, weighted.formula, [], label="项目加权平均得分",
-        text=f"{_bare(weighted.score)}分", illustrative=illustrative,
+        text=f"{_bare(weighted.score)}分", illustrative=scores_supplied,
     )  # fmt: skip
     grades = []
     for _, grade in report.rules.grades:
@@ -290,7 +308,7 @@ def summary(report: Report) -> Html:
             values[key] = Figure.derive(
                 len(named), f"评价等级为“{grade}”的项目：" + "、".join(pf.name for pf in named),
                 [], label=f"评价等级为“{grade}”的项目个数", text=f"{len(named)}个",
-                illustrative=illustrative,
+                illustrative=scores_supplied,
             )  # fmt: skip
             grades.append(f"{{{key}}}" + ("项目评价等级为" if not grades else "为") + f"“{grade}”")
     totals = {round(pf.score.final_total, 2) for pf in figures}
@@ -299,7 +317,7 @@ def summary(report: Report) -> Html:
     elif len(totals) == 1:  # every project scored the same: no average to explain
         each = "、".join(f"{pf.name} {_bare(pf.score.final_total)}" for pf in figures)
         values["mean"] = Figure.derive(weighted.score, f"各自评项目得分：{each}", [], label="项目自评得分",
-                                       text=f"{_bare(weighted.score)}分", illustrative=illustrative)  # fmt: skip
+                                       text=f"{_bare(weighted.score)}分", illustrative=scores_supplied)  # fmt: skip
         scored = f"{len(figures)}个项目自评得分均为{{mean}}"
     elif weighted.weighted:
         scored = "按全年执行数加权，项目平均得分为{mean}"
@@ -318,7 +336,7 @@ def summary(report: Report) -> Html:
         values["diff"] = Figure.derive(
             len(differences), "；".join(d.text for d in differences), [],
             label="填报得分与计算得分不一致处数", text=f"{len(differences)}处",
-            illustrative=illustrative,
+            illustrative=scores_supplied,
         )  # fmt: skip
         text += "其中有{diff}填报得分与按规则计算的得分不一致，已在表中标出并列明两个得分。"
     return Html(f"<p>{render(text, values)}</p>")
