@@ -493,6 +493,10 @@ class _Marks:
 
         self._projects = cells("projects", ("project_id",), PROJECT_COLUMNS)
         self._rows = {_text(r.get("project_id")) or "": r for r in _records(getattr(dataset, "projects", None))}
+        self._budget_sums = {
+            c: round(sum(_num(r.get(c)) or 0.0 for r in _records(getattr(dataset, "budget", None))), 6)
+            for c in BUDGET_COLUMNS
+        }
         self._funds = cells("project_funds", ("project_id", "fund_type"), FUND_COLUMNS)
         self._indicators = cells("indicators", ("indicator_id",), INDICATOR_COLUMNS)
         self._budget: dict[tuple[str, ...], set[str]] = {}
@@ -529,14 +533,34 @@ class _Marks:
     def indicator(self, s: IndicatorScore, column: str | None = None) -> bool:
         return s.indicator_id is not None and self._has(self._indicators, (s.indicator_id,), column)
 
+    def target(self, s: IndicatorScore) -> bool:
+        return self.indicator(s, "target_text" if s.direction == "定性" else "target")
+
+    def actual(self, s: IndicatorScore) -> bool:
+        """An indicator's 实际完成值: its cell, or one computed from the budget's totals (confirmed
+        by the ``published`` table as the report's are)."""
+        if s.direction == "定性":
+            return self.indicator(s, "actual_grade")
+        if s.computed_actual:
+            from jixiao.scoring import BUDGET_MEASURES
+
+            return any(self.whole_budget(c) for c in BUDGET_MEASURES[s.computed_actual] if c is not None)
+        return self.indicator(s, "actual")
+
+    def whole_budget(self, column: str) -> bool:
+        """A total over every budget line: filled unless the ``published`` table confirms it."""
+        key = {"full_year_budget": "total_budget", "executed": "total_executed"}.get(column)
+        return self.computed(key, self._budget_sums.get(column), self.budget("", column))
+
     def project_total(self, p: ProjectScore) -> bool:
         """A project's total: its execution score (a default 分值 included) and its indicators'."""
         info = self._rows.get(p.project_id or "", {})
-        return (
-            self.project(p.project_id)
-            or self.execution_weight(p.project_id, info)
-            or any(self.indicator(s) for s in p.indicators)
-        )
+        return self.execution_score(p.project_id, info) or any(self.indicator(s) for s in p.indicators)
+
+    def project_weights(self, p: ProjectScore) -> bool:
+        """A project's 满分: its 预算执行率 分值 (a default included) and its indicators' 分值."""
+        info = self._rows.get(p.project_id or "", {})
+        return self.execution_weight(p.project_id, info) or any(self.indicator(s, "weight") for s in p.indicators)
 
     def computed(self, key: str | None, value: Any, illustrative: bool) -> bool:
         """Whether a figure jixiao computes (``value``, from inputs of which one is illustrative
@@ -623,19 +647,19 @@ def _indicator_block(
         qualitative = s.direction == "定性"
         target = (s.target_text or "—") if qualitative else s.target
         actual = s.actual_grade if qualitative else s.actual
-        ill = marks.indicator(s)
+        ill = marks.indicator(s)  # the score: from every cell of the row
         sh.put(r, 1, s.level1)
         sh.put(r, 2, s.level2)
         sh.put(r, 3, s.name, left=True)
         if combined:
-            sh.put(r, 4, _combined(target, s, target=True), to_col=6, illustrative=ill)
-            sh.put(r, 7, _combined(actual, s, target=False), illustrative=ill)
+            sh.put(r, 4, _combined(target, s, target=True), to_col=6, illustrative=marks.target(s))
+            sh.put(r, 7, _combined(actual, s, target=False), illustrative=marks.actual(s))
         else:
             sh.put(r, 4, s.direction)
-            sh.put(r, 5, target, illustrative=ill)
+            sh.put(r, 5, target, illustrative=marks.target(s))
             sh.put(r, 6, s.measure_unit)
-            sh.put(r, 7, actual, illustrative=ill)
-        sh.put(r, 8, s.weight, fmt=weight_format(s.weight), illustrative=ill)
+            sh.put(r, 7, actual, illustrative=marks.actual(s))
+        sh.put(r, 8, s.weight, fmt=weight_format(s.weight), illustrative=marks.indicator(s, "weight"))
         sh.put(r, 9, s.score, fmt=SCORE, illustrative=ill)
         sh.put(r, 10, s.deviation_reason, left=True)
         sh.height(
@@ -656,10 +680,17 @@ def _indicator_block(
 
 
 def _footer(
-    sh: _Sheet, row: int, weight: float, total: float, grade_: str, notes: Sequence[str], ill: bool = False
+    sh: _Sheet,
+    row: int,
+    weight: float,
+    total: float,
+    grade_: str,
+    notes: Sequence[str],
+    ill: bool = False,
+    weight_ill: bool = False,
 ) -> int:
     sh.put(row, 1, "总分", to_col=7, bold=True)
-    sh.put(row, 8, weight, fmt=weight_format(weight), illustrative=ill)
+    sh.put(row, 8, weight, fmt=weight_format(weight), illustrative=weight_ill)
     sh.put(row, 9, total, fmt=SCORE, bold=True, illustrative=ill)
     sh.put(row, 10, None)
     sh.put(row + 1, 1, "评价等级", to_col=7, bold=True)
@@ -755,7 +786,16 @@ def _project_sheet(
 
     row = _indicator_block(sh, 12, p.indicators, marks, combined)
     total_weight = sum(p.weights.values())
-    row = _footer(sh, row, total_weight, p.final_total, p.grade, _notes_project(p), marks.project_total(p))
+    row = _footer(
+        sh,
+        row,
+        total_weight,
+        p.final_total,
+        p.grade,
+        _notes_project(p),
+        marks.project_total(p),
+        marks.project_weights(p),
+    )
     sh.signature(row + 1, signature_lines(dataset, unit_name), 10)
     sh.finish(title_rows="1:3")
 
@@ -859,7 +899,10 @@ def _department_sheet(
     notes += [x.text for x in d.differences]
     notes += _indicator_notes(d.indicators)
     notes += d.weight_problems
-    row = _footer(sh, row, sum(s.weight for s in d.indicators), d.total, d.grade, notes, marks.department(d))
+    weights_ill = any(marks.indicator(s, "weight") for s in d.indicators)
+    row = _footer(
+        sh, row, sum(s.weight for s in d.indicators), d.total, d.grade, notes, marks.department(d), weights_ill
+    )
     sh.signature(row + 1, lines, 10)
     sh.finish(title_rows="1:3")
 

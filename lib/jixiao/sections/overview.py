@@ -390,10 +390,14 @@ def computed_actual(report: Report, s) -> Figure | None:
     if not s.computed_actual or s.actual is None:
         return None
     minuend, subtrahend, denominator = scoring.BUDGET_MEASURES[s.computed_actual]
+    whole = {"full_year_budget": total_budget, "executed": total_executed}  # confirmed as printed
     inputs = []
     for column in dict.fromkeys(c for c in (minuend, subtrahend, denominator) if c is not None):
         label = scoring.BUDGET_COLUMNS[column]
-        inputs.append(_sum(_column(report, "budget", column, label), f"各预算行{label}之和", label))
+        if column in whole:
+            inputs.append(replace(whole[column](report), label=label))
+        else:
+            inputs.append(_sum(_column(report, "budget", column, label), f"各预算行{label}之和", label))
     return Figure.derive(
         s.actual, scoring.measure_formula(s.computed_actual), inputs, label=f"「{s.name}」实际完成值",
         text=formatting.natural(s.actual),

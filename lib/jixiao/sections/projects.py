@@ -288,13 +288,10 @@ def summary(report: Report) -> Html:
             label=f"{source}自评项目个数", text=f"{len(group)}个",
             illustrative=_illustrative(report, [pf.score.project_id for pf in group]),
         ), computed_key("evaluated_count", source))  # fmt: skip
-        values[f"a{k}"] = confirm(report, _sum([replace(pf.executed, label="项目全年执行数") for pf in group],
-                                               "各项目全年执行数之和", f"{source}自评项目全年执行数"),
-                                  computed_key("evaluated_amount", source))  # fmt: skip
+        values[f"a{k}"] = _evaluated_amount(report, source, group)
         counts.append(f"{source}项目{{n{k}}}")
         amounts.append(f"{source}{{a{k}}}")
-    parts = [values[f"a{k}"] for k in range(len(order))]
-    values["total"] = _sum(parts, " + ".join(p.label for p in parts), "自评项目全年执行数")
+    values["total"] = evaluated_total(report, figures)
     weighted = report.scores.summary
     values["mean"] = Figure.derive(
         weighted.score, weighted.formula, [], label="项目加权平均得分",
@@ -342,6 +339,24 @@ def summary(report: Report) -> Html:
     return Html(f"<p>{render(text, values)}</p>")
 
 
+def _evaluated_amount(report: Report, source: str, group: Sequence[ProjectFigures]) -> Figure:
+    """The 全年执行数 of a fund source's evaluated projects, confirmed by its ``published`` row."""
+    amount = _sum([replace(pf.executed, label="项目全年执行数") for pf in group], "各项目全年执行数之和",
+                  f"{source}自评项目全年执行数")  # fmt: skip
+    return confirm(report, amount, computed_key("evaluated_amount", source))
+
+
+def evaluated_total(report: Report, figures: Sequence[ProjectFigures]) -> Figure:
+    """The evaluated projects' 全年执行数: the sum of each fund source's (each confirmed by its
+    ``published`` row), so the sentence and the table's 合计 are the same figure in the same state."""
+    by_source: dict[str, list[ProjectFigures]] = {}
+    for pf in figures:
+        by_source.setdefault(pf.score.fund_source or "未注明资金来源", []).append(pf)
+    parts = [_evaluated_amount(report, source, by_source[source])
+             for source in sorted(by_source, key=lambda s: 0 if s == GENERAL else 1)]  # fmt: skip
+    return _sum(parts, " + ".join(p.label for p in parts), "自评项目全年执行数")
+
+
 # -- the table of projects ---------------------------------------------------------------------
 
 
@@ -355,8 +370,8 @@ def project_table(report: Report) -> Html:
     ]  # fmt: skip
     budget = _sum([pf.budget for pf in figures], "各自评项目全年预算数之和", "全年预算数",
                   formatting.number)  # fmt: skip
-    executed = _sum([pf.executed for pf in figures], "各自评项目全年执行数之和", "全年执行数",
-                    formatting.number)  # fmt: skip
+    total = evaluated_total(report, figures)
+    executed = replace(total, label="全年执行数", text=formatting.number(total.value))
     footer = ["合计", "", budget, executed, _rate(executed, budget), "", ""]
     table = table_html(
         rows, TABLE_COLUMNS, caption=f"{report.year}年项目支出绩效自评结果", footer=footer,
@@ -522,8 +537,11 @@ def selfeval_form(report: Report, pf: ProjectFigures) -> Html:
     """One project's 项目支出绩效自评表 (a ``<table class="jx-table jx-selfeval-form">``)."""
     projects = report.data.projects
     implementer = _text(projects, pf.index, "implementer")
-    goal = _text(projects, pf.index, "goal")
-    outcome = _text(projects, pf.index, "outcome")
+    # the goal and the outcome are the project row's text: marked 示 where supplied, as the workbook fills them
+    goal, outcome = (
+        Figure.text_cell(projects, pf.index, column, label=label) if _text(projects, pf.index, column) else ""
+        for column, label in (("goal", "年度总体目标"), ("outcome", "实际完成情况"))
+    )
     head = [
         "<tr>" + _cell("th", "项目名称", colspan=2) + _cell("td", pf.name, colspan=8) + "</tr>",
         "<tr>" + _cell("th", "主管部门", colspan=2) + _cell("td", report.unit_name, colspan=3)
