@@ -428,11 +428,13 @@ def is_illustrative(frame: pd.DataFrame, index: Any, column: str | None = None, 
 
 
 PROJECT_COLUMNS = ("initial_budget", "full_year_budget", "executed", "goal", "outcome",
-                   "weight_execution", "weight_output", "weight_effect", "weight_satisfaction")  # fmt: skip
+                   "weight_execution", "weight_output", "weight_effect", "weight_satisfaction",
+                   "reported_score")  # fmt: skip
 """The cells of a ``projects`` row the workbook prints or scores with."""
 FUND_COLUMNS = ("initial_budget", "full_year_budget", "executed")
 BUDGET_COLUMNS = ("initial_budget", "full_year_budget", "executed")
-INDICATOR_COLUMNS = ("target", "target_text", "actual", "actual_grade", "weight", "computed_actual")
+INDICATOR_COLUMNS = ("target", "target_text", "actual", "actual_grade", "weight", "computed_actual", "reported_score",
+                     "deviation_reason")  # fmt: skip
 GOAL_COLUMNS = ("goal", "completion", "outcome", "deviation_reason")
 
 
@@ -533,6 +535,10 @@ class _Marks:
     def indicator(self, s: IndicatorScore, column: str | None = None) -> bool:
         return s.indicator_id is not None and self._has(self._indicators, (s.indicator_id,), column)
 
+    def score(self, s: IndicatorScore) -> bool:
+        """An indicator's score: from its target, actual, 分值 and reported score, as the report's."""
+        return self.target(s) or self.actual(s) or self.indicator(s, "weight") or self.indicator(s, "reported_score")
+
     def target(self, s: IndicatorScore) -> bool:
         return self.indicator(s, "target_text" if s.direction == "定性" else "target")
 
@@ -553,9 +559,12 @@ class _Marks:
         return self.computed(key, self._budget_sums.get(column), self.budget("", column))
 
     def project_total(self, p: ProjectScore) -> bool:
-        """A project's total: its execution score (a default 分值 included) and its indicators'."""
+        """A project's total: the reported one where it stands (printed or supplied as its cell is),
+        else computed from its execution score (a default 分值 included) and its indicators'."""
+        if p.reported_total is not None:
+            return self.project(p.project_id, "reported_score")
         info = self._rows.get(p.project_id or "", {})
-        return self.execution_score(p.project_id, info) or any(self.indicator(s) for s in p.indicators)
+        return self.execution_score(p.project_id, info) or any(self.score(s) for s in p.indicators)
 
     def project_weights(self, p: ProjectScore) -> bool:
         """A project's 满分: its 预算执行率 分值 (a default included) and its indicators' 分值."""
@@ -574,7 +583,7 @@ class _Marks:
     def department(self, d: DepartmentScore | None) -> bool:
         """The department's total (and its grade): computed from its indicators, confirmed by the
         ``published`` row ``department_score`` as the report's cover and 表2 are."""
-        ill = d is not None and any(self.indicator(s) for s in d.indicators)
+        ill = d is not None and any(self.score(s) for s in d.indicators)
         return d is not None and self.computed("department_score", d.total, ill)
 
     def budget(self, kind: str = "", column: str | None = None) -> bool:
@@ -647,7 +656,7 @@ def _indicator_block(
         qualitative = s.direction == "定性"
         target = (s.target_text or "—") if qualitative else s.target
         actual = s.actual_grade if qualitative else s.actual
-        ill = marks.indicator(s)  # the score: from every cell of the row
+        ill = marks.score(s)
         sh.put(r, 1, s.level1)
         sh.put(r, 2, s.level2)
         sh.put(r, 3, s.name, left=True)
@@ -661,7 +670,7 @@ def _indicator_block(
             sh.put(r, 7, actual, illustrative=marks.actual(s))
         sh.put(r, 8, s.weight, fmt=weight_format(s.weight), illustrative=marks.indicator(s, "weight"))
         sh.put(r, 9, s.score, fmt=SCORE, illustrative=ill)
-        sh.put(r, 10, s.deviation_reason, left=True)
+        sh.put(r, 10, s.deviation_reason, left=True, illustrative=marks.indicator(s, "deviation_reason"))
         sh.height(
             r,
             [
@@ -1057,7 +1066,7 @@ def _detail_sheet(ws: Worksheet, scores: Scores, marks: _Marks, sources: bool) -
                 "；".join(FLAG_TEXT.get(f, f) for f in s.flags) or None,
                 s.provenance.cite() if s.provenance else None,
             ],
-            marks.indicator(s),
+            marks.score(s),
         )
 
     for p in scores.projects:

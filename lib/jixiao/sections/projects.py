@@ -221,7 +221,7 @@ def project_figures(report: Report, p: ProjectScore) -> ProjectFigures:
         total = Figure.derive(
             p.final_total, "填报总分（与按规则计算的总分一致）", [reported, stands], label="得分",
             text=_score(p.final_total),
-        )  # fmt: skip
+        ).standing_for(reported)  # the reported total stands: printed or supplied as its cell is  # fmt: skip
     else:
         computed = _score_sum(computed_parts, p.computed_total, "计算总分")
         claimed = reported if reported is not None else replace(stands, label="填报总分")
@@ -229,6 +229,7 @@ def project_figures(report: Report, p: ProjectScore) -> ProjectFigures:
             p.final_total, "填报总分（按规则计算：计算总分）", [claimed, computed], label="得分",
             text=_score(p.final_total),
         )  # fmt: skip
+        total = total.standing_for(reported) if reported is not None else total
     return ProjectFigures(p, i, initial, budget, executed, rate, weight, execution, indicators,
                           total, differs)  # fmt: skip
 
@@ -315,7 +316,7 @@ def summary(report: Report) -> Html:
         each = "、".join(f"{pf.name} {_bare(pf.score.final_total)}" for pf in figures)
         values["mean"] = Figure.derive(weighted.score, f"各自评项目得分：{each}", [], label="项目自评得分",
                                        text=f"{_bare(weighted.score)}分", illustrative=scores_supplied)  # fmt: skip
-        scored = f"{len(figures)}个项目自评得分均为{{mean}}"
+        scored = "{count}项目自评得分均为{mean}"  # the same count as the sentence's, marked as it is
     elif weighted.weighted:
         scored = "按全年执行数加权，项目平均得分为{mean}"
     else:
@@ -498,7 +499,8 @@ def _indicator_rows(report: Report, pf: ProjectFigures) -> list[str]:
             _cell("td", actual, cls="num" if s.direction != "定性" else ""),
             _cell("td", weight, cls="num"),
             _cell("td", Html(f"{score.html()}{_flag(s.flags, detail)}"), cls=cls),
-            _cell("td", s.deviation_reason or ""),
+            _cell("td", Figure.text_cell(ind, i, "deviation_reason", label="偏差原因分析及改进措施")
+                  if i is not None and s.deviation_reason else s.deviation_reason or ""),
         ]  # fmt: skip
         rows.append('<tr class="jx-indicator">' + "".join(cells) + "</tr>")
     return rows
