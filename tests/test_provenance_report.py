@@ -139,10 +139,16 @@ def test_supplied_figures_are_illustrative(example):
     # the per-project amounts
     projects_html = section(example.html, "12-projects")
     table = projects_html.split("</caption>", 1)[1].split("</table>", 1)[0]
+    body, footer = table.split("<tfoot>", 1)
     # amounts, not the scores (written 100.00 as the official forms write them)
-    amounts = [(t, s) for t, s, _, _ in spans(table) if re.fullmatch(r"\d+\.\d\d", t) and t != "100.00"]
+    amounts = [(t, s) for t, s, _, _ in spans(body) if re.fullmatch(r"\d+\.\d\d", t) and t != "100.00"]
     assert amounts[:4] == [("1586.40", ILLUSTRATIVE)] * 2 + [("412.36", ILLUSTRATIVE)] * 2
     assert {s for _, s in amounts} == {ILLUSTRATIVE}
+    # the 合计: the budgets' sum supplied; the spending's the sum of each fund source's, which the
+    # published report prints (6898.64 + 442.25), as the summary above the table says it
+    assert [(t, s) for t, s, _, _ in spans(footer)] == [
+        ("7340.89", ILLUSTRATIVE), ("7340.89", PUBLISHED), ("100%", ILLUSTRATIVE)
+    ]  # fmt: skip
 
 
 def test_invented_project_names_are_marked_and_printed_ones_are_not(example):
