@@ -113,6 +113,8 @@ _BOLD = _font(bold=True)
 _TITLE = _font(bold=True, size=16)
 ILLUSTRATIVE_FILL = PatternFill("solid", fgColor="FFF2CC")
 ILLUSTRATIVE_NOTE = "示例数据：此数来自示例（非公开发布）数据，或由其计算得出。"
+DEFAULT_NOTE = "默认值：未填报预算执行率分值，取本单位设置的默认分值（非公开发布数）。"
+"""The note of a value the workbook fills in from the settings (a blank 预算执行率分值)."""
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 """A text starting with one of these would be read as a formula (or DDE) by a spreadsheet."""
 FOOTER = "第 &P 页 共 &N 页"
@@ -194,6 +196,7 @@ class _Sheet:
         left: bool = False,
         border: bool = True,
         illustrative: bool = False,
+        note: str = "",
     ) -> None:
         to_col, to_row = to_col or col, to_row or row
         look = (left, bold, border, illustrative)
@@ -217,7 +220,7 @@ class _Sheet:
         if fmt:
             cell.number_format = fmt
         if illustrative and cell.value is not None:
-            cell.comment = _note()
+            cell.comment = _note(note or ILLUSTRATIVE_NOTE)
         if (to_col, to_row) != (col, row):
             self.merges.append((row, col, to_row, to_col))
 
@@ -351,8 +354,8 @@ def set_value(cell: Any, value: Any) -> None:
     cell.value = value
 
 
-def _note() -> Comment:
-    note = Comment(ILLUSTRATIVE_NOTE, "jixiao")
+def _note(text: str = "") -> Comment:
+    note = Comment(text or ILLUSTRATIVE_NOTE, "jixiao")
     note.width, note.height = 220, 60
     return note
 
@@ -768,7 +771,8 @@ def _project_sheet(
     sh.put(6, 5, p.full_year_budget, fmt=AMOUNT, illustrative=marks.project(pid, "full_year_budget"))
     sh.put(6, 6, p.executed, fmt=AMOUNT, illustrative=marks.project(pid, "executed"))
     weight_ill = marks.execution_weight(pid, info)
-    sh.put(6, 7, p.execution.weight, fmt=weight_format(p.execution.weight), illustrative=weight_ill)
+    default = DEFAULT_NOTE if _num(info.get("weight_execution")) is None else ""
+    sh.put(6, 7, p.execution.weight, fmt=weight_format(p.execution.weight), illustrative=weight_ill, note=default)
     sh.put(6, 8, p.execution.rate, fmt=RATE, illustrative=marks.execution(pid))
     sh.put(6, 9, p.execution.score, to_col=10, fmt=SCORE, illustrative=marks.execution_score(pid, info))
     funds = _funds_by_type(dataset, p.project_id)
