@@ -55,12 +55,12 @@ def test_a_reported_total_that_differs_is_flagged_on_the_cover_with_both_numbers
     assert figures(shown) == ["95分", "100分"]
     # the reported 95 is the profile's (published) cell; the computed 100 comes from illustrative indicators
     # the example's profile row is supplied (illustrative): its reported total carries 示 too
-    assert "部门整体支出绩效自评得分95分示（按部门整体绩效指标计算为100分示，与填报得分不一致）" in text(shown)
+    assert "部门整体支出绩效自评得分95分示（按部门整体绩效指标计算为100分，与填报得分不一致）" in text(shown)
     assert '<span class="jx-differs-note">' in shown
     assert overview.department_score(report)[1] == "优"
     opening = text(overview.summary(report))
     assert opening.startswith(
-        "根据年初设定的绩效目标，乐昌市民政局2019年部门整体支出绩效自评得分为95分示（按部门整体绩效指标计算为100分示，"
+        "根据年初设定的绩效目标，乐昌市民政局2019年部门整体支出绩效自评得分为95分示（按部门整体绩效指标计算为100分，"
         "与填报得分不一致）。"
     )
 

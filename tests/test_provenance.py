@@ -11,7 +11,7 @@ import pytest
 from jixiao import formatting
 from jixiao.inputs import published
 from jixiao.writing import provenance
-from jixiao.writing.provenance import Figure, Html, Source, render, table_html
+from jixiao.writing.provenance import ILLUSTRATIVE, PUBLISHED, Figure, Html, Source, render, table_html
 
 STATS = "data/lechang-mzj/2019/stats.csv"
 BUDGET = "data/lechang-mzj/2019/budget.csv"
@@ -197,14 +197,37 @@ def test_derived_provenance_is_recursive() -> None:
         [rate],
         label="预算执行率得分",
         text="10分",
-        illustrative=False,
+        illustrative=False,  # a caller cannot make a figure computed from a supplied one published
     )
     lines = score.provenance().splitlines()
-    assert lines[0] == "预算执行率得分：10分"
+    assert lines[0] == "预算执行率得分：10分［由示例数据计算］"
     assert lines[2] == "  = 10分"  # the input's label is not in the formula: only the result
     assert "    = 6898.64万元 ÷ 8677.50万元 = 79.5%" in lines  # the input's own formula, indented
     assert lines[-1].startswith("    来源：data/lechang-mzj/2019/data.xlsx [预算] 第2行")
-    assert not score.illustrative
+    assert score.state == ILLUSTRATIVE
+
+
+def test_a_default_is_never_published() -> None:
+    """A value jixiao fills in (a settings default) was never printed: it is 示, says where it
+    comes from, and so is every figure computed from it, whatever the caller says."""
+    weight = Figure.default_value(10, "未填报预算执行率分值，取本单位设置的默认分值", label="预算执行率分值")
+    assert (weight.state, weight.text, weight.data_source()) == (
+        ILLUSTRATIVE, "10", "default:未填报预算执行率分值，取本单位设置的默认分值"
+    )  # fmt: skip
+    assert weight.tooltip() == (
+        "预算执行率分值：10\n默认值，非公开发布数\n来源：未填报预算执行率分值，取本单位设置的默认分值"
+    )
+    assert str(weight.html()).endswith('>10</span><span class="jx-mark">示</span></span>')
+    printed = Figure(100.0, "100%", "预算执行率", Source("data/x/2019/budget.csv", "", 2, "executed"))
+    score = Figure.derive(10.0, "预算执行率 × 预算执行率分值", [printed, weight], label="得分", illustrative=False)
+    assert score.state == ILLUSTRATIVE
+    assert score.derivation_entry().splitlines()[-1] == (
+        "  预算执行率分值：10［示］ 来源：未填报预算执行率分值，取本单位设置的默认分值"
+    )
+    # computed only from printed figures: published
+    assert Figure.derive(1.0, "预算执行率", [printed], label="比").state == PUBLISHED
+    # a missing value (nothing shown) may be left unmarked
+    assert Figure.derive(None, "预算执行率", [weight], label="比", illustrative=False).state == PUBLISHED
 
 
 def test_render_template() -> None:

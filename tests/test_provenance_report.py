@@ -18,7 +18,7 @@ import pytest
 import jixiao
 from helpers_inputs import UNIT, append_row, project_copy, set_cell
 from jixiao.inputs import published
-from jixiao.inputs.validation import validate
+from jixiao.inputs.validation import validate, validate_with_notes
 from jixiao.sections import overview, review
 from jixiao.writing import provenance
 from jixiao.writing.provenance import CONFIRMED, ILLUSTRATIVE, PUBLISHED, Figure, Source
@@ -139,10 +139,16 @@ def test_supplied_figures_are_illustrative(example):
     # the per-project amounts
     projects_html = section(example.html, "12-projects")
     table = projects_html.split("</caption>", 1)[1].split("</table>", 1)[0]
+    body, footer = table.split("<tfoot>", 1)
     # amounts, not the scores (written 100.00 as the official forms write them)
-    amounts = [(t, s) for t, s, _, _ in spans(table) if re.fullmatch(r"\d+\.\d\d", t) and t != "100.00"]
+    amounts = [(t, s) for t, s, _, _ in spans(body) if re.fullmatch(r"\d+\.\d\d", t) and t != "100.00"]
     assert amounts[:4] == [("1586.40", ILLUSTRATIVE)] * 2 + [("412.36", ILLUSTRATIVE)] * 2
     assert {s for _, s in amounts} == {ILLUSTRATIVE}
+    # the 合计: the budgets' sum supplied; the spending's the sum of each fund source's, which the
+    # published report prints (6898.64 + 442.25), as the summary above the table says it
+    assert [(t, s) for t, s, _, _ in spans(footer)] == [
+        ("7340.89", ILLUSTRATIVE), ("7340.89", PUBLISHED), ("100%", ILLUSTRATIVE)
+    ]  # fmt: skip
 
 
 def test_invented_project_names_are_marked_and_printed_ones_are_not(example):
@@ -379,3 +385,48 @@ def test_the_table_is_optional(tmp_path, monkeypatch):
     budget = report.data.budget
     b03 = budget.index[budget["line_id"] == "B03"][0]
     assert not provenance.is_illustrative(budget, b03, "initial_budget")  # the row's source decides
+
+
+def test_published_names_project_funds_and_profile_rows(tmp_path, monkeypatch):
+    """``project_funds`` rows by ``<project_id>/<fund_type>``, the profile by its unit; a key naming
+    a row that is not there marks nothing and is named in a warning."""
+    assert published.parse_key("project_funds:YB01/当年财政拨款:executed") == published.KeyParts(
+        table="project_funds", id="YB01/当年财政拨款", column="executed"
+    )
+    assert published.parse_key("profile:lechang-mzj:staff_quota") == published.KeyParts(
+        table="profile", id="lechang-mzj", column="staff_quota"
+    )
+    funds_key = (
+        "项目资金行应写作 project_funds:项目编码/资金性质:列，资金性质为 当年财政拨款、上年结转资金、其他资金 之一"
+    )
+    assert published.parse_key("project_funds:YB01:executed") == funds_key
+    assert published.parse_key("project_funds:YB01/自筹资金:executed") == funds_key
+    assert published.parse_key("published:total:value") == (
+        "表 'published' 不能引用，应为 profile、budget、projects、project_funds、indicators、stats、sangong、goals 之一"
+    )
+    folder = project_copy(tmp_path, monkeypatch)
+    where = {"label": "x", "document": "d", "location": "p"}
+    append_row(
+        folder / "published.csv", {"key": "project_funds:YB01/当年财政拨款:executed", "value": "1586.4", **where}
+    )
+    missing = append_row(
+        folder / "published.csv", {"key": "project_funds:YB01/其他资金:executed", "value": "1", **where}
+    )
+    append_row(folder / "published.csv", {"key": "profile:lechang-mzj:staff_quota", "value": "28", **where})
+    problems, notes = validate_with_notes(UNIT, 2019)
+    assert problems == []
+    D = "data/lechang-mzj/2019/published.csv"
+    assert [n for n in notes if "published.csv" in n] == [
+        f'警告 (warning): {D} 第{missing}行 数字键(key)：值 "project_funds:YB01/其他资金:executed" 所指的单元格不存在：'
+        "项目资金(project_funds)表中没有 项目编码/资金性质 为 YB01/其他资金 的行，这一行不会把任何数字标为公开发布"
+    ]
+    report = jixiao.open_report(UNIT, 2019)
+    funds, profile = report.data.project_funds, report.data.profile
+    own = funds.index[(funds["project_id"] == "YB01") & (funds["fund_type"] == "当年财政拨款")][0]
+    assert [provenance.cell_state(funds, own, c) for c in ("initial_budget", "full_year_budget", "executed")] == [
+        ILLUSTRATIVE, ILLUSTRATIVE, PUBLISHED
+    ]  # fmt: skip
+    figure = Figure.cell(funds, own, "executed")
+    assert (figure.state, figure.status()) == (PUBLISHED, "公开发布：dp")
+    assert provenance.cell_state(profile, profile.index[0], "staff_quota") == PUBLISHED
+    assert provenance.cell_state(profile, profile.index[0], "staff_active") == ILLUSTRATIVE

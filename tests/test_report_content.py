@@ -101,7 +101,7 @@ def test_every_figure_carries_its_provenance(example):
         value = source
         assert re.match(
             r"(data/lechang-mzj/\d{4}/[a-z_]+\.csv#row=\d+&col=[a-z_]+|formula:.+"
-            r"|params/lechang-mzj/unit\.yaml#col=[a-z_.]+)",
+            r"|params/lechang-mzj/unit\.yaml#col=[a-z_.]+|default:.+)",
             value,
         ), value
 

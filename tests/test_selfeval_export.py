@@ -637,10 +637,16 @@ def test_illustrative_cells_have_a_fill_a_note_and_a_legend(workbook):
     for ref in ("D6", "E6", "F6", "H6", "I6", "E13", "G13", "H13", "I13", "I18", "H19", "B11"):
         assert ws[ref].fill.fgColor.rgb == yellow, ref
         assert ws[ref].comment.text == "示例数据：此数来自示例（非公开发布）数据，或由其计算得出。", ref
-    for ref in ("G6", "E14", "I14", "C3", "D7"):  # 分值; I2 is published; the name; funds rows published
+    # the 预算执行率分值 left blank: the default 10, which was never printed
+    assert (ws["G6"].value, ws["G6"].fill.fgColor.rgb, ws["G6"].comment.text) == (
+        10,
+        yellow,
+        "默认值：未填报预算执行率分值，取本单位设置的默认分值（非公开发布数）。",
+    )
+    for ref in ("E14", "I14", "C3", "D7"):  # I2 is published; the name; funds rows published
         assert ws[ref].fill.fgColor.rgb != yellow and ws[ref].comment is None, ref
-    p2 = wb.worksheets[3]
-    assert all(p2[ref].fill.fgColor.rgb != yellow for ref in ("D6", "I6", "I13"))
+    p2 = wb.worksheets[3]  # printed, its reported total standing; its 分值 the default, with the score from it
+    assert [p2[ref].fill.fgColor.rgb == yellow for ref in ("D6", "I13", "I19", "G6", "I6")] == [False] * 3 + [True] * 2
     summary = wb["汇总"]
     assert [summary.cell(4, c).fill.fgColor.rgb == yellow for c in range(1, 8)] == [False, False] + [True] * 5
     assert not any(summary.cell(5, c).fill.fgColor.rgb == yellow for c in range(1, 8))

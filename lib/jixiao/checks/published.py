@@ -16,8 +16,15 @@ import pandas as pd
 
 from jixiao import formatting
 from jixiao.checks.findings import WARNING, Finding, Number, cell, derived, number
-from jixiao.inputs import schema
-from jixiao.inputs.published import COMPUTED_KEYS, Printed, PublishedTable, cell_text, computed_key, parse_key
+from jixiao.inputs.published import (
+    COMPUTED_KEYS,
+    Printed,
+    PublishedTable,
+    cell_text,
+    computed_key,
+    parse_key,
+    row_id,
+)
 
 GENERAL = "一般公共预算"
 """Its evaluated projects come first among the fund sources."""
@@ -106,7 +113,7 @@ def comparisons(data: Any, scores: Any, table: PublishedTable) -> list[Compariso
         if isinstance(parts, str) or not parts.is_cell:
             continue
         frame = getattr(data, parts.table)
-        rows = frame.index[frame[schema.ID_COLUMNS[parts.table]].astype(str).str.strip() == parts.id]
+        rows = [i for i in frame.index if row_id(parts.table, frame.loc[i]) == parts.id]  # as keys name rows
         if len(rows) == 0:
             continue
         if printed.value is None:  # a text: a name, a code

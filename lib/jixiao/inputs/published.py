@@ -2,7 +2,11 @@
 
 A row of ``published`` names either a computed figure (:data:`COMPUTED_KEYS`, one place for
 every such key: ``total_budget``, ``evaluated_share.一般公共预算``) or a cell, written
-``table:id:column`` (``budget:B03:executed``; ``stats:<key>`` for a statistic's value).
+``table:id:column`` (``budget:B03:executed``; ``stats:<key>`` for a statistic's value). A table
+without an id column names its rows by the columns of :data:`ROW_KEYS`:
+``project_funds:YB01/当年财政拨款:executed`` (project and 资金性质, joined by ``/``) and
+``profile:lechang-mzj:staff_quota`` (the profile's one row, by its unit). :func:`row_id` gives a
+row's id the same way, so a key and the row it names always meet.
 :func:`parse_key` reads a key or says, in Chinese, what is wrong with it; validation reports
 that, and :mod:`jixiao.writing.provenance` decides with it which figures are published.
 
@@ -40,6 +44,44 @@ COMPUTED_KEYS: dict[str, tuple[str, str]] = {
 (a ``%`` figure is computed as a ratio and printed ×100). The last three are per fund source:
 ``evaluated_count.一般公共预算``."""
 PER_FUND_SOURCE = ("evaluated_count", "evaluated_amount", "evaluated_share")
+
+
+ROW_KEYS: dict[str, tuple[str, ...]] = {
+    "project_funds": ("project_id", "fund_type"),
+    "profile": ("unit_id",),
+}
+"""The columns that name a row of a table without an id column of its own, in a ``published``
+key (joined by :data:`ROW_SEPARATOR`). Every other table is named by ``schema.ID_COLUMNS``."""
+ROW_SEPARATOR = "/"
+
+
+def row_columns(table: str) -> tuple[str, ...] | None:
+    """The columns whose values name a row of ``table`` in a ``published`` key; None for a table
+    whose rows cannot be named (``published`` itself, or an unknown one).
+
+    >>> row_columns("budget"), row_columns("project_funds"), row_columns("published")
+    (('line_id',), ('project_id', 'fund_type'), None)
+    """
+    if table == "published":
+        return None
+    if table in ROW_KEYS:
+        return ROW_KEYS[table]
+    column = schema.ID_COLUMNS.get(table)
+    return (column,) if column else None
+
+
+def row_id(table: str, row: Mapping[str, Any]) -> str | None:
+    """The id a ``published`` key names ``row`` of ``table`` by (``YB01/当年财政拨款`` for a
+    ``project_funds`` row); None when the table has none or a part of it is blank.
+
+    >>> row_id("project_funds", {"project_id": "YB01", "fund_type": "当年财政拨款"})
+    'YB01/当年财政拨款'
+    """
+    columns = row_columns(table)
+    if columns is None:
+        return None
+    parts = [cell_text(row, c).strip() for c in columns]
+    return ROW_SEPARATOR.join(parts) if all(parts) else None
 
 
 def computed_key(name: str, fund_source: str | None = None) -> str:
@@ -83,6 +125,10 @@ def parse_key(key: str) -> KeyParts | str:
     KeyParts(name='', fund_source='', table='stats', id='tekun_scattered_people', column='value')
     >>> parse_key("budget:B03:executed").column
     'executed'
+    >>> parse_key("project_funds:YB01/当年财政拨款:executed").id
+    'YB01/当年财政拨款'
+    >>> parse_key("profile:lechang-mzj:staff_quota").table
+    'profile'
     >>> parse_key("evaluated_count.一般公共预算").fund_source
     '一般公共预算'
     >>> parse_key("total")[:28]
@@ -92,14 +138,19 @@ def parse_key(key: str) -> KeyParts | str:
     if ":" in key:
         parts = key.split(":")
         table = schema.TABLES.get(parts[0])
-        id_column = schema.ID_COLUMNS.get(parts[0])
-        if table is None or id_column is None or parts[0] == "published":
-            tables = "、".join(t for t in schema.ID_COLUMNS if t != "published")
+        columns = row_columns(parts[0])
+        if table is None or columns is None:
+            tables = "、".join(t for t in schema.TABLES if row_columns(t) is not None)
             return f"表 {parts[0]!r} 不能引用，应为 {tables} 之一"
         if len(parts) == 2 and parts[0] == "stats":
             parts.append("value")
         if len(parts) != 3 or not parts[1]:
             return "单元格应写作 表:编码:列（业务统计表可省略 :value）"
+        if parts[0] == "project_funds":
+            project, _, fund_type = parts[1].partition(ROW_SEPARATOR)
+            if not project or fund_type not in schema.FUND_TYPES:
+                types = "、".join(schema.FUND_TYPES)
+                return f"项目资金行应写作 project_funds:项目编码/资金性质:列，资金性质为 {types} 之一"
         if parts[2] not in table.keys:
             return f"列 {parts[2]!r} 不是{table.display}表的列"
         return KeyParts(table=parts[0], id=parts[1], column=parts[2])
@@ -110,6 +161,29 @@ def parse_key(key: str) -> KeyParts | str:
         return KeyParts(name=name, fund_source=fund_source)
     known = [f"{k}.<资金来源>" if k in PER_FUND_SOURCE else k for k in COMPUTED_KEYS]
     return f"不是可用的数字键，应为 {'、'.join(known)}，或 表:编码:列"
+
+
+def missing_row(parts: KeyParts, frame: pd.DataFrame | None) -> str | None:
+    """What is wrong when the cell a key names has no row in its table (``frame``, read from the
+    inputs), in Chinese; None when the row is there, or the table was not read.
+
+    >>> import pandas as pd
+    >>> funds = pd.DataFrame({"project_id": ["YB01"], "fund_type": ["当年财政拨款"]})
+    >>> missing_row(parse_key("project_funds:YB01/其他资金:executed"), funds)
+    '项目资金(project_funds)表中没有 项目编码/资金性质 为 YB01/其他资金 的行'
+    >>> missing_row(parse_key("project_funds:YB01/当年财政拨款:executed"), funds) is None
+    True
+    """
+    if not parts.is_cell or frame is None or not len(frame):
+        return None
+    columns = row_columns(parts.table) or ()
+    if any(c not in frame.columns for c in columns):
+        return None
+    if any(row_id(parts.table, row) == parts.id for _, row in frame.iterrows()):
+        return None
+    table = schema.TABLES[parts.table]
+    named = ROW_SEPARATOR.join(table.column(c).label for c in columns)
+    return f"{table.display}表中没有 {named} 为 {parts.id} 的行"
 
 
 # -- where a figure of the inputs is -----------------------------------------------------------

@@ -384,7 +384,9 @@ PUBLISHED = Table(
             meaning="唯一。计算得出的数字：jixiao 列出的键（如 department_score、"
             "evaluated_share.一般公共预算，见数据字典）；"
             "输入表中的一个单元格：表:编码:列（如 stats:tekun_scattered_people:value、budget:B03:executed、"
-            "projects:YB01:project_name）",
+            "projects:YB01:project_name；项目资金表以 项目编码/资金性质 为编码，如 "
+            "project_funds:YB01/当年财政拨款:executed；单位概况表以单位编码为编码，"
+            "如 profile:lechang-mzj:staff_quota）",
         ),
         Column("label", "名称", "text", required=True, meaning="公开报告中的说法"),
         Column("value", "数值", "number", meaning="公开报告所印的数值（百分数记 79.5）；文字（如项目名称）填在原文列"),

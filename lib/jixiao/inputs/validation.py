@@ -117,7 +117,7 @@ def validate_with_notes(
     problems = reading.problems + check_dataset(reading.dataset, rules(unit), expected_year, reading.problems)
     if sections and not compared:
         problems += without_rows(reading.dataset, needed, sections, reading.problems)
-    notes += [f"{WARNING}: {found}" for found in stand_ins(reading.dataset)]
+    notes += [f"{WARNING}: {found}" for found in stand_ins(reading.dataset) + published_orphans(reading.dataset)]
     if compared and {"stats", "narrative"} & set(reading.dataset.absent):
         return problems, notes  # an earlier year without them: nothing of theirs to compare
     return problems + settings_references(reading.dataset, reading.problems), notes
@@ -928,6 +928,27 @@ STAND_INS = (
 )
 """What a placeholder looks like: its pattern, the column it is looked for in ("" = every text
 column) and what gives it away."""
+
+
+def published_orphans(data: Dataset) -> list[Problem]:
+    """Rows of ``published`` naming a cell whose row is not in its table (a mistyped project or
+    资金性质, a statistic taken out): they mark no figure as printed. Warnings, not errors: the
+    report is right without them, only less of it is marked published."""
+    from jixiao.inputs.published import missing_row, parse_key
+
+    if data.published is None or not len(data.published):
+        return []
+    found = []
+    for _, row in data.published.iterrows():
+        key = str(row["key"] or "").strip()
+        parts = parse_key(key) if key else ""
+        if isinstance(parts, str) or not parts.is_cell:
+            continue
+        absent = missing_row(parts, data.table(parts.table))
+        if absent is not None:
+            message = f'值 "{key}" 所指的单元格不存在：{absent}，这一行不会把任何数字标为公开发布'
+            found.append(_at(row, "published", "key", key, message=message))
+    return found
 
 
 def stand_ins(data: Dataset) -> list[Problem]:

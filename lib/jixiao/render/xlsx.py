@@ -36,7 +36,7 @@ import datetime as dt
 import io
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -113,6 +113,8 @@ _BOLD = _font(bold=True)
 _TITLE = _font(bold=True, size=16)
 ILLUSTRATIVE_FILL = PatternFill("solid", fgColor="FFF2CC")
 ILLUSTRATIVE_NOTE = "示例数据：此数来自示例（非公开发布）数据，或由其计算得出。"
+DEFAULT_NOTE = "默认值：未填报预算执行率分值，取本单位设置的默认分值（非公开发布数）。"
+"""The note of a value the workbook fills in from the settings (a blank 预算执行率分值)."""
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 """A text starting with one of these would be read as a formula (or DDE) by a spreadsheet."""
 FOOTER = "第 &P 页 共 &N 页"
@@ -194,6 +196,7 @@ class _Sheet:
         left: bool = False,
         border: bool = True,
         illustrative: bool = False,
+        note: str = "",
     ) -> None:
         to_col, to_row = to_col or col, to_row or row
         look = (left, bold, border, illustrative)
@@ -217,7 +220,7 @@ class _Sheet:
         if fmt:
             cell.number_format = fmt
         if illustrative and cell.value is not None:
-            cell.comment = _note()
+            cell.comment = _note(note or ILLUSTRATIVE_NOTE)
         if (to_col, to_row) != (col, row):
             self.merges.append((row, col, to_row, to_col))
 
@@ -351,8 +354,8 @@ def set_value(cell: Any, value: Any) -> None:
     cell.value = value
 
 
-def _note() -> Comment:
-    note = Comment(ILLUSTRATIVE_NOTE, "jixiao")
+def _note(text: str = "") -> Comment:
+    note = Comment(text or ILLUSTRATIVE_NOTE, "jixiao")
     note.width, note.height = 220, 60
     return note
 
@@ -428,11 +431,13 @@ def is_illustrative(frame: pd.DataFrame, index: Any, column: str | None = None, 
 
 
 PROJECT_COLUMNS = ("initial_budget", "full_year_budget", "executed", "goal", "outcome",
-                   "weight_execution", "weight_output", "weight_effect", "weight_satisfaction")  # fmt: skip
+                   "weight_execution", "weight_output", "weight_effect", "weight_satisfaction",
+                   "reported_score")  # fmt: skip
 """The cells of a ``projects`` row the workbook prints or scores with."""
 FUND_COLUMNS = ("initial_budget", "full_year_budget", "executed")
 BUDGET_COLUMNS = ("initial_budget", "full_year_budget", "executed")
-INDICATOR_COLUMNS = ("target", "target_text", "actual", "actual_grade", "weight", "computed_actual")
+INDICATOR_COLUMNS = ("target", "target_text", "actual", "actual_grade", "weight", "computed_actual", "reported_score",
+                     "deviation_reason")  # fmt: skip
 GOAL_COLUMNS = ("goal", "completion", "outcome", "deviation_reason")
 
 
@@ -483,11 +488,20 @@ class _Marks:
 
     def __init__(self, dataset: Any) -> None:
         listed = _listed_rows(dataset)
+        try:
+            self._folder: Path | None = paths.data_dir(dataset.unit, dataset.year)
+        except (AttributeError, TypeError, ValueError):
+            self._folder = None
 
         def cells(table: str, keys: tuple[str, ...], columns: Sequence[str]) -> dict[tuple[str, ...], set[str]]:
             return _illustrative_cells(getattr(dataset, table, None), keys, columns, table, listed.get(table, set()))
 
         self._projects = cells("projects", ("project_id",), PROJECT_COLUMNS)
+        self._rows = {_text(r.get("project_id")) or "": r for r in _records(getattr(dataset, "projects", None))}
+        self._budget_sums = {
+            c: round(sum(_num(r.get(c)) or 0.0 for r in _records(getattr(dataset, "budget", None))), 6)
+            for c in BUDGET_COLUMNS
+        }
         self._funds = cells("project_funds", ("project_id", "fund_type"), FUND_COLUMNS)
         self._indicators = cells("indicators", ("indicator_id",), INDICATOR_COLUMNS)
         self._budget: dict[tuple[str, ...], set[str]] = {}
@@ -504,8 +518,19 @@ class _Marks:
         return self._has(self._projects, (project_id or "",), column)
 
     def execution(self, project_id: str | None) -> bool:
-        """The execution rate and its score: from the full-year budget and the spending."""
+        """The execution rate: from the full-year budget and the spending."""
         return self.project(project_id, "full_year_budget") or self.project(project_id, "executed")
+
+    def execution_weight(self, project_id: str | None, info: Mapping[str, Any]) -> bool:
+        """The 预算执行率 分值: the project's cell, or (left blank) the default jixiao fills in,
+        which was never printed (:func:`jixiao.writing.provenance.default_state`)."""
+        if _num(info.get("weight_execution")) is None:
+            return provenance.default_state() == provenance.ILLUSTRATIVE
+        return self.project(project_id, "weight_execution")
+
+    def execution_score(self, project_id: str | None, info: Mapping[str, Any]) -> bool:
+        """The execution score: from the rate and the 分值."""
+        return self.execution(project_id) or self.execution_weight(project_id, info)
 
     def funds(self, project_id: str, fund_type: str, column: str | None = None) -> bool:
         return self._has(self._funds, (project_id, fund_type), column)
@@ -513,11 +538,56 @@ class _Marks:
     def indicator(self, s: IndicatorScore, column: str | None = None) -> bool:
         return s.indicator_id is not None and self._has(self._indicators, (s.indicator_id,), column)
 
+    def score(self, s: IndicatorScore) -> bool:
+        """An indicator's score: from its target, actual, 分值 and reported score, as the report's."""
+        return self.target(s) or self.actual(s) or self.indicator(s, "weight") or self.indicator(s, "reported_score")
+
+    def target(self, s: IndicatorScore) -> bool:
+        return self.indicator(s, "target_text" if s.direction == "定性" else "target")
+
+    def actual(self, s: IndicatorScore) -> bool:
+        """An indicator's 实际完成值: its cell, or one computed from the budget's totals (confirmed
+        by the ``published`` table as the report's are)."""
+        if s.direction == "定性":
+            return self.indicator(s, "actual_grade")
+        if s.computed_actual:
+            from jixiao.scoring import BUDGET_MEASURES
+
+            return any(self.whole_budget(c) for c in BUDGET_MEASURES[s.computed_actual] if c is not None)
+        return self.indicator(s, "actual")
+
+    def whole_budget(self, column: str) -> bool:
+        """A total over every budget line: filled unless the ``published`` table confirms it."""
+        key = {"full_year_budget": "total_budget", "executed": "total_executed"}.get(column)
+        return self.computed(key, self._budget_sums.get(column), self.budget("", column))
+
     def project_total(self, p: ProjectScore) -> bool:
-        return self.project(p.project_id) or any(self.indicator(s) for s in p.indicators)
+        """A project's total: the reported one where it stands (printed or supplied as its cell is),
+        else computed from its execution score (a default 分值 included) and its indicators'."""
+        if p.reported_total is not None:
+            return self.project(p.project_id, "reported_score")
+        info = self._rows.get(p.project_id or "", {})
+        return self.execution_score(p.project_id, info) or any(self.score(s) for s in p.indicators)
+
+    def project_weights(self, p: ProjectScore) -> bool:
+        """A project's 满分: its 预算执行率 分值 (a default included) and its indicators' 分值."""
+        info = self._rows.get(p.project_id or "", {})
+        return self.execution_weight(p.project_id, info) or any(self.indicator(s, "weight") for s in p.indicators)
+
+    def computed(self, key: str | None, value: Any, illustrative: bool) -> bool:
+        """Whether a figure jixiao computes (``value``, from inputs of which one is illustrative
+        when ``illustrative``) is filled: not when the ``published`` row of ``key`` confirms it,
+        as the report decides for its figure of the same key
+        (:func:`jixiao.writing.provenance.computed_state`)."""
+        if self._folder is None:
+            return illustrative
+        return provenance.computed_state(self._folder, key, value, illustrative) == provenance.ILLUSTRATIVE
 
     def department(self, d: DepartmentScore | None) -> bool:
-        return d is not None and any(self.indicator(s) for s in d.indicators)
+        """The department's total (and its grade): computed from its indicators, confirmed by the
+        ``published`` row ``department_score`` as the report's cover and 表2 are."""
+        ill = d is not None and any(self.score(s) for s in d.indicators)
+        return d is not None and self.computed("department_score", d.total, ill)
 
     def budget(self, kind: str = "", column: str | None = None) -> bool:
         """A budget sum over the lines of ``kind`` ("" = every line; 基本支出 includes its parts)."""
@@ -589,21 +659,21 @@ def _indicator_block(
         qualitative = s.direction == "定性"
         target = (s.target_text or "—") if qualitative else s.target
         actual = s.actual_grade if qualitative else s.actual
-        ill = marks.indicator(s)
+        ill = marks.score(s)
         sh.put(r, 1, s.level1)
         sh.put(r, 2, s.level2)
         sh.put(r, 3, s.name, left=True)
         if combined:
-            sh.put(r, 4, _combined(target, s, target=True), to_col=6, illustrative=ill)
-            sh.put(r, 7, _combined(actual, s, target=False), illustrative=ill)
+            sh.put(r, 4, _combined(target, s, target=True), to_col=6, illustrative=marks.target(s))
+            sh.put(r, 7, _combined(actual, s, target=False), illustrative=marks.actual(s))
         else:
             sh.put(r, 4, s.direction)
-            sh.put(r, 5, target, illustrative=ill)
+            sh.put(r, 5, target, illustrative=marks.target(s))
             sh.put(r, 6, s.measure_unit)
-            sh.put(r, 7, actual, illustrative=ill)
-        sh.put(r, 8, s.weight, fmt=weight_format(s.weight), illustrative=ill)
+            sh.put(r, 7, actual, illustrative=marks.actual(s))
+        sh.put(r, 8, s.weight, fmt=weight_format(s.weight), illustrative=marks.indicator(s, "weight"))
         sh.put(r, 9, s.score, fmt=SCORE, illustrative=ill)
-        sh.put(r, 10, s.deviation_reason, left=True)
+        sh.put(r, 10, s.deviation_reason, left=True, illustrative=marks.indicator(s, "deviation_reason"))
         sh.height(
             r,
             [
@@ -622,10 +692,17 @@ def _indicator_block(
 
 
 def _footer(
-    sh: _Sheet, row: int, weight: float, total: float, grade_: str, notes: Sequence[str], ill: bool = False
+    sh: _Sheet,
+    row: int,
+    weight: float,
+    total: float,
+    grade_: str,
+    notes: Sequence[str],
+    ill: bool = False,
+    weight_ill: bool = False,
 ) -> int:
     sh.put(row, 1, "总分", to_col=7, bold=True)
-    sh.put(row, 8, weight, fmt=weight_format(weight), illustrative=ill)
+    sh.put(row, 8, weight, fmt=weight_format(weight), illustrative=weight_ill)
     sh.put(row, 9, total, fmt=SCORE, bold=True, illustrative=ill)
     sh.put(row, 10, None)
     sh.put(row + 1, 1, "评价等级", to_col=7, bold=True)
@@ -693,9 +770,11 @@ def _project_sheet(
     sh.put(6, 4, p.initial_budget, fmt=AMOUNT, illustrative=marks.project(pid, "initial_budget"))
     sh.put(6, 5, p.full_year_budget, fmt=AMOUNT, illustrative=marks.project(pid, "full_year_budget"))
     sh.put(6, 6, p.executed, fmt=AMOUNT, illustrative=marks.project(pid, "executed"))
-    sh.put(6, 7, p.execution.weight, fmt=weight_format(p.execution.weight))
+    weight_ill = marks.execution_weight(pid, info)
+    default = DEFAULT_NOTE if _num(info.get("weight_execution")) is None else ""
+    sh.put(6, 7, p.execution.weight, fmt=weight_format(p.execution.weight), illustrative=weight_ill, note=default)
     sh.put(6, 8, p.execution.rate, fmt=RATE, illustrative=marks.execution(pid))
-    sh.put(6, 9, p.execution.score, to_col=10, fmt=SCORE, illustrative=marks.execution(pid))
+    sh.put(6, 9, p.execution.score, to_col=10, fmt=SCORE, illustrative=marks.execution_score(pid, info))
     funds = _funds_by_type(dataset, p.project_id)
     for i, ft in enumerate(FUND_TYPES):
         r = 7 + i
@@ -720,7 +799,16 @@ def _project_sheet(
 
     row = _indicator_block(sh, 12, p.indicators, marks, combined)
     total_weight = sum(p.weights.values())
-    row = _footer(sh, row, total_weight, p.final_total, p.grade, _notes_project(p), marks.project_total(p))
+    row = _footer(
+        sh,
+        row,
+        total_weight,
+        p.final_total,
+        p.grade,
+        _notes_project(p),
+        marks.project_total(p),
+        marks.project_weights(p),
+    )
     sh.signature(row + 1, signature_lines(dataset, unit_name), 10)
     sh.finish(title_rows="1:3")
 
@@ -778,14 +866,21 @@ def _department_sheet(
     sh.put(4, 9, "得分", to_col=10, bold=True)
     for i, (label, key) in enumerate((("年度资金总额", ""), ("其中：基本支出", "基本支出"), ("项目支出", "项目支出"))):
         r = 5 + i
-        ill = marks.budget(key, "full_year_budget") or marks.budget(key, "executed")  # the rate
         ini, full, spent = (round(x, 6) for x in sums[key])
+        rate = _rate(spent, full)
+        whole = key == ""  # the totals over every line, which the ``published`` table may name
+
+        def fill(column: str, value: Any, name: str, whole: bool = whole, key: str = key) -> bool:
+            return marks.computed(name if whole else None, value, marks.budget(key, column))
+
+        full_ill = fill("full_year_budget", full, "total_budget")
+        spent_ill = fill("executed", spent, "total_executed")
+        rate_ill = marks.computed("execution_rate" if whole else None, rate, full_ill or spent_ill)
         sh.put(r, 2, label, to_col=3, left=i > 1)
         sh.put(r, 4, ini, fmt=AMOUNT, illustrative=marks.budget(key, "initial_budget"))
-        sh.put(r, 5, full, fmt=AMOUNT, illustrative=marks.budget(key, "full_year_budget"))
-        sh.put(r, 6, spent, fmt=AMOUNT, illustrative=marks.budget(key, "executed"))
-        rate = _rate(spent, full)
-        sh.put(r, 8, rate if rate is not None else "—", fmt=RATE, illustrative=ill and rate is not None)
+        sh.put(r, 5, full, fmt=AMOUNT, illustrative=full_ill)
+        sh.put(r, 6, spent, fmt=AMOUNT, illustrative=spent_ill)
+        sh.put(r, 8, rate if rate is not None else "—", fmt=RATE, illustrative=rate_ill and rate is not None)
         sh.put(r, 7, "—")  # the department's execution is scored among its indicators (below), not twice
         sh.put(r, 9, "—", to_col=10)
 
@@ -817,7 +912,10 @@ def _department_sheet(
     notes += [x.text for x in d.differences]
     notes += _indicator_notes(d.indicators)
     notes += d.weight_problems
-    row = _footer(sh, row, sum(s.weight for s in d.indicators), d.total, d.grade, notes, marks.department(d))
+    weights_ill = any(marks.indicator(s, "weight") for s in d.indicators)
+    row = _footer(
+        sh, row, sum(s.weight for s in d.indicators), d.total, d.grade, notes, marks.department(d), weights_ill
+    )
     sh.signature(row + 1, lines, 10)
     sh.finish(title_rows="1:3")
 
@@ -972,7 +1070,7 @@ def _detail_sheet(ws: Worksheet, scores: Scores, marks: _Marks, sources: bool) -
                 "；".join(FLAG_TEXT.get(f, f) for f in s.flags) or None,
                 s.provenance.cite() if s.provenance else None,
             ],
-            marks.indicator(s),
+            marks.score(s),
         )
 
     for p in scores.projects:

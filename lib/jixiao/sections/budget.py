@@ -15,10 +15,11 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from jixiao import formatting
+from jixiao.inputs.published import computed_key
 from jixiao.inputs.schema import BASIC, BASIC_PARTS, FUND_SOURCES, PROJECT, SANGONG_ITEMS, spending_class
 from jixiao.sections import notes
 from jixiao.sections.report import Report
-from jixiao.writing.provenance import Figure, Html, render, table_html
+from jixiao.writing.provenance import Figure, Html, confirm, render, table_html
 
 COLUMNS = {"initial_budget": "年初预算数", "full_year_budget": "全年预算数", "executed": "全年执行数"}
 
@@ -101,14 +102,25 @@ def line_total(
         for i in rows.index
     ]
     if len(figures) == 1:
-        return replace(figures[0], label=name)
-    return _sum(figures, f"预算表中{fund_source or ''}{klass or '各'}行{COLUMNS[column]}之和", name)
+        total = replace(figures[0], label=name)
+    else:
+        total = _sum(figures, f"预算表中{fund_source or ''}{klass or '各'}行{COLUMNS[column]}之和", name)
+    key = WHOLE_KEYS.get(column) if klass is None and fund_source is None else None
+    # the same figure as the overview's total: the same ``published`` row confirms it in both
+    return confirm(report, total, computed_key(key)) if key else total
 
 
-def _rate(executed: Figure, budget: Figure) -> Figure:
+WHOLE_KEYS = {"full_year_budget": "total_budget", "executed": "total_executed"}
+"""The ``published`` keys of the totals over every budget line."""
+
+
+def _rate(executed: Figure, budget: Figure, report: Report | None = None) -> Figure:
+    """全年执行数 ÷ 全年预算数; over every line of ``report`` (its whole totals), confirmed as the
+    overview's 预算执行率 is."""
     value = executed.value / budget.value if budget.value else None
     text = formatting.percent(value) if value is not None else formatting.MISSING
-    return Figure.derive(value, f"{executed.label} ÷ {budget.label}", [executed, budget], label="执行率", text=text)
+    rate = Figure.derive(value, f"{executed.label} ÷ {budget.label}", [executed, budget], label="执行率", text=text)
+    return confirm(report, rate, computed_key("execution_rate")) if report is not None else rate
 
 
 # -- 收支总体 ------------------------------------------------------------------------------------
@@ -120,7 +132,7 @@ def overall(report: Report) -> Html:
     executed = line_total(report, "executed", label="全年执行数")
     if budget is None or executed is None:
         return notes.to_author("预算表（budget）没有数据行，本部分暂无内容。")
-    values = {"budget": budget, "executed": executed, "rate": _rate(executed, budget)}
+    values = {"budget": budget, "executed": executed, "rate": _rate(executed, budget, report)}
     text = f"{report.year}年全年预算数{{budget}}，全年执行数{{executed}}，预算执行率为{{rate}}。"
     parts = []
     for key, klass in (("basic", BASIC), ("project", PROJECT)):
@@ -150,7 +162,7 @@ def basic(report: Report) -> Html:
     executed = line_total(report, "executed", BASIC, label="基本支出执行数")
     if budget is None or executed is None:
         return notes.to_author("预算表（budget）没有基本支出（或人员经费、公用经费）行，本部分暂无内容。")
-    values = {"budget": budget, "executed": executed, "rate": _rate(executed, budget)}
+    values = {"budget": budget, "executed": executed, "rate": _rate(executed, budget, report)}
     text = "基本支出全年预算数{budget}，全年执行数{executed}，执行率为{rate}。"
     parts, changes = [], []
     previous = report.previous

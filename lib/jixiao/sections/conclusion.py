@@ -112,6 +112,9 @@ def projects(report: Report) -> Html:
     if not scored:
         return notes.to_author("项目表（projects）没有开展自评的项目（是否开展自评为“是”），未能说明项目自评结果。")
     flag = _illustrative(report, "projects")
+    from jixiao.sections.projects import scores_supplied
+
+    supplied = flag or scores_supplied(report)  # the scores: from the projects' rows and their indicators'
     count = Figure.derive(
         len(scored),
         "是否开展自评为“是”的项目个数",
@@ -129,7 +132,7 @@ def projects(report: Report) -> Html:
             [],
             label="项目自评得分",
             text=f"{formatting.natural(value)}分",
-            illustrative=flag,
+            illustrative=supplied,
         )
         grade = scored[0].grade
         return Html(
@@ -139,10 +142,10 @@ def projects(report: Report) -> Html:
         )
     low, high = min(totals), max(totals)
     lo = Figure.derive(
-        low, "自评项目得分的最低值", [], label="最低得分", text=f"{formatting.natural(low)}分", illustrative=flag
+        low, "自评项目得分的最低值", [], label="最低得分", text=f"{formatting.natural(low)}分", illustrative=supplied
     )
     hi = Figure.derive(
-        high, "自评项目得分的最高值", [], label="最高得分", text=f"{formatting.natural(high)}分", illustrative=flag
+        high, "自评项目得分的最高值", [], label="最高得分", text=f"{formatting.natural(high)}分", illustrative=supplied
     )
     grades: dict[str, int] = {}
     for p in scored:

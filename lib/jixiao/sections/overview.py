@@ -98,10 +98,12 @@ def computed_score(report: Report) -> Figure | None:
     if department is None:
         return None
     parts = [_indicator_score(report, s) for s in department.indicators]
-    return Figure.derive(
+    figure = Figure.derive(
         department.final_total, "部门整体绩效指标得分之和", parts,
         label="按指标计算的部门整体支出绩效自评得分", text=f"{formatting.natural(department.final_total)}分",
     )  # fmt: skip
+    # the same total wherever it is shown (the cover, 表2, the 自评表): the same published row confirms it
+    return confirm(report, figure, computed_key("department_score"))
 
 
 def scores_differ(report: Report) -> tuple[Figure, Figure] | None:
@@ -132,17 +134,20 @@ def department_score(report: Report) -> tuple[Figure, str]:
         else:
             formula = "填报得分（与按部门整体绩效指标计算的得分一致）"
         # the reported total is what stands: it is as published or as illustrative as its cell
-        figure = Figure.derive(reported.value, formula, inputs, label=label, text=reported.text,
-                               illustrative=reported.illustrative)  # fmt: skip
+        figure = Figure.derive(reported.value, formula, inputs, label=label, text=reported.text).standing_for(reported)
         return confirm(report, figure, computed_key("department_score")), _grade(report, reported.value)
     if computed is not None:
         return confirm(
             report, replace(computed, label=label), computed_key("department_score")
         ), report.scores.department.grade
+    from jixiao.sections.projects import scores_supplied
+
     summary = report.scores.summary
     value = summary.score
+    # computed from the projects' scores: supplied when any of them is (a row, an indicator, a default)
     figure = Figure.derive(value, summary.formula, [], label=label,
-                           text=f"{formatting.natural(value)}分" if value is not None else "—")  # fmt: skip
+                           text=f"{formatting.natural(value)}分" if value is not None else "—",
+                           illustrative=value is not None and scores_supplied(report))  # fmt: skip
     return figure, formatting.MISSING if value is None else _grade(report, value)
 
 
@@ -353,18 +358,22 @@ def department_table(report: Report) -> Html:
             )
             return Html(f"<p>{text}</p>")
         return Html('<p class="jx-note">未填报部门整体绩效指标（indicators 表中 scope 为 department 的行）。</p>')
-    rows = []
+    rows, weights = [], []
     for s in department.indicators:
         score = _indicator_score(report, s)
         qualitative = s.direction == "定性"
-        target = s.target_text if qualitative else _natural(s.target, "")
+        target = s.target_text if qualitative else _cell(report, s, "target", "年度指标值", s.target, "")
         computed = computed_actual(report, s)
-        actual = s.actual_grade if qualitative else computed or _natural(s.actual, "缺失")
-        rows.append([s.level1, s.level2, s.name, s.direction, target, actual, s.measure_unit or "",
-                     formatting.natural(s.weight), score])  # fmt: skip
+        given = _cell(report, s, "actual", "实际完成值", s.actual, "缺失")
+        actual = s.actual_grade if qualitative else computed or given
+        weight = _cell(report, s, "weight", "分值", s.weight, "")
+        weights.append(weight)
+        rows.append([s.level1, s.level2, s.name, s.direction, target, actual, s.measure_unit or "", weight, score])
     figure, grade = computed_score(report), department.grade
-    footer = ["合计", "", "", "", "", "", "", formatting.natural(sum(s.weight for s in department.indicators)),
-              _bare_score(figure)]  # fmt: skip
+    full = sum(s.weight for s in department.indicators)
+    if all(isinstance(w, Figure) for w in weights):
+        full = Figure.derive(full, "各指标分值之和", weights, label="分值合计", text=formatting.natural(full))
+    footer = ["合计", "", "", "", "", "", "", full, _bare_score(figure)]
     table = table_html(
         rows, ["一级指标", "二级指标", "三级指标", "指标性质", "年度指标值", "实际完成值", "度量单位", "分值", "得分"],
         caption=f"部门整体支出绩效自评表（评价等级：{grade}）", footer=footer,
@@ -381,10 +390,14 @@ def computed_actual(report: Report, s) -> Figure | None:
     if not s.computed_actual or s.actual is None:
         return None
     minuend, subtrahend, denominator = scoring.BUDGET_MEASURES[s.computed_actual]
+    whole = {"full_year_budget": total_budget, "executed": total_executed}  # confirmed as printed
     inputs = []
     for column in dict.fromkeys(c for c in (minuend, subtrahend, denominator) if c is not None):
         label = scoring.BUDGET_COLUMNS[column]
-        inputs.append(_sum(_column(report, "budget", column, label), f"各预算行{label}之和", label))
+        if column in whole:
+            inputs.append(replace(whole[column](report), label=label))
+        else:
+            inputs.append(_sum(_column(report, "budget", column, label), f"各预算行{label}之和", label))
     return Figure.derive(
         s.actual, scoring.measure_formula(s.computed_actual), inputs, label=f"「{s.name}」实际完成值",
         text=formatting.natural(s.actual),
@@ -398,6 +411,20 @@ def _indicator_score(report: Report, s) -> Figure:
     score = indicator_figure(report, s)
     actual = computed_actual(report, s)
     return score if actual is None else replace(score, inputs=(actual, *score.inputs))
+
+
+def _cell(report: Report, s, column: str, label: str, value: float | None, missing: str) -> Figure | str:
+    """A department indicator's cell (年度指标值, 实际完成值, 分值) as the figure of its input row,
+    so it is marked as every other cell of that row is; ``missing`` when blank."""
+    indicators = report.data.indicators
+    if value is None:
+        return missing
+    if not s.indicator_id or column not in indicators.columns:
+        return formatting.natural(value)
+    matches = indicators.index[indicators["indicator_id"].astype(str) == s.indicator_id]
+    if len(matches) != 1 or pd.isna(indicators.at[matches[0], column]):
+        return formatting.natural(value)
+    return Figure.cell(indicators, matches[0], column, label=f"「{s.name}」{label}", text=formatting.natural(value))
 
 
 def _natural(value: float | None, missing: str) -> str:

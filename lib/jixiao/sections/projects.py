@@ -21,7 +21,16 @@ from jixiao.inputs.published import computed_key
 from jixiao.scoring import FLAG_TEXT, IndicatorScore, ProjectScore
 from jixiao.sections.report import Report
 from jixiao.writing import charts
-from jixiao.writing.provenance import Figure, Html, confirm, escape, illustrative_note, render, table_html
+from jixiao.writing.provenance import (
+    ILLUSTRATIVE,
+    Figure,
+    Html,
+    confirm,
+    escape,
+    illustrative_note,
+    render,
+    table_html,
+)
 
 FUND_TYPES = ("当年财政拨款", "上年结转资金", "其他资金")
 """The 其中 rows of the funds block, in the form's order."""
@@ -184,12 +193,11 @@ def project_figures(report: Report, p: ProjectScore) -> ProjectFigures:
     if "weight_execution" in projects.columns and not _blank(projects.at[i, "weight_execution"]):
         weight = Figure.cell(projects, i, "weight_execution", label="预算执行率分值", fmt=_bare)
     else:
-        weight = Figure.derive(p.execution.weight, "未填报预算执行率分值，取本单位设置的默认分值",
-                               [], label="预算执行率分值", text=_bare(p.execution.weight),
-                               illustrative=False)  # fmt: skip
+        weight = Figure.default_value(p.execution.weight, "未填报预算执行率分值，取本单位设置的默认分值",
+                                      label="预算执行率分值", text=_bare(p.execution.weight))  # fmt: skip
     execution = Figure.derive(
         p.execution.score, p.execution.rule,
-        [replace(executed, label="项目全年执行数"), replace(budget, label="项目全年预算数")],
+        [replace(executed, label="项目全年执行数"), replace(budget, label="项目全年预算数"), weight],
         label="预算执行率得分", text=_score(p.execution.score),
     )  # fmt: skip
     indicators = tuple(indicator_figure(report, s) for s in p.indicators)
@@ -213,7 +221,7 @@ def project_figures(report: Report, p: ProjectScore) -> ProjectFigures:
         total = Figure.derive(
             p.final_total, "填报总分（与按规则计算的总分一致）", [reported, stands], label="得分",
             text=_score(p.final_total),
-        )  # fmt: skip
+        ).standing_for(reported)  # the reported total stands: printed or supplied as its cell is  # fmt: skip
     else:
         computed = _score_sum(computed_parts, p.computed_total, "计算总分")
         claimed = reported if reported is not None else replace(stands, label="填报总分")
@@ -221,6 +229,7 @@ def project_figures(report: Report, p: ProjectScore) -> ProjectFigures:
             p.final_total, "填报总分（按规则计算：计算总分）", [claimed, computed], label="得分",
             text=_score(p.final_total),
         )  # fmt: skip
+        total = total.standing_for(reported) if reported is not None else total
     return ProjectFigures(p, i, initial, budget, executed, rate, weight, execution, indicators,
                           total, differs)  # fmt: skip
 
@@ -228,6 +237,13 @@ def project_figures(report: Report, p: ProjectScore) -> ProjectFigures:
 def all_project_figures(report: Report) -> list[ProjectFigures]:
     """Every self-evaluated project, in the order of the projects table."""
     return [project_figures(report, p) for p in report.scores.projects]
+
+
+def scores_supplied(report: Report) -> bool:
+    """Whether any project's score is computed from a supplied figure (a row of ``projects`` or
+    of its indicators, or a default 分值): then so is every figure computed from the scores (their
+    mean, their range, the grades counted)."""
+    return any(pf.total.state == ILLUSTRATIVE for pf in all_project_figures(report))
 
 
 def _score_cell(pf: ProjectFigures) -> Html:
@@ -255,6 +271,8 @@ def summary(report: Report) -> Html:
     order = sorted(by_source, key=lambda s: 0 if s == GENERAL else 1)
     ids = [pf.score.project_id for pf in figures]
     illustrative = _illustrative(report, ids)
+    # the scores are computed from the projects' rows and their indicators' (and a default 分值)
+    scores_supplied = any(pf.total.state == ILLUSTRATIVE for pf in figures)
 
     def listing(group: list[ProjectFigures]) -> str:
         return "、".join(f"{pf.name}（第{pf.executed.source.row}行）" for pf in group
@@ -271,17 +289,14 @@ def summary(report: Report) -> Html:
             label=f"{source}自评项目个数", text=f"{len(group)}个",
             illustrative=_illustrative(report, [pf.score.project_id for pf in group]),
         ), computed_key("evaluated_count", source))  # fmt: skip
-        values[f"a{k}"] = confirm(report, _sum([replace(pf.executed, label="项目全年执行数") for pf in group],
-                                               "各项目全年执行数之和", f"{source}自评项目全年执行数"),
-                                  computed_key("evaluated_amount", source))  # fmt: skip
+        values[f"a{k}"] = _evaluated_amount(report, source, group)
         counts.append(f"{source}项目{{n{k}}}")
         amounts.append(f"{source}{{a{k}}}")
-    parts = [values[f"a{k}"] for k in range(len(order))]
-    values["total"] = _sum(parts, " + ".join(p.label for p in parts), "自评项目全年执行数")
+    values["total"] = evaluated_total(report, figures)
     weighted = report.scores.summary
     values["mean"] = Figure.derive(
         weighted.score, weighted.formula, [], label="项目加权平均得分",
-        text=f"{_bare(weighted.score)}分", illustrative=illustrative,
+        text=f"{_bare(weighted.score)}分", illustrative=scores_supplied,
     )  # fmt: skip
     grades = []
     for _, grade in report.rules.grades:
@@ -291,7 +306,7 @@ def summary(report: Report) -> Html:
             values[key] = Figure.derive(
                 len(named), f"评价等级为“{grade}”的项目：" + "、".join(pf.name for pf in named),
                 [], label=f"评价等级为“{grade}”的项目个数", text=f"{len(named)}个",
-                illustrative=illustrative,
+                illustrative=scores_supplied,
             )  # fmt: skip
             grades.append(f"{{{key}}}" + ("项目评价等级为" if not grades else "为") + f"“{grade}”")
     totals = {round(pf.score.final_total, 2) for pf in figures}
@@ -300,8 +315,8 @@ def summary(report: Report) -> Html:
     elif len(totals) == 1:  # every project scored the same: no average to explain
         each = "、".join(f"{pf.name} {_bare(pf.score.final_total)}" for pf in figures)
         values["mean"] = Figure.derive(weighted.score, f"各自评项目得分：{each}", [], label="项目自评得分",
-                                       text=f"{_bare(weighted.score)}分", illustrative=illustrative)  # fmt: skip
-        scored = f"{len(figures)}个项目自评得分均为{{mean}}"
+                                       text=f"{_bare(weighted.score)}分", illustrative=scores_supplied)  # fmt: skip
+        scored = "{count}项目自评得分均为{mean}"  # the same count as the sentence's, marked as it is
     elif weighted.weighted:
         scored = "按全年执行数加权，项目平均得分为{mean}"
     else:
@@ -319,10 +334,28 @@ def summary(report: Report) -> Html:
         values["diff"] = Figure.derive(
             len(differences), "；".join(d.text for d in differences), [],
             label="填报得分与计算得分不一致处数", text=f"{len(differences)}处",
-            illustrative=illustrative,
+            illustrative=scores_supplied,
         )  # fmt: skip
         text += "其中有{diff}填报得分与按规则计算的得分不一致，已在表中标出并列明两个得分。"
     return Html(f"<p>{render(text, values)}</p>")
+
+
+def _evaluated_amount(report: Report, source: str, group: Sequence[ProjectFigures]) -> Figure:
+    """The 全年执行数 of a fund source's evaluated projects, confirmed by its ``published`` row."""
+    amount = _sum([replace(pf.executed, label="项目全年执行数") for pf in group], "各项目全年执行数之和",
+                  f"{source}自评项目全年执行数")  # fmt: skip
+    return confirm(report, amount, computed_key("evaluated_amount", source))
+
+
+def evaluated_total(report: Report, figures: Sequence[ProjectFigures]) -> Figure:
+    """The evaluated projects' 全年执行数: the sum of each fund source's (each confirmed by its
+    ``published`` row), so the sentence and the table's 合计 are the same figure in the same state."""
+    by_source: dict[str, list[ProjectFigures]] = {}
+    for pf in figures:
+        by_source.setdefault(pf.score.fund_source or "未注明资金来源", []).append(pf)
+    parts = [_evaluated_amount(report, source, by_source[source])
+             for source in sorted(by_source, key=lambda s: 0 if s == GENERAL else 1)]  # fmt: skip
+    return _sum(parts, " + ".join(p.label for p in parts), "自评项目全年执行数")
 
 
 # -- the table of projects ---------------------------------------------------------------------
@@ -338,8 +371,8 @@ def project_table(report: Report) -> Html:
     ]  # fmt: skip
     budget = _sum([pf.budget for pf in figures], "各自评项目全年预算数之和", "全年预算数",
                   formatting.number)  # fmt: skip
-    executed = _sum([pf.executed for pf in figures], "各自评项目全年执行数之和", "全年执行数",
-                    formatting.number)  # fmt: skip
+    total = evaluated_total(report, figures)
+    executed = replace(total, label="全年执行数", text=formatting.number(total.value))
     footer = ["合计", "", budget, executed, _rate(executed, budget), "", ""]
     table = table_html(
         rows, TABLE_COLUMNS, caption=f"{report.year}年项目支出绩效自评结果", footer=footer,
@@ -466,7 +499,8 @@ def _indicator_rows(report: Report, pf: ProjectFigures) -> list[str]:
             _cell("td", actual, cls="num" if s.direction != "定性" else ""),
             _cell("td", weight, cls="num"),
             _cell("td", Html(f"{score.html()}{_flag(s.flags, detail)}"), cls=cls),
-            _cell("td", s.deviation_reason or ""),
+            _cell("td", Figure.text_cell(ind, i, "deviation_reason", label="偏差原因分析及改进措施")
+                  if i is not None and s.deviation_reason else s.deviation_reason or ""),
         ]  # fmt: skip
         rows.append('<tr class="jx-indicator">' + "".join(cells) + "</tr>")
     return rows
@@ -475,7 +509,7 @@ def _indicator_rows(report: Report, pf: ProjectFigures) -> list[str]:
 def _total_rows(report: Report, pf: ProjectFigures) -> list[str]:
     p = pf.score
     weights = [pf.execution_weight] + [
-        Figure.derive(s.weight, "分值", [], label="分值", text=_bare(s.weight), illustrative=False)
+        Figure.default_value(s.weight, "未填报该指标的分值，取计分规则的默认分值", label="分值", text=_bare(s.weight))
         if s.indicator_id is None else
         Figure.cell(report.data.indicators, _index(report.data.indicators, "indicator_id",
                     s.indicator_id), "weight", label="分值", fmt=_bare)
@@ -505,8 +539,11 @@ def selfeval_form(report: Report, pf: ProjectFigures) -> Html:
     """One project's 项目支出绩效自评表 (a ``<table class="jx-table jx-selfeval-form">``)."""
     projects = report.data.projects
     implementer = _text(projects, pf.index, "implementer")
-    goal = _text(projects, pf.index, "goal")
-    outcome = _text(projects, pf.index, "outcome")
+    # the goal and the outcome are the project row's text: marked 示 where supplied, as the workbook fills them
+    goal, outcome = (
+        Figure.text_cell(projects, pf.index, column, label=label) if _text(projects, pf.index, column) else ""
+        for column, label in (("goal", "年度总体目标"), ("outcome", "实际完成情况"))
+    )
     head = [
         "<tr>" + _cell("th", "项目名称", colspan=2) + _cell("td", pf.name, colspan=8) + "</tr>",
         "<tr>" + _cell("th", "主管部门", colspan=2) + _cell("td", report.unit_name, colspan=3)

@@ -14,6 +14,17 @@ Provenance has three states (``data-provenance``), decided in this module only:
 - ``confirmed``: computed from supplied figures, but equal (at the precision printed) to a figure
   of the unit's published report, listed in the optional ``published`` table (公开数字).
 
+One rule decides it: a figure is ``published`` only if it was printed (a cell the ``published``
+table lists, or a cell of a row whose ``source`` is published, by the cell rules below) or is
+computed only from printed figures. A value jixiao fills in where the inputs leave it blank (a
+settings default, such as the 预算执行率 分值 10 of the scoring weights: :meth:`Figure.default_value`)
+was never printed: it is ``illustrative``, and so is every figure computed from it. No caller
+can make a figure computed from an illustrative one published (:meth:`Figure.derive`); only the
+``published`` table can, by naming the figure (:func:`confirm`, :func:`confirmed_by`). Every
+renderer asks this module: the HTML spans (``data-provenance``), the 示 of the PDF and the DOCX
+(written after the spans), and the fills of the 自评表 workbook (:func:`cell_state`,
+:func:`computed_state`, :func:`default_state`).
+
 The ``published`` table says where each published figure was printed (document and paragraph or
 page). A row of it names either a figure jixiao computes (:data:`COMPUTED_KEYS`, one place for
 every such key) or one cell of the inputs (``table:id:column``). A cell it lists is published
@@ -38,7 +49,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jixiao import formatting
-from jixiao.inputs.published import Printed, Source, parse_key, published_table
+from jixiao.inputs.published import Printed, Source, parse_key, published_table, row_id
 from jixiao.inputs.published import cell_row as _cell_row
 from jixiao.inputs.published import cell_text as _cell_str
 from jixiao.inputs.published import plain as _plain
@@ -105,10 +116,7 @@ def _table_key(file: str, sheet: str, table: str | None) -> str | None:
 
 
 def _row_id(row: Mapping[str, Any], table: str | None) -> str | None:
-    from jixiao.inputs import schema
-
-    column = schema.ID_COLUMNS.get(table or "")
-    return _cell_str(row, column).strip() or None if column else None
+    return row_id(table, row) if table else None
 
 
 def _printed_cell(row: Mapping[str, Any], column: str, table: str | None) -> tuple[Printed | None, bool]:
@@ -156,19 +164,41 @@ def _cell_value(row: Mapping[str, Any], column: str) -> Any:
         return None
 
 
+def confirmed_by(folder: Path, key: str, value: Any) -> Printed | None:
+    """The ``published`` row of the computed figure ``key`` (:func:`computed_key`) in the inputs
+    of ``folder``, when ``value`` agrees with it at the precision printed; else None."""
+    parts = parse_key(key)
+    if isinstance(parts, str):
+        return None
+    printed = published_table(folder).computed(key)
+    if printed is None or value is None or not printed.agrees(value, ratio=parts.unit == "%"):
+        return None
+    return printed
+
+
+def computed_state(folder: Path, key: str | None, value: Any, illustrative: bool) -> str:
+    """The state of a figure jixiao computes, for a renderer that holds only its value and whether
+    any of its inputs is illustrative (the workbook): ``confirmed`` when the ``published`` row of
+    ``key`` agrees with it, as :func:`confirm` decides for the report's figure of the same key."""
+    if not illustrative:
+        return PUBLISHED
+    return CONFIRMED if key is not None and confirmed_by(folder, key, value) is not None else ILLUSTRATIVE
+
+
+def default_state() -> str:
+    """The state of a value jixiao fills in (a settings default): never printed."""
+    return ILLUSTRATIVE
+
+
 def confirm(report: Any, figure: Figure, key: str) -> Figure:
     """``figure`` (computed by jixiao) checked against the ``published`` row of ``key``
     (:func:`computed_key`): when they agree at the precision printed, the figure carries that row
     (an illustrative figure becomes ``confirmed``); otherwise it is returned unchanged."""
     from jixiao import paths
 
-    parts = parse_key(key)
-    if isinstance(parts, str):  # e.g. a fund source left blank: no published row can name it
-        return figure
-    printed = published_table(paths.data_dir(report.unit, report.year)).computed(key)
-    if printed is None or not printed.agrees(figure.value, ratio=parts.unit == "%"):
-        return figure
-    return replace(figure, published_as=printed)
+    # a key that cannot be parsed (a fund source left blank) names no published row
+    printed = confirmed_by(paths.data_dir(report.unit, report.year), key, figure.value)
+    return figure if printed is None else replace(figure, published_as=printed)
 
 
 # -- figures ------------------------------------------------------------------------------------
@@ -221,7 +251,8 @@ class Figure:
     - ``source``: the input cell, for a figure read from the inputs;
     - ``formula`` and ``inputs``: for a derived figure (``全年执行数 ÷ 全年预算数``);
     - ``illustrative``: the figure (or one it is derived from) was supplied, not published;
-    - ``published_as``: the ``published`` row the figure equals (where it was printed).
+    - ``published_as``: the ``published`` row the figure equals (where it was printed);
+    - ``default``: for a value jixiao filled in, the setting it comes from (:meth:`default_value`).
 
     Its :attr:`state` is ``published``, ``illustrative`` or ``confirmed`` (illustrative, but
     equal to a published figure).
@@ -235,6 +266,7 @@ class Figure:
     inputs: tuple[Figure, ...] = field(default=())
     illustrative: bool = False
     published_as: Printed | None = None
+    default: str | None = None
 
     @property
     def state(self) -> str:
@@ -322,6 +354,19 @@ class Figure:
         )
 
     @classmethod
+    def default_value(cls, value: float | int | None, setting: str, *, label: str, text: str | None = None) -> Figure:
+        """A value jixiao fills in where the inputs leave it blank: ``setting`` says which default
+        (``未填报预算执行率分值，取本单位设置的默认分值``). It was never printed, so it is
+        illustrative (示), and so is every figure computed from it."""
+        return cls(
+            value=value,
+            text=_text_of(value) if text is None else text,
+            label=label,
+            illustrative=default_state() == ILLUSTRATIVE,
+            default=setting,
+        )
+
+    @classmethod
     def stat(cls, stats_df: pd.DataFrame, key: str) -> Figure:
         """The ``stats`` row of ``key``: written with its unit, qualifier and numerals, labelled."""
         matches = stats_df.index[stats_df["key"] == key]
@@ -361,17 +406,29 @@ class Figure:
         """A computed figure: its formula over the labels of its ``inputs``.
 
         It is illustrative when any input is (a ``confirmed`` input counts as published: it
-        equals a published figure), unless ``illustrative`` says otherwise.
+        equals a published figure), or when ``illustrative`` is True (the caller counted
+        supplied rows that are not inputs here). ``illustrative=False`` never makes a figure
+        computed from an illustrative one published: it only keeps a missing value (``—``,
+        nothing shown) unmarked. Only the ``published`` table can confirm a figure (:func:`confirm`).
         """
         ins = tuple(inputs)
+        from_inputs = any(i.state == ILLUSTRATIVE for i in ins)
+        if illustrative is False and value is None:
+            from_inputs = False
+        illustrative = from_inputs or bool(illustrative)
         return cls(
             value=value,
             text=_text_of(value) if text is None else text,
             label=label,
             formula=formula,
             inputs=ins,
-            illustrative=any(i.state == ILLUSTRATIVE for i in ins) if illustrative is None else illustrative,
+            illustrative=illustrative,
         )
+
+    def standing_for(self, given: Figure) -> Figure:
+        """This figure as the one it stands for: a reported total shown with the computed total it
+        was compared with takes the reported cell's state (printed or supplied), not its inputs'."""
+        return replace(self, illustrative=given.illustrative, published_as=given.published_as)
 
     # -- output ---------------------------------------------------------------------------------
 
@@ -398,6 +455,8 @@ class Figure:
         if self.state == CONFIRMED:
             return f"由示例数据计算，与公开发布数一致；{where}"
         if self.state == ILLUSTRATIVE:
+            if self.default is not None:
+                return "默认值，非公开发布数"
             return "由示例数据计算" if self.formula else "示例数据"
         return where if printed is not None else None
 
@@ -417,7 +476,7 @@ class Figure:
             for i in self.inputs:
                 lines.extend(INDENT + line for line in i.provenance().splitlines())
         if self.source is None and not self.formula:
-            lines.append("来源：未注明")
+            lines.append(f"来源：{self.default}" if self.default else "来源：未注明")
         return "\n".join(lines)
 
     def tooltip(self) -> str:
@@ -444,12 +503,12 @@ class Figure:
             if self.has_derivation():
                 lines.append("完整推导：点击数字，见文末“数据来源”")
         if self.source is None and not self.formula:
-            lines.append("来源：未注明")
+            lines.append(f"来源：{self.default}" if self.default else "来源：未注明")
         return "\n".join(lines)
 
     def has_derivation(self) -> bool:
         """The full derivation says more than the tooltip (the inputs have sources or formulas)."""
-        return any(i.source is not None or i.formula for i in self.inputs)
+        return any(i.source is not None or i.formula or i.default for i in self.inputs)
 
     def derivation_id(self) -> str:
         """The id of its entry in the 数据来源 appendix (the same derivation, the same id)."""
@@ -480,6 +539,8 @@ class Figure:
                 line += f" 来源：{i.source.describe()}"
             elif i.formula:
                 line += f" 计算：{i.formula}"
+            elif i.default:
+                line += f" 来源：{i.default}"
             lines.append(INDENT + line)
         return "\n".join(lines)
 
@@ -502,6 +563,8 @@ class Figure:
             return self.source.anchor()
         if self.formula:
             return f"formula:{self.formula}"
+        if self.default:
+            return f"default:{self.default}"
         return ""
 
     def html(self, *, marker: bool = True) -> Html:
