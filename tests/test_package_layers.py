@@ -18,7 +18,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "lib" / "jixiao"
 LAYERS = [
     {"paths", "dependencies", "facts", "outputs", "formatting"},
     {"scoring"},
-    {"inputs"},
+    {"inputs", "forms"},
     {"checks"},
     {"writing"},
     {"sections"},

@@ -24,7 +24,7 @@ from jixiao import formatting
 from jixiao.inputs.dataset import list_names
 from jixiao.sections import notes, themes
 from jixiao.sections.report import Report
-from jixiao.writing.provenance import Figure, Html, escape, render
+from jixiao.writing.provenance import Figure, Html, escape, is_illustrative, render
 
 STAFF = (
     ("staff_quota", "编制人数", "名"),
@@ -138,7 +138,7 @@ def listed_institution_count(report: Report) -> Figure | None:
         [],
         label="内设机构个数",
         text=formatting.count(count, "个"),
-        illustrative=_illustrative(profile, index),
+        illustrative=is_illustrative(profile, index, "institutions", table="profile"),
     )
 
 
@@ -183,7 +183,7 @@ def budget_units(report: Report) -> Html:
         [],
         label="二级预算单位个数",
         text=formatting.count(len(listed), "个"),
-        illustrative=_illustrative(profile, index),
+        illustrative=is_illustrative(profile, index, "units", table="profile"),
     )
     values = {"unit": report.unit_name, "count": count, "names": "、".join(listed)}
     sentence = render("{unit}所属二级预算单位{count}：{names}。", values)
