@@ -234,6 +234,8 @@ class Build:
         self._check_failed: BaseException | None = None
         """The inputs' check, still to be waited for (it runs beside the first sections)."""
         self._paged: Any = None  # makes the second edition's PDF and DOCX (render.paged.PagedProcess)
+        self._cover: Future | None = None
+        """The cover's score and grade, computed here when no section hands them over."""
 
     def _cached(self, section: Section) -> dict | None:
         entry = cache.lookup(self.unit, self.year, section, warn=self.echo)
@@ -387,6 +389,8 @@ class Build:
         import papermill  # noqa: F401
 
         self._stitcher = self._stitcher or self.background.submit(_stitcher)
+        if not any(s.kind in COVER_SECTIONS for s in self.settings.sections) and self._cover is None:
+            self._cover = self.background.submit(cover_of, self.unit, self.year)
         if in_background and "xlsx" in self.formats and self._workbook is None:
             self._workbook = self.background.submit(workbook_bytes, self.settings, self.editions)
         if {"pdf", "docx"} & set(self.formats) and self._metadata is None:
@@ -473,6 +477,8 @@ class Build:
         published: dict = {}
         for entry in entries:
             published.update(entry.get("published", {}))
+        if "score_html" not in published:  # no section hands the score over: the cover still shows it
+            published.update(self._cover.result() if self._cover is not None else cover_of(self.unit, self.year))
         info = build_info(settings, entries)
         pages: dict[str, str] = {}
         for edition in sorted({o.edition for o in stale if o.edition}):
@@ -490,6 +496,7 @@ class Build:
                 outline=settings.outline,
                 numbering=settings.numbering,
                 links=editions.links(edition, settings.formats),  # what a build makes by default
+                kind=settings.kind,
             )
             pages[edition] = editions.edition_page(page, edition, annex=settings.forms_in_annex)
         made: dict[str, bytes] = {}
@@ -574,6 +581,19 @@ def build_info(settings: Settings, entries: list[dict]) -> dict[str, Any]:
         "environment": cache.environment(),
         "fonts": dict(sorted(fonts.items())),
     }
+
+
+COVER_SECTIONS = {"overview"}
+"""The sections that hand the build the report's score and grade for the cover."""
+
+
+def cover_of(unit: str, year: int) -> dict[str, Any]:
+    """The cover's score and grade for a report none of whose sections hands them over (its
+    sections leave out the overview): the same values the overview would (``overview.cover_values``)."""
+    from jixiao.sections import overview
+    from jixiao.sections.report import Report
+
+    return overview.cover_values(Report(unit, year))
 
 
 def _paged_metadata(settings: Settings) -> Any:

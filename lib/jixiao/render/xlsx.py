@@ -51,6 +51,7 @@ from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from jixiao import formatting, paths
+from jixiao.inputs.schema import LEVELS
 from jixiao.outputs import write_atomically
 from jixiao.render.properties import document_time, restamp_zip
 from jixiao.scoring import (
@@ -489,6 +490,7 @@ class _Marks:
 
         self._projects = cells("projects", ("project_id",), PROJECT_COLUMNS)
         self._funds = cells("project_funds", ("project_id", "fund_type"), FUND_COLUMNS)
+        self._fund_levels = cells("project_funds", ("project_id", "level"), FUND_COLUMNS)
         self._indicators = cells("indicators", ("indicator_id",), INDICATOR_COLUMNS)
         self._budget: dict[tuple[str, ...], set[str]] = {}
         for (_line, kind), cols in cells("budget", ("line_id", "kind"), BUDGET_COLUMNS).items():
@@ -509,6 +511,9 @@ class _Marks:
 
     def funds(self, project_id: str, fund_type: str, column: str | None = None) -> bool:
         return self._has(self._funds, (project_id, fund_type), column)
+
+    def fund_level(self, project_id: str, level: str, column: str | None = None) -> bool:
+        return self._has(self._fund_levels, (project_id, level), column)
 
     def indicator(self, s: IndicatorScore, column: str | None = None) -> bool:
         return s.indicator_id is not None and self._has(self._indicators, (s.indicator_id,), column)
@@ -639,21 +644,28 @@ def _footer(
     return row
 
 
-def _funds_by_type(dataset: Any, project_id: str) -> dict[str, tuple[float, float, float]] | None:
+def _fund_groups(dataset: Any, project_id: str) -> tuple[str, dict[str, tuple[float, float, float]] | None]:
+    """The 其中 rows of a project's funds block, as the report's (``sections.projects.fund_groups``):
+    ("level", amounts by 资金级次) when the project's rows give a ``level``, else ("type", amounts
+    by 资金性质); amounts None without funds rows."""
     funds = getattr(dataset, "project_funds", None)
     if funds is None or len(funds) == 0 or "project_id" not in funds:
-        return None
+        return "type", None
     rows = funds[funds["project_id"].astype(str).str.strip() == project_id]
     if len(rows) == 0:
-        return None
+        return "type", None
+    levels = rows["level"].map(_text) if "level" in rows.columns else None
+    by, column, groups = "type", "fund_type", FUND_TYPES
+    if levels is not None and any(levels):
+        by, column, groups = "level", "level", LEVELS
     out: dict[str, tuple[float, float, float]] = {}
-    for ft in FUND_TYPES:
-        sel = rows[rows["fund_type"].astype(str).str.strip() == ft]
-        out[ft] = tuple(  # type: ignore[assignment]
+    for group in groups:
+        sel = rows[rows[column].map(_text) == group]
+        out[group] = tuple(  # type: ignore[assignment]
             round(sum(_num(v) or 0.0 for v in sel[col]), 6)
             for col in ("initial_budget", "full_year_budget", "executed")
         )
-    return out
+    return by, out
 
 
 def _project_row(dataset: Any, project_id: str) -> dict[str, Any]:
@@ -696,16 +708,21 @@ def _project_sheet(
     sh.put(6, 7, p.execution.weight, fmt=weight_format(p.execution.weight))
     sh.put(6, 8, p.execution.rate, fmt=RATE, illustrative=marks.execution(pid))
     sh.put(6, 9, p.execution.score, to_col=10, fmt=SCORE, illustrative=marks.execution(pid))
-    funds = _funds_by_type(dataset, p.project_id)
-    for i, ft in enumerate(FUND_TYPES):
+    by, funds = _fund_groups(dataset, p.project_id)
+    for i, group in enumerate(LEVELS if by == "level" else FUND_TYPES):
         r = 7 + i
-        sh.put(r, 2, f"其中：{ft}" if i == 0 else ft, to_col=3, left=i > 0)
-        amounts = funds[ft] if funds else (None, None, None)
+        label = f"{group}资金" if by == "level" else group
+        sh.put(r, 2, f"其中：{label}" if i == 0 else label, to_col=3, left=i > 0)
+        amounts = funds[group] if funds else (None, None, None)
+
+        def marked(col: str, group: str = group) -> bool:
+            return marks.fund_level(pid, group, col) if by == "level" else marks.funds(pid, group, col)
+
         for c, v, col in zip((4, 5, 6), amounts, FUND_COLUMNS, strict=True):
-            sh.put(r, c, v, fmt=AMOUNT, illustrative=marks.funds(pid, ft, col))
+            sh.put(r, c, v, fmt=AMOUNT, illustrative=marked(col))
         sh.put(r, 7, "—")
         rate = _rate(amounts[2], amounts[1]) if funds else None
-        fill = marks.funds(pid, ft, "full_year_budget") or marks.funds(pid, ft, "executed")
+        fill = marked("full_year_budget") or marked("executed")
         sh.put(r, 8, rate if rate is not None else "—", fmt=RATE, illustrative=fill and rate is not None)
         sh.put(r, 9, "—", to_col=10)
 
