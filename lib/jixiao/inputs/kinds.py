@@ -92,7 +92,7 @@ KINDS: dict[str, ReportKind] = {
             ("overview", "goals", "projects", "problems", "improvements", "application", "review"),
             subject="项目支出",
             of_projects=True,
-            titles={"overview": "项目基本情况", "goals": "项目绩效目标完成情况", "projects": "项目支出绩效自评表"},
+            titles={"overview": "项目基本情况", "goals": "项目绩效目标完成情况", "projects": "项目支出绩效自评情况"},
         ),
         ReportKind(
             "transfer",
@@ -100,7 +100,7 @@ KINDS: dict[str, ReportKind] = {
             ("overview", "goals", "projects", "problems", "improvements", "application", "review"),
             subject="专项资金",
             of_projects=True,
-            titles={"overview": "专项资金基本情况", "goals": "绩效目标完成情况", "projects": "专项资金绩效自评表"},
+            titles={"overview": "专项资金基本情况", "goals": "绩效目标完成情况", "projects": "专项资金绩效自评情况"},
         ),
     )
 }

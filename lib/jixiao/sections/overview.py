@@ -152,9 +152,12 @@ def department_score(report: Report) -> tuple[Figure, str]:
         return confirm(
             report, replace(computed, label=label), computed_key("department_score")
         ), report.scores.department.grade
+    from jixiao.sections.projects import all_project_figures
+
     summary = report.scores.summary
     value = summary.score
-    figure = Figure.derive(value, summary.formula, [], label=label,
+    scores = [replace(pf.total, label=f"{pf.name}得分") for pf in all_project_figures(report)]
+    figure = Figure.derive(value, summary.formula, scores, label=label,
                            text=f"{formatting.natural(value)}分" if value is not None else "—")  # fmt: skip
     return figure, formatting.MISSING if value is None else _grade(report, value)
 

@@ -417,7 +417,8 @@ def level_amounts(report: Report) -> list[tuple[str, Figure]]:
     out = []
     for level in schema.LEVELS:
         rows = mine.index[levels == level]
-        parts = [Figure.cell(funds, i, "full_year_budget", label=f"{level}资金全年预算数") for i in rows]
+        parts = [Figure.cell(funds, i, "full_year_budget", label=f"{level}资金全年预算数", fmt=formatting.wanyuan)
+                 for i in rows]  # fmt: skip
         out.append((f"{level}资金", _sum(parts, f"资金级次为{level}的项目资金行全年预算数之和", f"{level}资金")))
     return out
 
@@ -449,13 +450,13 @@ def _fund_rows(report: Report, pf: ProjectFigures) -> list[str]:
                                                        pf.execution_weight, pf.rate))
         + _cell("td", Html(f"{pf.execution.html()}{marker}"), cls="num") + "</tr>",
     ]  # fmt: skip
-    for k, (group, shared, rows) in enumerate(fund_groups(report, pf.score.project_id)):
+    for k, (group, shared, lines) in enumerate(fund_groups(report, pf.score.project_id)):
         label = ("其中：" if k == 0 else "") + group
         cells = []
         for column, name in (("initial_budget", "年初预算数"), ("full_year_budget", "全年预算数"),
                              ("executed", "全年执行数")):  # fmt: skip
             parts = [Figure.cell(funds, i, column, label=f"{group}{name}",
-                                 fmt=formatting.number) for i in rows]  # fmt: skip
+                                 fmt=formatting.number) for i in lines]  # fmt: skip
             if len(parts) > 1:
                 parts = [_sum(parts, f"{shared}{name}之和", f"{group}{name}",
                               formatting.number)]  # fmt: skip
