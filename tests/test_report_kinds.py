@@ -63,7 +63,7 @@ def transfer(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def evaluation(tmp_path_factory) -> Path:
-    return built(tmp_path_factory, "shili-mzj-pj", "html")
+    return built(tmp_path_factory, "shili-mzj-pj", "html", "xlsx")
 
 
 def page(out: Path, name: str = "report-review.html") -> str:
@@ -214,6 +214,28 @@ def test_the_transfer_workbook_shows_its_funds_by_level(transfer):
         ["省级资金", 250.0, 250.0, 246.8, pytest.approx(246.8 / 250)],
         ["市县资金", 150.0, 150.0, 150.0, 1.0],
     ]
+
+
+def test_each_kinds_workbook_has_its_own_sheets(project, transfer, evaluation):
+    titles = {
+        out: [(ws.title, ws["A1"].value) for ws in openpyxl.load_workbook(out / "自评表.xlsx").worksheets]
+        for out in (project, transfer, evaluation)
+    }
+    assert titles[project] == [  # one project: no department sheet
+        ("汇总", "示例县农业农村局2021年度绩效自评结果汇总"),
+        ("高标准农田建设项目", "项目支出绩效自评表"),
+        ("计分明细", "计分明细（每项得分的规则）"),
+    ]
+    assert [t for t, _ in titles[transfer]] == ["汇总", "基本公共卫生服务补助资金", "计分明细"]
+    assert titles[evaluation] == [
+        ("汇总", "示例市民政局2021年度绩效评价结果汇总"),
+        ("部门整体支出绩效评价表", "部门整体支出绩效评价表"),
+        ("城乡最低生活保障资金", "项目支出绩效自评表"),
+        ("计分明细", "计分明细（每项得分的规则）"),
+    ]
+    summary = openpyxl.load_workbook(evaluation / "自评表.xlsx")["汇总"]
+    department = next(r for r in summary.iter_rows(values_only=True) if r[0] == "部门整体评价得分")
+    assert department[5:7] == (pytest.approx(99.76), "优")
 
 
 def pdf_text(path: Path) -> str:

@@ -615,7 +615,8 @@ def workbook_of(unit: str, year: int, unit_name: str, editions: tuple[str, ...])
 
     report = open_report(unit, year)  # in a child of the kernel template: the report it loaded
     combined = report.settings.targets_in_one_cell
-    return {e: selfeval_workbook_bytes(report.data, report.scores, unit_name, e, combined) for e in editions}
+    kind = report.settings.kind
+    return {e: selfeval_workbook_bytes(report.data, report.scores, unit_name, e, combined, kind) for e in editions}
 
 
 def build(
