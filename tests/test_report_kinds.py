@@ -304,8 +304,11 @@ def test_an_evaluation_report_says_evaluation_and_its_cover_shows_the_score(eval
         ("h2", "七、结果应用和信息公开"),
         ("h2", "审核提示"),
     ]
-    assert paragraph(html, "经评价").startswith(
+    assert paragraph(html, "经评价") == (
         "经评价，示例市民政局2021年部门整体支出绩效评价得分为99.76分，评价等级为“优”。"
+        "部门整体绩效指标4项，其中3项达到年度指标值，“预算完成率”未达到。"
+        "1个自评项目得分为99.89分，评价等级为“优”。"  # one project: not 均
+        "2项年度绩效目标中，1项已完成，1项部分完成。"
     )
 
 

@@ -131,11 +131,9 @@ def projects(report: Report) -> Html:
             illustrative=flag,
         )
         grade = scored[0].grade
-        return Html(
-            "<p>"
-            + render(f"{{count}}自评项目得分均为{{score}}，评价等级均为“{grade}”。", {"count": count, "score": same})
-            + "</p>"
-        )
+        both = "均" if len(scored) > 1 else ""  # one project: 得分为, not 得分均为
+        said = f"{{count}}自评项目得分{both}为{{score}}，评价等级{both}为“{grade}”。"
+        return Html("<p>" + render(said, {"count": count, "score": same}) + "</p>")
     low, high = min(totals), max(totals)
     lo = Figure.derive(
         low, "自评项目得分的最低值", [], label="最低得分", text=f"{formatting.natural(low)}分", illustrative=flag
