@@ -312,6 +312,18 @@ def test_an_evaluation_report_says_evaluation_and_its_cover_shows_the_score(eval
     )
 
 
+def test_a_restitch_from_the_cache_keeps_the_score_on_the_cover(evaluation):
+    before = cover(page(evaluation, "report.html"))
+    (evaluation / "report.html").unlink()  # every section cached: the build computes the cover itself
+    result = run_jixiao(
+        evaluation.parents[2], "build", "--unit", "shili-mzj-pj", "--year", str(YEAR), "--format", "html"
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "缓存 (cached)" in result.stdout and "01-profile" in result.stdout
+    assert cover(page(evaluation, "report.html")) == before
+    assert ("部门整体支出绩效评价得分", "99.76分") in before
+
+
 def test_every_kind_has_its_own_words():
     assert {k: (v.name, v.score_label, v.kicker) for k, v in KINDS.items()} == {
         "department": ("部门整体支出绩效自评报告", "部门整体支出绩效自评得分", "预算绩效管理 · 绩效自评报告"),
