@@ -280,7 +280,7 @@ def _template_tables(unit: str, year: int) -> tuple[tuple[str, ...], str]:
     if not (folder / "unit.yaml").is_file() or not (folder / f"{year}.yaml").is_file():
         return tuple(TABLES), "全部表 (every table): 尚无该单位的设置"
     chosen = settings.load(unit, year)
-    tables = needs.tables_for(s.kind for s in chosen.sections)
+    tables = needs.tables_for((s.kind for s in chosen.sections), chosen.kind)
     return tables, f"{paths.relative(chosen.unit_file)} 所选章节读取的表 (the tables its sections read)"
 
 
