@@ -43,9 +43,15 @@ class RuleSet:
     def files(self) -> tuple[Path, ...]:
         return (self.file,)
 
+    @property
+    def source(self) -> str:
+        """Where the rules were read, as the outputs name it: a named set by its name, a file by its path."""
+        if self.file.parent == RULES_DIR:
+            return f"jixiao 自带规则集 {self.id}"
+        return paths.relative(self.file)
+
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "file": paths.relative(self.file), "scoring": self.scoring,
-                "review": self.review}  # fmt: skip
+        return {"id": self.id, "name": self.name, "source": self.source, "scoring": self.scoring, "review": self.review}
 
 
 def named() -> list[str]:
