@@ -279,7 +279,7 @@ class _Context:
 
 def _read_form(file: str, sheet: Sheet, top: int, end: int) -> tuple[Form, list[Problem]]:
     ctx = _Context(file, sheet)
-    title_text = next((t for r, c, t in _text_cells(sheet, top, top + 1) if _is_title(t)), "")
+    title_col, title_text = next(((c, t) for _r, c, t in _text_cells(sheet, top, top + 1) if _is_title(t)), (0, ""))
     title = "".join(title_text.split())
     kind = DEPARTMENT if "部门整体" in norm(title) else PROJECT
     year = _year(sheet, top, end)
@@ -298,7 +298,7 @@ def _read_form(file: str, sheet: Sheet, top: int, end: int) -> tuple[Form, list[
         file=file,
         sheet=sheet.name,
         kind=kind,
-        top=labels.cell_name(top, 0),
+        top=labels.cell_name(top, title_col),
         title=title,
         year=year,
         project=fields.get("project", BLANK) if kind == PROJECT else BLANK,
@@ -482,8 +482,8 @@ def _indicators(ctx: _Context, header: int, columns: dict[str, int], end: int) -
             break
         if any(norm(sheet.value(row, c)) in {norm(n) for n in TOTAL_LABELS} for c in range(sheet.width(row))):
             break
-        values = [sheet.value(row, c) for c in columns.values()]
-        if all(labels.is_blank(v) or (isinstance(v, str) and not v.strip()) for v in values):
+        own = [sheet.value(row, c) for key, c in columns.items() if key not in ("level1", "level2")]
+        if all(labels.is_blank(v) or (isinstance(v, str) and not v.strip()) for v in own):
             row += 1
             continue
         for level in ("level1", "level2"):
@@ -529,8 +529,7 @@ def _indicator(ctx: _Context, row: int, columns: dict[str, int], carried: dict[s
         if parsed is None:
             if not direction:
                 direction = "定性"
-                if "direction" in columns:
-                    ctx.notes.append(f"{where} {label}的指标值为文字：按定性指标读")
+                ctx.notes.append(f"{where} {label}的指标值「{target.text}」为文字：按定性指标读")
         else:
             sign, figure, split_unit = parsed
             if sign and not direction:
