@@ -35,7 +35,7 @@ from jixiao.forms.model import (
     Reading,
     Value,
 )
-from jixiao.forms.workbooks import SUFFIXES, Sheet, Unreadable, load_sheet, open_sheets, sheet_xml
+from jixiao.forms.workbooks import SUFFIXES, Sheet, Unreadable, load_sheet, open_sheets, scan
 
 TITLE_WORD = "绩效自评表"
 
@@ -129,7 +129,7 @@ def read_workbook(path: str | Path) -> Reading:
     reading = Reading()
     try:
         names, book = open_sheets(path)
-        xml = sheet_xml(path) if path.suffix.lower() != ".xls" else None
+        scanned = scan(path)
     except Unreadable as reason:
         reading.problems.append(Problem(file=file, message=str(reason)))
         return reading
@@ -138,7 +138,7 @@ def read_workbook(path: str | Path) -> Reading:
         return reading
     for name in names:
         try:
-            sheet = load_sheet(path, book, name, xml)
+            sheet = load_sheet(book, name, scanned.get(name) if scanned else None)
         except Unreadable as reason:
             reading.problems.append(Problem(file=file, sheet=name, message=str(reason)))
             continue
@@ -605,13 +605,7 @@ def _footer(ctx: _Context, top: int, end: int, columns: dict[str, int]) -> tuple
         key = norm(text)
         if total is None and key in total_labels:
             cell = (r, score_col) if score_col is not None and score_col > c else _right_value(ctx, r, c)
-            if cell and sheet.top_left(*cell) == sheet.top_left(r, c):
-                cell = _right_value(ctx, r, c)
             total = ctx.number(*cell, "总分") if cell else Value(None, "", ctx.at(r, c))
-            if cell and total.blank and score_col is not None:
-                other = _right_value(ctx, r, c)
-                if other and other != sheet.top_left(*cell):
-                    total = ctx.number(*_last_number(ctx, r, c), "总分")
         elif grade is None and key in grade_labels:
             cell = _right_value(ctx, r, c)
             grade = ctx.text(*cell) if cell else Value(None, "", ctx.at(r, c))
@@ -622,15 +616,6 @@ def _footer(ctx: _Context, top: int, end: int, columns: dict[str, int]) -> tuple
         where = labels.cell_name(top, 0)
         ctx.problems.append(Problem(ctx.file, "没有找到总分一行 (总分 not found)", sheet.name, where))
     return total or BLANK, grade or BLANK
-
-
-def _last_number(ctx: _Context, row: int, col: int) -> tuple[int, int]:
-    sheet = ctx.sheet
-    last = (row, col)
-    for c in range(col + 1, sheet.width(row)):
-        if labels.number(sheet.value(row, c)) is not None:
-            last = sheet.top_left(row, c)
-    return last
 
 
 def _layout(kind: str, title: str, columns: dict[str, int], indicators: tuple[FormIndicator, ...]) -> str:
