@@ -35,7 +35,7 @@ from jixiao.forms.model import (
     Reading,
     Value,
 )
-from jixiao.forms.workbooks import SUFFIXES, Sheet, Unreadable, load_sheet, open_sheets, sheet_xml
+from jixiao.forms.workbooks import SUFFIXES, Sheet, Unreadable, load_sheet, open_sheets, scan
 
 TITLE_WORD = "绩效自评表"
 
@@ -129,7 +129,7 @@ def read_workbook(path: str | Path) -> Reading:
     reading = Reading()
     try:
         names, book = open_sheets(path)
-        xml = sheet_xml(path) if path.suffix.lower() != ".xls" else None
+        scanned = scan(path)
     except Unreadable as reason:
         reading.problems.append(Problem(file=file, message=str(reason)))
         return reading
@@ -138,7 +138,7 @@ def read_workbook(path: str | Path) -> Reading:
         return reading
     for name in names:
         try:
-            sheet = load_sheet(path, book, name, xml)
+            sheet = load_sheet(book, name, scanned.get(name) if scanned else None)
         except Unreadable as reason:
             reading.problems.append(Problem(file=file, sheet=name, message=str(reason)))
             continue
@@ -279,7 +279,7 @@ class _Context:
 
 def _read_form(file: str, sheet: Sheet, top: int, end: int) -> tuple[Form, list[Problem]]:
     ctx = _Context(file, sheet)
-    title_text = next((t for r, c, t in _text_cells(sheet, top, top + 1) if _is_title(t)), "")
+    title_col, title_text = next(((c, t) for _r, c, t in _text_cells(sheet, top, top + 1) if _is_title(t)), (0, ""))
     title = "".join(title_text.split())
     kind = DEPARTMENT if "部门整体" in norm(title) else PROJECT
     year = _year(sheet, top, end)
@@ -298,7 +298,7 @@ def _read_form(file: str, sheet: Sheet, top: int, end: int) -> tuple[Form, list[
         file=file,
         sheet=sheet.name,
         kind=kind,
-        top=labels.cell_name(top, 0),
+        top=labels.cell_name(top, title_col),
         title=title,
         year=year,
         project=fields.get("project", BLANK) if kind == PROJECT else BLANK,
@@ -482,8 +482,8 @@ def _indicators(ctx: _Context, header: int, columns: dict[str, int], end: int) -
             break
         if any(norm(sheet.value(row, c)) in {norm(n) for n in TOTAL_LABELS} for c in range(sheet.width(row))):
             break
-        values = [sheet.value(row, c) for c in columns.values()]
-        if all(labels.is_blank(v) or (isinstance(v, str) and not v.strip()) for v in values):
+        own = [sheet.value(row, c) for key, c in columns.items() if key not in ("level1", "level2")]
+        if all(labels.is_blank(v) or (isinstance(v, str) and not v.strip()) for v in own):
             row += 1
             continue
         for level in ("level1", "level2"):
@@ -529,8 +529,7 @@ def _indicator(ctx: _Context, row: int, columns: dict[str, int], carried: dict[s
         if parsed is None:
             if not direction:
                 direction = "定性"
-                if "direction" in columns:
-                    ctx.notes.append(f"{where} {label}的指标值为文字：按定性指标读")
+                ctx.notes.append(f"{where} {label}的指标值「{target.text}」为文字：按定性指标读")
         else:
             sign, figure, split_unit = parsed
             if sign and not direction:
@@ -606,13 +605,7 @@ def _footer(ctx: _Context, top: int, end: int, columns: dict[str, int]) -> tuple
         key = norm(text)
         if total is None and key in total_labels:
             cell = (r, score_col) if score_col is not None and score_col > c else _right_value(ctx, r, c)
-            if cell and sheet.top_left(*cell) == sheet.top_left(r, c):
-                cell = _right_value(ctx, r, c)
             total = ctx.number(*cell, "总分") if cell else Value(None, "", ctx.at(r, c))
-            if cell and total.blank and score_col is not None:
-                other = _right_value(ctx, r, c)
-                if other and other != sheet.top_left(*cell):
-                    total = ctx.number(*_last_number(ctx, r, c), "总分")
         elif grade is None and key in grade_labels:
             cell = _right_value(ctx, r, c)
             grade = ctx.text(*cell) if cell else Value(None, "", ctx.at(r, c))
@@ -623,15 +616,6 @@ def _footer(ctx: _Context, top: int, end: int, columns: dict[str, int]) -> tuple
         where = labels.cell_name(top, 0)
         ctx.problems.append(Problem(ctx.file, "没有找到总分一行 (总分 not found)", sheet.name, where))
     return total or BLANK, grade or BLANK
-
-
-def _last_number(ctx: _Context, row: int, col: int) -> tuple[int, int]:
-    sheet = ctx.sheet
-    last = (row, col)
-    for c in range(col + 1, sheet.width(row)):
-        if labels.number(sheet.value(row, c)) is not None:
-            last = sheet.top_left(row, c)
-    return last
 
 
 def _layout(kind: str, title: str, columns: dict[str, int], indicators: tuple[FormIndicator, ...]) -> str:
