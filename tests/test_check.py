@@ -520,3 +520,90 @@ def test_the_command(example_forms, tmp_path, capsys):
     data = json.loads((tmp_path / "out" / "check.json").read_text(encoding="utf-8"))
     assert len(data) == 15 and data[-1]["form"] is None and data[-1]["file"].endswith("坏.xlsx")
     assert cli.main(["check", str(example_forms), "--rules", "nowhere", "--output", str(tmp_path / "x")]) == 2
+
+
+# --------------------------------------------------------------------------- the reader's layouts and fixtures
+
+
+@pytest.fixture(scope="module")
+def layouts(tmp_path_factory) -> list[Path]:
+    from forms_fixtures import FIXTURES, department, project, transfer
+    from jixiao.forms.samples import QUIRKS, save
+
+    folder = tmp_path_factory.mktemp("layouts")
+    made = [save(folder / f"{layout}.xlsx", [(project(layout=layout), layout)])
+            for layout in ("central", "combined", "weighted", "starred")]  # fmt: skip
+    made.append(save(folder / "transfer.xlsx", [(transfer(), "transfer")]))
+    made.append(save(folder / "department.xlsx", [(department(), "department")]))
+    made.append(save(folder / "quirks.xlsx", [(project(), "central")], quirks=QUIRKS))
+    return [*made, *sorted(FIXTURES.glob("*.xls"))]
+
+
+def test_every_layout_the_reader_knows_checks_clean_with_its_totals(layouts):
+    record = run.run(layouts, NATIONAL)
+    assert record.unread == []
+    got = [(Path(f["file"]).name, f["layout"], f["reported_total"], f["computed_total"]) for f in record.forms]
+    assert got == [
+        ("central.xlsx", "central", 97.53, 97.53),
+        ("combined.xlsx", "central", 97.53, 97.53),
+        ("weighted.xlsx", "weighted", 97.53, 97.53),
+        ("starred.xlsx", "starred", 97.53, 97.53),
+        ("transfer.xlsx", "transfer", 91.5, 98.65),
+        ("department.xlsx", "department", 100.0, 100.0),
+        ("quirks.xlsx", "central", 97.53, 97.53),
+        ("central.xls", "central", 97.53, 97.53),
+        ("department.xls", "department", 100.0, 100.0),
+        ("starred.xls", "starred", 97.53, 97.53),
+    ]
+    flagged = {Path(f["file"]).name: [(x["code"], x["level"]) for _, x in outputs.every_flag(f)] for f in record.forms}
+    assert {name: codes for name, codes in flagged.items() if codes} == {
+        "transfer.xlsx": [("default_weights", "note"), ("score_difference", "note")]
+    }
+
+
+def test_the_transfer_form_is_scored_on_the_rules_default_weights(layouts):
+    record = run.run([p for p in layouts if p.name == "transfer.xlsx"], NATIONAL)
+    (form,) = record.forms
+    # 产出 50 over three rows in whole cents; 468 ÷ 520 = 90% of 10
+    assert [(i["name"], i["weight"], i["computed_score"]) for i in form["indicators"]] == [
+        ("临时救助人次", 16.67, 16.67),
+        ("救助对象认定准确率", 16.67, 16.32),
+        ("救助办结时限", 16.66, 16.66),
+        ("困难群众基本生活", 30.0, 30.0),
+        ("服务对象满意度", 10.0, 10.0),
+    ]
+    assert all(i["weight_default"] for i in form["indicators"])
+    assert form["flags"][1]["rule"] == "填报总分 91.50 分，按规则计算 98.65 分（相差 -7.15 分）（分值按规则默认权重）"
+
+
+def test_a_fault_planted_in_a_layout_is_found_with_both_numbers(tmp_path):
+    from forms_fixtures import project
+    from jixiao.forms.samples import save
+
+    form = project()
+    form.indicators[4].score = 12  # 满意度 scored 12 of 10
+    form.funds[0].executed = 250  # 250 of 240 spent
+    path = save(tmp_path / "错.xlsx", [(form, "starred")])
+    (checked,) = run.run([path], NATIONAL).forms
+    codes_ = [(x["code"], x["reported"], x["computed"]) for _, x in outputs.every_flag(checked)]
+    assert ("over_weight", 12.0, 10.0) in codes_
+    assert ("score_difference", 12.0, 10.0) in codes_
+    assert ("over_budget", 250.0, 240.0) in codes_
+
+
+def test_hostile_files_are_listed_with_one_line_and_the_others_checked(layouts, tmp_path):
+    fake = tmp_path / "假.xlsx"
+    fake.write_text("<html><body>自评表</body></html>", encoding="utf-8")
+    names = tmp_path / "名单.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["姓名", "金额"])
+    book.save(names)
+    record = run.run([layouts[0], fake, names], NATIONAL)
+    assert len(record.forms) == 1
+    assert [Path(u["file"]).name for u in record.unread] == ["假.xlsx", "名单.xlsx"]
+    assert all("\n" not in u["message"] and u["message"] for u in record.unread)
+    from lxml import html as lhtml
+
+    tree = lhtml.fromstring(outputs.html_page(record))
+    rows = [[td.text_content() for td in tr.iter("td")] for tr in tree.get_element_by_id("unread").iter("tr")][1:]
+    assert [(Path(r[0]).name, r[3]) for r in rows] == [(Path(u["file"]).name, u["message"]) for u in record.unread]

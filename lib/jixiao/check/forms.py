@@ -38,6 +38,7 @@ FLAGS = {
     "funds_sum": ("资金合计不等于各项资金之和", WARNING),
     "total_sum": ("总分不等于各项得分之和", WARNING),
     "weights": ("分值合计不为100", WARNING),
+    "default_weights": ("表中未列分值，按规则默认权重计分", NOTE),
     "grade": ("评价等级与总分不符", WARNING),
     "execution_cap": ("总分超过预算执行率对应的上限", WARNING),
     "low_execution": (TITLES["low_execution"], WARNING),
@@ -161,6 +162,36 @@ def _project(form: Form, pid: str, rows: list[dict[str, Any]]) -> dict[str, Any]
     }  # fmt: skip
 
 
+def _shares(total: float, n: int) -> list[float]:
+    """``total`` split into ``n`` weights of whole cents that add up to it (50 → 16.67, 16.67, 16.66)."""
+    cents = int((Decimal(repr(total)) * 100).to_integral_value())
+    base, extra = divmod(cents, n)
+    return [float(Decimal(base + (1 if i < extra else 0)) / 100) for i in range(n)]
+
+
+def _default_weights(form: Form, rows: list[dict[str, Any]], rules: scoring.Rules) -> dict[str, Any] | None:
+    """A form that prints no 分值 (the transfer-payment form): each indicator's weight from the
+    rules' defaults, a first level's weight split evenly among its rows (a 部门整体 form: 100, less
+    the execution rate's, among all rows). The flag that says so, or None."""
+    if not rows or any(r["weight"] is not None for r in rows):
+        return None
+    if form.kind == DEPARTMENT:
+        total = form.fund(FUND_TOTAL)
+        rest = 100 - (number(total.weight) or 0 if total else 0)
+        for r, w in zip(rows, _shares(rest, len(rows)), strict=True):
+            r["weight"] = w
+        how = f"各指标均分 {_f(rest)} 分"
+    else:
+        for level1, key in scoring.LEVEL1_WEIGHT_KEYS.items():
+            mine = [r for r in rows if r["level1"] == level1]
+            for r, w in zip(mine, _shares(rules.weights[key], len(mine)) if mine else [], strict=True):
+                r["weight"] = w
+        parts = "，".join(f"{label} {_f(rules.weights[key])}" for label, key in (
+            ("预算执行率", "execution"), *scoring.LEVEL1_WEIGHT_KEYS.items()))  # fmt: skip
+        how = f"{parts}，各三级指标均分"
+    return flag("default_weights", f"表中未列分值：按规则默认权重计分（{how}）")
+
+
 class Data:
     """The tables the review's checks read (``projects``, ``indicators``), for one form."""
 
@@ -178,9 +209,10 @@ def check(form: Form, ruleset: Any) -> dict[str, Any]:
     pid = project_id(form)
     converted = [_row(form, ind, pid, rules) for ind in form.indicators]
     rows = [r for r, _ in converted]
+    defaults = _default_weights(form, rows, rules)
     row_flags = {r["indicator_id"]: list(f) for r, f in converted}
     frame = pd.DataFrame(rows)
-    form_flags: list[dict] = []
+    form_flags: list[dict] = [defaults] if defaults else []
     problems: list[str] = []
     execution = None
     total_row = form.fund(FUND_TOTAL)
@@ -221,6 +253,10 @@ def check(form: Form, ruleset: Any) -> dict[str, Any]:
 
     for finding in _review(scored, data, ruleset):
         _place(finding, form_flags, row_flags, rows)
+    if defaults:  # a total scored on weights the form never printed is a note, not a finding
+        for f in form_flags:
+            if f["code"] == "score_difference":
+                f["level"], f["rule"] = NOTE, f["rule"] + "（分值按规则默认权重）"
     for s in indicators:
         row_flags[s.indicator_id] += _indicator_flags(s)
     form_flags += _funds(form, execution)
@@ -231,7 +267,8 @@ def check(form: Form, ruleset: Any) -> dict[str, Any]:
         records.append({
             "row": ind.row, "level1": text(ind.level1), "level2": text(ind.level2), "name": text(ind.name),
             "direction": ind.direction, "target": plain(ind.target), "actual": plain(ind.actual), "unit": ind.unit,
-            "weight": number(ind.weight), "reported_score": number(ind.score), "computed_score": s.computed,
+            "weight": number(ind.weight) if not defaults else s.weight, "weight_default": bool(defaults),
+            "reported_score": number(ind.score), "computed_score": s.computed,
             "rule": s.rule.split("；填报得分")[0], "deviation_reason": text(ind.deviation_reason), "core": ind.core,
             "flags": row_flags[s.indicator_id],
         })  # fmt: skip

@@ -114,7 +114,7 @@ def html_page(record: Record, bureau: str = "") -> str:
     details = []
     for f in record.forms:
         found = every_flag(f)
-        if not found:
+        if not found and not f["problems"]:
             continue
         name = f["project"] or f["department"] or f["file"]
         details.append(
@@ -127,6 +127,11 @@ def html_page(record: Record, bureau: str = "") -> str:
                 f"<tr data-flag='{x['code']}' class='jx-{x['level']}'><td>{_e(where)}</td><td>{_e(x['title'])}</td>"
                 f"<td class='num'>{_n(x['reported'])}</td><td class='num'>{_n(x['computed'])}</td>"
                 f"<td>{_e(x['rule'])}</td></tr>"
+            )
+        for problem in f["problems"]:
+            details.append(
+                f"<tr data-flag='problem' class='jx-warning'><td>全表</td><td>未能读取</td><td class='num'>—</td>"
+                f"<td class='num'>—</td><td>{_e(problem)}</td></tr>"
             )
         details.append("</tbody></table>")
     unread = "\n".join(

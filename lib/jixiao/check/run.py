@@ -65,6 +65,11 @@ def label(path: Path) -> str:
     return path.as_posix() if relative.startswith("..") else relative
 
 
+def _row_of(cell: str) -> int:
+    digits = "".join(c for c in cell or "" if c.isdigit())
+    return int(digits) if digits else 0
+
+
 def _problem(p: Any) -> dict[str, Any]:
     return {"file": p.file, "sheet": p.sheet, "cell": p.cell, "message": str(p)}
 
@@ -75,13 +80,21 @@ def check_files(named: list[tuple[str, Path]], ruleset: RuleSet) -> tuple[list[d
 
     names = {str(path): name for name, path in named}
     reading_ = reading.read([path for _, path in named])
-    records, unread = [], [_problem(p) for p in reading_.problems]
+    records, unread = [], []
     for form in reading_.forms:
         try:
             records.append(forms.check(form, ruleset))
         except Exception as exc:  # one form the rules cannot score does not stop the others
             unread.append({"file": form.file, "sheet": form.sheet, "cell": form.top,
                            "message": f"{form.where}：无法检查 (cannot check)：{exc}"})  # fmt: skip
+    for p in reading_.problems:  # a problem inside a form read stays with that form
+        on = [
+            r for r in records if (r["file"], r["sheet"]) == (p.file, p.sheet) and _row_of(r["top"]) <= _row_of(p.cell)
+        ]
+        if on and p.cell:
+            on[-1]["problems"].append(str(p))
+        else:
+            unread.append(_problem(p))
     for item in (*records, *unread):  # the names given, not where a worker put the files
         original = names.get(item["file"])
         if original is not None and original != item["file"]:
