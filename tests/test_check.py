@@ -607,3 +607,41 @@ def test_hostile_files_are_listed_with_one_line_and_the_others_checked(layouts, 
     tree = lhtml.fromstring(outputs.html_page(record))
     rows = [[td.text_content() for td in tr.iter("td")] for tr in tree.get_element_by_id("unread").iter("tr")][1:]
     assert [(Path(r[0]).name, r[3]) for r in rows] == [(Path(u["file"]).name, u["message"]) for u in record.unread]
+
+
+# --------------------------------------------------------------------------- summary --forms
+
+
+def test_summary_takes_check_folders_beside_the_units_built(tmp_path, capsys):
+    import csv
+
+    from jixiao import cli
+
+    # 城建局 filed two project forms: 96 on 200 spent (its reported total) and 80 on 100 spent
+    first = project_form(department="示例县城建局", total=96)
+    rows = good_rows()
+    rows[1] = indicator(11, "产出指标", "发放及时率", "≥", 95, 19, 20, 4, reason="工期延误")
+    funds = (FundRow(FUND_TOTAL, v(100), v(100), v(100), v(10), v(1.0, "100%"), v(10)),)
+    second = project_form(rows, funds=funds, total=84, grade="良", department="示例县城建局", project="道路养护")
+    whole = Form("forms/dept.xlsx", "部门整体", DEPARTMENT, "A1", "部门整体支出绩效自评表", 2023, v(None),
+                 v("示例县水利局"), v(None), (FundRow(FUND_TOTAL, v(500), v(500), v(450)),), v(""), v(""),
+                 tuple(good_rows()), v(90), v("优"))  # fmt: skip
+    record = record_of(*(forms.check(f, NATIONAL) for f in (first, second, whole)))
+    outputs.write(record, tmp_path / "check")
+    code = cli.main(["summary", "--forms", str(tmp_path / "check"), "--year", "2023", "--output", str(tmp_path / "s")])
+    assert code == 0
+    lines = list(csv.DictReader((tmp_path / "s/_summary/2023/summary.csv").open(encoding="utf-8-sig")))
+    columns = ("自评得分", "按规则计算得分", "评价等级", "全年执行数（万元）", "预算执行率（%）", "自评项目个数",
+               "得分不一致处数")  # fmt: skip
+    got = {r["单位名称"]: tuple(r[c] for c in columns) for r in lines}
+    # 城建局: reported (96 × 200 + 84 × 100) ÷ 300 = 92; by the rules (100 × 200 + 84 × 100) ÷ 300 = 94.67;
+    # one score differs (the first form's total: 96 against 100)
+    # 水利局: its 部门整体 form's total 90, computed 90 (its indicators' 90 points, no execution weight printed)
+    assert got == {
+        "示例县城建局": ("92", "94.67", "优", "300", "100", "2", "1"),
+        "示例县水利局": ("90", "90", "优", "450", "90", "0", "0"),
+    }
+    assert lines[0]["报告"].endswith("check/check.html")
+    assert cli.main(["summary", "--year", "2023"]) == 2
+    assert cli.main(["summary", "--forms", str(tmp_path), "--year", "2023", "--output", str(tmp_path / "s")]) == 2
+    assert "check.json" in capsys.readouterr().err

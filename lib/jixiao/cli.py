@@ -94,7 +94,15 @@ def parser() -> argparse.ArgumentParser:
     m.add_argument("--output", help="where outputs go: an fsspec URL or folder (default: outputs/)")
     m.add_argument("--no-summary", action="store_true", help="skip the summary of each year at the end")
     s = sub.add_parser("summary", help="the bureau's summary of a year: outputs/_summary/<year>/summary.html")
-    s.add_argument("--units", nargs="+", required=True, help="unit ids")
+    s.add_argument("--units", nargs="+", default=[], help="unit ids")
+    s.add_argument(
+        "--forms",
+        nargs="+",
+        default=[],
+        type=Path,
+        metavar="DIR",
+        help="jixiao check output folders (their check.json): departments that filed only forms",
+    )
     s.add_argument("--year", required=True, type=int, help="年度")
     s.add_argument("--output", help="where the reports are and the summary goes: an fsspec URL (default: outputs/)")
     s.add_argument("--bureau", default="", type=bureau_name, help="the bureau's name for the title, e.g. 示例县财政局")
@@ -321,7 +329,14 @@ def _summary(args: argparse.Namespace) -> int:
     from jixiao import summary
     from jixiao.store import Store
 
-    where = summary.write(args.units, args.year, Store(args.output), bureau=args.bureau)
+    if not args.units and not args.forms:
+        print("jixiao summary: 需要 --units 或 --forms (give --units, --forms or both)", file=sys.stderr)
+        return 2
+    try:
+        where = summary.write(args.units, args.year, Store(args.output), bureau=args.bureau, forms=args.forms)
+    except summary.FormsError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
     for path in where.values():
         print(f"汇总 (summary): {path}")
     return 0
