@@ -645,3 +645,20 @@ def test_summary_takes_check_folders_beside_the_units_built(tmp_path, capsys):
     assert cli.main(["summary", "--year", "2023"]) == 2
     assert cli.main(["summary", "--forms", str(tmp_path), "--year", "2023", "--output", str(tmp_path / "s")]) == 2
     assert "check.json" in capsys.readouterr().err
+
+
+def test_on_a_dask_cluster_the_files_travel_as_bytes_and_keep_their_names(layouts):
+    from dask.distributed import LocalCluster
+
+    given = [p for p in layouts if p.suffix == ".xlsx"][:3]
+    here = run.run(given, NATIONAL)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        there = run.run(given, NATIONAL, scheduler=cluster.scheduler_address, chunk=2)
+    assert [f["file"] for f in there.forms] == [f["file"] for f in here.forms] == [run.label(p) for p in given]
+    assert there.to_json() == here.to_json()
+
+
+def test_a_local_pool_gives_the_same_record_in_the_same_order(layouts):
+    one = run.run(layouts, NATIONAL, workers=1, chunk=3)
+    two = run.run(layouts, NATIONAL, workers=2, chunk=3)
+    assert two.to_json() == one.to_json() and len(one.forms) == 10

@@ -117,7 +117,8 @@ def parser() -> argparse.ArgumentParser:
         help="rule set: national (default), platform, a rule set YAML file, or a unit id (its unit.yaml)",
     )
     c.add_argument("--bureau", default="", type=bureau_name, help="the bureau's name for the title, e.g. 示例县财政局")
-    c.add_argument("--scheduler", help="address of a Dask scheduler to read and score on (default: this process)")
+    c.add_argument("--scheduler", help="address of a Dask scheduler to read and score on (default: this machine)")
+    c.add_argument("--workers", type=int, help="local processes without --scheduler (default: one per core)")
     y = sub.add_parser("synth", help="write synthetic units (ids synth-…) under data/ and params/")
     y.add_argument("--units", required=True, type=int, help="how many units")
     y.add_argument("--years", nargs="+", required=True, type=int, help="years")
@@ -351,7 +352,7 @@ def _check(args: argparse.Namespace) -> int:
     except rules.RulesError as exc:
         print(f"规则集错误 (rule set error): {exc}", file=sys.stderr)
         return 2
-    record = run.run(args.sources, ruleset, scheduler=args.scheduler)
+    record = run.run(args.sources, ruleset, scheduler=args.scheduler, workers=args.workers)
     folder = args.output or paths.root() / "outputs" / "_check"
     where = outputs.write(record, folder, args.bureau)
     flagged = sum(1 for f in record.forms if outputs.every_flag(f))

@@ -192,11 +192,28 @@ def _default_weights(form: Form, rows: list[dict[str, Any]], rules: scoring.Rule
     return flag("default_weights", f"表中未列分值：按规则默认权重计分（{how}）")
 
 
-class Data:
-    """The tables the review's checks read (``projects``, ``indicators``), for one form."""
+class Rows(list):
+    """A table's rows as ``jixiao.scoring`` reads a DataFrame (``to_dict("records")``), without
+    building one: a form's dozen rows cost pandas more than their scoring."""
 
-    def __init__(self, projects: pd.DataFrame, indicators: pd.DataFrame) -> None:
-        self.projects, self.indicators = projects, indicators
+    def to_dict(self, orient: str = "records") -> list[dict[str, Any]]:
+        return list(self)
+
+
+class Data:
+    """The tables the review's checks read (``projects``, ``indicators``), for one form; made into
+    DataFrames only when a finding names a cell of them."""
+
+    def __init__(self, projects: list[dict[str, Any]], indicators: list[dict[str, Any]]) -> None:
+        self._rows = {"projects": projects, "indicators": indicators}
+        self._frames: dict[str, pd.DataFrame] = {}
+
+    def __getattr__(self, table: str) -> pd.DataFrame:
+        if table.startswith("_") or table not in self._rows:
+            raise AttributeError(table)
+        if table not in self._frames:
+            self._frames[table] = pd.DataFrame(self._rows[table])
+        return self._frames[table]
 
 
 # --------------------------------------------------------------------------- one form
@@ -211,7 +228,7 @@ def check(form: Form, ruleset: Any) -> dict[str, Any]:
     rows = [r for r, _ in converted]
     defaults = _default_weights(form, rows, rules)
     row_flags = {r["indicator_id"]: list(f) for r, f in converted}
-    frame = pd.DataFrame(rows)
+    frame = Rows(rows)
     form_flags: list[dict] = [defaults] if defaults else []
     problems: list[str] = []
     execution = None
@@ -219,7 +236,6 @@ def check(form: Form, ruleset: Any) -> dict[str, Any]:
     if form.kind == DEPARTMENT:
         for r in rows:
             r["scope"] = scoring.DEPARTMENT_SCOPE
-        frame = pd.DataFrame(rows)
         score = scoring.score_department(frame, rules) if rows else None
         w = number(total_row.weight) if total_row else None
         if total_row is not None and w:
@@ -233,7 +249,7 @@ def check(form: Form, ruleset: Any) -> dict[str, Any]:
         if abs(weight_sum - 100) > TOLERANCE:
             parts = (f"预算执行率 {_f(w)} + " if w else "") + "各指标分值"
             form_flags.append(flag("weights", f"分值合计 {_f(weight_sum)}，应为 100（{parts}）", weight_sum, 100.0))
-        data = Data(pd.DataFrame([]), frame)
+        data = Data([], rows)
     else:
         project = _project(form, pid, rows)
         score = scoring.score_project(project, frame, rules)
@@ -249,7 +265,7 @@ def check(form: Form, ruleset: Any) -> dict[str, Any]:
                 problems.append(problem)
         if score.cap_rule:
             form_flags.append(flag("execution_cap", score.cap_rule, None, score.cap))
-        data = Data(pd.DataFrame([project]), frame)
+        data = Data([project], rows)
 
     for finding in _review(scored, data, ruleset):
         _place(finding, form_flags, row_flags, rows)

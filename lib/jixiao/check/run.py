@@ -116,10 +116,11 @@ def _remote(blobs: list[tuple[str, bytes]], ruleset: RuleSet) -> tuple[list[dict
         return check_files(named, ruleset)
 
 
-def run(sources: Iterable[str | Path], ruleset: RuleSet, *, scheduler: str | None = None, chunk: int = CHUNK,
-        echo: Callable[[str], None] = lambda _: None) -> Record:  # fmt: skip
-    """Check every form of ``sources`` by ``ruleset``; on the Dask scheduler at ``scheduler`` if
-    given, else in this process."""
+def run(sources: Iterable[str | Path], ruleset: RuleSet, *, scheduler: str | None = None, workers: int | None = None,
+        chunk: int = CHUNK, echo: Callable[[str], None] = lambda _: None) -> Record:  # fmt: skip
+    """Check every form of ``sources`` by ``ruleset``: on the Dask scheduler at ``scheduler`` if
+    given, else in a pool of ``workers`` local processes (default: one per core) when there is
+    more than one chunk of files, else in this process. The records come back in the files' order."""
     files = files_of(sources)
     named = [(label(p), p) for p in files]
     record = Record(ruleset, files=len(files))
@@ -145,6 +146,14 @@ def run(sources: Iterable[str | Path], ruleset: RuleSet, *, scheduler: str | Non
                 records, unread = results[i]
                 record.forms += records
                 record.unread += unread
+    elif len(chunks) > 1 and (workers or os.cpu_count() or 1) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=min(workers or os.cpu_count() or 1, len(chunks))) as pool:
+            for records, unread in pool.map(check_files, chunks, [ruleset] * len(chunks)):
+                record.forms += records
+                record.unread += unread
+                echo(f"{len(record.forms)} 份表已检查 (forms checked)")
     else:
         for part in chunks:
             records, unread = check_files(part, ruleset)
