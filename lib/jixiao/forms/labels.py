@@ -9,6 +9,7 @@ leading ``其中`` removed. So ``"项 目 名 称："``, ``"项目名称\\n"`` a
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -18,8 +19,13 @@ _DROP = re.compile(r"[\s\u3000\u00a0:：,，.。、;；'\"“”‘’()（）\[
 
 def norm(text: object) -> str:
     """A label as compared: ``"其中：当年财政\\n拨款（万元）"`` -> ``当年财政拨款``."""
-    if not isinstance(text, str):
+    if not isinstance(text, str) or not text:
         return ""
+    return _norm(text)
+
+
+@functools.lru_cache(maxsize=65536)
+def _norm(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _UNIT_SUFFIX.sub("", text)
     text = _DROP.sub("", text)

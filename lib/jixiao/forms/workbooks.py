@@ -46,6 +46,8 @@ class Sheet:
     rows: list[list[object]]
     origin: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
     unreadable: dict[tuple[int, int], str] = field(default_factory=dict)
+    headers: dict[int, dict[str, int] | None] = field(default_factory=dict)
+    """The reader's memo: each row's indicator-table columns, if it is a header row."""
 
     @property
     def height(self) -> int:
