@@ -419,6 +419,8 @@ def _funds(ctx: _Context, top: int, bottom: int) -> tuple[tuple[FundRow, ...], i
             ctx.problem(row, 0, "资金表这一行没有名称（应为年度资金总额、当年财政拨款等）(fund row without a name)")
             row += 1
             continue
+        if row in sheet.hidden_rows:
+            ctx.notes.append(f"{sheet.name_of(row, first_amount)} 第 {row + 1} 行是隐藏行：照常读取")
         amounts = {
             key: ctx.amount(row, columns[key], f"{name}的{FUND_COLUMNS[key][0]}")
             for key in ("initial", "full_year", "executed")
@@ -506,6 +508,8 @@ def _indicators(ctx: _Context, header: int, columns: dict[str, int], end: int) -
             ctx.problem(row, columns["name"], "指标行没有三级指标名称 (indicator row without a name)")
             row += 1
             continue
+        if row in sheet.hidden_rows:
+            ctx.notes.append(f"{sheet.name_of(row, columns['name'])} 第 {row + 1} 行是隐藏行：照常读取")
         rows.append(_indicator(ctx, row, columns, carried, name))
         row += 1
     return tuple(rows), row
