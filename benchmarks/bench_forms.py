@@ -2,8 +2,9 @@
 
 Writes one workbook per layout and quirk with ``jixiao.forms.samples`` (central, combined targets,
 Hebei 权重占比/折算, Anhui ★, Sichuan transfer, 部门整体; text numbers, 元, spaced labels), copies
-them into a folder of N files, and reads the folder with ``jixiao.forms.reading.read`` in a fresh
-process for each N: wall time, forms per second and the process's peak resident memory. Then the
+them into a folder of N files, and reads the folder in a fresh process for each N, with ``read``
+(every form kept) and with ``readings`` (one file at a time, nothing kept): wall time, forms per
+second and the process's peak resident memory. Then the
 hostile files (a cell a million rows down, a merged range over the whole sheet, 200 sheets, a
 corrupt file, a CSV named .xlsx, a formula without its value, a declared million-row dimension),
 each read alone: time and peak memory. Then one form read by python-calamine and by openpyxl
@@ -34,11 +35,18 @@ sys.path.insert(0, str(REPO / "tests"))
 CHILD = """
 import json, resource, sys, time
 sys.path.insert(0, {lib!r})
-from jixiao.forms.reading import read
+from jixiao.forms.reading import read, readings
 start = time.perf_counter()
-reading = read([{folder!r}])
+if {stream!r}:
+    forms = problems = 0
+    for one in readings([{folder!r}]):
+        forms += len(one.forms)
+        problems += len(one.problems)
+else:
+    reading = read([{folder!r}])
+    forms, problems = len(reading.forms), len(reading.problems)
 seconds = time.perf_counter() - start
-print(json.dumps({{"seconds": seconds, "forms": len(reading.forms), "problems": len(reading.problems),
+print(json.dumps({{"seconds": seconds, "forms": forms, "problems": problems,
                   "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
 """
 
@@ -58,8 +66,8 @@ def samples(folder: Path) -> list[Path]:
     ]
 
 
-def run(folder: Path) -> dict:
-    code = CHILD.format(lib=str(REPO / "lib"), folder=str(folder))
+def run(folder: Path, stream: bool = False) -> dict:
+    code = CHILD.format(lib=str(REPO / "lib"), folder=str(folder), stream=stream)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return json.loads(done.stdout)
 
@@ -173,12 +181,13 @@ def main() -> None:
             for n in range(size):
                 source = layouts[n % len(layouts)]
                 shutil.copyfile(source, folder / f"{n:06d}-{source.name}")
-            result = run(folder)
-            rate = result["forms"] / result["seconds"]
-            print(
-                f"{result['forms']:>7} {result['seconds']:>8.2f} {rate:>8.0f} {result['peak_mib']:>9.0f}"
-                f" {result['problems']:>8}"
-            )
+            for stream in (False, True):
+                result = run(folder, stream)
+                rate = result["forms"] / result["seconds"]
+                print(
+                    f"{result['forms']:>7} {result['seconds']:>8.2f} {rate:>8.0f} {result['peak_mib']:>9.0f}"
+                    f" {result['problems']:>8}  {'readings(): one file at a time' if stream else 'read(): all kept'}"
+                )
             shutil.rmtree(folder)
         print("\nhostile files, each read alone in a fresh process:")
         for what, path in hostile(root / "hostile", layouts[0]).items():

@@ -15,7 +15,7 @@ order, named by any of :data:`COLUMNS`' labels) and its rows to 总分, and 评�
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -102,11 +102,22 @@ _KNOWN = (
 def read(paths: Iterable[str | Path]) -> Reading:
     """Every form in the files and folders given (folders recursively), in sorted order."""
     reading = Reading()
-    for path in _files(paths, reading):
-        one = read_workbook(path)
+    for one in readings(paths):
         reading.forms += one.forms
         reading.problems += one.problems
     return reading
+
+
+def readings(paths: Iterable[str | Path]) -> Iterator[Reading]:
+    """One :class:`Reading` per file (a missing path: one with its problem), in :func:`read`'s
+    order: for a caller that keeps only what it makes of each form, so that memory does not grow
+    with the forms read."""
+    missing = Reading()
+    files = _files(paths, missing)
+    for problem in missing.problems:
+        yield Reading(problems=[problem])
+    for path in files:
+        yield read_workbook(path)
 
 
 def _files(paths: Iterable[str | Path], reading: Reading) -> list[Path]:
