@@ -15,7 +15,7 @@ order, named by any of :data:`COLUMNS`' labels) and its rows to 总分, and 评�
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,6 +76,11 @@ GRADE_LABELS = ("评价等级", "自评等级", "等级", "自评结论")
 GOAL_LABELS = {"expected": ("预期目标", "年度预期目标"), "actual": ("实际完成情况", "全年实际完成情况", "实际完成")}
 
 
+_FOOTER = {norm(n) for n in TOTAL_LABELS + GRADE_LABELS}
+_TOTAL = {norm(n) for n in TOTAL_LABELS}
+_GRADE = {norm(n) for n in GRADE_LABELS}
+
+
 def _lookup(table: dict[str, tuple[str, ...]]) -> dict[str, str]:
     return {norm(label): key for key, names in table.items() for label in names}
 
@@ -97,11 +102,22 @@ _KNOWN = (
 def read(paths: Iterable[str | Path]) -> Reading:
     """Every form in the files and folders given (folders recursively), in sorted order."""
     reading = Reading()
-    for path in _files(paths, reading):
-        one = read_workbook(path)
+    for one in readings(paths):
         reading.forms += one.forms
         reading.problems += one.problems
     return reading
+
+
+def readings(paths: Iterable[str | Path]) -> Iterator[Reading]:
+    """One :class:`Reading` per file (a missing path: one with its problem), in :func:`read`'s
+    order: for a caller that keeps only what it makes of each form, so that memory does not grow
+    with the forms read."""
+    missing = Reading()
+    files = _files(paths, missing)
+    for problem in missing.problems:
+        yield Reading(problems=[problem])
+    for path in files:
+        yield read_workbook(path)
 
 
 def _files(paths: Iterable[str | Path], reading: Reading) -> list[Path]:
@@ -198,6 +214,13 @@ def _indicator_header(sheet: Sheet, row: int) -> dict[str, int] | None:
     """The indicator table's columns if ``row`` is its header row (一级/二级/三级指标 at least)."""
     if row >= sheet.height:
         return None
+    if row in sheet.headers:
+        return sheet.headers[row]
+    sheet.headers[row] = found = _header_columns(sheet, row)
+    return found
+
+
+def _header_columns(sheet: Sheet, row: int) -> dict[str, int] | None:
     found: dict[str, int] = {}
     for c, value in enumerate(sheet.rows[row]):
         key = _COLUMN.get(norm(value)) if isinstance(value, str) else None
@@ -407,6 +430,8 @@ def _funds(ctx: _Context, top: int, bottom: int) -> tuple[tuple[FundRow, ...], i
             ctx.problem(row, 0, "资金表这一行没有名称（应为年度资金总额、当年财政拨款等）(fund row without a name)")
             row += 1
             continue
+        if row in sheet.hidden_rows:
+            ctx.notes.append(f"{sheet.name_of(row, first_amount)} 第 {row + 1} 行是隐藏行：照常读取")
         amounts = {
             key: ctx.amount(row, columns[key], f"{name}的{FUND_COLUMNS[key][0]}")
             for key in ("initial", "full_year", "executed")
@@ -477,10 +502,7 @@ def _indicators(ctx: _Context, header: int, columns: dict[str, int], end: int) -
     while row < end and _indicator_header(sheet, row):
         row += 1
     while row < end:
-        first = norm(sheet.value(row, min(columns.values())))
-        if first in {norm(n) for n in TOTAL_LABELS + GRADE_LABELS}:
-            break
-        if any(norm(sheet.value(row, c)) in {norm(n) for n in TOTAL_LABELS} for c in range(sheet.width(row))):
+        if any(norm(value) in _FOOTER for value in sheet.rows[row]):
             break
         own = [sheet.value(row, c) for key, c in columns.items() if key not in ("level1", "level2")]
         if all(labels.is_blank(v) or (isinstance(v, str) and not v.strip()) for v in own):
@@ -497,6 +519,8 @@ def _indicators(ctx: _Context, header: int, columns: dict[str, int], end: int) -
             ctx.problem(row, columns["name"], "指标行没有三级指标名称 (indicator row without a name)")
             row += 1
             continue
+        if row in sheet.hidden_rows:
+            ctx.notes.append(f"{sheet.name_of(row, columns['name'])} 第 {row + 1} 行是隐藏行：照常读取")
         rows.append(_indicator(ctx, row, columns, carried, name))
         row += 1
     return tuple(rows), row
@@ -599,14 +623,12 @@ def _footer(ctx: _Context, top: int, end: int, columns: dict[str, int]) -> tuple
     sheet = ctx.sheet
     total = grade = None
     score_col = columns.get("converted", columns.get("score"))
-    total_labels = {norm(n) for n in TOTAL_LABELS}
-    grade_labels = {norm(n) for n in GRADE_LABELS}
     for r, c, text in _text_cells(sheet, top, end):
         key = norm(text)
-        if total is None and key in total_labels:
+        if total is None and key in _TOTAL:
             cell = (r, score_col) if score_col is not None and score_col > c else _right_value(ctx, r, c)
             total = ctx.number(*cell, "总分") if cell else Value(None, "", ctx.at(r, c))
-        elif grade is None and key in grade_labels:
+        elif grade is None and key in _GRADE:
             cell = _right_value(ctx, r, c)
             grade = ctx.text(*cell) if cell else Value(None, "", ctx.at(r, c))
         elif grade is None and re.match(r"^(评价等级|自评等级)[:：]", text.strip()):

@@ -46,6 +46,10 @@ class Sheet:
     rows: list[list[object]]
     origin: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
     unreadable: dict[tuple[int, int], str] = field(default_factory=dict)
+    hidden_rows: frozenset[int] = frozenset()
+    """0-based rows hidden in an xlsx (an xls's are not known: calamine does not give them)."""
+    headers: dict[int, dict[str, int] | None] = field(default_factory=dict)
+    """The reader's memo: each row's indicator-table columns, if it is a header row."""
 
     @property
     def height(self) -> int:
@@ -138,7 +142,9 @@ def load_sheet(book: object, name: str, scanned: Scan | None) -> Sheet:
             f"工作表数据区为 {end_row + 1} 行 × {end_col + 1} 列，超出可读范围 {MAX_CELLS} 个单元格 (sheet too large)"
         )
     rows = raw.to_python(skip_empty_area=False) if raw.height else []
-    sheet = Sheet(name=name, rows=rows, unreadable=scanned.unreadable if scanned else {})
+    sheet = Sheet(name=name, rows=rows)
+    if scanned is not None:
+        sheet.unreadable, sheet.hidden_rows = scanned.unreadable, scanned.hidden_rows
     height = len(rows)
     width = max((len(r) for r in rows), default=0)
     for (r0, c0), (r1, c1) in raw.merged_cell_ranges or ():
@@ -194,6 +200,9 @@ _REL = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"
 _REL_TARGET_FIRST = re.compile(rb'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"')
 _LAST_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
 _CELL_COLUMN = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})\d')
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row\b[^>]*>")
+_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
+_HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 
 
@@ -205,6 +214,8 @@ class Scan:
     rows: int = 0
     columns: int = 0
     unreadable: dict[tuple[int, int], str] = field(default_factory=dict)
+    hidden_rows: frozenset[int] = frozenset()
+    """0-based rows the sheet hides (read like any other; the reader notes those it read)."""
     problem: str = ""
     """Why the sheet must not be laid out (too large, a merged range over the whole sheet)."""
 
@@ -258,4 +269,8 @@ def _scan_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Scan:
             )
             return found
     found.unreadable = unreadable_cells(data)
+    if b'hidden="1"' in data or b'hidden="true"' in data:
+        found.hidden_rows = frozenset(
+            int(r) - 1 for tag in _ROW_TAG.findall(data) if _HIDDEN.search(tag) for r in _ROW_NUMBER.findall(tag)
+        )
     return found
