@@ -652,7 +652,7 @@ def test_on_a_dask_cluster_the_files_travel_as_bytes_and_keep_their_names(layout
 
     given = [p for p in layouts if p.suffix == ".xlsx"][:3]
     here = run.run(given, NATIONAL)
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0") as cluster:
         there = run.run(given, NATIONAL, scheduler=cluster.scheduler_address, chunk=2)
     assert [f["file"] for f in there.forms] == [f["file"] for f in here.forms] == [run.label(p) for p in given]
     assert there.to_json() == here.to_json()

@@ -79,22 +79,23 @@ def check_files(named: list[tuple[str, Path]], ruleset: RuleSet) -> tuple[list[d
     from jixiao.forms import reading
 
     names = {str(path): name for name, path in named}
-    reading_ = reading.read([path for _, path in named])
-    records, unread = [], []
-    for form in reading_.forms:
-        try:
-            records.append(forms.check(form, ruleset))
-        except Exception as exc:  # one form the rules cannot score does not stop the others
-            unread.append({"file": form.file, "sheet": form.sheet, "cell": form.top,
-                           "message": f"{form.where}：无法检查 (cannot check)：{exc}"})  # fmt: skip
-    for p in reading_.problems:  # a problem inside a form read stays with that form
-        on = [
-            r for r in records if (r["file"], r["sheet"]) == (p.file, p.sheet) and _row_of(r["top"]) <= _row_of(p.cell)
-        ]
-        if on and p.cell:
-            on[-1]["problems"].append(str(p))
-        else:
-            unread.append(_problem(p))
+    records: list[dict] = []
+    unread: list[dict] = []
+    for one in reading.readings([path for _, path in named]):  # a file's forms are dropped once checked
+        mine = []
+        for form in one.forms:
+            try:
+                mine.append(forms.check(form, ruleset))
+            except Exception as exc:  # one form the rules cannot score does not stop the others
+                unread.append({"file": form.file, "sheet": form.sheet, "cell": form.top,
+                               "message": f"{form.where}：无法检查 (cannot check)：{exc}"})  # fmt: skip
+        for p in one.problems:  # a problem inside a form read stays with that form
+            on = [r for r in mine if r["sheet"] == p.sheet and _row_of(r["top"]) <= _row_of(p.cell)]
+            if on and p.cell:
+                on[-1]["problems"].append(str(p))
+            else:
+                unread.append(_problem(p))
+        records += mine
     for item in (*records, *unread):  # the names given, not where a worker put the files
         original = names.get(item["file"])
         if original is not None and original != item["file"]:
