@@ -419,7 +419,7 @@ def test_check_html_structure_and_escaping(tmp_path):
     cells = [[td.text_content() for td in tr.iter("td")] for tr in totals.iter("tr")][1:]
     assert cells == [
         ["项目支出", "临时救助", "forms/民政局.xlsx工作表「临时救助」A1", "100.00", "96.00", "+4.00", "优", "优", "2"],
-        ["项目支出", "临时救助", "forms/民政局.xlsx工作表「二」A1", "100.00", "100.00", "+0.00", "优", "优", "0"],
+        ["项目支出", "临时救助", "forms/民政局.xlsx工作表「二」A1", "100.00", "100.00", "0.00", "优", "优", "0"],
     ]
     flagged = [[td.text_content() for td in tr.iter("td")] for tr in tree.get_element_by_id("details").iter("tr")][1:]
     assert flagged == [
@@ -662,3 +662,16 @@ def test_a_local_pool_gives_the_same_record_in_the_same_order(layouts):
     one = run.run(layouts, NATIONAL, workers=1, chunk=3)
     two = run.run(layouts, NATIONAL, workers=2, chunk=3)
     assert two.to_json() == one.to_json() and len(one.forms) == 10
+
+
+def test_a_first_level_of_a_newer_form_is_scored_and_counted_in_the_weights():
+    rows = good_rows()
+    rows[0] = indicator(10, "产出指标", "救助人次", "≥", 1000, 1000, 20, 20, level2="数量指标", unit="人次")
+    rows.append(indicator(14, "成本指标", "人均救助成本", "≤", 0.2, 0.18, 10, 10, level2="经济成本指标", unit="万元"))
+    r = forms.check(project_form(rows), NATIONAL)
+    assert (r["flags"], r["problems"], r["computed_total"]) == ([], [], 100.0)
+    rows[4] = indicator(14, "成本指标", "人均救助成本", "≤", 0.2, 0.18, 15, 15)
+    parts = "预算执行率 10 + 产出指标 40 + 效益指标 30 + 满意度指标 10 + 成本指标 15"
+    assert forms.check(project_form(rows, total=105), NATIONAL)["flags"][0] == forms.flag(
+        "weights", f"一级指标分值合计 105，应为 100（{parts}）", 105.0, 100.0
+    )

@@ -162,6 +162,20 @@ def _project(form: Form, pid: str, rows: list[dict[str, Any]]) -> dict[str, Any]
     }  # fmt: skip
 
 
+def _project_weights(execution: float, rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The flag for a project form whose weights (the execution rate's and every row's) do not
+    add up to 100, each first level's sum shown; or None."""
+    by_level: dict[str, Decimal] = {label: Decimal(0) for label in scoring.PROJECT_LEVEL1}
+    for r in rows:
+        level = r["level1"] or "—"
+        by_level[level] = by_level.get(level, Decimal(0)) + Decimal(repr(r["weight"] or 0.0))
+    total = scoring.round2(Decimal(repr(execution)) + sum(by_level.values(), Decimal(0)))
+    if abs(total - 100) <= TOLERANCE:
+        return None
+    parts = " + ".join([f"预算执行率 {_f(execution)}", *(f"{k} {_f(float(v))}" for k, v in by_level.items())])
+    return flag("weights", f"一级指标分值合计 {_f(total)}，应为 100（{parts}）", total, 100.0)
+
+
 def _shares(total: float, n: int) -> list[float]:
     """``total`` split into ``n`` weights of whole cents that add up to it (50 → 16.67, 16.67, 16.66)."""
     cents = int((Decimal(repr(total)) * 100).to_integral_value())
@@ -257,12 +271,11 @@ def check(form: Form, ruleset: Any) -> dict[str, Any]:
         indicators = score.indicators
         computed_total = score.computed_total
         scored = _Scored((score,), None, rules)
-        for problem in score.weight_problems:
-            if problem.startswith("一级指标分值合计"):
-                total_w = scoring.round2(sum(Decimal(repr(v)) for v in score.weights.values()))
-                form_flags.append(flag("weights", problem, total_w, 100.0))
-            else:
-                problems.append(problem)
+        weights_flag = _project_weights(score.weights["execution"], rows)
+        form_flags += [weights_flag] if weights_flag else []
+        # the first levels' own sums are the rows' (the form prints no first-level weight), so only
+        # a row's own weight is left to say (a first level of a newer form, 成本指标, is scored as any)
+        problems += [p for p in score.weight_problems if p.endswith("的分值应大于 0")]
         if score.cap_rule:
             form_flags.append(flag("execution_cap", score.cap_rule, None, score.cap))
         data = Data([project], rows)

@@ -100,7 +100,7 @@ def html_page(record: Record, bureau: str = "") -> str:
         )
         for f in group:
             gap = _gap(f)
-            gap_text = "—" if gap is None else f"{gap:+.2f}"
+            gap_text = "—" if gap is None else (f"{gap:+.2f}" if gap else "0.00")
             cls = " class='jx-attention'" if gap else ""
             totals.append(
                 f"<tr{cls}><td class='jx-short'>{KIND[f['form']]}</td>"
