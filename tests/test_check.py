@@ -517,6 +517,11 @@ def test_the_command(example_forms, tmp_path, capsys):
     assert code == 0
     assert "计分规则：预算管理一体化平台规则。" in out
     assert "14 份表，14 份有标记，1 处未能读取 (14 forms, 14 flagged, 1 unread)" in out
+    page = (tmp_path / "out" / "check.html").read_text(encoding="utf-8")
+    assert (
+        '<dd id="ruleset">预算管理一体化平台规则</dd>' in page
+        and "<title>示例县财政局绩效自评表审核结果</title>" in page
+    )
     data = json.loads((tmp_path / "out" / "check.json").read_text(encoding="utf-8"))
     assert len(data) == 15 and data[-1]["form"] is None and data[-1]["file"].endswith("坏.xlsx")
     assert cli.main(["check", str(example_forms), "--rules", "nowhere", "--output", str(tmp_path / "x")]) == 2

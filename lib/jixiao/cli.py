@@ -114,6 +114,7 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument(
         "--rules",
         default="national",
+        metavar="UNIT_OR_SET",
         help="rule set: national (default), platform, a rule set YAML file, or a unit id (its unit.yaml)",
     )
     c.add_argument("--bureau", default="", type=bureau_name, help="the bureau's name for the title, e.g. 示例县财政局")
