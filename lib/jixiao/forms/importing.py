@@ -446,12 +446,7 @@ def run(inputs: Sequence[Path | str] | Reading, unit: str, year: int, *, dry_run
     from jixiao.inputs import settings as settings_module
 
     paths.check_unit(unit)
-    if isinstance(inputs, Reading):
-        reading = inputs
-    else:
-        from jixiao.forms import reading as reader
-
-        reading = reader.read([Path(p) for p in inputs])
+    reading = inputs if isinstance(inputs, Reading) else _read([Path(p) for p in inputs])
     problems: list[Problem | str] = list(reading.problems)
     forms = list(reading.forms)
     if not forms and not reading.problems:
@@ -483,6 +478,7 @@ def run(inputs: Sequence[Path | str] | Reading, unit: str, year: int, *, dry_run
     if _has_rows("profile", folder, book) or not tables.get("profile"):
         tables.pop("profile", None)
     layout = "xlsx" if workbook.is_file() else "csv"
+    existing = {t for t in tables if _has_rows(t, folder, book)}
     files: dict[Path, str | bytes] = {}
     unchanged: list[Path] = []
     changed_tables = []
@@ -510,7 +506,7 @@ def run(inputs: Sequence[Path | str] | Reading, unit: str, year: int, *, dry_run
             files[path] = text
     if not overwrite:
         for table in changed_tables:
-            if table != "profile" and _has_rows(table, folder, book):
+            if table != "profile" and table in existing:
                 where = paths.relative(workbook) + f" 工作表「{TABLES[table].name}」" if book is not None else \
                     paths.relative(folder / f"{table}.csv")  # fmt: skip
                 problems.append(f"{where} 已有数据 (the table exists)；以自评表覆盖请加 --overwrite")
@@ -541,6 +537,13 @@ def run(inputs: Sequence[Path | str] | Reading, unit: str, year: int, *, dry_run
         for path, data in files.items():
             imported.written.append(group.write(path, data))
     return imported
+
+
+def _read(inputs: list[Path]) -> Reading:
+    """The forms of files and folders, as :mod:`jixiao.forms.reading` reads them."""
+    from jixiao.forms import reading as reader
+
+    return reader.read(inputs)
 
 
 def _fill_workbook(book: Any, tables: dict[str, list[dict[str, Any]]]) -> None:
