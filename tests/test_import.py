@@ -264,3 +264,25 @@ def test_the_command_prints_the_log_and_the_next_steps(root, capsys, monkeypatch
         f"  3. jixiao validate --unit {UNIT} --year 2024",
         f"  4. jixiao build --unit {UNIT} --year 2024",
     ]
+
+
+def test_a_unit_imported_from_a_form_without_weights_builds_on_the_rules_defaults_marked_as_defaults(
+    tmp_path, monkeypatch, capsys
+):
+    root = copy_project(tmp_path / "p")
+    monkeypatch.setenv("JIXIAO_ROOT", str(root))
+    importing.run(Reading([project_form(weights=False)]), UNIT, 2024)
+    assert cli.main(["validate", "--unit", UNIT, "--year", "2024"]) == 0
+    assert cli.main(["build", "--unit", UNIT, "--year", "2024", "--format", "html", "--format", "xlsx"]) == 0
+    out = root / f"outputs/{UNIT}/2024"
+    page = (out / "report-review.html").read_text(encoding="utf-8")
+    rule = "未填报分值：取计分规则的默认分值（该一级指标的分值减去已填分值，在未填各行间均分，精确到 0.01）"
+    weight = (
+        f'<span class="jx-nobr"><span class="jx-fig jx-illustrative" data-provenance="illustrative" '
+        f'data-source="default:{rule}" title="分值：25&#10;默认值，非公开发布数&#10;来源：{rule}" '
+        'tabindex="0">25</span><span class="jx-mark">示</span></span>'
+    )
+    assert page.count(weight) == 2  # 产出指标 50 split between its two rows
+    sheet = load_workbook(out / "自评表.xlsx")["临时救助"]
+    assert [sheet.cell(row=r, column=8).value for r in range(13, 17)] == [25, 25, 30, 10]
+    assert sheet["H13"].comment.text.startswith("默认值：未填报该指标的分值，取计分规则的默认分值（非公开发布数）。")
