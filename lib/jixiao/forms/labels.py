@@ -9,6 +9,7 @@ leading ``其中`` removed. So ``"项 目 名 称："``, ``"项目名称\\n"`` a
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -18,8 +19,13 @@ _DROP = re.compile(r"[\s\u3000\u00a0:：,，.。、;；'\"“”‘’()（）\[
 
 def norm(text: object) -> str:
     """A label as compared: ``"其中：当年财政\\n拨款（万元）"`` -> ``当年财政拨款``."""
-    if not isinstance(text, str):
+    if not isinstance(text, str) or not text:
         return ""
+    return _norm(text)
+
+
+@functools.lru_cache(maxsize=65536)
+def _norm(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _UNIT_SUFFIX.sub("", text)
     text = _DROP.sub("", text)
@@ -48,6 +54,14 @@ def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and unicodedata.normalize("NFKC", value).strip() in BLANK_WORDS)
 
 
+_MINUS = str.maketrans({"\u2212": "-", "\u2013": "-", "\ufe63": "-"})
+
+
+def plain_text(value: str) -> str:
+    """NFKC-folded, minus signs as ``-``, spaces and thousands separators dropped."""
+    return unicodedata.normalize("NFKC", value).translate(_MINUS).strip().replace(" ", "").replace(",", "")
+
+
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
@@ -59,7 +73,7 @@ def number(value: object) -> float | None:
         return float(value)
     if not isinstance(value, str):
         return None
-    text = unicodedata.normalize("NFKC", value).strip().replace(",", "").replace(" ", "")
+    text = plain_text(value)
     return float(text) if _NUMBER.match(text) else None
 
 
@@ -71,7 +85,7 @@ def amount(value: object) -> tuple[float | None, str]:
         return plain, ""
     if not isinstance(value, str):
         return None, ""
-    text = unicodedata.normalize("NFKC", value).strip().replace(",", "").replace(" ", "")
+    text = plain_text(value)
     for suffix, unit in (("万元", "万元"), ("万", "万元"), ("元", "元")):
         if text.endswith(suffix) and number(text[: -len(suffix)]) is not None:
             return number(text[: -len(suffix)]), unit
@@ -86,7 +100,7 @@ def percent(value: object) -> tuple[float | None, bool]:
     if plain is not None:
         return (plain / 100, True) if abs(plain) > 2 else (plain, False)
     if isinstance(value, str):
-        text = unicodedata.normalize("NFKC", value).strip().replace(" ", "")
+        text = plain_text(value)
         if text.endswith("%") and number(text[:-1]) is not None:
             return number(text[:-1]) / 100, False
     return None, False
@@ -134,7 +148,7 @@ def combined(value: object) -> tuple[str, float, str] | None:
         return "", float(value), ""
     if not isinstance(value, str):
         return None
-    text = unicodedata.normalize("NFKC", value).strip().replace(" ", "").replace(",", "")
+    text = plain_text(value)
     match = _COMBINED.match(text)
     if not match:
         return None

@@ -15,7 +15,7 @@ order, named by any of :data:`COLUMNS`' labels) and its rows to 总分, and 评�
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,7 +35,7 @@ from jixiao.forms.model import (
     Reading,
     Value,
 )
-from jixiao.forms.workbooks import SUFFIXES, Sheet, Unreadable, load_sheet, open_sheets, sheet_xml
+from jixiao.forms.workbooks import SUFFIXES, Sheet, Unreadable, load_sheet, open_sheets, scan
 
 TITLE_WORD = "绩效自评表"
 
@@ -76,6 +76,11 @@ GRADE_LABELS = ("评价等级", "自评等级", "等级", "自评结论")
 GOAL_LABELS = {"expected": ("预期目标", "年度预期目标"), "actual": ("实际完成情况", "全年实际完成情况", "实际完成")}
 
 
+_FOOTER = {norm(n) for n in TOTAL_LABELS + GRADE_LABELS}
+_TOTAL = {norm(n) for n in TOTAL_LABELS}
+_GRADE = {norm(n) for n in GRADE_LABELS}
+
+
 def _lookup(table: dict[str, tuple[str, ...]]) -> dict[str, str]:
     return {norm(label): key for key, names in table.items() for label in names}
 
@@ -97,11 +102,22 @@ _KNOWN = (
 def read(paths: Iterable[str | Path]) -> Reading:
     """Every form in the files and folders given (folders recursively), in sorted order."""
     reading = Reading()
-    for path in _files(paths, reading):
-        one = read_workbook(path)
+    for one in readings(paths):
         reading.forms += one.forms
         reading.problems += one.problems
     return reading
+
+
+def readings(paths: Iterable[str | Path]) -> Iterator[Reading]:
+    """One :class:`Reading` per file (a missing path: one with its problem), in :func:`read`'s
+    order: for a caller that keeps only what it makes of each form, so that memory does not grow
+    with the forms read."""
+    missing = Reading()
+    files = _files(paths, missing)
+    for problem in missing.problems:
+        yield Reading(problems=[problem])
+    for path in files:
+        yield read_workbook(path)
 
 
 def _files(paths: Iterable[str | Path], reading: Reading) -> list[Path]:
@@ -129,7 +145,7 @@ def read_workbook(path: str | Path) -> Reading:
     reading = Reading()
     try:
         names, book = open_sheets(path)
-        xml = sheet_xml(path) if path.suffix.lower() != ".xls" else None
+        scanned = scan(path)
     except Unreadable as reason:
         reading.problems.append(Problem(file=file, message=str(reason)))
         return reading
@@ -138,7 +154,7 @@ def read_workbook(path: str | Path) -> Reading:
         return reading
     for name in names:
         try:
-            sheet = load_sheet(path, book, name, xml)
+            sheet = load_sheet(book, name, scanned.get(name) if scanned else None)
         except Unreadable as reason:
             reading.problems.append(Problem(file=file, sheet=name, message=str(reason)))
             continue
@@ -198,6 +214,13 @@ def _indicator_header(sheet: Sheet, row: int) -> dict[str, int] | None:
     """The indicator table's columns if ``row`` is its header row (一级/二级/三级指标 at least)."""
     if row >= sheet.height:
         return None
+    if row in sheet.headers:
+        return sheet.headers[row]
+    sheet.headers[row] = found = _header_columns(sheet, row)
+    return found
+
+
+def _header_columns(sheet: Sheet, row: int) -> dict[str, int] | None:
     found: dict[str, int] = {}
     for c, value in enumerate(sheet.rows[row]):
         key = _COLUMN.get(norm(value)) if isinstance(value, str) else None
@@ -279,7 +302,7 @@ class _Context:
 
 def _read_form(file: str, sheet: Sheet, top: int, end: int) -> tuple[Form, list[Problem]]:
     ctx = _Context(file, sheet)
-    title_text = next((t for r, c, t in _text_cells(sheet, top, top + 1) if _is_title(t)), "")
+    title_col, title_text = next(((c, t) for _r, c, t in _text_cells(sheet, top, top + 1) if _is_title(t)), (0, ""))
     title = "".join(title_text.split())
     kind = DEPARTMENT if "部门整体" in norm(title) else PROJECT
     year = _year(sheet, top, end)
@@ -298,7 +321,7 @@ def _read_form(file: str, sheet: Sheet, top: int, end: int) -> tuple[Form, list[
         file=file,
         sheet=sheet.name,
         kind=kind,
-        top=labels.cell_name(top, 0),
+        top=labels.cell_name(top, title_col),
         title=title,
         year=year,
         project=fields.get("project", BLANK) if kind == PROJECT else BLANK,
@@ -407,6 +430,8 @@ def _funds(ctx: _Context, top: int, bottom: int) -> tuple[tuple[FundRow, ...], i
             ctx.problem(row, 0, "资金表这一行没有名称（应为年度资金总额、当年财政拨款等）(fund row without a name)")
             row += 1
             continue
+        if row in sheet.hidden_rows:
+            ctx.notes.append(f"{sheet.name_of(row, first_amount)} 第 {row + 1} 行是隐藏行：照常读取")
         amounts = {
             key: ctx.amount(row, columns[key], f"{name}的{FUND_COLUMNS[key][0]}")
             for key in ("initial", "full_year", "executed")
@@ -477,13 +502,10 @@ def _indicators(ctx: _Context, header: int, columns: dict[str, int], end: int) -
     while row < end and _indicator_header(sheet, row):
         row += 1
     while row < end:
-        first = norm(sheet.value(row, min(columns.values())))
-        if first in {norm(n) for n in TOTAL_LABELS + GRADE_LABELS}:
+        if any(norm(value) in _FOOTER for value in sheet.rows[row]):
             break
-        if any(norm(sheet.value(row, c)) in {norm(n) for n in TOTAL_LABELS} for c in range(sheet.width(row))):
-            break
-        values = [sheet.value(row, c) for c in columns.values()]
-        if all(labels.is_blank(v) or (isinstance(v, str) and not v.strip()) for v in values):
+        own = [sheet.value(row, c) for key, c in columns.items() if key not in ("level1", "level2")]
+        if all(labels.is_blank(v) or (isinstance(v, str) and not v.strip()) for v in own):
             row += 1
             continue
         for level in ("level1", "level2"):
@@ -497,6 +519,8 @@ def _indicators(ctx: _Context, header: int, columns: dict[str, int], end: int) -
             ctx.problem(row, columns["name"], "指标行没有三级指标名称 (indicator row without a name)")
             row += 1
             continue
+        if row in sheet.hidden_rows:
+            ctx.notes.append(f"{sheet.name_of(row, columns['name'])} 第 {row + 1} 行是隐藏行：照常读取")
         rows.append(_indicator(ctx, row, columns, carried, name))
         row += 1
     return tuple(rows), row
@@ -510,6 +534,7 @@ def _indicator(ctx: _Context, row: int, columns: dict[str, int], carried: dict[s
     label = f"指标「{name.value}」"
     where = ctx.sheet.name_of(row, columns["name"])
     direction = ""
+    unknown = False
     if "direction" in columns:
         raw = ctx.raw(row, columns["direction"])
         if not labels.is_blank(raw):
@@ -521,16 +546,16 @@ def _indicator(ctx: _Context, row: int, columns: dict[str, int], carried: dict[s
                     f"{label}的指标性质「{labels.shown(raw)}」无法识别，应为 ≥、≤、=、定性 之一 (unknown direction)",
                 )
                 direction = ""
+                unknown = True
     unit = labels.shown(ctx.raw(row, columns["unit"])) if "unit" in columns else ""
     unit = "" if labels.is_blank(unit) else unit
     target = ctx.text(row, columns.get("target"))
     if not target.blank:
         parsed = labels.combined(ctx.raw(row, columns["target"]))
         if parsed is None:
-            if not direction:
+            if not direction and not unknown:
                 direction = "定性"
-                if "direction" in columns:
-                    ctx.notes.append(f"{where} {label}的指标值为文字：按定性指标读")
+                ctx.notes.append(f"{where} {label}的指标值「{target.text}」为文字：按定性指标读")
         else:
             sign, figure, split_unit = parsed
             if sign and not direction:
@@ -541,7 +566,7 @@ def _indicator(ctx: _Context, row: int, columns: dict[str, int], carried: dict[s
                     unit = split_unit
                     ctx.notes.append(f"{where} {label}的度量单位由指标值「{target.text}」读出：{split_unit}")
             target = Value(figure, target.text, target.at)
-            if not direction:
+            if not direction and not unknown:
                 direction = "≥"
                 ctx.notes.append(f"{where} {label}未标指标性质：按正向指标（≥）读")
     actual = ctx.text(row, columns.get("actual"))
@@ -600,20 +625,12 @@ def _footer(ctx: _Context, top: int, end: int, columns: dict[str, int]) -> tuple
     sheet = ctx.sheet
     total = grade = None
     score_col = columns.get("converted", columns.get("score"))
-    total_labels = {norm(n) for n in TOTAL_LABELS}
-    grade_labels = {norm(n) for n in GRADE_LABELS}
     for r, c, text in _text_cells(sheet, top, end):
         key = norm(text)
-        if total is None and key in total_labels:
+        if total is None and key in _TOTAL:
             cell = (r, score_col) if score_col is not None and score_col > c else _right_value(ctx, r, c)
-            if cell and sheet.top_left(*cell) == sheet.top_left(r, c):
-                cell = _right_value(ctx, r, c)
             total = ctx.number(*cell, "总分") if cell else Value(None, "", ctx.at(r, c))
-            if cell and total.blank and score_col is not None:
-                other = _right_value(ctx, r, c)
-                if other and other != sheet.top_left(*cell):
-                    total = ctx.number(*_last_number(ctx, r, c), "总分")
-        elif grade is None and key in grade_labels:
+        elif grade is None and key in _GRADE:
             cell = _right_value(ctx, r, c)
             grade = ctx.text(*cell) if cell else Value(None, "", ctx.at(r, c))
         elif grade is None and re.match(r"^(评价等级|自评等级)[:：]", text.strip()):
@@ -623,15 +640,6 @@ def _footer(ctx: _Context, top: int, end: int, columns: dict[str, int]) -> tuple
         where = labels.cell_name(top, 0)
         ctx.problems.append(Problem(ctx.file, "没有找到总分一行 (总分 not found)", sheet.name, where))
     return total or BLANK, grade or BLANK
-
-
-def _last_number(ctx: _Context, row: int, col: int) -> tuple[int, int]:
-    sheet = ctx.sheet
-    last = (row, col)
-    for c in range(col + 1, sheet.width(row)):
-        if labels.number(sheet.value(row, c)) is not None:
-            last = sheet.top_left(row, c)
-    return last
 
 
 def _layout(kind: str, title: str, columns: dict[str, int], indicators: tuple[FormIndicator, ...]) -> str:

@@ -26,6 +26,8 @@ MAX_SHEET_XML = 64 * 1024 * 1024
 MAX_CELLS = 4_000_000
 """The largest grid (rows × columns) of one sheet the reader lays out: a hundred stacked forms fit
 in a fiftieth of it."""
+MAX_MERGE = 10_000
+"""The largest merged range (cells) a form may hold: a goal's text spans a few dozen."""
 MAX_SHEETS = 1000
 """The most sheets a workbook may have (a province's projects, a sheet each, fit)."""
 
@@ -44,6 +46,10 @@ class Sheet:
     rows: list[list[object]]
     origin: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
     unreadable: dict[tuple[int, int], str] = field(default_factory=dict)
+    hidden_rows: frozenset[int] = frozenset()
+    """0-based rows hidden in an xlsx (an xls's are not known: calamine does not give them)."""
+    headers: dict[int, dict[str, int] | None] = field(default_factory=dict)
+    """The reader's memo: each row's indicator-table columns, if it is a header row."""
 
     @property
     def height(self) -> int:
@@ -108,8 +114,8 @@ def open_sheets(path: Path) -> tuple[list[str], object]:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
     except python_calamine.PasswordError:
         raise Unreadable("文件已加密（设有打开密码），无法读取 (encrypted or password-protected)") from None
-    except Exception as error:  # calamine's zip, XML and format errors alike
-        raise Unreadable(f"文件已损坏，无法打开 (corrupt file: {_short(error)})") from None
+    except Exception:  # calamine's zip, XML and format errors alike
+        raise Unreadable("文件已损坏，无法打开 (corrupt file)") from None
     names = list(book.sheet_names)
     if len(names) > MAX_SHEETS:
         raise Unreadable(f"工作簿有 {len(names)} 个工作表，多于可读的 {MAX_SHEETS} 个 (too many sheets)")
@@ -121,8 +127,11 @@ def _short(error: Exception) -> str:
     return text[:120]
 
 
-def load_sheet(path: Path, book: object, name: str, xml: dict[str, bytes] | None) -> Sheet:
-    """One sheet as a :class:`Sheet`; ``xml`` is the xlsx sheets' XML by name (None for an xls)."""
+def load_sheet(book: object, name: str, scanned: Scan | None) -> Sheet:
+    """One sheet as a :class:`Sheet`; ``scanned`` is what :func:`scan` found in an xlsx's XML
+    (None for an xls), checked before calamine lays the sheet out."""
+    if scanned is not None and scanned.problem:
+        raise Unreadable(scanned.problem)
     try:
         raw = book.get_sheet_by_name(name)
     except Exception as error:
@@ -134,19 +143,20 @@ def load_sheet(path: Path, book: object, name: str, xml: dict[str, bytes] | None
         )
     rows = raw.to_python(skip_empty_area=False) if raw.height else []
     sheet = Sheet(name=name, rows=rows)
+    if scanned is not None:
+        sheet.unreadable, sheet.hidden_rows = scanned.unreadable, scanned.hidden_rows
     height = len(rows)
     width = max((len(r) for r in rows), default=0)
     for (r0, c0), (r1, c1) in raw.merged_cell_ranges or ():
-        # clamp to the data: a range over the whole sheet costs no more than the cells it holds
+        if (r1 - r0 + 1) * (c1 - c0 + 1) > MAX_MERGE:
+            ref = f"{cell_name(r0, c0)}:{cell_name(r1, c1)}"
+            raise Unreadable(f"合并单元格 {ref} 过大，不是自评表的格式 (a merged range over the whole sheet)")
+        # clamp to the data: a range reaching past it costs no more than the cells it holds
         r1, c1 = min(r1, height - 1), min(c1, width - 1)
-        if r0 > r1 or c0 > c1:
-            continue
         for r in range(r0, r1 + 1):
             for c in range(c0, c1 + 1):
                 if (r, c) != (r0, c0):
                     sheet.origin[(r, c)] = (r0, c0)
-    if xml is not None and name in xml:
-        sheet.unreadable = unreadable_cells(xml[name])
     return sheet
 
 
@@ -188,11 +198,30 @@ _SHEET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"
 _SHEET_ID_FIRST = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\br:id="([^"]*)"[^>]*?\bname="([^"]*)"')
 _REL = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"')
 _REL_TARGET_FIRST = re.compile(rb'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"')
+_LAST_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
+_CELL_COLUMN = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})\d')
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row\b[^>]*>")
+_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
+_HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 
 
-def sheet_xml(path: Path) -> dict[str, bytes]:
-    """An xlsx's sheets' XML by sheet name, for :func:`unreadable_cells`; a sheet too large to
-    scan is :class:`Unreadable`. Empty for a file that is not a zip (an xls)."""
+@dataclass
+class Scan:
+    """What an xlsx sheet's XML says before calamine lays it out: its extent (rows × columns of
+    the cells it holds), and the cells with no readable value."""
+
+    rows: int = 0
+    columns: int = 0
+    unreadable: dict[tuple[int, int], str] = field(default_factory=dict)
+    hidden_rows: frozenset[int] = frozenset()
+    """0-based rows the sheet hides (read like any other; the reader notes those it read)."""
+    problem: str = ""
+    """Why the sheet must not be laid out (too large, a merged range over the whole sheet)."""
+
+
+def scan(path: Path) -> dict[str, Scan]:
+    """Each sheet of an xlsx, scanned (empty for a file that is not a zip: an xls)."""
     import html
 
     if not zipfile.is_zipfile(path):
@@ -204,23 +233,44 @@ def sheet_xml(path: Path) -> dict[str, bytes]:
             targets = {rid: target for rid, target in _REL.findall(rels)}
             targets.update({rid: target for target, rid in _REL_TARGET_FIRST.findall(rels)})
             pairs = _SHEET.findall(book) + [(n, r) for r, n in _SHEET_ID_FIRST.findall(book)]
-            found: dict[str, bytes] = {}
             members = {info.filename: info for info in archive.infolist()}
+            found: dict[str, Scan] = {}
             for name, rid in pairs:
                 target = targets.get(rid, b"").decode()
                 member = target.lstrip("/") if target.startswith("/") else "xl/" + target
                 info = members.get(member)
                 if info is None:
                     continue
-                sheet = html.unescape(name.decode("utf-8"))
-                if info.file_size > MAX_SHEET_XML:
-                    raise Unreadable(
-                        f"工作表「{sheet}」的内容有 {info.file_size // (1024 * 1024)} MB，超出可读的 "
-                        f"{MAX_SHEET_XML // (1024 * 1024)} MB (sheet too large)"
-                    )
-                data = archive.read(member)
-                if b"<f" in data or b't="e"' in data or b":f" in data:
-                    found[sheet] = data
+                found[html.unescape(name.decode("utf-8"))] = _scan_sheet(archive, info)
             return found
-    except (KeyError, zipfile.BadZipFile, OSError, UnicodeDecodeError):
+    except (KeyError, zipfile.BadZipFile, OSError, UnicodeDecodeError, EOFError):
         return {}
+
+
+def _scan_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Scan:
+    if info.file_size > MAX_SHEET_XML:
+        size = f"{info.file_size // (1024 * 1024)} MB"
+        return Scan(problem=f"工作表的内容有 {size}，超出可读的 {MAX_SHEET_XML // (1024 * 1024)} MB (sheet too large)")
+    data = archive.read(info)
+    rows = max((int(r) for r in _LAST_ROW.findall(data[-4096:])), default=0) or max(
+        (int(r) for r in _LAST_ROW.findall(data)), default=0
+    )
+    columns = max((_column(c.decode()) + 1 for c in set(_CELL_COLUMN.findall(data))), default=0)
+    found = Scan(rows=rows, columns=columns)
+    if rows * columns > MAX_CELLS:
+        found.problem = f"工作表数据区为 {rows} 行 × {columns} 列，超出可读范围 {MAX_CELLS} 个单元格 (sheet too large)"
+        return found
+    for c0, r0, c1, r1 in _MERGE.findall(data):
+        size = (int(r1) - int(r0) + 1) * (_column(c1.decode()) - _column(c0.decode()) + 1)
+        if size > MAX_MERGE:
+            ref = f"{c0.decode()}{r0.decode()}:{c1.decode()}{r1.decode()}"
+            found.problem = (
+                f"合并单元格 {ref} 覆盖 {size} 个单元格，不是自评表的格式 (a merged range over the whole sheet)"
+            )
+            return found
+    found.unreadable = unreadable_cells(data)
+    if b'hidden="1"' in data or b'hidden="true"' in data:
+        found.hidden_rows = frozenset(
+            int(r) - 1 for tag in _ROW_TAG.findall(data) if _HIDDEN.search(tag) for r in _ROW_NUMBER.findall(tag)
+        )
+    return found
