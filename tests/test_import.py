@@ -286,3 +286,61 @@ def test_a_unit_imported_from_a_form_without_weights_builds_on_the_rules_default
     sheet = load_workbook(out / "自评表.xlsx")["临时救助"]
     assert [sheet.cell(row=r, column=8).value for r in range(13, 17)] == [25, 25, 30, 10]
     assert sheet["H13"].comment.text.startswith("默认值：未填报该指标的分值，取计分规则的默认分值（非公开发布数）。")
+
+
+def test_workbooks_of_every_layout_import_validate_and_build(tmp_path, monkeypatch, capsys):
+    from forms_fixtures import FIXTURES, department, project, transfer
+    from jixiao.forms.samples import save
+
+    root = copy_project(tmp_path / "p")
+    monkeypatch.setenv("JIXIAO_ROOT", str(root))
+    forms = root / "forms"
+    forms.mkdir()
+    for n, layout in enumerate(("central", "combined", "weighted", "starred"), 1):
+        quirks = ("spaced_labels", "text_numbers") if layout == "starred" else ()
+        save(forms / f"{layout}.xlsx", [(project(f"项目{n}", layout=layout), layout)], quirks=quirks)
+    save(forms / "transfer.xlsx", [(transfer(), "transfer")])
+    save(forms / "department.xlsx", [(department(), "department")])
+    (forms / "old.xls").write_bytes((FIXTURES / "central.xls").read_bytes())  # 临时救助, as WPS saves it
+
+    assert cli.main(["import", str(forms), "--unit", "lechang-forms", "--year", "2019"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[1:8] == [
+        "  forms/central.xlsx 工作表「项目1」A1: 项目支出绩效自评表「项目1」→ P01, 5 个指标 (indicators)",
+        "  forms/combined.xlsx 工作表「项目2」A1: 项目支出绩效自评表「项目2」→ P02, 5 个指标 (indicators)",
+        "  forms/department.xlsx 工作表「乐昌市民政局」A1: 部门整体支出绩效自评表, 5 个指标 (indicators)",
+        "  forms/old.xls 工作表「临时救助」A1: 项目支出绩效自评表「临时救助」→ P03, 5 个指标 (indicators)",
+        "  forms/starred.xlsx 工作表「项目4」A1: 项目支出绩效自评表「项目4」→ P04, 5 个指标 (indicators)",
+        "  forms/transfer.xlsx 工作表「困难群众救助补助资金」A1: 项目支出绩效自评表「困难群众救助补助资金」→ P05, "
+        "5 个指标 (indicators)",
+        "  forms/weighted.xlsx 工作表「项目3」A1: 项目支出绩效自评表「项目3」→ P06, 5 个指标 (indicators)",
+    ]
+    assert (
+        "  forms/transfer.xlsx 工作表「困难群众救助补助资金」A1：资金情况的「中央补助」「省级资金」「市县资金」行不是"
+        "项目资金表的资金性质（当年财政拨款、上年结转资金、其他资金），未导入 (rows not imported)"
+    ) in out
+    folder = root / "data/lechang-forms/2019"
+    projects = lines_split(folder / "projects.csv")
+    # the same form in every layout (and as .xls) gives the same row; the transfer form prints no weights
+    assert {tuple(r[3:16]) for r in projects[1:] if r[0] != "P05"} == {
+        ("乐昌市社会救助服务中心", "220", "240", "236.5", "是", "", "及时救助遭遇突发性、临时性困难的群众",
+         "全年救助 289 人次，救助及时到位", "10", "50", "30", "10", "97.53")
+    }  # fmt: skip
+    assert projects[5][1:16] == [
+        "困难群众救助补助资金", "一般公共预算", "乐昌市社会救助服务中心", "500", "520", "468", "是", "",
+        "及时救助遭遇突发性、临时性困难的群众", "全年救助 289 人次，救助及时到位", "", "", "", "", "91.5",
+    ]  # fmt: skip
+    assert projects[5][17] == (
+        "forms/transfer.xlsx#sheet=困难群众救助补助资金&project_name=C3&implementer=H4&initial_budget=D6"
+        "&full_year_budget=E6&executed=F6&goal=B11&outcome=G11&reported_score=D18"
+    )
+    indicators = lines(folder / "indicators.csv")
+    assert "P04-01,P04,产出指标,数量指标,临时救助人次,≥,280,,289,,人次,20,20,,,,published," in "\n".join(indicators)
+    assert next(r for r in indicators if r.startswith("P06-")).startswith(
+        "P06-01,P06,产出指标,数量指标,临时救助人次,≥,280,,289,,人次,20,20,,,,published,"
+    )  # 权重占比 20% read as 20 points
+    assert cli.main(["validate", "--unit", "lechang-forms", "--year", "2019"]) == 0
+    assert cli.main(["build", "--unit", "lechang-forms", "--year", "2019", "--format", "html"]) == 0
+    before = files(folder)
+    assert cli.main(["import", str(forms), "--unit", "lechang-forms", "--year", "2019"]) == 0
+    assert files(folder) == before

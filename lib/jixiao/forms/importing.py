@@ -145,6 +145,11 @@ def _form_file(form: Form) -> str:
     return paths.relative(Path(form.file))
 
 
+def _where(form: Form) -> str:
+    """The form as messages name it: its file (relative to the project root), sheet and top-left cell."""
+    return f"{_form_file(form)} 工作表「{form.sheet}」{form.top}"
+
+
 def _place(form: Form, value: Value | None = None) -> tuple[str, str]:
     cell = value.at.cell if value is not None and value.at is not None else form.top
     return form.sheet, cell
@@ -170,16 +175,16 @@ def convert(forms: Sequence[Form], unit: str, year: int, unit_name: str | None =
     department: Form | None = None
     for form in forms:
         file = _form_file(form)
-        log.extend(f"{form.where}：{note}" for note in form.notes)
+        log.extend(f"{_where(form)}：{note}" for note in form.notes)
         if form.year is None:
-            log.append(f"{form.where}：表上未见年度，按 --year {year} 导入 (no year on the form)")
+            log.append(f"{_where(form)}：表上未见年度，按 --year {year} 导入 (no year on the form)")
         elif form.year != year:
             problems.append(
                 _problem(form, f"是 {form.year} 年度的自评表，导入的是 {year} 年度 (a form of another year)")
             )
         if form.kind == DEPARTMENT:
             if department is not None:
-                problems.append(_problem(form, f"第二张部门整体支出绩效自评表；第一张在 {department.where} "
+                problems.append(_problem(form, f"第二张部门整体支出绩效自评表；第一张在 {_where(department)} "
                                                "(two department forms)"))  # fmt: skip
                 continue
             department = form
@@ -189,7 +194,7 @@ def convert(forms: Sequence[Form], unit: str, year: int, unit_name: str | None =
                     indicators.append(row.record("indicators", file))
             if any(not f.blank for fund in form.funds for f in (fund.initial, fund.full_year, fund.executed)):
                 log.append(
-                    f"{form.where}：部门整体的资金情况未导入：预算表按资金来源和支出类型分行，表上没有 "
+                    f"{_where(form)}：部门整体的资金情况未导入：预算表按资金来源和支出类型分行，表上没有 "
                     "(the department's funds block is not imported: the budget table needs fund sources)"
                 )
             continue
@@ -198,7 +203,7 @@ def convert(forms: Sequence[Form], unit: str, year: int, unit_name: str | None =
             problems.append(_problem(form, "项目名称空白 (no project name)", form.project))
             continue
         if _key(name) in seen:
-            problems.append(_problem(form, f"项目「{name}」已有一张自评表：{seen[_key(name)].where} "
+            problems.append(_problem(form, f"项目「{name}」已有一张自评表：{_where(seen[_key(name)])} "
                                            "(two forms for one project)", form.project))  # fmt: skip
             continue
         seen[_key(name)] = form
@@ -236,7 +241,7 @@ def _project(form: Form, pid: str, name: str, problems: list[Problem], log: list
         amount = _number(value)
         if amount is None and printed:
             amount = sum(_number(getattr(f, attr)) or 0.0 for f in printed)
-            log.append(f"{form.where}：{FUND_TOTAL}的{_FUND_LABELS[attr]}空白，按其中各行之和 {number_text(amount)} "
+            log.append(f"{_where(form)}：{FUND_TOTAL}的{_FUND_LABELS[attr]}空白，按其中各行之和 {number_text(amount)} "
                        "万元写入 (the total left blank: the sum of its rows)")  # fmt: skip
             value = Value()
         if amount is None:
@@ -265,7 +270,7 @@ def _project(form: Form, pid: str, name: str, problems: list[Problem], log: list
             value = getattr(fund, attr)
             amount = _number(value)
             if amount is None:
-                log.append(f"{form.where}：资金情况「{fund.name}」的{_FUND_LABELS[attr]}空白，按 0 写入 (blank: 0)")
+                log.append(f"{_where(form)}：资金情况「{fund.name}」的{_FUND_LABELS[attr]}空白，按 0 写入 (blank: 0)")
                 amount = 0.0
             f.put(column, amount, value)
         rows.append(f)
@@ -276,11 +281,11 @@ def _project(form: Form, pid: str, name: str, problems: list[Problem], log: list
         for column in ("initial_budget", "full_year_budget", "executed"):
             f.put(column, row.values.get(column))
         rows.append(f)
-        log.append(f"{form.where}：资金情况只填了{FUND_TOTAL}，按「{FUND_TYPES[0]}」一行写入项目资金表 "
+        log.append(f"{_where(form)}：资金情况只填了{FUND_TOTAL}，按「{FUND_TYPES[0]}」一行写入项目资金表 "
                    "(only the total given: one 当年财政拨款 row)")  # fmt: skip
     others = [f.name for f in form.funds if f.name != FUND_TOTAL and f.name not in FUND_TYPES]
     if others:
-        log.append(f"{form.where}：资金情况的「{'」「'.join(others)}」行不是项目资金表的资金性质"
+        log.append(f"{_where(form)}：资金情况的「{'」「'.join(others)}」行不是项目资金表的资金性质"
                    f"（{'、'.join(FUND_TYPES)}），未导入 (rows not imported)")  # fmt: skip
     return row, rows
 
@@ -342,7 +347,7 @@ def _level1_weights(form: Form, rows: list[_Row], project: dict[str, Any], log: 
     blank = [r for r in rows if r.values.get("weight") is None]
     if blank:
         names = "、".join(str(r.values.get("level3")) for r in blank)
-        log.append(f"{form.where}：表上没有分值：{names} 的分值留空，按规则的默认分值计分，报告标为默认值 "
+        log.append(f"{_where(form)}：表上没有分值：{names} 的分值留空，按规则的默认分值计分，报告标为默认值 "
                    "(no weight printed: the rules' default applies, shown as a default)")  # fmt: skip
     for level1, key in _WEIGHT_KEYS.items():
         mine = [r for r in rows if r.values.get("level1") == level1]
@@ -569,7 +574,7 @@ def report_lines(imported: Imported) -> list[str]:
     ids = iter(r["project_id"] for r in imported.tables["projects"])
     for form in imported.forms:
         what = kinds.get(form.kind) or f"项目支出绩效自评表「{_text(form.project)}」→ {next(ids, '')}"
-        lines.append(f"  {form.where}: {what}, {len(form.indicators)} 个指标 (indicators)")
+        lines.append(f"  {_where(form)}: {what}, {len(form.indicators)} 个指标 (indicators)")
     if imported.log:
         lines.append("导入记录 (import log):")
         lines += [f"  {line}" for line in imported.log]
