@@ -567,6 +567,7 @@ def test_every_layout_the_reader_knows_checks_clean_with_its_totals(layouts):
 
 
 def test_the_transfer_form_is_scored_on_the_rules_default_weights(layouts):
+    """The same default weights as the report of a unit that imported the form (``jixiao.scoring``)."""
     record = run.run([p for p in layouts if p.name == "transfer.xlsx"], NATIONAL)
     (form,) = record.forms
     # 产出 50 over three rows in whole cents; 468 ÷ 520 = 90% of 10
@@ -578,6 +579,12 @@ def test_the_transfer_form_is_scored_on_the_rules_default_weights(layouts):
         ("服务对象满意度", 10.0, 10.0),
     ]
     assert all(i["weight_default"] for i in form["indicators"])
+    assert form["flags"][0] == forms.flag(
+        "default_weights",
+        "表中未列分值：「临时救助人次」16.67 分、「救助对象认定准确率」16.67 分、「救助办结时限」16.66 分、"
+        "「困难群众基本生活」30 分、「服务对象满意度」10 分。"
+        "未填报分值：取计分规则的默认分值（该一级指标的分值减去已填分值，在未填各行间均分，精确到 0.01）",
+    )
     assert form["flags"][1]["rule"] == "填报总分 91.50 分，按规则计算 98.65 分（相差 -7.15 分）（分值按规则默认权重）"
 
 

@@ -227,6 +227,23 @@ YUAN = [
     "H8 当年财政拨款的执行率「98.41」按百分数读作 0.9841",
 ]
 
+REORDERED = [
+    "临时救助 project central A1 项目支出绩效自评表 2019 万元",
+    "项目名称 临时救助@C3 主管部门 乐昌市民政局@C4 实施单位 乐昌市社会救助服务中心@H4",
+    "预期目标 及时救助遭遇突发性、临时性困难的群众@B11",
+    "实际完成情况 全年救助 289 人次，救助及时到位@G11",
+    "总分 97.53@E18 评价等级 优@D19",
+    "年度资金总额 220.0@D6 240.0@E6 236.5@F6 10.0@G6 0.9854@H6 9.85@I6",
+    "当年财政拨款 200.0@D7 220.0@E7 216.5@F7 空@G7 0.9841@H7 空@I7",
+    "上年结转资金 20.0@D8 20.0@E8 20.0@F8 空@G8 1.0@H8 空@I8",
+    "其他资金 0.0@D9 0.0@E9 0.0@F9 空@G9 空@H9 空@I9",
+    "13 产出指标@A13 数量指标@B13 临时救助人次@C13 ≥ 280.0@I13 人次 289.0@G13 20.0@F13 20.0@E13 空@D13",
+    "14 产出指标@A13 质量指标@B14 救助对象认定准确率@C14 ≥ 95.0@I14 % 93.0@G14 15.0@F14 14.68@E14 个别对象材料不全@D14",
+    "15 产出指标@A13 时效指标@B15 救助办结时限@C15 ≤ 10.0@I15 天 7.0@G15 15.0@F15 15.0@E15 空@D15",
+    "16 效益指标@A16 社会效益指标@B16 困难群众基本生活@C16 定性 得到保障@I16 - 达成@G16 30.0@F16 28.0@E16 空@D16",
+    "17 满意度指标@A17 服务对象满意度指标@B17 服务对象满意度@C17 ≥ 90.0@I17 % 96.0@G17 10.0@F17 10.0@E17 空@D17",
+]
+
 STARRED_XLS = [
     "临时救助 project starred A1 项目支出绩效自评表 2019 万元",
     "项目名称 临时救助@C3 主管部门 乐昌市民政局@C4 实施单位 乐昌市社会救助服务中心@H4",
@@ -287,6 +304,7 @@ LAYOUTS = [
         QUIRKY,
     ),
     ("yuan", [(project(), "central")], {"quirks": ("yuan", "text_numbers")}, YUAN),
+    ("reordered", [(project(), "central")], {"quirks": ("reordered", "spaced_labels")}, REORDERED),
 ]
 
 
@@ -338,3 +356,27 @@ def test_a_missing_path_is_a_problem_and_the_rest_is_read(tmp_path):
     reading = read([tmp_path / "无.xlsx", path])
     assert [str(p) for p in reading.problems] == [f"{tmp_path / '无.xlsx'}：文件不存在 (no such file or folder)"]
     assert [f.project.value for f in reading.forms] == ["临时救助"]
+
+
+def test_what_the_reader_does_not_recognise_it_names(tmp_path):
+    from jixiao.forms.samples import workbook
+
+    book = workbook([(project(), "central")])
+    sheet = book.active
+    sheet["D13"] = "大于"  # 指标性质
+    sheet["E6"] = "约240"  # 全年预算数
+    sheet["H14"] = "十五"  # 分值
+    sheet["H7"] = "较高"  # 执行率
+    path = tmp_path / "不识.xlsx"
+    book.save(path)
+    reading = read_workbook(path)
+    assert [str(p) for p in reading.problems] == [
+        f"{path} 工作表「临时救助」E6：年度资金总额的全年预算数应为金额，表中为「约240」(expected an amount)",
+        f"{path} 工作表「临时救助」H7：当年财政拨款的执行率应为百分比或比率，表中为「较高」(expected a percentage)",
+        f"{path} 工作表「临时救助」D13：指标「临时救助人次」的指标性质「大于」无法识别，应为 ≥、≤、=、定性 之一"
+        " (unknown direction)",
+        f"{path} 工作表「临时救助」H14：指标「救助对象认定准确率」的分值应为数字，表中为「十五」(expected a number)",
+    ]
+    form = reading.forms[0]
+    assert (form.fund("年度资金总额").full_year.value, form.fund("年度资金总额").full_year.text) == (None, "约240")
+    assert (form.indicators[0].direction, form.indicators[1].weight.value) == ("", None)

@@ -776,3 +776,38 @@ def test_execution_cap_rule_names_rate_cap_and_deduction():
     assert p.cap_rule == "预算执行率 65.00% 低于 70%，总分最高 79 分：按规则计算 96.50 分，扣除 17.50 分"
     assert p.grade == "中"
     assert _capped_project(65, RULES).computed_total == 96.5
+
+
+def test_blank_weights_take_the_rules_defaults_split_evenly_in_whole_cents():
+    from jixiao.scoring.weights import default_weights, shares
+
+    assert shares(50, 3) == [16.67, 16.67, 16.66] and sum(shares(50, 3)) == pytest.approx(50)
+    rows = [
+        {"level1": "产出指标", "weight": None}, {"level1": "产出指标", "weight": 20.0},
+        {"level1": "产出指标", "weight": math.nan}, {"level1": "效益指标", "weight": None},
+        {"level1": "满意度指标", "weight": 10.0}, {"level1": "其他", "weight": None},
+    ]  # fmt: skip
+    filled = default_weights(rows, {"产出指标": 50.0, "效益指标": 30.0, "满意度指标": 10.0})
+    assert filled == {0, 2, 3}
+    assert [r["weight"] for r in rows[:5]] == [15.0, 20.0, 15.0, 30.0, 10.0]
+    assert rows[5]["weight"] is None  # an unknown first level keeps its blank
+    department = [{"level1": "投入", "weight": 40.0}, {"level1": "产出", "weight": None}, {"level1": "效果"}]
+    assert default_weights(department, None) == {1, 2}
+    assert [r.get("weight") for r in department] == [40.0, 30.0, 30.0]
+
+
+def test_a_project_scored_on_default_weights_says_which_are_defaults():
+    project = {"project_id": "P1", "full_year_budget": 100.0, "executed": 100.0}
+    indicators = pd.DataFrame([
+        {"indicator_id": "a", "scope": "P1", "level1": "产出指标", "level3": "甲", "direction": "≥", "target": 10.0,
+         "actual": 10.0, "weight": None},
+        {"indicator_id": "b", "scope": "P1", "level1": "效益指标", "level3": "乙", "direction": "≥", "target": 10.0,
+         "actual": 5.0, "weight": None},
+        {"indicator_id": "c", "scope": "P1", "level1": "满意度指标", "level3": "丙", "direction": "≥", "target": 90.0,
+         "actual": 95.0, "weight": 10.0},
+    ])  # fmt: skip
+    p = score_project(project, indicators)
+    assert [(s.weight, s.weight_default, s.computed) for s in p.indicators] == [
+        (50.0, True, 50.0), (30.0, True, 15.0), (10.0, False, 10.0)
+    ]  # fmt: skip
+    assert (p.total, p.weight_problems) == (85.0, ())

@@ -1,4 +1,4 @@
-"""The ``jixiao`` command: new, build, validate, template, batch, summary, check, synth.
+"""The ``jixiao`` command: new, import, build, validate, template, batch, summary, check, synth.
 
 Exit status: 0 done; 1 a section failed; 2 the inputs, settings or arguments are wrong (nothing
 was built); 3 the outputs could not be written (disk full, read-only) or another build of the
@@ -66,6 +66,14 @@ def parser() -> argparse.ArgumentParser:
     n.add_argument("--name", type=unit_name, help="单位名称 of a new unit, e.g. 示例县民政局")
     n.add_argument("--like", type=unit_id, help="start from this existing unit's settings (sections, themes, scoring…)")
     n.add_argument("--kind", choices=KIND_IDS, help="report kind (default department)")
+    i = sub.add_parser("import", help="write a unit-year's projects, project_funds and indicators from the 自评表 "
+                       "it already filled (.xlsx/.xls files or folders of them)")  # fmt: skip
+    i.add_argument(
+        "inputs", nargs="+", type=Path, metavar="FILES_OR_FOLDERS", help="filled 自评表 workbooks or folders"
+    )
+    _unit_year(i)
+    i.add_argument("--dry-run", action="store_true", help="print what would be written, write nothing")
+    i.add_argument("--overwrite", action="store_true", help="replace tables the unit-year already has")
     b = sub.add_parser("build", help="build outputs/<unit>/<year>/report.html, .pdf, .docx, 自评表.xlsx")
     _unit_year(b)
     b.add_argument("--force", action="store_true", help="re-execute every section, ignoring the cache")
@@ -162,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
                 atexit._run_exitfuncs()
                 _leave(code)
             return code
-        command = {"new": _new, "validate": _validate, "template": _template, "batch": _batch,
+        command = {"new": _new, "import": _import, "validate": _validate, "template": _template, "batch": _batch,
                    "summary": _summary, "synth": _synth, "check": _check}.get(args.command)  # fmt: skip
         if command is not None:
             code = command(args)
@@ -251,6 +259,24 @@ def _new(args: argparse.Namespace) -> int:
         print(f"未写入任何文件 (nothing written): {exc}", file=sys.stderr)
         return 2
     for line in new_unit.next_steps(created):
+        print(line)
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from jixiao.forms import importing
+
+    try:
+        imported = importing.run(args.inputs, args.unit, args.year, dry_run=args.dry_run, overwrite=args.overwrite)
+    except importing.ImportProblems as exc:
+        if exc.log:
+            print("导入记录 (import log):", file=sys.stderr)
+            for line in exc.log:
+                print(f"  {line}", file=sys.stderr)
+        for line in exc.lines():
+            print(line, file=sys.stderr)
+        return 2
+    for line in importing.report_lines(imported):
         print(line)
     return 0
 

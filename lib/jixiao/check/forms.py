@@ -19,6 +19,7 @@ from jixiao import scoring
 from jixiao.checks import scores as review
 from jixiao.checks.findings import NOTE, TITLES, WARNING, Finding
 from jixiao.forms.model import DEPARTMENT, FUND_TOTAL, Form, FormIndicator, Value
+from jixiao.scoring.weights import DEFAULT_WEIGHT_RULE
 
 FLAGS = {
     "over_weight": ("得分高于分值", WARNING),
@@ -145,18 +146,17 @@ def _row(form: Form, ind: FormIndicator, pid: str, rules: scoring.Rules) -> tupl
 
 def _project(form: Form, pid: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
     total = form.fund(FUND_TOTAL)
-    weights = {key: 0.0 for key in ("output", "effect", "satisfaction")}
-    for r in rows:
-        key = scoring.LEVEL1_WEIGHT_KEYS.get(r["level1"] or "")
-        if key is not None:
-            weights[key] += r["weight"] or 0.0
+    weights: dict[str, float | None] = {}
+    for level1, key in scoring.LEVEL1_WEIGHT_KEYS.items():  # as jixiao import writes them
+        mine = [r["weight"] for r in rows if r["level1"] == level1]
+        weights[key] = scoring.round2(sum(mine)) if mine and all(w is not None for w in mine) else None
     return {
         "project_id": pid, "project_name": text(form.project) or pid,
         "full_year_budget": number(total.full_year) if total else None,
         "executed": number(total.executed) if total else None,
         "initial_budget": number(total.initial) if total else None,
         "weight_execution": number(total.weight) if total else None,
-        **{f"weight_{k}": scoring.round2(v) for k, v in weights.items()},
+        **{f"weight_{k}": v for k, v in weights.items()},
         "reported_score": number(form.total), "_file": form.file, "_sheet": form.sheet,
         "_row": int(re.sub(r"\D", "", form.top) or 0),
     }  # fmt: skip
@@ -174,36 +174,6 @@ def _project_weights(execution: float, rows: list[dict[str, Any]]) -> dict[str, 
         return None
     parts = " + ".join([f"预算执行率 {_f(execution)}", *(f"{k} {_f(float(v))}" for k, v in by_level.items())])
     return flag("weights", f"一级指标分值合计 {_f(total)}，应为 100（{parts}）", total, 100.0)
-
-
-def _shares(total: float, n: int) -> list[float]:
-    """``total`` split into ``n`` weights of whole cents that add up to it (50 → 16.67, 16.67, 16.66)."""
-    cents = int((Decimal(repr(total)) * 100).to_integral_value())
-    base, extra = divmod(cents, n)
-    return [float(Decimal(base + (1 if i < extra else 0)) / 100) for i in range(n)]
-
-
-def _default_weights(form: Form, rows: list[dict[str, Any]], rules: scoring.Rules) -> dict[str, Any] | None:
-    """A form that prints no 分值 (the transfer-payment form): each indicator's weight from the
-    rules' defaults, a first level's weight split evenly among its rows (a 部门整体 form: 100, less
-    the execution rate's, among all rows). The flag that says so, or None."""
-    if not rows or any(r["weight"] is not None for r in rows):
-        return None
-    if form.kind == DEPARTMENT:
-        total = form.fund(FUND_TOTAL)
-        rest = 100 - (number(total.weight) or 0 if total else 0)
-        for r, w in zip(rows, _shares(rest, len(rows)), strict=True):
-            r["weight"] = w
-        how = f"各指标均分 {_f(rest)} 分"
-    else:
-        for level1, key in scoring.LEVEL1_WEIGHT_KEYS.items():
-            mine = [r for r in rows if r["level1"] == level1]
-            for r, w in zip(mine, _shares(rules.weights[key], len(mine)) if mine else [], strict=True):
-                r["weight"] = w
-        parts = "，".join(f"{label} {_f(rules.weights[key])}" for label, key in (
-            ("预算执行率", "execution"), *scoring.LEVEL1_WEIGHT_KEYS.items()))  # fmt: skip
-        how = f"{parts}，各三级指标均分"
-    return flag("default_weights", f"表中未列分值：按规则默认权重计分（{how}）")
 
 
 class Rows(list):
@@ -240,10 +210,9 @@ def check(form: Form, ruleset: Any) -> dict[str, Any]:
     pid = project_id(form)
     converted = [_row(form, ind, pid, rules) for ind in form.indicators]
     rows = [r for r, _ in converted]
-    defaults = _default_weights(form, rows, rules)
     row_flags = {r["indicator_id"]: list(f) for r, f in converted}
     frame = Rows(rows)
-    form_flags: list[dict] = [defaults] if defaults else []
+    form_flags: list[dict] = []
     problems: list[str] = []
     execution = None
     total_row = form.fund(FUND_TOTAL)
@@ -282,7 +251,10 @@ def check(form: Form, ruleset: Any) -> dict[str, Any]:
 
     for finding in _review(scored, data, ruleset):
         _place(finding, form_flags, row_flags, rows)
+    defaults = [s for s in _in_form_order(form, indicators) if s.weight_default]
     if defaults:  # a total scored on weights the form never printed is a note, not a finding
+        named = "、".join(f"「{s.name}」{_f(s.weight)} 分" for s in defaults)
+        form_flags.insert(0, flag("default_weights", f"表中未列分值：{named}。{DEFAULT_WEIGHT_RULE}"))
         for f in form_flags:
             if f["code"] == "score_difference":
                 f["level"], f["rule"] = NOTE, f["rule"] + "（分值按规则默认权重）"
@@ -296,7 +268,7 @@ def check(form: Form, ruleset: Any) -> dict[str, Any]:
         records.append({
             "row": ind.row, "level1": text(ind.level1), "level2": text(ind.level2), "name": text(ind.name),
             "direction": ind.direction, "target": plain(ind.target), "actual": plain(ind.actual), "unit": ind.unit,
-            "weight": number(ind.weight) if not defaults else s.weight, "weight_default": bool(defaults),
+            "weight": s.weight if s.weight_default else number(ind.weight), "weight_default": s.weight_default,
             "reported_score": number(ind.score), "computed_score": s.computed,
             "rule": s.rule.split("；填报得分")[0], "deviation_reason": text(ind.deviation_reason), "core": ind.core,
             "flags": row_flags[s.indicator_id],

@@ -534,6 +534,7 @@ def _indicator(ctx: _Context, row: int, columns: dict[str, int], carried: dict[s
     label = f"指标「{name.value}」"
     where = ctx.sheet.name_of(row, columns["name"])
     direction = ""
+    unknown = False
     if "direction" in columns:
         raw = ctx.raw(row, columns["direction"])
         if not labels.is_blank(raw):
@@ -545,13 +546,14 @@ def _indicator(ctx: _Context, row: int, columns: dict[str, int], carried: dict[s
                     f"{label}的指标性质「{labels.shown(raw)}」无法识别，应为 ≥、≤、=、定性 之一 (unknown direction)",
                 )
                 direction = ""
+                unknown = True
     unit = labels.shown(ctx.raw(row, columns["unit"])) if "unit" in columns else ""
     unit = "" if labels.is_blank(unit) else unit
     target = ctx.text(row, columns.get("target"))
     if not target.blank:
         parsed = labels.combined(ctx.raw(row, columns["target"]))
         if parsed is None:
-            if not direction:
+            if not direction and not unknown:
                 direction = "定性"
                 ctx.notes.append(f"{where} {label}的指标值「{target.text}」为文字：按定性指标读")
         else:
@@ -564,7 +566,7 @@ def _indicator(ctx: _Context, row: int, columns: dict[str, int], carried: dict[s
                     unit = split_unit
                     ctx.notes.append(f"{where} {label}的度量单位由指标值「{target.text}」读出：{split_unit}")
             target = Value(figure, target.text, target.at)
-            if not direction:
+            if not direction and not unknown:
                 direction = "≥"
                 ctx.notes.append(f"{where} {label}未标指标性质：按正向指标（≥）读")
     actual = ctx.text(row, columns.get("actual"))

@@ -26,6 +26,7 @@ QUIRKS = (
     "yuan",  # amounts in 元, with a 金额单位：元 line
     "hidden",  # a hidden row and a hidden column inside the form
     "spacers",  # blank spacer rows inside the indicator table
+    "reordered",  # the indicator table's columns after 三级指标 in the opposite order
 )
 
 
@@ -106,7 +107,7 @@ class _Writer:
         if "spaced_labels" not in self.quirks:
             return text
         if len(text) == 4 and text.isalpha():
-            return " ".join(text)  # 项 目 名 称
+            return " ".join(text) + "："  # 项 目 名 称：
         if len(text) >= 5:
             return text[:2] + "\n" + text[2:] + "\u3000"  # a line break inside, a full-width space after
         return "  " + text
@@ -308,6 +309,8 @@ def _cell(w: _Writer, key: str, ind: SampleIndicator, total_points: float, layou
 
 def _indicators(w: _Writer, form: SampleForm, layout: str, r: int) -> int:
     columns = _columns(layout)
+    if "reordered" in w.quirks:  # the columns after 三级指标 in the opposite order
+        columns = columns[:3] + columns[:2:-1]
     for c, (_key, head) in enumerate(columns):
         w.put(r, c, w.label(head))
     if len(columns) < 10:
@@ -351,9 +354,11 @@ def _indicators(w: _Writer, form: SampleForm, layout: str, r: int) -> int:
         w.put(r, 3, w.number(total))
         w.merge(r, 3, r, 9)
     else:
-        score_col = next(c for c, (key, _h) in enumerate(columns) if key == "score")
-        w.merge(r, 0, r, score_col - 2)
-        w.put(r, score_col - 1, 100 if layout != "weighted" else "100%")
+        keys = [key for key, _head in columns]
+        score_col = keys.index("score")
+        weight_col = keys.index("share" if "share" in keys else "weight")
+        w.merge(r, 0, r, 2)
+        w.put(r, weight_col, 100 if layout != "weighted" else "100%")
         w.put(r, score_col, w.number(total))
     r += 1
     w.put(r, 0, w.label("评价等级"))

@@ -85,6 +85,8 @@ class IndicatorScore:
     """The measure the actual was computed as (``预算执行率``), from the budget table; else None."""
     stats_key: str | None = None
     """The ``stats`` key (or ``a+b``) naming the same figure, if the row links one."""
+    weight_default: bool = False
+    """The row gave no 分值: ``weight`` is the rules' default (:func:`jixiao.scoring.weights.default_weights`)."""
 
     @property
     def missing(self) -> bool:

@@ -4,7 +4,7 @@ with their executed amounts as weights."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
@@ -35,7 +35,7 @@ from jixiao.scoring.values import (
     _text,
     round2,
 )
-from jixiao.scoring.weights import _project_weight_problems, project_weights
+from jixiao.scoring.weights import _project_weight_problems, default_weights, project_weights
 
 
 @dataclass(frozen=True)
@@ -111,9 +111,10 @@ def score_project(
     budget = _num(project.get("full_year_budget")) or 0.0
     spent = _num(project.get("executed")) or 0.0
     execution = execution_score(budget, spent, weights["execution"])
-    scores = tuple(_score_row(r, rules) for r in rows)
-
     declared = {l1: weights[key] for l1, key in LEVEL1_WEIGHT_KEYS.items()}
+    defaulted = default_weights(rows, declared)
+    scores = tuple(replace(_score_row(r, rules), weight_default=i in defaulted) for i, r in enumerate(rows))
+
     subtotals = [
         Subtotal(EXECUTION_LABEL, weights["execution"], weights["execution"], execution.score, execution.score),
         *_subtotals(scores, declared, PROJECT_LEVEL1),

@@ -19,6 +19,7 @@ import pandas as pd
 from jixiao import formatting, scoring
 from jixiao.inputs.published import computed_key
 from jixiao.scoring import FLAG_TEXT, IndicatorScore, ProjectScore
+from jixiao.scoring.weights import DEFAULT_WEIGHT_RULE
 from jixiao.sections.report import Report
 from jixiao.writing import charts
 from jixiao.writing.provenance import (
@@ -153,7 +154,9 @@ def indicator_figure(report: Report, s: IndicatorScore) -> Figure:
         columns = (("target", "年度指标值"), ("actual", "实际完成值"), ("weight", "分值"),
                    ("reported_score", "填报得分"))  # fmt: skip
         for column, label in columns:
-            if column in ind.columns and not _blank(ind.at[i, column]):
+            if column == "weight" and s.weight_default:  # scored on the rules' default: never published
+                inputs.append(replace(_default_weight(s), label=f"「{s.name}」{label}"))
+            elif column in ind.columns and not _blank(ind.at[i, column]):
                 inputs.append(Figure.cell(ind, i, column, label=f"「{s.name}」{label}"))
     text = _score(s.score)
     if s.differs:
@@ -488,7 +491,7 @@ def _indicator_rows(report: Report, pf: ProjectFigures) -> list[str]:
         else:
             target = value("target", "年度指标值", s.target is not None)
             actual = value("actual", "实际完成值", s.actual is not None) or "缺失"
-        weight = value("weight", "分值", True) or _bare(s.weight)
+        weight = _default_weight(s) if s.weight_default else value("weight", "分值", True) or _bare(s.weight)
         detail = f"填报 {_score(s.reported)}，按规则计算 {_score(s.computed)}" if s.differs else ""
         cls = "num jx-differs" if s.differs else "num"
         cells = []
@@ -510,11 +513,16 @@ def _indicator_rows(report: Report, pf: ProjectFigures) -> list[str]:
     return rows
 
 
+def _default_weight(s: Any) -> Figure:
+    """An indicator's 分值 the row left blank: the rules' default (never printed, marked so)."""
+    return Figure.default_value(s.weight, DEFAULT_WEIGHT_RULE, label="分值", text=_bare(s.weight))
+
+
 def _total_rows(report: Report, pf: ProjectFigures) -> list[str]:
     p = pf.score
     weights = [pf.execution_weight] + [
         Figure.default_value(s.weight, "未填报该指标的分值，取计分规则的默认分值", label="分值", text=_bare(s.weight))
-        if s.indicator_id is None else
+        if s.indicator_id is None else _default_weight(s) if s.weight_default else
         Figure.cell(report.data.indicators, _index(report.data.indicators, "indicator_id",
                     s.indicator_id), "weight", label="分值", fmt=_bare)
         for s in p.indicators
