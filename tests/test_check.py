@@ -687,3 +687,37 @@ def test_a_first_level_of_a_newer_form_is_scored_and_counted_in_the_weights():
     assert forms.check(project_form(rows, total=105), NATIONAL)["flags"][0] == forms.flag(
         "weights", f"一级指标分值合计 105，应为 100（{parts}）", 105.0, 100.0
     )
+
+
+def test_a_form_checked_and_the_same_form_imported_score_the_same(tmp_path, monkeypatch, capsys):
+    """``jixiao check`` on a folder of forms and the report of a unit made from them by
+    ``jixiao import``: every project's computed total and every indicator's computed score agree."""
+    import jixiao
+    from conftest import copy_project
+    from forms_fixtures import department, project, transfer
+    from jixiao import cli
+    from jixiao.forms.samples import save
+
+    root = copy_project(tmp_path / "p")
+    monkeypatch.setenv("JIXIAO_ROOT", str(root))
+    folder = root / "forms"
+    folder.mkdir()
+    rows = project("临时救助")
+    rows.indicators[1].actual = 80  # 80 of 95: 12.63 of 15, reported 14.68
+    save(folder / "central.xlsx", [(rows, "central")])
+    save(folder / "transfer.xlsx", [(transfer(), "transfer")])
+    save(folder / "department.xlsx", [(department(), "department")])
+    assert cli.main(["import", str(folder), "--unit", "lechang-forms", "--year", "2019"]) == 0
+    capsys.readouterr()
+    report = jixiao.open_report("lechang-forms", 2019)
+    record = run.run([folder], NATIONAL)
+    checked = {f["project"]: f for f in record.forms if f["form"] == "project"}
+    assert sorted(checked) == sorted(p.project_name for p in report.scores.projects)
+    for p in report.scores.projects:
+        f = checked[p.project_name]
+        assert f["computed_total"] == p.computed_total, p.project_name
+        assert [i["computed_score"] for i in f["indicators"]] == [s.computed for s in p.indicators]
+        assert [i["weight"] for i in f["indicators"]] == [s.weight for s in p.indicators]
+    whole = next(f for f in record.forms if f["form"] == "department")
+    assert whole["computed_total"] == report.scores.department.computed_total == 100.0
+    assert checked["临时救助"]["computed_total"] == 95.48
