@@ -77,7 +77,7 @@ def test_the_example_workbook_reads_back(report, tmp_path, combined):
     assert reading.forms[0].department.value == "乐昌市民政局"
     indicators = report.data.indicators
     department = reading.forms[0]
-    # its 预算完成率 and 三公经费变动率 are computed from the budget tables, not typed: their actuals aside
+    # its 预算完成率 is computed from the budget tables, not typed: the actuals are compared where typed
     rows = indicators[indicators["scope"] == "department"]
     assert [t[:6] + t[7:] for t in read_back(department)] == [t[:6] + t[7:] for t in expected(rows)]
     typed = [(t[2], t[6]) for t in expected(rows) if t[6] is not None]
