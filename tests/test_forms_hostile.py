@@ -101,6 +101,7 @@ def test_a_formula_with_no_cached_value_is_reported_never_taken_as_zero(tmp_path
         f"{path} 工作表「临时救助」I18：单元格不可读：公式没有计算结果（未保存缓存值）(formula with no cached value)",
     ]
     form = reading.forms[0]
+    assert list(form.problems) == reading.problems
     assert (form.indicators[1].score.value, form.indicators[1].score.at.cell) == (None, "I14")
     assert (form.total.value, form.total.at.cell) == (None, "I18")
 

@@ -313,7 +313,7 @@ def test_every_layout_reads_exactly(tmp_path, name, forms, options, expected):
     reading = read_workbook(written(tmp_path, f"{name}.xlsx", forms, **options))
     assert reading.problems == []
     assert [table(form) for form in reading.forms] == [expected]
-    assert reading.forms[0].file == str(tmp_path / f"{name}.xlsx")
+    assert (reading.forms[0].file, reading.forms[0].problems) == (str(tmp_path / f"{name}.xlsx"), ())
 
 
 @pytest.mark.parametrize(
@@ -378,5 +378,6 @@ def test_what_the_reader_does_not_recognise_it_names(tmp_path):
         f"{path} 工作表「临时救助」H14：指标「救助对象认定准确率」的分值应为数字，表中为「十五」(expected a number)",
     ]
     form = reading.forms[0]
+    assert list(form.problems) == reading.problems
     assert (form.fund("年度资金总额").full_year.value, form.fund("年度资金总额").full_year.text) == (None, "约240")
     assert (form.indicators[0].direction, form.indicators[1].weight.value) == ("", None)

@@ -14,6 +14,7 @@ order, named by any of :data:`COLUMNS`' labels) and its rows to 总分, and 评�
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -339,7 +340,7 @@ def _read_form(file: str, sheet: Sheet, top: int, end: int) -> tuple[Form, list[
     )
     if kind == PROJECT and form.project.blank:
         ctx.problems.append(Problem(file, "没有找到项目名称 (项目名称 not found)", sheet.name, form.top))
-    return form, ctx.problems
+    return dataclasses.replace(form, problems=tuple(ctx.problems)), ctx.problems
 
 
 def _year(sheet: Sheet, top: int, end: int) -> int | None:
