@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from forms_fixtures import FIXTURES, department, project, transfer
-from jixiao.forms.model import Form, Value
+from jixiao.forms.model import BLANK, Form, Value
 from jixiao.forms.reading import read, read_workbook
 from jixiao.forms.samples import save
 
@@ -416,3 +416,31 @@ def test_what_the_reader_does_not_recognise_it_names(tmp_path):
     assert list(form.problems) == reading.problems
     assert (form.fund("年度资金总额").full_year.value, form.fund("年度资金总额").full_year.text) == (None, "约240")
     assert (form.indicators[0].direction, form.indicators[1].weight.value) == ("", None)
+
+
+def test_goals_in_one_cell_beside_their_label_and_missing_header_fields(tmp_path):
+    from jixiao.forms.samples import workbook
+
+    book = workbook([(project(), "central")])
+    sheet = book.active
+    sheet.unmerge_cells("B10:F10")
+    sheet.unmerge_cells("G10:J10")
+    sheet["B10"], sheet["G10"] = "全年救助困难群众", None  # no 预期目标 / 实际完成情况 labels
+    sheet["C4"] = None  # 主管部门 left blank
+    path = tmp_path / "目标.xlsx"
+    book.save(path)
+    reading = read_workbook(path)
+    form = reading.forms[0]
+    assert (form.goal_expected.value, form.goal_expected.at.cell, form.goal_actual) == (
+        "全年救助困难群众",
+        "B10",
+        BLANK,
+    )
+    assert "B10 年度总体目标没有分预期目标和实际完成情况：读作预期目标" in form.notes
+    assert [str(p) for p in reading.problems] == [f"{path} 工作表「临时救助」A1：没有找到主管部门 (主管部门 not found)"]
+    sheet["A10"] = None
+    book.save(path)
+    assert [str(p) for p in read_workbook(path).problems] == [
+        f"{path} 工作表「临时救助」A10：没有找到年度总体目标（预期目标、实际完成情况）(annual goals not found)",
+        f"{path} 工作表「临时救助」A1：没有找到主管部门 (主管部门 not found)",
+    ]

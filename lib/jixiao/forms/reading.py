@@ -340,6 +340,9 @@ def _read_form(file: str, sheet: Sheet, top: int, end: int) -> tuple[Form, list[
     )
     if kind == PROJECT and form.project.blank:
         ctx.problems.append(Problem(file, "没有找到项目名称 (项目名称 not found)", sheet.name, form.top))
+    if form.department.blank:
+        missing = "主管部门" if kind == PROJECT else "部门名称"
+        ctx.problems.append(Problem(file, f"没有找到{missing} ({missing} not found)", sheet.name, form.top))
     return dataclasses.replace(form, problems=tuple(ctx.problems)), ctx.problems
 
 
@@ -431,6 +434,13 @@ def _funds(ctx: _Context, top: int, bottom: int) -> tuple[tuple[FundRow, ...], i
             ctx.problem(row, 0, "资金表这一行没有名称（应为年度资金总额、当年财政拨款等）(fund row without a name)")
             row += 1
             continue
+        known = name in _FUND_ROW_KEYS.values()
+        if not known and not any(
+            labels.amount(sheet.value(row, columns[k]))[0] is not None
+            for k in ("initial", "full_year", "executed")
+            if k in columns
+        ):
+            break  # no amount and no fund's name: the block has ended
         if row in sheet.hidden_rows:
             ctx.notes.append(f"{sheet.name_of(row, first_amount)} 第 {row + 1} 行是隐藏行：照常读取")
         amounts = {
@@ -490,7 +500,28 @@ def _goals(ctx: _Context, top: int, bottom: int) -> tuple[Value, Value]:
             continue
         cell = _right_value(ctx, r, c)
         found[key] = ctx.text(*cell) if cell else Value(None, "", ctx.at(r, c))
+    if "expected" not in found:
+        # 年度总体目标 with its text beside it, no 预期目标 / 实际完成情况 columns
+        for r, c, text in _text_cells(sheet, top, bottom):
+            if norm(text) in _GOAL_BLOCK:
+                cell = _right_value(ctx, r, c)
+                if cell:
+                    found["expected"] = ctx.text(*cell)
+                    ctx.notes.append(f"{sheet.name_of(*cell)} 年度总体目标没有分预期目标和实际完成情况：读作预期目标")
+                break
+        else:
+            ctx.problems.append(
+                Problem(
+                    ctx.file,
+                    "没有找到年度总体目标（预期目标、实际完成情况）(annual goals not found)",
+                    sheet.name,
+                    labels.cell_name(top, 0),
+                )
+            )
     return found.get("expected", BLANK), found.get("actual", BLANK)
+
+
+_GOAL_BLOCK = {"年度总体目标", "年度目标", "总体目标", "年度绩效目标", "绩效目标"}
 
 
 def _indicators(ctx: _Context, header: int, columns: dict[str, int], end: int) -> tuple[tuple[FormIndicator, ...], int]:
