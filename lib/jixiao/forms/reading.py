@@ -145,7 +145,7 @@ def read_workbook(path: str | Path) -> Reading:
     file = str(path)
     reading = Reading()
     try:
-        names, book = open_sheets(path)
+        names, book, note = open_sheets(path)
         scanned = scan(path)
     except Unreadable as reason:
         reading.problems.append(Problem(file=file, message=str(reason)))
@@ -161,6 +161,8 @@ def read_workbook(path: str | Path) -> Reading:
             continue
         for start, end in _form_spans(sheet):
             form, problems = _read_form(file, sheet, start, end)
+            if note:
+                form = dataclasses.replace(form, notes=(note, *form.notes))
             reading.forms.append(form)
             reading.problems += problems
     if not reading.forms and not reading.problems:
