@@ -314,8 +314,8 @@ def _read_form(file: str, sheet: Sheet, top: int, end: int) -> tuple[Form, list[
     fields = _header_fields(ctx, top, header_row)
     funds, fund_end = _funds(ctx, top, header_row)
     expected, actual = _goals(ctx, fund_end, header_row)
-    columns = _indicator_header(sheet, header_row)
-    indicators, footer = _indicators(ctx, header_row, columns, end)
+    columns, first_row = _continued_header(sheet, header_row, dict(_indicator_header(sheet, header_row)))
+    indicators, footer = _indicators(ctx, first_row, columns, end)
     total, grade = _footer(ctx, footer, end, columns)
     layout = _layout(kind, title, columns, indicators)
     if "weight" not in columns and "share" not in columns:
@@ -526,18 +526,35 @@ def _goals(ctx: _Context, top: int, bottom: int) -> tuple[Value, Value]:
 _GOAL_BLOCK = {"年度总体目标", "年度目标", "总体目标", "年度绩效目标", "绩效目标"}
 
 
-def _indicators(ctx: _Context, header: int, columns: dict[str, int], end: int) -> tuple[tuple[FormIndicator, ...], int]:
+_SUB_HEADERS = {"数值": "target", "指标值": "target", "目标值": "target", "值": "target"}
+
+
+def _continued_header(sheet: Sheet, header: int, columns: dict[str, int]) -> tuple[dict[str, int], int]:
+    """The columns, and the first row under the header: a header on two rows (三级指标 merged down
+    over both, 年度指标值 over 指标性质 | 指标值 | 度量单位) names its columns on the second."""
+    row = header + 1
+    while row < sheet.height and sheet.top_left(row, columns["name"])[0] < row:
+        for c, value in enumerate(sheet.rows[row]):
+            key = norm(value)
+            found = _COLUMN.get(key) or _SUB_HEADERS.get(key)
+            if found and (row, c) not in sheet.origin:
+                columns[found] = c
+        row += 1
+    return columns, row
+
+
+def _indicators(ctx: _Context, first: int, columns: dict[str, int], end: int) -> tuple[tuple[FormIndicator, ...], int]:
     """The indicator rows (一级/二级 carried down), and the row where the table ends (总分 or end)."""
     sheet = ctx.sheet
     rows: list[FormIndicator] = []
     carried: dict[str, Value] = {"level1": BLANK, "level2": BLANK}
-    row = header + 1
-    # a second header line (a 指标值 split into 指标性质 | 数值 | 单位 under it) is skipped
-    while row < end and _indicator_header(sheet, row):
-        row += 1
+    row = first
     while row < end:
         if any(norm(value) in _FOOTER for value in sheet.rows[row]):
             break
+        if _indicator_header(sheet, row):  # the header repeated (a form printed on two pages)
+            row += 1
+            continue
         own = [sheet.value(row, c) for key, c in columns.items() if key not in ("level1", "level2")]
         if all(labels.is_blank(v) or (isinstance(v, str) and not v.strip()) for v in own):
             row += 1
