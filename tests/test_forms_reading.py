@@ -461,3 +461,21 @@ def test_goals_in_one_cell_beside_their_label_and_missing_header_fields(tmp_path
         f"{path} 工作表「临时救助」A10：没有找到年度总体目标（预期目标、实际完成情况）(annual goals not found)",
         f"{path} 工作表「临时救助」A1：没有找到主管部门 (主管部门 not found)",
     ]
+
+
+def test_a_header_label_and_its_value_in_one_cell(tmp_path):
+    from jixiao.forms.samples import workbook
+
+    book = workbook([(project(), "central")])
+    sheet = book.active
+    sheet.unmerge_cells("A4:B4")
+    sheet.unmerge_cells("C4:E4")
+    sheet["A4"], sheet["C4"] = "主管部门：乐昌市民政局", None
+    path = tmp_path / "一格.xlsx"
+    book.save(path)
+    reading = read_workbook(path)
+    assert reading.problems == []
+    assert (
+        header(reading.forms[0])[1]
+        == "项目名称 临时救助@C3 主管部门 乐昌市民政局@A4 实施单位 乐昌市社会救助服务中心@H4"
+    )

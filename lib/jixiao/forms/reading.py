@@ -388,18 +388,23 @@ def _header_fields(ctx: _Context, top: int, bottom: int) -> dict[str, Value]:
     for r, c, text in _text_cells(ctx.sheet, top, bottom):
         key = _HEADER.get(norm(text))
         if key is None:
-            # 主管部门：乐昌市民政局 in one cell
-            for label, k in _HEADER.items():
-                plain = labels.norm(text.split("：")[0].split(":")[0]) if ("：" in text or ":" in text) else ""
-                if plain == label and k not in found:
-                    rest = re.split(r"[:：]", text, maxsplit=1)[1].strip()
-                    found[k] = Value(rest or None, rest, ctx.at(r, c))
+            # 主管部门：乐昌市民政局, label and value in one cell
+            label, colon, rest = _split_label(text)
+            key = _HEADER.get(norm(label)) if colon else None
+            if key and key not in found:
+                found[key] = Value(rest or None, rest, ctx.at(r, c))
             continue
         if key in found:
             continue
         cell = _right_value(ctx, r, c)
         found[key] = ctx.text(*cell) if cell else Value(None, "", ctx.at(r, c))
     return found
+
+
+def _split_label(text: str) -> tuple[str, str, str]:
+    """``"主管部门：乐昌市民政局"`` -> ("主管部门", "：", "乐昌市民政局"); no colon: (text, "", "")."""
+    match = re.match(r"^([^:：]*)([:：])(.*)$", text, re.S)
+    return (match.group(1), match.group(2), match.group(3).strip()) if match else (text, "", "")
 
 
 def _funds(ctx: _Context, top: int, bottom: int) -> tuple[tuple[FundRow, ...], int]:
