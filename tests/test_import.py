@@ -344,3 +344,19 @@ def test_workbooks_of_every_layout_import_validate_and_build(tmp_path, monkeypat
     before = files(folder)
     assert cli.main(["import", str(forms), "--unit", "lechang-forms", "--year", "2019"]) == 0
     assert files(folder) == before
+
+
+def test_a_department_form_alone_starts_a_department_unit_that_builds(tmp_path, monkeypatch, capsys):
+    root = copy_project(tmp_path / "p")
+    monkeypatch.setenv("JIXIAO_ROOT", str(root))
+    imported = importing.run(Reading([department_form()]), UNIT, 2024)
+    assert [p.relative_to(root).as_posix() for p in imported.written] == [
+        f"params/{UNIT}/unit.yaml", f"params/{UNIT}/2024.yaml", f"data/{UNIT}/2024/indicators.csv",
+        f"data/{UNIT}/2024/profile.csv",
+    ]  # fmt: skip
+    settings = yaml.safe_load((root / f"params/{UNIT}/unit.yaml").read_text(encoding="utf-8"))
+    assert (settings["kind"], settings["sections"]) == ("department", ["profile", "conclusion", "review"])
+    assert cli.main(["build", "--unit", UNIT, "--year", "2024", "--format", "html"]) == 0
+    page = (root / f"outputs/{UNIT}/2024/report.html").read_text(encoding="utf-8")
+    text = re.sub(r"\s+", "", html.unescape(re.sub(r"<[^>]+>", "", page)))
+    assert "示例县民政局2024年部门整体支出绩效自评得分为98分" in text

@@ -220,7 +220,8 @@ def convert(forms: Sequence[Form], unit: str, year: int, unit_name: str | None =
         log.append(f"资金来源 (fund_source) 不在自评表上：{listed} 按「{FUND_SOURCE}」写入，请核对 "
                    "(no form prints the fund source: written as 一般公共预算, to be checked)")  # fmt: skip
     profile = _profile(forms, department, unit, year, unit_name, log) if forms else None
-    tables = {"projects": projects, "project_funds": funds, "indicators": indicators}
+    # a table no form gives rows to is not written (a 部门整体 form alone leaves projects as they are)
+    tables = {k: v for k, v in (("projects", projects), ("project_funds", funds), ("indicators", indicators)) if v}
     if profile is not None:
         tables["profile"] = [profile]
     return tables, log, problems
@@ -426,7 +427,7 @@ def _has_rows(table: str, folder: Path, book: Any) -> bool:
         name = TABLES[table].name
         return name in book.sheetnames and len(_sheet_values(book[name])) > 1
     path = folder / f"{table}.csv"
-    return path.is_file() and len(path.read_text(encoding="utf-8-sig").strip().splitlines()) > 1
+    return path.is_file() and len(path.read_bytes().strip().splitlines()) > 1
 
 
 def _sections_served(kind: str, tables: Iterable[str]) -> tuple[list[str], list[str]]:
@@ -571,7 +572,7 @@ def report_lines(imported: Imported) -> list[str]:
     unit, year = imported.unit, imported.year
     kinds = {DEPARTMENT: "部门整体支出绩效自评表"}
     lines = [f"jixiao import {unit} {year}: 读取 (read) {len(imported.forms)} 张自评表 (forms)"]
-    ids = iter(r["project_id"] for r in imported.tables["projects"])
+    ids = iter(r["project_id"] for r in imported.tables.get("projects", ()))
     for form in imported.forms:
         what = kinds.get(form.kind) or f"项目支出绩效自评表「{_text(form.project)}」→ {next(ids, '')}"
         lines.append(f"  {_where(form)}: {what}, {len(form.indicators)} 个指标 (indicators)")
