@@ -144,6 +144,31 @@ def marks_in_text(page: str) -> list[str]:
     return out
 
 
+def cell_figures_with_marks(page: str) -> list[str]:
+    """Each figure of a table cell of ``page``'s sections, its 示 mark after it when it has one,
+    whitespace removed: what a PDF must say even where a long cell wraps beside its neighbours
+    (a PDF's text runs line by line across a table's columns; of a long text, its last characters)."""
+    doc = lxml_html.fromstring(page)
+    out = []
+    for span in doc.xpath('//main//td//span[contains(concat(" ", @class, " "), " jx-fig ")]'):
+        following = span.getnext()
+        mark = following is not None and "jx-mark" in (following.get("class") or "").split()
+        text = re.sub(r"\s+", "", span.text_content())
+        # a long text (a goal) wraps in its column: its end, which the word joiner keeps with its 示
+        out.append((text if len(text) <= 12 else text[-4:]) + (following.text_content() if mark else ""))
+    return out
+
+
+def paragraph_marks(page: str) -> list[str]:
+    """:func:`marks_in_text` of the paragraphs alone."""
+    doc = lxml_html.fromstring(page)
+    return [
+        re.sub(r"\s+", "", p.text_content())
+        for p in doc.xpath("//main//p")
+        if p.xpath('.//span[contains(concat(" ", @class, " "), " jx-fig ")]')
+    ]
+
+
 # -- the 自评表 workbook against the report -----------------------------------------------------
 
 FILL = "FFF2CC"

@@ -77,8 +77,9 @@ def test_changed_budget_reruns_only_what_reads_the_budget(built_copy):
 def test_an_optional_table_removed_reruns_the_section_that_looked_for_it(built_copy):
     (built_copy / "data/lechang-mzj/2019/sangong.csv").unlink()  # its absence is a dependency too
     assert rebuild(built_copy) == ["08-budget"]
-    html = (built_copy / "outputs/lechang-mzj/2019/report.html").read_text(encoding="utf-8")
-    assert "未填报2019年的三公经费表（sangong" in html
+    out = built_copy / "outputs/lechang-mzj/2019"
+    assert "未填报2019年的三公经费表（sangong" in (out / "report-review.html").read_text(encoding="utf-8")
+    assert "未填报2019年的三公经费表（sangong" not in (out / "report.html").read_text(encoding="utf-8")  # 编写提示
 
 
 def test_changed_setting_reruns_only_the_section_that_uses_it(built_copy):

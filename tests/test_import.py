@@ -51,9 +51,9 @@ def test_a_project_form_becomes_a_project_its_funds_and_its_indicators_each_cell
         "&executed=F6&goal=B11&outcome=E11&weight_execution=G6&reported_score=I18",
     ]
     assert lines(folder / "project_funds.csv") == [
-        "project_id,fund_type,initial_budget,full_year_budget,executed,source,source_ref",
-        f"P01,当年财政拨款,100,100,98,published,{REF}&initial_budget=D7&full_year_budget=E7&executed=F7",
-        f"P01,上年结转资金,20,20,20,published,{REF}&initial_budget=D8&full_year_budget=E8&executed=F8",
+        "project_id,fund_type,level,initial_budget,full_year_budget,executed,source,source_ref",
+        f"P01,当年财政拨款,,100,100,98,published,{REF}&initial_budget=D7&full_year_budget=E7&executed=F7",
+        f"P01,上年结转资金,,20,20,20,published,{REF}&initial_budget=D8&full_year_budget=E8&executed=F8",
     ]
     assert lines(folder / "indicators.csv")[0:4] == [
         "indicator_id,scope,level1,level2,level3,direction,target,target_text,actual,actual_grade,measure_unit,"
@@ -316,8 +316,9 @@ def test_workbooks_of_every_layout_import_validate_and_build(tmp_path, monkeypat
         "  forms/weighted.xlsx 工作表「项目3」A1: 项目支出绩效自评表「项目3」→ P06, 5 个指标 (indicators)",
     ]
     assert (
-        "  forms/transfer.xlsx 工作表「困难群众救助补助资金」A1：资金情况的「中央补助」「省级资金」「市县资金」行不是"
-        "项目资金表的资金性质（当年财政拨款、上年结转资金、其他资金），未导入 (rows not imported)"
+        "  forms/transfer.xlsx 工作表「困难群众救助补助资金」A1：资金情况按级次写入项目资金表（中央补助→中央、"
+        "省级资金→省级、市县资金→市县），资金性质按「当年财政拨款」写入，请核对 (funds by level; fund_type written as "
+        "当年财政拨款, to be checked)"
     ) in out
     folder = root / "data/lechang-forms/2019"
     projects = lines_split(folder / "projects.csv")
@@ -334,6 +335,11 @@ def test_workbooks_of_every_layout_import_validate_and_build(tmp_path, monkeypat
         "forms/transfer.xlsx#sheet=困难群众救助补助资金&project_name=C3&implementer=H4&initial_budget=D6"
         "&full_year_budget=E6&executed=F6&goal=B11&outcome=G11&reported_score=D18"
     )
+    assert [r for r in lines(folder / "project_funds.csv") if r.startswith("P05,")] == [
+        f"P05,当年财政拨款,{level},{a},{b},{c},published,forms/transfer.xlsx#sheet=困难群众救助补助资金"
+        f"&initial_budget=D{row}&full_year_budget=E{row}&executed=F{row}"
+        for level, a, b, c, row in (("中央", 400, 400, 360, 7), ("省级", 60, 80, 72, 8), ("市县", 40, 40, 36, 9))
+    ]  # a transfer fund's money by level
     indicators = lines(folder / "indicators.csv")
     assert "P04-01,P04,产出指标,数量指标,临时救助人次,≥,280,,289,,人次,20,20,,,,published," in "\n".join(indicators)
     assert next(r for r in indicators if r.startswith("P06-")).startswith(
@@ -344,3 +350,19 @@ def test_workbooks_of_every_layout_import_validate_and_build(tmp_path, monkeypat
     before = files(folder)
     assert cli.main(["import", str(forms), "--unit", "lechang-forms", "--year", "2019"]) == 0
     assert files(folder) == before
+
+
+def test_a_department_form_alone_starts_a_department_unit_that_builds(tmp_path, monkeypatch, capsys):
+    root = copy_project(tmp_path / "p")
+    monkeypatch.setenv("JIXIAO_ROOT", str(root))
+    imported = importing.run(Reading([department_form()]), UNIT, 2024)
+    assert [p.relative_to(root).as_posix() for p in imported.written] == [
+        f"params/{UNIT}/unit.yaml", f"params/{UNIT}/2024.yaml", f"data/{UNIT}/2024/indicators.csv",
+        f"data/{UNIT}/2024/profile.csv",
+    ]  # fmt: skip
+    settings = yaml.safe_load((root / f"params/{UNIT}/unit.yaml").read_text(encoding="utf-8"))
+    assert (settings["kind"], settings["sections"]) == ("department", ["profile", "conclusion", "review"])
+    assert cli.main(["build", "--unit", UNIT, "--year", "2024", "--format", "html"]) == 0
+    page = (root / f"outputs/{UNIT}/2024/report.html").read_text(encoding="utf-8")
+    text = re.sub(r"\s+", "", html.unescape(re.sub(r"<[^>]+>", "", page)))
+    assert "示例县民政局2024年部门整体支出绩效自评得分为98分" in text

@@ -61,7 +61,7 @@ def test_tables_for_the_chosen_sections_in_the_data_models_order():
     from jixiao.inputs import needs
     from jixiao.inputs.kinds import KINDS
 
-    assert needs.tables_for(["profile"]) == ("profile",)
+    assert needs.tables_for(["profile"]) == ("profile", "published")
     assert needs.needed(["profile"]) == ("profile",)
     assert needs.tables_for(["projects"]) == ("profile", "budget", "projects", "project_funds", "indicators",
                                               "published")  # fmt: skip
@@ -264,7 +264,9 @@ def test_a_cover_without_a_score_shows_none():
 
     page = stitching.render_page(title="t", unit_name="u", year=YEAR, score_html=None, grade="—", sections=[])
     facts = lxml.html.fromstring(page).find_class("jx-cover-facts")[0]
-    assert [(d.findtext("dt"), d.findtext("dd")) for d in facts] == [("单位", "u"), ("年度", f"{YEAR}年")]
+    assert [(d.findtext("dt"), d.findtext("dd")) for d in facts] == [
+        ("单位", "u"), ("年度", f"{YEAR}年"), ("报告类型", "部门整体支出绩效自评报告")
+    ]  # fmt: skip
 
 
 def _build(root: Path) -> tuple[object, Path]:

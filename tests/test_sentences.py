@@ -176,7 +176,8 @@ def check_projects(report: Report) -> None:
     said = plain(conclusion.projects(report))
     if len(set(scores)) == 1:
         assert len(set(grades)) == 1
-        assert said == f"{len(rows)}个自评项目得分均为{scores[0].normalize():f}分，评价等级均为“{grades[0]}”。"
+        both = "均" if len(rows) > 1 else ""  # one project: 得分为
+        assert said == f"{len(rows)}个自评项目得分{both}为{scores[0].normalize():f}分，评价等级{both}为“{grades[0]}”。"
     else:
         assert said.startswith(
             f"{len(rows)}个自评项目得分在{min(scores).normalize():f}分至{max(scores).normalize():f}分之间"

@@ -241,6 +241,9 @@ class Build:
         self._check_failed: BaseException | None = None
         """The inputs' check, still to be waited for (it runs beside the first sections)."""
         self._paged: Any = None  # makes the second edition's PDF and DOCX (render.paged.PagedProcess)
+        self._cover: Any = None
+        """The cover's score and grade when no section hands them over: a Future, or a call into
+        the kernel template."""
 
     def _cached(self, section: Section) -> dict | None:
         entry = cache.lookup(self.unit, self.year, section, warn=self.echo)
@@ -289,6 +292,9 @@ class Build:
             if self._workbook is not None and not isinstance(self._workbook, Future):
                 made, workbook = self._workbook.result()  # a call: read back before the template stops
                 self._workbook = _done(workbook) if made else None
+            if self._cover is not None and not isinstance(self._cover, Future):
+                made, values = self._cover.result()
+                self._cover = _done(values) if made else None
         except BaseException:
             if self.stale:  # a failure or Ctrl-C: no kernel outlives the build, nothing waits for one
                 from jixiao.engine import kernels
@@ -339,6 +345,12 @@ class Build:
         if "xlsx" in self.formats:
             self._workbook = zygote.call("jixiao.engine.pipeline:workbook_of", self.unit, self.year,
                                          self.settings.unit_name, self.editions)  # fmt: skip
+        if not self._cover_handed_over():
+            self._cover = zygote.call("jixiao.engine.pipeline:cover_of", self.unit, self.year)
+
+    def _cover_handed_over(self) -> bool:
+        """Whether a section of the report hands the build the cover's score (the overview)."""
+        return any(s.kind in COVER_SECTIONS for s in self.settings.sections)
 
     def checked(self) -> None:
         """Wait for the inputs' check started beside the sections; raise its InputError (every
@@ -394,6 +406,8 @@ class Build:
         import papermill  # noqa: F401
 
         self._stitcher = self._stitcher or self.background.submit(_stitcher)
+        if in_background and not self._cover_handed_over() and self._cover is None:
+            self._cover = self.background.submit(cover_of, self.unit, self.year)
         if in_background and "xlsx" in self.formats and self._workbook is None:
             self._workbook = self.background.submit(workbook_bytes, self.settings, self.editions)
         if {"pdf", "docx"} & set(self.formats) and self._metadata is None:
@@ -494,6 +508,8 @@ class Build:
         published: dict = {}
         for entry in entries:
             published.update(entry.get("published", {}))
+        if "score_html" not in published:  # no section hands the score over: the cover still shows it
+            published.update(self._cover.result() if self._cover is not None else cover_of(self.unit, self.year))
         info = build_info(settings, entries)
         pages: dict[str, str] = {}
         for edition in sorted({o.edition for o in stale if o.edition}):
@@ -513,6 +529,7 @@ class Build:
                 numbering=settings.numbering,
                 # what a build makes by default, and is there
                 links=editions.links(edition, tuple(f for f in settings.formats if f != "xlsx" or not not_made)),
+                kind=settings.kind,
             )
             pages[edition] = editions.edition_page(page, edition, annex=settings.forms_in_annex)
         made: dict[str, bytes] = {}
@@ -603,6 +620,19 @@ def build_info(settings: Settings, entries: list[dict]) -> dict[str, Any]:
     }
 
 
+COVER_SECTIONS = {"overview"}
+"""The sections that hand the build the report's score and grade for the cover."""
+
+
+def cover_of(unit: str, year: int) -> dict[str, Any]:
+    """The cover's score and grade for a report none of whose sections hands them over (its
+    sections leave out the overview): the same values the overview would (``overview.cover_values``)."""
+    from jixiao.sections import overview
+    from jixiao.sections.report import open_report
+
+    return overview.cover_values(open_report(unit, year))  # in a child of the kernel template: the report it loaded
+
+
 def _paged_metadata(settings: Settings) -> Any:
     """The PDF's and DOCX's document properties; Typst's fonts and python-docx loaded meanwhile."""
     from jixiao.render import docx, pdf, properties  # noqa: F401
@@ -626,7 +656,8 @@ def workbook_of(unit: str, year: int, unit_name: str, editions: tuple[str, ...])
     if not len(report.data.indicators):
         return {}
     combined = report.settings.targets_in_one_cell
-    return {e: selfeval_workbook_bytes(report.data, report.scores, unit_name, e, combined) for e in editions}
+    kind = report.settings.kind
+    return {e: selfeval_workbook_bytes(report.data, report.scores, unit_name, e, combined, kind) for e in editions}
 
 
 def build(

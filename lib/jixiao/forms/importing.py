@@ -33,7 +33,7 @@ from jixiao import outputs, paths
 from jixiao.forms.model import DEPARTMENT, FUND_TOTAL, Form, FormIndicator, Problem, Reading, Value
 from jixiao.inputs import needs, source_refs
 from jixiao.inputs.kinds import KINDS
-from jixiao.inputs.schema import DIRECTIONS, FUND_SOURCES, FUND_TYPES, GRADES, LEVEL1, QUALITATIVE, TABLES
+from jixiao.inputs.schema import DIRECTIONS, FUND_SOURCES, FUND_TYPES, GRADES, LEVEL1, LEVELS, QUALITATIVE, TABLES
 
 WORKBOOK = "data.xlsx"
 IMPORTED = ("projects", "project_funds", "indicators")
@@ -220,7 +220,8 @@ def convert(forms: Sequence[Form], unit: str, year: int, unit_name: str | None =
         log.append(f"资金来源 (fund_source) 不在自评表上：{listed} 按「{FUND_SOURCE}」写入，请核对 "
                    "(no form prints the fund source: written as 一般公共预算, to be checked)")  # fmt: skip
     profile = _profile(forms, department, unit, year, unit_name, log) if forms else None
-    tables = {"projects": projects, "project_funds": funds, "indicators": indicators}
+    # a table no form gives rows to is not written (a 部门整体 form alone leaves projects as they are)
+    tables = {k: v for k, v in (("projects", projects), ("project_funds", funds), ("indicators", indicators)) if v}
     if profile is not None:
         tables["profile"] = [profile]
     return tables, log, problems
@@ -258,10 +259,15 @@ def _project(form: Form, pid: str, name: str, problems: list[Problem], log: list
     if _number(form.total) is not None:
         row.put("reported_score", _number(form.total), form.total)
     rows: list[_Row] = []
-    for fund in printed or []:
+    others = [f for f in form.funds if f.name != FUND_TOTAL and f.name not in FUND_TYPES]
+    levels = {f.name: _level(f.name) for f in others}
+    by_level = not printed and others and all(levels.values())
+    for fund in printed if not by_level else others:
         f = _Row(form)
         f.put("project_id", pid)
-        f.put("fund_type", fund.name)
+        f.put("fund_type", fund.name if not by_level else FUND_TYPES[0])
+        if by_level:
+            f.put("level", levels[fund.name])
         for column, attr in (
             ("initial_budget", "initial"),
             ("full_year_budget", "full_year"),
@@ -274,7 +280,17 @@ def _project(form: Form, pid: str, name: str, problems: list[Problem], log: list
                 amount = 0.0
             f.put(column, amount, value)
         rows.append(f)
-    if not printed and total is not None:
+    if by_level:
+        listed = "、".join(f"{f.name}→{levels[f.name]}" for f in others)
+        log.append(
+            f"{_where(form)}：资金情况按级次写入项目资金表（{listed}），资金性质按「{FUND_TYPES[0]}」写入，"
+            "请核对 (funds by level; fund_type written as 当年财政拨款, to be checked)"
+        )
+    elif others:
+        names = "」「".join(f.name for f in others)
+        log.append(f"{_where(form)}：资金情况的「{names}」行不是项目资金表的资金性质"
+                   f"（{'、'.join(FUND_TYPES)}），未导入 (rows not imported)")  # fmt: skip
+    if not rows and total is not None:
         f = _Row(form)
         f.put("project_id", pid)
         f.put("fund_type", FUND_TYPES[0])
@@ -283,14 +299,23 @@ def _project(form: Form, pid: str, name: str, problems: list[Problem], log: list
         rows.append(f)
         log.append(f"{_where(form)}：资金情况只填了{FUND_TOTAL}，按「{FUND_TYPES[0]}」一行写入项目资金表 "
                    "(only the total given: one 当年财政拨款 row)")  # fmt: skip
-    others = [f.name for f in form.funds if f.name != FUND_TOTAL and f.name not in FUND_TYPES]
-    if others:
-        log.append(f"{_where(form)}：资金情况的「{'」「'.join(others)}」行不是项目资金表的资金性质"
-                   f"（{'、'.join(FUND_TYPES)}），未导入 (rows not imported)")  # fmt: skip
     return row, rows
 
 
 _FUND_LABELS = {"initial": "年初预算数", "full_year": "全年预算数", "executed": "全年执行数"}
+
+
+def _level(name: str) -> str | None:
+    """The 资金级次 of a transfer form's funds row: 中央补助 → 中央, 省级资金 → 省级, 市县资金 → 市县.
+
+    >>> _level("中央补助"), _level("省级资金"), _level("市县配套"), _level("其他资金")
+    ('中央', '省级', '市县', None)
+    """
+    key = _key(name)
+    for prefix, level in (("中央", "中央"), ("省", "省级"), ("市", "市县"), ("县", "市县")):
+        if key.startswith(prefix):
+            return level if level in LEVELS else None
+    return None
 
 
 def _indicator(form: Form, ind: FormIndicator, iid: str, scope: str, problems: list[Problem]) -> _Row | None:
@@ -426,7 +451,7 @@ def _has_rows(table: str, folder: Path, book: Any) -> bool:
         name = TABLES[table].name
         return name in book.sheetnames and len(_sheet_values(book[name])) > 1
     path = folder / f"{table}.csv"
-    return path.is_file() and len(path.read_text(encoding="utf-8-sig").strip().splitlines()) > 1
+    return path.is_file() and len(path.read_bytes().strip().splitlines()) > 1
 
 
 def _sections_served(kind: str, tables: Iterable[str]) -> tuple[list[str], list[str]]:
@@ -571,7 +596,7 @@ def report_lines(imported: Imported) -> list[str]:
     unit, year = imported.unit, imported.year
     kinds = {DEPARTMENT: "部门整体支出绩效自评表"}
     lines = [f"jixiao import {unit} {year}: 读取 (read) {len(imported.forms)} 张自评表 (forms)"]
-    ids = iter(r["project_id"] for r in imported.tables["projects"])
+    ids = iter(r["project_id"] for r in imported.tables.get("projects", ()))
     for form in imported.forms:
         what = kinds.get(form.kind) or f"项目支出绩效自评表「{_text(form.project)}」→ {next(ids, '')}"
         lines.append(f"  {_where(form)}: {what}, {len(form.indicators)} 个指标 (indicators)")

@@ -44,7 +44,7 @@ NEEDS: dict[str, Need] = {
     "problems": Need(("narrative",), ("stats", "published")),
     "improvements": Need(("narrative",), ("stats", "published")),
     "review": Need((), tuple(TABLES)),
-    "profile": Need(("profile",), ()),
+    "profile": Need(("profile",), ("published",)),
     "budget": Need(("budget",), ("projects", "sangong", "published")),
     "goals": Need(("goals",), ("stats", "indicators", "published")),
     "conclusion": Need(("indicators",), ("budget", "projects", "goals", "published")),

@@ -26,6 +26,8 @@ SANGONG_ITEMS = ("因公出国（境）费", "公务用车购置费", "公务用
 COMPLETION = ("完成", "部分完成", "未完成")
 """How far a 年度绩效目标 was reached; the last two need a 偏差原因."""
 FUND_TYPES = ("当年财政拨款", "上年结转资金", "其他资金")
+LEVELS = ("中央", "省级", "市县")
+"""``project_funds.level``, 资金级次: which government's money (a transfer payment's 中央资金, 省级资金, 市县资金)."""
 LEVEL1 = ("产出指标", "效益指标", "满意度指标")
 DIRECTIONS = ("≥", "≤", "=", "定性")
 GRADES = ("达成", "部分达成", "未达成")
@@ -269,6 +271,13 @@ PROJECT_FUNDS = Table(
     (
         Column("project_id", "项目编码", "text", required=True, meaning="项目表中的项目"),
         Column("fund_type", "资金性质", "code", required=True, codes=FUND_TYPES),
+        Column(
+            "level",
+            "资金级次",
+            "code",
+            codes=LEVELS,
+            meaning="专项（转移支付）资金的级次：中央、省级或市县；同一项目的资金行须全部填写或全部空白",
+        ),
         _amount("initial_budget", "年初预算数"),
         _amount("full_year_budget", "全年预算数"),
         _amount("executed", "全年执行数"),

@@ -429,16 +429,19 @@ def _slug(entry: _Entry) -> str:
     return entry.kind
 
 
-def default_title(kind: str, kinds: set[str]) -> str | None:
-    """The title of a section of ``kind`` when the settings give none (None: a theme's headline).
+def default_title(kind: str, kinds: set[str], report: ReportKind | None = None) -> str | None:
+    """The title of a section of ``kind`` when the settings give none (None: a theme's headline):
+    the report kind's own (``report``: 评价结论 in an evaluation), else the default one.
     ``problems`` alone is the combined 存在问题和改进措施; beside ``improvements`` it is the problems."""
+    if report is not None and kind in report.titles:
+        return report.titles[kind]
     if kind == "problems" and "improvements" in kinds:
         return "存在的问题和原因"
     return DEFAULT_TITLES.get(kind)
 
 
-def _outline(path: Path, entries: list[_Entry], numbering: tuple[str, ...],
-             base: dict[str, Any]) -> tuple[tuple[Node, ...], tuple[Section, ...]]:  # fmt: skip
+def _outline(path: Path, entries: list[_Entry], numbering: tuple[str, ...], base: dict[str, Any],
+             report: ReportKind | None = None) -> tuple[tuple[Node, ...], tuple[Section, ...]]:  # fmt: skip
     """The numbered tree of headings and the flat list of sections (notebook runs) in order."""
     flat: list[Section] = []
     seen: dict[tuple[str, str], str] = {}
@@ -474,7 +477,7 @@ def _outline(path: Path, entries: list[_Entry], numbering: tuple[str, ...],
                 raise SettingsError(path, f"'{e.where}': 章节重复 (listed twice) '{name}', 已见于 '{seen[identity]}'")
             seen[identity] = e.where
             section_id = f"{len(flat) + 1:02d}-{_slug(e)}"
-            title = e.title if e.title is not None else default_title(e.kind, kinds)
+            title = e.title if e.title is not None else default_title(e.kind, kinds, report)
             heading = Heading(section_id, number, title, depth)
             parameters = {**base, "theme": e.key} if e.kind == "theme" else dict(base)
             section = Section(section_id, e.kind, paths.notebooks_dir() / NOTEBOOKS[e.kind], parameters,
@@ -489,12 +492,13 @@ def _outline(path: Path, entries: list[_Entry], numbering: tuple[str, ...],
 def _sections(path: Path, raw: dict[str, Any], base: dict[str, Any],
               numbering: tuple[str, ...]) -> tuple[tuple[Node, ...], tuple[Section, ...]]:  # fmt: skip
     listed = raw.get("sections")
+    report = KINDS[raw.get("kind", DEFAULT_KIND)]
     if listed is None:
-        listed = [k for k in KINDS[raw.get("kind", DEFAULT_KIND)].sections if k in NOTEBOOKS]
+        listed = [k for k in report.sections if k in NOTEBOOKS]
     if not isinstance(listed, list) or not listed:
         raise SettingsError(path, "'sections' 应为非空列表 (a non-empty list of sections)")
     entries = [_entry(path, (n,), item) for n, item in enumerate(listed, start=1)]
-    return _outline(path, entries, numbering, base)
+    return _outline(path, entries, numbering, base, report)
 
 
 _SCHEMA_SOURCES = ("unit_schema.py", "values.py", "kinds.py", "../paths.py")

@@ -369,9 +369,7 @@ def _duplicates(data: Dataset) -> list[Problem]:
         data.budget, "budget", ("fund_source", "kind"),
         "资金来源“{0}”的{1}与第{row}行重复，每个资金来源和支出类型只能有一行",
     )  # fmt: skip
-    problems += _repeated_pairs(
-        data.project_funds, "project_funds", ("project_id", "fund_type"), "项目 {0} 的资金性质“{1}”与第{row}行重复"
-    )
+    problems += _fund_rows(data)
     problems += _basic_and_parts(data)
     return problems
 
@@ -415,6 +413,35 @@ def _reasons(data: Dataset, reported: set[tuple[str, str, int | None, str]]) -> 
             where = (row["_file"], row["_sheet"], int(row["_row"]), reason)
             if value in values and not str(row[reason]).strip() and where not in reported:
                 problems.append(_at(row, table, reason, expected="文本", message=f"{label}为“{value}”时必填，不能为空"))
+    return problems
+
+
+def _fund_rows(data: Dataset) -> list[Problem]:
+    """A project's funds rows: a 资金性质 (and 资金级次, where the rows give one) once each, and a
+    资金级次 on every row of the project or on none (the 自评表 shows its funds by level or by type)."""
+    problems: list[Problem] = []
+    seen: dict[tuple[Any, Any, Any], int] = {}
+    levelled: dict[Any, tuple[bool, int]] = {}
+    for _, row in data.project_funds.iterrows():
+        pid, fund_type, level = row["project_id"], row["fund_type"], row.get("level") or ""
+        if not pid or not fund_type:
+            continue
+        key = (pid, fund_type, level)
+        if key in seen:
+            said = f"资金性质“{fund_type}”" + (f"、资金级次“{level}”" if level else "")
+            message = f"项目 {pid} 的{said}与第{seen[key]}行重复"
+            problems.append(_at(row, "project_funds", "fund_type", fund_type, message=message))
+        else:
+            seen[key] = int(row["_row"])
+        first = levelled.setdefault(pid, (bool(level), int(row["_row"])))
+        if first[0] != bool(level):
+            before, now = ("填写了" if first[0] else "未填写"), ("填写了" if level else "未填写")
+            message = (
+                f"项目 {pid} 的资金行第{first[1]}行{before}资金级次，本行{now}；"
+                "同一项目的资金行须全部填写资金级次（中央、省级、市县）或全部空白"
+            )
+            expected = "同一项目的资金行全部填写或全部空白"
+            problems.append(_at(row, "project_funds", "level", level, expected=expected, message=message))
     return problems
 
 

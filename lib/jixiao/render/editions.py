@@ -1,8 +1,8 @@
 """The report's editions and the files a build makes of them.
 
-- editions: ``filing``, the report a department files (no 审核提示 section, no tooltips, no
-  screen-only hints, no review-only blocks such as the 构建信息 footer: it ends with the report's
-  own last lines) and ``review``, the reviewer's (everything);
+- editions: ``filing``, the report a department files (no 审核提示 section, no 编写提示, no
+  tooltips, no screen-only hints, no review-only blocks such as the 构建信息 footer: it ends with
+  the report's own last lines) and ``review``, the reviewer's (everything);
 - file names: the filing edition takes the plain names (``report.html``, ``report.pdf``,
   ``report.docx``: what a department files and publishes), the review edition the same names with
   ``-review`` (``report-review.html`` …), so that a reviewer's copy is never filed by mistake;
@@ -28,6 +28,9 @@ REVIEW_ONLY = "jx-review-only"
 SCREEN_ONLY = "jx-screen-only"
 """Class of a hint that only makes sense on a screen (dropped from the filing edition, and from
 every paged format)."""
+AUTHOR_NOTE = "author"
+"""``data-note`` of a note to the report's author (编写提示, ``sections.notes.to_author``): the
+review edition shows it, the filing edition leaves it out."""
 ANNEX_ID = "annex-selfeval"
 ANNEX_TITLE = "附件：项目支出绩效自评表"
 
@@ -80,6 +83,7 @@ def edition_page(page: str, edition: str, *, annex: bool = False) -> str:
         for element in root.find("body").iter():  # tooltips are the reviewer's
             element.attrib.pop("title", None)
         drop(by_class(root, "jx-sources"))  # so is the appendix of derivations, and links to it
+        drop(root.xpath(f'//*[@data-note="{AUTHOR_NOTE}"]'))  # 编写提示 speak to the author, never to the reader
         for link in by_class(root, "jx-figref"):
             link.drop_tag()
     if annex:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from jixiao import __version__, facts, formatting, paths
+from jixiao.inputs.kinds import DEFAULT_KIND, KINDS, ReportKind
 from jixiao.inputs.settings import NUMBERING, Heading, Node, Section
 
 TEMPLATE = paths.PACKAGE_DIR / "render" / "templates" / "report.html.j2"
@@ -298,8 +299,10 @@ def outline_entries(outline: tuple[Node, ...], sections: dict[str, RenderedSecti
 def render_page(*, title: str, unit_name: str, year: int, score_html: str | None, grade: str,
                 sections: list[RenderedSection], outline: tuple[Node, ...] | None = None,
                 numbering: tuple[str, ...] = NUMBERING, build_info: dict[str, Any] | None = None,
-                links: tuple[tuple[str, str], ...] = ()) -> str:  # fmt: skip
-    """The report page. ``outline`` (``Settings.outline``) numbers and nests the sections;
+                links: tuple[tuple[str, str], ...] = (), kind: ReportKind = KINDS[DEFAULT_KIND]) -> str:  # fmt: skip
+    """The report page. ``kind`` (``Settings.kind``) gives the cover its words: the kind's name,
+    the line above the title and what the score is called. ``outline`` (``Settings.outline``)
+    numbers and nests the sections;
     without it they are listed flat, unnumbered, with their own headings. ``build_info`` is what
     the report was built from (``build.json``: the review edition's footer); ``links``: (file name, label) of the files
     beside it (PDF, Word, 自评表). ``score_html`` None: the report has no score (no indicators, no
@@ -325,6 +328,7 @@ def render_page(*, title: str, unit_name: str, year: int, score_html: str | None
     return template.render(
         title=title, unit_name=unit_name, year=year, grade=grade,
         score_html=Markup(score_html) if score_html is not None else None,
+        kind_name=kind.name, kicker=kind.kicker, score_label=kind.score_label,
         entries=entries, css=Markup(CSS.read_text(encoding="utf-8")), version=__version__, links=links,
         banner=provenance.banner_html(counts), sources=provenance.appendix_html(derivations),
         build_info=build_info,

@@ -191,7 +191,9 @@ class Writer:
                 big = has_class(fact, "jx-cover-score") or has_class(fact, "jx-cover-grade")
                 size = 26 if big else 16
                 label = f"#text(size: 12pt, {string(text_of(term))})"
-                facts.append(f"[{label}\\ #text(size: {size}pt)[{self.inline(value)}]]")
+                fact_text = f"[{label}\\ #text(size: {size}pt)[{self.inline(value)}]]"
+                # the report's kind: a row of its own above the score, as on the page
+                facts.append(f"grid.cell(colspan: 2){fact_text}" if has_class(fact, "jx-cover-kind") else fact_text)
         if facts:
             parts.append(f"#grid(columns: (1fr, 1fr), row-gutter: 10pt, column-gutter: 12pt, {', '.join(facts)})\n")
         for banner in (p for p in header.iter("p") if has_class(p, "jx-banner")):

@@ -6,6 +6,8 @@ Sheets, in order:
 - ``汇总``: one row per evaluated project (项目名称, 资金来源, 全年预算数, 全年执行数, 执行率, 得分,
   等级, 备注), their total, the department's score and the spending-weighted mean of the projects;
 - ``部门整体支出绩效自评表``: the department's funds and its own indicator table (if it has one);
+  its name and title the report kind's (部门整体支出绩效评价表 in an evaluation), and none in a
+  report on one project or one fund;
 - one sheet per project, named after it, laid out like the official table;
 - ``计分明细``: every score with the rule that gave it and the data row it came from.
 
@@ -51,6 +53,8 @@ from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from jixiao import formatting, paths
+from jixiao.inputs.kinds import DEFAULT_KIND, KINDS, ReportKind
+from jixiao.inputs.schema import LEVELS
 from jixiao.outputs import write_atomically
 from jixiao.render.properties import document_time, restamp_zip
 from jixiao.scoring import (
@@ -504,6 +508,7 @@ class _Marks:
             for c in BUDGET_COLUMNS
         }
         self._funds = cells("project_funds", ("project_id", "fund_type"), FUND_COLUMNS)
+        self._fund_levels = cells("project_funds", ("project_id", "level"), FUND_COLUMNS)
         self._indicators = cells("indicators", ("indicator_id",), INDICATOR_COLUMNS)
         self._budget: dict[tuple[str, ...], set[str]] = {}
         for (_line, kind), cols in cells("budget", ("line_id", "kind"), BUDGET_COLUMNS).items():
@@ -535,6 +540,9 @@ class _Marks:
 
     def funds(self, project_id: str, fund_type: str, column: str | None = None) -> bool:
         return self._has(self._funds, (project_id, fund_type), column)
+
+    def fund_level(self, project_id: str, level: str, column: str | None = None) -> bool:
+        return self._has(self._fund_levels, (project_id, level), column)
 
     def indicator(self, s: IndicatorScore, column: str | None = None) -> bool:
         if column == "weight" and s.weight_default:  # the rules' default: never printed
@@ -720,21 +728,28 @@ def _footer(
     return row
 
 
-def _funds_by_type(dataset: Any, project_id: str) -> dict[str, tuple[float, float, float]] | None:
+def _fund_groups(dataset: Any, project_id: str) -> tuple[str, dict[str, tuple[float, float, float]] | None]:
+    """The 其中 rows of a project's funds block, as the report's (``sections.projects.fund_groups``):
+    ("level", amounts by 资金级次) when the project's rows give a ``level``, else ("type", amounts
+    by 资金性质); amounts None without funds rows."""
     funds = getattr(dataset, "project_funds", None)
     if funds is None or len(funds) == 0 or "project_id" not in funds:
-        return None
+        return "type", None
     rows = funds[funds["project_id"].astype(str).str.strip() == project_id]
     if len(rows) == 0:
-        return None
+        return "type", None
+    levels = rows["level"].map(_text) if "level" in rows.columns else None
+    by, column, groups = "type", "fund_type", FUND_TYPES
+    if levels is not None and any(levels):
+        by, column, groups = "level", "level", LEVELS
     out: dict[str, tuple[float, float, float]] = {}
-    for ft in FUND_TYPES:
-        sel = rows[rows["fund_type"].astype(str).str.strip() == ft]
-        out[ft] = tuple(  # type: ignore[assignment]
+    for group in groups:
+        sel = rows[rows[column].map(_text) == group]
+        out[group] = tuple(  # type: ignore[assignment]
             round(sum(_num(v) or 0.0 for v in sel[col]), 6)
             for col in ("initial_budget", "full_year_budget", "executed")
         )
-    return out
+    return by, out
 
 
 def _project_row(dataset: Any, project_id: str) -> dict[str, Any]:
@@ -779,16 +794,21 @@ def _project_sheet(
     sh.put(6, 7, p.execution.weight, fmt=weight_format(p.execution.weight), illustrative=weight_ill, note=default)
     sh.put(6, 8, p.execution.rate, fmt=RATE, illustrative=marks.execution(pid))
     sh.put(6, 9, p.execution.score, to_col=10, fmt=SCORE, illustrative=marks.execution_score(pid, info))
-    funds = _funds_by_type(dataset, p.project_id)
-    for i, ft in enumerate(FUND_TYPES):
+    by, funds = _fund_groups(dataset, p.project_id)
+    for i, group in enumerate(LEVELS if by == "level" else FUND_TYPES):
         r = 7 + i
-        sh.put(r, 2, f"其中：{ft}" if i == 0 else ft, to_col=3, left=i > 0)
-        amounts = funds[ft] if funds else (None, None, None)
+        label = f"{group}资金" if by == "level" else group
+        sh.put(r, 2, f"其中：{label}" if i == 0 else label, to_col=3, left=i > 0)
+        amounts = funds[group] if funds else (None, None, None)
+
+        def marked(col: str, group: str = group) -> bool:
+            return marks.fund_level(pid, group, col) if by == "level" else marks.funds(pid, group, col)
+
         for c, v, col in zip((4, 5, 6), amounts, FUND_COLUMNS, strict=True):
-            sh.put(r, c, v, fmt=AMOUNT, illustrative=marks.funds(pid, ft, col))
+            sh.put(r, c, v, fmt=AMOUNT, illustrative=marked(col))
         sh.put(r, 7, "—")
         rate = _rate(amounts[2], amounts[1]) if funds else None
-        fill = marks.funds(pid, ft, "full_year_budget") or marks.funds(pid, ft, "executed")
+        fill = marked("full_year_budget") or marked("executed")
         sh.put(r, 8, rate if rate is not None else "—", fmt=RATE, illustrative=fill and rate is not None)
         sh.put(r, 9, "—", to_col=10)
 
@@ -842,10 +862,11 @@ def _department_goals(dataset: Any, unit_name: str) -> tuple[str | None, str | N
 
 
 def _department_sheet(
-    ws: Worksheet, dataset: Any, d: DepartmentScore | None, unit_name: str, marks: _Marks, combined: bool = False
-) -> None:
+    ws: Worksheet, dataset: Any, d: DepartmentScore | None, unit_name: str, marks: _Marks, combined: bool = False,
+    title: str = DEPARTMENT_SHEET,
+) -> None:  # fmt: skip
     sh = _Sheet(ws, TABLE_WIDTHS)
-    sh.title(1, DEPARTMENT_SHEET, 10)
+    sh.title(1, title, 10)
     sh.ws.row_dimensions[1].height = 30
     sh.title(2, f"（{dataset.year}年度）", 10, _font(size=11))
     sh.put(3, 1, "部门名称", to_col=2, bold=True)
@@ -944,10 +965,11 @@ LEGEND = {
 input column that marks a row."""
 
 
-def _summary_sheet(ws: Worksheet, dataset: Any, scores: Scores, unit_name: str, marks: _Marks, edition: str) -> None:
+def _summary_sheet(ws: Worksheet, dataset: Any, scores: Scores, unit_name: str, marks: _Marks, edition: str,
+                   kind: ReportKind = KINDS[DEFAULT_KIND]) -> None:  # fmt: skip
     sh = _Sheet(ws, SUMMARY_WIDTHS)
     n = len(SUMMARY_HEADERS)
-    sh.title(1, f"{unit_name}{dataset.year}年度绩效自评结果汇总", n)
+    sh.title(1, f"{unit_name}{dataset.year}年度绩效{kind.act}结果汇总", n)
     sh.ws.row_dimensions[1].height = 30
     sh.put(2, 1, "金额单位：万元", to_col=n, border=False)
     sh.ws.cell(row=2, column=1).alignment = Alignment(horizontal="right")
@@ -983,11 +1005,12 @@ def _summary_sheet(ws: Worksheet, dataset: Any, scores: Scores, unit_name: str, 
     row += 2
 
     d = scores.department
-    sh.put(row, 1, "部门整体自评得分", to_col=5, bold=True)
-    sh.put(row, 6, d.total if d else None, fmt=SCORE, illustrative=marks.department(d))
-    sh.put(row, 7, d.grade if d else None, illustrative=marks.department(d))
-    sh.put(row, 8, None if d else "未设部门整体绩效指标", left=True)
-    row += 1
+    if not kind.of_projects:  # a project or fund report has no department score
+        sh.put(row, 1, f"部门整体{kind.act}得分", to_col=5, bold=True)
+        sh.put(row, 6, d.total if d else None, fmt=SCORE, illustrative=marks.department(d))
+        sh.put(row, 7, d.grade if d else None, illustrative=marks.department(d))
+        sh.put(row, 8, None if d else "未设部门整体绩效指标", left=True)
+        row += 1
     s = scores.summary
     sh.put(row, 1, "项目得分加权平均（按全年执行数加权）", to_col=5, bold=True)
     sh.put(row, 6, s.score, fmt=SCORE, illustrative=any_total)
@@ -1127,21 +1150,28 @@ def write_selfeval_workbook(
 
 
 def selfeval_workbook_bytes(
-    dataset: Any, scores: Scores, unit_name: str, edition: str = "filing", combined: bool = False
-) -> bytes:
+    dataset: Any, scores: Scores, unit_name: str, edition: str = "filing", combined: bool = False,
+    kind: ReportKind = KINDS[DEFAULT_KIND],
+) -> bytes:  # fmt: skip
     """The 自评表 workbook as the bytes of an .xlsx file (see :func:`write_selfeval_workbook`);
     the same inputs give the same bytes. ``edition``: ``filing``, the form a department files (in
     Chinese, no file paths), or ``review``, whose 计分明细 names each score's input row.
     ``combined``: an indicator's 年度指标值 in one cell (≥650人), as the central form prints it
-    (the unit's ``selfeval_targets``)."""
+    (the unit's ``selfeval_targets``). ``kind``: the report's kind (``Settings.kind``), whose words
+    the sheets use (部门整体支出绩效评价表 in an evaluation); a project or fund report has no
+    department sheet."""
     wb = Workbook()
     _base_font(wb)
     marks = _Marks(dataset)
     summary = wb.active
     summary.title = SUMMARY_SHEET
-    _summary_sheet(summary, dataset, scores, unit_name, marks, edition)
-    _department_sheet(wb.create_sheet(DEPARTMENT_SHEET), dataset, scores.department, unit_name, marks, combined)
-    taken = [SUMMARY_SHEET, DEPARTMENT_SHEET, DETAIL_SHEET]
+    _summary_sheet(summary, dataset, scores, unit_name, marks, edition, kind)
+    taken = [SUMMARY_SHEET, DETAIL_SHEET]
+    if not kind.of_projects:
+        department = f"{kind.form_title}表"
+        _department_sheet(wb.create_sheet(department), dataset, scores.department, unit_name, marks, combined,
+                          department)  # fmt: skip
+        taken.append(department)
     for p in scores.projects:
         name = sheet_name(formatting.quotes(p.project_name), taken, fallback=p.project_id or "项目")
         taken.append(name)
@@ -1152,7 +1182,7 @@ def selfeval_workbook_bytes(
     props = wb.properties
     props.created = props.modified = when
     props.creator = props.lastModifiedBy = signature_lines(dataset, unit_name)[0][1]
-    props.title = f"{unit_name}{dataset.year}年度绩效自评表"
+    props.title = f"{unit_name}{dataset.year}年度绩效{kind.act}表"
     buffer = io.BytesIO()
     wb.save(buffer)
     return _reproducible_zip(buffer.getvalue(), when)

@@ -26,14 +26,15 @@ def _illustrative(report: Report, table: str) -> bool:
 
 
 def score(report: Report) -> Html:
-    """``经自评，乐昌市民政局2019年部门整体支出绩效自评得分为100分，评价等级为“优”。``"""
+    """``经自评，乐昌市民政局2019年部门整体支出绩效自评得分为100分，评价等级为“优”。`` (the kind's words:
+    经评价 … 部门整体支出绩效评价得分 in an evaluation)."""
     figure, grade = overview.department_score(report)
     if figure.value is None:
         return notes.to_author("没有部门整体绩效指标，也没有开展自评的项目，无法得出自评得分。")
     return Html(
         "<p>"
         + render(
-            f"经自评，{{unit}}{report.year}年部门整体支出绩效自评得分为{{score}}，评价等级为“{{grade}}”。",
+            f"{report.kind.by}，{{unit}}{report.year}年{report.kind.score_label}为{{score}}，评价等级为“{{grade}}”。",
             {"unit": report.unit_name, "score": figure, "grade": grade},
         )
         + "</p>"
@@ -135,11 +136,9 @@ def projects(report: Report) -> Html:
             illustrative=supplied,
         )
         grade = scored[0].grade
-        return Html(
-            "<p>"
-            + render(f"{{count}}自评项目得分均为{{score}}，评价等级均为“{grade}”。", {"count": count, "score": same})
-            + "</p>"
-        )
+        both = "均" if len(scored) > 1 else ""  # one project: 得分为, not 得分均为
+        said = f"{{count}}自评项目得分{both}为{{score}}，评价等级{both}为“{grade}”。"
+        return Html("<p>" + render(said, {"count": count, "score": same}) + "</p>")
     low, high = min(totals), max(totals)
     lo = Figure.derive(
         low, "自评项目得分的最低值", [], label="最低得分", text=f"{formatting.natural(low)}分", illustrative=supplied

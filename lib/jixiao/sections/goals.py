@@ -73,9 +73,11 @@ def summary(report: Report) -> Html:
         values[f"c{n}"] = figure
         part = f"{{c{n}}}{word}"
         if completion != "完成":
-            names = [str(g) for g in goals.loc[goals["completion"] == completion, "goal"]]
-            values[f"names{n}"] = "（" + "、".join(f"目标“{name}”" for name in names) + "）"  # escaped by render
-            part += f"{{names{n}}}"
+            # each goal's text a figure of its cell: a supplied goal's figures carry their 示
+            named = [f"目标“{{g{n}_{i}}}”" for i in range(int(figure.value))]
+            for i, index in enumerate(goals.index[goals["completion"] == completion]):
+                values[f"g{n}_{i}"] = Figure.text_cell(goals, index, "goal", label="年度绩效目标")
+            part += "（" + "、".join(named) + "）"
         parts.append(part)
     if counts.by_completion["完成"].value == counts.total.value:
         text = "年初设定的{total}年度绩效目标已全部完成。"
@@ -97,10 +99,13 @@ def table(report: Report) -> Html:
     if goals.empty:
         return Html("")
     rows = []
-    for number, (_, row) in enumerate(goals.iterrows(), start=1):
+    for number, (index, row) in enumerate(goals.iterrows(), start=1):
         record = dict(row)
+        goal = Figure.text_cell(goals, index, "goal", label="年度绩效目标")  # its 示 when supplied
         reason = themes.cell_text(record.get("deviation_reason"))
-        rows.append([str(number), record["goal"], record["completion"], _outcome(report, record), reason])
+        if reason:
+            reason = Figure.text_cell(goals, index, "deviation_reason", label="偏差原因及改进措施")
+        rows.append([str(number), goal, record["completion"], _outcome(report, record), reason])
     html = table_html(
         rows,
         ["序号", "绩效目标", "完成情况", "实际完成情况", "偏差原因及改进措施"],

@@ -57,14 +57,27 @@ def _column(report: Report, table: str, column: str, label: str, rows=None) -> l
 # -- budget ------------------------------------------------------------------------------------
 
 
+def _evaluated_rows(report: Report) -> list:
+    """The rows of ``projects`` that were self-evaluated (a project or fund report's subject)."""
+    projects = report.data.projects
+    return list(projects.index[projects["self_evaluated"] == "是"])
+
+
+def _total(report: Report, column: str, label: str) -> Figure:
+    """The report's total of ``column``: over the budget lines, or, in a report on its evaluated
+    projects (``kind.of_projects``: one project, one fund), over those projects."""
+    if report.kind.of_projects:
+        figures = _column(report, "projects", column, f"项目{label}", _evaluated_rows(report))
+        return _sum(figures, f"自评项目{label}之和", label)
+    return _sum(_column(report, "budget", column, label), f"各预算行{label}之和", label)
+
+
 def total_budget(report: Report) -> Figure:
-    figures = _column(report, "budget", "full_year_budget", "全年预算数")
-    return confirm(report, _sum(figures, "各预算行全年预算数之和", "全年预算数"), computed_key("total_budget"))
+    return confirm(report, _total(report, "full_year_budget", "全年预算数"), computed_key("total_budget"))
 
 
 def total_executed(report: Report) -> Figure:
-    figures = _column(report, "budget", "executed", "全年执行数")
-    return confirm(report, _sum(figures, "各预算行全年执行数之和", "全年执行数"), computed_key("total_executed"))
+    return confirm(report, _total(report, "executed", "全年执行数"), computed_key("total_executed"))
 
 
 def execution_rate(report: Report, executed: Figure | None = None, budget: Figure | None = None) -> Figure:
@@ -125,7 +138,7 @@ def department_score(report: Report) -> tuple[Figure, str]:
     the computed one as its input when there is a department indicator table); else the total
     derived from each indicator's score and rule; else the projects' weighted score."""
     reported, computed = reported_total(report), computed_score(report)
-    label = "部门整体支出绩效自评得分"
+    label = report.kind.score_label
     if reported is not None:
         inputs = [reported] + ([computed] if computed is not None else [])
         if computed is None:
@@ -141,12 +154,13 @@ def department_score(report: Report) -> tuple[Figure, str]:
         return confirm(
             report, replace(computed, label=label), computed_key("department_score")
         ), report.scores.department.grade
-    from jixiao.sections.projects import scores_supplied
+    from jixiao.sections.projects import all_project_figures, scores_supplied
 
     summary = report.scores.summary
     value = summary.score
     # computed from the projects' scores: supplied when any of them is (a row, an indicator, a default)
-    figure = Figure.derive(value, summary.formula, [], label=label,
+    scores = [replace(pf.total, label=f"{pf.name}得分") for pf in all_project_figures(report)]
+    figure = Figure.derive(value, summary.formula, scores, label=label,
                            text=f"{formatting.natural(value)}分" if value is not None else "—",
                            illustrative=value is not None and scores_supplied(report))  # fmt: skip
     return figure, formatting.MISSING if value is None else _grade(report, value)
@@ -168,12 +182,17 @@ def _differs_note(report: Report) -> Html:
     return Html(f'<span class="jx-differs-note">{note}</span>')
 
 
-def cover(report: Report) -> None:
-    """Hand the department's score and grade to the build for the report's cover (with the
-    computed score beside a reported one that differs)."""
+def cover_values(report: Report) -> dict:
+    """The report's score, its HTML (with the computed score beside a reported one that differs)
+    and its grade, as the cover shows them."""
     figure, grade = department_score(report)
-    score_html = cover_score_html(report, figure)
-    facts.publish(score=figure.value, score_html=score_html, grade=grade)
+    return {"score": figure.value, "score_html": str(cover_score_html(report, figure)), "grade": grade}
+
+
+def cover(report: Report) -> None:
+    """Hand the report's score and grade to the build for the report's cover (a report without
+    this section has the build compute them: ``engine.pipeline.cover_of``)."""
+    facts.publish(**cover_values(report))
 
 
 def cover_score_html(report: Report, figure: Figure | None = None) -> Html:
@@ -250,14 +269,24 @@ def summary(report: Report) -> Html:
     score, _ = department_score(report)
     budget, executed = total_budget(report), total_executed(report)
     rate = execution_rate(report, executed, budget)
+    kind = report.kind
+    names = ""
+    if kind.of_projects:  # the projects the report is about, by name
+        projects = report.data.projects
+        names = "、".join(f"“{projects.at[i, 'project_name']}”" for i in _evaluated_rows(report))
     lead = render(
-        "根据年初设定的绩效目标，{unit_name}{year}年部门整体支出绩效自评得分为{score}{differs}。"
+        f"根据年初设定的绩效目标，{{unit_name}}{{year}}年{escape(names)}{kind.score_label}为{{score}}{{differs}}。"
         "全年预算数{budget}，执行数{executed}，完成预算的{rate}。",
         {"unit_name": report.unit_name, "year": report.year, "score": score, "differs": _differs_note(report),
          "budget": budget, "executed": executed, "rate": rate},
     )  # fmt: skip
-    parts = [_coverage_sentence(c) for c in coverage(report)]
-    body = "其中" + "；".join(parts) + "。" if parts else ""
+    if kind.of_projects:
+        from jixiao.sections.projects import level_sentence
+
+        body = str(level_sentence(report))
+    else:
+        parts = [_coverage_sentence(c) for c in coverage(report)]
+        body = "其中" + "；".join(parts) + "。" if parts else ""
     paragraph = f"<p>{lead}{body}</p>"
     change = _year_change(report)
     return Html(paragraph + (f"<p>{change}</p>" if change else ""))
@@ -307,8 +336,40 @@ def _ordered(budget) -> list:
     return sorted(budget.index, key=key)
 
 
+def _funds_table(report: Report) -> Html:
+    """The evaluated projects' funds against their execution, by 资金级次 (or 资金性质), with the
+    execution rate and the total: a project or fund report's 预算执行情况."""
+    from jixiao.sections.projects import fund_groups
+
+    projects = report.data.projects
+    rows = []
+    for p in _evaluated_rows(report):
+        name = projects.at[p, "project_name"]
+        for group, shared, lines in fund_groups(report, str(projects.at[p, "project_id"])):
+            if not lines:
+                continue
+            amounts = [
+                _plain(_sum(_column(report, "project_funds", column, f"{group}{label}", lines),
+                            f"{shared}{label}之和", f"{group}{label}"))
+                for column, label in (("initial_budget", "年初预算数"), ("full_year_budget", "全年预算数"),
+                                      ("executed", "全年执行数"))
+            ]  # fmt: skip
+            rows.append([name, group, *amounts, _ratio(amounts[2], amounts[1], "全年执行数 ÷ 全年预算数", "执行率")])
+    rows_initial = _column(report, "projects", "initial_budget", "项目年初预算数", _evaluated_rows(report))
+    total_initial = _sum(rows_initial, "自评项目年初预算数之和", "年初预算数")
+    full, done = total_budget(report), total_executed(report)
+    footer = ["合计", "", _plain(total_initial), _plain(full), _plain(done), execution_rate(report, done, full)]
+    return table_html(
+        rows, ["项目名称", "资金", "年初预算数（万元）", "全年预算数（万元）", "全年执行数（万元）", "执行率"],
+        caption=f"{report.year}年资金执行情况", footer=footer,
+    )  # fmt: skip
+
+
 def budget_table(report: Report) -> Html:
-    """Budget against execution by fund source and kind, with the execution rate and the total."""
+    """Budget against execution by fund source and kind, with the execution rate and the total (in
+    a project or fund report, its funds: :func:`_funds_table`)."""
+    if report.kind.of_projects:
+        return _funds_table(report)
     budget = report.data.budget
     rows = []
     for i in _ordered(budget):
@@ -333,6 +394,10 @@ def _plain(figure: Figure) -> Figure:
 
 
 def budget_chart(report: Report):
+    """全年预算数 and 全年执行数 by fund source and kind (nothing in a project or fund report: its
+    funds table says it for its few rows)."""
+    if report.kind.of_projects:
+        return Html("")
     budget = report.data.budget
     order = _ordered(budget)
     labels = [f"{budget.at[i, 'fund_source']}\n{budget.at[i, 'kind']}" for i in order]
@@ -348,6 +413,14 @@ def budget_chart(report: Report):
     )  # fmt: skip
 
 
+def department_block(report: Report) -> Html:
+    """The department's own indicator table under its heading (部门整体支出绩效自评, or 评价 in an
+    evaluation); nothing in a project or fund report, whose 自评表 is its project's."""
+    if report.kind.of_projects:
+        return Html("")
+    return Html(f"<h3>{escape(report.kind.form_title)}</h3>\n{department_table(report)}")
+
+
 def department_table(report: Report) -> Html:
     """The department's indicators: target, actual, weight, score, with the rule behind each score."""
     department = report.scores.department
@@ -355,7 +428,7 @@ def department_table(report: Report) -> Html:
         reported = reported_total(report)
         if reported is not None:  # a unit that publishes only its total
             text = render(
-                "本部门未设部门整体绩效指标，部门整体支出绩效自评得分以填报的{score}为准。", {"score": reported}
+                f"本部门未设部门整体绩效指标，{report.kind.score_label}以填报的{{score}}为准。", {"score": reported}
             )
             return Html(f"<p>{text}</p>")
         return Html('<p class="jx-note">未填报部门整体绩效指标（indicators 表中 scope 为 department 的行）。</p>')
@@ -377,7 +450,7 @@ def department_table(report: Report) -> Html:
     footer = ["合计", "", "", "", "", "", "", full, _bare_score(figure)]
     table = table_html(
         rows, ["一级指标", "二级指标", "三级指标", "指标性质", "年度指标值", "实际完成值", "度量单位", "分值", "得分"],
-        caption=f"部门整体支出绩效自评表（评价等级：{grade}）", footer=footer,
+        caption=f"{report.kind.form_title}表（评价等级：{grade}）", footer=footer,
         numeric_columns=["分值", "得分"],
     )  # fmt: skip
     return Html(str(table) + '<p class="jx-hint jx-screen-only">将鼠标悬停在得分上，可查看计分规则和代入的数值。</p>')
@@ -495,4 +568,6 @@ def keyed_figures(report: Report) -> list[tuple[str, Figure]]:
     return keyed
 
 
-__all__ = ["budget_chart", "budget_table", "cover", "department_table", "escape", "summary", "trend"]
+__all__ = [
+    "budget_chart", "budget_table", "cover", "department_block", "department_table", "escape", "summary", "trend",
+]  # fmt: skip

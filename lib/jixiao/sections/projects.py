@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from jixiao import formatting, scoring
+from jixiao.inputs import schema
 from jixiao.inputs.published import computed_key
 from jixiao.scoring import FLAG_TEXT, IndicatorScore, ProjectScore
 from jixiao.scoring.weights import DEFAULT_WEIGHT_RULE
@@ -427,10 +428,56 @@ def _cell(tag: str, content: Any = "", *, cls: str = "", colspan: int = 1,
     return f"<{tag}{attrs}>{escape(content)}</{tag}>"
 
 
-def _fund_rows(report: Report, pf: ProjectFigures) -> list[str]:
-    """The funds block: header, 年度资金总额, then 当年财政拨款 / 上年结转资金 / 其他资金."""
+def fund_groups(report: Report, project_id: str) -> list[tuple[str, str, list[Any]]]:
+    """The 其中 rows of a project's funds block: (label, how a sum names its rows, their indexes in
+    ``project_funds``). By 资金级次 (中央资金 / 省级资金 / 市县资金, as the transfer-payment forms
+    lay them out) when the project's rows give a ``level``; else by 资金性质 (当年财政拨款 /
+    上年结转资金 / 其他资金)."""
     funds = report.data.project_funds
-    mine = funds[funds["project_id"].astype(str) == pf.score.project_id]
+    mine = funds[funds["project_id"].astype(str) == project_id]
+    levels = mine["level"] if "level" in mine.columns else None
+    if levels is not None and any(not _blank(v) for v in levels):
+        return [(f"{level}资金", f"各{level}资金行", list(mine.index[levels.astype(str) == level]))
+                for level in schema.LEVELS]  # fmt: skip
+    types = mine["fund_type"].astype(str)
+    return [(t, f"各{t}行", list(mine.index[types == t])) for t in FUND_TYPES]
+
+
+def level_amounts(report: Report) -> list[tuple[str, Figure]]:
+    """The evaluated projects' 全年预算数 by 资金级次 (中央资金, 省级资金, 市县资金), each the sum of
+    its ``project_funds`` rows; empty when no row gives a level."""
+    funds = report.data.project_funds
+    if "level" not in funds.columns:
+        return []
+    ids = {p.project_id for p in report.scores.projects}
+    mine = funds[funds["project_id"].astype(str).isin(ids)]
+    levels = mine["level"].map(lambda v: "" if _blank(v) else str(v))
+    if not (levels != "").any():
+        return []
+    out = []
+    for level in schema.LEVELS:
+        rows = mine.index[levels == level]
+        parts = [Figure.cell(funds, i, "full_year_budget", label=f"{level}资金全年预算数", fmt=formatting.wanyuan)
+                 for i in rows]  # fmt: skip
+        out.append((f"{level}资金", _sum(parts, f"资金级次为{level}的项目资金行全年预算数之和", f"{level}资金")))
+    return out
+
+
+def level_sentence(report: Report) -> Html:
+    """``全年预算数中，中央资金600.00万元、省级资金250.00万元、市县资金150.00万元。``, or nothing
+    when the funds are not given by level."""
+    amounts = level_amounts(report)
+    if not amounts:
+        return Html("")
+    values = {f"l{k}": figure for k, (_, figure) in enumerate(amounts)}
+    text = "全年预算数中，" + "、".join(f"{label}{{l{k}}}" for k, (label, _) in enumerate(amounts)) + "。"
+    return render(text, values)
+
+
+def _fund_rows(report: Report, pf: ProjectFigures) -> list[str]:
+    """The funds block: header, 年度资金总额, then 当年财政拨款 / 上年结转资金 / 其他资金 (or, for
+    funds given by level, 中央资金 / 省级资金 / 市县资金)."""
+    funds = report.data.project_funds
     ex = pf.score.execution
     marker = _flag(ex.flags)
     rows = [
@@ -443,16 +490,15 @@ def _fund_rows(report: Report, pf: ProjectFigures) -> list[str]:
                                                        pf.execution_weight, pf.rate))
         + _cell("td", Html(f"{pf.execution.html()}{marker}"), cls="num") + "</tr>",
     ]  # fmt: skip
-    for k, fund_type in enumerate(FUND_TYPES):
-        label = ("其中：" if k == 0 else "") + fund_type
-        of_type = mine[mine["fund_type"].astype(str) == fund_type]
+    for k, (group, shared, lines) in enumerate(fund_groups(report, pf.score.project_id)):
+        label = ("其中：" if k == 0 else "") + group
         cells = []
         for column, name in (("initial_budget", "年初预算数"), ("full_year_budget", "全年预算数"),
                              ("executed", "全年执行数")):  # fmt: skip
-            parts = [Figure.cell(funds, i, column, label=f"{fund_type}{name}",
-                                 fmt=formatting.number) for i in of_type.index]  # fmt: skip
+            parts = [Figure.cell(funds, i, column, label=f"{group}{name}",
+                                 fmt=formatting.number) for i in lines]  # fmt: skip
             if len(parts) > 1:
-                parts = [_sum(parts, f"各{fund_type}行{name}之和", f"{fund_type}{name}",
+                parts = [_sum(parts, f"{shared}{name}之和", f"{group}{name}",
                               formatting.number)]  # fmt: skip
             cells.append(_cell("td", parts[0] if parts else "", cls="num"))
         rows.append(

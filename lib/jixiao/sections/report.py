@@ -21,6 +21,7 @@ import pandas as pd
 from jixiao import facts, paths
 from jixiao.inputs import settings as settings_module
 from jixiao.inputs.dataset import TABLES
+from jixiao.inputs.kinds import ReportKind
 from jixiao.scoring.rules import Rules
 
 T = TypeVar("T")
@@ -95,6 +96,12 @@ class Report:
     @property
     def unit_name(self) -> str:
         return self.settings.unit_name
+
+    @property
+    def kind(self) -> ReportKind:
+        """The report's kind (:class:`jixiao.inputs.kinds.ReportKind`): its words, recorded as read."""
+        facts.record_read(self.settings.unit_file, "kind")
+        return self.settings.kind
 
     @remembered
     def rules(self) -> Rules:
