@@ -721,3 +721,27 @@ def test_a_form_checked_and_the_same_form_imported_score_the_same(tmp_path, monk
     whole = next(f for f in record.forms if f["form"] == "department")
     assert whole["computed_total"] == report.scores.department.computed_total == 100.0
     assert checked["临时救助"]["computed_total"] == 95.48
+
+
+def test_a_problem_inside_a_form_stays_with_it_on_a_cluster_too(tmp_path):
+    from dask.distributed import LocalCluster
+
+    from forms_fixtures import project
+    from jixiao.forms.samples import save
+
+    path = save(tmp_path / "分值.xlsx", [(project(), "central")])
+    book = openpyxl.load_workbook(path)
+    book.active["H13"] = "二十分"  # 临时救助人次's 分值
+    book.save(path)
+    here = run.run([path], NATIONAL)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0") as cluster:
+        there = run.run([path], NATIONAL, scheduler=cluster.scheduler_address)
+    name = run.label(path)
+    for record in (here, there):
+        (form,) = record.forms
+        assert record.unread == []
+        assert form["problems"] == [
+            f"{name} 工作表「临时救助」H13：指标「临时救助人次」的分值应为数字，表中为「二十分」(expected a number)"
+        ]
+        # read as blank, the weight is the rules' default: 产出 50 less the 30 the other rows give
+        assert (form["indicators"][0]["weight"], form["indicators"][0]["weight_default"]) == (20.0, True)

@@ -213,7 +213,7 @@ def check(form: Form, ruleset: Any) -> dict[str, Any]:
     row_flags = {r["indicator_id"]: list(f) for r, f in converted}
     frame = Rows(rows)
     form_flags: list[dict] = []
-    problems: list[str] = []
+    problems: list[str] = [str(p) for p in form.problems]
     execution = None
     total_row = form.fund(FUND_TOTAL)
     if form.kind == DEPARTMENT:

@@ -65,11 +65,6 @@ def label(path: Path) -> str:
     return path.as_posix() if relative.startswith("..") else relative
 
 
-def _row_of(cell: str) -> int:
-    digits = "".join(c for c in cell or "" if c.isdigit())
-    return int(digits) if digits else 0
-
-
 def _problem(p: Any) -> dict[str, Any]:
     return {"file": p.file, "sheet": p.sheet, "cell": p.cell, "message": str(p)}
 
@@ -89,18 +84,16 @@ def check_files(named: list[tuple[str, Path]], ruleset: RuleSet) -> tuple[list[d
             except Exception as exc:  # one form the rules cannot score does not stop the others
                 unread.append({"file": form.file, "sheet": form.sheet, "cell": form.top,
                                "message": f"{form.where}：无法检查 (cannot check)：{exc}"})  # fmt: skip
-        for p in one.problems:  # a problem inside a form read stays with that form
-            on = [r for r in mine if r["sheet"] == p.sheet and _row_of(r["top"]) <= _row_of(p.cell)]
-            if on and p.cell:
-                on[-1]["problems"].append(str(p))
-            else:
-                unread.append(_problem(p))
+        kept = {p for form in one.forms for p in form.problems}  # a form's own stay in its record
+        unread += [_problem(p) for p in one.problems if p not in kept]
         records += mine
     for item in (*records, *unread):  # the names given, not where a worker put the files
         original = names.get(item["file"])
         if original is not None and original != item["file"]:
             if "message" in item:
                 item["message"] = item["message"].replace(item["file"], original)
+            if "problems" in item:
+                item["problems"] = [p.replace(item["file"], original) for p in item["problems"]]
             item["file"] = original
     return records, unread
 
