@@ -1,4 +1,4 @@
-"""The ``jixiao`` command: new, build, validate, template, batch, summary, synth.
+"""The ``jixiao`` command: new, import, build, validate, template, batch, summary, check, synth.
 
 Exit status: 0 done; 1 a section failed; 2 the inputs, settings or arguments are wrong (nothing
 was built); 3 the outputs could not be written (disk full, read-only) or another build of the
@@ -66,6 +66,14 @@ def parser() -> argparse.ArgumentParser:
     n.add_argument("--name", type=unit_name, help="单位名称 of a new unit, e.g. 示例县民政局")
     n.add_argument("--like", type=unit_id, help="start from this existing unit's settings (sections, themes, scoring…)")
     n.add_argument("--kind", choices=KIND_IDS, help="report kind (default department)")
+    i = sub.add_parser("import", help="write a unit-year's projects, project_funds and indicators from the 自评表 "
+                       "it already filled (.xlsx/.xls files or folders of them)")  # fmt: skip
+    i.add_argument(
+        "inputs", nargs="+", type=Path, metavar="FILES_OR_FOLDERS", help="filled 自评表 workbooks or folders"
+    )
+    _unit_year(i)
+    i.add_argument("--dry-run", action="store_true", help="print what would be written, write nothing")
+    i.add_argument("--overwrite", action="store_true", help="replace tables the unit-year already has")
     b = sub.add_parser("build", help="build outputs/<unit>/<year>/report.html, .pdf, .docx, 自评表.xlsx")
     _unit_year(b)
     b.add_argument("--force", action="store_true", help="re-execute every section, ignoring the cache")
@@ -94,10 +102,32 @@ def parser() -> argparse.ArgumentParser:
     m.add_argument("--output", help="where outputs go: an fsspec URL or folder (default: outputs/)")
     m.add_argument("--no-summary", action="store_true", help="skip the summary of each year at the end")
     s = sub.add_parser("summary", help="the bureau's summary of a year: outputs/_summary/<year>/summary.html")
-    s.add_argument("--units", nargs="+", required=True, help="unit ids")
+    s.add_argument("--units", nargs="+", default=[], help="unit ids")
+    s.add_argument(
+        "--forms",
+        nargs="+",
+        default=[],
+        type=Path,
+        metavar="DIR",
+        help="jixiao check output folders (their check.json): departments that filed only forms",
+    )
     s.add_argument("--year", required=True, type=int, help="年度")
     s.add_argument("--output", help="where the reports are and the summary goes: an fsspec URL (default: outputs/)")
     s.add_argument("--bureau", default="", type=bureau_name, help="the bureau's name for the title, e.g. 示例县财政局")
+    c = sub.add_parser("check", help="check filled 自评表 workbooks a bureau received: check.html, .xlsx, .json")
+    c.add_argument("sources", nargs="+", metavar="FILES_OR_FOLDERS", help="自评表 workbooks (.xlsx, .xls) or folders")
+    c.add_argument(
+        "--output", type=Path, help="where check.html, check.xlsx and check.json go (default: outputs/_check)"
+    )
+    c.add_argument(
+        "--rules",
+        default="national",
+        metavar="UNIT_OR_SET",
+        help="rule set: national (default), platform, a rule set YAML file, or a unit id (its unit.yaml)",
+    )
+    c.add_argument("--bureau", default="", type=bureau_name, help="the bureau's name for the title, e.g. 示例县财政局")
+    c.add_argument("--scheduler", help="address of a Dask scheduler to read and score on (default: this machine)")
+    c.add_argument("--workers", type=int, help="local processes without --scheduler (default: one per core)")
     y = sub.add_parser("synth", help="write synthetic units (ids synth-…) under data/ and params/")
     y.add_argument("--units", required=True, type=int, help="how many units")
     y.add_argument("--years", nargs="+", required=True, type=int, help="years")
@@ -140,8 +170,8 @@ def main(argv: list[str] | None = None) -> int:
                 atexit._run_exitfuncs()
                 _leave(code)
             return code
-        command = {"new": _new, "validate": _validate, "template": _template, "batch": _batch,
-                   "summary": _summary, "synth": _synth}.get(args.command)  # fmt: skip
+        command = {"new": _new, "import": _import, "validate": _validate, "template": _template, "batch": _batch,
+                   "summary": _summary, "synth": _synth, "check": _check}.get(args.command)  # fmt: skip
         if command is not None:
             code = command(args)
             sys.stdout.flush()  # a closed pipe is met here, where it is handled, not at the interpreter's exit
@@ -233,6 +263,24 @@ def _new(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import(args: argparse.Namespace) -> int:
+    from jixiao.forms import importing
+
+    try:
+        imported = importing.run(args.inputs, args.unit, args.year, dry_run=args.dry_run, overwrite=args.overwrite)
+    except importing.ImportProblems as exc:
+        if exc.log:
+            print("导入记录 (import log):", file=sys.stderr)
+            for line in exc.log:
+                print(f"  {line}", file=sys.stderr)
+        for line in exc.lines():
+            print(line, file=sys.stderr)
+        return 2
+    for line in importing.report_lines(imported):
+        print(line)
+    return 0
+
+
 def _validate(args: argparse.Namespace) -> int:
     from jixiao.inputs import settings, validation
 
@@ -309,9 +357,37 @@ def _summary(args: argparse.Namespace) -> int:
     from jixiao import summary
     from jixiao.store import Store
 
-    where = summary.write(args.units, args.year, Store(args.output), bureau=args.bureau)
+    if not args.units and not args.forms:
+        print("jixiao summary: 需要 --units 或 --forms (give --units, --forms or both)", file=sys.stderr)
+        return 2
+    try:
+        where = summary.write(args.units, args.year, Store(args.output), bureau=args.bureau, forms=args.forms)
+    except summary.FormsError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
     for path in where.values():
         print(f"汇总 (summary): {path}")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from jixiao import paths
+    from jixiao.check import outputs, rules, run
+
+    try:
+        ruleset = rules.load(args.rules)
+    except rules.RulesError as exc:
+        print(f"规则集错误 (rule set error): {exc}", file=sys.stderr)
+        return 2
+    record = run.run(args.sources, ruleset, scheduler=args.scheduler, workers=args.workers)
+    folder = args.output or paths.root() / "outputs" / "_check"
+    where = outputs.write(record, folder, args.bureau)
+    flagged = sum(1 for f in record.forms if outputs.every_flag(f))
+    print(outputs.summary_line(record))
+    print(f"{len(record.forms)} 份表，{flagged} 份有标记，{len(record.unread)} 处未能读取 "
+          f"({len(record.forms)} forms, {flagged} flagged, {len(record.unread)} unread)")  # fmt: skip
+    for path in where.values():
+        print(f"审核结果 (check): {paths.relative(path)}")
     return 0
 
 

@@ -206,9 +206,12 @@ class Source:
     row: int | None = None
     column: str | None = None
     column_label: str | None = None
+    form_cell: str | None = None
+    """For a row ``jixiao import`` wrote: the cell of the filed 自评表 this column was read from
+    (``forms/a.xlsx#sheet=附件1&cell=F7``, :func:`jixiao.inputs.source_refs.cell_ref`)."""
 
     def describe(self) -> str:
-        """Where the figure is, for a reader.
+        """Where the figure is, for a reader (and the filed form's cell it was imported from).
 
         >>> Source("data/lechang-mzj/2019/stats.csv", "", 5, "value", "数值").describe()
         'data/lechang-mzj/2019/stats.csv 第5行 数值(value)'
@@ -216,6 +219,9 @@ class Source:
         'data/lechang-mzj/2019/data.xlsx [业务统计] 第5行 数值(value)'
         >>> Source("params/lechang-mzj/2019.yaml", column="score").describe()
         'params/lechang-mzj/2019.yaml score'
+        >>> form = "forms/a.xlsx#sheet=附件1&cell=F7"
+        >>> Source("data/x/2019/projects.csv", "", 2, "executed", "全年执行数", form).describe()
+        'data/x/2019/projects.csv 第2行 全年执行数(executed)，原表 forms/a.xlsx 工作表「附件1」F7'
         """
         parts = [self.file]
         if self.sheet:
@@ -226,7 +232,12 @@ class Source:
             label = self.column_label
             named = label and label != self.column
             parts.append(f"{label}({self.column})" if named else self.column)
-        return " ".join(parts)
+        text = " ".join(parts)
+        if self.form_cell:
+            file, _, query = self.form_cell.partition("#sheet=")
+            sheet, _, cell = query.rpartition("&cell=")
+            text += f"，原表 {file} 工作表「{sheet}」{cell}"
+        return text
 
     def anchor(self) -> str:
         """Where the figure is, for a machine: ``file#sheet=…&row=…&col=…``.

@@ -134,6 +134,16 @@ def _amount(key: str, label: str, meaning: str = "") -> Column:
     return Column(key, label, "number", AMOUNT_UNIT, True, minimum=0.0, meaning=meaning)
 
 
+def _source_ref() -> Column:
+    return Column(
+        "source_ref",
+        "原表单元格",
+        "text",
+        meaning="jixiao import 所填：该行各列取自已填报自评表的哪个单元格，"
+        "如 forms/民政局-临时救助.xlsx#sheet=附件1&project_name=B3&executed=F7；手工填写的行留空",
+    )
+
+
 def _source() -> Column:
     return Column(
         "source",
@@ -194,6 +204,7 @@ PROFILE = Table(
             meaning="单位填报（公开）的部门整体自评总分；与按指标计算的得分不一致时审核提示列出",
         ),
         _source(),
+        _source_ref(),
     ),
     "一行：单位的基本情况",
 )
@@ -249,6 +260,7 @@ PROJECTS = Table(
             meaning="单位填报的总分（如有）",
         ),
         _source(),
+        _source_ref(),
     ),
     "每个项目一行",
 )
@@ -270,6 +282,7 @@ PROJECT_FUNDS = Table(
         _amount("full_year_budget", "全年预算数"),
         _amount("executed", "全年执行数"),
         _source(),
+        _source_ref(),
     ),
     "自评表的资金情况：每个项目各行之和等于项目表中的三个金额",
 )
@@ -302,9 +315,10 @@ INDICATORS = Table(
             "分值",
             "number",
             "分",
-            required=True,
             positive=True,
-            meaning="项目：各一级指标下分值之和等于该一级指标分值；部门整体：合计 100",
+            meaning="项目：各一级指标下分值之和等于该一级指标分值；部门整体：合计 100。"
+            "空白（表上没有分值，如转移支付自评表）：取计分规则的默认分值，该一级指标的分值减去已填分值后"
+            "在空白各行间均分（部门整体：100 减去已填分值），报告标为默认值",
         ),
         Column(
             "reported_score", "得分(填报)", "number", "分", minimum=0.0, meaning="单位自评得分；定性指标须在档次区间内"
@@ -327,6 +341,7 @@ INDICATORS = Table(
             "审核提示核对两者是否一致（万人次、万人等按 1 万换算）",
         ),
         _source(),
+        _source_ref(),
     ),
     "每个三级指标一行",
 )

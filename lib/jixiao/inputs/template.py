@@ -99,6 +99,21 @@ def _sheet(book: Workbook, table: Table) -> Worksheet:
     return sheet
 
 
+def table_sheet(book: Workbook, table: Table, rows: Iterable[dict[str, Any]]) -> Worksheet:
+    """A sheet of ``table`` added to ``book`` (header, notes, drop-down lists) holding ``rows``
+    (column key -> value; None or "" blank): what ``jixiao import`` writes into a unit's workbook."""
+    sheet = _sheet(book, table)
+    for r, row in enumerate(rows, start=2):
+        for c, column in enumerate(table.columns, start=1):
+            value = _value(row.get(column.key))
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            cell = sheet.cell(row=r, column=c, value=value)
+            if column.type in ("text", "code"):
+                cell.number_format = "@"
+    return sheet
+
+
 def _workbook(tables: Iterable[str] | None = None) -> Workbook:
     """A workbook with the sheets of ``tables`` (default every table) and the profile's, in the data
     model's order."""

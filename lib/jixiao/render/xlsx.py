@@ -118,6 +118,7 @@ _TITLE = _font(bold=True, size=16)
 ILLUSTRATIVE_FILL = PatternFill("solid", fgColor="FFF2CC")
 ILLUSTRATIVE_NOTE = "示例数据：此数来自示例（非公开发布）数据，或由其计算得出。"
 DEFAULT_NOTE = "默认值：未填报预算执行率分值，取本单位设置的默认分值（非公开发布数）。"
+DEFAULT_WEIGHT_NOTE = "默认值：未填报该指标的分值，取计分规则的默认分值（非公开发布数）。"
 """The note of a value the workbook fills in from the settings (a blank 预算执行率分值)."""
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 """A text starting with one of these would be read as a formula (or DDE) by a spreadsheet."""
@@ -544,6 +545,8 @@ class _Marks:
         return self._has(self._fund_levels, (project_id, level), column)
 
     def indicator(self, s: IndicatorScore, column: str | None = None) -> bool:
+        if column == "weight" and s.weight_default:  # the rules' default: never printed
+            return True
         return s.indicator_id is not None and self._has(self._indicators, (s.indicator_id,), column)
 
     def score(self, s: IndicatorScore) -> bool:
@@ -679,7 +682,8 @@ def _indicator_block(
             sh.put(r, 5, target, illustrative=marks.target(s))
             sh.put(r, 6, s.measure_unit)
             sh.put(r, 7, actual, illustrative=marks.actual(s))
-        sh.put(r, 8, s.weight, fmt=weight_format(s.weight), illustrative=marks.indicator(s, "weight"))
+        note = DEFAULT_WEIGHT_NOTE if s.weight_default else ""
+        sh.put(r, 8, s.weight, fmt=weight_format(s.weight), illustrative=marks.indicator(s, "weight"), note=note)
         sh.put(r, 9, s.score, fmt=SCORE, illustrative=ill)
         sh.put(r, 10, s.deviation_reason, left=True, illustrative=marks.indicator(s, "deviation_reason"))
         sh.height(

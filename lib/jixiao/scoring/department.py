@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -19,7 +19,7 @@ from jixiao.scoring.indicators import (
 )
 from jixiao.scoring.rules import DEFAULT_RULES, Rules
 from jixiao.scoring.values import DEPARTMENT_SCOPE, _records, _sum, _text
-from jixiao.scoring.weights import _department_weight_problems
+from jixiao.scoring.weights import _department_weight_problems, default_weights
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,8 @@ def score_department(
     if rows and "scope" in rows[0]:
         rows = [r for r in rows if _text(r.get("scope")) == DEPARTMENT_SCOPE]
     rows = _ordered(rows, ())
-    scores = tuple(_score_row(r, rules, budget) for r in rows)
+    defaulted = default_weights(rows, None)
+    scores = tuple(replace(_score_row(r, rules, budget), weight_default=i in defaulted) for i, r in enumerate(rows))
     total = _sum(s.score for s in scores)
     computed_total = _sum(s.computed for s in scores)
     differences = _differences(scores)

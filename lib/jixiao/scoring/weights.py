@@ -4,6 +4,7 @@ and the checks that each level's weights add up."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 import pandas as pd
@@ -28,6 +29,57 @@ def project_weights(project: Mapping[str, Any] | pd.Series, rules: Rules = DEFAU
         v = _num(project.get(f"weight_{key}"))
         out[key] = v if v is not None else float(rules.weights[key])
     return out
+
+
+DEFAULT_WEIGHT_RULE = "未填报分值：取计分规则的默认分值（该一级指标的分值减去已填分值，在未填各行间均分，精确到 0.01）"
+"""How a blank indicator weight is filled (said in the report's tooltip and the import log)."""
+
+
+def shares(total: float, n: int) -> list[float]:
+    """``total`` split into ``n`` weights of whole cents that add up to it, the first ones taking
+    the odd cents.
+
+    >>> shares(50, 3), shares(30, 2), shares(10, 1)
+    ([16.67, 16.67, 16.66], [15.0, 15.0], [10.0])
+    """
+    cents = int((Decimal(repr(float(total))) * 100).to_integral_value())
+    base, extra = divmod(cents, n)
+    return [float(Decimal(base + (1 if i < extra else 0)) / 100) for i in range(n)]
+
+
+def default_weights(rows: Sequence[dict[str, Any]], declared: Mapping[str, float] | None) -> set[int]:
+    """Fill in the rows' blank weights (a form without a 分值 column: the Sichuan-style
+    transfer-payment form) from the rules' defaults, in place, and return the positions filled.
+
+    For a project (``declared``: each first level's weight, the project's own or the rules'
+    default) a first level's weight less the weights its rows give is split evenly, in whole
+    cents, among its rows without one; for the department (``declared`` None) 100 less the
+    weights given, among all rows without one. A row whose first level is unknown keeps its blank.
+    """
+    filled: set[int] = set()
+    blank = [i for i, r in enumerate(rows) if _num(r.get("weight")) is None]
+    if not blank:
+        return filled
+    groups: dict[str, list[int]] = {}
+    for i in blank:
+        groups.setdefault("" if declared is None else _text(rows[i].get("level1")) or "", []).append(i)
+    for level1, members in groups.items():
+        if declared is None:
+            total = 100.0
+            given = _sum(_num(r.get("weight")) or 0.0 for r in rows)
+        elif level1 in declared:
+            total = declared[level1]
+            mine = [r for r in rows if (_text(r.get("level1")) or "") == level1]
+            given = _sum(_num(r.get("weight")) or 0.0 for r in mine)
+        else:
+            continue
+        rest = total - given
+        if rest <= 0:
+            continue
+        for i, w in zip(members, shares(rest, len(members)), strict=True):
+            rows[i]["weight"] = w
+            filled.add(i)
+    return filled
 
 
 def _project_weight_problems(weights: Mapping[str, float], rows: Sequence[Mapping[str, Any]]) -> list[str]:

@@ -15,6 +15,7 @@ import pandas as pd
 from jixiao import facts, formatting
 from jixiao.inputs import schema
 from jixiao.inputs.published import computed_key
+from jixiao.scoring.weights import DEFAULT_WEIGHT_RULE
 from jixiao.sections.report import Report
 from jixiao.writing import charts
 from jixiao.writing.provenance import (
@@ -492,6 +493,10 @@ def _cell(report: Report, s, column: str, label: str, value: float | None, missi
     indicators = report.data.indicators
     if value is None:
         return missing
+    if column == "weight" and s.weight_default:  # the rules' default, never printed
+        return Figure.default_value(
+            value, DEFAULT_WEIGHT_RULE, label=f"「{s.name}」{label}", text=formatting.natural(value)
+        )
     if not s.indicator_id or column not in indicators.columns:
         return formatting.natural(value)
     matches = indicators.index[indicators["indicator_id"].astype(str) == s.indicator_id]

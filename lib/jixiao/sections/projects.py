@@ -20,6 +20,7 @@ from jixiao import formatting, scoring
 from jixiao.inputs import schema
 from jixiao.inputs.published import computed_key
 from jixiao.scoring import FLAG_TEXT, IndicatorScore, ProjectScore
+from jixiao.scoring.weights import DEFAULT_WEIGHT_RULE
 from jixiao.sections.report import Report
 from jixiao.writing import charts
 from jixiao.writing.provenance import (
@@ -154,7 +155,9 @@ def indicator_figure(report: Report, s: IndicatorScore) -> Figure:
         columns = (("target", "年度指标值"), ("actual", "实际完成值"), ("weight", "分值"),
                    ("reported_score", "填报得分"))  # fmt: skip
         for column, label in columns:
-            if column in ind.columns and not _blank(ind.at[i, column]):
+            if column == "weight" and s.weight_default:  # scored on the rules' default: never published
+                inputs.append(replace(_default_weight(s), label=f"「{s.name}」{label}"))
+            elif column in ind.columns and not _blank(ind.at[i, column]):
                 inputs.append(Figure.cell(ind, i, column, label=f"「{s.name}」{label}"))
     text = _score(s.score)
     if s.differs:
@@ -176,10 +179,14 @@ def _unique(labels: list[str]) -> list[str]:
     return out
 
 
-def _score_sum(parts: list[Figure], value: float, label: str) -> Figure:
+def _score_sum(parts: list[Figure], value: float, label: str, cap: float | None = None) -> Figure:
+    """The sum of ``parts``; capped at ``cap`` (``scoring.execution_caps``) where the total is the cap."""
     labels = _unique([p.label for p in parts])
     parts = [replace(p, label=lab) for p, lab in zip(parts, labels, strict=True)]
-    return Figure.derive(value, " + ".join(labels), parts, label=label, text=_score(value))
+    formula = " + ".join(labels)
+    if cap is not None and value == cap:
+        formula = f"min({formula}, 预算执行率对应的总分上限 {_bare(cap)})"
+    return Figure.derive(value, formula, parts, label=label, text=_score(value))
 
 
 def project_figures(report: Report, p: ProjectScore) -> ProjectFigures:
@@ -211,7 +218,7 @@ def project_figures(report: Report, p: ProjectScore) -> ProjectFigures:
         )
         for s, f in zip(p.indicators, indicators, strict=True)
     ]
-    stands = _score_sum(parts, p.total, "得分")
+    stands = _score_sum(parts, p.total, "得分", p.cap)
     differs = _differ(p.final_total, p.computed_total)
     reported = None
     if p.reported_total is not None:
@@ -224,7 +231,7 @@ def project_figures(report: Report, p: ProjectScore) -> ProjectFigures:
             text=_score(p.final_total),
         ).standing_for(reported)  # the reported total stands: printed or supplied as its cell is  # fmt: skip
     else:
-        computed = _score_sum(computed_parts, p.computed_total, "计算总分")
+        computed = _score_sum(computed_parts, p.computed_total, "计算总分", p.cap)
         claimed = reported if reported is not None else replace(stands, label="填报总分")
         total = Figure.derive(
             p.final_total, "填报总分（按规则计算：计算总分）", [claimed, computed], label="得分",
@@ -530,7 +537,7 @@ def _indicator_rows(report: Report, pf: ProjectFigures) -> list[str]:
         else:
             target = value("target", "年度指标值", s.target is not None)
             actual = value("actual", "实际完成值", s.actual is not None) or "缺失"
-        weight = value("weight", "分值", True) or _bare(s.weight)
+        weight = _default_weight(s) if s.weight_default else value("weight", "分值", True) or _bare(s.weight)
         detail = f"填报 {_score(s.reported)}，按规则计算 {_score(s.computed)}" if s.differs else ""
         cls = "num jx-differs" if s.differs else "num"
         cells = []
@@ -552,11 +559,16 @@ def _indicator_rows(report: Report, pf: ProjectFigures) -> list[str]:
     return rows
 
 
+def _default_weight(s: Any) -> Figure:
+    """An indicator's 分值 the row left blank: the rules' default (never printed, marked so)."""
+    return Figure.default_value(s.weight, DEFAULT_WEIGHT_RULE, label="分值", text=_bare(s.weight))
+
+
 def _total_rows(report: Report, pf: ProjectFigures) -> list[str]:
     p = pf.score
     weights = [pf.execution_weight] + [
         Figure.default_value(s.weight, "未填报该指标的分值，取计分规则的默认分值", label="分值", text=_bare(s.weight))
-        if s.indicator_id is None else
+        if s.indicator_id is None else _default_weight(s) if s.weight_default else
         Figure.cell(report.data.indicators, _index(report.data.indicators, "indicator_id",
                     s.indicator_id), "weight", label="分值", fmt=_bare)
         for s in p.indicators

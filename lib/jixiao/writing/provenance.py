@@ -49,6 +49,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jixiao import formatting
+from jixiao.inputs import source_refs
 from jixiao.inputs.published import Printed, Source, parse_key, published_table, row_id
 from jixiao.inputs.published import cell_row as _cell_row
 from jixiao.inputs.published import cell_text as _cell_str
@@ -337,7 +338,9 @@ class Figure:
     ) -> Figure:
         file, sheet = _cell_str(row, "_file"), _cell_str(row, "_sheet")
         col_label = column_label or _schema_label(column, table or _table_of(file, sheet))
-        src = Source(file=file, sheet=sheet, row=_cell_row(row), column=column, column_label=col_label)
+        form_cell = source_refs.cell_ref(_cell_str(row, "source_ref"), column)
+        src = Source(file=file, sheet=sheet, row=_cell_row(row), column=column, column_label=col_label,
+                     form_cell=form_cell)  # fmt: skip
         illustrative = _is_illustrative(row)
         printed, listed = _printed_cell(row, column, table)
         actual = _cell_str(row, column) if value is None else value
