@@ -41,6 +41,7 @@ MINIMAL_NARRATIVE = [
     ["section", "order", "kind", "text", "source"],
     ["dibao", "0", "title", "底线民生保障坚定有力", "published"],
     ["dibao", "1", "item", "清退低保户{dibao_cleared_households}、{dibao_cleared_people}。", ""],
+    ["problems", "1", "item", "部分项目执行进度偏慢。", ""],
 ]
 
 

@@ -170,6 +170,20 @@ def test_a_chosen_block_without_its_rows_is_an_input_error(root):
     ]
 
 
+def test_a_chosen_text_block_without_its_own_rows_is_an_input_error(root):
+    """评价工作开展情况 and 结果应用和信息公开 are written from their own narrative sections: without
+    them the filing edition would show a bare heading (the note to the author is the review's)."""
+    narrative = [["section", "order", "kind", "text"], ["evaluation", "1", "item", "逐项核实指标完成情况。"]]
+    make_unit(root, ["profile", "evaluation", {"kind": "application", "title": "结果应用"}], {"narrative": narrative})
+    where = f"data/{UNIT}/{YEAR}/narrative.csv 所属章节(section)："
+    assert messages() == [
+        where + "没有所属章节为 application 的行 (no rows of section application)：所选章节「结果应用」(application)"
+        "需要它的文字材料，请填写自评结果的应用情况（所属章节填 application）",
+        where + "没有所属章节为 disclosure 的行 (no rows of section disclosure)：所选章节「结果应用」(application)"
+        "需要它的文字材料，请填写报告和自评结果的公开情况（所属章节填 disclosure）",
+    ]
+
+
 def test_the_error_names_the_sections_by_their_headings(root):
     sections = ["profile", {"kind": "goals", "title": "年度目标完成情况"}, "theme:dibao"]
     headers_only = {"goals": [["goal", "completion"]], "narrative": [["section", "order", "kind", "text"]]}

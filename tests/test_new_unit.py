@@ -153,6 +153,9 @@ def fill_year(workbook: Path, staff: int, personnel: float) -> None:
         [
             {"所属章节": "problems", "序号": 1, "类型": "item", "内容": "救助标准有待统一。"},
             {"所属章节": "improvements", "序号": 1, "类型": "item", "内容": "统一救助标准。"},
+            {"所属章节": "evaluation", "序号": 1, "类型": "item", "内容": "由财务股组织各股室逐项核实指标完成情况。"},
+            {"所属章节": "application", "序号": 1, "类型": "item", "内容": "自评结果作为编制下一年度预算的依据。"},
+            {"所属章节": "disclosure", "序号": 1, "类型": "paragraph", "内容": "本报告在县政府门户网站公开。"},
         ],
     )
     fill(

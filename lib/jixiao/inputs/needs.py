@@ -70,6 +70,24 @@ def need(kind: str, report: ReportKind | None = None) -> Need:
     return NEEDS[kind]
 
 
+TEXTS: dict[str, tuple[str, ...]] = {
+    "evaluation": ("evaluation",),
+    "application": ("application", "disclosure"),
+    "problems": ("problems",),
+    "improvements": ("improvements",),
+}
+"""The free-text blocks and the ``narrative`` sections (所属章节) each is written from: a chosen
+block needs rows of each of its own, or it would be a bare heading."""
+
+TEXT_FILL: dict[str, str] = {
+    "evaluation": "评价工作的组织、方法和满意度调查情况",
+    "application": "自评结果的应用情况",
+    "disclosure": "报告和自评结果的公开情况",
+    "problems": "存在的问题，每条一行",
+    "improvements": "下一步改进措施，每条一行",
+}
+"""What to write in each such section, as a message asks for it."""
+
 FILL: dict[str, str] = {
     "profile": "单位的基本情况，一行",
     "budget": "部门预算的每个资金来源和支出类型一行（年初预算数、全年预算数、全年执行数）",

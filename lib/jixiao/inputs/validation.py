@@ -120,6 +120,7 @@ def validate_with_notes(
     problems = reading.problems + check_dataset(reading.dataset, rules(unit), expected_year, reading.problems)
     if chosen is not None and not compared:
         problems += without_rows(reading.dataset, needed, chosen.sections, reading.problems, chosen.kind)
+        problems += without_text(reading.dataset, chosen.sections)
     notes += [f"{WARNING}: {found}" for found in stand_ins(reading.dataset) + published_orphans(reading.dataset)]
     if compared and {"stats", "narrative"} & set(reading.dataset.absent):
         return problems, notes  # an earlier year without them: nothing of theirs to compare
@@ -134,6 +135,7 @@ def check(unit: str, year: int, expected_year: int | None = None) -> Dataset:
         problems += check_dataset(reading.dataset, rules(unit), expected_year, problems)
         if chosen is not None:
             problems += without_rows(reading.dataset, needed, chosen.sections, reading.problems, chosen.kind)
+            problems += without_text(reading.dataset, chosen.sections)
         problems += settings_references(reading.dataset, reading.problems)
     if problems or reading.dataset is None:
         raise InputError(problems)
@@ -159,6 +161,27 @@ def without_rows(
         named = "、".join(_section_name(s) for s in sections if table in needs.need(s.kind, report).needs)
         message = f"没有数据行 (no rows)：所选章节{named}需要{TABLES[table].display}表的数据，请填写{needs.FILL[table]}"
         problems.append(_whole(data, table, message=message))
+    return problems
+
+
+def without_text(data: Dataset, sections: Iterable[Section]) -> list[Problem]:
+    """A chosen free-text block (``needs.TEXTS``: 评价工作开展情况, 结果应用和信息公开, …) whose own
+    ``narrative`` section has no row: one problem naming the section to fill. (A ``narrative``
+    table without any row is :func:`without_rows`'s.)"""
+    narrative = data.table("narrative")
+    if not len(narrative):
+        return []
+    texts = narrative[narrative["kind"].astype(str).str.strip() != "title"]
+    present = set(texts["section"].astype(str).str.strip())
+    problems = []
+    for section in sections:
+        for key in needs.TEXTS.get(section.kind, ()):
+            if key not in present:
+                message = (
+                    f"没有所属章节为 {key} 的行 (no rows of section {key})：所选章节{_section_name(section)}"
+                    f"需要它的文字材料，请填写{needs.TEXT_FILL[key]}（所属章节填 {key}）"
+                )
+                problems.append(_whole(data, "narrative", "section", message=message))
     return problems
 
 
