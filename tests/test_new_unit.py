@@ -224,6 +224,9 @@ def test_a_new_unit_is_filled_validated_and_built_and_a_year_added_compares_with
     ) in said
     # the project's 预算执行率 分值 was left blank: the settings' default, never printed, carries its 示
     assert f"经自评，{NAME}2024年部门整体支出绩效自评得分为99.5分示，评价等级为“优”。" in " ".join(said)
+    assert "1项年度绩效目标已完成。" in " ".join(said)  # not 均 of one goal
+    whole = text(page.split("<main>", 1)[1])
+    assert "由财务股组织各股室逐项核实指标完成情况。" in whole and "一是由财务股" not in whole  # a lone item
 
     code, out, err = jixiao(capsys, "new", "--unit", UNIT, "--year", "2025")
     assert (code, err) == (0, "")

@@ -73,7 +73,8 @@ def indicators(report: Report) -> Html:
     )
     after = _goals_apart(report)
     if not missed or not met:
-        said = "均达到年度指标值" if not missed else "均未达到年度指标值"
+        said = "达到年度指标值" if not missed else "未达到年度指标值"
+        said = ("均" if len(rows) > 1 else "") + said  # 均 of one indicator is not said
         return Html("<p>" + render(f"部门整体绩效指标{{total}}，{said}" + after + "。", {"total": total}) + "</p>")
     names = formatting.enumerate_cn([s.name for s in missed], quotes=True, quote_marks=("“", "”"))
     text = "部门整体绩效指标{total}，其中{done}达到年度指标值，" + _literal(names) + "未达到" + after + "。"
@@ -172,7 +173,8 @@ def goals_reached(report: Report) -> Html:
             values[f"c{n}"] = counts.by_completion[completion]
             parts.append(f"{{c{n}}}{word}")
     if len(parts) == 1 and "c0" in values:
-        return Html("<p>" + render("{total}年度绩效目标均已完成。", values) + "</p>")
+        said = "均已完成" if counts.total.value > 1 else "已完成"  # 均 of one goal is not said
+        return Html("<p>" + render("{total}年度绩效目标" + said + "。", values) + "</p>")
     return Html("<p>" + render("{total}年度绩效目标中，" + "，".join(parts) + "。", values) + "</p>")
 
 

@@ -190,13 +190,14 @@ def _paragraph(report: Report, row: Mapping[str, Any], lead: str = "") -> str:
 def paragraphs(report: Report, rows: list[dict[str, Any]]) -> Html:
     """``item`` rows as 一是…, 二是… paragraphs, ``paragraph`` rows as plain ones, in order."""
     out, n = [], 0
+    items = sum(cell_text(row.get("kind")) == "item" for row in rows)
     for row in rows:
         kind = cell_text(row.get("kind"))
         if kind == "title":
             continue
         if kind == "item":
-            n += 1
-            out.append(_paragraph(report, row, formatting.ordinal_item(n)))
+            n += 1  # a lone item is not counted off: 一是 with no 二是 is not said
+            out.append(_paragraph(report, row, formatting.ordinal_item(n) if items > 1 else ""))
         elif kind == "paragraph":
             out.append(_paragraph(report, row))
         else:
