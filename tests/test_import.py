@@ -283,6 +283,9 @@ def test_a_unit_imported_from_a_form_without_weights_builds_on_the_rules_default
         'tabindex="0">25</span><span class="jx-mark">示</span></span>'
     )
     assert page.count(weight) == 2  # 产出指标 50 split between its two rows
+    spans = re.findall(r'data-provenance="(\w+)"[^>]*title="([^"&]*)', page)
+    computed = [state for state, title in spans if title == "救助人次按规则计算得分：25.00分"]
+    assert computed == ["illustrative"]  # the review's finding: computed on a default weight, never published
     sheet = load_workbook(out / "自评表.xlsx")["临时救助"]
     assert [sheet.cell(row=r, column=8).value for r in range(13, 17)] == [25, 25, 30, 10]
     assert sheet["H13"].comment.text.startswith("默认值：未填报该指标的分值，取计分规则的默认分值（非公开发布数）。")
