@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from forms_fixtures import project
+from forms_fixtures import FIXTURES, project
 from jixiao.forms.reading import read, read_workbook
 from jixiao.forms.samples import save, workbook
 
@@ -101,6 +101,7 @@ def test_a_formula_with_no_cached_value_is_reported_never_taken_as_zero(tmp_path
         f"{path} 工作表「临时救助」I18：单元格不可读：公式没有计算结果（未保存缓存值）(formula with no cached value)",
     ]
     form = reading.forms[0]
+    assert list(form.problems) == reading.problems
     assert (form.indicators[1].score.value, form.indicators[1].score.at.cell) == (None, "I14")
     assert (form.total.value, form.total.at.cell) == (None, "I18")
 
@@ -192,3 +193,16 @@ def test_a_form_without_its_footer_says_what_is_missing(tmp_path, text):
     else:
         assert messages(reading) == []
         assert reading.forms[0].grade.value is None
+
+
+def test_a_workbook_named_as_the_other_format_is_read_as_what_it_is(tmp_path):
+    xlsx = tmp_path / "实为xlsx.xls"
+    xlsx.write_bytes(good(tmp_path).read_bytes())
+    xls = tmp_path / "实为xls.xlsx"
+    xls.write_bytes((FIXTURES / "central.xls").read_bytes())
+    reading = read([xlsx, xls])
+    assert reading.problems == []
+    assert [(f.project.value, len(f.indicators), f.notes[0]) for f in reading.forms] == [
+        ("临时救助", 5, "文件扩展名为 .xls，内容是 xlsx：按 xlsx 读取"),
+        ("临时救助", 5, "文件扩展名为 .xlsx，内容是 xls：按 xls 读取"),
+    ]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from forms_fixtures import FIXTURES, department, project, transfer
-from jixiao.forms.model import Form, Value
+from jixiao.forms.model import BLANK, Form, Value
 from jixiao.forms.reading import read, read_workbook
 from jixiao.forms.samples import save
 
@@ -244,6 +244,22 @@ REORDERED = [
     "17 满意度指标@A17 服务对象满意度指标@B17 服务对象满意度@C17 ≥ 90.0@I17 % 96.0@G17 10.0@F17 10.0@E17 空@D17",
 ]
 
+TWO_ROW_HEADER = [
+    "乐昌市民政局 department department A1 部门整体支出绩效自评表 2019 万元",
+    "项目名称 - 主管部门 乐昌市民政局@C3 实施单位 -",
+    "预期目标 保障困难群众基本生活@B9",
+    "实际完成情况 各项保障标准按时提标@G9",
+    "总分 100.0@I17 评价等级 优@D18",
+    "年度资金总额 9990.0@D5 10408.34@E5 10408.34@F5 空@G5 1.0@H5 空@I5",
+    "基本支出 1250.0@D6 1288.56@E6 1288.56@F6 空@G6 1.0@H6 空@I6",
+    "项目支出 8740.0@D7 9119.78@E7 9119.78@F7 空@G7 1.0@H7 空@I7",
+    "12 投入@A12 目标设定@B12 绩效目标合理性@C12 定性 合理@E12 - 达成@G12 10.0@H12 10.0@I12 空@J12",
+    "13 投入@A12 预算配置@B13 三公经费变动率@C13 ≤ 0.0@E13 % -7.31@G13 10.0@H13 10.0@I13 空@J13",
+    "14 过程@A14 预算执行@B14 预算完成率@C14 ≥ 100.0@E14 % 100.0@G14 20.0@H14 20.0@I14 空@J14",
+    "15 产出@A15 重点工作@B15 重点工作办结率@C15 ≥ 100.0@E15 % 100.0@G15 30.0@H15 30.0@I15 空@J15",
+    "16 效果@A16 满意度@B16 服务对象满意度@C16 ≥ 90.0@E16 % 95.0@G16 30.0@H16 30.0@I16 空@J16",
+]
+
 STARRED_XLS = [
     "临时救助 project starred A1 项目支出绩效自评表 2019 万元",
     "项目名称 临时救助@C3 主管部门 乐昌市民政局@C4 实施单位 乐昌市社会救助服务中心@H4",
@@ -277,16 +293,51 @@ STACKED = [
     "预期目标 及时救助遭遇突发性、临时性困难的群众@B11",
     "实际完成情况 全年救助 289 人次，救助及时到位@G11",
     "总分 97.53@I18 评价等级 优@D19",
+    "年度资金总额 220.0@D6 240.0@E6 236.5@F6 10.0@G6 0.9854@H6 9.85@I6",
+    "当年财政拨款 200.0@D7 220.0@E7 216.5@F7 空@G7 0.9841@H7 空@I7",
+    "上年结转资金 20.0@D8 20.0@E8 20.0@F8 空@G8 1.0@H8 空@I8",
+    "其他资金 0.0@D9 0.0@E9 0.0@F9 空@G9 空@H9 空@I9",
+    "13 产出指标@A13 数量指标@B13 临时救助人次@C13 ≥ 280.0@E13 人次 289.0@G13 20.0@H13 20.0@I13 空@J13",
+    "14 产出指标@A13 质量指标@B14 救助对象认定准确率@C14 ≥ 95.0@E14 % 93.0@G14 15.0@H14 14.68@I14 个别对象材料不全@J14",
+    "15 产出指标@A13 时效指标@B15 救助办结时限@C15 ≤ 10.0@E15 天 7.0@G15 15.0@H15 15.0@I15 空@J15",
+    "16 效益指标@A16 社会效益指标@B16 困难群众基本生活@C16 定性 得到保障@E16 - 达成@G16 30.0@H16 28.0@I16 空@J16",
+    "17 满意度指标@A17 服务对象满意度指标@B17 服务对象满意度@C17 ≥ 90.0@E17 % 96.0@G17 10.0@H17 10.0@I17 空@J17",
     "自评表 project central A22 项目支出绩效自评表 2019 万元",
     "项目名称 社会福利@C24 主管部门 乐昌市民政局@C25 实施单位 乐昌市社会救助服务中心@H25",
     "预期目标 及时救助遭遇突发性、临时性困难的群众@B32",
     "实际完成情况 全年救助 289 人次，救助及时到位@G32",
     "总分 97.53@G39 评价等级 优@D40",
+    "年度资金总额 220.0@D27 240.0@E27 236.5@F27 10.0@G27 0.9854@H27 9.85@I27",
+    "当年财政拨款 200.0@D28 220.0@E28 216.5@F28 空@G28 0.9841@H28 空@I28",
+    "上年结转资金 20.0@D29 20.0@E29 20.0@F29 空@G29 1.0@H29 空@I29",
+    "其他资金 0.0@D30 0.0@E30 0.0@F30 空@G30 空@H30 空@I30",
+    "34 产出指标@A34 数量指标@B34 临时救助人次@C34 ≥ 280.0@D34 人次 289.0@E34 20.0@F34 20.0@G34 空@H34",
+    "35 产出指标@A34 质量指标@B35 救助对象认定准确率@C35 ≥ 95.0@D35 % 93.0@E35 15.0@F35 14.68@G35 个别对象材料不全@H35",
+    "36 产出指标@A34 时效指标@B36 救助办结时限@C36 ≤ 10.0@D36 天 7.0@E36 15.0@F36 15.0@G36 空@H36",
+    "37 效益指标@A37 社会效益指标@B37 困难群众基本生活@C37 定性 得到保障@D37 - 达成@E37 30.0@F37 28.0@G37 空@H37",
+    "38 满意度指标@A38 服务对象满意度指标@B38 服务对象满意度@C38 ≥ 90.0@D38 % 96.0@E38 10.0@F38 10.0@G38 空@H38",
+    "C34 指标「临时救助人次」的指标性质由指标值「≥280人次」读出：≥",
+    "C34 指标「临时救助人次」的度量单位由指标值「≥280人次」读出：人次",
+    "C35 指标「救助对象认定准确率」的指标性质由指标值「≥95%」读出：≥",
+    "C35 指标「救助对象认定准确率」的度量单位由指标值「≥95%」读出：%",
+    "C36 指标「救助办结时限」的指标性质由指标值「≤10天」读出：≤",
+    "C36 指标「救助办结时限」的度量单位由指标值「≤10天」读出：天",
+    "C37 指标「困难群众基本生活」的指标值「得到保障」为文字：按定性指标读",
+    "C38 指标「服务对象满意度」的指标性质由指标值「≥90%」读出：≥",
+    "C38 指标「服务对象满意度」的度量单位由指标值「≥90%」读出：%",
     "自评表 department department A43 部门整体支出绩效自评表 2019 万元",
     "项目名称 - 主管部门 乐昌市民政局@C45 实施单位 -",
     "预期目标 保障困难群众基本生活@B51",
     "实际完成情况 各项保障标准按时提标@G51",
     "总分 100.0@I58 评价等级 优@D59",
+    "年度资金总额 9990.0@D47 10408.34@E47 10408.34@F47 空@G47 1.0@H47 空@I47",
+    "基本支出 1250.0@D48 1288.56@E48 1288.56@F48 空@G48 1.0@H48 空@I48",
+    "项目支出 8740.0@D49 9119.78@E49 9119.78@F49 空@G49 1.0@H49 空@I49",
+    "53 投入@A53 目标设定@B53 绩效目标合理性@C53 定性 合理@E53 - 达成@G53 10.0@H53 10.0@I53 空@J53",
+    "54 投入@A53 预算配置@B54 三公经费变动率@C54 ≤ 0.0@E54 % -7.31@G54 10.0@H54 10.0@I54 空@J54",
+    "55 过程@A55 预算执行@B55 预算完成率@C55 ≥ 100.0@E55 % 100.0@G55 20.0@H55 20.0@I55 空@J55",
+    "56 产出@A56 重点工作@B56 重点工作办结率@C56 ≥ 100.0@E56 % 100.0@G56 30.0@H56 30.0@I56 空@J56",
+    "57 效果@A57 满意度@B57 服务对象满意度@C57 ≥ 90.0@E57 % 95.0@G57 30.0@H57 30.0@I57 空@J57",
 ]
 
 
@@ -305,6 +356,7 @@ LAYOUTS = [
     ),
     ("yuan", [(project(), "central")], {"quirks": ("yuan", "text_numbers")}, YUAN),
     ("reordered", [(project(), "central")], {"quirks": ("reordered", "spaced_labels")}, REORDERED),
+    ("two_row_header", [(department(), "department")], {"quirks": ("two_row_header",)}, TWO_ROW_HEADER),
 ]
 
 
@@ -313,7 +365,7 @@ def test_every_layout_reads_exactly(tmp_path, name, forms, options, expected):
     reading = read_workbook(written(tmp_path, f"{name}.xlsx", forms, **options))
     assert reading.problems == []
     assert [table(form) for form in reading.forms] == [expected]
-    assert reading.forms[0].file == str(tmp_path / f"{name}.xlsx")
+    assert (reading.forms[0].file, reading.forms[0].problems) == (str(tmp_path / f"{name}.xlsx"), ())
 
 
 @pytest.mark.parametrize(
@@ -330,7 +382,7 @@ def test_forms_stacked_on_one_sheet(tmp_path):
     forms = [(project(), "central"), (project("社会福利"), "combined"), (department(), "department")]
     reading = read_workbook(written(tmp_path, "stacked.xlsx", forms, stacked=True))
     assert reading.problems == []
-    assert [line for form in reading.forms for line in table(form)[:5]] == STACKED
+    assert [line for form in reading.forms for line in table(form)] == STACKED
     assert [len(form.indicators) for form in reading.forms] == [5, 5, 5]
     assert [form.indicators[0].row for form in reading.forms] == [13, 34, 53]
 
@@ -378,5 +430,52 @@ def test_what_the_reader_does_not_recognise_it_names(tmp_path):
         f"{path} 工作表「临时救助」H14：指标「救助对象认定准确率」的分值应为数字，表中为「十五」(expected a number)",
     ]
     form = reading.forms[0]
+    assert list(form.problems) == reading.problems
     assert (form.fund("年度资金总额").full_year.value, form.fund("年度资金总额").full_year.text) == (None, "约240")
     assert (form.indicators[0].direction, form.indicators[1].weight.value) == ("", None)
+
+
+def test_goals_in_one_cell_beside_their_label_and_missing_header_fields(tmp_path):
+    from jixiao.forms.samples import workbook
+
+    book = workbook([(project(), "central")])
+    sheet = book.active
+    sheet.unmerge_cells("B10:F10")
+    sheet.unmerge_cells("G10:J10")
+    sheet["B10"], sheet["G10"] = "全年救助困难群众", None  # no 预期目标 / 实际完成情况 labels
+    sheet["C4"] = None  # 主管部门 left blank
+    path = tmp_path / "目标.xlsx"
+    book.save(path)
+    reading = read_workbook(path)
+    form = reading.forms[0]
+    assert (form.goal_expected.value, form.goal_expected.at.cell, form.goal_actual) == (
+        "全年救助困难群众",
+        "B10",
+        BLANK,
+    )
+    assert "B10 年度总体目标没有分预期目标和实际完成情况：读作预期目标" in form.notes
+    assert [str(p) for p in reading.problems] == [f"{path} 工作表「临时救助」A1：没有找到主管部门 (主管部门 not found)"]
+    sheet["A10"] = None
+    book.save(path)
+    assert [str(p) for p in read_workbook(path).problems] == [
+        f"{path} 工作表「临时救助」A10：没有找到年度总体目标（预期目标、实际完成情况）(annual goals not found)",
+        f"{path} 工作表「临时救助」A1：没有找到主管部门 (主管部门 not found)",
+    ]
+
+
+def test_a_header_label_and_its_value_in_one_cell(tmp_path):
+    from jixiao.forms.samples import workbook
+
+    book = workbook([(project(), "central")])
+    sheet = book.active
+    sheet.unmerge_cells("A4:B4")
+    sheet.unmerge_cells("C4:E4")
+    sheet["A4"], sheet["C4"] = "主管部门：乐昌市民政局", None
+    path = tmp_path / "一格.xlsx"
+    book.save(path)
+    reading = read_workbook(path)
+    assert reading.problems == []
+    assert (
+        header(reading.forms[0])[1]
+        == "项目名称 临时救助@C3 主管部门 乐昌市民政局@A4 实施单位 乐昌市社会救助服务中心@H4"
+    )

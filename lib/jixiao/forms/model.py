@@ -136,6 +136,9 @@ class Form:
     """The 金额单位 the form declares; amounts are converted to 万元 on reading."""
     notes: tuple[str, ...] = ()
     """What the reader inferred, for the import log (in Chinese, naming the cell)."""
+    problems: tuple[Problem, ...] = ()
+    """What the reader could not read in this form (also in :attr:`Reading.problems`): for a
+    record that lists each form's problems beside it."""
 
     def fund(self, name: str) -> FundRow | None:
         return next((f for f in self.funds if f.name == name), None)

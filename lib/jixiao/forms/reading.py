@@ -14,6 +14,7 @@ order, named by any of :data:`COLUMNS`' labels) and its rows to 总分, and 评�
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -144,7 +145,7 @@ def read_workbook(path: str | Path) -> Reading:
     file = str(path)
     reading = Reading()
     try:
-        names, book = open_sheets(path)
+        names, book, note = open_sheets(path)
         scanned = scan(path)
     except Unreadable as reason:
         reading.problems.append(Problem(file=file, message=str(reason)))
@@ -160,6 +161,8 @@ def read_workbook(path: str | Path) -> Reading:
             continue
         for start, end in _form_spans(sheet):
             form, problems = _read_form(file, sheet, start, end)
+            if note:
+                form = dataclasses.replace(form, notes=(note, *form.notes))
             reading.forms.append(form)
             reading.problems += problems
     if not reading.forms and not reading.problems:
@@ -311,8 +314,8 @@ def _read_form(file: str, sheet: Sheet, top: int, end: int) -> tuple[Form, list[
     fields = _header_fields(ctx, top, header_row)
     funds, fund_end = _funds(ctx, top, header_row)
     expected, actual = _goals(ctx, fund_end, header_row)
-    columns = _indicator_header(sheet, header_row)
-    indicators, footer = _indicators(ctx, header_row, columns, end)
+    columns, first_row = _continued_header(sheet, header_row, dict(_indicator_header(sheet, header_row)))
+    indicators, footer = _indicators(ctx, first_row, columns, end)
     total, grade = _footer(ctx, footer, end, columns)
     layout = _layout(kind, title, columns, indicators)
     if "weight" not in columns and "share" not in columns:
@@ -339,7 +342,10 @@ def _read_form(file: str, sheet: Sheet, top: int, end: int) -> tuple[Form, list[
     )
     if kind == PROJECT and form.project.blank:
         ctx.problems.append(Problem(file, "没有找到项目名称 (项目名称 not found)", sheet.name, form.top))
-    return form, ctx.problems
+    if form.department.blank:
+        missing = "主管部门" if kind == PROJECT else "部门名称"
+        ctx.problems.append(Problem(file, f"没有找到{missing} ({missing} not found)", sheet.name, form.top))
+    return dataclasses.replace(form, problems=tuple(ctx.problems)), ctx.problems
 
 
 def _year(sheet: Sheet, top: int, end: int) -> int | None:
@@ -382,18 +388,23 @@ def _header_fields(ctx: _Context, top: int, bottom: int) -> dict[str, Value]:
     for r, c, text in _text_cells(ctx.sheet, top, bottom):
         key = _HEADER.get(norm(text))
         if key is None:
-            # 主管部门：乐昌市民政局 in one cell
-            for label, k in _HEADER.items():
-                plain = labels.norm(text.split("：")[0].split(":")[0]) if ("：" in text or ":" in text) else ""
-                if plain == label and k not in found:
-                    rest = re.split(r"[:：]", text, maxsplit=1)[1].strip()
-                    found[k] = Value(rest or None, rest, ctx.at(r, c))
+            # 主管部门：乐昌市民政局, label and value in one cell
+            label, colon, rest = _split_label(text)
+            key = _HEADER.get(norm(label)) if colon else None
+            if key and key not in found:
+                found[key] = Value(rest or None, rest, ctx.at(r, c))
             continue
         if key in found:
             continue
         cell = _right_value(ctx, r, c)
         found[key] = ctx.text(*cell) if cell else Value(None, "", ctx.at(r, c))
     return found
+
+
+def _split_label(text: str) -> tuple[str, str, str]:
+    """``"主管部门：乐昌市民政局"`` -> ("主管部门", "：", "乐昌市民政局"); no colon: (text, "", "")."""
+    match = re.match(r"^([^:：]*)([:：])(.*)$", text, re.S)
+    return (match.group(1), match.group(2), match.group(3).strip()) if match else (text, "", "")
 
 
 def _funds(ctx: _Context, top: int, bottom: int) -> tuple[tuple[FundRow, ...], int]:
@@ -430,6 +441,13 @@ def _funds(ctx: _Context, top: int, bottom: int) -> tuple[tuple[FundRow, ...], i
             ctx.problem(row, 0, "资金表这一行没有名称（应为年度资金总额、当年财政拨款等）(fund row without a name)")
             row += 1
             continue
+        known = name in _FUND_ROW_KEYS.values()
+        if not known and not any(
+            labels.amount(sheet.value(row, columns[k]))[0] is not None
+            for k in ("initial", "full_year", "executed")
+            if k in columns
+        ):
+            break  # no amount and no fund's name: the block has ended
         if row in sheet.hidden_rows:
             ctx.notes.append(f"{sheet.name_of(row, first_amount)} 第 {row + 1} 行是隐藏行：照常读取")
         amounts = {
@@ -489,21 +507,59 @@ def _goals(ctx: _Context, top: int, bottom: int) -> tuple[Value, Value]:
             continue
         cell = _right_value(ctx, r, c)
         found[key] = ctx.text(*cell) if cell else Value(None, "", ctx.at(r, c))
+    if "expected" not in found:
+        # 年度总体目标 with its text beside it, no 预期目标 / 实际完成情况 columns
+        for r, c, text in _text_cells(sheet, top, bottom):
+            if norm(text) in _GOAL_BLOCK:
+                cell = _right_value(ctx, r, c)
+                if cell:
+                    found["expected"] = ctx.text(*cell)
+                    ctx.notes.append(f"{sheet.name_of(*cell)} 年度总体目标没有分预期目标和实际完成情况：读作预期目标")
+                break
+        else:
+            ctx.problems.append(
+                Problem(
+                    ctx.file,
+                    "没有找到年度总体目标（预期目标、实际完成情况）(annual goals not found)",
+                    sheet.name,
+                    labels.cell_name(top, 0),
+                )
+            )
     return found.get("expected", BLANK), found.get("actual", BLANK)
 
 
-def _indicators(ctx: _Context, header: int, columns: dict[str, int], end: int) -> tuple[tuple[FormIndicator, ...], int]:
+_GOAL_BLOCK = {"年度总体目标", "年度目标", "总体目标", "年度绩效目标", "绩效目标"}
+
+
+_SUB_HEADERS = {"数值": "target", "指标值": "target", "目标值": "target", "值": "target"}
+
+
+def _continued_header(sheet: Sheet, header: int, columns: dict[str, int]) -> tuple[dict[str, int], int]:
+    """The columns, and the first row under the header: a header on two rows (三级指标 merged down
+    over both, 年度指标值 over 指标性质 | 指标值 | 度量单位) names its columns on the second."""
+    row = header + 1
+    while row < sheet.height and sheet.top_left(row, columns["name"])[0] < row:
+        for c, value in enumerate(sheet.rows[row]):
+            key = norm(value)
+            found = _COLUMN.get(key) or _SUB_HEADERS.get(key)
+            if found and (row, c) not in sheet.origin:
+                columns[found] = c
+        row += 1
+    return columns, row
+
+
+def _indicators(ctx: _Context, first: int, columns: dict[str, int], end: int) -> tuple[tuple[FormIndicator, ...], int]:
     """The indicator rows (一级/二级 carried down), and the row where the table ends (总分 or end)."""
     sheet = ctx.sheet
     rows: list[FormIndicator] = []
     carried: dict[str, Value] = {"level1": BLANK, "level2": BLANK}
-    row = header + 1
-    # a second header line (a 指标值 split into 指标性质 | 数值 | 单位 under it) is skipped
-    while row < end and _indicator_header(sheet, row):
-        row += 1
+    row = first
     while row < end:
         if any(norm(value) in _FOOTER for value in sheet.rows[row]):
             break
+        if _indicator_header(sheet, row):  # the header repeated (a form printed on two pages)
+            row += 1
+            continue
         own = [sheet.value(row, c) for key, c in columns.items() if key not in ("level1", "level2")]
         if all(labels.is_blank(v) or (isinstance(v, str) and not v.strip()) for v in own):
             row += 1

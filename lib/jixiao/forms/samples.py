@@ -27,6 +27,7 @@ QUIRKS = (
     "hidden",  # a hidden row and a hidden column inside the form
     "spacers",  # blank spacer rows inside the indicator table
     "reordered",  # the indicator table's columns after 三级指标 in the opposite order
+    "two_row_header",  # 年度指标值 over 指标性质 | 指标值 | 度量单位 on a second header row
 )
 
 
@@ -311,11 +312,25 @@ def _indicators(w: _Writer, form: SampleForm, layout: str, r: int) -> int:
     columns = _columns(layout)
     if "reordered" in w.quirks:  # the columns after 三级指标 in the opposite order
         columns = columns[:3] + columns[:2:-1]
-    for c, (_key, head) in enumerate(columns):
-        w.put(r, c, w.label(head))
-    if len(columns) < 10:
-        w.merge(r, len(columns) - 1, r, 9)
-    r += 1
+    keys = [key for key, _head in columns]
+    if "two_row_header" in w.quirks and {"direction", "target", "unit"} <= set(keys):
+        # 年度指标值 over 指标性质 | 指标值 | 度量单位; every other header merged down two rows
+        under = [keys.index(k) for k in ("direction", "target", "unit")]
+        for c, (key, head) in enumerate(columns):
+            if c in under:
+                w.put(r + 1, c, w.label({"direction": "指标性质", "target": "指标值", "unit": "度量单位"}[key]))
+            else:
+                w.put(r, c, w.label(head))
+                w.merge(r, c, r + 1, c if c < len(columns) - 1 or len(columns) == 10 else 9)
+        w.put(r, min(under), w.label("年度指标值"))
+        w.merge(r, min(under), r, max(under))
+        r += 2
+    else:
+        for c, (_key, head) in enumerate(columns):
+            w.put(r, c, w.label(head))
+        if len(columns) < 10:
+            w.merge(r, len(columns) - 1, r, 9)
+        r += 1
     first = r
     groups: list[tuple[int, int, str]] = []  # (row0, row1, level) merges
     points = 100.0

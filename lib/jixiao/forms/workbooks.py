@@ -73,21 +73,21 @@ class Sheet:
         return len(self.rows[row]) if row < len(self.rows) else 0
 
 
-def sniff(path: Path) -> None:
-    """Raise :class:`Unreadable` for a file that is no workbook at all, by its first bytes."""
+def sniff(path: Path) -> str:
+    """``xlsx`` (a zip) or ``xls`` (an OLE container), by the file's first bytes; :class:`Unreadable`
+    for a file that is no workbook at all, or an encrypted one."""
     with path.open("rb") as handle:
         head = handle.read(2048)
     if not head:
         raise Unreadable("文件是空的 (empty file)")
     if head.startswith(b"PK\x03\x04"):
-        return
+        return "xlsx"
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        if path.suffix.lower() != ".xls":
-            with path.open("rb") as handle:
-                container = handle.read(1 << 20)
-            if "EncryptionInfo".encode("utf-16-le") in container:
-                raise Unreadable("文件已加密（设有打开密码），无法读取 (encrypted or password-protected)")
-        return
+        with path.open("rb") as handle:
+            container = handle.read(1 << 20)
+        if "EncryptionInfo".encode("utf-16-le") in container:  # an encrypted xlsx is an OLE container
+            raise Unreadable("文件已加密（设有打开密码），无法读取 (encrypted or password-protected)")
+        return "xls"
     text = head.lstrip(b"\xef\xbb\xbf").lstrip().lower()
     if text.startswith((b"<!doctype html", b"<html", b"<table", b"<meta", b"<?xml")) or b"<html" in text[:512]:
         raise Unreadable(f"是 HTML 网页而不是 Excel 工作簿（扩展名为 {path.suffix}）(an HTML page, not a workbook)")
@@ -105,13 +105,22 @@ def sniff(path: Path) -> None:
     raise Unreadable("文件已损坏或不是 Excel 工作簿 (corrupt file, not a workbook)")
 
 
-def open_sheets(path: Path) -> tuple[list[str], object]:
-    """The sheet names and the open calamine workbook; :class:`Unreadable` with the reason."""
+def open_sheets(path: Path) -> tuple[list[str], object, str]:
+    """The sheet names, the open calamine workbook, and a note when the file's name says another
+    format than its content (an xlsx named .xls: read as what it is); :class:`Unreadable` with
+    the reason."""
     import python_calamine
 
-    sniff(path)
+    kind = sniff(path)
+    named = "xls" if path.suffix.lower() == ".xls" else "xlsx"
+    note = ""
     try:
-        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        if kind == named:
+            book = python_calamine.CalamineWorkbook.from_path(str(path))
+        else:  # calamine picks the format by the name; from a file object, by the content
+            note = f"文件扩展名为 {path.suffix}，内容是 {kind}：按 {kind} 读取"
+            with path.open("rb") as handle:
+                book = python_calamine.CalamineWorkbook.from_filelike(handle)
     except python_calamine.PasswordError:
         raise Unreadable("文件已加密（设有打开密码），无法读取 (encrypted or password-protected)") from None
     except Exception:  # calamine's zip, XML and format errors alike
@@ -119,7 +128,7 @@ def open_sheets(path: Path) -> tuple[list[str], object]:
     names = list(book.sheet_names)
     if len(names) > MAX_SHEETS:
         raise Unreadable(f"工作簿有 {len(names)} 个工作表，多于可读的 {MAX_SHEETS} 个 (too many sheets)")
-    return names, book
+    return names, book, note
 
 
 def _short(error: Exception) -> str:
