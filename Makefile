@@ -8,7 +8,7 @@ UNIT   ?= lechang-mzj
 YEAR   ?= 2019
 
 .DEFAULT_GOAL := help
-.PHONY: help install report test lab bench bench-batch bench-forms compare lint docs clean
+.PHONY: help install report test lab bench bench-batch bench-forms bench-check compare lint docs clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -38,6 +38,9 @@ bench-batch: $(STAMP) ## 20 synthetic unit-years through a local Dask cluster, 1
 
 bench-forms: $(STAMP) ## read 1,000 and 10,000 generated 自评表 workbooks and the hostile files: forms/s, peak memory
 	$(BIN)/python benchmarks/bench_forms.py
+
+bench-check: $(STAMP) ## jixiao check on 1,000 and 10,000 generated 自评表 workbooks, 1 and 2 processes: forms/s, peak memory
+	$(BIN)/python benchmarks/bench_check.py
 
 compare: $(STAMP) ## build the examples at BASE=<git revision> and at the work tree, compare every output
 	$(BIN)/python tests/compare_builds.py $(BASE)

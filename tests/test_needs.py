@@ -67,6 +67,12 @@ def test_tables_for_the_chosen_sections_in_the_data_models_order():
                                               "published")  # fmt: skip
     assert needs.needed(["overview", "projects"]) == ("profile", "budget", "projects", "project_funds")
     assert needs.needed(["theme", "problems"]) == ("profile", "stats", "narrative")
+    # a report on its evaluated projects opens with them and their funds, not the budget lines
+    assert needs.needed(["overview"], KINDS["project"]) == ("profile", "projects")
+    assert needs.needed(KINDS["transfer"].sections, KINDS["transfer"]) == (
+        "profile", "projects", "project_funds", "narrative", "goals",
+    )  # fmt: skip
+    assert needs.needed(["overview"], KINDS["department"]) == ("profile", "budget")
     assert needs.needed(KINDS["department_evaluation"].sections) == (
         "profile", "budget", "indicators", "narrative", "goals",
     )  # fmt: skip

@@ -361,3 +361,22 @@ def test_missing_actual_is_marked_and_scored_0() -> None:
     assert row.texts == ["时效指标", "补贴按时发放率", "≥", "100", "%", "缺失", "20", "0.00!", ""]
     assert html.unescape(row[-2].titles[-1]) == FLAG_TEXT["missing"]
     assert "实际完成值未填报，按 0 分计" in html.unescape(row[-2].titles[0])
+
+
+def test_a_total_capped_by_the_execution_rate_says_so_in_its_derivation() -> None:
+    """A unit scoring by the 一体化平台's caps (``scoring.execution_caps``): 社会福利 at 65% executed
+    scores 6.50 + 90 = 96.50 by the indicators, at most 79 at that rate."""
+    from jixiao import scoring
+
+    report = jixiao.open_report("lechang-mzj", 2019)
+    p = report.data.projects
+    i = p.index[p["project_name"] == "社会福利"][0]
+    p.at[i, "executed"] = 268.03  # 65% of 412.36
+    rules = scoring.Rules.from_settings({"execution_caps": [[0.8, 89], [0.7, 79], [0.6, 69], [0.5, 59]]})
+    report.scores = scoring.score_all(report.data, rules)
+    (table,) = Tables(projects.project_table(report)).tables
+    line = next(r for r in table if r.texts[0] == "社会福利")
+    assert line.texts[4:] == ["65%", "79.00", "中"]
+    assert "  = min(6.50 + 25.00 + 15.00 + 10.00 + 30.00 + 10.00, 预算执行率对应的总分上限 79) = 79.00" in (
+        html.unescape(line[5].titles[0])
+    )

@@ -716,6 +716,68 @@ def test_project_total_lies_between_0_and_100(case):
     assert not math.isnan(p.total)
 
 
+# --------------------------------------------------------------------------- 一体化平台 variant
+
+PLATFORM = Rules.from_settings(
+    {"deviation_ratio": 0.3, "deviation_points": 2, "execution_caps": [[0.8, 89], [0.7, 79], [0.6, 69], [0.5, 59]]}
+)
+
+
+def test_deviation_off_by_default():
+    s = score_indicator("≥", 100, 140, 20)
+    assert (s.computed, s.flags) == (20.0, ())
+
+
+def test_deviation_deducts_two_points_at_thirty_percent_above():
+    # 130 ≥ 100 × 1.3: full marks 20 − 2 = 18
+    s = score_indicator("≥", 100, 130, 20, rules=PLATFORM)
+    assert s.computed == 18.0
+    assert s.flags == ("deviation",)
+    assert s.rule == (
+        "正向指标：实际 130 ≥ 目标 100，得满分 20 分；实际 130 ≥ 目标 100 × (1 + 30%) = 130，"
+        "指标偏离扣 2 分：20.00 − 2 = 18.00"
+    )
+
+
+def test_deviation_not_below_thirty_percent_nor_on_at_most_nor_below_zero():
+    assert score_indicator("≥", 100, 129.99, 20, rules=PLATFORM).computed == 20.0
+    assert score_indicator("≤", 100, 140, 20, rules=PLATFORM).computed == 12.0
+    assert score_indicator("≥", 10, 20, 1, rules=PLATFORM).computed == 0.0
+
+
+def _capped_project(executed: float, rules: Rules):
+    project = {"project_id": "P1", "project_name": "甲", "full_year_budget": 100, "executed": executed}
+    rows = pd.DataFrame(
+        [
+            {"scope": "P1", "level1": "产出指标", "level3": "a", "direction": "≥", "target": 1, "actual": 1,
+             "weight": 50},
+            {"scope": "P1", "level1": "效益指标", "level3": "b", "direction": "≥", "target": 1, "actual": 1,
+             "weight": 30},
+            {"scope": "P1", "level1": "满意度指标", "level3": "c", "direction": "≥", "target": 1, "actual": 1,
+             "weight": 10},
+        ]
+    )  # fmt: skip
+    return score_project(project, rows, rules)
+
+
+@pytest.mark.parametrize(
+    ("executed", "total", "cap"),
+    [(85, 98.5, None), (75, 89.0, 89.0), (65, 79.0, 79.0), (55, 69.0, 69.0), (45, 59.0, 59.0)],
+)
+def test_execution_caps_bound_the_total(executed, total, cap):
+    # 90 indicator points + executed ÷ 100 × 10
+    p = _capped_project(executed, PLATFORM)
+    assert (p.computed_total, p.total, p.cap) == (total, total, cap)
+    assert ("execution_cap" in p.flags) == (cap is not None)
+
+
+def test_execution_cap_rule_names_rate_cap_and_deduction():
+    p = _capped_project(65, PLATFORM)
+    assert p.cap_rule == "预算执行率 65.00% 低于 70%，总分最高 79 分：按规则计算 96.50 分，扣除 17.50 分"
+    assert p.grade == "中"
+    assert _capped_project(65, RULES).computed_total == 96.5
+
+
 def test_blank_weights_take_the_rules_defaults_split_evenly_in_whole_cents():
     from jixiao.scoring.weights import default_weights, shares
 

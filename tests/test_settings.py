@@ -109,7 +109,7 @@ def test_a_misspelt_key_inside_a_block_is_refused_not_ignored(project):
         settings.load("lechang-mzj", 2019)
     assert str(err.value) == (
         "params/lechang-mzj/unit.yaml: 未知设置项 (unknown key) 'scoring.weigths'; "
-        "允许: weights, grades, qualitative_bands, far_above_ratio"
+        "允许: weights, grades, qualitative_bands, far_above_ratio, deviation_ratio, deviation_points, execution_caps"
     )
     path.write_text(original.replace("far_above_ratio: 1.5", "far_above_ratio: high"), encoding="utf-8")
     with pytest.raises(settings.SettingsError, match=r"'scoring.far_above_ratio' 应为 数字 \(a number\), 实为 'high'"):

@@ -1,4 +1,4 @@
-"""The ``jixiao`` command: new, import, build, validate, template, batch, summary, synth.
+"""The ``jixiao`` command: new, import, build, validate, template, batch, summary, check, synth.
 
 Exit status: 0 done; 1 a section failed; 2 the inputs, settings or arguments are wrong (nothing
 was built); 3 the outputs could not be written (disk full, read-only) or another build of the
@@ -102,10 +102,32 @@ def parser() -> argparse.ArgumentParser:
     m.add_argument("--output", help="where outputs go: an fsspec URL or folder (default: outputs/)")
     m.add_argument("--no-summary", action="store_true", help="skip the summary of each year at the end")
     s = sub.add_parser("summary", help="the bureau's summary of a year: outputs/_summary/<year>/summary.html")
-    s.add_argument("--units", nargs="+", required=True, help="unit ids")
+    s.add_argument("--units", nargs="+", default=[], help="unit ids")
+    s.add_argument(
+        "--forms",
+        nargs="+",
+        default=[],
+        type=Path,
+        metavar="DIR",
+        help="jixiao check output folders (their check.json): departments that filed only forms",
+    )
     s.add_argument("--year", required=True, type=int, help="年度")
     s.add_argument("--output", help="where the reports are and the summary goes: an fsspec URL (default: outputs/)")
     s.add_argument("--bureau", default="", type=bureau_name, help="the bureau's name for the title, e.g. 示例县财政局")
+    c = sub.add_parser("check", help="check filled 自评表 workbooks a bureau received: check.html, .xlsx, .json")
+    c.add_argument("sources", nargs="+", metavar="FILES_OR_FOLDERS", help="自评表 workbooks (.xlsx, .xls) or folders")
+    c.add_argument(
+        "--output", type=Path, help="where check.html, check.xlsx and check.json go (default: outputs/_check)"
+    )
+    c.add_argument(
+        "--rules",
+        default="national",
+        metavar="UNIT_OR_SET",
+        help="rule set: national (default), platform, a rule set YAML file, or a unit id (its unit.yaml)",
+    )
+    c.add_argument("--bureau", default="", type=bureau_name, help="the bureau's name for the title, e.g. 示例县财政局")
+    c.add_argument("--scheduler", help="address of a Dask scheduler to read and score on (default: this machine)")
+    c.add_argument("--workers", type=int, help="local processes without --scheduler (default: one per core)")
     y = sub.add_parser("synth", help="write synthetic units (ids synth-…) under data/ and params/")
     y.add_argument("--units", required=True, type=int, help="how many units")
     y.add_argument("--years", nargs="+", required=True, type=int, help="years")
@@ -149,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
                 _leave(code)
             return code
         command = {"new": _new, "import": _import, "validate": _validate, "template": _template, "batch": _batch,
-                   "summary": _summary, "synth": _synth}.get(args.command)  # fmt: skip
+                   "summary": _summary, "synth": _synth, "check": _check}.get(args.command)  # fmt: skip
         if command is not None:
             code = command(args)
             sys.stdout.flush()  # a closed pipe is met here, where it is handled, not at the interpreter's exit
@@ -306,7 +328,7 @@ def _template_tables(unit: str, year: int) -> tuple[tuple[str, ...], str]:
     if not (folder / "unit.yaml").is_file() or not (folder / f"{year}.yaml").is_file():
         return tuple(TABLES), "全部表 (every table): 尚无该单位的设置"
     chosen = settings.load(unit, year)
-    tables = needs.tables_for(s.kind for s in chosen.sections)
+    tables = needs.tables_for((s.kind for s in chosen.sections), chosen.kind)
     return tables, f"{paths.relative(chosen.unit_file)} 所选章节读取的表 (the tables its sections read)"
 
 
@@ -335,9 +357,37 @@ def _summary(args: argparse.Namespace) -> int:
     from jixiao import summary
     from jixiao.store import Store
 
-    where = summary.write(args.units, args.year, Store(args.output), bureau=args.bureau)
+    if not args.units and not args.forms:
+        print("jixiao summary: 需要 --units 或 --forms (give --units, --forms or both)", file=sys.stderr)
+        return 2
+    try:
+        where = summary.write(args.units, args.year, Store(args.output), bureau=args.bureau, forms=args.forms)
+    except summary.FormsError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
     for path in where.values():
         print(f"汇总 (summary): {path}")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from jixiao import paths
+    from jixiao.check import outputs, rules, run
+
+    try:
+        ruleset = rules.load(args.rules)
+    except rules.RulesError as exc:
+        print(f"规则集错误 (rule set error): {exc}", file=sys.stderr)
+        return 2
+    record = run.run(args.sources, ruleset, scheduler=args.scheduler, workers=args.workers)
+    folder = args.output or paths.root() / "outputs" / "_check"
+    where = outputs.write(record, folder, args.bureau)
+    flagged = sum(1 for f in record.forms if outputs.every_flag(f))
+    print(outputs.summary_line(record))
+    print(f"{len(record.forms)} 份表，{flagged} 份有标记，{len(record.unread)} 处未能读取 "
+          f"({len(record.forms)} forms, {flagged} flagged, {len(record.unread)} unread)")  # fmt: skip
+    for path in where.values():
+        print(f"审核结果 (check): {paths.relative(path)}")
     return 0
 
 

@@ -21,6 +21,7 @@ import io
 import json
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from jixiao import paths, scoring
@@ -89,6 +90,8 @@ class Row:
     reasons: list[str] = field(default_factory=list)
     report: str | None = None
     """Link to the report, relative to the summary's folder, when it was built."""
+    forms: str = ""
+    """The check output folder the row was made from (a department that filed only forms), or ""."""
 
     def to_json(self) -> dict[str, Any]:
         """The row's own figures (not its rank, reasons or link, which depend on the others)."""
@@ -257,6 +260,92 @@ def kept_row(unit: str, year: int, store: Any) -> Row | None:
     return Row.from_json(data["row"]) if data.get("key") == key else None
 
 
+# -- departments that filed only forms --------------------------------------------------------
+
+FORMS_KIND = "自评表"
+"""The status of a row made from filed forms (``jixiao check``'s record), not from inputs."""
+
+
+def _forms_of(folder: Path) -> list[dict[str, Any]]:
+    path = Path(folder) / "check.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise FormsError(
+            f"无法读取审核结果 (cannot read the check record) {paths.relative(path)}：{exc.strerror}"
+        ) from None
+    except ValueError:
+        raise FormsError(f"{paths.relative(path)} 不是 jixiao check 写的 check.json (not a check record)") from None
+    if not isinstance(data, list):
+        raise FormsError(f"{paths.relative(path)} 不是 jixiao check 写的 check.json (not a check record)")
+    return [f for f in data if isinstance(f, dict) and f.get("form") in ("project", "department")]
+
+
+class FormsError(ValueError):
+    """A check output folder whose record cannot be read: which, and why, in one line."""
+
+
+def _total_fund(form: dict[str, Any]) -> dict[str, Any]:
+    return next((f for f in form.get("funds") or () if f.get("name") == "年度资金总额"), {})
+
+
+def forms_rows(folders: list[Path | str], year: int) -> list[Row]:
+    """One row per department (主管部门) of the forms ``jixiao check`` read into ``folders`` for
+    ``year`` (a form without a year counts), figured as a department's row from its inputs is:
+    the 部门整体 form's total if there is one, else the project forms' totals weighted by their
+    全年执行数 (:func:`jixiao.scoring.weighted_project_summary`); reported totals where printed."""
+    from types import SimpleNamespace
+
+    groups: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    for folder in folders:
+        for form in _forms_of(Path(folder)):
+            if form.get("year") not in (None, year):
+                continue
+            name = form.get("department") or form.get("unit") or form["file"]
+            groups.setdefault(name, []).append((paths.relative(Path(folder)), form))
+    rows = []
+    for name, found in groups.items():
+        forms = [f for _, f in found]
+        row = Row(name, name, year, forms=found[0][0])
+        whole = next((f for f in forms if f["form"] == "department"), None)
+        projects = [f for f in forms if f["form"] == "project"]
+
+        def final(f: dict[str, Any]) -> float:
+            return f["reported_total"] if f["reported_total"] is not None else f["computed_total"]
+
+        terms = [SimpleNamespace(project_name=f["project"] or f["file"], executed=_total_fund(f).get("executed") or 0.0,
+                                 final_total=final(f), computed=f["computed_total"]) for f in projects]  # fmt: skip
+        if whole is not None:
+            row.score, row.computed_score, row.reported_score = (
+                final(whole),
+                whole["computed_total"],
+                whole["reported_total"],
+            )
+            funds = [_total_fund(whole)]
+        elif terms:
+            row.score = scoring.weighted_project_summary(terms).score
+            computed = [SimpleNamespace(project_name=t.project_name, executed=t.executed, final_total=t.computed)
+                        for t in terms]  # fmt: skip
+            row.computed_score = scoring.weighted_project_summary(computed).score
+            funds = [_total_fund(f) for f in projects]
+        else:
+            funds = []
+        budget = [f.get("full_year") for f in funds if f.get("full_year") is not None]
+        spent = [f.get("executed") for f in funds if f.get("executed") is not None]
+        row.full_year_budget = scoring.round2(sum(budget)) if budget else None
+        row.executed = scoring.round2(sum(spent)) if spent else None
+        if row.full_year_budget and row.executed is not None:
+            row.execution_rate = row.executed / row.full_year_budget
+        row.grade = scoring.grade(row.score) if row.score is not None else ""
+        row.projects = row.projects_evaluated = len(projects)
+        flags = [x for f in forms for x in [*f["flags"], *(x for i in f["indicators"] for x in i["flags"])]]
+        row.score_differences = sum(1 for x in flags if x["code"] == "score_difference" and x["level"] == "warning")
+        row.notes = Counter(x["code"] for x in flags if x["code"] in TITLES)
+        row.warnings = sum(1 for x in flags if x["level"] == "warning")
+        rows.append(row)
+    return rows
+
+
 def collect(units: list[str], year: int, store: Any = None) -> list[Row]:
     """Every unit's row, ranked; with links to the reports the store holds. A row a batch worker
     made from the same inputs and code is read, not computed again."""
@@ -298,7 +387,7 @@ def records(rows: list[Row]) -> tuple[list[str], list[list[Any]]]:
             _pct(r.coverage), sum(r.notes.values()), r.warnings,
         ]  # fmt: skip
         values += [r.notes.get(kind, 0) for kind in TITLES]
-        values.append(r.report[len("../../") :] if r.report else "")
+        values.append(r.report[len("../../") :] if r.report else (f"{r.forms}/check.html" if r.forms else ""))
         if r.status != VALID:
             values[7:] = [None if v == 0 else v for v in values[7:-1]] + [values[-1]]
         lines.append(values)
@@ -429,7 +518,11 @@ def html_page(rows: list[Row], year: int, bureau: str = "") -> str:
     body = []
     for number, r in enumerate(rows, start=1):
         notes = "；".join(f"{TITLES[k]}：{r.notes[k]}条" for k in kinds if r.notes.get(k)) or "—"
-        link = f'<a href="{_e(r.report)}">查看</a>' if r.report else "未生成"
+        link = (
+            f'<a href="{_e(r.report)}">查看</a>'
+            if r.report
+            else (f"自评表（{_e(r.forms)}/check.html）" if r.forms else "未生成")
+        )
         reported = _num(r.reported_score, "分")
         if r.score_gap is not None and r.score_gap:
             reported += f"（{r.score_gap:+.2f}）"
@@ -503,13 +596,15 @@ body.jx-summary { max-width: 297mm; padding-left: 10mm; padding-right: 10mm; }
 """
 
 
-def write(units: list[str], year: int, store: Any = None, *, bureau: str = "") -> dict[str, str]:
+def write(units: list[str], year: int, store: Any = None, *, bureau: str = "",
+          forms: list[Path | str] = ()) -> dict[str, str]:  # fmt: skip
     """Write ``_summary/<year>/summary.html``, ``.xlsx`` and ``.csv`` into the store (default: the
-    project's ``outputs/``); returns where each went."""
+    project's ``outputs/``); returns where each went. ``forms``: ``jixiao check`` output folders,
+    whose departments join the summary beside the units built with jixiao."""
     from jixiao.store import Store
 
     store = store if store is not None else Store()
-    rows = collect(units, year, store)
+    rows = rank(collect(units, year, store) + forms_rows(list(forms), year))
     folder = f"_summary/{year}"
     files = {
         "html": html_page(rows, year, bureau),

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from jixiao.inputs.kinds import ReportKind
 from jixiao.inputs.schema import TABLES
 
 ALWAYS = ("profile",)
@@ -54,6 +55,21 @@ NEEDS: dict[str, Need] = {
 }
 """Each kind of section (``jixiao.inputs.settings.NOTEBOOKS``) and the tables it reads."""
 
+OF_PROJECTS: dict[str, Need] = {
+    "overview": Need(("projects",), ("project_funds", "budget", "indicators", "published")),
+}
+"""What differs in a report on its evaluated projects (``ReportKind.of_projects``: a 项目支出 or
+专项资金 report): its opening speaks of those projects and their funds by level, not of the
+department's budget lines."""
+
+
+def need(kind: str, report: ReportKind | None = None) -> Need:
+    """What a section of ``kind`` reads in a report of kind ``report`` (default: a department's)."""
+    if report is not None and report.of_projects and kind in OF_PROJECTS:
+        return OF_PROJECTS[kind]
+    return NEEDS[kind]
+
+
 FILL: dict[str, str] = {
     "profile": "单位的基本情况，一行",
     "budget": "部门预算的每个资金来源和支出类型一行（年初预算数、全年预算数、全年执行数）",
@@ -69,27 +85,28 @@ FILL: dict[str, str] = {
 """What to fill in a table, as a message asks for it."""
 
 
-def needed(kinds: Iterable[str]) -> tuple[str, ...]:
-    """The tables that sections of ``kinds`` need rows in (``profile`` always), in schema order."""
+def needed(kinds: Iterable[str], report: ReportKind | None = None) -> tuple[str, ...]:
+    """The tables that sections of ``kinds`` need rows in (``profile`` always), in schema order,
+    in a report of kind ``report``."""
     wanted = set(ALWAYS)
     for kind in kinds:
-        wanted.update(NEEDS[kind].needs)
+        wanted.update(need(kind, report).needs)
     return tuple(t for t in TABLES if t in wanted)
 
 
-def tables_for(kinds: Iterable[str]) -> tuple[str, ...]:
-    """Every table sections of ``kinds`` read, needed or read when present, in schema order: the
-    sheets of a new unit's workbook."""
+def tables_for(kinds: Iterable[str], report: ReportKind | None = None) -> tuple[str, ...]:
+    """Every table sections of ``kinds`` read, needed or read when present, in schema order, in a
+    report of kind ``report``: the sheets of a new unit's workbook."""
     kinds = tuple(kinds)
-    wanted = set(needed(kinds))
+    wanted = set(needed(kinds, report))
     for kind in kinds:
-        wanted.update(NEEDS[kind].reads)
+        wanted.update(need(kind, report).reads)
     return tuple(t for t in TABLES if t in wanted)
 
 
-def needed_by(table: str, kinds: Iterable[str]) -> tuple[str, ...]:
+def needed_by(table: str, kinds: Iterable[str], report: ReportKind | None = None) -> tuple[str, ...]:
     """The kinds among ``kinds`` that need ``table`` (in their order, each once)."""
-    return tuple(dict.fromkeys(k for k in kinds if table in NEEDS[k].needs))
+    return tuple(dict.fromkeys(k for k in kinds if table in need(k, report).needs))
 
 
 def markdown() -> str:

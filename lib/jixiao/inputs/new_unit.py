@@ -42,7 +42,7 @@ class Created:
 def tables_read(unit_settings: settings_module.Settings) -> tuple[str, ...]:
     """The input tables the report's sections read (keys of :data:`~jixiao.inputs.schema.TABLES`):
     the sheets of a new year's workbook, as :mod:`jixiao.inputs.needs` maps them."""
-    return needs.tables_for(s.kind for s in unit_settings.sections)
+    return needs.tables_for((s.kind for s in unit_settings.sections), unit_settings.kind)
 
 
 def unit_settings(name: str, kind: str = DEFAULT_KIND, base: dict[str, Any] | None = None) -> dict[str, Any]:

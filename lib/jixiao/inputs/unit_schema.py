@@ -8,7 +8,7 @@ calls, unknown keys refused), the commented ``unit.yaml`` that ``jixiao new`` wr
 checked by the hand-written code of :mod:`jixiao.inputs.settings`, whose messages name the entry.
 
 A failed check is one message in the house style, naming the dotted key:
-``未知设置项 (unknown key) 'scoring.weigths'; 允许: weights, grades, qualitative_bands, far_above_ratio``.
+``未知设置项 (unknown key) 'scoring.weigths'; 允许: weights, grades, qualitative_bands, far_above_ratio, …``.
 pydantic is imported only by this module, which the settings import when they check a file (settings
 that passed are remembered, see :func:`jixiao.inputs.settings._checked`).
 """
@@ -153,6 +153,21 @@ class Scoring(Block):
     )
     qualitative_bands: Bands = setting(Bands, "定性指标各等级可得分值的比例", {"达成": [0.8, 1.0]})
     far_above_ratio: Number = setting(1.5, "实际值超过目标值的这一倍数时提示审核 (target maybe too low)", 1.5)
+    deviation_ratio: NonNegative | None = setting(
+        None,
+        "指标偏离: 正向或等于指标的实际值超过目标值达到这一比例时扣分 (一体化平台规则; deduction for an actual this"
+        " share or more above its target)",
+        0.3,
+        type_text="number ≥ 0",
+        default_text="不扣分 (全国规则)",
+    )
+    deviation_points: NonNegative = setting(2, "指标偏离扣的分数, 扣至 0 分为止 (points deducted for 指标偏离)", 2)
+    execution_caps: list[tuple[NonNegative, NonNegative]] = setting(
+        [],
+        "按预算执行率限定项目总分: [执行率, 上限], 执行率低于该值时总分最高为上限, 取适用的最低上限"
+        " (total capped by the execution rate)",
+        [[0.8, 89], [0.7, 79], [0.6, 69], [0.5, 59]],
+    )
 
 
 class CostItem(Block):

@@ -32,6 +32,7 @@ import yaml
 from jixiao import formatting, paths
 from jixiao.inputs import needs
 from jixiao.inputs.dataset import Dataset
+from jixiao.inputs.kinds import ReportKind
 from jixiao.inputs.loading import InputError, Problem, Reading, read
 from jixiao.inputs.schema import (
     BASIC,
@@ -45,7 +46,7 @@ from jixiao.inputs.schema import (
     REQUIRED_TABLES,
     TABLES,
 )
-from jixiao.inputs.settings import Section
+from jixiao.inputs.settings import Section, Settings
 from jixiao.scoring.rules import LEVEL1_WEIGHT_KEYS, Rules
 
 __all__ = ["InputError", "Problem", "check", "check_dataset", "stand_ins", "validate", "validate_with_notes"]
@@ -75,28 +76,30 @@ def validate(unit: str, year: int, expected_year: int | None = None) -> list[Pro
     return validate_with_notes(unit, year, expected_year)[0]
 
 
-def chosen_sections(unit: str, year: int) -> tuple[Section, ...] | None:
-    """The sections the unit's settings choose; None when the settings cannot be read (``jixiao
-    validate`` and the build say why before they validate)."""
+def chosen_settings(unit: str, year: int) -> Settings | None:
+    """The unit's settings (its sections, its report kind); None when they cannot be read
+    (``jixiao validate`` and the build say why before they validate)."""
     from jixiao.inputs import settings as settings_module
 
     try:
-        return settings_module.load(unit, year).sections
+        return settings_module.load(unit, year)
     except settings_module.SettingsError:
         return None
 
 
-def _reading(unit: str, year: int, compared: bool) -> tuple[Reading, tuple[str, ...], tuple[Section, ...]]:
+def _reading(unit: str, year: int, compared: bool) -> tuple[Reading, tuple[str, ...], Settings | None]:
     """The inputs read, asking for the tables the chosen sections need (every table the data
     model lists when there are no settings to say; an earlier year the report compares with:
     only ``profile``, the rest is compared when it is there); the tables whose rows are needed
-    and the chosen sections."""
-    sections = chosen_sections(unit, year)
+    and the settings."""
+    chosen = chosen_settings(unit, year)
     if compared:
         needed = needs.ALWAYS
+    elif chosen is None:
+        needed = REQUIRED_TABLES
     else:
-        needed = REQUIRED_TABLES if sections is None else needs.needed(s.kind for s in sections)
-    return read(unit, year, needed), needed, sections or ()
+        needed = needs.needed((s.kind for s in chosen.sections), chosen.kind)
+    return read(unit, year, needed), needed, chosen
 
 
 NOTE = "注意 (note)"
@@ -110,13 +113,13 @@ def validate_with_notes(
     (``注意 (note): …``: a hidden sheet was read) and warnings (``警告 (warning): …``: a value that
     looks like a placeholder, :func:`stand_ins`). ``compared``: ``year`` is an earlier year the
     report compares with, not the report's own (only its ``profile`` is asked for)."""
-    reading, needed, sections = _reading(unit, year, compared)
+    reading, needed, chosen = _reading(unit, year, compared)
     notes = [f"{NOTE}: {note}" for note in reading.notes]
     if reading.dataset is None:
         return reading.problems, notes
     problems = reading.problems + check_dataset(reading.dataset, rules(unit), expected_year, reading.problems)
-    if sections and not compared:
-        problems += without_rows(reading.dataset, needed, sections, reading.problems)
+    if chosen is not None and not compared:
+        problems += without_rows(reading.dataset, needed, chosen.sections, reading.problems, chosen.kind)
     notes += [f"{WARNING}: {found}" for found in stand_ins(reading.dataset) + published_orphans(reading.dataset)]
     if compared and {"stats", "narrative"} & set(reading.dataset.absent):
         return problems, notes  # an earlier year without them: nothing of theirs to compare
@@ -125,11 +128,12 @@ def validate_with_notes(
 
 def check(unit: str, year: int, expected_year: int | None = None) -> Dataset:
     """The inputs of ``unit`` for ``year``; raises ``InputError`` listing every problem."""
-    reading, needed, sections = _reading(unit, year, False)
+    reading, needed, chosen = _reading(unit, year, False)
     problems = list(reading.problems)
     if reading.dataset is not None:
         problems += check_dataset(reading.dataset, rules(unit), expected_year, problems)
-        problems += without_rows(reading.dataset, needed, sections, reading.problems)
+        if chosen is not None:
+            problems += without_rows(reading.dataset, needed, chosen.sections, reading.problems, chosen.kind)
         problems += settings_references(reading.dataset, reading.problems)
     if problems or reading.dataset is None:
         raise InputError(problems)
@@ -137,7 +141,11 @@ def check(unit: str, year: int, expected_year: int | None = None) -> Dataset:
 
 
 def without_rows(
-    data: Dataset, needed: Iterable[str], sections: Iterable[Section], known: Iterable[Problem] = ()
+    data: Dataset,
+    needed: Iterable[str],
+    sections: Iterable[Section],
+    known: Iterable[Problem] = (),
+    report: ReportKind | None = None,
 ) -> list[Problem]:
     """A table a chosen section needs (``jixiao.inputs.needs``) that is there but has no data row:
     one problem naming the table, the sections that need it (by their headings) and what to fill.
@@ -148,7 +156,7 @@ def without_rows(
     for table in needed:
         if table == "profile" or table in unreadable or len(data.table(table)):
             continue  # an empty profile has its own message (_profile)
-        named = "、".join(_section_name(s) for s in sections if table in needs.NEEDS[s.kind].needs)
+        named = "、".join(_section_name(s) for s in sections if table in needs.need(s.kind, report).needs)
         message = f"没有数据行 (no rows)：所选章节{named}需要{TABLES[table].display}表的数据，请填写{needs.FILL[table]}"
         problems.append(_whole(data, table, message=message))
     return problems

@@ -39,6 +39,8 @@ FLAG_TEXT = {
     "no_budget": "全年预算数为 0，执行率无法计算",
     "weights": "分值合计不符",
     "total_mismatch": "填报总分不等于各项得分之和",
+    "deviation": "实际完成值超过目标的比例达到指标偏离标准，扣分",
+    "execution_cap": "总分超过预算执行率对应的上限，超出部分扣除",
 }
 """What each flag code means, in the report's words."""
 
@@ -181,6 +183,7 @@ def score_indicator(
                 f"；实际 {_fmt(a)} 超过目标的 {_fmt(rules.far_above_ratio)} 倍"
                 f"（{_fmt(_d(rules.far_above_ratio) * _d(t))}），请复核目标是否偏低"
             )
+        computed, rule = _deviation(d, t, a, computed, rule, rules, flags)
 
     if r is not None:
         if abs(r - computed) > TOLERANCE:
@@ -201,6 +204,24 @@ def score_indicator(
         rule=rule,
         flags=tuple(flags),
         name=name,
+    )
+
+
+def _deviation(
+    d: str, t: float, a: float, computed: float, rule: str, rules: Rules, flags: list[str]
+) -> tuple[float, str]:
+    """指标偏离 (``rules.deviation_ratio``): a ≥ or = indicator at least that share above its
+    target loses ``rules.deviation_points`` (not below 0)."""
+    if rules.deviation_ratio is None or d not in ("≥", "=") or t <= 0:
+        return computed, rule
+    bound = _d(t) * (1 + _d(rules.deviation_ratio))
+    if _d(a) < bound:
+        return computed, rule
+    flags.append("deviation")
+    after = max(0.0, round2(_d(computed) - _d(rules.deviation_points)))
+    return after, (
+        f"{rule}；实际 {_fmt(a)} ≥ 目标 {_fmt(t)} × (1 + {_pct(rules.deviation_ratio)}) = {_fmt(bound)}，"
+        f"指标偏离扣 {_fmt(rules.deviation_points)} 分：{computed:.2f} − {_fmt(rules.deviation_points)} = {after:.2f}"
     )
 
 

@@ -22,7 +22,19 @@ from jixiao.scoring.indicators import (
     _subtotals,
 )
 from jixiao.scoring.rules import DEFAULT_RULES, LEVEL1_WEIGHT_KEYS, PROJECT_LEVEL1, Rules
-from jixiao.scoring.values import TOLERANCE, Provenance, _d, _num, _provenance, _records, _sum, _text, round2
+from jixiao.scoring.values import (
+    TOLERANCE,
+    Provenance,
+    _d,
+    _fmt,
+    _num,
+    _pct_d,
+    _provenance,
+    _records,
+    _sum,
+    _text,
+    round2,
+)
 from jixiao.scoring.weights import _project_weight_problems, default_weights, project_weights
 
 
@@ -54,6 +66,10 @@ class ProjectScore:
     flags: tuple[str, ...]
     weight_problems: tuple[str, ...] = ()
     provenance: Provenance | None = None
+    cap: float | None = None
+    """The most the total may be at the project's execution rate (``rules.execution_caps``), or None."""
+    cap_rule: str = ""
+    """The cap with its numbers, when the totals were capped."""
 
     @property
     def final_total(self) -> float:
@@ -107,6 +123,15 @@ def score_project(
     computed_total = _sum([execution.score, *(s.computed for s in scores)])
     reported_total = _num(project.get("reported_score"))
     name = _text(project.get("project_name")) or pid
+    bound = rules.execution_cap(execution.rate)
+    cap, cap_rule = (None, "") if bound is None else (bound[1], "")
+    if cap is not None and computed_total > cap + TOLERANCE:
+        cap_rule = (
+            f"预算执行率 {_pct_d(_d(execution.rate))} 低于 {_fmt(bound[0] * 100)}%，总分最高 {_fmt(cap)} 分："
+            f"按规则计算 {computed_total:.2f} 分，扣除 {round2(_d(computed_total) - _d(cap)):.2f} 分"
+        )
+    if cap is not None:
+        total, computed_total = min(total, cap), min(computed_total, cap)
 
     differences = _differences(scores)
     flags: list[str] = []
@@ -120,6 +145,8 @@ def score_project(
         flags.append("weights")
     if differences:
         flags.append("differs")
+    if cap_rule:
+        flags.append("execution_cap")
     final = reported_total if reported_total is not None else total
     return ProjectScore(
         project_id=pid,
@@ -142,6 +169,8 @@ def score_project(
         flags=_collect_flags(execution.flags, *(s.flags for s in scores), flags),
         weight_problems=tuple(problems),
         provenance=_provenance(project),
+        cap=cap,
+        cap_rule=cap_rule,
     )
 
 

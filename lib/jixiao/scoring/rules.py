@@ -30,6 +30,14 @@ class Rules:
     """Share of an indicator's weight allowed for each 定性 grade (lower, upper)."""
     far_above_ratio: float = 1.5
     """An actual above this multiple of its target is flagged for review (target maybe too low)."""
+    deviation_ratio: float | None = None
+    """指标偏离 (the 一体化平台 rules): a ≥ or = indicator whose actual is this share or more above its
+    target (0.3: a ≥ 1.3 × t) loses ``deviation_points``; None (national rules): no deduction."""
+    deviation_points: float = 2.0
+    """The points an indicator loses for 指标偏离 (never below 0)."""
+    execution_caps: tuple[tuple[float, float], ...] = ()
+    """(rate, cap): a project whose execution rate is below ``rate`` scores at most ``cap`` in total
+    (the lowest cap that applies); points above it are deducted. Empty (national rules): no cap."""
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any] | None) -> Rules:
@@ -50,7 +58,20 @@ class Rules:
             grades=tuple(sorted(grades, reverse=True)),
             qualitative_bands=bands,
             far_above_ratio=float(settings.get("far_above_ratio", base.far_above_ratio)),
+            deviation_ratio=None if settings.get("deviation_ratio") is None else float(settings["deviation_ratio"]),
+            deviation_points=float(settings.get("deviation_points", base.deviation_points)),
+            execution_caps=tuple(
+                sorted(((float(rate), float(cap)) for rate, cap in settings.get("execution_caps") or ()), reverse=True)
+            ),
         )
+
+    def execution_cap(self, rate: float | None) -> tuple[float, float] | None:
+        """The (rate, cap) that bounds a project's total at this execution rate: the lowest cap
+        whose rate the project is below; None when no cap applies (or the rate is unknown)."""
+        if rate is None:
+            return None
+        below = [(r, c) for r, c in self.execution_caps if rate < r - 1e-12]
+        return min(below, key=lambda rc: rc[1]) if below else None
 
     def level1_weight(self, level1: str) -> float | None:
         """The default weight of a project's first-level indicator (产出指标 → 50), or None."""

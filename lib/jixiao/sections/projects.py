@@ -179,10 +179,14 @@ def _unique(labels: list[str]) -> list[str]:
     return out
 
 
-def _score_sum(parts: list[Figure], value: float, label: str) -> Figure:
+def _score_sum(parts: list[Figure], value: float, label: str, cap: float | None = None) -> Figure:
+    """The sum of ``parts``; capped at ``cap`` (``scoring.execution_caps``) where the total is the cap."""
     labels = _unique([p.label for p in parts])
     parts = [replace(p, label=lab) for p, lab in zip(parts, labels, strict=True)]
-    return Figure.derive(value, " + ".join(labels), parts, label=label, text=_score(value))
+    formula = " + ".join(labels)
+    if cap is not None and value == cap:
+        formula = f"min({formula}, 预算执行率对应的总分上限 {_bare(cap)})"
+    return Figure.derive(value, formula, parts, label=label, text=_score(value))
 
 
 def project_figures(report: Report, p: ProjectScore) -> ProjectFigures:
@@ -214,7 +218,7 @@ def project_figures(report: Report, p: ProjectScore) -> ProjectFigures:
         )
         for s, f in zip(p.indicators, indicators, strict=True)
     ]
-    stands = _score_sum(parts, p.total, "得分")
+    stands = _score_sum(parts, p.total, "得分", p.cap)
     differs = _differ(p.final_total, p.computed_total)
     reported = None
     if p.reported_total is not None:
@@ -227,7 +231,7 @@ def project_figures(report: Report, p: ProjectScore) -> ProjectFigures:
             text=_score(p.final_total),
         ).standing_for(reported)  # the reported total stands: printed or supplied as its cell is  # fmt: skip
     else:
-        computed = _score_sum(computed_parts, p.computed_total, "计算总分")
+        computed = _score_sum(computed_parts, p.computed_total, "计算总分", p.cap)
         claimed = reported if reported is not None else replace(stands, label="填报总分")
         total = Figure.derive(
             p.final_total, "填报总分（按规则计算：计算总分）", [claimed, computed], label="得分",

@@ -67,6 +67,8 @@ MARK = "示"
 """Written (as text) after every illustrative figure."""
 MARK_HTML = f'<span class="jx-mark">{MARK}</span>'
 INDENT = "  "
+LONG_TEXT = 12
+"""A figure's text longer than this (a goal, a name) wraps in its column: it is not kept on one line."""
 TOOLTIP_INPUTS = 6
 """A tooltip lists at most this many inputs of a formula (the rest are in the 数据来源 appendix)."""
 
@@ -596,7 +598,9 @@ class Figure:
         if deep:
             span = f'<a class="jx-figref" href="#{self.derivation_id()}">{span}</a>'
         if state == ILLUSTRATIVE and marker:
-            span = f'<span class="jx-nobr">{span}{MARK_HTML}</span>'
+            # a figure and its 示 on one line; a long text (a goal) must still wrap in its column
+            wrap = " jx-wrap" if len(self.text) > LONG_TEXT else ""
+            span = f'<span class="jx-nobr{wrap}">{span}{MARK_HTML}</span>'
         return Html(span)
 
     def marker(self) -> Html:

@@ -1,0 +1,279 @@
+"""The check's three files, written together (``jixiao.outputs``): ``check.html`` (self-contained,
+in the report's look), ``check.xlsx`` (one row per indicator, with filters) and ``check.json`` (the
+record). Whatever a form holds reaches them as text: escaped in the page, never a live formula in
+the workbook."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from jixiao import outputs, paths
+from jixiao.check.forms import FLAGS
+from jixiao.check.run import Record, department_of
+
+FILES = ("check.html", "check.xlsx", "check.json")
+FOOTER = (
+    "本结果由 jixiao {version} 读取各单位报送的绩效自评表，按「{name}」（{source}）重新计分生成；"
+    "明细见 check.xlsx 和 check.json。"
+)
+KIND = {"project": "项目支出", "department": "部门整体"}
+
+
+def _e(value: Any) -> str:
+    from jixiao.writing.provenance import escape
+
+    return escape("" if value is None else str(value))
+
+
+def _n(value: Any) -> str:
+    from jixiao import formatting
+
+    if value is None:
+        return "—"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return formatting.number(value, 2)
+    return _e(value)
+
+
+def _gap(form: dict[str, Any]) -> float | None:
+    from jixiao import scoring
+
+    if form["reported_total"] is None or form["computed_total"] is None:
+        return None
+    return scoring.round2(form["reported_total"] - form["computed_total"])
+
+
+def every_flag(form: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(what it is about, flag) for each flag of a form: the form's, then each indicator's."""
+    out = [("全表", f) for f in form["flags"]]
+    for i in form["indicators"]:
+        out += [(f"{i['name'] or '—'}（第{i['row']}行）", f) for f in i["flags"]]
+    return out
+
+
+def counts(record: Record) -> Counter:
+    return Counter(f["code"] for form in record.forms for _, f in every_flag(form))
+
+
+def summary_line(record: Record) -> str:
+    """The page's first sentence: what was read, how much of it is flagged, by which rules."""
+    kinds = Counter(f["form"] for f in record.forms)
+    flagged = sum(1 for f in record.forms if any(x["level"] == "warning" for _, x in every_flag(f)))
+    parts = "，".join(f"{KIND[k]}{kinds[k]}份" for k in ("project", "department") if kinds.get(k))
+    return (
+        f"共检查{record.files}个文件，识别绩效自评表{len(record.forms)}份"
+        + (f"（{parts}）" if parts else "")
+        + f"，其中{flagged}份有需核实的问题；{len(record.unread)}处未能读取。"
+        + f"计分规则：{record.ruleset.name}。"
+    )
+
+
+def html_page(record: Record, bureau: str = "") -> str:
+    from jixiao import __version__
+
+    css = (paths.PACKAGE_DIR / "render" / "report.css").read_text(encoding="utf-8")
+    title = f"{bureau}绩效自评表审核结果"
+    tally = counts(record)
+    forms_with = Counter(code for form in record.forms for code in {f["code"] for _, f in every_flag(form)})
+    flagged = sum(1 for f in record.forms if every_flag(f))
+    level_text = {"warning": "需核实", "note": "请关注"}
+    kinds_rows = "\n".join(
+        f"<tr data-flag='{code}'><td>{_e(title_)}</td><td class='jx-short'>{level_text[level]}"
+        f"</td><td class='num'>{tally[code]}</td><td class='num'>{forms_with[code]}</td></tr>"
+        for code, (title_, level) in FLAGS.items()
+        if tally.get(code)
+    )
+    groups: dict[str, list[dict]] = {}
+    for form in record.forms:
+        groups.setdefault(department_of(form), []).append(form)
+    totals = []
+    for name, group in groups.items():
+        totals.append(f"<h3>{_e(name)}</h3>")
+        totals.append(
+            "<table class='jx-table jx-totals'><thead><tr><th>表</th><th>项目</th><th>文件</th>"
+            "<th class='num'>填报总分</th><th class='num'>规则总分</th><th class='num'>相差</th><th>填报等级</th>"
+            "<th>规则等级</th><th class='num'>标记</th></tr></thead><tbody>"
+        )
+        for f in group:
+            gap = _gap(f)
+            gap_text = "—" if gap is None else (f"{gap:+.2f}" if gap else "0.00")
+            cls = " class='jx-attention'" if gap else ""
+            totals.append(
+                f"<tr{cls}><td class='jx-short'>{KIND[f['form']]}</td>"
+                f"<td>{_e(f['project'] or f['department'] or '—')}</td>"
+                f"<td>{_e(f['file'])}<br><span class='jx-hint'>工作表「{_e(f['sheet'])}」{_e(f['top'])}</span></td>"
+                f"<td class='num'>{_n(f['reported_total'])}</td><td class='num'>{_n(f['computed_total'])}</td>"
+                f"<td class='num'>{gap_text}</td><td class='jx-short'>{_e(f['reported_grade'] or '—')}</td>"
+                f"<td class='jx-short'>{_e(f['computed_grade'])}</td><td class='num'>{len(every_flag(f))}</td></tr>"
+            )
+        totals.append("</tbody></table>")
+    details = []
+    for f in record.forms:
+        found = every_flag(f)
+        if not found and not f["problems"]:
+            continue
+        name = f["project"] or f["department"] or f["file"]
+        details.append(
+            f"<h3>{_e(name)}<span class='jx-hint'>　{_e(f['file'])} 工作表「{_e(f['sheet'])}」</span></h3>"
+            "<table class='jx-table jx-flags'><thead><tr><th>位置</th><th>标记</th><th class='num'>表中数</th>"
+            "<th class='num'>按规则</th><th>规则</th></tr></thead><tbody>"
+        )
+        for where, x in found:
+            details.append(
+                f"<tr data-flag='{x['code']}' class='jx-{x['level']}'><td>{_e(where)}</td><td>{_e(x['title'])}</td>"
+                f"<td class='num'>{_n(x['reported'])}</td><td class='num'>{_n(x['computed'])}</td>"
+                f"<td>{_e(x['rule'])}</td></tr>"
+            )
+        for problem in f["problems"]:
+            details.append(
+                f"<tr data-flag='problem' class='jx-warning'><td>全表</td><td>未能读取</td><td class='num'>—</td>"
+                f"<td class='num'>—</td><td>{_e(problem)}</td></tr>"
+            )
+        details.append("</tbody></table>")
+    unread = "\n".join(
+        f"<tr><td>{_e(u['file'])}</td><td>{_e(u['sheet'] or '—')}</td><td>{_e(u['cell'] or '—')}</td>"
+        f"<td>{_e(u['message'])}</td></tr>"
+        for u in record.unread
+    )
+    extra_css = """
+body.jx-check { max-width: 297mm; padding-left: 10mm; padding-right: 10mm; }
+.jx-check .jx-table { font-size: 0.82em; }
+.jx-check .jx-table td { vertical-align: top; }
+.jx-check .jx-table .num, .jx-check .jx-table .jx-short { white-space: nowrap; }
+.jx-check tr.jx-attention td:first-child,
+.jx-check tr.jx-warning td:first-child { border-left: 4px solid var(--jx-warn); }
+"""
+    ruleset = record.ruleset
+    return f"""<!DOCTYPE html>
+<html lang="zh">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="jixiao {__version__}">
+<title>{_e(title)}</title>
+<style>
+{css}
+{extra_css}
+</style>
+</head>
+<body class="jx-check">
+<header class="jx-cover" id="cover">
+  <p class="jx-cover-kicker">预算绩效管理 · 绩效自评表审核</p>
+  <h1>{_e(title)}</h1>
+  <dl class="jx-cover-facts">
+    <div><dt>自评表</dt><dd>{len(record.forms)}份</dd></div>
+    <div><dt>有标记</dt><dd>{flagged}份</dd></div>
+    <div><dt>未能读取</dt><dd>{len(record.unread)}处</dd></div>
+    <div><dt>计分规则</dt><dd id="ruleset">{_e(ruleset.name)}</dd></div>
+  </dl>
+</header>
+<main>
+<h2>一、总体情况</h2>
+<p id="lead">{_e(summary_line(record))}</p>
+<table class="jx-table" id="kinds">
+<thead><tr><th>标记</th><th>性质</th><th class="num">条数</th><th class="num">涉及表数</th></tr></thead>
+<tbody>
+{kinds_rows}
+</tbody>
+</table>
+<h2>二、各部门和项目的总分</h2>
+<p class="jx-hint">填报总分为表中所填，规则总分为按「{_e(ruleset.name)}」重新计算的总分。</p>
+<div id="totals">
+{chr(10).join(totals)}
+</div>
+<h2>三、标记明细</h2>
+<div id="details">
+{chr(10).join(details) or "<p>没有标记。</p>"}
+</div>
+<h2>四、未能读取的表</h2>
+<table class="jx-table" id="unread">
+<thead><tr><th>文件</th><th>工作表</th><th>单元格</th><th>原因</th></tr></thead>
+<tbody>
+{unread}
+</tbody>
+</table>
+</main>
+<footer class="jx-footer">
+  <p>{_e(FOOTER.format(version=__version__, name=ruleset.name, source=ruleset.source))}</p>
+</footer>
+</body>
+</html>
+"""
+
+
+INDICATOR_COLUMNS = (
+    "文件", "工作表", "表", "主管部门", "实施单位", "项目名称", "行", "一级指标", "二级指标", "三级指标",
+    "指标性质", "年度指标值", "实际完成值", "度量单位", "分值", "填报得分", "规则得分", "偏差原因", "标记", "规则",
+)  # fmt: skip
+FORM_COLUMNS = (
+    "文件", "工作表", "表", "主管部门", "实施单位", "项目名称", "全年预算数（万元）", "全年执行数（万元）",
+    "填报总分", "规则总分", "填报等级", "规则等级", "标记", "规则",
+)  # fmt: skip
+UNREAD_COLUMNS = ("文件", "工作表", "单元格", "原因")
+
+
+def _join(flags: list[dict], key: str) -> str:
+    return "；".join(f[key] for f in flags)
+
+
+def xlsx_bytes(record: Record) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    from jixiao.render.xlsx import set_value
+
+    book = Workbook()
+    sheets = []
+
+    def sheet(title: str, header: tuple[str, ...], lines: list[list[Any]]) -> None:
+        ws = book.create_sheet(title) if sheets else book.active
+        ws.title = title
+        sheets.append(ws)
+        for c, label in enumerate(header, start=1):
+            cell = ws.cell(row=1, column=c, value=label)
+            cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor="EEF1F5")
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+        for r, line in enumerate(lines, start=2):
+            for c, value in enumerate(line, start=1):
+                set_value(ws.cell(row=r, column=c), value)
+        ws.freeze_panes = "A2"
+        ws.auto_filter.ref = ws.dimensions
+
+    indicator_lines = []
+    form_lines = []
+    for f in record.forms:
+        head = [f["file"], f["sheet"], KIND[f["form"]], f["department"], f["unit"], f["project"]]
+        total = next((x for x in f["funds"] if x["name"] == "年度资金总额"), {})
+        form_lines.append([
+            *head, total.get("full_year"), total.get("executed"), f["reported_total"], f["computed_total"],
+            f["reported_grade"], f["computed_grade"], _join(f["flags"], "title"), _join(f["flags"], "rule"),
+        ])  # fmt: skip
+        for i in f["indicators"]:
+            indicator_lines.append([
+                *head, i["row"], i["level1"], i["level2"], i["name"], i["direction"], i["target"], i["actual"],
+                i["unit"], i["weight"], i["reported_score"], i["computed_score"], i["deviation_reason"],
+                _join(i["flags"], "title"), _join(i["flags"], "rule"),
+            ])  # fmt: skip
+    sheet("指标", INDICATOR_COLUMNS, indicator_lines)
+    sheet("自评表", FORM_COLUMNS, form_lines)
+    sheet("未能读取", UNREAD_COLUMNS, [[u["file"], u["sheet"], u["cell"], u["message"]] for u in record.unread])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def json_text(record: Record) -> str:
+    return json.dumps(record.to_json(), ensure_ascii=False, indent=1) + "\n"
+
+
+def write(record: Record, folder: Path | str, bureau: str = "") -> dict[str, Path]:
+    """``check.html``, ``check.xlsx`` and ``check.json`` in ``folder``, all three or none."""
+    folder = Path(folder)
+    data = {"check.html": html_page(record, bureau), "check.xlsx": xlsx_bytes(record), "check.json": json_text(record)}
+    with outputs.together() as group:
+        where = {name: group.write(folder / name, content) for name, content in data.items()}
+    return where
