@@ -152,9 +152,9 @@ def test_score_differences_name_both_scores_and_the_rule(demo):
     data, scored = demo
     found = scores.score_differences(scored, data)
     assert [(f.subject, f.details) for f in found] == [
-        (("P1", "测试项目", "满意度"), {"total": False}),
-        (("P1", "测试项目", "测试项目总分"), {"total": True}),
-        (("department", "", "重点工作办结率"), {"total": False}),
+        (("P1", "测试项目", "满意度"), {"total": False, "default_weight": False}),
+        (("P1", "测试项目", "测试项目总分"), {"total": True, "default_weight": False}),
+        (("department", "", "重点工作办结率"), {"total": False, "default_weight": False}),
     ]
     first = found[0]
     assert first["reported"] == Number("reported", 10.0, "分", indicator_cell(data, 4, "reported_score", "得分(填报)"))

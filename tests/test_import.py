@@ -283,6 +283,9 @@ def test_a_unit_imported_from_a_form_without_weights_builds_on_the_rules_default
         'tabindex="0">25</span><span class="jx-mark">示</span></span>'
     )
     assert page.count(weight) == 2  # 产出指标 50 split between its two rows
+    spans = re.findall(r'data-provenance="(\w+)"[^>]*title="([^"&]*)', page)
+    computed = [state for state, title in spans if title == "救助人次按规则计算得分：25.00分"]
+    assert computed == ["illustrative"]  # the review's finding: computed on a default weight, never published
     sheet = load_workbook(out / "自评表.xlsx")["临时救助"]
     assert [sheet.cell(row=r, column=8).value for r in range(13, 17)] == [25, 25, 30, 10]
     assert sheet["H13"].comment.text.startswith("默认值：未填报该指标的分值，取计分规则的默认分值（非公开发布数）。")
@@ -366,3 +369,25 @@ def test_a_department_form_alone_starts_a_department_unit_that_builds(tmp_path, 
     page = (root / f"outputs/{UNIT}/2024/report.html").read_text(encoding="utf-8")
     text = re.sub(r"\s+", "", html.unescape(re.sub(r"<[^>]+>", "", page)))
     assert "示例县民政局2024年部门整体支出绩效自评得分为98分" in text
+
+
+def test_the_command_lists_the_readers_problems_and_its_own_together_and_writes_nothing(root, capsys, monkeypatch):
+    from forms_fixtures import project
+    from jixiao.forms.samples import save
+
+    forms = root / "forms"
+    forms.mkdir()
+    save(forms / "临时救助.xlsx", [(project(), "central")])
+    (forms / "坏表.xlsx").write_text("项目名称,全年预算数\n临时救助,240\n", encoding="utf-8")
+    monkeypatch.chdir(root)
+    code = cli.main(["import", "forms", "--unit", UNIT, "--year", "2020"])
+    out, err = capsys.readouterr()
+    assert (code, out) == (2, "")
+    lines_ = err.splitlines()
+    assert lines_[lines_.index("未写入任何文件 (nothing written): 自评表导入有 2 处问题 (problems)：") + 1 :] == [
+        "  forms/坏表.xlsx：是 CSV 文本文件而不是 Excel 工作簿（扩展名为 .xlsx）(a CSV text file, not a workbook)",
+        "  forms/临时救助.xlsx 工作表「临时救助」A1：是 2019 年度的自评表，导入的是 2020 年度 (a form of another year)",
+    ]
+    assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()) == [
+        "forms/临时救助.xlsx", "forms/坏表.xlsx"
+    ]  # fmt: skip

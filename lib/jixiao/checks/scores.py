@@ -14,7 +14,8 @@
 
 The subject of a finding on a score is ``(scope, project name, item)``: the project's id (or
 ``department``), the project's name ("" for the department) and the indicator's name (a score
-difference's item; ``details["total"]`` says whether it is the total's).
+difference's item; ``details["total"]`` says whether it is the total's, ``details["default_weight"]``
+whether it was computed on a weight the rules filled in).
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ def score_differences(scores: scoring.Scores, data: Any) -> list[Finding]:
     for scope, project_name, score in scored(scores):
         # the rule as the scoring engine wrote it, without its own note on the difference
         rules = {s.indicator_id: s.rule.split("；填报得分")[0] for s in score.indicators if s.indicator_id}
+        defaults = {s.indicator_id for s in score.indicators if s.weight_default}  # weights the rules filled in
         for d in score.differences:
             is_total = d.indicator_id is None
             table = "projects" if is_total else "indicators"
@@ -69,7 +71,8 @@ def score_differences(scores: scoring.Scores, data: Any) -> list[Finding]:
             computed = Number("computed", d.computed, POINTS, Formula(rule))
             gap = derived("gap", float(dec(d.reported) - dec(d.computed)), "reported - computed", reported, computed)
             numbers = (reported, computed, gap)
-            details = {"total": is_total}
+            default = bool(defaults) if is_total else d.indicator_id in defaults
+            details = {"total": is_total, "default_weight": default}
             found.append(Finding("score_difference", WARNING, (scope, project_name, d.item), numbers, details=details))
     return found
 

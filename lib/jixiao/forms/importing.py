@@ -22,6 +22,7 @@ changes no byte).
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
 from collections.abc import Iterable, Sequence
@@ -477,7 +478,10 @@ def run(inputs: Sequence[Path | str] | Reading, unit: str, year: int, *, dry_run
 
     paths.check_unit(unit)
     reading = inputs if isinstance(inputs, Reading) else _read([Path(p) for p in inputs])
-    problems: list[Problem | str] = list(reading.problems)
+    # the reader's problems, each file named as the tables name it (relative to the project root)
+    problems: list[Problem | str] = [
+        dataclasses.replace(p, file=paths.relative(Path(p.file))) for p in reading.problems
+    ]
     forms = list(reading.forms)
     if not forms and not reading.problems:
         problems.append("没有读到自评表 (no 自评表 found)：" + "、".join(str(p) for p in inputs)

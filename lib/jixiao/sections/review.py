@@ -350,7 +350,9 @@ def _score_difference(report: Report, f: Found) -> Finding:
     reported = _figure(report, f["reported"], f"{item}填报得分", _points(f["reported"].value))
     computed = Figure.derive(
         f["computed"].value, rule or "按规则计算", [], label=f"{item}按规则计算得分",
-        text=_points(f["computed"].value), illustrative=reported.illustrative,
+        text=_points(f["computed"].value),
+        # computed on a weight the rules filled in (never printed): never published
+        illustrative=reported.illustrative or bool(f.details.get("default_weight")),
     )  # fmt: skip
     gap = Figure.derive(f["gap"].value, f"{reported.label} − {computed.label}", [reported, computed],
                         label="得分差", text=f"{f['gap'].value:+.2f}分")  # fmt: skip
