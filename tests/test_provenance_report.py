@@ -172,9 +172,11 @@ def test_the_marker_is_a_text_node_after_every_illustrative_figure_only(example)
     names = 3  # the invented names carry the marker after their closing quote instead
     assert marks == illustrative
     assert sum(1 for _, _, _, after in found if after == "”" + MARK) == names
-    # kept with its figure on one line, and nothing drawn by CSS
-    nobr = r'<span class="jx-nobr">(<a class="jx-figref" [^>]*>)?<span class="jx-fig jx-illustrative"'
+    # kept with its figure on one line (a long text, a goal, wrapping in its column), nothing drawn by CSS
+    nobr = r'<span class="jx-nobr( jx-wrap)?">(<a class="jx-figref" [^>]*>)?<span class="jx-fig jx-illustrative"'
     assert len(re.findall(nobr, body)) == illustrative - names
+    wrapped = re.findall(r'<span class="jx-nobr jx-wrap"><span class="jx-fig jx-illustrative"[^>]*>([^<]*)<', body)
+    assert wrapped and min(len(t) for t in wrapped) > provenance.LONG_TEXT
     css = (jixiao.paths.PACKAGE_DIR / "render" / "report.css").read_text(encoding="utf-8")
     assert 'content: "示"' not in css
     assert re.search(r"\.jx-nobr \{ white-space: nowrap; \}", css)
