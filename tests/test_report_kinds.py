@@ -260,7 +260,7 @@ def test_the_transfer_reports_pdf_and_docx_carry_the_levels_and_the_kind(transfe
 
 
 def test_notes_to_the_author_are_in_the_review_edition_only(transfer):
-    note = "编写提示：文字材料表（narrative）未填报2021年的信息公开情况（section 为 disclosure 的行），本部分暂无内容。"
+    note = "编写提示：单位概况表（profile）未填报联系人(contact_person)、联系电话(contact_phone)。"
     review, filing = page(transfer), page(transfer, "report.html")
     assert note in text(review)
     assert "编写提示" not in filing and 'data-note="author"' not in filing
