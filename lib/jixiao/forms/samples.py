@@ -70,6 +70,8 @@ class SampleForm:
     total: float | None = None
     grade: str = ""
     kind: str = "project"
+    printed_rate: float | None = None
+    """The 执行率 printed for 年度资金总额, as a ratio (default: 全年执行数 ÷ 全年预算数)."""
 
     @property
     def rate(self) -> float | None:
@@ -223,6 +225,8 @@ def _funds(w: _Writer, form: SampleForm, layout: str, r: int) -> int:
             w.put(r, col, form.execution_weight if n == 0 and layout != "department" else "—")
             col += 1
         rate = fund.executed / fund.full_year if fund.full_year else None
+        if n == 0 and form.printed_rate is not None:
+            rate = form.printed_rate
         if rate is None:
             w.put(r, col, "—")
         elif "text_numbers" in w.quirks:
