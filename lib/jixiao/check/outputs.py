@@ -9,6 +9,7 @@ import io
 import json
 import re
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -283,11 +284,20 @@ def _xml_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _sheet_xml(header: tuple[str, ...], lines: list[list[Any]]) -> str:
+def _sheet_xml(header: tuple[str, ...], lines: list[list[Any]]) -> Iterator[str]:
+    """A worksheet's XML in pieces (a thousand rows a piece), for the archive to compress as it goes."""
     from jixiao.render.xlsx import FORMULA_STARTS
 
     letters = [_column(c) for c in range(1, len(header) + 1)]
     last = f"{letters[-1]}{len(lines) + 1}"
+    yield (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f'<dimension ref="A1:{last}"/>'
+        '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
+        'state="frozen"/><selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
+        '<sheetFormatPr defaultRowHeight="15"/><sheetData>'
+    )
     rows = []
     for r, line in enumerate([list(header), *lines], start=1):
         style = ' s="1"' if r == 1 else ""
@@ -306,14 +316,11 @@ def _sheet_xml(header: tuple[str, ...], lines: list[list[Any]]) -> str:
                 space = ' xml:space="preserve"' if text != text.strip() else ""
                 cells.append(f'<c r="{ref}" t="inlineStr"{mark}><is><t{space}>{_xml_text(text)}</t></is></c>')
         rows.append(f'<row r="{r}">{"".join(cells)}</row>')
-    return (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        f'<dimension ref="A1:{last}"/>'
-        '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
-        'state="frozen"/><selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
-        '<sheetFormatPr defaultRowHeight="15"/>'
-        f"<sheetData>{''.join(rows)}</sheetData>"
+        if len(rows) == 1000:
+            yield "".join(rows)
+            rows = []
+    yield (
+        f"{''.join(rows)}</sheetData>"
         f'<autoFilter ref="A1:{last}"/>'
         '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/>'
         "</worksheet>"
@@ -381,7 +388,9 @@ def table_workbook(sheets: list[tuple[str, tuple[str, ...], list[list[Any]]]]) -
         book.writestr("xl/_rels/workbook.xml.rels", workbook_rels)
         book.writestr("xl/styles.xml", _STYLES)
         for n, (_title, header, lines) in enumerate(sheets, start=1):
-            book.writestr(f"xl/worksheets/sheet{n}.xml", _sheet_xml(header, lines))
+            with book.open(f"xl/worksheets/sheet{n}.xml", "w") as sheet:
+                for piece in _sheet_xml(header, lines):
+                    sheet.write(piece.encode("utf-8"))
     return buffer.getvalue()
 
 
