@@ -28,7 +28,8 @@ def submitted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict
 
 @pytest.fixture(scope="module")
 def checked(submitted) -> dict[str, dict]:
-    """check.json's forms and unread files, by their path under data/."""
+    """check.json's forms by (file, sheet, top), the files not read by (file, "", ""); a file is
+    named by its path under data/."""
     root, _ = submitted
     cwd = Path.cwd()
     os.chdir(root)  # the record names a file relative to the current folder
@@ -36,7 +37,8 @@ def checked(submitted) -> dict[str, dict]:
         record = run.run(["data"], rules.load("national"), workers=1)
     finally:
         os.chdir(cwd)
-    return {item["file"]: item for item in record.to_json()}
+    return {(item["file"], item["sheet"] if item["form"] else "", item.get("top") or ""): item
+            for item in record.to_json()}  # fmt: skip
 
 
 def _codes(item: dict) -> set[str]:
@@ -49,20 +51,37 @@ def _path(key: dict, name: str) -> str:
     return f"data/{key['unit']}/{key['year']}/{synth.FORMS_FOLDER}/{name}"
 
 
+def _at(key: dict, entry: dict) -> tuple[str, str, str]:
+    """A form's place in ``checked``: its file, sheet and top-left cell (a file not read: its file)."""
+    if entry["flags"] == ["unread"]:
+        return _path(key, entry["file"]), "", ""
+    return _path(key, entry["file"]), entry["sheet"], entry["top"]
+
+
 def test_every_unit_year_has_its_forms_and_key(submitted):
     root, keys = submitted
+    bundles = set()
     assert [(k["unit"], k["year"], k["seed"]) for k in keys] == [(u.id, YEAR, SEED) for u in synth.plan(UNITS, SEED)]
     for key, unit in zip(keys, synth.plan(UNITS, SEED), strict=True):
         folder = root / _path(key, "")
         names = sorted(p.name for p in folder.iterdir())
         extra = [f["file"] for f in key["faults"] if f["kind"] in ("corrupt", "not_a_form")]
-        assert names == sorted([synth.KEY_FILE, *(f["file"] for f in key["forms"]), *extra])
+        assert names == sorted({synth.KEY_FILE, *(f["file"] for f in key["forms"]), *extra})
         # a form per evaluated project of the unit's year, then the 部门整体 form
         evaluated = [unit.kind.projects[i].name for i in synth._Year(unit, YEAR, [YEAR], SEED).fund_projects]
-        assert [f["file"] for f in key["forms"]] == [
-            *(f"{unit.name}-P{n:02d}-{name}.xlsx" for n, name in enumerate(evaluated, start=1)),
-            f"{unit.name}-部门整体.xlsx",
-        ]
+        alone = [f"{unit.name}-P{n:02d}-{name}.xlsx" for n, name in enumerate(evaluated, start=1)]
+        together = [f"{unit.name}-项目支出绩效自评表.xlsx"] * len(evaluated)
+        bundle = synth.BUNDLES[(unit.number // 6) % 2] if unit.number % 6 == 5 else None
+        files = [f["file"] for f in key["forms"]]
+        assert files == [*(together if bundle else alone), f"{unit.name}-部门整体.xlsx"]
+        places = [(f["sheet"], f["top"]) for f in key["forms"][:-1]]
+        if bundle == "stacked":  # down one sheet, each form below the one before
+            assert {sheet for sheet, _ in places} == {"自评表"}
+            rows = [int(re.sub(r"\D", "", top)) for _, top in places]
+            assert rows[0] in (1, 2) and rows == sorted(rows) and len(set(rows)) == len(rows)
+        else:  # a sheet each, named by its project
+            assert [sheet for sheet, _ in places] == evaluated
+        bundles.add(bundle)
         assert [f["layout"] == "department" for f in key["forms"]] == [False] * len(evaluated) + [True]
     layouts = {f["layout"] for k in keys for f in k["forms"]}
     assert layouts == {"central", "combined", "weighted", "starred", "transfer", "department"}
@@ -70,6 +89,7 @@ def test_every_unit_year_has_its_forms_and_key(submitted):
     assert quirks == {*synth.FORM_QUIRKS, "leading"}
     kinds = {f["kind"] for k in keys for f in k["faults"]}
     assert kinds == set(synth.FAULT_FLAGS)
+    assert bundles == {None, "sheets", "stacked"}
 
 
 def test_check_finds_every_planted_fault_and_nothing_else(submitted, checked):
@@ -77,10 +97,10 @@ def test_check_finds_every_planted_fault_and_nothing_else(submitted, checked):
     expected = {}
     for key in keys:
         for form in key["forms"]:
-            expected[_path(key, form["file"])] = set(form["flags"])
+            expected[_at(key, form)] = set(form["flags"])
         for fault in key["faults"]:
-            expected.setdefault(_path(key, fault["file"]), set()).update(fault["flags"])
-            assert set(fault["flags"]) <= expected[_path(key, fault["file"])]
+            expected.setdefault(_at(key, fault), set()).update(fault["flags"])
+            assert set(fault["flags"]) <= expected[_at(key, fault)]
     assert sorted(checked) == sorted(expected)
     assert {name: _codes(item) for name, item in checked.items()} == expected
     clean = [name for name, flags in expected.items() if not flags]
@@ -94,7 +114,7 @@ def test_a_fault_on_a_row_is_flagged_on_that_row_with_both_numbers(submitted, ch
         for fault in key["faults"]:
             if fault["kind"] not in ("over_weight", "score_difference", "no_reason", "weights"):
                 continue
-            item = checked[_path(key, fault["file"])]
+            item = checked[_at(key, fault)]
             row = int(re.sub(r"\D", "", fault["cell"]))
             (indicator,) = [i for i in item["indicators"] if i["row"] == row]
             codes = [f["code"] for f in indicator["flags"]]
@@ -122,7 +142,7 @@ def test_fund_faults_are_flagged_with_the_printed_and_the_computed_figure(submit
     seen = set()
     for key in keys:
         for fault in key["faults"]:
-            item = checked[_path(key, fault["file"])]
+            item = checked[_at(key, fault)]
             flags = {f["code"]: f for f in item["flags"]}
             total = next((f for f in item["funds"] if f["name"] == "年度资金总额"), None)
             seen.add(fault["kind"])
@@ -151,7 +171,7 @@ def test_the_unreadable_files_are_listed_with_why(submitted, checked):
         for fault in key["faults"]:
             if fault["kind"] not in ("corrupt", "not_a_form"):
                 continue
-            (problem,) = checked[_path(key, fault["file"])]["problems"]
+            (problem,) = checked[_at(key, fault)]["problems"]
             reason = "文件已损坏，无法打开 (corrupt file)" if fault["kind"] == "corrupt" else "不是绩效自评表"
             assert problem.startswith(f"{_path(key, fault['file'])}：{reason}"), problem
 

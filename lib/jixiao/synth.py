@@ -30,6 +30,7 @@ from __future__ import annotations
 import csv
 import io
 import random
+import re
 import shutil
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -1093,6 +1094,9 @@ FAULT_FLAGS = {
 """Every flag a fault raises: its own, and the reported total that then differs from the rules'
 (``score_difference``) where the fault moves a printed score. ``unread``: the file is listed among
 the forms that could not be read."""
+BUNDLES = ("sheets", "stacked")
+"""Every sixth unit sends its project forms in one workbook: a sheet each, or (every other such
+unit) stacked down one sheet."""
 SCORED_LAYOUTS = ("central", "combined", "weighted", "starred")
 """The project layouts that print 分值 and 得分 (the Sichuan ``transfer`` form prints neither)."""
 NEEDS_SCORES = {"over_weight", "execution_score", "total_sum", "score_difference", "weights"}
@@ -1219,28 +1223,30 @@ def _department_form(unit: Unit, year: int, rng: random.Random, equal: bool):
     )  # fmt: skip
 
 
-def _cell_of(sheet, text: str) -> str:
-    """The first cell of ``sheet`` whose text (spaces and line breaks dropped) ends with ``text``."""
+def _cell_of(sheet, text: str, first: int = 1) -> str:
+    """The first cell of ``sheet`` from row ``first`` whose text (spaces and line breaks dropped)
+    ends with ``text``."""
     want = "".join(text.split())
-    for row in sheet.iter_rows():
+    for row in sheet.iter_rows(min_row=first):
         for cell in row:
             if isinstance(cell.value, str) and "".join(cell.value.split()).rstrip("：:").endswith(want):
                 return cell.coordinate
     return ""
 
 
-def _fault_cell(sheet, fault: str, form) -> str:
-    """Where a fault sits: the label cell of its row (the indicator's name, the fund's, 总分)."""
+def _fault_cell(sheet, fault: str, form, first: int) -> str:
+    """Where a fault sits: the label cell of its row (the indicator's name, the fund's, 总分), in the
+    form that starts at row ``first``."""
     if fault in ("over_weight", "weights"):
-        return _cell_of(sheet, form.indicators[-1].name)
+        return _cell_of(sheet, form.indicators[-1].name, first)
     if fault in ("score_difference", "no_reason"):
-        return _cell_of(sheet, form.indicators[1].name)
+        return _cell_of(sheet, form.indicators[1].name, first)
     if fault == "funds_sum":
-        return _cell_of(sheet, "当年财政拨款")
+        return _cell_of(sheet, "当年财政拨款", first)
     if fault in ("execution_rate", "execution_score", "over_budget"):
-        return _cell_of(sheet, "年度资金总额")
+        return _cell_of(sheet, "年度资金总额", first)
     if fault == "total_sum":
-        return _cell_of(sheet, "总分")
+        return _cell_of(sheet, "总分", first)
     return ""
 
 
@@ -1250,8 +1256,6 @@ def write_forms(units: list[Unit], years: list[int], seed: int, *, root: Path | 
     ``forms-key.json``: every planted fault (file, sheet, cell, kind, the flags ``jixiao check``
     must raise) and every form's layout and quirks. Returns the key files written."""
     import json
-
-    from jixiao.forms import samples
 
     root = Path(root) if root is not None else paths.root()
     keys = []
@@ -1266,6 +1270,7 @@ def write_forms(units: list[Unit], years: list[int], seed: int, *, root: Path | 
                 shutil.rmtree(folder)
             folder.mkdir(parents=True)
             faults, written = [], []
+            drawn = []  # (form, layout, fault, quirks, leading, file name alone)
             made = [(None, n, index) for n, index in enumerate(maker.fund_projects, start=1)] + [("department", 0, 0)]
             for kind, n, index in made:
                 quirks = tuple(sorted(rng.sample(FORM_QUIRKS, rng.randint(0, 2))))
@@ -1283,9 +1288,10 @@ def write_forms(units: list[Unit], years: list[int], seed: int, *, root: Path | 
                     layout = layouts[rng.randrange(len(layouts))]
                     form = _project_form(unit, year, index, rng, fault, equal, layout)
                     name = f"{unit.name}-P{n:02d}-{form.project}.xlsx"
-                book = samples.workbook([(form, layout)], quirks=quirks, leading=leading)
-                sheet = book.worksheets[0]
-                _save(book, folder / name, year)
+                drawn.append((form, layout, fault, quirks, leading, name))
+            bundle = BUNDLES[(unit.number // 6) % 2] if unit.number % 6 == 5 else None
+            for name, sheet, top, (form, layout, fault, quirks, leading, _) in _write_books(folder, drawn, bundle,
+                                                                                           unit, year):  # fmt: skip
                 flags = list(FAULT_FLAGS[fault]) if fault else []
                 if equal:
                     flags.append("target_equals_actual")
@@ -1295,31 +1301,71 @@ def write_forms(units: list[Unit], years: list[int], seed: int, *, root: Path | 
                     {
                         "file": name,
                         "sheet": sheet.title,
+                        "top": top,
                         "layout": layout,
                         "quirks": [*quirks, *(["leading"] if leading else [])],
                         "flags": sorted(set(flags)),
                     }
                 )
+                at = {"file": name, "sheet": sheet.title, "top": top}
                 if fault:
-                    faults.append({"file": name, "sheet": sheet.title, "cell": _fault_cell(sheet, fault, form),
-                                   "kind": fault, "flags": list(FAULT_FLAGS[fault])})  # fmt: skip
+                    cell = _fault_cell(sheet, fault, form, int(re.sub(r"\D", "", top)))
+                    faults.append({**at, "cell": cell, "kind": fault, "flags": list(FAULT_FLAGS[fault])})
                 if equal:
-                    faults.append({"file": name, "sheet": sheet.title, "cell": "", "kind": "target_equals_actual",
-                                   "flags": ["target_equals_actual"]})  # fmt: skip
+                    faults.append({**at, "cell": "", "kind": "target_equals_actual", "flags": ["target_equals_actual"]})
             if unit.number % 10 == 4:
                 data = (folder / written[0]["file"]).read_bytes()
                 (folder / f"{unit.name}-损坏.xlsx").write_bytes(data[: len(data) // 2])
-                faults.append({"file": f"{unit.name}-损坏.xlsx", "sheet": "", "cell": "", "kind": "corrupt",
+                faults.append({"file": f"{unit.name}-损坏.xlsx", "sheet": "", "top": "", "cell": "", "kind": "corrupt",
                                "flags": ["unread"]})  # fmt: skip
             if unit.number % 10 == 7:
                 _not_a_form(folder / f"{unit.name}-资产清单.xlsx", rng, year)
-                faults.append({"file": f"{unit.name}-资产清单.xlsx", "sheet": "资产清单", "cell": "",
+                faults.append({"file": f"{unit.name}-资产清单.xlsx", "sheet": "资产清单", "top": "", "cell": "",
                                "kind": "not_a_form", "flags": ["unread"]})  # fmt: skip
             key = {"unit": unit.id, "year": year, "seed": seed, "forms": written, "faults": faults}
             path = folder / KEY_FILE
             path.write_text(json.dumps(key, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
             keys.append(path)
     return keys
+
+
+def _write_books(folder: Path, drawn: list[tuple], bundle: str | None, unit: Unit, year: int):
+    """Write the drawn forms: a workbook each, or (``bundle``) the project forms in one workbook,
+    a sheet each (``sheets``) or stacked down one sheet two rows apart (``stacked``), with the first
+    form's quirks. Yields (file name, sheet, the form's top-left cell, the drawn form)."""
+    import openpyxl
+
+    from jixiao.forms import samples
+
+    projects = [d for d in drawn if d[1] != "department"] if bundle else []
+    placed: dict[int, tuple] = {}  # index in drawn -> (file name, sheet, top, drawn form)
+    if projects:
+        name = f"{unit.name}-项目支出绩效自评表.xlsx"
+        quirks, leading = projects[0][3], projects[0][4]
+        offset = 1 if leading else 0
+        if bundle == "sheets":
+            book = samples.workbook([(d[0], d[1]) for d in projects], quirks=quirks, leading=leading)
+            sheets = book.worksheets
+            tops = ["B2" if leading else "A1"] * len(projects)
+        else:
+            book = openpyxl.Workbook()
+            sheets = [book.active] * len(projects)
+            sheets[0].title = "自评表"
+            row, tops = offset, []
+            for d in projects:
+                tops.append(f"{openpyxl.utils.get_column_letter(offset + 1)}{row + 1}")
+                row = samples.write_form(sheets[0], d[0], d[1], top=row, left=offset, quirks=quirks) + 2
+        _save(book, folder / name, year)
+        for i, (sheet, top) in enumerate(zip(sheets, tops, strict=True)):
+            placed[i] = (name, sheet, top, (*projects[i][:3], quirks, leading, name))
+    for i, d in enumerate(drawn):
+        if i in placed:
+            yield placed[i]
+            continue
+        form, layout, _fault, quirks, leading, name = d
+        book = samples.workbook([(form, layout)], quirks=quirks, leading=leading)
+        _save(book, folder / name, year)
+        yield name, book.worksheets[0], "B2" if leading else "A1", d
 
 
 def _save(book, path: Path, year: int) -> None:
