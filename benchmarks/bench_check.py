@@ -5,7 +5,8 @@ the project forms with a planted fault, a few corrupt files and workbooks that a
 copies them into a folder of N files, and runs ``jixiao check`` on it in a fresh process, in-process
 (``--workers 1``) and with a local pool of two processes: wall time (reading, scoring, flagging and
 writing check.html, .xlsx and .json), forms per second, the peak resident memory of the largest
-process (the ``jixiao`` process or a worker), and the size of check.json (what memory grows with).
+process (the ``jixiao`` process or a worker), the size of check.json (what memory grows with), and
+the machine's load average after the run (other work on it slows every figure).
 
     python benchmarks/bench_check.py [--sizes 1000 10000] [--workers 1 2]
 """
@@ -88,6 +89,7 @@ def main() -> None:
                 got = check(folder, workers, where / f"out-{n}-{workers}")
                 line = f"{n:>7} {got['forms']:>7} {got['unread']:>6} {workers:>7} {got['seconds']:>8.2f} "
                 line += f"{n / got['seconds']:>8.0f} {got['peak_mib']:>9.0f} {got['json_mib']:>15.1f}"
+                line += f"  (load {os.getloadavg()[0]:.1f})"
                 print(line, flush=True)
             shutil.rmtree(folder)
 
