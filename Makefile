@@ -39,7 +39,7 @@ bench-batch: $(STAMP) ## 20 synthetic unit-years through a local Dask cluster, 1
 bench-forms: $(STAMP) ## read 1,000 and 10,000 generated 自评表 workbooks and the hostile files: forms/s, peak memory
 	$(BIN)/python benchmarks/bench_forms.py
 
-bench-check: $(STAMP) ## jixiao check on 1,000 and 10,000 generated 自评表 workbooks, 1 and 2 processes: forms/s, peak memory
+bench-check: $(STAMP) ## jixiao check on 1,000 and 10,000 synthetic forms (synth --forms), 1 and 2 processes: files/s, peak memory
 	$(BIN)/python benchmarks/bench_check.py
 
 compare: $(STAMP) ## build the examples at BASE=<git revision> and at the work tree, compare every output

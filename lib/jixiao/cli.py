@@ -8,6 +8,7 @@ same unit-year kept running; 130 interrupted (Ctrl-C; 143 for SIGTERM).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import sys
@@ -134,6 +135,9 @@ def parser() -> argparse.ArgumentParser:
     y.add_argument("--seed", type=int, default=0, help="random seed: the same seed writes the same files")
     for fault, share in (("bad", 0.05), ("mismatch", 0.2), ("late", 0.2)):
         y.add_argument(f"--{fault}", type=float, default=share, help=f"share of units with the {fault} fault")
+    y.add_argument("--forms", action="store_true",
+                   help="also write each unit-year's submitted 自评表 workbooks, with planted faults and their key, "
+                        "in data/<unit>/<year>/forms/")  # fmt: skip
     return p
 
 
@@ -403,6 +407,11 @@ def _synth(args: argparse.Namespace) -> int:
         print(f"  {unit.id}  {unit.name}  faults: {faults}")
     data, params = (paths.relative(paths.root() / name) for name in ("data", "params"))
     print(f"写入 (written): {data}/synth-…, {params}/synth-…")
+    if args.forms:
+        keys = synth.write_forms(units, args.years, args.seed)
+        count = sum(len(json.loads(k.read_text(encoding="utf-8"))["forms"]) for k in keys)
+        print(f"自评表 (forms): {count} 份, {data}/synth-…/<年度>/{synth.FORMS_FOLDER}/, "
+              f"埋设的问题见 (planted faults in) {synth.KEY_FILE}")  # fmt: skip
     return 0
 
 

@@ -15,6 +15,10 @@ summary and the review notes have something true to find (each unit's ``DATALOG.
 - ``late``: one project started late; its execution is below 90% and its 时效 indicator short;
 - ``bad``: an amount typed with its unit in the cell (``1234.56万元``): validation refuses the unit.
 
+``--forms`` also writes each unit-year's submitted 自评表 workbooks, in the layouts and with the
+quirks of ``jixiao.forms.samples``, into ``data/<unit>/<year>/forms/``, with faults planted for
+``jixiao check`` to find and ``forms-key.json`` beside them saying where (:func:`write_forms`).
+
 The standard blocks of the data model (三公经费 ``sangong``, 年度绩效目标 ``goals``, the profile's
 contact and reported-score columns, 人员经费/公用经费 budget lines, the reason a project was not
 evaluated) are written when the package's data model has them, so the output always validates
@@ -26,6 +30,7 @@ from __future__ import annotations
 import csv
 import io
 import random
+import re
 import shutil
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -1050,3 +1055,348 @@ def write(n: int, years: list[int], seed: int, *, root: Path | None = None,
             )
         (data / "DATALOG.md").write_text(_datalog(unit, years), encoding="utf-8")
     return units
+
+
+# -- the forms a department submits (``jixiao synth --forms``) --------------------------------
+
+FORMS_FOLDER = "forms"
+"""Each unit-year's submitted forms: ``data/<unit>/<year>/forms/*.xlsx``, with ``forms-key.json``."""
+KEY_FILE = "forms-key.json"
+FORM_FAULTS = (
+    "over_weight",
+    "execution_rate",
+    "execution_score",
+    "funds_sum",
+    "total_sum",
+    "score_difference",
+    "no_reason",
+    "over_budget",
+    "weights",
+)
+"""The faults planted on a project form (named by the flag ``jixiao check`` must raise), in turn
+on every third project form of the units written (in their order). ``target_equals_actual`` is
+planted on a whole unit (every seventh: its every quantitative actual equal to its target), and a
+corrupt file and a workbook that is not a 自评表 beside the forms of every tenth unit each."""
+FAULT_FLAGS = {
+    "over_weight": ("over_weight", "score_difference"),
+    "execution_rate": ("execution_rate",),
+    "execution_score": ("execution_score", "score_difference"),
+    "funds_sum": ("funds_sum",),
+    "total_sum": ("total_sum", "score_difference"),
+    "score_difference": ("score_difference",),
+    "no_reason": ("no_reason",),
+    "over_budget": ("over_budget",),
+    "weights": ("weights",),
+    "target_equals_actual": ("target_equals_actual",),
+    "corrupt": ("unread",),
+    "not_a_form": ("unread",),
+}
+"""Every flag a fault raises: its own, and the reported total that then differs from the rules'
+(``score_difference``) where the fault moves a printed score. ``unread``: the file is listed among
+the forms that could not be read."""
+BUNDLES = ("sheets", "stacked")
+"""Every sixth unit sends its project forms in one workbook: a sheet each, or (every other such
+unit) stacked down one sheet."""
+SCORED_LAYOUTS = ("central", "combined", "weighted", "starred")
+"""The project layouts that print 分值 and 得分 (the Sichuan ``transfer`` form prints neither)."""
+NEEDS_SCORES = {"over_weight", "execution_score", "total_sum", "score_difference", "weights"}
+FORM_QUIRKS = ("spaced_labels", "no_unit_suffix", "text_numbers", "yuan", "hidden", "spacers", "reordered",
+               "two_row_header")  # fmt: skip
+"""The quirks of ``jixiao.forms.samples`` drawn for a form (none to two of them), besides an empty
+leading row and column on about one form in four (drawn from the seed)."""
+
+
+def _scored(direction: str, target, actual, weight: float, rules, grade: str | None = None,
+            reported: float | None = None) -> float:  # fmt: skip
+    from jixiao import scoring
+
+    if direction == "定性":
+        return scoring.score_indicator("定性", None, None, weight, actual_grade=grade, reported=reported,
+                                       rules=rules).computed  # fmt: skip
+    return scoring.score_indicator(direction, target, actual, weight, rules=rules).computed
+
+
+def _project_form(unit: Unit, year: int, index: int, rng: random.Random, fault: str | None, equal: bool,
+                  layout: str):  # fmt: skip
+    """One evaluated project's form, with ``fault`` planted (or none); scores by the national rules."""
+    from jixiao import scoring
+    from jixiao.forms.samples import SampleForm, SampleFund, SampleIndicator
+
+    rules = scoring.DEFAULT_RULES
+    spec = unit.kind.projects[index]
+    full = _cents(spec.base_amount * rng.uniform(0.7, 1.4))
+    carried = full * 15 // 100
+    initial = full - _cents(spec.base_amount * rng.uniform(0.0, 0.08))
+    executed = full * rng.randint(9200, 9950) // 10000
+    if fault == "over_budget":
+        executed = full * rng.randint(10200, 10800) // 10000
+    funds = [
+        SampleFund("年度资金总额", initial / 100, full / 100, executed / 100),
+        SampleFund("当年财政拨款", (initial - carried) / 100, (full - carried) / 100, (executed - carried) / 100),
+        SampleFund("上年结转资金", carried / 100, carried / 100, carried / 100),
+        SampleFund("其他资金", 0, 0, 0),
+    ]
+    if fault == "funds_sum":
+        funds[1].full_year = round(funds[1].full_year + rng.randint(5, 50), 2)
+    count = spec.count + rng.randint(1, max(1, spec.count // 10))
+    quality = 95.0 if equal else rng.choice((92.5, 93.0, 93.5, 94.0))
+    timely = 90.0 if equal else float(rng.randint(92, 99))
+    satisfied = 90.0 if equal else float(rng.randint(91, 98))
+    reason = "个别项目验收资料不全，下年度加强过程管理" if fault != "no_reason" else ""
+    transfer = layout == "transfer"
+    w = rules.weights
+    out_w = scoring.weights.shares(w["output"], 3) if transfer else [20.0, 15.0, 15.0]
+    eff_w, sat_w = (w["effect"], w["satisfaction"]) if transfer else (30.0, 10.0)
+    if fault == "weights":
+        sat_w = 15.0
+    rows = [
+        ("产出指标", "数量指标", spec.count_label, "≥", float(spec.count), spec.count_unit,
+         float(spec.count) if equal else float(count), out_w[0]),
+        ("产出指标", "质量指标", "验收合格率", "≥", 95.0, "%", quality, out_w[1]),
+        ("产出指标", "时效指标", "资金拨付及时率", "≥", 90.0, "%", timely, out_w[2]),
+        ("满意度指标", "服务对象满意度指标", "服务对象满意度", "≥", 90.0, "%", satisfied, sat_w),
+    ]  # fmt: skip
+    indicators = []
+    for level1, level2, name, direction, target, unit_, actual, weight in rows:
+        score = _scored(direction, target, actual, weight, rules)
+        indicators.append(SampleIndicator(level1, level2, name, direction, target, unit_, actual, weight, score,
+                                          reason if actual < target else ""))  # fmt: skip
+    effect_score = None if transfer else float(rng.choice((27, 28, 29, 30)))
+    effect = SampleIndicator("效益指标", "社会效益指标", spec.effect, "定性", spec.effect_target, "", "达成", eff_w,
+                             _scored("定性", None, None, eff_w, rules, "达成", effect_score))  # fmt: skip
+    indicators.insert(3, effect)
+    execution = scoring.execution_score(full / 100, executed / 100, w["execution"]).score
+    if fault == "over_weight":
+        indicators[-1].score = indicators[-1].weight + 1
+    if fault == "score_difference":
+        indicators[1].score = indicators[1].weight  # a missed target printed at full marks
+    if fault == "execution_score":
+        execution = w["execution"]  # full marks for a rate below 100%
+    total = scoring.round2(sum(Decimal(repr(x)) for x in [execution, *(i.score for i in indicators)]))
+    if fault == "total_sum":
+        total = scoring.round2(Decimal(repr(total)) + rng.randint(2, 5))
+    form = SampleForm(
+        project=spec.name, department=unit.name, unit=unit.name, year=year, funds=funds,
+        goal_expected=spec.goal, goal_actual=spec.outcome, indicators=indicators,
+        execution_weight=w["execution"], execution_score=None if transfer else execution,
+        total=total, grade=scoring.grade(total, rules),
+    )  # fmt: skip
+    if fault == "execution_rate":
+        form.printed_rate = round(executed / full - 0.05, 4)
+    return form
+
+
+def _department_form(unit: Unit, year: int, rng: random.Random, equal: bool):
+    """The unit's 部门整体 form: 投入/过程/产出/效果, one key-work target missed with its reason."""
+    from jixiao import scoring
+    from jixiao.forms.samples import SampleForm, SampleFund, SampleIndicator
+
+    rules = scoring.DEFAULT_RULES
+    basic = _cents(unit.kind.scale * rng.uniform(0.8, 1.2))
+    project = _cents(unit.kind.scale * rng.uniform(1.5, 3.0))
+    spent_basic, spent_project = basic, project * rng.randint(9300, 9900) // 10000
+    rate = Decimal(spent_basic + spent_project) / Decimal(basic + project) * 100
+    completion = float(rate.quantize(Decimal("0.01"), ROUND_HALF_UP))
+    rows = [
+        ("投入", "预算配置", "三公经费变动率", "≤", -2.0, "%", -2.0 if equal else -float(rng.randint(3, 9)), 10.0),
+        ("过程", "预算执行", "预算完成率", "≥", 90.0, "%", 90.0 if equal else completion, 20.0),
+        ("产出", "重点工作", unit.kind.key_work, "≥", 98.0, "%", 98.0 if equal else 96.5, 30.0),
+        ("效果", "满意度", "服务对象满意度", "≥", 90.0, "%", 90.0 if equal else float(rng.randint(91, 98)), 30.0),
+    ]  # fmt: skip
+    indicators = [SampleIndicator("投入", "目标设定", "绩效目标合理性", "定性", "合理", "", "达成", 10.0, 10.0)]
+    for level1, level2, name, direction, target, unit_, actual, weight in rows:
+        score = _scored(direction, target, actual, weight, rules)
+        missed = actual < target if direction == "≥" else actual > target
+        indicators.append(SampleIndicator(level1, level2, name, direction, target, unit_, actual, weight, score,
+                                          "部分工作受上级政策调整影响，下年度提前谋划" if missed else ""))  # fmt: skip
+    total = scoring.round2(sum(Decimal(repr(i.score)) for i in indicators))
+    return SampleForm(
+        project="", department=unit.name, unit="", year=year, kind="department",
+        funds=[
+            SampleFund("年度资金总额", (basic + project) / 100, (basic + project) / 100,
+                       (spent_basic + spent_project) / 100),
+            SampleFund("基本支出", basic / 100, basic / 100, spent_basic / 100),
+            SampleFund("项目支出", project / 100, project / 100, spent_project / 100),
+        ],
+        goal_expected=unit.kind.goals[0][0], goal_actual=unit.kind.goals[0][1], indicators=indicators,
+        execution_weight=0, total=total, grade=scoring.grade(total, rules),
+    )  # fmt: skip
+
+
+def _cell_of(sheet, text: str, first: int = 1) -> str:
+    """The first cell of ``sheet`` from row ``first`` whose text (spaces and line breaks dropped)
+    ends with ``text``."""
+    want = "".join(text.split())
+    for row in sheet.iter_rows(min_row=first):
+        for cell in row:
+            if isinstance(cell.value, str) and "".join(cell.value.split()).rstrip("：:").endswith(want):
+                return cell.coordinate
+    return ""
+
+
+def _fault_cell(sheet, fault: str, form, first: int) -> str:
+    """Where a fault sits: the label cell of its row (the indicator's name, the fund's, 总分), in the
+    form that starts at row ``first``."""
+    if fault in ("over_weight", "weights"):
+        return _cell_of(sheet, form.indicators[-1].name, first)
+    if fault in ("score_difference", "no_reason"):
+        return _cell_of(sheet, form.indicators[1].name, first)
+    if fault == "funds_sum":
+        return _cell_of(sheet, "当年财政拨款", first)
+    if fault in ("execution_rate", "execution_score", "over_budget"):
+        return _cell_of(sheet, "年度资金总额", first)
+    if fault == "total_sum":
+        return _cell_of(sheet, "总分", first)
+    return ""
+
+
+def write_forms(units: list[Unit], years: list[int], seed: int, *, root: Path | None = None) -> list[Path]:
+    """Write each unit-year's submitted forms under ``data/<unit>/<year>/forms/`` (one workbook per
+    evaluated project and the 部门整体 form, layouts and quirks drawn from the seed) with
+    ``forms-key.json``: every planted fault (file, sheet, cell, kind, the flags ``jixiao check``
+    must raise) and every form's layout and quirks. Returns the key files written."""
+    import json
+
+    root = Path(root) if root is not None else paths.root()
+    keys = []
+    slot = 0
+    for unit in units:
+        equal = unit.number % 7 == 3
+        for year in sorted(set(years)):
+            rng = random.Random(f"jixiao-synth:{seed}:{unit.number}:{year}:forms")
+            maker = _Year(unit, year, sorted(set(years)), seed)
+            folder = root / "data" / unit.id / str(year) / FORMS_FOLDER
+            if folder.exists():
+                shutil.rmtree(folder)
+            folder.mkdir(parents=True)
+            faults, written = [], []
+            drawn = []  # (form, layout, fault, quirks, leading, file name alone)
+            made = [(None, n, index) for n, index in enumerate(maker.fund_projects, start=1)] + [("department", 0, 0)]
+            for kind, n, index in made:
+                quirks = tuple(sorted(rng.sample(FORM_QUIRKS, rng.randint(0, 2))))
+                leading = rng.random() < 0.25
+                if kind == "department":
+                    layout, fault = "department", None
+                    form = _department_form(unit, year, rng, equal)
+                    name = f"{unit.name}-部门整体.xlsx"
+                else:
+                    fault = None
+                    if not equal:  # every third project form of the units written, the faults in turn
+                        fault = None if slot % 3 else FORM_FAULTS[(slot // 3) % len(FORM_FAULTS)]
+                        slot += 1
+                    layouts = SCORED_LAYOUTS if fault in NEEDS_SCORES else (*SCORED_LAYOUTS, "transfer")
+                    layout = layouts[rng.randrange(len(layouts))]
+                    form = _project_form(unit, year, index, rng, fault, equal, layout)
+                    name = f"{unit.name}-P{n:02d}-{form.project}.xlsx"
+                drawn.append((form, layout, fault, quirks, leading, name))
+            bundle = BUNDLES[(unit.number // 6) % 2] if unit.number % 6 == 5 else None
+            for name, sheet, top, (form, layout, fault, quirks, leading, _) in _write_books(folder, drawn, bundle,
+                                                                                           unit, year):  # fmt: skip
+                flags = list(FAULT_FLAGS[fault]) if fault else []
+                if equal:
+                    flags.append("target_equals_actual")
+                if layout == "transfer":
+                    flags.append("default_weights")  # a note: the form prints no 分值
+                written.append(
+                    {
+                        "file": name,
+                        "sheet": sheet.title,
+                        "top": top,
+                        "layout": layout,
+                        "quirks": [*quirks, *(["leading"] if leading else [])],
+                        "flags": sorted(set(flags)),
+                    }
+                )
+                at = {"file": name, "sheet": sheet.title, "top": top}
+                if fault:
+                    cell = _fault_cell(sheet, fault, form, int(re.sub(r"\D", "", top)))
+                    faults.append({**at, "cell": cell, "kind": fault, "flags": list(FAULT_FLAGS[fault])})
+                if equal:
+                    faults.append({**at, "cell": "", "kind": "target_equals_actual", "flags": ["target_equals_actual"]})
+            if unit.number % 10 == 4:
+                data = (folder / written[0]["file"]).read_bytes()
+                (folder / f"{unit.name}-损坏.xlsx").write_bytes(data[: len(data) // 2])
+                faults.append({"file": f"{unit.name}-损坏.xlsx", "sheet": "", "top": "", "cell": "", "kind": "corrupt",
+                               "flags": ["unread"]})  # fmt: skip
+            if unit.number % 10 == 7:
+                _not_a_form(folder / f"{unit.name}-资产清单.xlsx", rng, year)
+                faults.append({"file": f"{unit.name}-资产清单.xlsx", "sheet": "资产清单", "top": "", "cell": "",
+                               "kind": "not_a_form", "flags": ["unread"]})  # fmt: skip
+            key = {"unit": unit.id, "year": year, "seed": seed, "forms": written, "faults": faults}
+            path = folder / KEY_FILE
+            path.write_text(json.dumps(key, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+            keys.append(path)
+    return keys
+
+
+def _write_books(folder: Path, drawn: list[tuple], bundle: str | None, unit: Unit, year: int):
+    """Write the drawn forms: a workbook each, or (``bundle``) the project forms in one workbook,
+    a sheet each (``sheets``) or stacked down one sheet two rows apart (``stacked``), with the first
+    form's quirks. Yields (file name, sheet, the form's top-left cell, the drawn form)."""
+    import openpyxl
+
+    from jixiao.forms import samples
+
+    projects = [d for d in drawn if d[1] != "department"] if bundle else []
+    placed: dict[int, tuple] = {}  # index in drawn -> (file name, sheet, top, drawn form)
+    if projects:
+        name = f"{unit.name}-项目支出绩效自评表.xlsx"
+        quirks, leading = projects[0][3], projects[0][4]
+        offset = 1 if leading else 0
+        if bundle == "sheets":
+            book = samples.workbook([(d[0], d[1]) for d in projects], quirks=quirks, leading=leading)
+            sheets = book.worksheets
+            tops = ["B2" if leading else "A1"] * len(projects)
+        else:
+            book = openpyxl.Workbook()
+            sheets = [book.active] * len(projects)
+            sheets[0].title = "自评表"
+            row, tops = offset, []
+            for d in projects:
+                tops.append(f"{openpyxl.utils.get_column_letter(offset + 1)}{row + 1}")
+                row = samples.write_form(sheets[0], d[0], d[1], top=row, left=offset, quirks=quirks) + 2
+        _save(book, folder / name, year)
+        for i, (sheet, top) in enumerate(zip(sheets, tops, strict=True)):
+            placed[i] = (name, sheet, top, (*projects[i][:3], quirks, leading, name))
+    for i, d in enumerate(drawn):
+        if i in placed:
+            yield placed[i]
+            continue
+        form, layout, _fault, quirks, leading, name = d
+        book = samples.workbook([(form, layout)], quirks=quirks, leading=leading)
+        _save(book, folder / name, year)
+        yield name, book.worksheets[0], "B2" if leading else "A1", d
+
+
+def _save(book, path: Path, year: int) -> None:
+    """Save an openpyxl workbook with the same bytes for the same content: the archive's dates and
+    the document's created/modified times set to the form's year end (openpyxl writes the time now)."""
+    import re
+    import zipfile
+
+    buffer = io.BytesIO()
+    book.save(buffer)
+    stamp = f"{year}-12-31T00:00:00Z"
+    out = io.BytesIO()
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                text = re.sub(r"(<dcterms:(created|modified)[^>]*>)[^<]*", rf"\g<1>{stamp}", data.decode("utf-8"))
+                data = text.encode("utf-8")
+            target.writestr(zipfile.ZipInfo(info.filename, date_time=(year, 12, 31, 0, 0, 0)), data,
+                            compress_type=zipfile.ZIP_DEFLATED)  # fmt: skip
+    path.write_bytes(out.getvalue())
+
+
+def _not_a_form(path: Path, rng: random.Random, year: int) -> None:
+    """A workbook a department sends by mistake: an asset list, no 自评表 in it."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "资产清单"
+    sheet.append(["序号", "资产名称", "数量", "原值（元）"])
+    for n, item in enumerate(("办公桌", "计算机", "打印机", "档案柜"), start=1):
+        sheet.append([n, item, rng.randint(1, 30), rng.randint(800, 9000)])
+    _save(book, path, year)

@@ -401,9 +401,13 @@ def _header_fields(ctx: _Context, top: int, bottom: int) -> dict[str, Value]:
     return found
 
 
+_LABEL_COLON = re.compile(r"^([^:：]*)([:：])(.*)$", re.S)
+"""A label and its value in one cell; compiled once (re's cache lookup took as long as the match)."""
+
+
 def _split_label(text: str) -> tuple[str, str, str]:
     """``"主管部门：乐昌市民政局"`` -> ("主管部门", "：", "乐昌市民政局"); no colon: (text, "", "")."""
-    match = re.match(r"^([^:：]*)([:：])(.*)$", text, re.S)
+    match = _LABEL_COLON.match(text)
     return (match.group(1), match.group(2), match.group(3).strip()) if match else (text, "", "")
 
 

@@ -70,6 +70,8 @@ class SampleForm:
     total: float | None = None
     grade: str = ""
     kind: str = "project"
+    printed_rate: float | None = None
+    """The 执行率 printed for 年度资金总额, as a ratio (default: 全年执行数 ÷ 全年预算数)."""
 
     @property
     def rate(self) -> float | None:
@@ -119,16 +121,22 @@ class _Writer:
             value = round(value * 10000, 2)
             return f"{value:,.2f}" if "text_numbers" in self.quirks else value
         if "text_numbers" in self.quirks:
-            return f"{value:g}万"
+            return f"{_plain(value)}万"
         return value
 
     def number(self, value: float | str) -> object:
         if isinstance(value, (int, float)) and "text_numbers" in self.quirks:
-            return f"{value:g}"
+            return _plain(value)
         return value
 
 
 _RATE_TEXTS = ("{:.0%}", "{:.2%}")
+
+
+def _plain(value: float) -> str:
+    """A number as a person types it: every digit it has, no trailing zeros (``10408.34``, ``95``);
+    ``:g`` would keep six significant digits and write 10408.34 as 10408.3."""
+    return f"{value:.10f}".rstrip("0").rstrip(".")
 
 
 def write_form(sheet, form: SampleForm, layout: str = "central", *, top: int = 0, left: int = 0, quirks=()) -> int:
@@ -223,6 +231,8 @@ def _funds(w: _Writer, form: SampleForm, layout: str, r: int) -> int:
             w.put(r, col, form.execution_weight if n == 0 and layout != "department" else "—")
             col += 1
         rate = fund.executed / fund.full_year if fund.full_year else None
+        if n == 0 and form.printed_rate is not None:
+            rate = form.printed_rate
         if rate is None:
             w.put(r, col, "—")
         elif "text_numbers" in w.quirks:
@@ -297,9 +307,9 @@ def _cell(w: _Writer, key: str, ind: SampleIndicator, total_points: float, layou
         if ind.direction == "定性":
             return ind.target
         sign = _ASCII[ind.direction] if key == "combined_ascii" else ind.direction
-        return f"{sign}{ind.target:g}{ind.unit}"
+        return f"{sign}{_plain(ind.target)}{ind.unit}"
     if key == "actual_unit":
-        return ind.actual if isinstance(ind.actual, str) else f"{ind.actual:g}{ind.unit}"
+        return ind.actual if isinstance(ind.actual, str) else f"{_plain(ind.actual)}{ind.unit}"
     if key == "share":
         return f"{ind.weight / total_points:.0%}" if total_points else None
     if key in ("target", "actual", "weight", "score"):
