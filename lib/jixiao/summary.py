@@ -490,8 +490,8 @@ def _rate(value: float | None) -> str:
 
 def html_page(rows: list[Row], year: int, bureau: str = "") -> str:
     from jixiao import __version__, formatting
+    from jixiao.render.standalone import page_top
 
-    css = (paths.PACKAGE_DIR / "render" / "report.css").read_text(encoding="utf-8")
     valid = [r for r in rows if r.score is not None]
     attention = [r for r in rows if r.attention]
     grades = Counter(r.grade for r in valid)
@@ -552,31 +552,17 @@ body.jx-summary { max-width: 297mm; padding-left: 10mm; padding-right: 10mm; }
 .jx-summary .jx-charts { display: grid; grid-template-columns: 1fr 1fr; gap: 1em; }
 @media (max-width: 900px) { .jx-summary .jx-charts { grid-template-columns: 1fr; } }
 """
-    return f"""<!DOCTYPE html>
-<html lang="zh">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="jixiao {__version__}">
-<title>{_e(title)}</title>
-<style>
-{css}
-{extra_css}
-</style>
-</head>
-<body class="jx-summary">
-<header class="jx-cover" id="cover">
-  <p class="jx-cover-kicker">预算绩效管理 · 部门绩效自评汇总</p>
-  <h1>{_e(title)}</h1>
-  <dl class="jx-cover-facts">
-    <div><dt>部门数</dt><dd>{len(rows)}个</dd></div>
-    <div><dt>平均得分</dt><dd>{_num(mean, "分")}</dd></div>
-    <div><dt>总体执行率</dt><dd>{_rate(executed / budget) if budget else "—"}</dd></div>
-    <div><dt>需关注</dt><dd>{len(attention)}个</dd></div>
-  </dl>
-</header>
-<main>
-<h2>一、总体情况</h2>
+    top = page_top(
+        title=title,
+        body_class="jx-summary",
+        kicker="预算绩效管理 · 部门绩效自评汇总",
+        facts=[("部门数", f"{len(rows)}个"), ("平均得分", _num(mean, "分")),
+               ("总体执行率", _rate(executed / budget) if budget else "—"), ("需关注", f"{len(attention)}个")],
+        extra_css=extra_css,
+    )  # fmt: skip
+    return (
+        top
+        + f"""<h2>一、总体情况</h2>
 <p>{_e(lead)}</p>
 <div class="jx-charts">{score_chart}{rate_chart}</div>
 <h2>二、各部门自评结果</h2>
@@ -594,6 +580,7 @@ body.jx-summary { max-width: 297mm; padding-left: 10mm; padding-right: 10mm; }
 </body>
 </html>
 """
+    )
 
 
 def write(units: list[str], year: int, store: Any = None, *, bureau: str = "",

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from jixiao import outputs, paths
+from jixiao import outputs
 from jixiao.check.forms import FLAGS
 from jixiao.check.run import Record, department_of
 
@@ -76,8 +76,8 @@ def summary_line(record: Record) -> str:
 
 def html_page(record: Record, bureau: str = "") -> str:
     from jixiao import __version__
+    from jixiao.render.standalone import page_top
 
-    css = (paths.PACKAGE_DIR / "render" / "report.css").read_text(encoding="utf-8")
     title = f"{bureau}绩效自评表审核结果"
     tally = counts(record)
     forms_with = Counter(code for form in record.forms for code in {f["code"] for _, f in every_flag(form)})
@@ -150,31 +150,17 @@ body.jx-check { max-width: 297mm; padding-left: 10mm; padding-right: 10mm; }
 .jx-check tr.jx-warning td:first-child { border-left: 4px solid var(--jx-warn); }
 """
     ruleset = record.ruleset
-    return f"""<!DOCTYPE html>
-<html lang="zh">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="jixiao {__version__}">
-<title>{_e(title)}</title>
-<style>
-{css}
-{extra_css}
-</style>
-</head>
-<body class="jx-check">
-<header class="jx-cover" id="cover">
-  <p class="jx-cover-kicker">预算绩效管理 · 绩效自评表审核</p>
-  <h1>{_e(title)}</h1>
-  <dl class="jx-cover-facts">
-    <div><dt>自评表</dt><dd>{len(record.forms)}份</dd></div>
-    <div><dt>有标记</dt><dd>{flagged}份</dd></div>
-    <div><dt>未能读取</dt><dd>{len(record.unread)}处</dd></div>
-    <div><dt>计分规则</dt><dd id="ruleset">{_e(ruleset.name)}</dd></div>
-  </dl>
-</header>
-<main>
-<h2>一、总体情况</h2>
+    top = page_top(
+        title=title,
+        body_class="jx-check",
+        kicker="预算绩效管理 · 绩效自评表审核",
+        facts=[("自评表", f"{len(record.forms)}份"), ("有标记", f"{flagged}份"),
+               ("未能读取", f"{len(record.unread)}处"), ("计分规则#ruleset", _e(ruleset.name))],
+        extra_css=extra_css,
+    )  # fmt: skip
+    return (
+        top
+        + f"""<h2>一、总体情况</h2>
 <p id="lead">{_e(summary_line(record))}</p>
 <table class="jx-table" id="kinds">
 <thead><tr><th>标记</th><th>性质</th><th class="num">条数</th><th class="num">涉及表数</th></tr></thead>
@@ -205,6 +191,7 @@ body.jx-check { max-width: 297mm; padding-left: 10mm; padding-right: 10mm; }
 </body>
 </html>
 """
+    )
 
 
 INDICATOR_COLUMNS = (
