@@ -31,10 +31,9 @@ import time
 from collections.abc import Callable, Iterable
 from contextlib import redirect_stdout
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
-from jixiao import paths
+from jixiao import paths, scratch
 from jixiao.store import Store, code_hash, inputs_key, inputs_zip, key_of, tree, unzip, zipped
 
 KEY_FILE = ".cache/batch.key"
@@ -72,8 +71,7 @@ def build_remote(unit: str, year: int, inputs: bytes, previous: bytes | None, fo
     """One unit-year, in a Dask worker: unpack ``inputs`` (and ``previous`` outputs, the cache)
     into a temporary project, build there, return the output folder zipped. Never raises for a
     bad input or a failing section."""
-    with _ONE_AT_A_TIME, tempfile.TemporaryDirectory(prefix="jixiao-batch-") as tmp:
-        root = Path(tmp)
+    with _ONE_AT_A_TIME, scratch.temporary("batch") as root:
         unzip(inputs, root)
         out = root / "outputs" / unit / str(year)
         if previous is not None:

@@ -15,7 +15,7 @@ import sys
 import threading
 from pathlib import Path
 
-from jixiao import paths
+from jixiao import paths, scratch
 
 EDITIONS = ("filing", "review")  # jixiao.inputs.settings.EDITIONS, FORMATS (not imported: --help stays fast)
 FORMATS = ("html", "pdf", "docx", "xlsx")
@@ -172,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
                 import atexit
 
                 atexit._run_exitfuncs()
+                scratch.clean()
                 _leave(code)
             return code
         command = {"new": _new, "import": _import, "validate": _validate, "template": _template, "batch": _batch,
@@ -187,11 +188,13 @@ def main(argv: list[str] | None = None) -> int:
         print(str(exc), file=sys.stderr)
         return 3
     except (_Stop, KeyboardInterrupt, BrokenPipeError) as exc:
+        scratch.clean()  # what the unwinding did not remove (a helper process's folder)
         code = _interrupted(exc)
         if main_thread and argv is None and args.command == "build":
             _leave(code)  # a section's thread may still be unwinding from its killed kernel: no waiting for it
         return code
     finally:
+        scratch.clean()
         if main_thread:
             for signum, handler in previous.items():
                 signal.signal(signum, handler)

@@ -9,13 +9,13 @@ record, not with the forms read. A form that cannot be checked is listed with wh
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+from jixiao import scratch
 from jixiao.check import forms
 from jixiao.check.rules import RuleSet
 from jixiao.checks import scores as review
@@ -100,7 +100,7 @@ def check_files(named: list[tuple[str, Path]], ruleset: RuleSet) -> tuple[list[d
 
 def _remote(blobs: list[tuple[str, bytes]], ruleset: RuleSet) -> tuple[list[dict], list[dict]]:
     """A task on a worker: the files arrive as bytes (workers share no folder with the client)."""
-    with tempfile.TemporaryDirectory(prefix="jixiao-check-") as tmp:
+    with scratch.temporary("check") as tmp:
         named = []
         for i, (name, data) in enumerate(blobs):
             path = Path(tmp) / str(i) / Path(name).name

@@ -52,6 +52,7 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 from traitlets import Type
 
+from jixiao import scratch
 from jixiao.engine.stopping import INTERRUPTED
 
 WARM_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger",
@@ -332,9 +333,8 @@ class Zygote:
     current: Zygote | None = None
     started: set[Zygote] = set()  # noqa: RUF012  (every zygote not yet stopped, for kill_all)
 
-    def __init__(self, process: subprocess.Popen, path: str, folder: tempfile.TemporaryDirectory) -> None:
-        self.process, self.path, self._folder = process, path, folder
-        self.folder = Path(folder.name)
+    def __init__(self, process: subprocess.Popen, path: str, folder: Path) -> None:
+        self.process, self.path, self.folder = process, path, folder
 
     @classmethod
     def available(cls) -> bool:
@@ -347,9 +347,9 @@ class Zygote:
         the template loads that report before it forks the first kernel."""
         # a Unix socket's path has at most 107 bytes: the first short enough of these folders
         short = [str(d) for d in (within, tempfile.gettempdir(), "/tmp") if d is not None and len(str(d)) < 70]
-        folder = tempfile.TemporaryDirectory(prefix="jixiao-", dir=short[0] if short else None)
-        path = str(Path(folder.name) / "zygote.sock")
-        with open(Path(folder.name) / "zygote.log", "wb") as log:
+        folder = scratch.folder("kernels", within=short[0] if short else None)
+        path = str(folder / "zygote.sock")
+        with open(folder / "zygote.log", "wb") as log:
             process = subprocess.Popen(
                 [sys.executable, "-m", "jixiao.engine.kernels", path, *(map(str, report or ()))],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
@@ -388,7 +388,7 @@ class Zygote:
         # the zygote, reading end of file, kills its kernels and exits; no need to wait
         self.process.stdin.close()
         self.process.stdout.close()
-        self._folder.cleanup()
+        scratch.remove(self.folder)
 
     def kill(self) -> None:
         """The zygote and every kernel it forked, at once (they share its process group)."""

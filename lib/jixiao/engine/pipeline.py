@@ -20,7 +20,6 @@ import dataclasses
 import hashlib
 import json
 import os
-import shutil
 import sys
 import tempfile
 import threading
@@ -32,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jixiao import __version__, outputs, paths
+from jixiao import __version__, outputs, paths, scratch
 from jixiao.engine import cache
 from jixiao.inputs import settings as settings_module
 from jixiao.inputs.settings import Section, Settings
@@ -266,7 +265,7 @@ class Build:
                 from jixiao.engine import execution, kernels
 
                 try:
-                    self.work = Path(tempfile.mkdtemp(prefix="jixiao-build-"))
+                    self.work = scratch.folder("build")
                 except OSError as exc:
                     raise OutputError(tempfile.gettempdir(), exc) from None
                 execution.kernel_environment(self.work)
@@ -308,7 +307,7 @@ class Build:
                 zygote.stop()
             self.background.shutdown(wait=False, cancel_futures=True)
             if self.work is not None:
-                shutil.rmtree(self.work, ignore_errors=True)
+                scratch.remove(self.work)
         try:
             self.stitch()
         finally:

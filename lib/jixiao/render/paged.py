@@ -59,9 +59,14 @@ class PagedProcess:
     def __init__(self) -> None:
         import multiprocessing
 
+        from jixiao import scratch
+
         context = multiprocessing.get_context("spawn")  # the build has threads: no fork
+        # the helper's temporary files go in a folder this process owns: killing the helper, or a
+        # signal to this process, leaves none behind (jixiao.scratch)
+        self.folder = scratch.folder("paged")
         self._connection, child = context.Pipe()
-        self._process = context.Process(target=_serve, args=(child,), name="jixiao-paged", daemon=True)
+        self._process = context.Process(target=_serve, args=(child, str(self.folder)), name="jixiao-paged", daemon=True)
         self._process.start()
         child.close()
 
@@ -94,12 +99,18 @@ class PagedProcess:
         self._process.join()
         self._process.close()
         self._connection.close()
+        from jixiao import scratch
+
+        scratch.remove(self.folder)
 
 
-def _serve(connection: Any) -> None:
+def _serve(connection: Any, folder: str) -> None:
     import signal
 
+    from jixiao import scratch
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    scratch.adopt(folder)
     from jixiao.render import docx, pdf  # noqa: F401
 
     pdf.preload()

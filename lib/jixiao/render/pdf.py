@@ -20,12 +20,12 @@ small, known set of tags) and written as Typst source:
 from __future__ import annotations
 
 import base64
-import tempfile
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from jixiao import scratch
 from jixiao.render.editions import SCREEN_ONLY
 from jixiao.render.page import (
     SPACE,
@@ -435,7 +435,7 @@ def render(page: str, metadata: Metadata) -> bytes:
     import typst
 
     date = datetime.fromisoformat(metadata.date.replace("Z", "+00:00"))
-    with tempfile.TemporaryDirectory(prefix="jixiao-pdf-") as folder:
-        text = source(page, metadata, Path(folder))
+    with scratch.temporary("pdf") as folder:
+        text = source(page, metadata, folder)
         compiler = typst.Compiler(root=folder, font_paths=_fonts(), ignore_system_fonts=True)
         return compiler.compile(input=text.encode("utf-8"), format="pdf", timestamp=date)
