@@ -15,7 +15,7 @@ import sys
 import threading
 from pathlib import Path
 
-from jixiao import paths, scratch
+from jixiao import environment, paths, scratch
 
 EDITIONS = ("filing", "review")  # jixiao.inputs.settings.EDITIONS, FORMATS (not imported: --help stays fast)
 FORMATS = ("html", "pdf", "docx", "xlsx")
@@ -157,6 +157,10 @@ def _on_signal(signum: int, frame: object) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    bad = environment.problems()  # every variable jixiao reads, before any work starts
+    if bad:
+        print("\n".join(bad), file=sys.stderr)
+        return 2
     from jixiao.inputs.settings import SettingsError
     from jixiao.outputs import OutputError
 

@@ -52,7 +52,7 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 from traitlets import Type
 
-from jixiao import scratch
+from jixiao import environment, scratch
 from jixiao.engine.stopping import INTERRUPTED
 
 WARM_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger",
@@ -338,7 +338,7 @@ class Zygote:
 
     @classmethod
     def available(cls) -> bool:
-        return hasattr(os, "fork") and os.environ.get("JIXIAO_FORK_KERNELS", "1") != "0"
+        return hasattr(os, "fork") and environment.fork_kernels()
 
     @classmethod
     def start(cls, within: Path | None = None, report: tuple[str, int] | None = None) -> Zygote:

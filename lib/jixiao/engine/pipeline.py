@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jixiao import __version__, outputs, paths, scratch
+from jixiao import __version__, environment, outputs, paths, scratch
 from jixiao.engine import cache
 from jixiao.inputs import settings as settings_module
 from jixiao.inputs.settings import Section, Settings
@@ -178,7 +178,7 @@ def locked(unit: str, year: int, echo: Echo) -> Iterator[None]:
 
     out = outputs.make_folder(paths.output_dir(unit, year))
     path = out / ".build.lock"
-    wait = float(os.environ.get("JIXIAO_LOCK_WAIT", LOCK_WAIT))
+    wait = environment.lock_wait(LOCK_WAIT)
     lock = FileLock(str(path), thread_local=False)
     try:
         try:

@@ -4,14 +4,13 @@ never come from the clock, so that two builds of the same inputs give the same b
 from __future__ import annotations
 
 import io
-import os
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from jixiao import formatting
+from jixiao import environment, formatting
 from jixiao.inputs.settings import Settings
 
 
@@ -26,13 +25,13 @@ class Metadata:
 
 
 def document_time(year: int, report_date: Any = None) -> datetime:
-    """The time the PDF, the DOCX and the workbook carry: ``SOURCE_DATE_EPOCH`` when it is a
-    number of seconds (reproducible builds' usual variable), else the profile's 报告日期
-    ``report_date``, else 1 January after the report's year. Never the clock: two builds of the
+    """The time the PDF, the DOCX and the workbook carry: ``SOURCE_DATE_EPOCH`` when it is set (a
+    whole number of seconds, reproducible builds' variable: see :mod:`jixiao.environment`), else
+    the profile's 报告日期 ``report_date``, else 1 January after the report's year. Never the clock: two builds of the
     same inputs give the same bytes."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=UTC).replace(tzinfo=None)
+    epoch = environment.source_date_epoch()  # checked before the build started (jixiao.environment)
+    if epoch is not None:
+        return datetime.fromtimestamp(epoch, tz=UTC).replace(tzinfo=None)
     day = formatting.parse_date(report_date)
     return datetime(day.year, day.month, day.day) if day is not None else datetime(year + 1, 1, 1)
 
