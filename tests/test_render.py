@@ -311,8 +311,12 @@ def test_document_time_comes_from_source_date_epoch_else_the_report_date(monkeyp
     assert render.document_time(2019, "2020年4月") == datetime(2020, 1, 1)  # not a day: the year's end
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1600000000")
     assert render.document_time(2019, "2020-4-20") == datetime(2020, 9, 13, 12, 26, 40)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")  # not a number of seconds: as if unset
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "")  # empty: as if unset (reproducible builds' rule)
     assert render.document_time(2019, "2020-4-20") == datetime(2020, 4, 20)
+    # not a number of seconds: refused, never silently another date (tests/test_environment.py)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    with pytest.raises(ValueError, match="SOURCE_DATE_EPOCH='yesterday' 无效"):
+        render.document_time(2019, "2020-4-20")
 
 
 # -- annex, editions and formats chosen -----------------------------------------------------------

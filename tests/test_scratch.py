@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import QUICK
 from jixiao import render, scratch
 from jixiao.render import paged
 from test_build_faults import INTERRUPTED, out_dir, pair, read_until, start
@@ -89,3 +90,23 @@ def test_a_build_stopped_while_making_the_pdf_leaves_no_temporary_path(built_cop
     assert sorted(p.name for p in out_dir(built_copy).iterdir() if p.name.startswith("report")) == [
         "report-review.html", "report.html"
     ]  # fmt: skip
+
+
+@pytest.mark.build
+@pytest.mark.parametrize(
+    "moment",
+    [r"输入校验", r"^  \d\d-\w+ +\d"],
+    ids=["as-sections-start", "while-sections-run"],
+)
+def test_sigterm_at_the_other_steps_leaves_no_temporary_path(built_copy, tmp_path, moment):
+    # SIGINT at these steps: tests/test_build_faults.py::test_ctrl_c_stops_everything_within_seconds
+    before = pair(built_copy)
+    private = tmp_path / "own-tmp"
+    private.mkdir()
+    process = start(built_copy, "--force", *QUICK, tmp=private)
+    read_until(process, moment)
+    os.killpg(process.pid, signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert (process.returncode, stderr) == (143, INTERRUPTED + "\n")
+    assert pair(built_copy) == before
+    assert list(private.iterdir()) == []
