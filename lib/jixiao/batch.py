@@ -20,8 +20,10 @@ others go on; the batch fails if any did.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
+import logging
 import os
 import shutil
 import sys
@@ -29,6 +31,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import CancelledError
 from contextlib import redirect_stdout
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -41,6 +44,35 @@ KEY_FILE = ".cache/batch.key"
 """Beside the outputs: the inputs key and code of the unit-year's last good build in a batch."""
 IN_FLIGHT = 4
 """Tasks sent ahead: at least this many, or two per worker thread, whichever is more."""
+CONNECT_SECONDS = 10
+"""How long ``--scheduler`` is tried before the batch gives up (nothing built)."""
+
+
+class ClusterError(Exception):
+    """The scheduler could not be reached, or was lost during the batch: what was built, what was
+    not, in one line."""
+
+
+class ClusterUnreachable(ClusterError):
+    def __init__(self, address: str, cause: BaseException) -> None:
+        super().__init__(
+            f"--scheduler {address}：{CONNECT_SECONDS} 秒内无法连接 Dask 调度器 (no scheduler answered within "
+            f"{CONNECT_SECONDS} s: {type(cause).__name__})；应为正在运行的调度器地址，未构建任何报告 (nothing built)"
+        )
+
+
+class ClusterLost(ClusterError):
+    """The connection to the scheduler was lost mid-batch. ``finished``: the unit-years whose
+    outcome came back (their outputs written); ``unfinished``: the others, not built."""
+
+    def __init__(self, address: str, finished: list[Outcome], unfinished: list[tuple[str, int]]) -> None:
+        self.finished, self.unfinished = finished, unfinished
+        done = "、".join(f"{o.unit} {o.year}" for o in finished) or "无 (none)"
+        left = "、".join(f"{u} {y}" for u, y in unfinished)
+        super().__init__(
+            f"与 Dask 调度器 {address} 的连接中断 (the cluster was lost)：已完成 {len(finished)} 份，输出已保存 "
+            f"(finished, outputs kept)：{done}；未完成 {len(unfinished)} 份 (not built)：{left}"
+        )
 
 
 @dataclass(frozen=True)
@@ -222,8 +254,12 @@ def build_many(jobs: Iterable[tuple[str, int]], *, scheduler: str | None = None,
     if not stale:
         return sorted(outcomes, key=lambda o: (o.unit, o.year))
     cluster = None
+    _quiet_dask()
     if scheduler:
-        client = Client(scheduler)
+        try:
+            client = Client(scheduler, timeout=CONNECT_SECONDS)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise ClusterUnreachable(scheduler, exc) from None
     else:
         # One build per worker process: a build already runs its sections on every core.
         cluster = LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=True,
@@ -252,7 +288,11 @@ def build_many(jobs: Iterable[tuple[str, int]], *, scheduler: str | None = None,
             unit, year = futures.pop(future)
             try:
                 outcome = future.result()
+            except (CancelledError, asyncio.CancelledError):  # we cancel nothing: the scheduler is gone
+                raise _lost(scheduler, outcomes, jobs) from None
             except Exception as exc:  # a bug, a lost worker: this unit-year fails, the others go on
+                if client.status not in ("running", "newly-created"):
+                    raise _lost(scheduler, outcomes, jobs) from None
                 outcome = Outcome(unit, year, False, 0.0, f"{type(exc).__name__}: {exc}")
             future.release()
             following = submit()
@@ -269,10 +309,28 @@ def build_many(jobs: Iterable[tuple[str, int]], *, scheduler: str | None = None,
                 echo(f"      {line}")
             progress.add(outcome)
     finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+        try:
+            client.close(timeout=CONNECT_SECONDS)
+            if cluster is not None:
+                cluster.close()
+        except (OSError, TimeoutError, CancelledError, asyncio.CancelledError):
+            pass  # a lost scheduler: nothing more to close
     return sorted(outcomes, key=lambda o: (o.unit, o.year))
+
+
+def _quiet_dask() -> None:
+    """Dask's own log of a lost or unreachable scheduler (its retries, with tracebacks) is not
+    printed: the batch says what happened in its own line."""
+    for name in [n for n in logging.root.manager.loggerDict if n.startswith("distributed")] + ["distributed"]:
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+
+
+def _lost(scheduler: str | None, outcomes: list[Outcome], jobs: list[tuple[str, int]]) -> ClusterLost:
+    """The batch's state when its scheduler went away: unchanged and received unit-years are
+    finished (their outputs written), the others are not."""
+    done = {(o.unit, o.year) for o in outcomes}
+    return ClusterLost(scheduler or "(local)", sorted(outcomes, key=lambda o: (o.unit, o.year)),
+                       [job for job in jobs if job not in done])  # fmt: skip
 
 
 def _receive(outcome: Outcome, store: Store, key: str) -> Outcome:
