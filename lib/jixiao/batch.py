@@ -226,9 +226,9 @@ def build_many(jobs: Iterable[tuple[str, int]], *, scheduler: str | None = None,
                force: bool = False, output: str | None = None,
                echo: Callable[[str], None] = print) -> list[Outcome]:  # fmt: skip
     """Build every (unit, year) of ``jobs`` on a Dask cluster, inputs and outputs travelling with
-    the tasks; report each as it finishes, with the batch's progress."""
-    from dask.distributed import Client, LocalCluster, as_completed
-
+    the tasks; report each as it finishes, with the batch's progress. :class:`ClusterUnreachable`
+    when ``scheduler`` does not answer within :data:`CONNECT_SECONDS`; :class:`ClusterLost` when
+    it goes away before the end (the unit-years received by then are written)."""
     jobs = list(dict.fromkeys(jobs))
     store = Store(output)
     code = code_hash()
@@ -253,8 +253,22 @@ def build_many(jobs: Iterable[tuple[str, int]], *, scheduler: str | None = None,
         stale[(unit, year)] = digest
     if not stale:
         return sorted(outcomes, key=lambda o: (o.unit, o.year))
+    loud = _quiet_dask()
+    try:
+        return _on_cluster(stale, outcomes, jobs, store, progress, scheduler, workers, force, echo)
+    finally:
+        for name, level in loud.items():
+            logging.getLogger(name).setLevel(level)
+
+
+def _on_cluster(stale: dict[tuple[str, int], str], outcomes: list[Outcome], jobs: list[tuple[str, int]],
+                store: Store, progress: Progress, scheduler: str | None, workers: int | None, force: bool,
+                echo: Callable[[str], None]) -> list[Outcome]:  # fmt: skip
+    """Send the ``stale`` unit-years to the cluster (``scheduler``'s, or a local one) and receive
+    each, after the ``outcomes`` of the unchanged ones."""
+    from dask.distributed import Client, LocalCluster, as_completed
+
     cluster = None
-    _quiet_dask()
     if scheduler:
         try:
             client = Client(scheduler, timeout=CONNECT_SECONDS)
@@ -318,11 +332,17 @@ def build_many(jobs: Iterable[tuple[str, int]], *, scheduler: str | None = None,
     return sorted(outcomes, key=lambda o: (o.unit, o.year))
 
 
-def _quiet_dask() -> None:
+def _quiet_dask() -> dict[str, int]:
     """Dask's own log of a lost or unreachable scheduler (its retries, with tracebacks) is not
-    printed: the batch says what happened in its own line."""
-    for name in [n for n in logging.root.manager.loggerDict if n.startswith("distributed")] + ["distributed"]:
+    printed during the batch: the batch says what happened in its own line. Returns the levels
+    to put back."""
+    import distributed  # noqa: F401  (its import sets its loggers' levels: first, then ours)
+
+    names = {"distributed", *(n for n in logging.root.manager.loggerDict if n.startswith("distributed"))}
+    levels = {name: logging.getLogger(name).level for name in names}
+    for name in names:
         logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+    return levels
 
 
 def _lost(scheduler: str | None, outcomes: list[Outcome], jobs: list[tuple[str, int]]) -> ClusterLost:
