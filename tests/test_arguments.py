@@ -109,6 +109,14 @@ def test_summary_and_batch_years_are_checked(capsys):
     )
 
 
+@pytest.mark.parametrize(("command", "value"), [("batch", "0"), ("batch", "-1"), ("check", "100000")])
+def test_worker_counts_are_checked(command, value, capsys):
+    args = ["--units", "lechang-mzj", "--years", "2019"] if command == "batch" else ["forms/"]
+    assert _refused(capsys, command, *args, "--workers", value) == (
+        f"jixiao {command}: error: argument --workers: 值 {value} 超出范围，应为 1～512 的整数（进程数）"
+    )
+
+
 def test_summary_under_a_file_is_an_output_error(tmp_path):
     (tmp_path / "blocker").write_text("a file, not a folder", encoding="utf-8")
     synth.write(1, [2020], 3, root=tmp_path)

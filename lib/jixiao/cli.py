@@ -86,6 +86,20 @@ def synth_units(text: str) -> int:
     return value
 
 
+MAX_WORKERS = 512
+
+
+def workers(text: str) -> int:
+    """``--workers`` of batch and check: local worker processes, 1 to :data:`MAX_WORKERS`."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"值 {text!r} 不是整数，应为 1～{MAX_WORKERS} 的整数（进程数）") from None
+    if not 1 <= value <= MAX_WORKERS:
+        raise argparse.ArgumentTypeError(f"值 {value} 超出范围，应为 1～{MAX_WORKERS} 的整数（进程数）")
+    return value
+
+
 def share(text: str) -> float:
     """``synth --bad``/``--mismatch``/``--late``: a share of units, a number from 0 to 1."""
     try:
@@ -177,7 +191,7 @@ def parser() -> argparse.ArgumentParser:
     m.add_argument("--years", nargs="+", required=True, type=year, help="years")
     m.add_argument("--scheduler", type=scheduler_address,
                    help="address of a Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster)")  # fmt: skip
-    m.add_argument("--workers", type=int, help="local worker processes (default 1: a build uses every core)")
+    m.add_argument("--workers", type=workers, help="local worker processes (default 1: a build uses every core)")
     m.add_argument("--force", action="store_true", help="re-execute every section, ignoring the cache")
     m.add_argument("--output", type=output_url, help="where outputs go: an fsspec URL or folder (default: outputs/)")
     m.add_argument("--no-summary", action="store_true", help="skip the summary of each year at the end")
@@ -208,7 +222,7 @@ def parser() -> argparse.ArgumentParser:
     )
     c.add_argument("--bureau", default="", type=bureau_name, help="the bureau's name for the title, e.g. 示例县财政局")
     c.add_argument("--scheduler", help="address of a Dask scheduler to read and score on (default: this machine)")
-    c.add_argument("--workers", type=int, help="local processes without --scheduler (default: one per core)")
+    c.add_argument("--workers", type=workers, help="local processes without --scheduler (default: one per core)")
     y = sub.add_parser("synth", help="write synthetic units (ids synth-…) under data/ and params/")
     y.add_argument("--units", required=True, type=synth_units, help=f"how many units (1 to {SYNTH_MAX_UNITS})")
     y.add_argument("--years", nargs="+", required=True, type=year, help=f"years ({YEARS[0]} to {YEARS[1]})")
