@@ -1,7 +1,8 @@
 """The ``jixiao`` command: new, import, build, validate, template, batch, summary, check, synth.
 
-Exit status: 0 done; 1 a section failed; 2 the inputs, settings or arguments are wrong (nothing
-was built); 3 the outputs could not be written (disk full, read-only) or another build of the
+Exit status: 0 done; 1 a section failed (``batch``: a unit-year failed, or its cluster was lost
+before it came back); 2 the inputs, settings or arguments are wrong (nothing was built; ``batch``:
+its scheduler did not answer); 3 the outputs could not be written (disk full, read-only) or another build of the
 same unit-year kept running; 130 interrupted (Ctrl-C; 143 for SIGTERM).
 """
 
