@@ -20,8 +20,10 @@ others go on; the batch fails if any did.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
+import logging
 import os
 import shutil
 import sys
@@ -29,6 +31,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import CancelledError
 from contextlib import redirect_stdout
 from dataclasses import dataclass, replace
 from typing import Any
@@ -40,6 +43,35 @@ KEY_FILE = ".cache/batch.key"
 """Beside the outputs: the inputs key and code of the unit-year's last good build in a batch."""
 IN_FLIGHT = 4
 """Tasks sent ahead: at least this many, or two per worker thread, whichever is more."""
+CONNECT_SECONDS = 10
+"""How long ``--scheduler`` is tried before the batch gives up (nothing built)."""
+
+
+class ClusterError(Exception):
+    """The scheduler could not be reached, or was lost during the batch: what was built, what was
+    not, in one line."""
+
+
+class ClusterUnreachable(ClusterError):
+    def __init__(self, address: str, cause: BaseException) -> None:
+        super().__init__(
+            f"--scheduler {address}：{CONNECT_SECONDS} 秒内无法连接 Dask 调度器 (no scheduler answered within "
+            f"{CONNECT_SECONDS} s: {type(cause).__name__})；应为正在运行的调度器地址，未构建任何报告 (nothing built)"
+        )
+
+
+class ClusterLost(ClusterError):
+    """The connection to the scheduler was lost mid-batch. ``finished``: the unit-years whose
+    outcome came back (their outputs written); ``unfinished``: the others, not built."""
+
+    def __init__(self, address: str, finished: list[Outcome], unfinished: list[tuple[str, int]]) -> None:
+        self.finished, self.unfinished = finished, unfinished
+        done = "、".join(f"{o.unit} {o.year}" for o in finished) or "无 (none)"
+        left = "、".join(f"{u} {y}" for u, y in unfinished)
+        super().__init__(
+            f"与 Dask 调度器 {address} 的连接中断 (the cluster was lost)：已完成 {len(finished)} 份，输出已保存 "
+            f"(finished, outputs kept)：{done}；未完成 {len(unfinished)} 份 (not built)：{left}"
+        )
 
 
 @dataclass(frozen=True)
@@ -192,9 +224,9 @@ def build_many(jobs: Iterable[tuple[str, int]], *, scheduler: str | None = None,
                force: bool = False, output: str | None = None,
                echo: Callable[[str], None] = print) -> list[Outcome]:  # fmt: skip
     """Build every (unit, year) of ``jobs`` on a Dask cluster, inputs and outputs travelling with
-    the tasks; report each as it finishes, with the batch's progress."""
-    from dask.distributed import Client, LocalCluster, as_completed
-
+    the tasks; report each as it finishes, with the batch's progress. :class:`ClusterUnreachable`
+    when ``scheduler`` does not answer within :data:`CONNECT_SECONDS`; :class:`ClusterLost` when
+    it goes away before the end (the unit-years received by then are written)."""
     jobs = list(dict.fromkeys(jobs))
     store = Store(output)
     code = code_hash()
@@ -219,9 +251,27 @@ def build_many(jobs: Iterable[tuple[str, int]], *, scheduler: str | None = None,
         stale[(unit, year)] = digest
     if not stale:
         return sorted(outcomes, key=lambda o: (o.unit, o.year))
+    loud = _quiet_dask()
+    try:
+        return _on_cluster(stale, outcomes, jobs, store, progress, scheduler, workers, force, echo)
+    finally:
+        for name, level in loud.items():
+            logging.getLogger(name).setLevel(level)
+
+
+def _on_cluster(stale: dict[tuple[str, int], str], outcomes: list[Outcome], jobs: list[tuple[str, int]],
+                store: Store, progress: Progress, scheduler: str | None, workers: int | None, force: bool,
+                echo: Callable[[str], None]) -> list[Outcome]:  # fmt: skip
+    """Send the ``stale`` unit-years to the cluster (``scheduler``'s, or a local one) and receive
+    each, after the ``outcomes`` of the unchanged ones."""
+    from dask.distributed import Client, LocalCluster, as_completed
+
     cluster = None
     if scheduler:
-        client = Client(scheduler)
+        try:
+            client = Client(scheduler, timeout=CONNECT_SECONDS)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise ClusterUnreachable(scheduler, exc) from None
     else:
         # One build per worker process: a build already runs its sections on every core.
         cluster = LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=True,
@@ -250,7 +300,11 @@ def build_many(jobs: Iterable[tuple[str, int]], *, scheduler: str | None = None,
             unit, year = futures.pop(future)
             try:
                 outcome = future.result()
+            except (CancelledError, asyncio.CancelledError):  # we cancel nothing: the scheduler is gone
+                raise _lost(scheduler, outcomes, jobs) from None
             except Exception as exc:  # a bug, a lost worker: this unit-year fails, the others go on
+                if client.status not in ("running", "newly-created"):
+                    raise _lost(scheduler, outcomes, jobs) from None
                 outcome = Outcome(unit, year, False, 0.0, f"{type(exc).__name__}: {exc}")
             future.release()
             following = submit()
@@ -267,10 +321,34 @@ def build_many(jobs: Iterable[tuple[str, int]], *, scheduler: str | None = None,
                 echo(f"      {line}")
             progress.add(outcome)
     finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+        try:
+            client.close(timeout=CONNECT_SECONDS)
+            if cluster is not None:
+                cluster.close()
+        except (OSError, TimeoutError, CancelledError, asyncio.CancelledError):
+            pass  # a lost scheduler: nothing more to close
     return sorted(outcomes, key=lambda o: (o.unit, o.year))
+
+
+def _quiet_dask() -> dict[str, int]:
+    """Dask's own log of a lost or unreachable scheduler (its retries, with tracebacks) is not
+    printed during the batch: the batch says what happened in its own line. Returns the levels
+    to put back."""
+    import distributed  # noqa: F401  (its import sets its loggers' levels: first, then ours)
+
+    names = {"distributed", *(n for n in logging.root.manager.loggerDict if n.startswith("distributed"))}
+    levels = {name: logging.getLogger(name).level for name in names}
+    for name in names:
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+    return levels
+
+
+def _lost(scheduler: str | None, outcomes: list[Outcome], jobs: list[tuple[str, int]]) -> ClusterLost:
+    """The batch's state when its scheduler went away: unchanged and received unit-years are
+    finished (their outputs written), the others are not."""
+    done = {(o.unit, o.year) for o in outcomes}
+    return ClusterLost(scheduler or "(local)", sorted(outcomes, key=lambda o: (o.unit, o.year)),
+                       [job for job in jobs if job not in done])  # fmt: skip
 
 
 def _receive(outcome: Outcome, store: Store, key: str) -> Outcome:

@@ -1,7 +1,8 @@
 """The ``jixiao`` command: new, import, build, validate, template, batch, summary, check, synth.
 
-Exit status: 0 done; 1 a section failed; 2 the inputs, settings or arguments are wrong (nothing
-was built); 3 the outputs could not be written (disk full, read-only) or another build of the
+Exit status: 0 done; 1 a section failed (``batch``: a unit-year failed, or its cluster was lost
+before it came back); 2 the inputs, settings or arguments are wrong (nothing was built; ``batch``:
+its scheduler did not answer); 3 the outputs could not be written (disk full, read-only) or another build of the
 same unit-year kept running; 130 interrupted (Ctrl-C; 143 for SIGTERM).
 """
 
@@ -9,7 +10,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
+import re
 import signal
 import sys
 import threading
@@ -50,6 +53,96 @@ def bureau_name(text: str) -> str:
         return paths.check_name(text, "局名 (bureau name)")
     except paths.NameRuleError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+YEARS = (2000, 2100)
+"""The years ``synth``, ``summary`` and ``batch`` take (a year of a department's accounts)."""
+SYNTH_MAX_UNITS = 10_000  # jixiao.synth.MAX_UNITS (not imported: --help stays fast; tested)
+SCHEDULER_SCHEMES = ("tcp", "tls", "ws", "wss", "ucx", "inproc")
+_ADDRESS = re.compile(
+    r"(?:(?P<scheme>[a-z]+)://)?(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?)"
+    r":(?P<port>[0-9]{1,5})/?"
+)
+
+
+def year(text: str) -> int:
+    """``--year``/``--years`` of synth, summary and batch: a whole year from 2000 to 2100."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"值 {text!r} 不是年份，应为 {YEARS[0]}～{YEARS[1]} 的整数") from None
+    if not YEARS[0] <= value <= YEARS[1]:
+        raise argparse.ArgumentTypeError(f"值 {value} 超出范围，应为 {YEARS[0]}～{YEARS[1]} 的整数")
+    return value
+
+
+def synth_units(text: str) -> int:
+    """``synth --units``: how many units, 1 to :data:`SYNTH_MAX_UNITS`."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"值 {text!r} 不是整数，应为 1～{SYNTH_MAX_UNITS} 的整数") from None
+    if not 1 <= value <= SYNTH_MAX_UNITS:
+        raise argparse.ArgumentTypeError(f"值 {value} 超出范围，应为 1～{SYNTH_MAX_UNITS} 的整数（单位数）")
+    return value
+
+
+MAX_WORKERS = 512
+
+
+def workers(text: str) -> int:
+    """``--workers`` of batch and check: local worker processes, 1 to :data:`MAX_WORKERS`."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"值 {text!r} 不是整数，应为 1～{MAX_WORKERS} 的整数（进程数）") from None
+    if not 1 <= value <= MAX_WORKERS:
+        raise argparse.ArgumentTypeError(f"值 {value} 超出范围，应为 1～{MAX_WORKERS} 的整数（进程数）")
+    return value
+
+
+def share(text: str) -> float:
+    """``synth --bad``/``--mismatch``/``--late``: a share of units, a number from 0 to 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"值 {text!r} 不是 0～1 之间的比例，应为 0 到 1 的数字（如 0.05）")
+    return value
+
+
+def output_url(text: str) -> str:
+    """``--output`` of batch and summary: a folder, or an fsspec URL whose protocol is known and
+    installed (checked here, before any work: its writing errors are the store's, exit 3)."""
+    if text == "":
+        raise argparse.ArgumentTypeError("不能为空，应为文件夹或 fsspec 地址（如 s3://bucket/reports）")
+    protocol = text.split("::", 1)[0].split("://", 1)[0] if "://" in text or "::" in text else ""
+    if protocol:
+        import fsspec
+
+        try:
+            fsspec.get_filesystem_class(protocol)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{text!r} 的协议 {protocol!r} 未知，应为文件夹或 fsspec 支持的地址（如 file://、s3://、memory://）"
+            ) from None
+        except ImportError:
+            raise argparse.ArgumentTypeError(
+                f"{text!r} 的协议 {protocol!r} 需要的程序包未安装 (its fsspec package is not installed)"
+            ) from None
+    return text
+
+
+def scheduler_address(text: str) -> str:
+    """``--scheduler``: a Dask scheduler's address, ``[scheme://]host:port`` (e.g. tcp://10.0.0.5:8786)."""
+    match = _ADDRESS.fullmatch(text)
+    if match is None or not 0 < int(match["port"]) < 65536 or (match["scheme"] or "tcp") not in SCHEDULER_SCHEMES:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} 不是调度器地址，应为 [协议://]主机:端口，如 tcp://10.0.0.5:8786"
+            f"（协议为 {'、'.join(SCHEDULER_SCHEMES)}，端口 1～65535）"
+        )
+    return text
 
 
 def _unit_year(parser: argparse.ArgumentParser) -> None:
@@ -96,14 +189,15 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("--overwrite", action="store_true", help="replace an existing workbook")
     m = sub.add_parser("batch", help="build many unit-years on a Dask cluster")
     m.add_argument("--units", nargs="+", required=True, type=unit_id, help="unit ids")
-    m.add_argument("--years", nargs="+", required=True, type=int, help="years")
-    m.add_argument("--scheduler", help="address of an existing Dask scheduler (default: a local cluster)")
-    m.add_argument("--workers", type=int, help="local worker processes (default 1: a build uses every core)")
+    m.add_argument("--years", nargs="+", required=True, type=year, help="years")
+    m.add_argument("--scheduler", type=scheduler_address,
+                   help="address of a Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster)")  # fmt: skip
+    m.add_argument("--workers", type=workers, help="local worker processes (default 1: a build uses every core)")
     m.add_argument("--force", action="store_true", help="re-execute every section, ignoring the cache")
-    m.add_argument("--output", help="where outputs go: an fsspec URL or folder (default: outputs/)")
+    m.add_argument("--output", type=output_url, help="where outputs go: an fsspec URL or folder (default: outputs/)")
     m.add_argument("--no-summary", action="store_true", help="skip the summary of each year at the end")
     s = sub.add_parser("summary", help="the bureau's summary of a year: outputs/_summary/<year>/summary.html")
-    s.add_argument("--units", nargs="+", default=[], help="unit ids")
+    s.add_argument("--units", nargs="+", default=[], type=unit_id, help="unit ids")
     s.add_argument(
         "--forms",
         nargs="+",
@@ -112,8 +206,9 @@ def parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="jixiao check output folders (their check.json): departments that filed only forms",
     )
-    s.add_argument("--year", required=True, type=int, help="年度")
-    s.add_argument("--output", help="where the reports are and the summary goes: an fsspec URL (default: outputs/)")
+    s.add_argument("--year", required=True, type=year, help="年度")
+    s.add_argument("--output", type=output_url,
+                   help="where the reports are and the summary goes: an fsspec URL (default: outputs/)")  # fmt: skip
     s.add_argument("--bureau", default="", type=bureau_name, help="the bureau's name for the title, e.g. 示例县财政局")
     c = sub.add_parser("check", help="check filled 自评表 workbooks a bureau received: check.html, .xlsx, .json")
     c.add_argument("sources", nargs="+", metavar="FILES_OR_FOLDERS", help="自评表 workbooks (.xlsx, .xls) or folders")
@@ -128,13 +223,13 @@ def parser() -> argparse.ArgumentParser:
     )
     c.add_argument("--bureau", default="", type=bureau_name, help="the bureau's name for the title, e.g. 示例县财政局")
     c.add_argument("--scheduler", help="address of a Dask scheduler to read and score on (default: this machine)")
-    c.add_argument("--workers", type=int, help="local processes without --scheduler (default: one per core)")
+    c.add_argument("--workers", type=workers, help="local processes without --scheduler (default: one per core)")
     y = sub.add_parser("synth", help="write synthetic units (ids synth-…) under data/ and params/")
-    y.add_argument("--units", required=True, type=int, help="how many units")
-    y.add_argument("--years", nargs="+", required=True, type=int, help="years")
+    y.add_argument("--units", required=True, type=synth_units, help=f"how many units (1 to {SYNTH_MAX_UNITS})")
+    y.add_argument("--years", nargs="+", required=True, type=year, help=f"years ({YEARS[0]} to {YEARS[1]})")
     y.add_argument("--seed", type=int, default=0, help="random seed: the same seed writes the same files")
-    for fault, share in (("bad", 0.05), ("mismatch", 0.2), ("late", 0.2)):
-        y.add_argument(f"--{fault}", type=float, default=share, help=f"share of units with the {fault} fault")
+    for fault, part in (("bad", 0.05), ("mismatch", 0.2), ("late", 0.2)):
+        y.add_argument(f"--{fault}", type=share, default=part, help=f"share of units with the {fault} fault (0 to 1)")
     y.add_argument("--forms", action="store_true",
                    help="also write each unit-year's submitted 自评表 workbooks, with planted faults and their key, "
                         "in data/<unit>/<year>/forms/")  # fmt: skip
@@ -347,9 +442,16 @@ def _batch(args: argparse.Namespace) -> int:
     from jixiao import batch
 
     jobs = [(unit, year) for unit in args.units for year in args.years]
-    print(f"jixiao batch: {len(jobs)} 份报告 (reports)")
-    outcomes = batch.build_many(jobs, scheduler=args.scheduler, workers=args.workers, force=args.force,
-                                output=args.output)  # fmt: skip
+    print(f"jixiao batch: {len(jobs)} 份报告 (reports)", flush=True)
+    try:
+        outcomes = batch.build_many(jobs, scheduler=args.scheduler, workers=args.workers, force=args.force,
+                                    output=args.output, echo=_echo)  # fmt: skip
+    except batch.ClusterUnreachable as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except batch.ClusterLost as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
     failed = [o for o in outcomes if not o.ok]
     built = len(outcomes) - len(failed)
     if not args.no_summary:
@@ -362,6 +464,11 @@ def _batch(args: argparse.Namespace) -> int:
             print(f"汇总 (summary): {where['html']}")
     print(f"{built} 份完成，{len(failed)} 份失败 ({built} built, {len(failed)} failed)")
     return 1 if failed else 0
+
+
+def _echo(line: str) -> None:
+    """A batch's line, printed as it happens (a long batch is followed by its output)."""
+    print(line, flush=True)
 
 
 def _summary(args: argparse.Namespace) -> int:
@@ -402,11 +509,15 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _synth_progress(done: int, total: int) -> None:
+    print(f"  进度 (progress) {done}/{total} 个单位 (units)", file=sys.stderr, flush=True)
+
+
 def _synth(args: argparse.Namespace) -> int:
     from jixiao import paths, synth
 
     shares = {"bad": args.bad, "mismatch": args.mismatch, "late": args.late}
-    units = synth.write(args.units, args.years, args.seed, shares=shares)
+    units = synth.write(args.units, args.years, args.seed, shares=shares, progress=_synth_progress)
     years = "、".join(str(y) for y in sorted(set(args.years)))
     print(f"jixiao synth: {len(units)} 个合成单位 (synthetic units), {years}年, seed {args.seed}")
     for unit in units:

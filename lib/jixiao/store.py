@@ -147,7 +147,7 @@ class Store:
             return path.read_bytes() if path.is_file() else None
         try:
             return self.fs.cat_file(self._path(rel))
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):  # a file where a folder should be: nothing kept there
             return None
 
     def write(self, rel: str, data: bytes | str) -> None:
@@ -157,8 +157,13 @@ class Store:
 
             write_atomically(Path(self._path(rel)), data)
         else:
-            self.fs.makedirs(self._path(str(PurePosixPath(rel).parent)), exist_ok=True)
-            self.fs.pipe_file(self._path(rel), data)
+            try:
+                self.fs.makedirs(self._path(str(PurePosixPath(rel).parent)), exist_ok=True)
+                self.fs.pipe_file(self._path(rel), data)
+            except OSError as exc:  # a file where a folder should be, no space, no right: one line, exit 3
+                from jixiao.outputs import OutputError
+
+                raise OutputError(self.where(rel), exc) from None
 
     def folder_zip(self, rel: str) -> bytes | None:
         """A folder of the store, zipped (names relative to it), or None if it has no file."""

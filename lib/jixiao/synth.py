@@ -32,6 +32,7 @@ import io
 import random
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -1028,15 +1029,28 @@ def _datalog(unit: Unit, years: list[int]) -> str:
     return "\n".join(lines) + "\n"
 
 
+MAX_UNITS = 10_000
+"""The most units ``jixiao synth`` writes at once: room for a province (5,000 units) and for the
+10,000-form benchmark, not a typo's hundred thousand folders."""
+PROGRESS_EVERY = 500
+"""Units between two progress lines of a long run (about six seconds of writing)."""
+
+
 def write(n: int, years: list[int], seed: int, *, root: Path | None = None,
-          shares: dict[str, float] | None = None) -> list[Unit]:  # fmt: skip
-    """Write ``n`` synthetic units for ``years`` under ``root`` (default: the project root).
+          shares: dict[str, float] | None = None,
+          progress: Callable[[int, int], None] | None = None, every: int = PROGRESS_EVERY) -> list[Unit]:  # fmt: skip
+    """Write ``n`` synthetic units for ``years`` under ``root`` (default: the project root);
+    ``progress(done, n)`` after every ``every`` units when ``n`` is more than ``every``.
 
     Existing ``synth-`` folders of the same ids are replaced; nothing else is touched."""
+    if not 1 <= n <= MAX_UNITS:
+        raise ValueError(f"n must be 1 to {MAX_UNITS}, not {n}")
     root = Path(root) if root is not None else paths.root()
     years = sorted(set(years))
     units = plan(n, seed, shares)
-    for unit in units:
+    for done, unit in enumerate(units, 1):
+        if progress is not None and n > every and done > 1 and (done - 1) % every == 0:
+            progress(done - 1, n)
         data, params = root / "data" / unit.id, root / "params" / unit.id
         for folder in (data, params):
             if folder.exists():
