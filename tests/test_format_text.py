@@ -1,0 +1,82 @@
+"""Text a format cannot hold (issue 24, item 1): names that break the one rule for names are
+refused where they enter (settings, inputs) with the file and key or cell; a long free text (the
+settings' ``title``) is kept whole in the report and shortened only in the documents' properties."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+
+from helpers_inputs import UNIT, project_copy, set_cell
+from jixiao.inputs import unit_schema
+from jixiao.inputs.validation import validate
+from jixiao.render.properties import PROPERTY_LENGTH, property_text
+
+D = f"data/{UNIT}/2019"
+
+
+def test_a_control_character_in_a_settings_text_names_its_key():
+    assert unit_schema.problems({"unit_name": "乐昌\v民政\0局\x1b[31m"}) == [
+        "'unit_name' 含控制字符 U+000B (a control character, 第 3 个字符); 应为可打印的文字 (printable text); "
+        "实为 '乐昌\\x0b民政\\x00局\\x1b[31m'"
+    ]
+    assert unit_schema.problems({"unit_name": "甲", "title": "甲\x00{year}年度报告"}) == [
+        "'title' 含控制字符 U+0000 (a control character, 第 2 个字符); 应为可打印的文字 (printable text); "
+        "实为 '甲\\x00{year}年度报告'"
+    ]
+
+
+def test_a_long_unit_name_in_the_settings_is_refused_with_its_limit():
+    name = "乐昌民政😀" * 60
+    assert unit_schema.problems({"unit_name": name}) == [
+        f"'unit_name' 长 300 个字符, 至多 100 个 (too long); 实为 {name!r}"
+    ]
+
+
+def test_names_in_the_profile_follow_the_rule_for_names(tmp_path, monkeypatch):
+    folder = project_copy(tmp_path, monkeypatch)
+    set_cell(folder / "profile.csv", 2, "unit_name", "乐昌市\u200b民政局")
+    set_cell(folder / "profile.csv", 2, "preparer", "乐昌😀" * 250)
+    assert [str(p) for p in validate(UNIT, 2019)] == [
+        f"{D}/profile.csv 第2行 单位名称(unit_name)：名称含有控制字符 U+200B（第 4 个字符），应为一行可打印的文字"
+        "（名称用于标题和文档属性）",
+        f"{D}/profile.csv 第2行 编制单位(preparer)：名称有 750 个字符，超过 100 个字符的上限（名称用于标题和文档属性）",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("乐昌市民政局", "乐昌市民政局"),
+        ("乐昌\v民政\0局\x1b[31m", "乐昌民政局[31m"),
+        ("第一行\n第二行\t完", "第一行 第二行 完"),
+        ("a\ud800b\uffff", "ab"),
+    ],
+)
+def test_a_property_holds_only_what_xml_can(text, expected):
+    assert property_text(text) == expected
+
+
+def test_a_long_property_is_shortened_to_its_limit():
+    text = "乐昌市民政局😀" * 50
+    shortened = property_text(text)
+    assert len(shortened) == PROPERTY_LENGTH == 255
+    assert shortened == text[:254] + "…"
+    assert property_text(text[:255]) == text[:255]
+
+
+def test_a_docx_takes_a_shortened_property():
+    """python-docx refuses a core property over 255 characters: what ``property_text`` gives fits."""
+    import docx
+
+    document = docx.Document()
+    document.core_properties.title = property_text("乐昌市民政局😀" * 50)
+    document.core_properties.author = property_text("编制\x00单位" * 100)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    with zipfile.ZipFile(buffer) as archive:
+        core = archive.read("docProps/core.xml").decode("utf-8")
+    assert f"<dc:title>{'乐昌市民政局😀' * 36}乐昌…</dc:title>" in core
+    assert f"<dc:creator>{'编制单位' * 63}编制…</dc:creator>" in core
