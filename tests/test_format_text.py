@@ -80,3 +80,55 @@ def test_a_docx_takes_a_shortened_property():
         core = archive.read("docProps/core.xml").decode("utf-8")
     assert f"<dc:title>{'乐昌市民政局😀' * 36}乐昌…</dc:title>" in core
     assert f"<dc:creator>{'编制单位' * 63}编制…</dc:creator>" in core
+
+
+# -- text with no break opportunity (issue 24, item 2) ------------------------------------------
+
+
+def _narrative(texts):
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    rows = [
+        {"section": "dibao", "kind": "item", "text": t, "_file": "narrative.csv", "_sheet": "", "_row": n + 2}
+        for n, t in enumerate(texts)
+    ]
+    return SimpleNamespace(narrative=pd.DataFrame(rows))
+
+
+def _run(length, seed):
+    import random
+
+    rng = random.Random(seed)
+    return "https://example.com/" + "".join(rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(length))
+
+
+def test_long_runs_are_compared_in_linear_time():
+    """Ten pasted runs of 9,999 characters in one section: 45 pairs whose difflib ratio took over
+    30 s in the review section; a run longer than a clause is noted only when repeated exactly."""
+    import time
+
+    from jixiao.checks.text import CLAUSE_MAX, repeated_text
+
+    runs = [_run(9979, seed) for seed in range(10)]
+    start = time.perf_counter()
+    assert repeated_text(_narrative(runs)) == []
+    assert time.perf_counter() - start < 1.0
+    found = repeated_text(_narrative([runs[0], "另一项工作已经完成了全部的内容和目标", runs[0]]))
+    assert [(f.subject, f["similarity"].value, f.details) for f in found] == [
+        (("dibao", 0, 2), 1.0, {"clause": runs[0]})
+    ]
+    assert len(runs[0]) > CLAUSE_MAX == 200
+
+
+def test_clauses_of_prose_are_still_compared_by_their_ratio():
+    from jixiao.checks.text import repeated_text
+
+    texts = [
+        "全市共清退低保户一百二十户涉及三百人，追缴低保金十万元",
+        "全市共清退低保户一百二十户涉及三百一十人，追缴低保金十万元",
+    ]
+    found = repeated_text(_narrative(texts))
+    # the first clauses: 18 characters of 18 and 20 match (2 × 18 / 38); the second are too short to count
+    assert [(f.subject, f["similarity"].value) for f in found] == [(("dibao", 0, 1), pytest.approx(36 / 38))]
