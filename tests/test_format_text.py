@@ -132,3 +132,65 @@ def test_clauses_of_prose_are_still_compared_by_their_ratio():
     found = repeated_text(_narrative(texts))
     # the first clauses: 18 characters of 18 and 20 match (2 × 18 / 38); the second are too short to count
     assert [(f.subject, f["similarity"].value) for f in found] == [(("dibao", 0, 1), pytest.approx(36 / 38))]
+
+
+# -- both, through a whole build in every format -------------------------------------------------
+
+
+@pytest.mark.build
+def test_a_long_title_and_unbroken_runs_build_in_every_format(tmp_path):
+    """A 300-character title (CJK and emoji) and ten narrative cells of 9,999 characters with no
+    break opportunity: the build passes quickly, each text is whole in the HTML, the PDF and the
+    DOCX, and only the documents' properties are shortened."""
+    import re
+
+    import pypdf
+
+    from conftest import UNIT as EXAMPLE
+    from conftest import YEAR, copy_project, run_jixiao
+    from helpers_inputs import read_rows, write_rows
+
+    root = copy_project(tmp_path / "project")
+    unit_yaml = root / "params" / EXAMPLE / "unit.yaml"
+    title = "乐昌市民政局😀" * 42 + "{year}年"  # 294 + 4 + 1 characters once the year is in
+    text = unit_yaml.read_text(encoding="utf-8")
+    unit_yaml.write_text(
+        text.replace('title: "{unit_name}{year}年绩效自评报告"', f'title: "{title}"'), encoding="utf-8"
+    )
+    narrative = root / "data" / EXAMPLE / str(YEAR) / "narrative.csv"
+    rows = read_rows(narrative)
+    kind, column = rows[0].index("kind"), rows[0].index("text")
+    items = [r for r in rows[1:] if r[kind] == "item"][:10]
+    runs = [_run(9979, seed) for seed in range(10)]
+    for row, run in zip(items, runs, strict=True):
+        row[column] = run
+    write_rows(narrative, rows)
+
+    formats = ("--format", "html", "--format", "pdf", "--format", "docx", "--format", "xlsx")
+    result = run_jixiao(root, "build", "--unit", EXAMPLE, "--year", str(YEAR), *formats)
+    assert result.returncode == 0, result.stdout + result.stderr
+    review = re.search(r"16-review\s+([\d.]+)s", result.stdout)
+    assert review is not None and float(review.group(1)) < 15, result.stdout  # 35 s before
+    out = root / "outputs" / EXAMPLE / str(YEAR)
+    whole = title.replace("{year}", str(YEAR))
+    shown = whole[:254] + "…"
+
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert f"<h1>{whole}</h1>" in html or f">{whole}</h1>" in html
+    assert all(run in html for run in runs)
+    assert "overflow-wrap: anywhere" in html  # the page's text wraps anywhere a run would overflow
+
+    pdf = pypdf.PdfReader(out / "report.pdf")
+    assert pdf.metadata.title == shown
+    flat = re.sub(r"第\d+页/共\d+页", "", "".join("".join(page.extract_text().split()) for page in pdf.pages))
+    assert all(run in flat for run in runs)
+
+    with zipfile.ZipFile(out / "report.docx") as archive:
+        core = archive.read("docProps/core.xml").decode("utf-8")
+        body = archive.read("word/document.xml").decode("utf-8")
+    assert f"<dc:title>{shown}</dc:title>" in core
+    assert whole in body and all(run in body for run in runs)
+
+    with zipfile.ZipFile(out / "自评表.xlsx") as archive:
+        core = archive.read("docProps/core.xml").decode("utf-8")
+    assert ">乐昌市民政局2019年度绩效自评表</dc:title>" in core  # the unit_name, a name: at most 100 characters
