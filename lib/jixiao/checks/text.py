@@ -21,6 +21,10 @@ SIMILAR = 0.8
 """Two clauses at least this similar (difflib's ratio) in one section are noted as repeated."""
 REPEAT_MIN = 15
 """Clauses shorter than this (characters) are too common to count as a repeat."""
+CLAUSE_MAX = 200
+"""Clauses longer than this (characters: a pasted URL or ID run, not a clause of prose) are noted
+only when they are the same: difflib's ratio costs the product of the two lengths (ten pasted runs
+of 10,000 characters took over 30 s)."""
 _CLAUSE = re.compile(r"[^，。；！？：]+")
 _IN_PROGRESS = re.compile(r"([^，。；、：]{4,30}?)(?:工作)?(?:正在进行中|正在进行|仍在进行|尚未完成|正在推进中)")
 
@@ -45,9 +49,18 @@ def repeated_text(data: Any) -> list[Finding]:
         for (i, a), (j, b) in itertools.combinations(sentences, 2):
             if i == j or (i, j) in pairs:
                 continue
-            ratio = difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
-            if ratio < SIMILAR:
-                continue
+            if len(a) > CLAUSE_MAX or len(b) > CLAUSE_MAX:
+                if a != b:
+                    continue
+                ratio = 1.0
+            else:
+                matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+                # the two quick ratios are upper bounds of the ratio, found in linear time
+                if matcher.real_quick_ratio() < SIMILAR or matcher.quick_ratio() < SIMILAR:
+                    continue
+                ratio = matcher.ratio()
+                if ratio < SIMILAR:
+                    continue
             pairs.add((i, j))
             rows = (cell(items, "narrative", i, "text"), cell(items, "narrative", j, "text"))
             similarity = Number("similarity", ratio, "", Formula("difflib.SequenceMatcher(rows).ratio()"))

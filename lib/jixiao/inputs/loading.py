@@ -716,6 +716,18 @@ def _table(table: Table, grid: _Grid | None, problems: list[Problem]) -> pd.Data
     return typed_frame(table, records)
 
 
+def _name_problem(text: str) -> str:
+    """Why a name cell breaks ``paths.check_name``'s rule: a line break, a tab or a format character
+    (zero-width, bidirectional), or its length."""
+    for index, char in enumerate(text):
+        if unicodedata.category(char) in ("Cc", "Cf"):
+            return (
+                f"名称含有控制字符 U+{ord(char):04X}（第 {index + 1} 个字符），应为一行可打印的文字"
+                "（名称用于标题和文档属性）"
+            )
+    return f"名称有 {len(text)} 个字符，超过 {paths.NAME_LENGTH} 个字符的上限（名称用于标题和文档属性）"
+
+
 def _convert(header: _Header, text: str, place: Problem, problems: list[Problem], mark: str = "") -> Any:
     """One cell as its column's type; on error a problem is added and the cell left blank.
 
@@ -750,6 +762,12 @@ def _convert(header: _Header, text: str, place: Problem, problems: list[Problem]
         place.message = f"内容有 {len(text)} 个字符，超过每个单元格 {MAX_CELL_CHARS} 个字符的上限"
         problems.append(place)
         return None
+    if column.name:
+        try:
+            return paths.check_name(text, column.display)
+        except paths.NameRuleError:
+            fail(_name_problem(text), f"一行可打印的文字，至多 {paths.NAME_LENGTH} 个字符")
+            return None
     if column.type == "text":
         return text
     if column.type == "code":

@@ -70,6 +70,10 @@ class Column:
     maximum: float | None = None
     positive: bool = False
     """Values must be greater than zero."""
+    name: bool = False
+    """A name (a text column): one printable line of at most ``paths.NAME_LENGTH`` characters, the
+    rule ``paths.check_name`` sets for every name jixiao takes (it goes into titles and document
+    properties)."""
 
     @property
     def is_amount(self) -> bool:
@@ -159,7 +163,7 @@ PROFILE = Table(
     "单位概况",
     (
         Column("unit_id", "单位编码", "text", required=True, meaning="与 params/<unit>/ 的 unit 一致"),
-        Column("unit_name", "单位名称", "text", required=True, meaning="如 乐昌市民政局"),
+        Column("unit_name", "单位名称", "text", required=True, meaning="如 乐昌市民政局", name=True),
         Column("year", "年度", "integer", required=True, meaning="须与数据文件夹和参数的年度一致"),
         Column("region", "所属地区", "text"),
         Column("supervisor", "主管部门", "text"),
@@ -190,7 +194,7 @@ PROFILE = Table(
         Column(
             "units", "二级预算单位", "text", meaning="所属二级预算单位（下属单位），以顿号分隔或每行一个；没有的填 无"
         ),
-        Column("preparer", "编制单位", "text", meaning="空白：同单位名称"),
+        Column("preparer", "编制单位", "text", meaning="空白：同单位名称", name=True),
         Column("report_date", "报告日期", "text", meaning="YYYY-MM-DD，如 2020-04-20"),
         Column("contact_person", "联系人", "text"),
         Column("contact_phone", "联系电话", "text"),

@@ -67,7 +67,18 @@ def _at_least_zero(value: Any) -> Any:
 def _text(value: Any) -> Any:
     if not isinstance(value, str):
         _fail(f"应为文字 (a text), 实为 {value!r}")
+    bad = _CONTROL.search(value)
+    if bad:
+        _fail(
+            f"含控制字符 U+{ord(bad.group()):04X} (a control character, 第 {bad.start() + 1} 个字符); "
+            f"应为可打印的文字 (printable text); 实为 {value!r}"
+        )
     return value
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""Control characters a settings text may not hold (tab and line breaks it may): a report, XML and
+a terminal cannot show them."""
 
 
 def _name(value: Any) -> Any:

@@ -4,6 +4,7 @@ never come from the clock, so that two builds of the same inputs give the same b
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,6 +13,22 @@ from typing import Any
 
 from jixiao import environment, formatting
 from jixiao.inputs.settings import Settings
+
+PROPERTY_LENGTH = 255
+"""The longest text a document property holds: python-docx refuses a longer core property, and
+Word, Excel and PDF readers show one line of it."""
+
+_UNFIT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+"""Characters XML cannot hold (or, C1 controls, shows as nothing): never in a property."""
+
+
+def property_text(text: str) -> str:
+    """``text`` as a document property can hold it (the PDF's, the DOCX's, the workbook's title and
+    author): characters XML cannot hold left out, line breaks and tabs as spaces, and at most
+    :data:`PROPERTY_LENGTH` characters, a longer text shortened with "…". The text of the document
+    itself keeps the whole: only its properties are shortened."""
+    text = " ".join(_UNFIT.sub("", str(text)).split())
+    return text if len(text) <= PROPERTY_LENGTH else text[: PROPERTY_LENGTH - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -46,7 +63,7 @@ def metadata(settings: Settings) -> Metadata:
     rows = report.data.profile
     reported = rows.iloc[0].get("report_date") if len(rows) else None
     date = document_time(settings.year, reported).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return Metadata(title=settings.title, author=profile.preparer(report), date=date)
+    return Metadata(title=property_text(settings.title), author=property_text(profile.preparer(report)), date=date)
 
 
 def restamp_zip(data: bytes, when: datetime, mode: int, rewrite: Callable[[str, bytes], bytes] | None = None) -> bytes:

@@ -56,7 +56,7 @@ from jixiao import formatting, paths
 from jixiao.inputs.kinds import DEFAULT_KIND, KINDS, ReportKind
 from jixiao.inputs.schema import LEVELS
 from jixiao.outputs import write_atomically
-from jixiao.render.properties import document_time, restamp_zip
+from jixiao.render.properties import document_time, property_text, restamp_zip
 from jixiao.scoring import (
     FLAG_TEXT,
     DepartmentScore,
@@ -1181,8 +1181,8 @@ def selfeval_workbook_bytes(
     when = document_time(int(dataset.year), _profile(dataset).get("report_date"))
     props = wb.properties
     props.created = props.modified = when
-    props.creator = props.lastModifiedBy = signature_lines(dataset, unit_name)[0][1]
-    props.title = f"{unit_name}{dataset.year}年度绩效{kind.act}表"
+    props.creator = props.lastModifiedBy = property_text(signature_lines(dataset, unit_name)[0][1])
+    props.title = property_text(f"{unit_name}{dataset.year}年度绩效{kind.act}表")
     buffer = io.BytesIO()
     wb.save(buffer)
     return _reproducible_zip(buffer.getvalue(), when)
