@@ -25,7 +25,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from forms_fixtures import project
@@ -448,3 +448,61 @@ def test_forms_reader_any_form(form_path, tmp_path, changes, delete_rows):
     for problem in reading.problems:
         assert str(path) in str(problem) or "临时救助.xlsx" in str(problem), str(problem)
         assert "\n" not in str(problem).strip(), str(problem)
+
+
+# ---------------------------------------------------------------- whole builds
+
+NARRATIVE_TEXT = st.one_of(
+    st.sampled_from(["<script>alert(1)</script>", "a & b < c > d \"e\" 'f'", "{", "{nosuchkey}", "}", "\\", "*强调*",
+                     "# 标题", "| 表 |", "$x$", "`代码`", "😀乐昌🇨🇳", "\u00a0\u3000全角空格", "a\nb\r\nc\td"]),
+    st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=1, max_size=30),
+)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def build_copy(example, tmp_path_factory):
+    """A copy of the project holding the session build's outputs: a build reruns only what changed."""
+    from conftest import copy_project
+
+    return copy_project(tmp_path_factory.mktemp("whole"), outputs_from=example.root)
+
+
+def listing_of(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if ".cache" not in p.parts)
+
+
+@pytest.mark.build
+@pytest.mark.slow
+@examples(3)
+@given(text=NARRATIVE_TEXT)
+def test_build_any_narrative_text(build_copy, text):
+    """A narrative item of any text through a whole build (HTML and workbook): the report is built
+    and shows it, or the build is refused with each problem on one line and the last report, and
+    every other output, left as they were; never a traceback."""
+    from conftest import build
+
+    path = build_copy / "data" / UNIT / str(YEAR) / "narrative.csv"
+    out = build_copy / "outputs" / UNIT / str(YEAR)
+    marker = "甲乙丙丁"
+    with restored(path):
+        rows = rows_of(path)
+        item = next(
+            r for r in rows[1:] if r[rows[0].index("kind")] == "item" and r[rows[0].index("section")] == "dibao"
+        )
+        item[rows[0].index("text")] = marker + text
+        path.write_bytes(csv_bytes(rows, "utf-8"))
+        before, report = listing_of(out), (out / "report.html").read_bytes()
+        result = build(build_copy)
+    shown_build = shown(result.returncode, result.stdout, result.stderr)
+    event(f"exit {result.returncode}")  # pytest --hypothesis-show-statistics: how many were built, how many refused
+    assert "Traceback" not in result.stdout + result.stderr, shown_build
+    assert result.returncode in (0, 2), shown_build
+    assert listing_of(out) == before, shown_build  # no partial output, no temporary file left
+    if result.returncode == 0:
+        assert marker in (out / "report.html").read_text(encoding="utf-8"), shown_build
+        return
+    assert (out / "report.html").read_bytes() == report, shown_build
+    lines = result.stderr.rstrip("\n").split("\n")
+    assert lines[-1] == "未生成报告；上一次的报告保持不变。(nothing built; the last report is unchanged)", shown_build
+    problems = lines[lines.index(next(x for x in lines if re.fullmatch(r"输入数据有 \d+ 处错误：", x))) + 1 : -1]
+    assert problems and all(x.startswith(f"data/{UNIT}/{YEAR}/") for x in problems), shown_build
