@@ -85,7 +85,8 @@ PROBLEM_LINE = re.compile(r"^(data/|params/|  )")
 
 
 def assert_clear(code: int, out: str, err: str) -> None:
-    """Accepted (0), or refused (2) with a count line and one line per problem naming its file."""
+    """Accepted (0), or refused (2) with a count line and one line per problem naming its file (an
+    input, or the settings naming a statistic the inputs lack)."""
     assert "Traceback" not in out + err, shown(code, out, err)
     assert code in (0, 2), shown(code, out, err)
     if code == 0:
@@ -97,8 +98,8 @@ def assert_clear(code: int, out: str, err: str) -> None:
         return
     assert re.fullmatch(r"输入数据有 [1-9]\d* 处错误：", lines[0]), shown(code, out, err)
     assert len(lines) > 1, shown(code, out, err)
-    for line in lines[1:]:
-        assert line.startswith("data/"), shown(code, out, err)
+    for line in lines[1:]:  # an input's problem, or a setting naming what the inputs lack
+        assert line.startswith(("data/", "params/")), shown(code, out, err)
 
 
 @contextlib.contextmanager
