@@ -14,8 +14,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, Phase, settings
 
 REPO = Path(__file__).resolve().parents[1]
+
+# Hypothesis (tests/test_properties.py): few examples, the same ones each run, no time limit per
+# example (the machine may be loaded), no replay of failures saved by an earlier run (CI and a
+# developer's machine run the same examples) and no shrinking (a failure shows the example as generated,
+# where shrinking a slow property could take minutes); HYPOTHESIS_PROFILE=thorough runs 400 examples
+# per property and shrinks.
+settings.register_profile(
+    "jixiao", max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True,
+    phases=[Phase.explicit, Phase.generate, Phase.target], database=None,
+)  # fmt: skip
+settings.register_profile("thorough", max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "jixiao"))
 UNIT, YEAR = "lechang-mzj", 2019
 
 INSTALL = {

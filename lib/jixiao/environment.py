@@ -50,6 +50,14 @@ def _seconds(value: str) -> float | None:
     return number if math.isfinite(number) and 0 <= number <= LOCK_WAIT_MAX else None
 
 
+def _folder(value: str) -> bool:
+    """An existing folder; a name the system cannot even look up (too long, a NUL) is not one."""
+    try:
+        return Path(value).is_dir()
+    except (OSError, ValueError):
+        return False
+
+
 def _epoch(value: str) -> int | None:
     return int(value) if value.isascii() and value.isdigit() and int(value) <= EPOCH_MAX else None
 
@@ -57,7 +65,7 @@ def _epoch(value: str) -> int | None:
 VARIABLES: tuple[Variable, ...] = (
     Variable("JIXIAO_ROOT", "一个已有的文件夹 (an existing folder)",
              "the project folder (params/, data/, outputs/); default: the folder two above the package",
-             False, lambda v: Path(v).is_dir()),
+             False, _folder),
     Variable("JIXIAO_LOCK_WAIT", f"不超过 {LOCK_WAIT_MAX} 的非负秒数 (seconds, 0 to {LOCK_WAIT_MAX})",
              "how long a build waits for another build of the same unit-year; default 600",
              False, lambda v: _seconds(v) is not None),
