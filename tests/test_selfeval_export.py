@@ -482,6 +482,19 @@ def test_summary_sheet(workbook):
     assert {"A1:H1", "A9:E9", "A10:E10"} <= _merged(ws)
 
 
+def test_summary_sheet_gives_the_reported_total_without_department_indicators(dataset, tmp_path):
+    """The score the report's cover shows (the unit's reported total) is the workbook's too."""
+    dataset.indicators = dataset.indicators[dataset.indicators["scope"] != "department"]
+    dataset.profile = _frame("profile", [{"unit_id": "test", "unit_name": "乐昌市民政局", "year": 2019,
+                                          "reported_total_score": 92.5, "source": "illustrative"}])  # fmt: skip
+    out = write_selfeval_workbook(tmp_path / "r.xlsx", dataset, score_all(dataset, Rules()), "乐昌市民政局")
+    ws = openpyxl.load_workbook(out)["汇总"]
+    assert [ws["A9"].value, ws["F9"].value, ws["G9"].value, ws["H9"].value] == [
+        "部门整体自评得分", 92.5, "优", "单位填报的总分（未设部门整体绩效指标）"
+    ]  # fmt: skip
+    assert ws["F9"].fill.fgColor.rgb == "00FFF2CC"  # supplied: 示 in the report, filled here
+
+
 def test_detail_sheet_cites_rows_in_the_reviewers_workbook_only(workbook, dataset, tmp_path):
     _, wb = workbook
     ws = wb["计分明细"]

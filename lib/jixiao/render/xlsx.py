@@ -965,6 +965,21 @@ LEGEND = {
 input column that marks a row."""
 
 
+def _reported_total(dataset: Any) -> tuple[float, bool] | None:
+    """The department's total as the unit reported it (``profile.reported_total_score``) and whether
+    it was supplied (示), or None: the score the report's cover shows when there are no department
+    indicators."""
+    profile = getattr(dataset, "profile", None)
+    if profile is None or not len(profile) or "reported_total_score" not in profile.columns:
+        return None
+    index = profile.index[0]
+    value = _num(profile.at[index, "reported_total_score"])
+    if value is None:
+        return None
+    state = provenance.cell_state(profile, index, "reported_total_score", table="profile")
+    return float(value), state == provenance.ILLUSTRATIVE
+
+
 def _summary_sheet(ws: Worksheet, dataset: Any, scores: Scores, unit_name: str, marks: _Marks, edition: str,
                    kind: ReportKind = KINDS[DEFAULT_KIND]) -> None:  # fmt: skip
     sh = _Sheet(ws, SUMMARY_WIDTHS)
@@ -1007,9 +1022,16 @@ def _summary_sheet(ws: Worksheet, dataset: Any, scores: Scores, unit_name: str, 
     d = scores.department
     if not kind.of_projects:  # a project or fund report has no department score
         sh.put(row, 1, f"部门整体{kind.act}得分", to_col=5, bold=True)
-        sh.put(row, 6, d.total if d else None, fmt=SCORE, illustrative=marks.department(d))
-        sh.put(row, 7, d.grade if d else None, illustrative=marks.department(d))
-        sh.put(row, 8, None if d else "未设部门整体绩效指标", left=True)
+        reported = None if d else _reported_total(dataset)
+        if reported is not None:  # no department indicators: the total the unit reported, as the report's cover
+            value, supplied = reported
+            sh.put(row, 6, value, fmt=SCORE, illustrative=supplied)
+            sh.put(row, 7, grade(value, scores.rules), illustrative=supplied)
+            sh.put(row, 8, "单位填报的总分（未设部门整体绩效指标）", left=True)
+        else:
+            sh.put(row, 6, d.total if d else None, fmt=SCORE, illustrative=marks.department(d))
+            sh.put(row, 7, d.grade if d else None, illustrative=marks.department(d))
+            sh.put(row, 8, None if d else "未设部门整体绩效指标", left=True)
         row += 1
     s = scores.summary
     sh.put(row, 1, "项目得分加权平均（按全年执行数加权）", to_col=5, bold=True)
