@@ -65,40 +65,32 @@ _ADDRESS = re.compile(
 )
 
 
-def year(text: str) -> int:
-    """``--year``/``--years`` of synth, summary and batch: a whole year from 2000 to 2100."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"值 {text!r} 不是年份，应为 {YEARS[0]}～{YEARS[1]} 的整数") from None
-    if not YEARS[0] <= value <= YEARS[1]:
-        raise argparse.ArgumentTypeError(f"值 {value} 超出范围，应为 {YEARS[0]}～{YEARS[1]} 的整数")
-    return value
+def _whole(low: int, high: int, not_number: str, what: str = "", *, what_always: bool = False):
+    """An argparse type: a whole number from ``low`` to ``high``; ``not_number`` says what a text
+    that is no integer is not, ``what`` (（单位数）) what the number counts, said when it is out of
+    range (and for a text that is no integer too, with ``what_always``)."""
 
+    def check(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            said = what if what_always else ""
+            raise argparse.ArgumentTypeError(f"值 {text!r} {not_number}，应为 {low}～{high} 的整数{said}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"值 {value} 超出范围，应为 {low}～{high} 的整数{what}")
+        return value
 
-def synth_units(text: str) -> int:
-    """``synth --units``: how many units, 1 to :data:`SYNTH_MAX_UNITS`."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"值 {text!r} 不是整数，应为 1～{SYNTH_MAX_UNITS} 的整数") from None
-    if not 1 <= value <= SYNTH_MAX_UNITS:
-        raise argparse.ArgumentTypeError(f"值 {value} 超出范围，应为 1～{SYNTH_MAX_UNITS} 的整数（单位数）")
-    return value
+    return check
 
 
 MAX_WORKERS = 512
 
-
-def workers(text: str) -> int:
-    """``--workers`` of batch and check: local worker processes, 1 to :data:`MAX_WORKERS`."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"值 {text!r} 不是整数，应为 1～{MAX_WORKERS} 的整数（进程数）") from None
-    if not 1 <= value <= MAX_WORKERS:
-        raise argparse.ArgumentTypeError(f"值 {value} 超出范围，应为 1～{MAX_WORKERS} 的整数（进程数）")
-    return value
+year = _whole(*YEARS, "不是年份")
+"""``--year``/``--years`` of synth, summary and batch: a whole year from 2000 to 2100."""
+synth_units = _whole(1, SYNTH_MAX_UNITS, "不是整数", "（单位数）")
+"""``synth --units``: how many units, 1 to :data:`SYNTH_MAX_UNITS`."""
+workers = _whole(1, MAX_WORKERS, "不是整数", "（进程数）", what_always=True)
+"""``--workers`` of batch and check: local worker processes, 1 to :data:`MAX_WORKERS`."""
 
 
 def share(text: str) -> float:
