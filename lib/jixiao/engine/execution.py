@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import queue
+import site
 import sys
 import threading
 import time
@@ -98,7 +99,9 @@ def kernel_environment(work: Path | None = None) -> None:
     os.environ["JIXIAO_BUILD"] = "1"
     os.environ["JIXIAO_ROOT"] = str(paths.root())
     os.environ["MPLBACKEND"] = "Agg"
-    lib = str(paths.root() / "lib")
+    lib = str(paths.PACKAGE_DIR.parent)  # the kernels run the jixiao this build runs
+    if lib in site.getsitepackages():  # installed: every process of this Python finds it there
+        return
     if os.environ.get("PYTHONPATH", "").split(os.pathsep)[0] != lib:
         os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [lib, os.environ.get("PYTHONPATH")]))
     if lib not in sys.path:
@@ -137,7 +140,9 @@ def run_section(section: Section, executed: Path,
             parameters=section.parameters,
             kernel_name="python3",
             progress_bar=False,
-            cwd=str(section.notebook.parent),
+            # the kernel starts in the notebook's folder; papermill's own `cwd` would change this
+            # whole process's working directory while several sections run in threads
+            resources={"metadata": {"path": str(section.notebook.parent)}},
             # nbclient options: kernels forked from the warm template when one runs, and killed
             # once the last cell is done (a graceful shutdown can stall 3.5 s for nothing).
             kernel_manager_class=ForkKernelManager,
