@@ -8,7 +8,7 @@ UNIT   ?= lechang-mzj
 YEAR   ?= 2019
 
 .DEFAULT_GOAL := help
-.PHONY: help install report test lab bench bench-batch bench-forms bench-check compare lint docs clean
+.PHONY: help install report test wheel lab bench bench-batch bench-forms bench-check compare lint docs clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -26,6 +26,9 @@ report: $(STAMP) ## build outputs/$(UNIT)/$(YEAR)/report.html (UNIT=… YEAR=…
 
 test: $(STAMP) ## run the whole test suite
 	$(BIN)/python -m pytest
+
+wheel: $(STAMP) ## build dist/jixiao-<version>-py3-none-any.whl, to install with pipx or pip (docs/install.md)
+	$(BIN)/python -m pip wheel --quiet --no-deps --wheel-dir dist .
 
 lab: $(STAMP) ## open JupyterLab on the notebooks
 	$(BIN)/jupyter lab notebooks/

@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "lib" / "jixiao"
 
 # lowest first; a part may import its own layer and those below it
 LAYERS = [
-    {"paths", "dependencies", "facts", "outputs", "formatting", "scratch", "environment"},
+    {"paths", "dependencies", "facts", "outputs", "formatting", "scratch", "environment", "project"},
     {"scoring"},
     {"inputs", "forms"},
     {"checks"},

@@ -1,4 +1,4 @@
-"""The ``jixiao`` command: new, import, build, validate, template, batch, summary, check, synth.
+"""The ``jixiao`` command: new, import, build, validate, template, batch, summary, check, notebooks, synth.
 
 Exit status: 0 done; 1 a section failed (``batch``: a unit-year failed, or its cluster was lost
 before it came back); 2 the inputs, settings or arguments are wrong (nothing was built; ``batch``:
@@ -137,14 +137,32 @@ def scheduler_address(text: str) -> str:
     return text
 
 
-def _unit_year(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--unit", required=True, type=unit_id,
-                        help="单位编码, e.g. lechang-mzj (a folder of params/ and data/)")  # fmt: skip
+def _unit_year(parser: argparse.ArgumentParser, *, default_unit: bool = False) -> None:
+    if default_unit:
+        parser.add_argument("--unit", type=unit_id, help="单位编码, e.g. lechang-mzj (a folder of params/ and "
+                            "data/; default: the project's unit, jixiao.yaml's `unit`)")  # fmt: skip
+    else:
+        parser.add_argument("--unit", required=True, type=unit_id,
+                            help="单位编码, e.g. lechang-mzj (a folder of params/ and data/)")  # fmt: skip
     parser.add_argument("--year", required=True, type=int, help="年度, e.g. 2019")
+
+
+class _Version(argparse.Action):
+    """``--version``: jixiao's version and its code hash, the ``code`` every ``build.json`` records."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="print jixiao's version and code hash, then exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        from jixiao import __version__, dependencies
+
+        print(f"jixiao {__version__} (code {dependencies.code_hash()})")
+        parser.exit()
 
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="jixiao", description="绩效自评报告: from a unit's data for a year to its report.")
+    p.add_argument("--version", action=_Version)
     sub = p.add_subparsers(dest="command", required=True)
     n = sub.add_parser("new", help="start a unit: params/U/unit.yaml, params/U/Y.yaml, data/U/Y/data.xlsx "
                        "(without --name: add year Y to unit U)")  # fmt: skip
@@ -161,7 +179,7 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("--dry-run", action="store_true", help="print what would be written, write nothing")
     i.add_argument("--overwrite", action="store_true", help="replace tables the unit-year already has")
     b = sub.add_parser("build", help="build outputs/<unit>/<year>/report.html, .pdf, .docx, 自评表.xlsx")
-    _unit_year(b)
+    _unit_year(b, default_unit=True)
     b.add_argument("--force", action="store_true", help="re-execute every section, ignoring the cache")
     b.add_argument(
         "--edition",
@@ -174,9 +192,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--format", action="append", choices=FORMATS, dest="formats",
                    help="make this format only (repeatable; default: the unit's `formats`, else all)")  # fmt: skip
     v = sub.add_parser("validate", help="check a unit-year's inputs and list every problem")
-    _unit_year(v)
+    _unit_year(v, default_unit=True)
     t = sub.add_parser("template", help="write an empty input workbook (data.xlsx) with Chinese headers")
-    _unit_year(t)
+    _unit_year(t, default_unit=True)
     t.add_argument("--output", type=Path, help="where to write it (default: data/<unit>/<year>/data.xlsx)")
     t.add_argument("--overwrite", action="store_true", help="replace an existing workbook")
     m = sub.add_parser("batch", help="build many unit-years on a Dask cluster")
@@ -216,6 +234,10 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--bureau", default="", type=bureau_name, help="the bureau's name for the title, e.g. 示例县财政局")
     c.add_argument("--scheduler", help="address of a Dask scheduler to read and score on (default: this machine)")
     c.add_argument("--workers", type=workers, help="local processes without --scheduler (default: one per core)")
+    o = sub.add_parser("notebooks", help="list the section notebooks a build runs and where each comes from")
+    o.add_argument("--path", action="store_true", help="print the folder of the notebooks shipped with jixiao")
+    o.add_argument("--copy", nargs="*", metavar="NAME",
+                   help="copy shipped notebooks (all, or these) into the project's notebooks/, to edit")  # fmt: skip
     y = sub.add_parser("synth", help="write synthetic units (ids synth-…) under data/ and params/")
     y.add_argument("--units", required=True, type=synth_units, help=f"how many units (1 to {SYNTH_MAX_UNITS})")
     y.add_argument("--years", nargs="+", required=True, type=year, help=f"years ({YEARS[0]} to {YEARS[1]})")
@@ -250,11 +272,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from jixiao.inputs.settings import SettingsError
     from jixiao.outputs import OutputError
+    from jixiao.project import ProjectError
 
     main_thread = threading.current_thread() is threading.main_thread()
     if main_thread:
         previous = {s: signal.signal(s, _on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
+        if getattr(args, "unit", "") is None:  # build, validate, template without --unit
+            args.unit = _project_unit(args.command)
         if args.command == "build":
             code = _build(args)
             if main_thread and argv is None:
@@ -267,13 +292,17 @@ def main(argv: list[str] | None = None) -> int:
                 _leave(code)
             return code
         command = {"new": _new, "import": _import, "validate": _validate, "template": _template, "batch": _batch,
-                   "summary": _summary, "synth": _synth, "check": _check}.get(args.command)  # fmt: skip
+                   "summary": _summary, "synth": _synth, "check": _check,
+                   "notebooks": _notebooks}.get(args.command)  # fmt: skip
         if command is not None:
             code = command(args)
             sys.stdout.flush()  # a closed pipe is met here, where it is handled, not at the interpreter's exit
             return code
     except SettingsError as exc:
         print(f"设置错误 (settings error): {exc}", file=sys.stderr)
+        return 2
+    except (paths.NoProject, ProjectError, _NoUnit) as exc:
+        print(str(exc), file=sys.stderr)
         return 2
     except OutputError as exc:
         print(str(exc), file=sys.stderr)
@@ -290,6 +319,20 @@ def main(argv: list[str] | None = None) -> int:
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
     return 2
+
+
+class _NoUnit(LookupError):
+    """No ``--unit``, and no ``unit`` in the project's ``jixiao.yaml``."""
+
+
+def _project_unit(command: str) -> str:
+    from jixiao import project
+
+    paths.root()  # outside any project: say that first
+    unit = project.default_unit()
+    if unit is None:
+        raise _NoUnit(f"jixiao {command}: 需要 --unit (give --unit), 或在 {paths.MARKER} 中写 unit: 单位编码")
+    return unit
 
 
 def _leave(code: int) -> None:
@@ -351,8 +394,9 @@ def _failed(exc: Exception) -> None:
 def _new(args: argparse.Namespace) -> int:
     from jixiao.inputs import new_unit
 
+    here = _starting_project(args.name)
     try:
-        created = new_unit.new(args.unit, args.year, name=args.name, like=args.like, kind=args.kind)
+        created = new_unit.new(args.unit, args.year, name=args.name, like=args.like, kind=args.kind, project=here)
     except new_unit.NewUnitError as exc:
         print(f"未写入任何文件 (nothing written): {exc}", file=sys.stderr)
         return 2
@@ -361,11 +405,21 @@ def _new(args: argparse.Namespace) -> int:
     return 0
 
 
+def _starting_project(name: str | None) -> Path | None:
+    """Outside any project, ``new`` (starting a unit) and ``import`` make the working directory
+    one: the folder, from now on this process's project, to mark (None inside a project)."""
+    if paths.project_root() is not None or name is None:
+        return None
+    return paths.begin_project(Path.cwd())
+
+
 def _import(args: argparse.Namespace) -> int:
     from jixiao.forms import importing
 
+    here = None if args.dry_run else _starting_project("")
     try:
-        imported = importing.run(args.inputs, args.unit, args.year, dry_run=args.dry_run, overwrite=args.overwrite)
+        imported = importing.run(args.inputs, args.unit, args.year, dry_run=args.dry_run, overwrite=args.overwrite,
+                                 project=here)  # fmt: skip
     except importing.ImportProblems as exc:
         if exc.log:
             print("导入记录 (import log):", file=sys.stderr)
@@ -490,7 +544,7 @@ def _check(args: argparse.Namespace) -> int:
         print(f"规则集错误 (rule set error): {exc}", file=sys.stderr)
         return 2
     record = run.run(args.sources, ruleset, scheduler=args.scheduler, workers=args.workers)
-    folder = args.output or paths.root() / "outputs" / "_check"
+    folder = args.output or (paths.project_root() or Path.cwd()) / "outputs" / "_check"  # no project needed
     where = outputs.write(record, folder, args.bureau)
     flagged = sum(1 for f in record.forms if outputs.every_flag(f))
     print(outputs.summary_line(record))
@@ -498,6 +552,37 @@ def _check(args: argparse.Namespace) -> int:
           f"({len(record.forms)} forms, {flagged} flagged, {len(record.unread)} unread)")  # fmt: skip
     for path in where.values():
         print(f"审核结果 (check): {paths.relative(path)}")
+    return 0
+
+
+def _notebooks(args: argparse.Namespace) -> int:
+    from jixiao.inputs.settings import NOTEBOOKS
+
+    shipped = sorted(set(NOTEBOOKS.values()))
+    if args.path:
+        print(paths.PACKAGED_NOTEBOOKS)
+        return 0
+    if args.copy is not None:
+        unknown = sorted(set(args.copy) - set(shipped))
+        if unknown:
+            print(f"jixiao notebooks --copy: 没有这个笔记本 (no such notebook): {', '.join(unknown)}; "
+                  f"可选 (known): {', '.join(shipped)}", file=sys.stderr)  # fmt: skip
+            return 2
+        folder = paths.root() / "notebooks"
+        for name in args.copy or shipped:
+            target = folder / name
+            if target.exists():
+                print(f"  保留 (kept, already there): {paths.relative(target)}")
+                continue
+            from jixiao.outputs import write_atomically
+
+            write_atomically(target, (paths.PACKAGED_NOTEBOOKS / name).read_bytes())
+            print(f"  复制 (copied): {paths.relative(target)}")
+        return 0
+    for name in shipped:
+        used = paths.notebook(name)
+        where = "项目 (project)" if used.parent != paths.PACKAGED_NOTEBOOKS else "jixiao"
+        print(f"  {name}  {where}: {paths.relative(used)}")
     return 0
 
 

@@ -86,8 +86,14 @@ def part_hash(path: Path, part: str) -> str:
 
 
 def name(path: Path | str, part: str | None = None) -> str:
-    """How a dependency is written: relative to the root where possible, ``#part`` appended."""
-    return paths.relative(Path(path)) + (f"#{part}" if part else "")
+    """How a dependency is written: relative to the root where it lies inside it, else absolute
+    (jixiao's own modules and notebooks where jixiao is installed, a font), ``#part`` appended."""
+    resolved = Path(path).resolve()
+    try:
+        shown = resolved.relative_to(paths.root()).as_posix()
+    except ValueError:
+        shown = resolved.as_posix()
+    return shown + (f"#{part}" if part else "")
 
 
 def dependency_hash(dependency: str) -> str:
@@ -95,3 +101,23 @@ def dependency_hash(dependency: str) -> str:
     rel, _, part = dependency.partition("#")
     path = paths.root() / rel  # an absolute ``rel`` stays as it is
     return part_hash(path, part) if part else file_hash(path)
+
+
+CODE_SUFFIXES = {".py", ".j2", ".css"}
+
+
+def code_hash() -> str:
+    """Hash of every jixiao source file (what validation and stitching run): of each file's path
+    in the package with its content hash (``build.json``'s ``code``, and ``jixiao --version``'s).
+    A build asks for it once per section; each file is read once per version of it
+    (:func:`file_hash`)."""
+    base = len(str(paths.PACKAGE_DIR)) + 1
+    pairs = []
+    for folder, _, names in os.walk(paths.PACKAGE_DIR):
+        for name in names:
+            if os.path.splitext(name)[1] in CODE_SUFFIXES:
+                path = os.path.join(folder, name)
+                digest = file_hash(path)
+                if digest != ABSENT:
+                    pairs.append((path[base:].replace(os.sep, "/"), digest))
+    return hashlib.sha256(json.dumps(sorted(pairs)).encode()).hexdigest()

@@ -64,7 +64,8 @@ def _epoch(value: str) -> int | None:
 
 VARIABLES: tuple[Variable, ...] = (
     Variable("JIXIAO_ROOT", "一个已有的文件夹 (an existing folder)",
-             "the project folder (params/, data/, outputs/); default: the folder two above the package",
+             "the project folder (params/, data/, outputs/); default: the nearest folder at or above the "
+             "working directory holding jixiao.yaml",
              False, _folder),
     Variable("JIXIAO_LOCK_WAIT", f"不超过 {LOCK_WAIT_MAX} 的非负秒数 (seconds, 0 to {LOCK_WAIT_MAX})",
              "how long a build waits for another build of the same unit-year; default 600",

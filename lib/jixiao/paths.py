@@ -1,8 +1,14 @@
 """Where things live: every path is built from the project root, never from the working directory.
 
-The root is the folder holding ``params/`` and ``data/``. It is found from the package's own
-location (``lib/jixiao/`` inside the project) unless ``JIXIAO_ROOT`` names another one, which is
-how tests build a copy of the project in a temporary folder.
+A project is any folder with a ``jixiao.yaml`` at its top (:data:`MARKER`): ``params/``,
+``data/`` and ``outputs/`` lie beside it. Every command finds its project as git and Quarto do,
+by walking up from the working directory to the first folder holding the marker; ``JIXIAO_ROOT``,
+when set, names the project folder instead (a build sets it for its kernels, tests for their
+copies). Outside any project a command that needs one stops with :class:`NoProject`.
+
+The section notebooks ship inside the package (``jixiao/notebooks/``; in a checkout of jixiao
+that folder is a link to the checkout's ``notebooks/``). A project's own ``notebooks/`` may hold
+a notebook of the same name, which is then used instead (:func:`notebook`).
 """
 
 from __future__ import annotations
@@ -73,12 +79,65 @@ def check_name(name: str, what: str = "单位名称 (unit name)") -> str:
     return stripped
 
 
+MARKER = "jixiao.yaml"
+"""The file that makes a folder a jixiao project (its settings: :mod:`jixiao.project`)."""
+
+PACKAGED_NOTEBOOKS = PACKAGE_DIR / "notebooks"
+"""The section notebooks that ship with jixiao."""
+
+
+class NoProject(LookupError):
+    """A command that needs a project, run outside any (no ``jixiao.yaml`` here or above)."""
+
+    def __init__(self, start: Path) -> None:
+        self.start = start
+        super().__init__(
+            f"不在 jixiao 项目中 (not in a jixiao project): {start} 及其上级文件夹都没有 {MARKER}；"
+            "新建项目 (to start one here): jixiao new --unit 单位编码 --name 单位名称 --year 年度"
+        )
+
+
 def root() -> Path:
-    """The project root: ``$JIXIAO_ROOT`` if set, else the folder two levels above the package."""
+    """The project root: ``$JIXIAO_ROOT`` if set, else the nearest folder at or above the working
+    directory holding :data:`MARKER`; :class:`NoProject` if there is none."""
+    found = project_root()
+    if found is None:
+        raise NoProject(Path.cwd())
+    return found
+
+
+def project_root() -> Path | None:
+    """:func:`root`, or None outside any project (for a command that also works without one)."""
     env = os.environ.get("JIXIAO_ROOT")
-    if not env:
-        return PACKAGE_DIR.parents[1]
-    return _resolved(env) if os.path.isabs(env) else Path(env).resolve()
+    if env:
+        return _resolved(env) if os.path.isabs(env) else Path(env).resolve()
+    try:
+        start = os.getcwd()
+    except FileNotFoundError:  # the working directory was deleted
+        return None
+    found = _found.get(start)
+    if found is None:
+        found = _marked(Path(start))
+        if found is not None:  # a miss is not kept: `jixiao new` may make the project next
+            _found[start] = found
+    return found
+
+
+_found: dict[str, Path] = {}
+
+
+def begin_project(folder: Path) -> Path:
+    """Make ``folder`` (the working directory) this process's project before its marker is
+    written: ``jixiao new`` starting a project writes the unit's files and the marker together."""
+    _found[os.getcwd()] = folder.resolve()
+    return folder
+
+
+def _marked(start: Path) -> Path | None:
+    for folder in (start, *start.parents):
+        if (folder / MARKER).is_file():
+            return folder.resolve()
+    return None
 
 
 @lru_cache(maxsize=16)
@@ -97,8 +156,11 @@ def params_dir(unit: str) -> Path:
     return root() / "params" / check_unit(unit)
 
 
-def notebooks_dir() -> Path:
-    return root() / "notebooks"
+def notebook(name: str) -> Path:
+    """The section notebook ``name`` a build runs: the project's own ``notebooks/<name>`` if there
+    is one, else the one shipped with jixiao."""
+    own = root() / "notebooks" / name
+    return own if own.is_file() else PACKAGED_NOTEBOOKS / name
 
 
 def output_dir(unit: str, year: int) -> Path:
@@ -107,8 +169,12 @@ def output_dir(unit: str, year: int) -> Path:
 
 
 def relative(path: Path) -> str:
-    """A path as the user should read it: relative to the root where possible, with ``/``."""
-    try:
-        return Path(path).resolve().relative_to(root()).as_posix()
-    except ValueError:
-        return Path(path).as_posix()
+    """A path as the user should read it, with ``/``: relative to the project where it lies in it,
+    ``jixiao/…`` for a file that ships with jixiao (a packaged notebook), else as given."""
+    resolved = Path(path).resolve()
+    for base, prefix in ((project_root(), ""), (PACKAGE_DIR, "jixiao/")):
+        if base is not None and resolved.is_relative_to(base):
+            return prefix + resolved.relative_to(base).as_posix()
+    if resolved.is_relative_to(PACKAGED_NOTEBOOKS.resolve()):  # a checkout's notebooks/, reached by its link
+        return "jixiao/notebooks/" + resolved.relative_to(PACKAGED_NOTEBOOKS.resolve()).as_posix()
+    return Path(path).as_posix()

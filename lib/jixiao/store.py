@@ -87,7 +87,8 @@ def years_needed(unit: str, year: int, root: Path | None = None) -> list[int]:
 
 def inputs_zip(unit: str, year: int, root: Path | None = None) -> bytes:
     """What a build of ``unit``/``year`` reads: ``params/<unit>/``, ``data/<unit>/<years>/``, the
-    notebooks. Only the unit-year's own files: another unit's data never travels with it."""
+    project's own notebooks, if it has any (the others ship with jixiao on every worker). Only the
+    unit-year's own files: another unit's data never travels with it."""
     root = root or paths.root()
     files = tree(root / "params" / unit, f"params/{unit}")
     for y in years_needed(unit, year, root):
@@ -188,6 +189,10 @@ class Store:
 
 
 def code_hash() -> str:
+    """jixiao's code hash (``build.json``'s ``code``) and the section notebooks shipped with it:
+    a unit-year whose project has no notebook of its own is rebuilt when jixiao ships another."""
+    from jixiao.dependencies import file_hash
     from jixiao.engine import pipeline as build
 
-    return build._code_hash()
+    shipped = sorted((p.name, file_hash(p)) for p in paths.PACKAGED_NOTEBOOKS.glob("*.ipynb"))
+    return hashlib.sha256(repr((build._code_hash(), shipped)).encode()).hexdigest()

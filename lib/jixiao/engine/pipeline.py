@@ -19,7 +19,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import os
 import sys
 import tempfile
 import threading
@@ -31,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jixiao import __version__, environment, outputs, paths, scratch
+from jixiao import __version__, dependencies, environment, outputs, paths, scratch
 from jixiao.engine import cache
 from jixiao.inputs import settings as settings_module
 from jixiao.inputs.settings import Section, Settings
@@ -70,20 +69,7 @@ class BuildResult:
     stitched: bool = False
 
 
-def _code_hash() -> str:
-    """Hash of every jixiao source file (what validation and stitching run): of each file's path
-    in the package with its content hash. A build asks for it once per section; each file is read
-    once per version of it, by the same content hashes as every other dependency (``file_hash``)."""
-    base = len(str(paths.PACKAGE_DIR)) + 1
-    pairs = []
-    for folder, _, names in os.walk(paths.PACKAGE_DIR):
-        for name in names:
-            if os.path.splitext(name)[1] in {".py", ".j2", ".css"}:
-                path = os.path.join(folder, name)
-                digest = cache.file_hash(path)
-                if digest != cache.ABSENT:
-                    pairs.append((path[base:].replace(os.sep, "/"), digest))
-    return hashlib.sha256(json.dumps(sorted(pairs)).encode()).hexdigest()
+_code_hash = dependencies.code_hash  # build.json's `code`, and `jixiao --version`'s
 
 
 def years_with_data(settings: Settings) -> list[int]:
@@ -468,8 +454,12 @@ class Build:
         settings = self.settings
         entries = [self.entries[s.id] for s in settings.sections]
         marker = self.out / ".cache" / "report.key"
-        shape = {"sections": settings.raw.get("sections"), "numbering": settings.numbering,
-                 "annex": settings.forms_in_annex}  # fmt: skip
+        shape = {
+            "sections": settings.raw.get("sections"),
+            "numbering": settings.numbering,
+            "annex": settings.forms_in_annex,
+            "notebooks": [paths.relative(s.notebook) for s in settings.sections],
+        }  # the build record names them
         base = cache.report_key(entries, {"code": _code_hash(), "unit_name": settings.unit_name, "shape": shape})
         base += "+" + self.inputs_key
         wanted = editions.outputs(self.editions, self.formats)
@@ -594,6 +584,10 @@ def _weight(section: Section, themes: dict[str, Any]) -> int:
     return {"projects": 12, "overview": 8, "review": 6}.get(section.kind, 4)
 
 
+FONT_SUFFIXES = {".ttf", ".otf", ".ttc", ".otc"}
+"""The font files among a section's dependencies (the charts' font), as against jixiao's modules."""
+
+
 def build_info(settings: Settings, entries: list[dict]) -> dict[str, Any]:
     """What the report is built from, for a reviewer: every input file with its SHA-256, the
     jixiao version and the hash of its code, the Python and package versions, and the font files
@@ -602,9 +596,8 @@ def build_info(settings: Settings, entries: list[dict]) -> dict[str, Any]:
     fonts: dict[str, str] = {}
     for entry in entries:
         for dependency, digest in entry.get("dependencies", {}).items():
-            name = Path(dependency).name
-            if Path(dependency).is_absolute():
-                fonts[name] = digest
+            if Path(dependency).suffix.lower() in FONT_SUFFIXES:
+                fonts[Path(dependency).name] = digest
     return {
         "unit": settings.unit,
         "year": settings.year,

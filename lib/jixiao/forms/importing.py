@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from jixiao import outputs, paths
+from jixiao import project as projects
 from jixiao.forms.model import DEPARTMENT, FUND_TOTAL, Form, FormIndicator, Problem, Reading, Value
 from jixiao.inputs import needs, source_refs
 from jixiao.inputs.kinds import KINDS
@@ -469,7 +470,7 @@ def _sections_served(kind: str, tables: Iterable[str]) -> tuple[list[str], list[
 
 
 def run(inputs: Sequence[Path | str] | Reading, unit: str, year: int, *, dry_run: bool = False,
-        overwrite: bool = False) -> Imported:  # fmt: skip
+        overwrite: bool = False, project: Path | None = None) -> Imported:  # fmt: skip
     """Import the forms of ``inputs`` (files or folders, read by :mod:`jixiao.forms.reading`; or a
     :class:`Reading` already made) into ``unit``'s tables for ``year``: see the module's docstring.
     Raises :class:`ImportProblems` having written nothing."""
@@ -570,6 +571,8 @@ def run(inputs: Sequence[Path | str] | Reading, unit: str, year: int, *, dry_run
             imported.written.append(group.write(year_file, new_unit.year_text(unit, year)))
         for path, data in files.items():
             imported.written.append(group.write(path, data))
+        if project is not None and new_settings is not None:  # outside any project: this folder becomes one
+            imported.written += projects.start(project, unit, new_settings["unit_name"], year, group)
     return imported
 
 

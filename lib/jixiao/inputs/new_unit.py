@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from jixiao import outputs, paths
+from jixiao import project as projects
 from jixiao.inputs import needs
 from jixiao.inputs import settings as settings_module
 from jixiao.inputs.kinds import DEFAULT_KIND, KINDS
@@ -37,6 +38,8 @@ class Created:
     sheets: tuple[str, ...]
     """The workbook's sheets (Chinese names), in order."""
     new_unit: bool
+    project: tuple[Path, ...] = ()
+    """The project's own files, when this unit started the project (the marker first)."""
 
 
 def tables_read(unit_settings: settings_module.Settings) -> tuple[str, ...]:
@@ -82,9 +85,11 @@ def year_text(unit: str, year: int) -> str:
     )
 
 
-def new(unit: str, year: int, name: str | None = None, like: str | None = None, kind: str | None = None) -> Created:
+def new(unit: str, year: int, name: str | None = None, like: str | None = None, kind: str | None = None,
+        project: Path | None = None) -> Created:  # fmt: skip
     """Start ``unit`` (``name`` given) or add ``year`` to it (no ``name``): see the module's docstring.
-    Raises :class:`NewUnitError` (or SettingsError for a ``like`` unit's settings) before writing."""
+    With ``project``, the unit starts a project there too (:func:`jixiao.project.start`). Raises
+    :class:`NewUnitError` (or SettingsError for a ``like`` unit's settings) before writing."""
     from jixiao.inputs import template
 
     paths.check_unit(unit)
@@ -134,8 +139,10 @@ def new(unit: str, year: int, name: str | None = None, like: str | None = None, 
         tables = tables_read(loaded)
         written.append(group.write(year_file, year_text(unit, year)))
         written.append(group.write(workbook, template.template_bytes(unit, year, tables, loaded.unit_name)))
+        started = projects.start(project, unit, loaded.unit_name, year, group) if project is not None else []
     sheets = tuple(t.name for t in TABLES.values() if t.key in tables or t.key == "profile")
-    return Created(unit, year, loaded.unit_name, loaded.kind.id, tuple(written), sheets, name is not None)
+    return Created(unit, year, loaded.unit_name, loaded.kind.id, tuple(written), sheets, name is not None,
+                   tuple(started))  # fmt: skip
 
 
 def next_steps(created: Created) -> list[str]:
@@ -145,8 +152,9 @@ def next_steps(created: Created) -> list[str]:
         f"新单位 (new unit) {created.unit}: {created.unit_name}, {KINDS[created.kind].name}"
         if created.new_unit
         else f"新年度 (new year) {created.unit} {created.year}: {created.unit_name}",
+        *([f"新项目 (new project): {paths.root()}"] if created.project else []),
         "写入 (written):",
-        *(f"  {paths.relative(path)}" for path in created.files),
+        *(f"  {paths.relative(path)}" for path in (*created.project, *created.files)),
         f"  工作表 (sheets): {'、'.join(created.sheets)}",
         "下一步 (next steps):",
         f"  1. 填写 {workbook}: 每个表头的批注说明该列 (each header's note explains its column; docs/data-model.md)",

@@ -480,7 +480,7 @@ def _outline(path: Path, entries: list[_Entry], numbering: tuple[str, ...], base
             title = e.title if e.title is not None else default_title(e.kind, kinds, report)
             heading = Heading(section_id, number, title, depth)
             parameters = {**base, "theme": e.key} if e.kind == "theme" else dict(base)
-            section = Section(section_id, e.kind, paths.notebooks_dir() / NOTEBOOKS[e.kind], parameters,
+            section = Section(section_id, e.kind, paths.notebook(NOTEBOOKS[e.kind]), parameters,
                               e.key, heading)  # fmt: skip
             flat.append(section)
             nodes.append(Node(heading, section, ()))
