@@ -80,7 +80,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         ("computed", "按规则计算得分", "the score the rules give"),
         ("reported", "填报得分", "the score the unit reported, if any"),
         ("score", "得分", "the score that stands: reported if given, else computed"),
-        ("flags", "提示", "the scoring flags, comma-separated (jixiao.scoring.FLAG_TEXT says each)"),
+        ("scoring_flags", "计分提示", "the scoring flags, comma-separated (jixiao.scoring.FLAG_TEXT says each)"),
         ("rule", "计分规则", "the rule with its numbers, as the 计分明细 writes it"),
         *_WHERE,
     ),
@@ -97,14 +97,14 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         ("final_total", "自评得分", "the total that stands, as the report prints it (the department's: its cover)"),
         ("grade", "评价等级", "the grade of final_total"),
         ("computed_grade", "按规则计算等级", "the grade of computed_total"),
-        ("differences", "得分不一致处数", "how many reported scores differ from the rules'"),
+        ("differences", "得分不一致处数", "its rows in the differences frame (its total's too)"),
         ("missing", "缺失实际完成值个数", "how many indicators have no actual"),
-        ("flags", "提示", "the scoring flags, comma-separated"),
+        ("scoring_flags", "计分提示", "the scoring flags of the project or the department, comma-separated"),
     ),
     "differences": _columns(
         _SCOPE,
         _PROJECT,
-        ("item", "得分项", "the indicator, or the total"),
+        ("indicator", "三级指标", "the indicator, or the total (特困供养总分, 部门整体总分)"),
         ("is_total", "是否总分", "True for a project's or the department's total"),
         ("reported", "填报得分", ""),
         ("computed", "按规则计算得分", ""),
@@ -192,10 +192,11 @@ class Frames:
     @cached_property
     def totals(self) -> pd.DataFrame:
         scores = self.report.scores
+        differing = self.differences["scope"].value_counts().to_dict()
         rows = [
             (p.project_id, p.project_name, p.fund_source or "", p.full_year_budget, p.executed, p.execution.rate,
              p.computed_total, p.total, p.reported_total, p.final_total, p.grade, p.computed_grade,
-             len(p.differences), len(p.missing), _flags(p.flags))
+             differing.get(p.project_id, 0), len(p.missing), _flags(p.flags))
             for p in scores.projects
         ]  # fmt: skip
         # the department's as the report prints them: the cover's score, the overview's totals
@@ -207,7 +208,7 @@ class Frames:
         rows.append((DEPARTMENT_SCOPE, DEPARTMENT_NAME, "", budget.value, executed.value, rate.value,
                      None if d is None else d.computed_total, None if d is None else d.total,
                      None if reported is None else reported.value, figure.value, grade,
-                     "" if d is None else d.computed_grade, 0 if d is None else len(d.differences),
+                     "" if d is None else d.computed_grade, differing.get(DEPARTMENT_SCOPE, 0),
                      0 if d is None else len(d.missing), "" if d is None else _flags(d.flags)))  # fmt: skip
         return _frame("totals", rows)
 
@@ -225,7 +226,8 @@ class Frames:
             scope, project, item = found.subject
             is_total = found.kind == "total_score" or bool(found.details.get("total"))
             reported, computed, gap = (worded.figures[k] for k in ("reported", "computed", "gap"))
-            rows.append((scope, project or DEPARTMENT_NAME, item or "总分", is_total, reported.value, computed.value,
+            item = item or f"{DEPARTMENT_NAME}总分"
+            rows.append((scope, project or DEPARTMENT_NAME, item, is_total, reported.value, computed.value,
                          gap.value, computed.formula or "", reported.data_source(), worded.message))  # fmt: skip
         return _frame("differences", rows)
 
