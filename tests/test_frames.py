@@ -184,3 +184,10 @@ def test_reported_scores_that_differ_are_rows_with_both_scores_and_the_cell(tmp_
     visits = one(made.scores, indicator="农村散居特困供养人员走访人数")
     assert (visits.computed, visits.reported, visits.score, visits.scoring_flags) == (18, 20, 20, "differs")
     assert list(made.review.kind).count("score_difference") == 2
+
+
+def test_the_guide_lists_every_column_of_every_frame():
+    guide = (Path(__file__).resolve().parents[1] / "docs" / "department.md").read_text(encoding="utf-8")
+    for name, columns in frames_module.COLUMNS.items():
+        table = guide.split(f"**`frames.{name}`**", 1)[1].split("\n\n", 2)[1]
+        assert table.splitlines()[2:] == [f"| `{c.key}` | {c.label} | {c.meaning} |" for c in columns], name
