@@ -30,8 +30,8 @@ test: $(STAMP) ## run the whole test suite
 wheel: $(STAMP) ## build dist/jixiao-<version>-py3-none-any.whl, to install with pipx or pip (docs/install.md)
 	$(BIN)/python -m pip wheel --quiet --no-deps --wheel-dir dist .
 
-lab: $(STAMP) ## open JupyterLab on the notebooks
-	$(BIN)/jupyter lab notebooks/
+lab: $(STAMP) ## open JupyterLab at the project root: notebooks/ and examples/explore.ipynb
+	$(BIN)/jupyter lab
 
 bench: $(STAMP) ## time the build five ways against the naive pipeline
 	$(BIN)/python benchmarks/bench_build.py
@@ -48,8 +48,8 @@ bench-check: $(STAMP) ## jixiao check on 1,000 and 10,000 synthetic forms (synth
 compare: $(STAMP) ## build the examples at BASE=<git revision> and at the work tree, compare every output
 	$(BIN)/python tests/compare_builds.py $(BASE)
 
-lint: $(STAMP) ## ruff over the package, tests and notebooks
-	$(BIN)/ruff check lib tests notebooks benchmarks
+lint: $(STAMP) ## ruff over the package, tests and notebooks (examples/ too)
+	$(BIN)/ruff check lib tests notebooks examples benchmarks
 
 docs: $(STAMP) ## regenerate the settings reference in docs/settings.md from the settings' schema
 	$(BIN)/python -m jixiao.inputs.unit_schema docs/settings.md

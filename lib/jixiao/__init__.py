@@ -3,7 +3,9 @@
 Submodules are imported on first use (``jixiao.sections.overview``), so that a section notebook loads
 only the code it runs: the build's cache re-executes a section when, and only when, a module it
 ran has changed. ``jixiao.open_report(unit, year)``, the report as the section notebooks use it, is
-:func:`jixiao.sections.report.open_report`, re-exported the same way.
+:func:`jixiao.sections.report.open_report`, re-exported the same way; ``jixiao.frames(report)``, its
+scores, review notes and figures as pandas DataFrames for exploring it, is
+:func:`jixiao.sections.frames.frames`.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from jixiao import facts as _facts  # noqa: F401  (records a build's facts after
 
 __version__ = "0.1.0"
 
-_EXPORTS = {"open_report": "jixiao.sections.report"}
+_EXPORTS = {"open_report": "jixiao.sections.report", "frames": "jixiao.sections.frames"}
 
 
 def __getattr__(name: str) -> Any:

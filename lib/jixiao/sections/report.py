@@ -13,7 +13,8 @@ loading the report itself.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, Generic, TypeVar
 
 import pandas as pd
@@ -163,3 +164,16 @@ def open_report(unit: str, year: int) -> Report:
         return Report(unit, year)
     facts.replay(report.opened)
     return report
+
+
+@contextmanager
+def lent(report: Report) -> Iterator[None]:
+    """Meanwhile, :func:`open_report` of the report's unit and year gives ``report`` itself (once):
+    a section's notebook run in this process works on the report already loaded
+    (:func:`jixiao.sections.frames.shown`), as a forked section kernel works on the preloaded one."""
+    key = (report.unit, report.year, str(paths.root()))
+    _preloaded[key] = report
+    try:
+        yield
+    finally:
+        _preloaded.pop(key, None)

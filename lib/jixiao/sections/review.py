@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -43,6 +43,8 @@ class Finding:
     figures: Mapping[str, Figure] = field(default_factory=dict)
     subject: str = ""
     """What the finding is about (a group, a pair of figures, a project's indicator)."""
+    found: Found | None = None
+    """The check's finding it words (:class:`jixiao.checks.Finding`: its subject and numbers as data)."""
 
     @property
     def title(self) -> str:
@@ -591,7 +593,7 @@ def findings(report: Report) -> list[Finding]:
     :data:`~jixiao.checks.findings.TITLES` (unchecked ones last)."""
     printed = provenance.published_table(paths.data_dir(report.unit, report.year))
     found = checks.run(report.data, report.scores, report.settings, printed, lambda: _last_year(report))
-    return [WORDING[f.kind](report, f) for f in found]
+    return [replace(WORDING[f.kind](report, f), found=f) for f in found]
 
 
 def _checked(report: Report) -> str:

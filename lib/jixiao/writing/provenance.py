@@ -42,7 +42,8 @@ from __future__ import annotations
 import html as _html
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from numbers import Real
 from pathlib import Path
@@ -202,6 +203,21 @@ def confirm(report: Any, figure: Figure, key: str) -> Figure:
     # a key that cannot be parsed (a fund source left blank) names no published row
     printed = confirmed_by(paths.data_dir(report.unit, report.year), key, figure.value)
     return figure if printed is None else replace(figure, published_as=printed)
+
+
+_shown: list[list[Figure]] = []
+
+
+@contextmanager
+def shown() -> Iterator[list[Figure]]:
+    """Every figure written as HTML meanwhile (:meth:`Figure.html`), in the order written: the
+    figures a section shows (``jixiao.sections.frames``). Nested calls each get every figure."""
+    figures: list[Figure] = []
+    _shown.append(figures)
+    try:
+        yield figures
+    finally:  # by identity: two lists of the same figures are equal
+        del _shown[next(i for i, kept in enumerate(_shown) if kept is figures)]
 
 
 # -- figures ------------------------------------------------------------------------------------
@@ -579,6 +595,8 @@ class Figure:
         figure with a deeper derivation is a link to its entry in the 数据来源 appendix and
         carries that derivation (``data-derivation``, moved there when the report is stitched).
         """
+        for shown in _shown:
+            shown.append(self)
         state = self.state
         cls = "jx-fig jx-illustrative" if state == ILLUSTRATIVE else "jx-fig"
         ds = self.data_source()
