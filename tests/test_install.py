@@ -37,9 +37,14 @@ class Installed:
 
     def run(self, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
         """The installed ``jixiao``, run as a user would: no ``JIXIAO_ROOT``, no ``PYTHONPATH``."""
-        environ = {k: v for k, v in os.environ.items() if k not in ("JIXIAO_ROOT", "PYTHONPATH")}
-        return subprocess.run([str(self.jixiao), *args], cwd=cwd or self.project, env=environ,
+        return subprocess.run([str(self.jixiao), *args], cwd=cwd or self.project, env=clean_environment(),
                               capture_output=True, text=True, timeout=600)  # fmt: skip
+
+
+def clean_environment() -> dict[str, str]:
+    """This process's environment without what an in-process build of another test left in it
+    (``PYTHONPATH`` naming the checkout's ``lib``: pip would find jixiao installed there)."""
+    return {k: v for k, v in os.environ.items() if k not in ("JIXIAO_ROOT", "PYTHONPATH")}
 
 
 @pytest.fixture(scope="module")
@@ -47,15 +52,16 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     home = tmp_path_factory.mktemp("installed")
     wheels = home / "wheels"
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(wheels),
-                    str(REPO)], check=True, capture_output=True, timeout=600)  # fmt: skip
+                    str(REPO)], check=True, capture_output=True, timeout=600, env=clean_environment())  # fmt: skip
     wheel = next(wheels.glob("jixiao-*.whl"))
     venv = home / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
     python = venv / "bin" / "python"
     proc = subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-compile",
                            "-c", str(REPO / "requirements.lock"), str(wheel)],
-                          capture_output=True, text=True, timeout=900)  # fmt: skip
+                          capture_output=True, text=True, timeout=900, env=clean_environment())  # fmt: skip
     assert proc.returncode == 0, proc.stderr[-3000:]
+    assert (venv / "bin" / "jixiao").is_file(), proc.stdout + proc.stderr  # installed, not found elsewhere
     project = home / "民政局绩效"
     project.mkdir()
     found = Installed(venv / "bin" / "jixiao", wheel, project, home)

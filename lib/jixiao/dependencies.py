@@ -88,11 +88,10 @@ def part_hash(path: Path, part: str) -> str:
 def name(path: Path | str, part: str | None = None) -> str:
     """How a dependency is written: relative to the root where it lies inside it, else absolute
     (jixiao's own modules and notebooks where jixiao is installed, a font), ``#part`` appended."""
-    resolved = Path(path).resolve()
     try:
-        shown = resolved.relative_to(paths.root()).as_posix()
+        shown = Path(path).resolve().relative_to(paths.root()).as_posix()
     except ValueError:
-        shown = resolved.as_posix()
+        shown = Path(path).as_posix()
     return shown + (f"#{part}" if part else "")
 
 
