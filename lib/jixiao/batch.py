@@ -15,8 +15,8 @@ Without a scheduler address a local cluster of worker processes is started on th
 Each worker keeps the engine warm between the unit-years it builds (:class:`WarmEngine`, a Dask
 worker plugin the batch registers): the kernel template with pandas, matplotlib, IPython and the
 chart font imported, of which each build's template is a fork that loads that build's report and
-ends with the build. The worker frees it when it closes. ``jixiao build`` keeps none: nothing
-outlives a build.
+ends with the build; the stitcher; the PDF helper. The worker frees them when it closes.
+``jixiao build`` keeps none: nothing outlives a build.
 
 A rerun rebuilds only what changed: a unit-year whose inputs (the bytes sent) and jixiao code are
 those of its last good build is not sent at all; any other goes with its cache, so the build
@@ -103,27 +103,28 @@ class Outcome:
 
 
 class WarmEngine(WorkerPlugin):
-    """In each worker, a kernel template kept warm between the unit-years it builds
-    (``engine.kernels.Template``): what a build's template pays before its first kernel (about
-    1.5 s of CPU: the imports, the chart font) is paid once per worker. Each build still forks a
-    template of its own from it, which loads that unit-year's report and ends with the build. The
-    template is killed, and its folder removed, when the worker closes (and exits by itself if the
-    worker dies: it reads the end of its standard input)."""
+    """In each worker, the engine kept warm between the unit-years it builds (``engine.warm``):
+    the kernel template (what a build's template pays before its first kernel, about 1.5 s of CPU:
+    the imports, the chart font), the stitcher's compiled templates and the PDF helper with its
+    fonts are paid once per worker. Each build still forks a template of its own, which loads that
+    unit-year's report and ends with the build. They are ended, and their folders removed, when the
+    worker closes (and if the worker dies, the template ends by itself: it reads the end of its
+    standard input; the PDF helper, a daemon process, is ended with it)."""
 
     name = "jixiao-warm-engine"
 
     def setup(self, worker: Any = None) -> None:
-        from jixiao.engine import kernels
+        from jixiao.engine import warm
 
-        if kernels.Zygote.available() and kernels.Template.current is None:
-            kernels.Template.current = kernels.Template()  # warms up while the worker waits for a task
+        if warm.current is None:
+            warm.current = warm.Engine()  # the template warms up while the worker waits for a task
 
     def teardown(self, worker: Any = None) -> None:
-        from jixiao.engine import kernels
+        from jixiao.engine import warm
 
-        template, kernels.Template.current = kernels.Template.current, None
-        if template is not None:
-            template.close()
+        engine, warm.current = warm.current, None
+        if engine is not None:
+            engine.close()
 
 
 _ONE_AT_A_TIME = threading.Lock()

@@ -398,16 +398,7 @@ class Zygote:
     def start(cls, within: Path | None = None, report: tuple[str, int] | None = None) -> Zygote:
         """Start the template process; its socket and log live in a temporary folder (inside
         ``within``, the build's own temporary folder, when given). With ``report`` (unit, year)
-        the template loads that report before it forks the first kernel. Where a warm template
-        runs for this process (:class:`Template`), the zygote is a fork of it instead."""
-        if Template.current is not None:
-            zygote = Template.current.fork(within, report)
-            if zygote is not None:
-                return zygote
-        return cls._started(within, report)
-
-    @classmethod
-    def _started(cls, within: Path | None, report: tuple[str, int] | None) -> Zygote:
+        the template loads that report before it forks the first kernel."""
         folder = _folder(within)
         path = str(folder / "zygote.sock")
         with open(folder / "zygote.log", "wb") as log:
@@ -482,8 +473,8 @@ def _folder(within: Path | None) -> Path:
 
 
 class Template:
-    """A kernel template kept warm in a process that outlives its builds (a Dask worker, see
-    ``jixiao.batch.WarmEngine``; never ``jixiao build``, after which nothing is left).
+    """A kernel template kept warm in a process that outlives its builds (``engine.warm``: a Dask
+    worker; never ``jixiao build``, after which nothing is left).
 
     It is a zygote with no report loaded: pandas, matplotlib, IPython and the chart font imported,
     jixiao compiled. Each build's zygote is a fork of it (:meth:`fork`), which takes the build's
@@ -491,16 +482,13 @@ class Template:
     served to another build. A template found dead when a build asks (killed for its memory, say)
     is started again; if even that fails, the build starts its own zygote the usual way."""
 
-    current: Template | None = None
-    """The warm template of this process, if it has one."""
-
     def __init__(self) -> None:
         self._zygote: Zygote | None = None
         self._ready = False
         self._start()
 
     def _start(self) -> None:
-        self._zygote = Zygote._started(None, None)
+        self._zygote = Zygote.start()
         Zygote.started.discard(self._zygote)  # not a build's to kill when the build fails
         self._ready = False
 
