@@ -179,6 +179,8 @@ def main() -> None:
                 engine = "warm engine" if warm else "cold per task"
                 print(f"building {args.units} synthetic unit-years on {workers} worker(s), {engine}…", flush=True)
                 results.append(run_once(root, units, workers, scratch, warm))
+                r = results[-1]
+                print(f"  {r['wall']:.1f} s, {r['core_seconds']:.2f} core-s per unit-year", flush=True)
         print(f"the lower bound for the same outputs, {args.units} unit-years in one process…", flush=True)
         lower = lower_bound(root, units)
     finally:

@@ -27,6 +27,13 @@ its children, when its standard input closes (the build is over, or died).
 The zygote runs in a session of its own, with its kernels: Ctrl-C in the terminal reaches the
 build alone, which then kills the zygote's whole process group at once (:func:`kill_all`), and
 every kernel started the usual way, instead of waiting for any of them.
+
+A process that outlives its builds (a Dask worker, ``engine.warm``) keeps a :class:`Template`: a
+zygote with no report loaded, started once. A build's zygote is then a fork of it (the request
+names the new zygote's socket, the report, the environment and the working directory): it leads
+a session of its own, loads the build's report and serves the build's kernels as above, and
+ends, with its kernels, when the build closes its connection. The template itself never loads a
+report, so no build sees another's.
 """
 
 from __future__ import annotations
