@@ -36,7 +36,7 @@ lab: $(STAMP) ## open JupyterLab at the project root: notebooks/ and examples/ex
 bench: $(STAMP) ## time the build five ways against the naive pipeline
 	$(BIN)/python benchmarks/bench_build.py
 
-bench-batch: $(STAMP) ## 20 synthetic unit-years through a local Dask cluster, 1 and 2 workers
+bench-batch: $(STAMP) ## 20 synthetic unit-years through a local Dask cluster, 1 and 2 workers, cold per task and warm, against the lower bound for the same outputs
 	$(BIN)/python benchmarks/bench_batch.py
 
 bench-forms: $(STAMP) ## read 1,000 and 10,000 generated 自评表 workbooks and the hostile files: forms/s, peak memory

@@ -1,9 +1,16 @@
 """The lower bound of a build: every section notebook's calls into jixiao, run in this one plain
 Python process (no kernel, no papermill, no nbconvert), each output rendered to HTML, plus the
-自评表 workbook. Run by ``bench_build.py`` with ``JIXIAO_ROOT`` naming a scratch copy."""
+自评表 workbook. Run by ``bench_build.py`` with ``JIXIAO_ROOT`` naming a scratch copy.
+
+With ``--same-outputs UNIT:YEAR …`` (``bench_batch.py``), the lower bound of what a batch task makes
+for each unit-year in turn, in this one process: the section calls and their HTML, the workbook of
+each edition, the PDF and DOCX of each edition (from the pages of the build already in
+``outputs/<unit>/<year>/``: the page is what both are made from), and that folder zipped, as a task
+sends it back."""
 
 from __future__ import annotations
 
+import argparse
 import ast
 import json
 
@@ -11,6 +18,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+from jixiao import paths
 from jixiao.engine import pipeline as build
 from jixiao.inputs import settings
 
@@ -34,11 +42,40 @@ def run_section(section: settings.Section) -> list[str]:
     return html
 
 
-def main() -> None:
-    unit_settings = settings.load(UNIT, YEAR)
+def html_and_workbook(unit: str, year: int, editions: tuple[str, ...] | None = None) -> settings.Settings:
+    """The section calls, their outputs as HTML, and the workbook of ``editions`` (else the unit's)."""
+    unit_settings = settings.load(unit, year)
     pages = [run_section(section) for section in unit_settings.sections]
-    assert build.workbook_bytes(unit_settings)
+    assert build.workbook_bytes(unit_settings, editions or unit_settings.editions)
     assert all(pages), "every section renders something"
+    return unit_settings
+
+
+def same_outputs(unit: str, year: int) -> None:
+    """Everything a batch task makes for ``unit`` and ``year`` (see the module's docstring)."""
+    from jixiao.render import editions, paged, properties
+    from jixiao.store import tree, zipped
+
+    unit_settings = html_and_workbook(unit, year)
+    out = paths.output_dir(unit, year)
+    meta = properties.metadata(unit_settings)
+    for edition in unit_settings.editions:
+        page = (out / editions.Output(edition, "html").name).read_text(encoding="utf-8")
+        for fmt in ("pdf", "docx"):
+            assert paged.paged_bytes(page, fmt, meta)
+    assert zipped(tree(out, ""))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--same-outputs", nargs="+", metavar="UNIT:YEAR", help="every output, for each unit-year")
+    args = parser.parse_args()
+    if not args.same_outputs:
+        html_and_workbook(UNIT, YEAR, ("filing",))
+        return
+    for job in args.same_outputs:
+        unit, _, year = job.rpartition(":")
+        same_outputs(unit, int(year))
 
 
 if __name__ == "__main__":

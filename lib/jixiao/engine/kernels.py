@@ -27,6 +27,13 @@ its children, when its standard input closes (the build is over, or died).
 The zygote runs in a session of its own, with its kernels: Ctrl-C in the terminal reaches the
 build alone, which then kills the zygote's whole process group at once (:func:`kill_all`), and
 every kernel started the usual way, instead of waiting for any of them.
+
+A process that outlives its builds (a Dask worker, ``engine.warm``) keeps a :class:`Template`: a
+zygote with no report loaded, started once. A build's zygote is then a fork of it (the request
+names the new zygote's socket, the report, the environment and the working directory): it leads
+a session of its own, loads the build's report and serves the build's kernels as above, and
+ends, with its kernels, when the build closes its connection. The template itself never loads a
+report, so no build sees another's.
 """
 
 from __future__ import annotations
@@ -263,15 +270,46 @@ def _preload(unit: str, year: int) -> None:
         print(f"report not preloaded: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
 
 
+def _become_zygote(request: dict[str, Any], conn: socket.socket, close: list[int]) -> None:
+    """In a forked child of a warm template (:class:`Template`): become one build's zygote, with
+    that build's environment and its report loaded (``request["report"]``), serving kernels on
+    ``request["zygote"]``; never returns. It leads a session of its own, with its kernels (the
+    build kills them together), writes its pid, then ``ready``, on the build's connection, and
+    lives until the build closes that connection."""
+    code = 1
+    try:
+        os.setsid()
+        conn.sendall(f"{os.getpid()}\n".encode())
+        _as_child(request, close, signal.default_int_handler)
+        tempfile.tempdir = None  # taken from TMPDIR again
+        for entry in reversed(request["env"].get("PYTHONPATH", "").split(os.pathsep)):
+            if entry and entry not in sys.path:  # as a process started with the build's environment
+                sys.path.insert(0, entry)
+        if request.get("report"):
+            _preload(*request["report"])
+        _serve(request["zygote"], _jixiao_modules(), conn, lambda: conn.sendall(b"ready\n"))
+        code = 0
+    finally:
+        os._exit(code)
+
+
 def serve(path: str, unit: str | None = None, year: int | None = None) -> None:
     """The zygote's main loop (``python -m jixiao.engine.kernels SOCKET [UNIT YEAR]``): with a
-    unit and year, their report is loaded before the first kernel is forked."""
+    unit and year, their report is loaded before the first kernel is forked. Without, it is a
+    template that a build's zygote may be forked from too (:class:`Template`)."""
     compiled = _Compiled()
     _warm_up()
     if unit is not None and year is not None:
         _preload(unit, year)
     kept = _jixiao_modules()
     compiled.add(os.path.dirname(sys.modules["jixiao"].__file__))
+    _serve(path, kept, sys.stdin, lambda: print("ready", flush=True))
+
+
+def _serve(path: str, kept: dict[str, tuple[int, int, int]], lifeline: Any, ready: Any) -> None:
+    """Fork a child for each request on the socket at ``path`` (a kernel, a call, or a build's
+    zygote) until ``lifeline`` (standard input, or the build's connection) reaches its end; then
+    kill every child. ``kept``: the jixiao modules imported, forgotten when one changes on disk."""
     # what the template holds is never garbage for a kernel: left out of the kernels' collections,
     # which would otherwise walk (and, writing reference counts, copy) every inherited object
     gc.collect()
@@ -279,31 +317,43 @@ def serve(path: str, unit: str | None = None, year: int | None = None) -> None:
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(path)
     listener.listen(16)
-    print("ready", flush=True)
+    ready()
+    ended = (lambda: not lifeline.recv(1024)) if isinstance(lifeline, socket.socket) else (
+        lambda: not sys.stdin.buffer.read1(1024))  # fmt: skip
     children: dict[socket.socket, int] = {}
+    sessions: set[int] = set()  # the children that lead a session of their own: builds' zygotes
     try:
         while True:
-            ready, _, _ = select.select([listener, sys.stdin, *children], [], [], 0.01)
-            if sys.stdin in ready and not sys.stdin.buffer.read1(1024):
+            ready_, _, _ = select.select([listener, lifeline, *children], [], [], 0.01)
+            if lifeline in ready_ and ended():
                 return
-            if listener in ready:
+            if listener in ready_:
                 conn, _ = listener.accept()
                 request = json.loads(conn.makefile("rb").readline())
                 if kept and _jixiao_modules() != kept:  # jixiao changed on disk since: import it afresh
                     _forget_jixiao()
                     kept = {}
+                close = [listener.fileno(), *(c.fileno() for c in children)]
+                if isinstance(lifeline, socket.socket):
+                    close.append(lifeline.fileno())
                 pid = os.fork()
                 if pid == 0:
-                    child = _run_call if "call" in request else _become_kernel
-                    child(request, conn, [listener.fileno(), *(c.fileno() for c in children)])
+                    if "zygote" in request:  # each of these never returns
+                        _become_zygote(request, conn, close)
+                    if "call" in request:
+                        _run_call(request, conn, close)
+                    _become_kernel(request, conn, close)
                 children[conn] = pid
-            for conn in [c for c in ready if c in children]:
-                if not conn.recv(64):  # the client went away: its kernel goes too
-                    _kill(children[conn])
+                if "zygote" in request:
+                    sessions.add(pid)
+            for conn in [c for c in ready_ if c in children]:
+                if not conn.recv(64):  # the client went away: its kernel (or zygote, with its kernels) goes too
+                    _end(children[conn], sessions)
             while children:
                 pid, status = os.waitpid(-1, os.WNOHANG)
                 if pid == 0:
                     break
+                sessions.discard(pid)
                 for conn, child in list(children.items()):
                     if child == pid:
                         try:
@@ -314,7 +364,18 @@ def serve(path: str, unit: str | None = None, year: int | None = None) -> None:
                         del children[conn]
     finally:
         for pid in children.values():
-            _kill(pid)
+            _end(pid, sessions)
+
+
+def _end(pid: int, sessions: set[int]) -> None:
+    """Kill a child, with its whole session when it leads one (a build's zygote and its kernels)."""
+    if pid in sessions:
+        try:
+            os.killpg(pid, signal.SIGKILL)
+            return
+        except (ProcessLookupError, PermissionError):  # not yet a session leader
+            pass
+    _kill(pid)
 
 
 def _kill(pid: int, sig: int = signal.SIGKILL) -> None:
@@ -345,9 +406,7 @@ class Zygote:
         """Start the template process; its socket and log live in a temporary folder (inside
         ``within``, the build's own temporary folder, when given). With ``report`` (unit, year)
         the template loads that report before it forks the first kernel."""
-        # a Unix socket's path has at most 107 bytes: the first short enough of these folders
-        short = [str(d) for d in (within, tempfile.gettempdir(), "/tmp") if d is not None and len(str(d)) < 70]
-        folder = scratch.folder("kernels", within=short[0] if short else None)
+        folder = _folder(within)
         path = str(folder / "zygote.sock")
         with open(folder / "zygote.log", "wb") as log:
             process = subprocess.Popen(
@@ -360,6 +419,12 @@ class Zygote:
         return zygote
 
     def wait_ready(self, timeout: float = 60) -> None:
+        if isinstance(self.process, ForkedProcess):  # a fork of a warm template: its log is the template's
+            line = self.process.ready(timeout)
+            if line != "ready":
+                self.stop()
+                raise RuntimeError(f"the kernel template (jixiao.engine.kernels) did not start: {line}")
+            return
         ready, _, _ = select.select([self.process.stdout], [], [], timeout)
         line = self.process.stdout.readline() if ready else b""
         if line.strip() != b"ready":
@@ -386,8 +451,11 @@ class Zygote:
             Zygote.current = None
         Zygote.started.discard(self)
         # the zygote, reading end of file, kills its kernels and exits; no need to wait
-        self.process.stdin.close()
-        self.process.stdout.close()
+        if isinstance(self.process, ForkedProcess):
+            self.process.close()
+        else:
+            self.process.stdin.close()
+            self.process.stdout.close()
         scratch.remove(self.folder)
 
     def kill(self) -> None:
@@ -402,6 +470,80 @@ class Zygote:
             except subprocess.TimeoutExpired:
                 pass
         self.stop()
+
+
+def _folder(within: Path | None) -> Path:
+    """A temporary folder for a zygote's socket (inside ``within`` when given)."""
+    # a Unix socket's path has at most 107 bytes: the first short enough of these folders
+    short = [str(d) for d in (within, tempfile.gettempdir(), "/tmp") if d is not None and len(str(d)) < 70]
+    return scratch.folder("kernels", within=short[0] if short else None)
+
+
+class Template:
+    """A kernel template kept warm in a process that outlives its builds (``engine.warm``: a Dask
+    worker; never ``jixiao build``, after which nothing is left).
+
+    It is a zygote with no report loaded: pandas, matplotlib, IPython and the chart font imported,
+    jixiao compiled. Each build's zygote is a fork of it (:meth:`fork`), which takes the build's
+    environment and loads the build's report, and is stopped with the build: a report is never
+    served to another build. A template found dead when a build asks (killed for its memory, say)
+    is started again; if even that fails, the build starts its own zygote the usual way."""
+
+    def __init__(self) -> None:
+        self._zygote: Zygote | None = None
+        self._ready = False
+        self._start()
+
+    def _start(self) -> None:
+        self._zygote = Zygote.start()
+        Zygote.started.discard(self._zygote)  # not a build's to kill when the build fails
+        self._ready = False
+
+    @property
+    def pid(self) -> int | None:
+        """The template's process id (None once closed)."""
+        return self._zygote.process.pid if self._zygote is not None else None
+
+    def fork(self, within: Path | None, report: tuple[str, int] | None) -> Zygote | None:
+        """A build's zygote, forked from the template with this process's environment and working
+        directory, loading ``report``; its socket in a temporary folder (inside ``within``). None
+        when the template cannot give one (started again, it still could not)."""
+        for _ in range(2):
+            try:
+                if self._zygote is None or self._zygote.process.poll() is not None:  # died since the last build
+                    self.close()
+                    self._start()
+                if not self._ready:
+                    self._zygote.wait_ready()
+                    self._ready = True
+            except RuntimeError:  # it did not start: wait_ready stopped it
+                self._zygote = None
+                continue
+            folder = _folder(within)
+            path = str(folder / "zygote.sock")
+            request = {"zygote": path, "report": list(report) if report else None, "env": dict(os.environ),
+                       "cwd": str(Path.cwd())}  # fmt: skip
+            try:
+                process = ForkedProcess(self._zygote.path, request, wait_ready=False)
+            except (OSError, RuntimeError):  # the template died meanwhile
+                scratch.remove(folder)
+                self.close()
+                continue
+            zygote = Zygote(process, path, folder)
+            Zygote.started.add(zygote)
+            return zygote
+        return None
+
+    def close(self) -> None:
+        """Stop the template and every zygote forked from it, and remove its folder."""
+        zygote, self._zygote = self._zygote, None
+        if zygote is None:
+            return
+        zygote.stop()  # reading end of file, it kills its children and exits
+        try:
+            zygote.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            zygote.kill()
 
 
 class Call:
@@ -468,17 +610,34 @@ class ForkedProcess:
 
     stdin = stdout = stderr = None
 
-    def __init__(self, zygote_path: str, request: dict[str, Any]) -> None:
+    def __init__(self, zygote_path: str, request: dict[str, Any], wait_ready: bool = True) -> None:
+        """Ask the zygote at ``zygote_path`` to fork; wait for the child's pid, and for its
+        ``ready`` unless ``wait_ready`` is false (then :meth:`ready` waits for it)."""
         self._sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self._sock.connect(zygote_path)
-        self._sock.sendall(json.dumps(request).encode() + b"\n")
+        try:
+            self._sock.connect(zygote_path)
+            self._sock.sendall(json.dumps(request).encode() + b"\n")
+        except OSError:
+            self._sock.close()
+            raise
         self._buffer = b""
         self.returncode: int | None = None
         first = self._line() or ""
-        if not first.isdigit() or self._line() != "ready":  # "exit N": the kernel died while starting
+        if not first.isdigit() or (wait_ready and self._line() != "ready"):  # "exit N": died while starting
             self.returncode = -1
+            self._sock.close()
             raise RuntimeError(f"a forked kernel died while starting (jixiao.engine.kernels): {first}")
         self.pid = int(first)
+
+    def ready(self, timeout: float | None = None) -> str:
+        """The child's next line: ``ready`` once it is (else ``exit N``, or empty after ``timeout``)."""
+        return self._line(timeout) or ""
+
+    def close(self) -> None:
+        """Close the connection: the zygote kills the child (if it still runs)."""
+        if self.returncode is None:
+            self.returncode = -signal.SIGKILL
+        self._sock.close()
 
     def _line(self, timeout: float | None = None) -> str | None:
         """The next line from the zygote; None if none came within ``timeout``."""

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from jixiao import __version__, dependencies, environment, outputs, paths, scratch
-from jixiao.engine import cache
+from jixiao.engine import cache, warm
 from jixiao.inputs import settings as settings_module
 from jixiao.inputs.settings import Section, Settings
 from jixiao.outputs import OutputError, write_atomically
@@ -226,6 +226,9 @@ class Build:
         self._check_failed: BaseException | None = None
         """The inputs' check, still to be waited for (it runs beside the first sections)."""
         self._paged: Any = None  # makes the second edition's PDF and DOCX (render.paged.PagedProcess)
+        self.engine = warm.current
+        """What this process keeps warm between builds (``engine.warm``; None for ``jixiao build``):
+        the build forks its zygote from its template, and uses its stitcher and PDF helper."""
         self._cover: Any = None
         """The cover's score and grade when no section hands them over: a Future, or a call into
         the kernel template."""
@@ -256,7 +259,9 @@ class Build:
                     raise OutputError(tempfile.gettempdir(), exc) from None
                 execution.kernel_environment(self.work)
                 if kernels.Zygote.available():  # warms up while papermill and nbconvert are imported
-                    zygote = kernels.Zygote.start(self.work, (self.unit, self.year))
+                    report = (self.unit, self.year)
+                    zygote = self.engine and self.engine.zygote(self.work, report)
+                    zygote = zygote or kernels.Zygote.start(self.work, report)
             if zygote is None:
                 self.inputs_key = validate_inputs(self.settings, self.echo)
             if self.stale:
@@ -285,7 +290,7 @@ class Build:
                 from jixiao.engine import kernels
 
                 kernels.kill_all()
-            if self._paged is not None:
+            if self._paged is not None:  # a warm engine's too: it may be mid-request
                 self._paged.kill()
             raise
         finally:
@@ -296,9 +301,12 @@ class Build:
                 scratch.remove(self.work)
         try:
             self.stitch()
-        finally:
-            if self._paged is not None:  # done with, or an interrupted stitch
+        except BaseException:
+            if self._paged is not None:  # an interrupted stitch
                 self._paged.kill()
+            raise
+        if self._paged is not None and self.engine is None:  # done with (a warm engine keeps it)
+            self._paged.kill()
         self.result.seconds = time.perf_counter() - start
         size = self.result.report.stat().st_size / 1e6
         self.echo(f"报告 (report): {paths.relative(self.result.report)}  {size:.2f} MB, {self.result.seconds:.2f}s")
@@ -390,7 +398,9 @@ class Build:
         and the workbook too when ``in_background`` (no kernel template to make it)."""
         import papermill  # noqa: F401
 
-        self._stitcher = self._stitcher or self.background.submit(_stitcher)
+        if self._stitcher is None:
+            self._stitcher = (self.engine.stitcher(self.background, _stitcher) if self.engine is not None
+                              else self.background.submit(_stitcher))  # fmt: skip
         if in_background and not self._cover_handed_over() and self._cover is None:
             self._cover = self.background.submit(cover_of, self.unit, self.year)
         if in_background and "xlsx" in self.formats and self._workbook is None:
@@ -400,7 +410,7 @@ class Build:
             if len(self.editions) > 1:
                 from jixiao.render.paged import PagedProcess
 
-                self._paged = PagedProcess.start()
+                self._paged = self.engine.paged() if self.engine is not None else PagedProcess.start()
 
     def done(self, run: Any) -> None:
         """A section finished: cache it (once the inputs passed their check), render it, say so."""

@@ -90,6 +90,10 @@ class PagedProcess:
             raise reply
         return reply
 
+    def alive(self) -> bool:
+        """Not killed, and running (a worker keeps one between builds: ``engine.warm``)."""
+        return not self._connection.closed and self._process.is_alive()
+
     def kill(self) -> None:
         """Stop it now, whatever it is doing (a failed or interrupted build)."""
         if self._connection.closed:  # killed already
