@@ -742,6 +742,11 @@ class ForkKernelClient(AsyncKernelClient):
         raise RuntimeError(f"the kernel did not reply to kernel_info within {timeout} s")
 
 
+SOCKET_PATH_MAX = 104
+"""The longest Unix socket path every system takes (108 bytes on Linux, 104 on macOS); a longer
+temporary folder keeps TCP ports."""
+
+
 class ForkKernelManager(AsyncKernelManager):
     """A KernelManager whose kernels come from the zygote (when one is running).
 
@@ -761,6 +766,11 @@ class ForkKernelManager(AsyncKernelManager):
         runtime = os.environ.get("JIXIAO_RUNTIME_DIR")
         if not self.connection_file and runtime and self.kernel_id:  # else a file in /tmp, left if interrupted
             self.connection_file = os.path.join(runtime, f"kernel-{self.kernel_id}.json")
+            # Unix sockets beside it, not TCP ports: a free port found by jupyter_client can be taken by
+            # another process before the kernel binds it ("Address already in use", a kernel dead at start)
+            sockets = os.path.join(runtime, f"k{self.kernel_id[:12]}")
+            if len(os.fsencode(sockets)) < SOCKET_PATH_MAX - 4:  # "-<n>" is added to each
+                self.transport, self.ip = "ipc", sockets
         return await super()._async_pre_start_kernel(**kw)
 
 
