@@ -172,3 +172,17 @@ def test_a_project_notebook_replaces_the_shipped_one_and_reruns_only_its_section
     assert ran == ["07-profile"], edited.stdout
     html = (project / "outputs" / UNIT / str(YEAR) / "report.html").read_text(encoding="utf-8")
     assert "本单位自己的说明：项目笔记本。" in html
+
+
+def test_plain_papermill_runs_a_shipped_notebook_in_the_project(installed):
+    """The guide's papermill line, with the installed papermill: the kernel finds the project by
+    walking up from the working directory, as every command does."""
+    shipped = installed.run("notebooks", "--path").stdout.strip()
+    papermill = installed.jixiao.with_name("papermill")
+    proc = subprocess.run([str(papermill), f"{shipped}/03_theme.ipynb", "out.ipynb", "-f", f"params/{UNIT}/{YEAR}.yaml",
+                           "-p", "theme", "zhili", "--no-progress-bar"],
+                          cwd=installed.project, env=clean_environment(), capture_output=True, text=True,
+                          timeout=300)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    notebook = (installed.project / "out.ipynb").read_text(encoding="utf-8")
+    assert "民政领域社会治理水平得到提升" in notebook and "2657对" in notebook
