@@ -8,7 +8,7 @@ UNIT   ?= lechang-mzj
 YEAR   ?= 2019
 
 .DEFAULT_GOAL := help
-.PHONY: help install report test lab bench bench-batch bench-forms bench-check compare lint docs clean
+.PHONY: help install report test lab bench bench-preview bench-batch bench-forms bench-check compare lint docs clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -32,6 +32,9 @@ lab: $(STAMP) ## open JupyterLab on the notebooks
 
 bench: $(STAMP) ## time the build five ways against the naive pipeline
 	$(BIN)/python benchmarks/bench_build.py
+
+bench-preview: $(STAMP) ## jixiao preview's edit loop: save to page update per kind of edit, warm full build, memory
+	$(BIN)/python benchmarks/bench_preview.py
 
 bench-batch: $(STAMP) ## 20 synthetic unit-years through a local Dask cluster, 1 and 2 workers
 	$(BIN)/python benchmarks/bench_batch.py

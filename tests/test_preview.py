@@ -3,7 +3,8 @@
 One preview on a free port, on a copy of the project holding the session build's outputs; one
 browser, watched through its DevTools protocol (the text the page shows). An edited CSV value
 appears without a reload by hand; a broken one shows its error over the last good report; the
-fixed one clears it; SIGINT leaves no process and no temporary file.
+fixed one clears it; a second preview of the unit-year is refused; SIGINT leaves no process and no
+temporary file.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class Preview:
         tmp.mkdir()
         self.tmp = tmp
         env = {**os.environ, "JIXIAO_ROOT": str(root), "PYTHONPATH": str(root / "lib"), "TMPDIR": str(tmp)}
+        self.env = env
         self.process = subprocess.Popen(
             [sys.executable, "-m", "jixiao.cli", "preview", "--unit", UNIT, "--year", str(YEAR), "--port", "0"],
             cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -124,6 +126,13 @@ def test_the_page_follows_edits_errors_and_fixes_then_stops(built_copy: Path, tm
     try:
         url = preview.url()
         browser, socket_url = browse(url, tmp_path / "profile")
+        second = subprocess.run(
+            [sys.executable, "-m", "jixiao.cli", "preview", "--unit", UNIT, "--year", str(YEAR), "--port", "0"],
+            cwd=built_copy, env=preview.env, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert (second.returncode, second.stdout, second.stderr) == (3, "", (
+            f"另一个构建或预览正在生成 {UNIT} {YEAR}（outputs/{UNIT}/{YEAR}/.build.lock 被占用），预览未启动 "
+            "(another build or preview of this unit-year is running)\n"))  # fmt: skip
 
         async def session() -> None:
             page = Page(await websocket_connect(socket_url))
