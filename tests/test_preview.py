@@ -10,10 +10,12 @@ temporary file.
 from __future__ import annotations
 
 import asyncio
+import errno
 import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -22,6 +24,7 @@ import urllib.request
 from pathlib import Path
 
 import psutil
+import pytest
 from tornado.websocket import websocket_connect
 
 from conftest import UNIT, YEAR, copy_project, tool
@@ -201,3 +204,32 @@ def test_a_kept_template_forks_with_the_edited_inputs_loaded(tmp_path: Path, mon
         assert template.call("preview_probe:figure", UNIT, YEAR).result() == (True, (True, "777.0"))
     finally:
         template.kill()
+
+
+def test_a_port_out_of_range_is_refused_before_anything_starts(capsys, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from jixiao import cli
+
+    monkeypatch.setenv("JIXIAO_ROOT", str(tmp_path))
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["preview", "--unit", UNIT, "--year", str(YEAR), "--port", "70000"])
+    assert stop.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "jixiao preview: error: argument --port: 值 70000 超出范围，应为 0～65535 的整数（端口；0 为任一空闲端口）"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_port_another_program_has_is_refused_with_exit_3(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "project")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {**os.environ, "JIXIAO_ROOT": str(root), "PYTHONPATH": str(root / "lib")}
+        run = subprocess.run(
+            [sys.executable, "-m", "jixiao.cli", "preview", "--unit", UNIT, "--year", str(YEAR), "--port", str(port)],
+            cwd=root, env=env, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+    assert (run.returncode, run.stdout) == (3, "")
+    in_use = os.strerror(errno.EADDRINUSE)  # "Address already in use", in the system's language
+    assert run.stderr == f"无法监听 127.0.0.1:{port}（{in_use}）；请用 --port 换一个端口\n"
