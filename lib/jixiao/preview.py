@@ -194,10 +194,18 @@ class Restart(Exception):  # not an error: the preview starts again
 
 class Engine:
     """The kernel template, kept warm between builds; started again when a failed build took it
-    down with its kernels (meanwhile the analyst fixes the input)."""
+    down with its kernels (meanwhile the analyst fixes the input). The build process's own part
+    is kept warm too: papermill imported, and the stitcher with nbconvert's templates compiled."""
 
     def __init__(self) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        from jixiao.engine import pipeline
+
         self.template: Any = None
+        self.background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jixiao-preview-warm")
+        self.background.submit(__import__, "papermill")
+        self.stitcher = self.background.submit(pipeline._stitcher)
 
     def warm(self) -> Any:
         """The template (starting it if it is not running); None where kernels cannot be forked."""
@@ -211,6 +219,7 @@ class Engine:
         return self.template
 
     def stop(self) -> None:
+        self.background.shutdown(wait=False, cancel_futures=True)
         if self.template is not None:
             self.template.kill()
 
@@ -269,7 +278,9 @@ def build(unit: str, year: int, edition: str, engine: Engine, state: State, echo
 
     try:
         settings = settings_module.load(unit, year)
-        result = pipeline.Build(settings, False, echo, (edition,), ("html",), template=engine.warm()).run()
+        result = pipeline.Build(
+            settings, False, echo, (edition,), ("html",), template=engine.warm(), stitcher=engine.stitcher
+        ).run()
     except Exception as exc:  # the page says what the command line would; the preview goes on
         message = failure(exc)
         echo(message)

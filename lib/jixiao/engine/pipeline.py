@@ -222,12 +222,14 @@ class Build:
     def __init__(
         self, settings: Settings, force: bool, echo: Echo,
         editions: tuple[str, ...] | None = None, formats: tuple[str, ...] | None = None, template: Any = None,
+        stitcher: Future | None = None,
     ) -> None:  # fmt: skip
         self.settings, self.force, self.echo = settings, force, echo
         self.template = template
         """A kernel template kept between builds (``jixiao preview``; a ``kernels.Zygote``): the
         build reloads the report in it and leaves it running, unless the build fails (then it
-        goes with the build's kernels)."""
+        goes with the build's kernels). ``stitcher``: a stitcher kept between builds too (a Future
+        of :func:`_stitcher`'s)."""
         self.editions = editions or settings.editions  # the command line's choice, else the settings'
         self.formats = formats or settings.formats
         self.unit, self.year = settings.unit, settings.year
@@ -239,7 +241,7 @@ class Build:
         self.base = {s.id: cache.base_key(s) for s in self.stale}  # taken before anything runs
         self.inputs_key = ""
         self.background = ThreadPoolExecutor(max_workers=3, thread_name_prefix="jixiao-build")
-        self._stitcher: Future | None = None
+        self._stitcher: Future | None = stitcher
         self._workbook: Any = None
         """The workbook's bytes to come: a Future, or a call into the kernel template."""
         self.work: Path | None = None
