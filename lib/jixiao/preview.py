@@ -204,8 +204,7 @@ class Engine:
 
         self.template: Any = None
         self.background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jixiao-preview-warm")
-        self.background.submit(__import__, "papermill")
-        self.stitcher = self.background.submit(pipeline._stitcher)
+        self.stitcher = self.background.submit(_warm_build, pipeline)
 
     def warm(self) -> Any:
         """The template (starting it if it is not running); None where kernels cannot be forked."""
@@ -222,6 +221,14 @@ class Engine:
         self.background.shutdown(wait=False, cancel_futures=True)
         if self.template is not None:
             self.template.kill()
+
+
+def _warm_build(pipeline: Any) -> Any:
+    """The build process's imports (papermill's first: a build importing it meanwhile in another
+    thread would meet a module half imported), and the stitcher."""
+    import papermill  # noqa: F401
+
+    return pipeline._stitcher()
 
 
 class Watcher:
@@ -277,6 +284,7 @@ def build(unit: str, year: int, edition: str, engine: Engine, state: State, echo
     from jixiao.inputs import settings as settings_module
 
     try:
+        engine.stitcher.result()  # the build process warmed up: no import half done in another thread
         settings = settings_module.load(unit, year)
         result = pipeline.Build(
             settings, False, echo, (edition,), ("html",), template=engine.warm(), stitcher=engine.stitcher
