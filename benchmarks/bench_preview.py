@@ -148,8 +148,8 @@ class Preview:
         start = time.perf_counter()
         edit()
         with self.changed:
-            self.changed.wait_for(lambda: self.states and (
-                self.states[-1][1]["version"] > version or self.states[-1][1]["error"]), timeout)  # fmt: skip
+            self.changed.wait_for(lambda: self.process.poll() is not None or (self.states and (
+                self.states[-1][1]["version"] > version or self.states[-1][1]["error"])), timeout)  # fmt: skip
             at, state = self.states[-1]
             if state["error"] or state["version"] <= version:
                 raise SystemExit(f"the build failed or never came: {state['error']}\n" + "".join(self.lines[lines:]))
@@ -205,7 +205,9 @@ def main() -> None:
         preview = Preview(root)
         sampler = Sampler(preview)
         with preview.changed:
-            preview.changed.wait_for(lambda: preview.version() >= 1, 600)
+            preview.changed.wait_for(lambda: preview.version() >= 1 or preview.process.poll() is not None, 600)
+        if preview.version() < 1:
+            raise SystemExit("the preview's first build did not pass:\n" + "".join(preview.lines))
         time.sleep(5)  # the template warms up
         sampler.on.set()
         time.sleep(2)

@@ -203,6 +203,7 @@ class Engine:
         from jixiao.engine import pipeline
 
         self.template: Any = None
+        self.warm()  # first, here: the kernels' environment imports part of papermill
         self.background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jixiao-preview-warm")
         self.stitcher = self.background.submit(_warm_build, pipeline)
 
@@ -320,7 +321,6 @@ def run(unit: str, year: int, edition: str = DEFAULT_EDITION, port: int = DEFAUL
         except OSError as exc:
             raise PortBusy(f"无法监听 {HOST}:{port}（{exc.strerror or exc}）；请用 --port 换一个端口") from None
         engine, watcher = Engine(), Watcher(watched(unit))
-        engine.warm()
         serving = threading.Thread(target=server.serve_forever, name="jixiao-preview-serve", daemon=True)
         serving.start()
         try:
