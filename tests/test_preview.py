@@ -60,6 +60,13 @@ class Preview:
             time.sleep(0.05)
         raise AssertionError("".join(self.lines))
 
+    def built(self, count: int) -> None:
+        """Wait until ``count`` builds have ended (passed or failed)."""
+        deadline = time.monotonic() + 120
+        while sum(line.startswith(("报告 (report):", "未更新报告")) for line in self.lines) < count:
+            assert time.monotonic() < deadline and self.process.poll() is None, "".join(self.lines)
+            time.sleep(0.05)
+
     def builds(self) -> int:
         return sum(line.startswith("jixiao build ") for line in self.lines)
 
@@ -140,6 +147,7 @@ def test_the_page_follows_edits_errors_and_fixes_then_stops(built_copy: Path, tm
         async def session() -> None:
             page = Page(await websocket_connect(socket_url))
             await page.shows("653名", "低保")
+            preview.built(1)  # the page showed the report on disk at once; the preview's first build is done
             builds = preview.builds()
 
             edit(built_copy, "777", writes=3)  # three saves in a row: one rebuild
