@@ -284,8 +284,8 @@ def test_the_checks_catch_what_they_are_for(tmp_path: Path):
     assert [problems for _, problems in found] == [
         [],
         [
-            "no subcommand 'biuld' (the command line has new, import, build, validate, template, batch, summary, "
-            "check, synth)"
+            "no subcommand 'biuld' (the command line has new, import, build, preview, validate, template, batch, "
+            "summary, check, synth)"
         ],
         ["`jixiao build` has no --fast"],
         ["`jixiao build --format` takes html, pdf, docx, xlsx, not 'doc'"],
