@@ -16,7 +16,7 @@ same port, so that the server and the build run the new code as well.
 
 Only loopback is listened on, and only two paths answer: ``/`` (the report, with the reload
 script and the error panel added to the response; the file on disk is untouched) and
-``/events``. Everything else, other methods and other host names included, is 404 (405, 421).
+``/events``. Every other path is 404, another method than GET 501, another host name 421.
 The preview holds the unit-year's build lock while it runs: a second preview (or a ``jixiao
 build`` that gives up waiting) of the same unit-year is refused.
 """
@@ -302,12 +302,11 @@ def build(unit: str, year: int, edition: str, engine: Engine, state: State, echo
         state.passed(section)
 
 
-def run(unit: str, year: int, edition: str = DEFAULT_EDITION, port: int = DEFAULT_PORT, echo: Echo = print,
-        on_ready: Callable[[int], None] | None = None) -> None:  # fmt: skip
+def run(unit: str, year: int, edition: str = DEFAULT_EDITION, port: int = DEFAULT_PORT, echo: Echo = print) -> None:
     """Preview the report of ``unit`` for ``year`` until stopped (Ctrl-C, SIGTERM). Raises the
     settings' error before anything starts, :class:`jixiao.engine.pipeline.BuildBusy` when another
     build or preview has the unit-year, :class:`PortBusy`, or :class:`Restart` (jixiao's code
-    changed). ``on_ready`` is told the port once the server listens."""
+    changed)."""
     from jixiao.engine import pipeline
     from jixiao.inputs import settings as settings_module
 
@@ -320,13 +319,12 @@ def run(unit: str, year: int, edition: str = DEFAULT_EDITION, port: int = DEFAUL
             server = Server(port, report, state)
         except OSError as exc:
             raise PortBusy(f"无法监听 {HOST}:{port}（{exc.strerror or exc}）；请用 --port 换一个端口") from None
-        engine, watcher = Engine(), Watcher(watched(unit))
-        serving = threading.Thread(target=server.serve_forever, name="jixiao-preview-serve", daemon=True)
-        serving.start()
+        engine = watcher = serving = None
         try:
+            engine, watcher = Engine(), Watcher(watched(unit))
+            serving = threading.Thread(target=server.serve_forever, name="jixiao-preview-serve", daemon=True)
+            serving.start()
             echo(f"预览 (preview): http://{HOST}:{server.server_port}/  {paths.relative(report)}；Ctrl-C 结束")
-            if on_ready is not None:
-                on_ready(server.server_port)
             build(unit, year, edition, engine, state, echo)
             while True:
                 changed = watcher.wait()
@@ -335,11 +333,14 @@ def run(unit: str, year: int, edition: str = DEFAULT_EDITION, port: int = DEFAUL
                     raise Restart(server.server_port)
                 build(unit, year, edition, engine, state, echo)
         finally:
-            watcher.stop.set()
+            if watcher is not None:
+                watcher.stop.set()
             server.stopping.set()
-            server.shutdown()
+            if serving is not None:
+                server.shutdown()  # waits for serve_forever's loop: only once it runs
             server.server_close()
-            engine.stop()
+            if engine is not None:
+                engine.stop()
 
 
 def restart(unit: str, year: int, edition: str, port: int) -> None:
