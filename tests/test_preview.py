@@ -27,7 +27,7 @@ import psutil
 import pytest
 from tornado.websocket import websocket_connect
 
-from conftest import UNIT, YEAR, copy_project, tool
+from conftest import UNIT, YEAR, copy_project, run_jixiao, tool
 from jixiao.engine import kernels
 
 STATS = Path("data") / UNIT / str(YEAR) / "stats.csv"
@@ -176,6 +176,14 @@ def test_the_page_follows_edits_errors_and_fixes_then_stops(built_copy: Path, tm
         assert [pid for pid in tree if psutil.pid_exists(pid) and psutil.Process(pid).status() != "zombie"] == []
         assert list(preview.tmp.iterdir()) == []
         assert "预览已结束 (preview stopped)" in "".join(preview.lines)
+        # what the preview wrote is what the build writes: the build finds all of it up to date
+        again = run_jixiao(built_copy, "build", "--unit", UNIT, "--year", str(YEAR), "--edition", "review",
+                           "--format", "html")  # fmt: skip
+        assert again.returncode == 0, again.stderr
+        lines = again.stdout.splitlines()
+        assert "  输入校验 (validation)   未变 (unchanged)" in lines
+        assert "  拼接报告 (stitch)       未变 (unchanged)" in lines
+        assert sum("缓存 (cached)" in line for line in lines) == 16
     finally:
         if browser is not None:
             browser.kill()
