@@ -372,6 +372,8 @@ class Zygote:
     def __init__(self, process: subprocess.Popen, path: str, folder: Path) -> None:
         self.process, self.path, self.folder = process, path, folder
         self.ready = False
+        self.loaded: str | None = None
+        """The key of the inputs of the report loaded by :meth:`reload` (the build's to keep)."""
 
     @classmethod
     def available(cls) -> bool:

@@ -294,8 +294,9 @@ class Build:
                 key = _inputs_hash(self.settings)  # while the template warms up
                 try:
                     zygote.__enter__()
-                    if zygote is self.template:  # kept since an earlier build: the inputs as they are now
-                        zygote.reload(self.unit, self.year)
+                    if zygote is self.template and zygote.loaded != key:  # kept since an earlier build,
+                        zygote.reload(self.unit, self.year)  # which loaded other inputs: load them as they are now
+                        zygote.loaded = key
                 except RuntimeError as exc:  # kernels then start the usual way: slower, not wrong
                     if zygote is self.template:
                         zygote.kill()
