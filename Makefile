@@ -8,7 +8,7 @@ UNIT   ?= lechang-mzj
 YEAR   ?= 2019
 
 .DEFAULT_GOAL := help
-.PHONY: help install report test wheel lab bench bench-batch bench-forms bench-check compare lint docs clean
+.PHONY: help install report test wheel lab bench bench-preview bench-batch bench-forms bench-check compare lint docs clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -35,6 +35,9 @@ lab: $(STAMP) ## open JupyterLab at the project root: notebooks/ and examples/ex
 
 bench: $(STAMP) ## time the build five ways against the naive pipeline
 	$(BIN)/python benchmarks/bench_build.py
+
+bench-preview: $(STAMP) ## jixiao preview's edit loop: save to page update per kind of edit, warm full build, memory
+	$(BIN)/python benchmarks/bench_preview.py
 
 bench-batch: $(STAMP) ## 20 synthetic unit-years through a local Dask cluster, 1 and 2 workers, cold per task and warm, against the lower bound for the same outputs
 	$(BIN)/python benchmarks/bench_batch.py

@@ -25,7 +25,7 @@ LAYERS = [
     {"render"},
     {"engine"},
     {"store"},
-    {"batch", "synth", "summary", "check", "cli", "jixiao"},
+    {"batch", "preview", "synth", "summary", "check", "cli", "jixiao"},
 ]
 RANK = {part: rank for rank, parts in enumerate(LAYERS) for part in parts}
 

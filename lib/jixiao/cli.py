@@ -1,9 +1,11 @@
-"""The ``jixiao`` command: new, import, build, validate, template, batch, summary, check, notebooks, synth.
+"""The ``jixiao`` command: new, import, build, preview, validate, template, batch, summary, check, notebooks,
+synth.
 
 Exit status: 0 done; 1 a section failed (``batch``: a unit-year failed, or its cluster was lost
 before it came back); 2 the inputs, settings or arguments are wrong (nothing was built; ``batch``:
 its scheduler did not answer); 3 the outputs could not be written (disk full, read-only) or another build of the
-same unit-year kept running; 130 interrupted (Ctrl-C; 143 for SIGTERM).
+same unit-year kept running (``preview``: another build or preview has the unit-year, or the port is taken);
+130 interrupted (Ctrl-C; 143 for SIGTERM), which is how a preview ends.
 """
 
 from __future__ import annotations
@@ -91,6 +93,8 @@ synth_units = _whole(1, SYNTH_MAX_UNITS, "不是整数", "（单位数）")
 """``synth --units``: how many units, 1 to :data:`SYNTH_MAX_UNITS`."""
 workers = _whole(1, MAX_WORKERS, "不是整数", "（进程数）", what_always=True)
 """``--workers`` of batch and check: local worker processes, 1 to :data:`MAX_WORKERS`."""
+port = _whole(0, 65535, "不是端口号", "（端口；0 为任一空闲端口）")
+"""``preview --port``: a TCP port on 127.0.0.1, 0 for any free one."""
 
 
 def share(text: str) -> float:
@@ -191,6 +195,13 @@ def parser() -> argparse.ArgumentParser:
     )
     b.add_argument("--format", action="append", choices=FORMATS, dest="formats",
                    help="make this format only (repeatable; default: the unit's `formats`, else all)")  # fmt: skip
+    w = sub.add_parser("preview", help="build a unit-year's report, serve it at http://127.0.0.1:PORT/ and "
+                       "rebuild it at every saved change to its inputs; Ctrl-C stops it")  # fmt: skip
+    _unit_year(w, default_unit=True)
+    w.add_argument("--port", type=port, default=8765, help="port on 127.0.0.1 (default 8765; 0: any free port)")
+    w.add_argument("--edition", choices=EDITIONS, default="review",
+                   help="the edition shown: review (default, report-review.html, with 审核提示) or filing "
+                        "(report.html)")  # fmt: skip
     v = sub.add_parser("validate", help="check a unit-year's inputs and list every problem")
     _unit_year(v, default_unit=True)
     t = sub.add_parser("template", help="write an empty input workbook (data.xlsx) with Chinese headers")
@@ -280,6 +291,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if getattr(args, "unit", "") is None:  # build, validate, template without --unit
             args.unit = _project_unit(args.command)
+        if args.command == "preview":
+            return _preview(args)
         if args.command == "build":
             code = _build(args)
             if main_thread and argv is None:
@@ -309,8 +322,8 @@ def main(argv: list[str] | None = None) -> int:
         return 3
     except (_Stop, KeyboardInterrupt, BrokenPipeError) as exc:
         scratch.clean()  # what the unwinding did not remove (a helper process's folder)
-        code = _interrupted(exc)
-        if main_thread and argv is None and args.command == "build":
+        code = _interrupted(exc, args.command)
+        if main_thread and argv is None and args.command in ("build", "preview"):
             _leave(code)  # a section's thread may still be unwinding from its killed kernel: no waiting for it
         return code
     finally:
@@ -343,7 +356,10 @@ def _leave(code: int) -> None:
     os._exit(code)
 
 
-def _interrupted(exc: BaseException) -> int:
+PREVIEW_STOPPED = "预览已结束 (preview stopped)"
+
+
+def _interrupted(exc: BaseException, command: str = "") -> int:
     """Say the command was stopped (Ctrl-C, SIGTERM, or the reader of its output gone: ``jixiao
     build ... | head``); the exit status, 128 + the signal."""
     if isinstance(exc, BrokenPipeError):  # nothing more is written to the closed pipe, not even at exit
@@ -353,7 +369,7 @@ def _interrupted(exc: BaseException) -> int:
             except BrokenPipeError:
                 os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
     try:
-        print(INTERRUPTED_LINE, file=sys.stderr)
+        print(PREVIEW_STOPPED if command == "preview" else INTERRUPTED_LINE, file=sys.stderr)
     except BrokenPipeError:
         pass
     if isinstance(exc, _Stop):
@@ -383,6 +399,22 @@ def _build(args: argparse.Namespace) -> int:
             raise
         _failed(exc)
         return 2
+    return 0
+
+
+def _preview(args: argparse.Namespace) -> int:
+    """Runs until stopped: ends by Ctrl-C or SIGTERM (130, 143), or refused at its start."""
+    from jixiao import preview
+    from jixiao.engine.pipeline import BuildBusy
+
+    try:
+        preview.run(args.unit, args.year, edition=args.edition, port=args.port, echo=_echo)
+    except (BuildBusy, preview.PortBusy) as exc:
+        print(str(exc), file=sys.stderr)
+        return 3
+    except preview.Restart as exc:  # jixiao's code changed: the same preview, with the new code
+        scratch.clean()
+        preview.restart(args.unit, args.year, args.edition, exc.port)
     return 0
 
 

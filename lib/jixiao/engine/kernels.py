@@ -43,6 +43,7 @@ import gc
 import json
 import os
 import select
+import shutil
 import signal
 import socket
 import subprocess
@@ -155,6 +156,9 @@ def _jixiao_modules() -> dict[str, tuple[int, int, int]]:
 
 
 def _forget_jixiao() -> None:
+    report = sys.modules.get(KEPT)
+    if report is not None:  # the report it loaded goes too
+        report._preloaded.clear()
     for name in [n for n in sys.modules if n == "jixiao" or n.startswith("jixiao.")]:
         del sys.modules[name]
 
@@ -293,15 +297,42 @@ def _become_zygote(request: dict[str, Any], conn: socket.socket, close: list[int
         os._exit(code)
 
 
+def _reload(unit: str, year: int) -> dict[str, tuple[int, int, int]]:
+    """Load the report of ``unit`` for ``year`` afresh (a template kept between builds: ``jixiao
+    preview``), from the inputs as they are now, in place of the one loaded before; jixiao's
+    modules are imported again from disk first if one of their files changed. Returns the stamps
+    of the jixiao modules now kept."""
+    gc.unfreeze()
+    if _jixiao_modules() != _KEPT_STAMPS:
+        _forget_jixiao()
+    else:
+        sys.modules[KEPT]._preloaded.clear()
+    import importlib
+
+    importlib.import_module(KEPT)
+    _preload(unit, year)
+    gc.collect()
+    gc.freeze()
+    return _jixiao_modules()
+
+
+_KEPT_STAMPS: dict[str, tuple[int, int, int]] = {}
+"""The stamps of the jixiao modules the template imported when it last loaded jixiao."""
+
+
 def serve(path: str, unit: str | None = None, year: int | None = None) -> None:
     """The zygote's main loop (``python -m jixiao.engine.kernels SOCKET [UNIT YEAR]``): with a
     unit and year, their report is loaded before the first kernel is forked. Without, it is a
-    template that a build's zygote may be forked from too (:class:`Template`)."""
+    template that a build's zygote may be forked from too (:class:`Template`).
+
+    Besides the kernels, calls and zygotes it forks, it takes one more request, ``{"preload": [unit,
+    year]}`` (:meth:`Zygote.reload`): load that report afresh, then answer ``ready``."""
+    global _KEPT_STAMPS
     compiled = _Compiled()
     _warm_up()
     if unit is not None and year is not None:
         _preload(unit, year)
-    kept = _jixiao_modules()
+    kept = _KEPT_STAMPS = _jixiao_modules()
     compiled.add(os.path.dirname(sys.modules["jixiao"].__file__))
     _serve(path, kept, sys.stdin, lambda: print("ready", flush=True))
 
@@ -310,6 +341,7 @@ def _serve(path: str, kept: dict[str, tuple[int, int, int]], lifeline: Any, read
     """Fork a child for each request on the socket at ``path`` (a kernel, a call, or a build's
     zygote) until ``lifeline`` (standard input, or the build's connection) reaches its end; then
     kill every child. ``kept``: the jixiao modules imported, forgotten when one changes on disk."""
+    global _KEPT_STAMPS
     # what the template holds is never garbage for a kernel: left out of the kernels' collections,
     # which would otherwise walk (and, writing reference counts, copy) every inherited object
     gc.collect()
@@ -330,6 +362,11 @@ def _serve(path: str, kept: dict[str, tuple[int, int, int]], lifeline: Any, read
             if listener in ready_:
                 conn, _ = listener.accept()
                 request = json.loads(conn.makefile("rb").readline())
+                if "preload" in request:
+                    kept = _KEPT_STAMPS = _reload(*request["preload"])
+                    conn.sendall(b"ready\n")
+                    conn.close()
+                    continue
                 if kept and _jixiao_modules() != kept:  # jixiao changed on disk since: import it afresh
                     _forget_jixiao()
                     kept = {}
@@ -396,6 +433,9 @@ class Zygote:
 
     def __init__(self, process: subprocess.Popen, path: str, folder: Path) -> None:
         self.process, self.path, self.folder = process, path, folder
+        self.ready = False
+        self.loaded: str | None = None
+        """The key of the inputs of the report loaded by :meth:`reload` (the build's to keep)."""
 
     @classmethod
     def available(cls) -> bool:
@@ -439,9 +479,37 @@ class Zygote:
         return Call(self, function, arguments)
 
     def __enter__(self) -> Zygote:
-        self.wait_ready()
+        if not self.ready:
+            self.wait_ready()
+            self.ready = True
         Zygote.current = self
         return self
+
+    def alive(self) -> bool:
+        return self.process.poll() is None and not self.process.stdin.closed
+
+    def reload(self, unit: str, year: int, timeout: float = 120) -> None:
+        """Load the report of ``unit`` for ``year`` afresh in the template, from the inputs as they
+        are now: a template kept between builds (``jixiao preview``) forks every later kernel with
+        the edited inputs, never the report as it was loaded before."""
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+            conn.settimeout(timeout)
+            try:
+                conn.connect(self.path)
+                conn.sendall(json.dumps({"preload": [unit, year]}).encode() + b"\n")
+                answer = conn.makefile("rb").readline()
+            except OSError as exc:
+                raise RuntimeError(f"the kernel template did not reload the report: {exc}") from None
+        if answer.strip() != b"ready":
+            raise RuntimeError("the kernel template did not reload the report (jixiao.engine.kernels)")
+
+    def release(self) -> None:
+        """A kept template's build is over: no kernel starts from it until the next, and the calls'
+        folders go."""
+        if Zygote.current is self:
+            Zygote.current = None
+        for folder in self.folder.glob("call-*"):
+            shutil.rmtree(folder, ignore_errors=True)
 
     def __exit__(self, *exc: object) -> None:
         self.stop()

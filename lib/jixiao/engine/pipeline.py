@@ -157,9 +157,11 @@ def _marker_says(marker: Path, key: str) -> bool:
 
 
 @contextmanager
-def locked(unit: str, year: int, echo: Echo) -> Iterator[None]:
+def locked(unit: str, year: int, echo: Echo, busy: str | None = None) -> Iterator[None]:
     """Hold the unit-year's build lock (``outputs/<unit>/<year>/.build.lock``); wait for another
-    build holding it, at most ``JIXIAO_LOCK_WAIT`` seconds, saying so, then give up."""
+    build holding it, at most ``JIXIAO_LOCK_WAIT`` seconds, saying so, then give up. With
+    ``busy`` (what the caller is: a preview holds the lock as long as it runs) no waiting: a held
+    lock is at once a :class:`BuildBusy` that says so."""
     from filelock import FileLock, Timeout
 
     out = outputs.make_folder(paths.output_dir(unit, year))
@@ -170,6 +172,11 @@ def locked(unit: str, year: int, echo: Echo) -> Iterator[None]:
         try:
             lock.acquire(timeout=0)
         except Timeout:
+            if busy is not None:
+                raise BuildBusy(
+                    f"另一个构建或预览正在生成 {unit} {year}（{paths.relative(path)} 被占用），{busy}未启动 "
+                    "(another build or preview of this unit-year is running)"
+                ) from None
             echo(f"  另一个构建正在生成 {unit} {year}，等待它结束（至多 {wait:g} 秒）(waiting for another build)")
             try:
                 lock.acquire(timeout=wait)
@@ -200,9 +207,15 @@ class Build:
 
     def __init__(
         self, settings: Settings, force: bool, echo: Echo,
-        editions: tuple[str, ...] | None = None, formats: tuple[str, ...] | None = None,
+        editions: tuple[str, ...] | None = None, formats: tuple[str, ...] | None = None, template: Any = None,
+        stitcher: Future | None = None,
     ) -> None:  # fmt: skip
         self.settings, self.force, self.echo = settings, force, echo
+        self.template = template
+        """A kernel template kept between builds (``jixiao preview``; a ``kernels.Zygote``): the
+        build reloads the report in it and leaves it running, unless the build fails (then it
+        goes with the build's kernels). ``stitcher``: a stitcher kept between builds too (a Future
+        of :func:`_stitcher`'s)."""
         self.editions = editions or settings.editions  # the command line's choice, else the settings'
         self.formats = formats or settings.formats
         self.unit, self.year = settings.unit, settings.year
@@ -214,7 +227,7 @@ class Build:
         self.base = {s.id: cache.base_key(s) for s in self.stale}  # taken before anything runs
         self.inputs_key = ""
         self.background = ThreadPoolExecutor(max_workers=3, thread_name_prefix="jixiao-build")
-        self._stitcher: Future | None = None
+        self._stitcher: Future | None = stitcher
         self._workbook: Any = None
         """The workbook's bytes to come: a Future, or a call into the kernel template."""
         self.work: Path | None = None
@@ -258,9 +271,11 @@ class Build:
                 except OSError as exc:
                     raise OutputError(tempfile.gettempdir(), exc) from None
                 execution.kernel_environment(self.work)
-                if kernels.Zygote.available():  # warms up while papermill and nbconvert are imported
+                if self.template is not None and self.template.alive():  # a preview's, kept between builds
+                    zygote = self.template
+                elif kernels.Zygote.available():  # warms up while papermill and nbconvert are imported
                     report = (self.unit, self.year)
-                    zygote = self.engine and self.engine.zygote(self.work, report)
+                    zygote = self.engine and self.engine.zygote(self.work, report)  # a batch worker's warm template
                     zygote = zygote or kernels.Zygote.start(self.work, report)
             if zygote is None:
                 self.inputs_key = validate_inputs(self.settings, self.echo)
@@ -270,7 +285,12 @@ class Build:
                 key = _inputs_hash(self.settings)  # while the template warms up
                 try:
                     zygote.__enter__()
+                    if zygote is self.template and zygote.loaded != key:  # kept since an earlier build,
+                        zygote.reload(self.unit, self.year)  # which loaded other inputs: load them as they are now
+                        zygote.loaded = key
                 except RuntimeError as exc:  # kernels then start the usual way: slower, not wrong
+                    if zygote is self.template:
+                        zygote.kill()
                     self.echo(f"  注意 (note): {exc}; kernels start the usual way")
                     zygote = None
                     self.inputs_key = validate_inputs(self.settings, self.echo, key=key)
@@ -294,7 +314,9 @@ class Build:
                 self._paged.kill()
             raise
         finally:
-            if zygote is not None:
+            if zygote is not None and zygote is self.template:
+                zygote.release()
+            elif zygote is not None:
                 zygote.stop()
             self.background.shutdown(wait=False, cancel_futures=True)
             if self.work is not None:
