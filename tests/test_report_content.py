@@ -81,9 +81,11 @@ def test_screen_only_hints_are_marked_for_print_to_hide(example):
     css = example.html.split("<style>", 1)[1].split("</style>", 1)[0]
     assert re.search(r"\.jx-screen-only[^{]*\{ display: none; \}", css.split("@media print", 1)[1])
     body = example.html.split("</style>", 1)[1]
-    for hint in re.findall(r"[^>。；]*悬停[^<]*", body):
-        opening = body[: body.index(hint)].rsplit("<", 1)[1]
-        assert "jx-screen-only" in opening, hint
+    hints = [m.start() for m in re.finditer("悬停", body)]  # "hover": a hint only a screen can follow
+    assert hints
+    for at in hints:
+        opening = body[body.rfind("<", 0, at) : at]  # the element the hint is in, from its tag
+        assert "jx-screen-only" in opening, body[at - 60 : at + 20]
 
 
 def test_published_sentences_are_reproduced(example):
