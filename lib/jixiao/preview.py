@@ -47,9 +47,10 @@ REPORTS = {"filing": "report.html", "review": "report-review.html"}
 EMPTY = "<!DOCTYPE html><html><head><meta charset='utf-8'><title>jixiao preview</title></head><body></body></html>"
 """The page before the first report was built (its build failed: the page shows why)."""
 
-SCRIPT = """<div id="jixiao-preview-error" role="alert" style="position:fixed;top:0;left:0;right:0;\
+SCRIPT = """<style>.jx-links { display: none; }</style>
+<div id="jixiao-preview-error" role="alert" style="position:fixed;top:0;left:0;right:0;\
 z-index:1000;max-height:50vh;overflow:auto;margin:0;padding:.75em 1em;background:#fdecea;color:#611a15;\
-border-bottom:2px solid #b3261e;font:14px/1.5 monospace;white-space:pre-wrap%(hidden)s">%(error)s</div>
+border-bottom:2px solid #b3261e;font:14px/1.5 monospace;text-align:left;white-space:pre-wrap%(hidden)s">%(error)s</div>
 <script>
 (function () {
   var state = %(state)s, key = "jixiao-preview-section";
@@ -71,8 +72,9 @@ border-bottom:2px solid #b3261e;font:14px/1.5 monospace;white-space:pre-wrap%(hi
 })();
 </script>
 """
-"""Added to the served page only: the error panel (hidden when the last build passed) and the
-script that reloads the page when a build passed or failed since it was served."""
+"""Added to the served page only: the error panel (hidden when the last build passed), the
+script that reloads the page when a build passed or failed since it was served, and the links to
+the PDF, Word and Excel files hidden (the preview serves the page alone, and makes only it)."""
 
 
 class State:
@@ -103,16 +105,23 @@ class State:
             self.changed.notify_all()
 
 
+KEPT = "未更新报告；上一次的报告保持不变。(the last report is unchanged)"
+
+
 def page(report: Path, state: dict[str, Any]) -> bytes:
-    """The report as served: the file as ``jixiao build`` wrote it, with the error panel and the
-    reload script before ``</body>``; the error alone when no report was built yet."""
+    """The report as served: the file as ``jixiao build`` wrote it, with the error panel (the
+    error, and that the page below is the last good report) and the reload script before
+    ``</body>``; the error alone when no report was built yet."""
     try:
         text = report.read_text(encoding="utf-8")
     except OSError:
         text = EMPTY
+    error = state["error"] or ""
+    if error and text is not EMPTY:
+        error += "\n" + KEPT
     added = SCRIPT % {
         "hidden": "" if state["error"] else ";display:none",
-        "error": html.escape(state["error"] or ""),
+        "error": html.escape(error),
         "state": json.dumps(state, ensure_ascii=False).replace("</", "<\\/"),
     }
     at = text.rfind("</body>")
@@ -295,7 +304,7 @@ def build(unit: str, year: int, edition: str, engine: Engine, state: State, echo
     except Exception as exc:  # the page says what the command line would; the preview goes on
         message = failure(exc)
         echo(message)
-        echo("未更新报告；上一次的报告保持不变。(the last report is unchanged)")
+        echo(KEPT)
         state.failed(message)
         engine.warm()  # a failed build stops its kernels and the template: warm again for the fix
         return
