@@ -124,7 +124,9 @@ zygote.wait_ready()
 print(warm.current.template.pid, zygote.process.pid, flush=True)
 sys.stdin.read()
 """
-    env = {**os.environ, "PYTHONPATH": str(REPO / "lib"), "JIXIAO_ROOT": str(tmp_path)}
+    temporary = tmp_path / "tmp"  # what SIGKILL leaves (the template's folder) stays in the test's own folder
+    temporary.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(REPO / "lib"), "JIXIAO_ROOT": str(tmp_path), "TMPDIR": str(temporary)}
     worker = subprocess.Popen([sys.executable, "-c", code], env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                               text=True)  # fmt: skip
     try:
