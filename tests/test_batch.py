@@ -46,6 +46,8 @@ class Cluster:
         self.work.mkdir()
         env = {k: v for k, v in os.environ.items() if k != "JIXIAO_ROOT"}
         env["PYTHONPATH"] = str(package / "site")
+        env["TMPDIR"] = str(folder / "tmp")  # a worker stopped mid-task leaves its task's folders here
+        (folder / "tmp").mkdir()
         self.env = env
         self.processes: list[subprocess.Popen] = []
         try:
