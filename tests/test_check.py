@@ -516,7 +516,11 @@ def test_the_command(example_forms, tmp_path, capsys):
     out = capsys.readouterr().out
     assert code == 0
     assert "计分规则：预算管理一体化平台规则。" in out
-    assert "14 份表，14 份有标记，1 处未能读取 (14 forms, 14 flagged, 1 unread)" in out
+    counted = (
+        "14 份表：0 份有需核实的问题，14 份仅有提示，1 处未能读取 (14 forms: 0 with warnings, 14 with notes only, "
+        "1 unread)"
+    )
+    assert counted in out.splitlines()
     page = (tmp_path / "out" / "check.html").read_text(encoding="utf-8")
     assert (
         '<dd id="ruleset">预算管理一体化平台规则</dd>' in page

@@ -138,7 +138,8 @@ def test_check_runs_on_forms_from_any_folder(installed):
     assert result.stdout.splitlines()[:2] == [
         "共检查1个文件，识别绩效自评表14份（项目支出13份，部门整体1份），其中0份有需核实的问题；0处未能读取。"
         "计分规则：全国规则（财预〔2020〕10号）。",
-        "14 份表，14 份有标记，0 处未能读取 (14 forms, 14 flagged, 0 unread)",  # the note 全部指标满分 on each
+        "14 份表：0 份有需核实的问题，14 份仅有提示，0 处未能读取 "
+        "(14 forms: 0 with warnings, 14 with notes only, 0 unread)",  # the note 全部指标满分 on each
     ]
     record = json.loads((installed.home / "outputs" / "_check" / "check.json").read_text(encoding="utf-8"))
     assert len(record) == 14

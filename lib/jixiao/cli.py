@@ -578,10 +578,13 @@ def _check(args: argparse.Namespace) -> int:
     record = run.run(args.sources, ruleset, scheduler=args.scheduler, workers=args.workers)
     folder = args.output or (paths.project_root() or Path.cwd()) / "outputs" / "_check"  # no project needed
     where = outputs.write(record, folder, args.bureau)
-    flagged = sum(1 for f in record.forms if outputs.every_flag(f))
+    levels = [{x["level"] for _, x in outputs.every_flag(f)} for f in record.forms]
+    warned = sum(1 for found in levels if "warning" in found)  # as the summary line counts them
+    noted = sum(1 for found in levels if found and "warning" not in found)
     print(outputs.summary_line(record))
-    print(f"{len(record.forms)} 份表，{flagged} 份有标记，{len(record.unread)} 处未能读取 "
-          f"({len(record.forms)} forms, {flagged} flagged, {len(record.unread)} unread)")  # fmt: skip
+    print(f"{len(record.forms)} 份表：{warned} 份有需核实的问题，{noted} 份仅有提示，{len(record.unread)} 处未能读取 "
+          f"({len(record.forms)} forms: {warned} with warnings, {noted} with notes only, "
+          f"{len(record.unread)} unread)")  # fmt: skip
     for path in where.values():
         print(f"审核结果 (check): {paths.relative(path)}")
     return 0
