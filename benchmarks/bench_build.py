@@ -158,6 +158,23 @@ def one_input_changed(root: Path, state: dict) -> float:
     return seconds
 
 
+def tree_memory(pid: int) -> int | None:
+    """The proportional set size (bytes) of process ``pid`` and its descendants now; None once it
+    has ended. A child that ends meanwhile counts nothing."""
+    total = 0
+    try:
+        parent = psutil.Process(pid)
+        for p in [parent, *parent.children(recursive=True)]:
+            try:
+                info = p.memory_full_info()
+                total += getattr(info, "pss", info.rss)
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                pass
+    except psutil.NoSuchProcess:
+        return None
+    return total
+
+
 def peak_memory(root: Path) -> tuple[float, float]:
     """(seconds, peak MiB) of a cold build, sampling the process tree's PSS."""
     shutil.rmtree(root / "outputs" / UNIT / str(YEAR), ignore_errors=True)
@@ -167,17 +184,9 @@ def peak_memory(root: Path) -> tuple[float, float]:
 
     def sample() -> None:
         nonlocal peak
-        parent = psutil.Process(proc.pid)
         while not done.is_set():
-            total = 0
-            try:
-                for p in [parent, *parent.children(recursive=True)]:
-                    try:
-                        info = p.memory_full_info()
-                        total += getattr(info, "pss", info.rss)
-                    except (psutil.NoSuchProcess, psutil.AccessDenied):
-                        pass
-            except psutil.NoSuchProcess:
+            total = tree_memory(proc.pid)
+            if total is None:
                 break
             peak = max(peak, total)
             time.sleep(0.02)

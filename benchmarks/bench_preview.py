@@ -40,7 +40,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import psutil
-from bench_build import REPO, env_for, scratch_copy
+from bench_build import REPO, env_for, scratch_copy, tree_memory
 
 UNIT, YEAR = "lechang-mzj", 2019
 DATA = Path("data") / UNIT / str(YEAR)
@@ -179,18 +179,7 @@ class Preview:
 
     def memory(self) -> float:
         """The process tree's proportional set size now, MiB."""
-        total = 0
-        try:
-            parent = psutil.Process(self.process.pid)
-            for p in [parent, *parent.children(recursive=True)]:
-                try:
-                    info = p.memory_full_info()
-                    total += getattr(info, "pss", info.rss)
-                except (psutil.NoSuchProcess, psutil.AccessDenied):
-                    pass
-        except psutil.NoSuchProcess:
-            pass
-        return total / 2**20
+        return (tree_memory(self.process.pid) or 0) / 2**20
 
 
 def cpu_run(cmd: list[str], root: Path) -> tuple[float, float]:
