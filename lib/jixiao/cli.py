@@ -426,7 +426,7 @@ def _failed(exc: Exception) -> None:
 def _new(args: argparse.Namespace) -> int:
     from jixiao.inputs import new_unit
 
-    here = _starting_project(args.name)
+    here = _starting_project(args.name is not None)  # only a new unit starts a project
     try:
         created = new_unit.new(args.unit, args.year, name=args.name, like=args.like, kind=args.kind, project=here)
     except new_unit.NewUnitError as exc:
@@ -437,10 +437,11 @@ def _new(args: argparse.Namespace) -> int:
     return 0
 
 
-def _starting_project(name: str | None) -> Path | None:
+def _starting_project(starting: bool) -> Path | None:
     """Outside any project, ``new`` (starting a unit) and ``import`` make the working directory
-    one: the folder, from now on this process's project, to mark (None inside a project)."""
-    if paths.project_root() is not None or name is None:
+    one: the folder, from now on this process's project, to mark (None inside a project, or when
+    not ``starting``)."""
+    if not starting or paths.project_root() is not None:
         return None
     return paths.begin_project(Path.cwd())
 
@@ -448,7 +449,7 @@ def _starting_project(name: str | None) -> Path | None:
 def _import(args: argparse.Namespace) -> int:
     from jixiao.forms import importing
 
-    here = None if args.dry_run else _starting_project("")
+    here = _starting_project(not args.dry_run)
     try:
         imported = importing.run(args.inputs, args.unit, args.year, dry_run=args.dry_run, overwrite=args.overwrite,
                                  project=here)  # fmt: skip
@@ -591,6 +592,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _notebooks(args: argparse.Namespace) -> int:
+    from jixiao import outputs
     from jixiao.inputs.settings import NOTEBOOKS
 
     shipped = sorted(set(NOTEBOOKS.values()))
@@ -609,9 +611,7 @@ def _notebooks(args: argparse.Namespace) -> int:
             if target.exists():
                 print(f"  保留 (kept, already there): {paths.relative(target)}")
                 continue
-            from jixiao.outputs import write_atomically
-
-            write_atomically(target, (paths.PACKAGED_NOTEBOOKS / name).read_bytes())
+            outputs.write_atomically(target, (paths.PACKAGED_NOTEBOOKS / name).read_bytes())
             print(f"  复制 (copied): {paths.relative(target)}")
         return 0
     for name in shipped:

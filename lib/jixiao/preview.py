@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from jixiao import paths
+from jixiao.dependencies import CODE_SUFFIXES
 
 Echo = Callable[[str], None]
 HOST = "127.0.0.1"
@@ -339,7 +340,7 @@ def run(unit: str, year: int, edition: str = DEFAULT_EDITION, port: int = DEFAUL
             build(unit, year, edition, engine, state, echo)
             while True:
                 changed = watcher.wait()
-                if any(paths.PACKAGE_DIR in p.parents for p in changed if p.suffix in {".py", ".j2", ".css"}):
+                if any(paths.PACKAGE_DIR in p.parents for p in changed if p.suffix in CODE_SUFFIXES):
                     echo("jixiao 的代码已改动，预览重新启动 (jixiao's code changed: the preview starts again)")
                     raise Restart(server.server_port)
                 build(unit, year, edition, engine, state, echo)
