@@ -52,6 +52,34 @@ def test_changed_input_file_reruns_the_sections_that_read_it(built_copy):
     assert '>224户</span><span class="jx-mark">示</span>' in html  # no longer the printed 223
 
 
+def test_one_themes_text_reruns_that_theme_and_the_review_alone(built_copy):
+    narrative = built_copy / "data/lechang-mzj/2019/narrative.csv"
+    text = narrative.read_text(encoding="utf-8")
+    edited = text.replace("底线民生保障水平提标工作圆满完成。", "底线民生保障水平提标工作全部完成。")
+    narrative.write_text(edited, encoding="utf-8")
+    # a theme reads its own rows of narrative.csv (jixiao.inputs.parts); the review checks every text
+    assert rebuild(built_copy) == ["02-dibao", "16-review"]
+    html = (built_copy / "outputs/lechang-mzj/2019/report-review.html").read_text(encoding="utf-8")
+    assert "底线民生保障水平提标工作全部完成。" in html and "提标工作圆满完成" not in html
+
+
+def test_a_narrative_row_added_at_the_end_reruns_its_section_alone(built_copy):
+    narrative = built_copy / "data/lechang-mzj/2019/narrative.csv"
+    with narrative.open("a", encoding="utf-8") as f:
+        f.write("problems,9,item,档案整理工作有待加强。,illustrative\n")
+    assert rebuild(built_copy) == ["14-problems", "16-review"]
+    assert "档案整理工作有待加强。" in (built_copy / "outputs/lechang-mzj/2019/report.html").read_text(encoding="utf-8")
+
+
+def test_narrative_rows_moved_rerun_every_section_whose_rows_moved(built_copy):
+    narrative = built_copy / "data/lechang-mzj/2019/narrative.csv"
+    header, *rows = narrative.read_text(encoding="utf-8").splitlines(keepends=True)
+    last = rows.pop()  # the last row moved to the top: every other row is one row further down
+    narrative.write_text(header + last + "".join(rows), encoding="utf-8")
+    # each row's place is part of its section's report (the 数据来源 links name the row)
+    assert rebuild(built_copy) == [*THEMES, "11-evaluation", "14-problems", "15-application", "16-review"]
+
+
 def test_changed_published_table_reruns_the_sections_that_read_figures(built_copy):
     published = built_copy / "data/lechang-mzj/2019/published.csv"
     published.write_text(published.read_text(encoding="utf-8").replace("第1段（总体情况）", "第1段"), encoding="utf-8")

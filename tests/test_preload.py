@@ -61,3 +61,35 @@ def test_remembered_reads_carry_the_hash_taken_when_read(tmp_path):
     with facts.remembering() as now:
         facts.record_read(table)
     assert list(now.values()) != [recorded]
+
+
+def test_a_report_loaded_again_keeps_only_what_unchanged_inputs_made(tmp_path, monkeypatch):
+    """A preview's template loads the report again after every edit, keeping the tables whose files
+    are unchanged and the scores whose inputs are (``Report(earlier=…)``)."""
+    from conftest import copy_project
+
+    from jixiao.inputs.dataset import TABLES
+
+    root = copy_project(tmp_path / "project")
+    monkeypatch.setenv("JIXIAO_ROOT", str(root))
+    folder = root / "data" / UNIT / str(YEAR)
+    first = report_module.Report(UNIT, YEAR)
+    for name in TABLES:
+        getattr(first.data, name)
+    assert first.scores.department.total == 100.0
+
+    stats = folder / "stats.csv"
+    stats.write_text(stats.read_text(encoding="utf-8").replace(",223,户,", ",224,户,"), encoding="utf-8")
+    second = report_module.Report(UNIT, YEAR, first)
+    assert second.data.budget is first.data.budget
+    assert second.data.stats is not first.data.stats
+    assert 224 in second.data.stats["value"].tolist() and 224 not in first.data.stats["value"].tolist()
+    assert second.scores is first.scores  # the scores read no statistics
+    assert second.previous is not first.previous and second.previous.data.stats is not None
+
+    budget = folder / "budget.csv"
+    budget.write_text(budget.read_text(encoding="utf-8").replace("1030.00", "1030.50"), encoding="utf-8")
+    third = report_module.Report(UNIT, YEAR, second)
+    assert third.data.stats is second.data.stats
+    assert third.data.budget is not second.data.budget
+    assert third.scores is not second.scores

@@ -5,7 +5,9 @@ A section's entry (``outputs/<unit>/<year>/.cache/<section>.json``) holds
   the Python version and the versions of the packages that execute and render it;
 - the *dependencies* the run itself reported (see ``jixiao.facts``): every input file it read,
   with its content hash (or its absence: a file that appears later, such as the previous year's
-  data, invalidates the entry), and the source of every jixiao module it ran;
+  data, invalidates the entry), the parts of the settings it read, the rows of a table where it
+  read only those (``jixiao.inputs.parts``: a theme's narrative rows), and the source of every
+  jixiao module it ran;
 - the hash of the executed notebook it produced;
 - a checksum over all of the above.
 
@@ -128,8 +130,17 @@ def executed_path(unit: str, year: int, section: Section) -> Path:
     return paths.output_dir(unit, year) / "notebooks" / f"{section.id}.ipynb"
 
 
-def _current(dependencies: dict[str, str]) -> dict[str, str]:
-    return {dep: dependency_hash(dep) for dep in dependencies}
+def _current(recorded: dict[str, str]) -> dict[str, str] | None:
+    """The recorded dependencies with their hashes now; None as soon as one changed."""
+    from jixiao.inputs import parts
+
+    now = {}
+    for dependency, digest in recorded.items():
+        found = parts.current(dependency, digest)
+        if found is None:
+            return None
+        now[dependency] = found
+    return now
 
 
 _ENTRY_FIELDS = {"base": str, "dependencies": dict, "executed": str, "published": dict}
@@ -152,10 +163,12 @@ def lookup(unit: str, year: int, section: Section, warn: Callable[[str], None] |
         return None
     if entry is None or entry["base"] != base_key(section):
         return None
-    if _current(entry["dependencies"]) != entry["dependencies"]:
+    now = _current(entry["dependencies"])
+    if now is None or file_hash(executed_path(unit, year, section)) != entry["executed"]:
         return None
-    if file_hash(executed_path(unit, year, section)) != entry["executed"]:
-        return None
+    if now != entry["dependencies"]:  # rows unchanged in a changed file: checked by a file's hash next time
+        entry["dependencies"] = now
+        write_sealed(entry_path(unit, year, section), entry)
     return entry
 
 

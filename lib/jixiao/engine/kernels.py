@@ -262,14 +262,15 @@ def _run_call(request: dict[str, Any], conn: socket.socket, close: list[int]) ->
         os._exit(code)
 
 
-def _preload(unit: str, year: int) -> None:
+def _preload(unit: str, year: int, earlier: Any = None) -> None:
     """Load the unit-year's report here once (``sections.report.preload``), for every kernel.
     Inputs that cannot be loaded leave nothing behind: each section then meets (and reports)
-    the problem itself, as without a template."""
+    the problem itself, as without a template. ``earlier``: the report loaded before, whose
+    parts still current are kept."""
     try:
         from jixiao.sections import report
 
-        report.preload(unit, year)
+        report.preload(unit, year, earlier)
     except Exception as exc:  # the inputs' check and the sections say what is wrong
         print(f"report not preloaded: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
 
@@ -299,18 +300,22 @@ def _become_zygote(request: dict[str, Any], conn: socket.socket, close: list[int
 
 def _reload(unit: str, year: int) -> dict[str, tuple[int, int, int]]:
     """Load the report of ``unit`` for ``year`` afresh (a template kept between builds: ``jixiao
-    preview``), from the inputs as they are now, in place of the one loaded before; jixiao's
-    modules are imported again from disk first if one of their files changed. Returns the stamps
-    of the jixiao modules now kept."""
+    preview``), from the inputs as they are now, in place of the one loaded before: of that one,
+    the tables and scores made from unchanged inputs are kept (``sections.report.Report``).
+    jixiao's modules are imported again from disk first if one of their files changed (nothing
+    is kept then). Returns the stamps of the jixiao modules now kept."""
     gc.unfreeze()
+    earlier = None
     if _jixiao_modules() != _KEPT_STAMPS:
         _forget_jixiao()
-    else:
-        sys.modules[KEPT]._preloaded.clear()
+    else:  # the same code: what of the report loaded before is still current is kept
+        kept = sys.modules[KEPT]._preloaded
+        earlier = next((r for r in kept.values() if (r.unit, r.year) == (unit, year)), None)
+        kept.clear()
     import importlib
 
     importlib.import_module(KEPT)
-    _preload(unit, year)
+    _preload(unit, year, earlier)
     gc.collect()
     gc.freeze()
     return _jixiao_modules()

@@ -393,7 +393,8 @@ class PublishedTable:
 
 
 EMPTY = PublishedTable({}, {})
-_cache: dict[Path, tuple[tuple[float, ...], PublishedTable]] = {}
+_cache: dict[Path, tuple[list[str], PublishedTable, dict[str, str]]] = {}
+"""Each folder's table: its files' hashes, the table, and its record as a dependency."""
 
 
 def _published_rows(frame: pd.DataFrame) -> PublishedTable:
@@ -425,20 +426,18 @@ def _published_rows(frame: pd.DataFrame) -> PublishedTable:
 
 def published_table(folder: Path) -> PublishedTable:
     """The ``published`` table of the inputs in ``folder`` (``data/<unit>/<year>/``); empty when
-    it is absent or cannot be read (validation reports why). Re-read when its file changes."""
-    from jixiao import facts, paths
-    from jixiao.inputs import loading
+    it is absent or cannot be read (validation reports why). Read again when its file changes;
+    recorded as read at every call (the table as a dependency, ``jixiao.inputs.parts``)."""
+    from jixiao import dependencies, facts, paths
+    from jixiao.inputs import loading, parts
 
     folder = Path(folder)
-    files = (folder / loading.WORKBOOK, folder / "published.csv")
-    for file in files:
-        facts.record_read(file)  # before reading: the build's cache keys on it
-    stamp = tuple(f.stat().st_mtime_ns if f.is_file() else -1.0 for f in files)
+    files = parts.sources(folder, "published")
+    hashes = [dependencies.file_hash(f) for f in files]  # before reading: the build's cache keys on them
     cached = _cache.get(folder)
-    if cached is not None and cached[0] == stamp:
-        return cached[1]
-    table = EMPTY
-    if any(s != -1.0 for s in stamp):
+    if cached is None or cached[0] != hashes:
+        table = EMPTY
+        record = {dependencies.name(f): h for f, h in zip(files, hashes, strict=True)}  # unless read as a table
         try:
             year = int(folder.name)
         except ValueError:
@@ -446,8 +445,11 @@ def published_table(folder: Path) -> PublishedTable:
         if year is not None and folder == paths.data_dir(folder.parent.name, year):
             try:
                 frame, _ = loading.load_table(folder.parent.name, year, "published")
-                table = _published_rows(frame)
             except loading.InputError:
-                table = EMPTY
-    _cache[folder] = (stamp, table)
-    return table
+                pass
+            else:
+                table = _published_rows(frame)
+                record = {parts.name(folder, "published"): parts.digest(parts.files_hash(hashes), frame)}
+        cached = _cache[folder] = (hashes, table, record)
+    facts.replay(cached[2])
+    return cached[1]

@@ -19,7 +19,8 @@ from typing import Any, Generic, TypeVar
 
 import pandas as pd
 
-from jixiao import facts, paths
+from jixiao import dependencies, facts, paths
+from jixiao.inputs import parts
 from jixiao.inputs import settings as settings_module
 from jixiao.inputs.dataset import TABLES
 from jixiao.inputs.kinds import ReportKind
@@ -52,35 +53,70 @@ class remembered(Generic[T]):
 
 
 class Tables:
-    """The input tables of a unit-year, each read on first access (``report.data.stats``)."""
+    """The input tables of a unit-year, each read on first access (``report.data.stats``).
 
-    def __init__(self, unit: str, year: int) -> None:
+    ``earlier``: the tables of the same unit-year loaded before (a kernel template kept between
+    builds): a table whose files are unchanged since is taken from there instead of read again."""
+
+    def __init__(self, unit: str, year: int, earlier: Tables | None = None) -> None:
         self.unit, self.year = unit, year
         self._frames: dict[str, pd.DataFrame] = {}
         self._reads: dict[str, dict[str, str]] = {}
-        """The reads each table was made from: recorded again at every use (the table may have
-        been loaded before the section ran)."""
+        """The hashes of the files each table was read from, taken before reading it."""
+        self._earlier = earlier
+        self._rows: dict[tuple[str, str, str], tuple[pd.DataFrame, pd.DataFrame, dict[str, str]]] = {}
+        """What :meth:`rows` gave, with its record: a section asks for the same table thousands of times."""
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         if name not in TABLES:
             raise AttributeError(name)
+        return self.rows(name)
+
+    def rows(self, name: str, column: str = "", value: str = "") -> pd.DataFrame:
+        """Table ``name``, or its rows whose ``column`` (stripped) is ``value``, in file order;
+        recorded as a dependency on that table, or on those rows alone (``jixiao.inputs.parts``):
+        an edit to another sheet of the workbook, or to another row, leaves the section be."""
+        frame = self._frame(name)
+        kept = self._rows.get((name, column, value))
+        if kept is None or kept[0] is not frame:
+            folder = paths.data_dir(self.unit, self.year)
+            files = parts.files_hash([self._reads[name][dependencies.name(p)] for p in parts.sources(folder, name)])
+            rows = parts.select(frame, column, value)
+            kept = self._rows[(name, column, value)] = (frame, rows, {
+                parts.name(folder, name, column, value): parts.digest(files, rows)})  # fmt: skip
+        facts.replay(kept[2])
+        return kept[1]
+
+    def _frame(self, name: str) -> pd.DataFrame:
+        """The table, loaded once (or kept from the earlier tables while its files are unchanged)."""
         if name in self._frames:
-            facts.replay(self._reads.get(name, {}))
+            return self._frames[name]
+        earlier = self._earlier
+        if earlier is not None and name in earlier._frames and unchanged(earlier._reads[name]):
+            self._frames[name], self._reads[name] = earlier._frames[name], earlier._reads[name]
+            self._rows.update((k, v) for k, v in earlier._rows.items() if k[0] == name)
             return self._frames[name]
         from jixiao.inputs import loading
 
+        # hashed before reading; recorded by the callers (the whole files, or only some rows)
         folder = paths.data_dir(self.unit, self.year)
-        with facts.remembering() as self._reads[name]:
-            for candidate in (folder / loading.WORKBOOK, folder / f"{name}.csv"):  # hashed before reading
-                facts.record_read(candidate)
+        self._reads[name] = {dependencies.name(c): dependencies.file_hash(c) for c in parts.sources(folder, name)}
         self._frames[name], _ = loading.load_table(self.unit, self.year, name)
         return self._frames[name]
+
+
+def unchanged(reads: dict[str, str]) -> bool:
+    """Whether everything in ``reads`` (files, settings parts, rows) still has the hash it was read with."""
+    return all(parts.current(dependency, digest) == digest for dependency, digest in reads.items())
 
 
 class Report:
     """``jixiao.open_report(unit, year)``: settings, data, scores and the previous year."""
 
-    def __init__(self, unit: str, year: int) -> None:
+    def __init__(self, unit: str, year: int, earlier: Report | None = None) -> None:
+        """``earlier``: the report of the same unit-year loaded before, in a kernel template kept
+        between builds (``jixiao preview``): its tables, rules and scores are taken over where
+        what they were made from is unchanged (their reads), the rest is loaded afresh."""
         self.unit, self.year = unit, year
         with facts.remembering() as self.opened:  # recorded again when a preloaded report is opened
             self.settings = settings_module.load(unit, year)
@@ -89,7 +125,14 @@ class Report:
             facts.record_read(self.settings.unit_file, "unit_name")
             facts.record_read(self.settings.unit_file, "sections")
             facts.record_read(self.settings.unit_file, "numbering")
-        self.data = Tables(unit, year)
+        self.data = Tables(unit, year, earlier.data if earlier is not None else None)
+        self._earlier_previous: Report | None = None
+        if earlier is not None:
+            for slot in ("_remembered_rules", "_remembered_scores"):
+                kept = earlier.__dict__.get(slot)
+                if kept is not None and unchanged(kept[1]):
+                    self.__dict__[slot] = kept
+            self._earlier_previous = earlier.__dict__.get("_remembered_previous", (None, {}))[0]
 
     def __repr__(self) -> str:
         return f"<jixiao report {self.unit} {self.year}>"
@@ -125,7 +168,7 @@ class Report:
         facts.record_read(params)
         if not folder.is_dir() or not params.is_file():
             return None
-        return Report(self.unit, self.year - 1)
+        return Report(self.unit, self.year - 1, self._earlier_previous)
 
     def history(self) -> list[Report]:
         """This year and every earlier year with data, oldest first."""
@@ -144,11 +187,12 @@ class Report:
 _preloaded: dict[tuple[str, int, str], Report] = {}
 
 
-def preload(unit: str, year: int) -> None:
+def preload(unit: str, year: int, earlier: Report | None = None) -> None:
     """Load the report of ``unit`` for ``year`` whole, in this process (the kernel template), for
     :func:`open_report` in the processes forked from it. Nothing is kept if any part fails: each
-    section then loads what it needs and reports the problem itself."""
-    report = Report(unit, year)
+    section then loads what it needs and reports the problem itself. ``earlier``: the report
+    preloaded before, of which the parts still current are kept (see :class:`Report`)."""
+    report = Report(unit, year, earlier)
     for each in report.history():
         for name in TABLES:
             getattr(each.data, name)

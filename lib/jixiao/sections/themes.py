@@ -85,9 +85,9 @@ def row_source(row: Mapping[str, Any], column: str = "text", label: str = "å†…å®
 
 
 def section_rows(report: Report, section: str) -> list[dict[str, Any]]:
-    """The narrative rows of ``section``, in their ``order`` (input order among equals)."""
-    narrative = report.data.narrative
-    rows = narrative[narrative["section"].astype(str).str.strip() == section]
+    """The narrative rows of ``section``, in their ``order`` (input order among equals). The
+    section depends on these rows alone: editing another section's text leaves it be."""
+    rows = report.data.rows("narrative", "section", section)
     rows = rows.assign(_pos=range(len(rows))).sort_values(["order", "_pos"], na_position="last")
     return [dict(r) for _, r in rows.drop(columns="_pos").iterrows()]
 

@@ -1,0 +1,105 @@
+"""An input table, or some rows of it, as what a section depends on: the table ``stats``, not the
+file it is read from, so that editing one sheet of ``data.xlsx`` re-runs only the sections that
+read that sheet; the narrative rows of one theme, so that editing another theme's text re-runs
+that theme's section alone (see ``jixiao.facts`` for the record, ``jixiao.engine.cache`` for the
+check).
+
+Such a dependency is written ``data/<unit>/<year>#rows:<table>`` (the whole table) or
+``data/<unit>/<year>#rows:<table>.<column>=<value>`` (its rows whose ``column``, stripped, is
+``value``). Its recorded hash is ``<files>:<rows>``:
+
+- ``files``, the hash of the files the table is read from (``data.xlsx`` and ``<table>.csv``,
+  either absent), as they were when the table was loaded;
+- ``rows``, the hash of the rows as loaded: every column, with the file, sheet and row each was
+  read from (a row moved in the file moves its links, and so changes the section).
+
+Checking it costs a file's hash while the files are unchanged; only when one changed is the
+table loaded again (with the loader the section's kernel used, so both see the same rows) and
+the rows compared. A dependency whose table cannot be loaded any more counts as changed.
+
+This module imports nothing heavy: the loader (pandas) is imported only to check a changed file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from jixiao import dependencies, paths
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+MARK = "#rows:"
+WORKBOOK = "data.xlsx"  # as ``loading.WORKBOOK``, which imports pandas
+
+
+def sources(folder: Path, table: str) -> tuple[Path, Path]:
+    """The files a table of the inputs in ``folder`` is read from, either or both absent."""
+    return folder / WORKBOOK, folder / f"{table}.csv"
+
+
+def name(folder: Path, table: str, column: str = "", value: str = "") -> str:
+    """How the dependency on ``table`` of the inputs in ``folder`` is written: the whole table, or
+    its rows whose ``column`` is ``value``."""
+    return f"{dependencies.name(folder)}{MARK}{table}" + (f".{column}={value}" if column else "")
+
+
+def select(frame: pd.DataFrame, column: str = "", value: str = "") -> pd.DataFrame:
+    """The rows of ``frame`` whose ``column``, as text and stripped, is ``value``, in file order;
+    every row without a ``column``."""
+    return frame[frame[column].astype(str).str.strip() == value] if column else frame
+
+
+def files_hash(hashes: list[str]) -> str:
+    """One hash for the hashes of a table's files (:func:`sources`, in that order)."""
+    return hashlib.sha256("\n".join(hashes).encode()).hexdigest()
+
+
+def rows_hash(rows: pd.DataFrame) -> str:
+    """The hash of some rows as loaded: the columns, their types and every value."""
+    content = {
+        "columns": [str(c) for c in rows.columns],
+        "types": [str(t) for t in rows.dtypes],
+        "rows": rows.astype(object).where(rows.notna(), None).values.tolist(),
+    }
+    return hashlib.sha256(json.dumps(content, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
+def digest(files: str, rows: pd.DataFrame) -> str:
+    """The recorded hash of a rows dependency (see the module's docstring)."""
+    return f"{files}:{rows_hash(rows)}"
+
+
+def current(dependency: str, recorded: str) -> str | None:
+    """The hash a recorded dependency (a file, a part of a settings file, rows of a table) has now,
+    compared with ``recorded``: ``recorded`` itself while unchanged, None once it changed. Rows
+    whose files changed while they did not get the files' new hash."""
+    where, mark, part = dependency.partition(MARK)
+    if not mark:
+        return recorded if dependencies.dependency_hash(dependency) == recorded else None
+    files, _, rows = recorded.partition(":")
+    folder = paths.root() / where
+    table, _, rest = part.partition(".")
+    column, _, value = rest.partition("=")
+    now = files_hash([dependencies.file_hash(f) for f in sources(folder, table)])
+    if now == files:
+        return recorded
+    frame = _loaded(str(folder), table, now)
+    if frame is None or (column and column not in frame.columns) or rows_hash(select(frame, column, value)) != rows:
+        return None
+    return f"{now}:{rows}"
+
+
+@lru_cache(maxsize=4)
+def _loaded(folder: str, table: str, files: str) -> pd.DataFrame | None:
+    """A table loaded again to check its rows, once per version of its files; None if it cannot be."""
+    from jixiao.inputs import loading
+
+    try:
+        return loading.load_table(Path(folder).parent.name, int(Path(folder).name), table)[0]
+    except (loading.InputError, KeyError, ValueError, OSError):
+        return None
