@@ -80,16 +80,31 @@ def test_narrative_rows_moved_rerun_every_section_whose_rows_moved(built_copy):
     assert rebuild(built_copy) == [*THEMES, "11-evaluation", "14-problems", "15-application", "16-review"]
 
 
-def test_changed_published_table_reruns_the_sections_that_read_figures(built_copy):
+def test_changed_published_rows_rerun_the_sections_showing_their_figures(built_copy):
     published = built_copy / "data/lechang-mzj/2019/published.csv"
     published.write_text(published.read_text(encoding="utf-8").replace("第1段（总体情况）", "第1段"), encoding="utf-8")
-    # every section with a figure read from a table the published table can name (the profile too:
-    # profile:<unit_id>:<column>), not free text alone
-    blocks = ["08-budget", "09-goals", "10-conclusion", "11-evaluation", "12-projects", "13-unevaluated"]
-    expected = ["01-overview", *THEMES, "07-profile", *blocks, "14-problems", "15-application", "16-review"]
+    # the 22 rows edited are the overview's figures (the budget, the score, the projects evaluated
+    # and their names): the sections showing one of them run again, and the review, which checks
+    # every row; a section looks up the rows of the figures it shows (jixiao.inputs.parts)
+    expected = ["01-overview", "08-budget", "10-conclusion", "12-projects", "13-unevaluated", "16-review"]
     assert rebuild(built_copy) == expected
     html = (built_copy / "outputs/lechang-mzj/2019/report-review.html").read_text(encoding="utf-8")
     assert "公开发布：《乐昌市民政局2019年绩效自评报告》第1段&#10;" in html or "第1段\n" in html
+    assert "第1段（总体情况）" not in html  # no section kept a figure's old place
+
+
+def test_one_published_row_reruns_the_sections_showing_its_figure(built_copy):
+    published = built_copy / "data/lechang-mzj/2019/published.csv"
+    lines = published.read_text(encoding="utf-8").splitlines(keepends=True)
+    (at,) = [i for i, line in enumerate(lines) if line.startswith("stats:dibao_cleared_households,")]
+    lines[at] = lines[at].replace("（一）底线民生保障坚定有力 三是", "（一）底线民生保障坚定有力 第三项（清退）")
+    published.write_text("".join(lines), encoding="utf-8")
+    # 清退低保户 is shown by the 低保 theme (its text, its chart, its change from 2018) and a goal's outcome
+    assert rebuild(built_copy) == ["02-dibao", "09-goals", "16-review"]
+    html = (built_copy / "outputs/lechang-mzj/2019/report-review.html").read_text(encoding="utf-8")
+    tooltip = "清退低保户：223户&#10;公开发布：《乐昌市民政局2019年绩效自评报告》（一）底线民生保障坚定有力 "
+    assert html.count(tooltip + "第三项（清退）") == 2
+    assert tooltip + "三是" not in html
 
 
 def test_changed_budget_reruns_only_what_reads_the_budget(built_copy):
@@ -194,3 +209,25 @@ def test_a_build_hashes_far_fewer_files_than_the_content_hashes_kept():
     notebooks = {s.notebook for s in loaded.sections}
     hashed = len(code) + len(pipeline.input_files(loaded)) + len(notebooks) + len(loaded.sections)
     assert 10 * hashed <= dependencies.CONTENT_HASHES, hashed
+
+
+def test_rows_edited_here_and_there_give_the_report_a_build_from_nothing_gives(built_copy):
+    """Edits that re-run a few sections by the rows they read give, byte for byte, the report
+    that running every section gives (``--force``)."""
+    data = built_copy / "data/lechang-mzj/2019"
+    narrative = data / "narrative.csv"
+    header, *rows = narrative.read_text(encoding="utf-8").splitlines(keepends=True)
+    rows = [r.replace("底线民生保障水平提标工作圆满完成。", "底线民生保障水平提标工作全部完成。") for r in rows]
+    rows.append("problems,9,item,档案整理工作有待加强。,illustrative\n")
+    narrative.write_text(header + "".join(rows), encoding="utf-8")
+    published = data / "published.csv"
+    text = published.read_text(encoding="utf-8").replace("底线民生保障坚定有力 三是", "底线民生保障坚定有力 第三项")
+    published.write_text(text, encoding="utf-8")
+    sangong = data / "sangong.csv"
+    sangong.write_text(sangong.read_text(encoding="utf-8") + "\n\n", encoding="utf-8")  # blank lines: no row
+    ran = rebuild(built_copy)
+    assert "08-budget" not in ran and "01-overview" not in ran
+    out = built_copy / "outputs/lechang-mzj/2019"
+    pages = {name: (out / name).read_bytes() for name in ("report.html", "report-review.html")}
+    assert build(built_copy, "--force").returncode == 0
+    assert {name: (out / name).read_bytes() for name in pages} == pages

@@ -67,7 +67,6 @@ def test_a_report_loaded_again_keeps_only_what_unchanged_inputs_made(tmp_path, m
     """A preview's template loads the report again after every edit, keeping the tables whose files
     are unchanged and the scores whose inputs are (``Report(earlier=…)``)."""
     from conftest import copy_project
-
     from jixiao.inputs.dataset import TABLES
 
     root = copy_project(tmp_path / "project")

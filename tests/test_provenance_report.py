@@ -262,7 +262,7 @@ def test_published_table_of_the_example(r2019):
     assert (share.value, share.unit, share.where) == (79.5, "%", FIRST)
     assert share.source == Source("data/lechang-mzj/2019/published.csv", "", 8, "key", "数字键")
     assert set(table.cells[("budget", "B03")]) == {"full_year_budget", "executed"}
-    assert provenance.published_table(jixiao.paths.data_dir(UNIT, 2018)) is published.EMPTY
+    assert provenance.published_table(jixiao.paths.data_dir(UNIT, 2018)) == published.EMPTY
 
 
 def test_cell_rule_for_renderers(r2019):

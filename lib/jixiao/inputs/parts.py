@@ -48,10 +48,18 @@ def name(folder: Path, table: str, column: str = "", value: str = "") -> str:
     return f"{dependencies.name(folder)}{MARK}{table}" + (f".{column}={value}" if column else "")
 
 
-def select(frame: pd.DataFrame, column: str = "", value: str = "") -> pd.DataFrame:
-    """The rows of ``frame`` whose ``column``, as text and stripped, is ``value``, in file order;
-    every row without a ``column``."""
-    return frame[frame[column].astype(str).str.strip() == value] if column else frame
+def select(frame: pd.DataFrame, table: str, column: str = "", value: str = "") -> pd.DataFrame:
+    """The rows of ``table`` (loaded: ``frame``) whose ``column``, as text and stripped, is
+    ``value``, in file order; every row without a ``column``. The ``published`` table's ``key`` is
+    compared by what it names (``published.named``: ``stats:x`` for ``stats:x:value``), as its
+    look-ups find rows."""
+    if not column:
+        return frame
+    if (table, column) == ("published", "key"):
+        from jixiao.inputs.published import named
+
+        return frame[frame[column].map(named) == value]
+    return frame[frame[column].astype(str).str.strip() == value]
 
 
 def files_hash(hashes: list[str]) -> str:
@@ -89,7 +97,11 @@ def current(dependency: str, recorded: str) -> str | None:
     if now == files:
         return recorded
     frame = _loaded(str(folder), table, now)
-    if frame is None or (column and column not in frame.columns) or rows_hash(select(frame, column, value)) != rows:
+    if (
+        frame is None
+        or (column and column not in frame.columns)
+        or rows_hash(select(frame, table, column, value)) != rows
+    ):
         return None
     return f"{now}:{rows}"
 

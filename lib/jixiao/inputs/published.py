@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from numbers import Real
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -387,9 +387,32 @@ class PublishedTable:
     by_key: dict[str, Printed]
     cells: dict[tuple[str, str], dict[str, Printed]]
     """(table, id) → column → the printed figure of that cell."""
+    lookups: Callable[[str], None] | None = field(default=None, compare=False, repr=False)
+    """Records a look-up by what it looked up (:func:`named`): the section that asked depends on
+    the rows it found, or their absence, not on the whole table (``jixiao.inputs.parts``)."""
 
     def computed(self, key: str) -> Printed | None:
         return self.by_key.get(key)
+
+    def printed(self, key: str) -> Printed | None:
+        """The row of the computed figure ``key``, recorded as looked up."""
+        if self.lookups is not None:
+            self.lookups(named(key))
+        return self.by_key.get(key)
+
+    def listed(self, table: str, row_id: str) -> dict[str, Printed]:
+        """The rows naming cells of one row of an input table, by column, recorded as looked up."""
+        if self.lookups is not None:
+            self.lookups(f"{table}:{row_id}")
+        return self.cells.get((table, row_id), {})
+
+
+def named(key: str) -> str:
+    """What a ``published`` key names: the computed figure (``department_score``) or the input
+    row (``budget:B03`` of ``budget:B03:executed``, ``stats:x`` of ``stats:x`` and
+    ``stats:x:value``), for the rows a look-up depends on."""
+    key = str(key).strip()
+    return ":".join(key.split(":")[:2]) if ":" in key else key
 
 
 EMPTY = PublishedTable({}, {})
@@ -424,10 +447,13 @@ def _published_rows(frame: pd.DataFrame) -> PublishedTable:
     return PublishedTable(by_key, cells)
 
 
-def published_table(folder: Path) -> PublishedTable:
+def published_table(folder: Path, whole: bool = True) -> PublishedTable:
     """The ``published`` table of the inputs in ``folder`` (``data/<unit>/<year>/``); empty when
-    it is absent or cannot be read (validation reports why). Read again when its file changes;
-    recorded as read at every call (the table as a dependency, ``jixiao.inputs.parts``)."""
+    it is absent or cannot be read (validation reports why). Read again when its file changes.
+
+    Recorded as read (``jixiao.facts``): the whole table, or with ``whole=False`` only the rows
+    looked up through :meth:`PublishedTable.printed` and :meth:`PublishedTable.listed` (the
+    figures a section shows): editing the row of another figure leaves the section be."""
     from jixiao import dependencies, facts, paths
     from jixiao.inputs import loading, parts
 
@@ -450,6 +476,27 @@ def published_table(folder: Path) -> PublishedTable:
             else:
                 table = _published_rows(frame)
                 record = {parts.name(folder, "published"): parts.digest(parts.files_hash(hashes), frame)}
+                table = replace(table, lookups=_lookups(folder, frame, parts.files_hash(hashes)))
+        if table.lookups is None:  # not read as a table: a look-up depends on the files
+            table = replace(table, lookups=lambda _, files=record: facts.replay(files))
         cached = _cache[folder] = (hashes, table, record)
-    facts.replay(cached[2])
+    if whole:
+        facts.replay(cached[2])
     return cached[1]
+
+
+def _lookups(folder: Path, frame: pd.DataFrame, files: str) -> Callable[[str], None]:
+    """Records the look-ups of one version of a ``published`` table: each the rows it depends on."""
+    from jixiao import facts
+    from jixiao.inputs import parts
+
+    kept: dict[str, dict[str, str]] = {}
+
+    def record(value: str) -> None:
+        found = kept.get(value)
+        if found is None:
+            rows = parts.select(frame, "published", "key", value)
+            found = kept[value] = {parts.name(folder, "published", "key", value): parts.digest(files, rows)}
+        facts.replay(found)
+
+    return record

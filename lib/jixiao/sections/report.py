@@ -81,7 +81,7 @@ class Tables:
         if kept is None or kept[0] is not frame:
             folder = paths.data_dir(self.unit, self.year)
             files = parts.files_hash([self._reads[name][dependencies.name(p)] for p in parts.sources(folder, name)])
-            rows = parts.select(frame, column, value)
+            rows = parts.select(frame, name, column, value)
             kept = self._rows[(name, column, value)] = (frame, rows, {
                 parts.name(folder, name, column, value): parts.digest(files, rows)})  # fmt: skip
         facts.replay(kept[2])

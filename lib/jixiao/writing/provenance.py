@@ -131,7 +131,7 @@ def _printed_cell(row: Mapping[str, Any], column: str, table: str | None) -> tup
     row_id = _row_id(row, key)
     if folder is None or key is None or row_id is None:
         return None, False
-    listed = published_table(folder).cells.get((key, row_id), {})
+    listed = published_table(folder, whole=False).listed(key, row_id)
     return listed.get(column), bool(listed)
 
 
@@ -174,7 +174,7 @@ def confirmed_by(folder: Path, key: str, value: Any) -> Printed | None:
     parts = parse_key(key)
     if isinstance(parts, str):
         return None
-    printed = published_table(folder).computed(key)
+    printed = published_table(folder, whole=False).printed(key)
     if printed is None or value is None or not printed.agrees(value, ratio=parts.unit == "%"):
         return None
     return printed
