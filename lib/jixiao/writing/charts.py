@@ -654,7 +654,8 @@ def _software() -> dict[str, str]:
 
 def _value_key(v: Any) -> Any:
     """What a chart uses of a value: a figure's number and text, else the number (:func:`_num`,
-    :func:`label_text`)."""
+    :func:`label_text`). A chart drawing anything else of a figure (its state, say) must key it
+    here too, or two figures differing in it would share one kept chart."""
     if isinstance(v, Figure):
         if type(v.text) is not str:
             raise TypeError("a figure's text is not a str")
