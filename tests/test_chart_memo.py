@@ -210,3 +210,18 @@ def test_the_memo_is_pruned_by_age_and_size(draws, tmp_path, monkeypatch):
     assert set(kept(tmp_path)) == {latest, newest}
     charts.bar(LABELS, [9, 1], title="t", ylabel="人次", alt="a")  # a use keeps an entry longest
     assert len(draws) == 5
+
+
+def test_the_charts_use_of_a_figure_is_what_the_memo_keys():
+    """A figure is kept by its value and text (``charts._value_key``): the chart module reads no
+    other of its fields. One that does must key it too, then change this test."""
+    import ast
+    import dataclasses
+
+    used = {n.attr for n in ast.walk(ast.parse(Path(charts.__file__).read_text(encoding="utf-8")))
+            if isinstance(n, ast.Attribute)}  # fmt: skip
+    of_a_figure = {f.name for f in dataclasses.fields(Figure)} | {
+        name for name, v in vars(Figure).items() if isinstance(v, property)
+    }
+    assert sorted(used & of_a_figure) == ["text", "value"]
+    assert charts._value_key(Figure(1, "约1户", "低保户", illustrative=True)) == ["figure", 1.0, "约1户"]
