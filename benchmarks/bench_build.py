@@ -2,9 +2,9 @@
 
 1. naive: ``papermill`` then ``jupyter nbconvert --to html --no-input`` per section, through their
    command lines, one after the other;
-2. jixiao's cold build (no cache);
+2. jixiao's cold build (no cache, no charts kept from an earlier build);
 3. the lower bound: the notebooks' own calls into jixiao, run in one plain Python process with no
-   kernel (``benchmarks/lower_bound.py``);
+   kernel (``benchmarks/lower_bound.py``, every chart drawn);
 4. jixiao's rebuild with nothing changed;
 5. jixiao's rebuild after one input file (``budget.csv``, read by one section) changed;
 6. jixiao's cold build making the HTML and the workbook only (``--format html --format xlsx``): the
@@ -126,8 +126,14 @@ def build_cmd(*extra: str) -> list[str]:
     return [sys.executable, "-m", "jixiao.cli", "build", "--unit", UNIT, "--year", str(YEAR), *extra]
 
 
-def cold(root: Path, *extra: str, way: str = "cold") -> float:
+def forget(root: Path) -> None:
+    """No cache: the unit-year's outputs and the charts' memo removed."""
     shutil.rmtree(root / "outputs" / UNIT / str(YEAR), ignore_errors=True)
+    shutil.rmtree(root / "outputs" / ".cache" / "charts", ignore_errors=True)
+
+
+def cold(root: Path, *extra: str, way: str = "cold") -> float:
+    forget(root)
     return timed(build_cmd(*extra), root, way)[0]
 
 
@@ -177,7 +183,7 @@ def tree_memory(pid: int) -> int | None:
 
 def peak_memory(root: Path) -> tuple[float, float]:
     """(seconds, peak MiB) of a cold build, sampling the process tree's PSS."""
-    shutil.rmtree(root / "outputs" / UNIT / str(YEAR), ignore_errors=True)
+    forget(root)
     proc = subprocess.Popen(build_cmd(), cwd=root, env=env_for(root), stdout=subprocess.DEVNULL)
     peak = 0.0
     done = threading.Event()

@@ -8,10 +8,10 @@ edits (each edit a value never used before, so every one is a real change):
 1. a narrative text (``narrative.csv``, one 低保 row's text);
 2. one settings value (the title of the 低保 section's first chart, ``themes.dibao`` in unit.yaml);
 3. one cell in each input file of the year in turn (``budget.csv``, which six sections read, among them);
-4. the first full build in a preview whose engine is warm (the cache removed, every section run
-   again), against the lower bound's wall time: the sections' calls in one plain Python process
-   (``benchmarks/lower_bound.py``, which also makes the workbook, and the same calls making the
-   sections' HTML only, as the preview does);
+4. the first full build in a preview whose engine is warm (the cache and the charts' memo removed,
+   every section run again, every chart drawn), against the lower bound's wall time: the sections'
+   calls in one plain Python process (``benchmarks/lower_bound.py``, which also makes the workbook,
+   and the same calls making the sections' HTML only, as the preview does);
 5. the peak memory of the preview's process tree (the sum of the proportional set sizes, sampled
    every 20 ms), idle and while rebuilding.
 
@@ -208,7 +208,7 @@ class Sampler:
 
 
 LOWER_HTML = (
-    "import sys; sys.path.insert(0, {bench!r}); import lower_bound as lb; "
+    "import sys; sys.path.insert(0, {bench!r}); import lower_bound as lb; lb.forget_charts(); "
     "assert all(lb.run_section(s) for s in lb.settings.load(lb.UNIT, lb.YEAR).sections)"
 )
 """The lower bound's section calls without its workbook: the outputs a preview makes."""
@@ -246,6 +246,7 @@ def main() -> None:
         full = []
         for _ in range(3):  # the lower bound between the full builds: both meet the same load from other work
             shutil.rmtree(root / "outputs" / UNIT / str(YEAR) / ".cache")
+            shutil.rmtree(root / "outputs" / ".cache" / "charts", ignore_errors=True)  # every chart drawn
             full.append(preview.updated(lambda: INPUTS["narrative.csv"](root, next(n))))
             lower.append(cpu_run(lower_cmd, root))
             lower_html.append(cpu_run(lower_html_cmd, root))

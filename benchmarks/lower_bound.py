@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import ast
 import json
+import shutil
 
 import matplotlib
 
@@ -23,6 +24,11 @@ from jixiao.engine import pipeline as build
 from jixiao.inputs import settings
 
 UNIT, YEAR = "lechang-mzj", 2019
+
+
+def forget_charts() -> None:
+    """Remove the charts' memo: the lower bound draws every chart, as a cold build does."""
+    shutil.rmtree(paths.shared_cache("charts"), ignore_errors=True)
 
 
 def run_section(section: settings.Section) -> list[str]:
@@ -70,6 +76,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--same-outputs", nargs="+", metavar="UNIT:YEAR", help="every output, for each unit-year")
     args = parser.parse_args()
+    forget_charts()
     if not args.same_outputs:
         html_and_workbook(UNIT, YEAR, ("filing",))
         return

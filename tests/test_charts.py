@@ -27,6 +27,14 @@ PROJECTS = (
 )
 
 
+@pytest.fixture(scope="module", autouse=True)
+def drawn_every_time():  # type: ignore[no-untyped-def]
+    """Every chart here is drawn, never taken from the charts' memo (tests/test_chart_memo.py)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(charts, "memo_folder", lambda: None)
+        yield
+
+
 def make_all(fmt: str = "png") -> dict[str, charts.Chart]:
     alt = "图"
     return {
@@ -104,7 +112,9 @@ def test_output_is_byte_identical_across_processes_and_font_caches(tmp_path) -> 
     here = hashlib.sha256(charts.bar(*AID, title="t", ylabel="人次", alt="a").data).hexdigest()
     lib = str(Path(charts.__file__).parents[2])  # this checkout's code, not an installed copy
     env = {**os.environ, "MPLCONFIGDIR": str(tmp_path / "fresh-cache"), "PYTHONPATH": lib}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    env.pop("JIXIAO_ROOT", None)  # outside any project: drawn there, not taken from a memo
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env,
+                         cwd=tmp_path)  # fmt: skip
     assert out.stdout.strip() == here
 
 

@@ -168,6 +168,12 @@ def output_dir(unit: str, year: int) -> Path:
     return root() / "outputs" / check_unit(unit) / str(year)
 
 
+def shared_cache(name: str) -> Path:
+    """``outputs/.cache/<name>/``: what builds keep for one another beside any one unit-year's
+    outputs, disposable (the charts' memo: ``jixiao.writing.charts``)."""
+    return root() / "outputs" / ".cache" / name
+
+
 def relative(path: Path) -> str:
     """A path as the user should read it, with ``/``: relative to the project where it lies in it,
     ``jixiao/…`` for a file that ships with jixiao (a packaged notebook), else as given."""

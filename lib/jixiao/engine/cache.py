@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from jixiao import paths
 from jixiao.dependencies import ABSENT, dependency_hash, file_hash, part_hash
-from jixiao.outputs import write_atomically
+from jixiao.outputs import Damaged, read_sealed, write_sealed
 
 if TYPE_CHECKING:
     from jixiao.inputs.settings import Section
@@ -45,56 +45,6 @@ PACKAGES = (
     "papermill", "nbclient", "nbconvert", "nbformat", "ipykernel", "jupyter_client",
     "pandas", "numpy", "matplotlib", "pillow", "openpyxl", "mplfonts", "PyYAML",
 )  # fmt: skip
-
-
-class Damaged(ValueError):
-    """A cache file that cannot be trusted: not JSON, not an entry, or not matching its checksum."""
-
-    def __init__(self, path: Path, reason: str) -> None:
-        self.path, self.reason = path, reason
-        super().__init__(f"{paths.relative(path)}（{reason}）")
-
-
-SEAL = b'{\n "checksum": "'
-"""How a cache file begins: its JSON's first key is the SHA-256 of the rest of the JSON (the file
-stays plain JSON, and checking it needs no parsing)."""
-
-
-def write_sealed(path: Path, content: dict[str, Any]) -> None:
-    """``content`` as JSON whose first key, ``checksum``, is the SHA-256 of the rest."""
-    body = json.dumps(content, ensure_ascii=False, indent=1, sort_keys=True).encode()
-    assert body.startswith(b"{\n")
-    checksum = hashlib.sha256(body).hexdigest().encode()
-    write_atomically(path, SEAL + checksum + b'",\n' + body[2:])
-
-
-def read_sealed(path: Path, parse: bool = True) -> dict[str, Any] | None:
-    """What :func:`write_sealed` wrote, without its checksum (``{}`` unless ``parse``, for a check
-    alone); None if there is no such file, or an entry of the format before checksums (stale,
-    not damaged); raises :class:`Damaged`."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise Damaged(path, f"无法读取：{exc.strerror or exc}") from None
-    if not data.startswith(SEAL):
-        if data.startswith(b'{\n "base"'):
-            return None
-        raise Damaged(path, "不是缓存条目")
-    checksum, rest = data[len(SEAL) : len(SEAL) + 64], data[len(SEAL) + 64 :]
-    if not rest.startswith(b'",\n') or hashlib.sha256(b"{\n" + rest[3:]).hexdigest().encode() != checksum:
-        raise Damaged(path, "校验和不符，内容被改动过")
-    if not parse:
-        return {}
-    try:
-        content = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise Damaged(path, "不是有效的 JSON") from None
-    if not isinstance(content, dict):
-        raise Damaged(path, "不是缓存条目")
-    content.pop("checksum", None)
-    return content
 
 
 @lru_cache(maxsize=1)

@@ -180,10 +180,10 @@ def _warm_up() -> None:
     localinterfaces.localhost()  # the machine's addresses, looked up once (a kernel's start asks)
     # Register the CJK font once, then forget jixiao but what every section imports: kernels
     # import the rest afresh from disk. A first chart loads the font file and fills matplotlib's
-    # caches; a table warms pandas.
+    # caches (drawn, not taken from the charts' memo); a table warms pandas.
     import jixiao.writing.charts
 
-    jixiao.writing.charts.bar(["预热", "图表"], [1, 2], title="预热", ylabel="个", alt="预热")
+    jixiao.writing.charts.bar.__wrapped__(["预热", "图表"], [1, 2], title="预热", ylabel="个", alt="预热")
     font = str(jixiao.writing.charts.font_path())
     import pandas
 

@@ -28,6 +28,9 @@ shown in a notebook (and so in the report) as
   with live text would need the reader to have the font). ``fmt="svg"`` is still available.
 - Deterministic: the same data gives byte-identical output (no timestamps, no software tag), so
   the build can cache on it.
+- Remembered: a chart once drawn is kept on disk (``outputs/.cache/charts/``) and given back
+  without drawing when asked for again with everything it depends on the same (see
+  :func:`_remembered`): a section run again for its text does not draw its charts again.
 
 Figures are built with :class:`matplotlib.figure.Figure`, not ``pyplot``: nothing is registered
 globally, nothing is displayed twice in a notebook, and the figure is released once rendered.
@@ -37,8 +40,15 @@ from __future__ import annotations
 
 import base64
 import functools
+import hashlib
 import importlib.util
+import inspect
 import io
+import json
+import os
+import platform
+import sys
+import time
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -55,7 +65,8 @@ from matplotlib.figure import Figure as MplFigure
 from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from jixiao import formatting
+from jixiao import dependencies, formatting, paths
+from jixiao.outputs import Damaged, read_sealed, write_sealed
 from jixiao.writing.provenance import Figure, Html, escape
 
 
@@ -407,7 +418,8 @@ def text_boxes(fig: MplFigure) -> tuple[TextBox, ...]:
         bb = t.get_window_extent(renderer)
         if bb.width <= 0 or bb.height <= 0:
             continue
-        boxes.append(TextBox(t.get_text(), float(t.get_fontsize()), (bb.x0, bb.y0, bb.x1, bb.y1)))
+        box = (float(bb.x0), float(bb.y0), float(bb.x1), float(bb.y1))
+        boxes.append(TextBox(t.get_text(), float(t.get_fontsize()), box))
     return tuple(boxes)
 
 
@@ -596,6 +608,209 @@ def _boxes_overlap(a: Any, b: Any) -> bool:
     return min(a.x1, b.x1) - max(a.x0, b.x0) > 0.5 and min(a.y1, b.y1) - max(a.y0, b.y0) > 0.5
 
 
+# -- the memo: a chart drawn once is kept on disk -----------------------------------------------
+
+MEMO_DAYS = 30
+"""A kept chart not asked for in this many days is removed."""
+MEMO_BYTES = 64 * 1024 * 1024
+"""The kept charts take at most this much (about 2000 charts); the least recently used go first."""
+_NOT_DRAWN = frozenset({"backend", "backend_fallback", "interactive"})
+"""matplotlib settings that do not change an image drawn on its own Agg canvas."""
+
+
+def memo_folder() -> Path | None:
+    """Where charts are kept: ``outputs/.cache/charts/`` of the project this process works in
+    now (a batch task's own project, say), or None outside any project."""
+    try:
+        return paths.shared_cache("charts")
+    except paths.NoProject:
+        return None
+
+
+def _stamp(path: str) -> tuple[int, int, int] | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
+_LOADED = {f: _stamp(f) for f in (__file__, formatting.__file__, sys.modules[Figure.__module__].__file__)}
+"""The files of the code that draws a chart, as they were when this process loaded it."""
+
+
+@functools.cache
+def _software() -> dict[str, str]:
+    """The versions of what turns a figure into bytes, as loaded in this process."""
+    import PIL
+    from matplotlib import ft2font
+    from PIL import features
+
+    return {
+        "python": platform.python_version(), "matplotlib": matplotlib.__version__, "numpy": np.__version__,
+        "freetype": ft2font.__freetype_version__, "pillow": PIL.__version__, "zlib": str(features.version("zlib")),
+    }  # fmt: skip
+
+
+def _value_key(v: Any) -> Any:
+    """What a chart uses of a value: a figure's number and text, else the number (:func:`_num`,
+    :func:`label_text`). A chart drawing anything else of a figure (its state, say) must key it
+    here too, or two figures differing in it would share one kept chart."""
+    if isinstance(v, Figure):
+        if type(v.text) is not str:
+            raise TypeError("a figure's text is not a str")
+        return ["figure", None if v.value is None else float(v.value), v.text]
+    return None if v is None else float(v)
+
+
+def _items(values: Any) -> list[Any]:
+    if iter(values) is values:  # an iterator, which reading would use up
+        raise TypeError("an iterator")
+    return list(values)
+
+
+def _argument_key(name: str, value: Any) -> Any:
+    """What a chart uses of one argument, as JSON; TypeError for one it cannot key exactly (the
+    chart is then drawn)."""
+    if name in ("labels", "categories", "x"):  # only ever drawn as str(label)
+        return [str(v) for v in _items(value)]
+    if name == "values":
+        return [_value_key(v) for v in _items(value)]
+    if name == "series":
+        if not isinstance(value, Mapping) or any(type(k) is not str for k in value):
+            raise TypeError("series must map str names to values")
+        return [[k, [_value_key(v) for v in _items(vals)]] for k, vals in value.items()]
+    if value is None or type(value) in (str, bool):  # a str subclass (Html) would come back a str
+        return value
+    raise TypeError(f"{name}: {type(value).__name__}")
+
+
+def _key(draw: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str | None:
+    """The memo's key of a call: the function, every argument with the defaults, the font file's
+    content, the matplotlib settings in force, the versions of the software that draws and jixiao's
+    code. None when the code this process runs is no longer the code on disk (the key would name
+    the code on disk)."""
+    if any(_stamp(f) != stamp for f, stamp in _LOADED.items()):
+        return None
+    bound = inspect.signature(draw).bind(*args, **kwargs)
+    bound.apply_defaults()
+    drawn = style()
+    settings = sorted((k, v) for k, v in dict.items(matplotlib.rcParams) if k not in drawn and k not in _NOT_DRAWN)
+    payload = {
+        "chart": draw.__name__,
+        "arguments": {name: _argument_key(name, value) for name, value in bound.arguments.items()},
+        "font": dependencies.file_hash(font_path()),
+        "matplotlib settings": hashlib.sha256(repr(settings).encode()).hexdigest(),
+        "software": _software(),
+        "code": dependencies.code_hash(),
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _as_json(chart: Chart) -> dict[str, Any]:
+    return {
+        "data": base64.b64encode(chart.data).decode("ascii"), "mime": chart.mime, "alt": chart.alt,
+        "caption": chart.caption, "width_in": chart.width_in, "height_in": chart.height_in,
+        "texts": [[t.text, t.size_pt, list(t.box)] for t in chart.texts], "series": [list(s) for s in chart.series],
+    }  # fmt: skip
+
+
+def _str(v: Any) -> str:
+    if type(v) is not str:
+        raise TypeError("not a str")
+    return v
+
+
+def _from_json(kept: dict[str, Any]) -> Chart:
+    """The chart :func:`_as_json` wrote; TypeError, ValueError or KeyError for anything else."""
+    texts = tuple(TextBox(_str(t), float(size), tuple(float(c) for c in box)) for t, size, box in kept["texts"])
+    if any(len(t.box) != 4 for t in texts):
+        raise ValueError("a text's box is not four numbers")
+    series = tuple((_str(a), _str(b), _str(c)) for a, b, c in kept["series"])
+    return Chart(base64.b64decode(_str(kept["data"]), validate=True), _str(kept["mime"]), _str(kept["alt"]),
+                 _str(kept["caption"]), float(kept["width_in"]), float(kept["height_in"]), texts, series)  # fmt: skip
+
+
+def _recall(path: Path, key: str) -> Chart | None:
+    """The chart kept at ``path`` under ``key``; None if there is none, or it is damaged, edited
+    (its checksum does not match) or of another form."""
+    try:
+        kept = read_sealed(path)
+        if kept is None or kept.get("key") != key:
+            return None
+        chart = _from_json(kept["chart"])
+    except (Damaged, KeyError, TypeError, ValueError):
+        return None
+    try:
+        os.utime(path)  # used now: pruned last
+    except OSError:
+        pass
+    return chart
+
+
+def _keep(path: Path, key: str, chart: Chart) -> None:
+    """Keep ``chart`` at ``path`` (written whole or not at all), then prune; a folder that cannot be
+    written (read-only, full) keeps nothing."""
+    try:
+        write_sealed(path, {"key": key, "chart": _as_json(chart)})
+        _prune(path.parent)
+    except (OSError, ValueError):
+        pass
+
+
+def _prune(folder: Path) -> None:
+    """Remove the kept charts not used for :data:`MEMO_DAYS`, then the least recently used until
+    the rest take at most :data:`MEMO_BYTES` (a write under way elsewhere, a dot file younger than
+    an hour, is left alone)."""
+    now = time.time()
+    found = []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            try:
+                stat = entry.stat()
+            except OSError:
+                continue
+            if not entry.name.startswith(".") or now - stat.st_mtime > 3600:
+                found.append((stat.st_mtime, stat.st_size, entry.path))
+    total = 0
+    for used, size, where in sorted(found, reverse=True):  # most recently used first
+        total += size
+        if total > MEMO_BYTES or now - used > MEMO_DAYS * 86400:
+            try:
+                os.unlink(where)
+            except OSError:
+                pass
+
+
+def _remembered(draw: Any) -> Any:
+    """``draw`` (a chart function) answered from the memo when the chart was drawn before.
+
+    The key (:func:`_key`) covers everything the image, its texts' boxes and its series depend on;
+    each argument is keyed by what the chart uses of it, so a new argument, or a new use of one,
+    needs :func:`_argument_key` taught first (one it does not know is not remembered). The entry is
+    a sealed JSON file (``outputs.write_sealed``: checked by its checksum, never trusted otherwise)
+    named by its key in :func:`memo_folder`. Outside a project, with arguments it cannot key, or
+    code changed on disk since it was loaded, the chart is drawn as before."""
+
+    @functools.wraps(draw)
+    def remembered(*args: Any, **kwargs: Any) -> Chart:
+        folder = memo_folder()
+        try:
+            key = _key(draw, args, kwargs) if folder is not None else None
+        except (TypeError, ValueError, OSError, RuntimeError):  # the drawing says what is wrong
+            key = None
+        if key is None:
+            return draw(*args, **kwargs)
+        path = folder / f"{key}.json"
+        chart = _recall(path, key)
+        if chart is None:
+            chart = draw(*args, **kwargs)
+            _keep(path, key, chart)
+        return chart
+
+    return remembered
+
+
 # -- chart kinds --------------------------------------------------------------------------------
 
 
@@ -660,6 +875,7 @@ def _vertical_bars(
     return fig, ax, recorded
 
 
+@_remembered
 def bar(
     labels: Sequence[Any],
     values: Sequence[Any],
@@ -680,6 +896,7 @@ def bar(
                        series=rec[:1])  # fmt: skip
 
 
+@_remembered
 def grouped_bar(
     categories: Sequence[Any],
     series: Mapping[str, Sequence[Any]],
@@ -762,6 +979,7 @@ def _horizontal_bars(
     return fig, ax, recorded
 
 
+@_remembered
 def hbar(
     labels: Sequence[Any],
     values: Sequence[Any],
@@ -782,6 +1000,7 @@ def hbar(
                        series=rec)  # fmt: skip
 
 
+@_remembered
 def grouped_hbar(
     labels: Sequence[Any],
     series: Mapping[str, Sequence[Any]],
@@ -802,6 +1021,7 @@ def grouped_hbar(
                        series=rec)  # fmt: skip
 
 
+@_remembered
 def line(
     x: Sequence[Any],
     series: Mapping[str, Sequence[Any]],
@@ -860,4 +1080,4 @@ def check_glyphs() -> None:
     """Render a line of Chinese with warnings as errors: raises if a glyph is missing."""
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        bar(["临时救助", "流浪乞讨救助"], [289, 153], title="字形检查", ylabel="人次", alt="检查")
+        bar.__wrapped__(["临时救助", "流浪乞讨救助"], [289, 153], title="字形检查", ylabel="人次", alt="检查")
