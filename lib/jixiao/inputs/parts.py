@@ -51,15 +51,21 @@ def name(folder: Path, table: str, column: str = "", value: str = "") -> str:
 def select(frame: pd.DataFrame, table: str, column: str = "", value: str = "") -> pd.DataFrame:
     """The rows of ``table`` (loaded: ``frame``) whose ``column``, as text and stripped, is
     ``value``, in file order; every row without a ``column``. The ``published`` table's ``key`` is
-    compared by what it names (``published.named``: ``stats:x`` for ``stats:x:value``), as its
+    compared by what it names (:func:`named`: ``stats:x`` for ``stats:x:value``), as its
     look-ups find rows."""
     if not column:
         return frame
     if (table, column) == ("published", "key"):
-        from jixiao.inputs.published import named
-
         return frame[frame[column].map(named) == value]
     return frame[frame[column].astype(str).str.strip() == value]
+
+
+def named(key: str) -> str:
+    """What a ``published`` key names, for the rows a look-up of it depends on: the computed
+    figure (``department_score``) or the input row (``budget:B03`` of ``budget:B03:executed``;
+    ``stats:x`` of both ``stats:x`` and ``stats:x:value``)."""
+    key = str(key).strip()
+    return ":".join(key.split(":")[:2]) if ":" in key else key
 
 
 def files_hash(hashes: list[str]) -> str:

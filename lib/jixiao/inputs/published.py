@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jixiao import formatting
+from jixiao.inputs import parts as table_parts
 from jixiao.inputs import schema
 
 if TYPE_CHECKING:
@@ -388,7 +389,7 @@ class PublishedTable:
     cells: dict[tuple[str, str], dict[str, Printed]]
     """(table, id) → column → the printed figure of that cell."""
     lookups: Callable[[str], None] | None = field(default=None, compare=False, repr=False)
-    """Records a look-up by what it looked up (:func:`named`): the section that asked depends on
+    """Records a look-up by what it looked up (``parts.named``): the section that asked depends on
     the rows it found, or their absence, not on the whole table (``jixiao.inputs.parts``)."""
 
     def computed(self, key: str) -> Printed | None:
@@ -397,7 +398,7 @@ class PublishedTable:
     def printed(self, key: str) -> Printed | None:
         """The row of the computed figure ``key``, recorded as looked up."""
         if self.lookups is not None:
-            self.lookups(named(key))
+            self.lookups(table_parts.named(key))
         return self.by_key.get(key)
 
     def listed(self, table: str, row_id: str) -> dict[str, Printed]:
@@ -405,14 +406,6 @@ class PublishedTable:
         if self.lookups is not None:
             self.lookups(f"{table}:{row_id}")
         return self.cells.get((table, row_id), {})
-
-
-def named(key: str) -> str:
-    """What a ``published`` key names: the computed figure (``department_score``) or the input
-    row (``budget:B03`` of ``budget:B03:executed``, ``stats:x`` of ``stats:x`` and
-    ``stats:x:value``), for the rows a look-up depends on."""
-    key = str(key).strip()
-    return ":".join(key.split(":")[:2]) if ":" in key else key
 
 
 EMPTY = PublishedTable({}, {})
@@ -455,10 +448,10 @@ def published_table(folder: Path, whole: bool = True) -> PublishedTable:
     looked up through :meth:`PublishedTable.printed` and :meth:`PublishedTable.listed` (the
     figures a section shows): editing the row of another figure leaves the section be."""
     from jixiao import dependencies, facts, paths
-    from jixiao.inputs import loading, parts
+    from jixiao.inputs import loading
 
     folder = Path(folder)
-    files = parts.sources(folder, "published")
+    files = table_parts.sources(folder, "published")
     hashes = [dependencies.file_hash(f) for f in files]  # before reading: the build's cache keys on them
     cached = _cache.get(folder)
     if cached is None or cached[0] != hashes:
@@ -474,9 +467,9 @@ def published_table(folder: Path, whole: bool = True) -> PublishedTable:
             except loading.InputError:
                 pass
             else:
-                table = _published_rows(frame)
-                record = {parts.name(folder, "published"): parts.digest(parts.files_hash(hashes), frame)}
-                table = replace(table, lookups=_lookups(folder, frame, parts.files_hash(hashes)))
+                files_hash = table_parts.files_hash(hashes)
+                record = {table_parts.name(folder, "published"): table_parts.digest(files_hash, frame)}
+                table = replace(_published_rows(frame), lookups=_lookups(folder, frame, files_hash))
         if table.lookups is None:  # not read as a table: a look-up depends on the files
             table = replace(table, lookups=lambda _, files=record: facts.replay(files))
         cached = _cache[folder] = (hashes, table, record)
@@ -488,15 +481,15 @@ def published_table(folder: Path, whole: bool = True) -> PublishedTable:
 def _lookups(folder: Path, frame: pd.DataFrame, files: str) -> Callable[[str], None]:
     """Records the look-ups of one version of a ``published`` table: each the rows it depends on."""
     from jixiao import facts
-    from jixiao.inputs import parts
 
     kept: dict[str, dict[str, str]] = {}
 
     def record(value: str) -> None:
         found = kept.get(value)
         if found is None:
-            rows = parts.select(frame, "published", "key", value)
-            found = kept[value] = {parts.name(folder, "published", "key", value): parts.digest(files, rows)}
+            rows = table_parts.select(frame, "published", "key", value)
+            name = table_parts.name(folder, "published", "key", value)
+            found = kept[value] = {name: table_parts.digest(files, rows)}
         facts.replay(found)
 
     return record
