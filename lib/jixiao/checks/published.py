@@ -108,12 +108,18 @@ def comparisons(data: Any, scores: Any, table: PublishedTable) -> list[Compariso
             ratio = parse_key(figure.name).unit == "%"
             value = _text(figure.name, figure.value) if printed.value is None else figure.value
             found.append(Comparison(figure.name, figure, printed, printed.agrees(value, ratio=ratio)))
+    ids: dict[str, dict[str, list[Any]]] = {}
+    """Each table's rows by the id a key names them with (``row_id``), found once per table."""
     for key, printed in table.by_key.items():
         parts = parse_key(key)
         if isinstance(parts, str) or not parts.is_cell:
             continue
         frame = getattr(data, parts.table)
-        rows = [i for i in frame.index if row_id(parts.table, frame.loc[i]) == parts.id]  # as keys name rows
+        if parts.table not in ids:
+            ids[parts.table] = {}
+            for i in frame.index:
+                ids[parts.table].setdefault(row_id(parts.table, frame.loc[i]), []).append(i)
+        rows = ids[parts.table].get(parts.id, [])
         if len(rows) == 0:
             continue
         if printed.value is None:  # a text: a name, a code

@@ -21,7 +21,7 @@ from jixiao.inputs import schema
 from jixiao.inputs.published import computed_key
 from jixiao.scoring import FLAG_TEXT, IndicatorScore, ProjectScore
 from jixiao.scoring.weights import DEFAULT_WEIGHT_RULE
-from jixiao.sections.report import Report
+from jixiao.sections.report import Report, remember
 from jixiao.writing import charts
 from jixiao.writing.provenance import (
     ILLUSTRATIVE,
@@ -70,10 +70,27 @@ def _differ(a: float | None, b: float | None) -> bool:
 
 def _index(frame: pd.DataFrame, column: str, key: str) -> Any:
     """The index of the row whose ``column`` is ``key`` (ids are unique: validated on input)."""
-    matches = frame.index[frame[column].astype(str) == key]
-    if len(matches) != 1:
-        raise KeyError(f"{len(matches)} rows with {column} {key!r}")
-    return matches[0]
+    found = _rows_by(frame, column).get(key, [])
+    if len(found) != 1:
+        raise KeyError(f"{len(found)} rows with {column} {key!r}")
+    return found[0]
+
+
+_ROWS_BY: dict[tuple[int, str], tuple[pd.DataFrame, dict[str, list[Any]]]] = {}
+
+
+def _rows_by(frame: pd.DataFrame, column: str) -> dict[str, list[Any]]:
+    """The rows of ``frame`` by their ``column`` as text, found once per table (a section looks a
+    project or indicator up hundreds of times)."""
+    kept = _ROWS_BY.get((id(frame), column))
+    if kept is None or kept[0] is not frame:
+        found: dict[str, list[Any]] = {}
+        for index, value in zip(frame.index, frame[column].astype(str), strict=True):
+            found.setdefault(value, []).append(index)
+        if len(_ROWS_BY) >= 16:  # the tables of a build or two: a batch worker's later builds have others
+            _ROWS_BY.clear()
+        kept = _ROWS_BY[(id(frame), column)] = (frame, found)
+    return kept[1]
 
 
 def _blank(value: Any) -> bool:
@@ -243,8 +260,9 @@ def project_figures(report: Report, p: ProjectScore) -> ProjectFigures:
 
 
 def all_project_figures(report: Report) -> list[ProjectFigures]:
-    """Every self-evaluated project, in the order of the projects table."""
-    return [project_figures(report, p) for p in report.scores.projects]
+    """Every self-evaluated project, in the order of the projects table; made once per report
+    (the summary, the table, the chart and the 自评表 all show them)."""
+    return remember(report, "project_figures", lambda: [project_figures(report, p) for p in report.scores.projects])
 
 
 def scores_supplied(report: Report) -> bool:

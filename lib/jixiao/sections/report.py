@@ -42,14 +42,22 @@ class remembered(Generic[T]):
     def __get__(self, report: Any, owner: type | None = None) -> T:
         if report is None:
             return self  # type: ignore[return-value]
-        kept = report.__dict__.get(self.slot)
-        if kept is None:
-            with facts.remembering() as reads:
-                value = self.compute(report)
-            kept = report.__dict__[self.slot] = (value, reads)
-        else:
-            facts.replay(kept[1])
-        return kept[0]
+        return remember(report, self.slot.removeprefix("_remembered_"), lambda: self.compute(report))
+
+
+def remember(report: Any, name: str, compute: Callable[[], T]) -> T:
+    """``compute()``, once per report (kept as ``name``), with the reads it made: recorded again
+    at every later use, as :class:`remembered` does for the report's own parts (a section's
+    figures that several of its cells show, say)."""
+    slot = f"_remembered_{name}"
+    kept = report.__dict__.get(slot)
+    if kept is None:
+        with facts.remembering() as reads:
+            value = compute()
+        kept = report.__dict__[slot] = (value, reads)
+    else:
+        facts.replay(kept[1])
+    return kept[0]
 
 
 class Tables:
