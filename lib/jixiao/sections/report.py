@@ -13,7 +13,7 @@ loading the report itself.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, Generic, TypeVar
 
@@ -94,6 +94,15 @@ class Tables:
                 parts.name(folder, name, column, value): parts.digest(files, rows)})  # fmt: skip
         facts.replay(kept[2])
         return kept[1]
+
+    def among(self, name: str, column: str, values: Iterable[str]) -> pd.DataFrame:
+        """The rows of table ``name`` whose ``column`` (stripped) is one of ``values``, in file
+        order; recorded as those rows alone, value by value (:meth:`rows`): a theme's statistics."""
+        frame = self._frame(name)
+        picked: set[Any] = set()
+        for value in dict.fromkeys(values):
+            picked.update(self.rows(name, column, value).index)
+        return frame[frame.index.isin(picked)]
 
     def _frame(self, name: str) -> pd.DataFrame:
         """The table, loaded once (or kept from the earlier tables while its files are unchanged)."""

@@ -130,9 +130,22 @@ def fill(report: Report, row: Mapping[str, Any]) -> Html:
     A key that names no stats row raises :class:`ThemeError` naming the row and the key.
     """
     where = f"文字材料表（narrative）{row_source(row).describe()}"
-    template, values = _placeholders(report.data.stats, cell_text(row.get("text")), where, report.unit, report.year,
-                                     report.unit_name)  # fmt: skip
+    text = cell_text(row.get("text"))
+    keys = placeholder_keys(text)
+    stats = report.data.among("stats", "key", keys)  # the text depends on its statistics alone
+    if any(_stat_row(stats, k) is None for k in keys):  # it fails, naming the table's file
+        stats = report.data.stats
+    template, values = _placeholders(stats, text, where, report.unit, report.year, report.unit_name)
     return render(template, values)
+
+
+def placeholder_keys(text: str) -> list[str]:
+    """The stats keys the placeholders of ``text`` name (``{a}``, ``{a+b}``), in order."""
+    keys = []
+    for m in _TOKEN.finditer(formatting.quotes(text)):
+        if m.group(1) is not None:
+            keys += [k.strip() for k in m.group(1).split("+")]
+    return [k for k in dict.fromkeys(keys) if k not in PLAIN_FIELDS]
 
 
 def fill_text(text: str, stats: pd.DataFrame, unit: str, year: int, unit_name: str) -> str:
@@ -257,7 +270,8 @@ def chart_specs(report: Report, theme: str) -> list[ChartSpec]:
     """The theme's charts from the settings, each checked: known kind, keys present this year,
     one unit per chart (one value axis)."""
     entries = report.settings.theme(theme).get("charts") or []
-    stats = report.data.stats
+    listed = [str(k) for entry in entries if isinstance(entry, dict) for k in entry.get("keys") or []]
+    stats = report.data.among("stats", "key", listed)
     specs = []
     for i, entry in enumerate(entries, start=1):
         title = cell_text((entry or {}).get("title"))
@@ -293,7 +307,7 @@ def _year_figures(report: Report, spec: ChartSpec) -> dict[int, list[Figure | No
     """grouped_bar: per year with data (oldest first), the figure of each key, None if absent."""
     by_year: dict[int, list[Figure | None]] = {}
     for r in report.history():
-        stats = r.data.stats
+        stats = r.data.among("stats", "key", spec.keys)
         row_figures: list[Figure | None] = []
         for key in spec.keys:
             row = _stat_row(stats, key)
@@ -315,7 +329,7 @@ def _year_figures(report: Report, spec: ChartSpec) -> dict[int, list[Figure | No
 def chart(report: Report, theme: str, spec: ChartSpec) -> charts_module.Chart:
     """One chart of the theme, captioned with its title (the stitched page numbers it: 图3 …), its
     alt text stating the data."""
-    stats = report.data.stats
+    stats = report.data.among("stats", "key", spec.keys)
     labels = [cell_text(_stat_row(stats, k)["label"]) or k for k in spec.keys]  # type: ignore[index]
     caption = spec.title  # numbered with every figure of the report when the page is stitched
     word = CHART_KINDS[spec.kind]
@@ -375,8 +389,10 @@ def change_rows(report: Report, theme: str) -> list[Change]:
     previous = report.previous
     if previous is None:
         return []
-    stats, before_stats = report.data.stats, previous.data.stats
-    own = stats[(stats["section"].astype(str).str.strip() == theme) & (stats["kind"] != SETTING)]
+    own = report.data.rows("stats", "section", theme)
+    own = own[own["kind"] != SETTING]
+    keys = [str(k) for k in own["key"]]
+    stats, before_stats = report.data.among("stats", "key", keys), previous.data.among("stats", "key", keys)
     rows = []
     for key in own["key"]:
         old = _stat_row(before_stats, key)
