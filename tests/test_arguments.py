@@ -30,8 +30,8 @@ def _refused(capsys: pytest.CaptureFixture[str], *args: str) -> str:
     return err[-1]
 
 
-def _run(root: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "JIXIAO_ROOT": str(root), "PYTHONPATH": str(REPO / "lib")}
+def _run(root: Path, *args: str, timeout: float = 120, **more: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "JIXIAO_ROOT": str(root), "PYTHONPATH": str(REPO / "lib"), **more}
     return subprocess.run([sys.executable, "-m", "jixiao.cli", *args], cwd=root, env=env,
                           capture_output=True, text=True, timeout=timeout)  # fmt: skip
 
@@ -161,16 +161,44 @@ def test_batch_takes_a_scheduler_address(address):
 
 
 def test_batch_gives_up_on_a_scheduler_where_nothing_listens_within_its_stated_time(tmp_path):
+    """Within ``JIXIAO_CONNECT_WAIT`` seconds (1 here; 10 when unset, tests/test_environment.py)."""
     synth.write(1, [2020], 3, root=tmp_path)
     unit = synth.plan(1, 3)[0].id
     start = time.monotonic()
-    proc = _run(tmp_path, "batch", "--units", unit, "--years", "2020", "--scheduler", "tcp://127.0.0.1:9")
+    proc = _run(tmp_path, "batch", "--units", unit, "--years", "2020", "--scheduler", "tcp://127.0.0.1:9",
+                JIXIAO_CONNECT_WAIT="1")  # fmt: skip
     took = time.monotonic() - start
     assert proc.returncode == 2
     assert proc.stderr == (
-        "--scheduler tcp://127.0.0.1:9：10 秒内无法连接 Dask 调度器 (no scheduler answered within 10 s: OSError)；"
+        "--scheduler tcp://127.0.0.1:9：1 秒内无法连接 Dask 调度器 (no scheduler answered within 1 s: OSError)；"
         "应为正在运行的调度器地址，未构建任何报告 (nothing built)\n"
     )
     assert proc.stdout == "jixiao batch: 1 份报告 (reports)\n"
-    assert 10 <= took < 25
+    assert 1 <= took < 16
+    assert not (tmp_path / "outputs").exists()
+
+
+def test_batch_tries_a_scheduler_for_10_seconds_when_not_told_otherwise(tmp_path, monkeypatch):
+    import dask.distributed
+
+    from jixiao import batch
+
+    tried = []
+
+    def nobody_answers(address: str, timeout: float) -> None:
+        tried.append((address, timeout))
+        raise OSError("nothing listens")
+
+    synth.write(1, [2020], 3, root=tmp_path)
+    unit = synth.plan(1, 3)[0].id
+    monkeypatch.setenv("JIXIAO_ROOT", str(tmp_path))
+    monkeypatch.delenv("JIXIAO_CONNECT_WAIT", raising=False)
+    monkeypatch.setattr(dask.distributed, "Client", nobody_answers)
+    with pytest.raises(batch.ClusterUnreachable) as caught:
+        batch.build_many([(unit, 2020)], scheduler="tcp://127.0.0.1:9", echo=lambda line: None)
+    assert tried == [("tcp://127.0.0.1:9", 10)]
+    assert str(caught.value) == (
+        "--scheduler tcp://127.0.0.1:9：10 秒内无法连接 Dask 调度器 (no scheduler answered within 10 s: OSError)；"
+        "应为正在运行的调度器地址，未构建任何报告 (nothing built)"
+    )
     assert not (tmp_path / "outputs").exists()

@@ -87,13 +87,17 @@ class Cluster:
                                 stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
 
     def stop(self) -> None:
-        for process in reversed(self.processes):
-            process.terminate()
-        for process in reversed(self.processes):
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        """The workers first, then the scheduler: a worker whose scheduler went first spends its
+        nanny's whole grace period (8 s) closing, where one that says goodbye closes at once."""
+        workers, scheduler = self.processes[1:], self.processes[:1]
+        for group in (workers, scheduler):
+            for process in group:
+                process.terminate()
+            for process in group:
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    process.kill()
 
 
 def _sections(root: Path, unit: synth.Unit) -> list[str]:

@@ -19,6 +19,7 @@ from jixiao.render import properties
 
 EPOCH = "不超过 4354819199 的非负整数秒，即 1970 年至 2107 年底 (whole seconds since 1970, to the end of 2107)"
 WAIT = "不超过 86400 的非负秒数 (seconds, 0 to 86400)"
+CONNECT = "大于 0、不超过 86400 的秒数 (seconds, above 0 to 86400)"
 
 
 def line(name: str, shown: str, expected: str) -> str:
@@ -27,7 +28,8 @@ def line(name: str, shown: str, expected: str) -> str:
 
 def run(root: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
     environ = {**os.environ, "JIXIAO_ROOT": str(root), "PYTHONPATH": str(root / "lib"), **env}
-    for name in ("JIXIAO_BUILD", "JIXIAO_RUNTIME_DIR", "JIXIAO_LOCK_WAIT", "SOURCE_DATE_EPOCH", "JIXIAO_FORK_KERNELS"):
+    for name in ("JIXIAO_BUILD", "JIXIAO_RUNTIME_DIR", "JIXIAO_LOCK_WAIT", "JIXIAO_CONNECT_WAIT", "SOURCE_DATE_EPOCH",
+                 "JIXIAO_FORK_KERNELS"):  # fmt: skip
         if name not in env:
             environ.pop(name, None)
     return subprocess.run(
@@ -82,6 +84,13 @@ def test_every_command_checks_and_every_problem_is_listed(project):
     )  # fmt: skip
 
 
+def test_a_connect_wait_is_a_positive_number_of_seconds():
+    assert environment.problems({"JIXIAO_CONNECT_WAIT": "0.5"}) == []
+    for value in ("0", "-1", "86401", "nan", "inf", "10s"):  # 0: it would give up before trying
+        expected = line("JIXIAO_CONNECT_WAIT", repr(value), CONNECT)
+        assert environment.problems({"JIXIAO_CONNECT_WAIT": value}) == [expected]
+
+
 def test_a_long_value_is_shortened_in_the_message():
     assert environment.problems({"JIXIAO_LOCK_WAIT": "9" * 30 + "x" * 270}) == [
         line("JIXIAO_LOCK_WAIT", repr("9" * 30 + "x" * 170) + "…（共 300 个字符）", WAIT)
@@ -89,7 +98,8 @@ def test_a_long_value_is_shortened_in_the_message():
 
 
 def test_good_and_empty_values_pass(tmp_path):
-    good = {"JIXIAO_ROOT": str(tmp_path), "JIXIAO_LOCK_WAIT": " 2.5 ", "SOURCE_DATE_EPOCH": "4354819199",
+    good = {"JIXIAO_ROOT": str(tmp_path), "JIXIAO_LOCK_WAIT": " 2.5 ", "JIXIAO_CONNECT_WAIT": "86400",
+            "SOURCE_DATE_EPOCH": "4354819199",
             "JIXIAO_FORK_KERNELS": "0", "JIXIAO_BUILD": "1", "JIXIAO_RUNTIME_DIR": str(tmp_path / "later")}  # fmt: skip
     assert environment.problems(good) == []
     assert environment.problems(dict.fromkeys(good, "")) == []  # empty: as if unset (reproducible builds' rule too)
@@ -100,12 +110,14 @@ def test_the_readers_use_the_checked_values(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1577836800")
     monkeypatch.setenv("JIXIAO_LOCK_WAIT", "2.5")
     monkeypatch.setenv("JIXIAO_FORK_KERNELS", "0")
+    monkeypatch.setenv("JIXIAO_CONNECT_WAIT", "0.5")
     assert properties.document_time(2019, "2020-04-20") == datetime(2020, 1, 1)
-    assert (environment.lock_wait(600), environment.fork_kernels()) == (2.5, False)
+    assert (environment.lock_wait(600), environment.fork_kernels(), environment.connect_wait(10)) == (2.5, False, 0.5)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "")
     monkeypatch.delenv("JIXIAO_LOCK_WAIT")
+    monkeypatch.setenv("JIXIAO_CONNECT_WAIT", "")
     assert properties.document_time(2019, "2020-04-20") == datetime(2020, 4, 20)
-    assert environment.lock_wait(600) == 600
+    assert (environment.lock_wait(600), environment.connect_wait(10)) == (600, 10)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")  # from Python, without the command's check
     with pytest.raises(environment.EnvironmentValueError) as error:
         properties.document_time(2019, "2020-04-20")

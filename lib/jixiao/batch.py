@@ -44,7 +44,7 @@ from typing import Any
 
 from distributed import WorkerPlugin
 
-from jixiao import paths, scratch
+from jixiao import environment, paths, scratch
 from jixiao.store import Store, code_hash, inputs_key, inputs_zip, key_of, tree, unzip, zipped
 
 KEY_FILE = ".cache/batch.key"
@@ -52,7 +52,8 @@ KEY_FILE = ".cache/batch.key"
 IN_FLIGHT = 4
 """Tasks sent ahead: at least this many, or two per worker thread, whichever is more."""
 CONNECT_SECONDS = 10
-"""How long ``--scheduler`` is tried before the batch gives up (nothing built)."""
+"""How long ``--scheduler`` is tried before the batch gives up (nothing built), unless
+``JIXIAO_CONNECT_WAIT`` says otherwise."""
 
 
 class ClusterError(Exception):
@@ -61,10 +62,10 @@ class ClusterError(Exception):
 
 
 class ClusterUnreachable(ClusterError):
-    def __init__(self, address: str, cause: BaseException) -> None:
+    def __init__(self, address: str, seconds: float, cause: BaseException) -> None:
         super().__init__(
-            f"--scheduler {address}：{CONNECT_SECONDS} 秒内无法连接 Dask 调度器 (no scheduler answered within "
-            f"{CONNECT_SECONDS} s: {type(cause).__name__})；应为正在运行的调度器地址，未构建任何报告 (nothing built)"
+            f"--scheduler {address}：{seconds:g} 秒内无法连接 Dask 调度器 (no scheduler answered within "
+            f"{seconds:g} s: {type(cause).__name__})；应为正在运行的调度器地址，未构建任何报告 (nothing built)"
         )
 
 
@@ -260,8 +261,8 @@ def build_many(jobs: Iterable[tuple[str, int]], *, scheduler: str | None = None,
     the tasks; report each as it finishes, with the batch's progress. Each worker keeps the engine
     warm (:class:`WarmEngine`) unless ``warm`` is false (every build then starts its kernel
     template cold, as ``jixiao build`` does: ``make bench-batch`` compares both). :class:`ClusterUnreachable`
-    when ``scheduler`` does not answer within :data:`CONNECT_SECONDS`; :class:`ClusterLost` when
-    it goes away before the end (the unit-years received by then are written)."""
+    when ``scheduler`` does not answer within :data:`CONNECT_SECONDS` (or ``JIXIAO_CONNECT_WAIT``);
+    :class:`ClusterLost` when it goes away before the end (the unit-years received by then are written)."""
     jobs = list(dict.fromkeys(jobs))
     store = Store(output)
     code = code_hash()
@@ -303,10 +304,11 @@ def _on_cluster(stale: dict[tuple[str, int], str], outcomes: list[Outcome], jobs
 
     cluster = None
     if scheduler:
+        wait = environment.connect_wait(CONNECT_SECONDS)
         try:
-            client = Client(scheduler, timeout=CONNECT_SECONDS)
+            client = Client(scheduler, timeout=wait)
         except (OSError, TimeoutError, ValueError) as exc:
-            raise ClusterUnreachable(scheduler, exc) from None
+            raise ClusterUnreachable(scheduler, wait, exc) from None
     else:
         # One build per worker process: a build already runs its sections on every core.
         cluster = LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=True,

@@ -3,9 +3,10 @@
 :data:`VARIABLES` lists them with the values each takes; :func:`problems` gives one line per
 variable whose value is not one of them, and every command calls it first (``jixiao.cli``), so a
 bad value ends the command with exit 2 and that line, before any file is read or written. The
-readers below (:func:`lock_wait`, :func:`source_date_epoch`, :func:`fork_kernels`) parse with the
-same rules, so a value used deep in a build is the value that was checked; called without the
-check (from Python), they raise :class:`EnvironmentValueError` with the same line.
+readers below (:func:`lock_wait`, :func:`connect_wait`, :func:`source_date_epoch`,
+:func:`fork_kernels`) parse with the same rules, so a value used deep in a build is the value that
+was checked; called without the check (from Python), they raise :class:`EnvironmentValueError`
+with the same line.
 
 ``SOURCE_DATE_EPOCH`` follows reproducible builds' rule
 (https://reproducible-builds.org/specs/source-date-epoch/): an empty value is as if it were unset;
@@ -70,6 +71,9 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("JIXIAO_LOCK_WAIT", f"不超过 {LOCK_WAIT_MAX} 的非负秒数 (seconds, 0 to {LOCK_WAIT_MAX})",
              "how long a build waits for another build of the same unit-year; default 600",
              False, lambda v: _seconds(v) is not None),
+    Variable("JIXIAO_CONNECT_WAIT", f"大于 0、不超过 {LOCK_WAIT_MAX} 的秒数 (seconds, above 0 to {LOCK_WAIT_MAX})",
+             "how long batch --scheduler tries to reach its scheduler before it gives up, nothing built; default 10",
+             False, lambda v: bool(_seconds(v))),
     Variable("SOURCE_DATE_EPOCH",
              f"不超过 {EPOCH_MAX} 的非负整数秒，即 1970 年至 2107 年底 (whole seconds since 1970, to the end of 2107)",
              "the date the PDF, DOCX and workbook carry; default: the profile's report_date",
@@ -115,6 +119,12 @@ def _value(name: str) -> str | None:
 def lock_wait(default: float) -> float:
     """``JIXIAO_LOCK_WAIT`` in seconds, else ``default``."""
     value = _value("JIXIAO_LOCK_WAIT")
+    return default if value is None else float(value)
+
+
+def connect_wait(default: float) -> float:
+    """``JIXIAO_CONNECT_WAIT`` in seconds, else ``default``."""
+    value = _value("JIXIAO_CONNECT_WAIT")
     return default if value is None else float(value)
 
 

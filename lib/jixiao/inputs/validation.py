@@ -27,7 +27,6 @@ from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from jixiao import formatting, paths
 from jixiao.inputs import needs
@@ -46,7 +45,7 @@ from jixiao.inputs.schema import (
     REQUIRED_TABLES,
     TABLES,
 )
-from jixiao.inputs.settings import Section, Settings
+from jixiao.inputs.settings import Section, Settings, parse_yaml
 from jixiao.scoring.rules import LEVEL1_WEIGHT_KEYS, Rules
 
 __all__ = ["InputError", "Problem", "check", "check_dataset", "stand_ins", "validate", "validate_with_notes"]
@@ -240,8 +239,8 @@ def settings_references(data: Dataset, known: Iterable[Problem] = ()) -> list[Pr
 def rules(unit: str) -> Rules:
     """The unit's scoring rules: ``scoring`` in ``params/<unit>/unit.yaml`` over the defaults."""
     path = paths.params_dir(unit) / "unit.yaml"
-    settings = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None
-    return Rules.from_settings((settings or {}).get("scoring"))
+    settings = parse_yaml(path.read_text(encoding="utf-8"), path) if path.is_file() else {}  # as settings.load reads it
+    return Rules.from_settings(settings.get("scoring"))
 
 
 def check_dataset(
