@@ -55,9 +55,22 @@ def select(frame: pd.DataFrame, table: str, column: str = "", value: str = "") -
     look-ups find rows."""
     if not column:
         return frame
-    if (table, column) == ("published", "key"):
-        return frame[frame[column].map(named) == value]
-    return frame[frame[column].astype(str).str.strip() == value]
+    return frame[_compared(frame, table, column) == value]
+
+
+_COMPARED: dict[tuple[int, str], tuple[pd.DataFrame, pd.Series]] = {}
+
+
+def _compared(frame: pd.DataFrame, table: str, column: str) -> pd.Series:
+    """A column as :func:`select` compares it, made once per table (a section selects hundreds of
+    times from the same one)."""
+    kept = _COMPARED.get((id(frame), column))
+    if kept is None or kept[0] is not frame:
+        values = frame[column].map(named) if (table, column) == ("published", "key") else frame[column].astype(str)
+        if len(_COMPARED) >= 32:  # the tables of a build or two: a batch worker's later builds have others
+            _COMPARED.clear()
+        kept = _COMPARED[(id(frame), column)] = (frame, values.str.strip())
+    return kept[1]
 
 
 def named(key: str) -> str:
@@ -74,13 +87,21 @@ def files_hash(hashes: list[str]) -> str:
 
 
 def rows_hash(rows: pd.DataFrame) -> str:
-    """The hash of some rows as loaded: the columns, their types and every value."""
+    """The hash of some rows as loaded: the columns, their types and every value (a missing one,
+    NaN or NA, as null)."""
     content = {
         "columns": [str(c) for c in rows.columns],
         "types": [str(t) for t in rows.dtypes],
-        "rows": rows.astype(object).where(rows.notna(), None).values.tolist(),
+        "rows": [[None if _missing(v) else v for v in row] for row in rows.itertuples(index=False, name=None)],
     }
     return hashlib.sha256(json.dumps(content, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
+def _missing(value: object) -> bool:
+    """None, NaN, pandas' NA or NaT: what a blank cell is loaded as."""
+    if value is None or type(value).__name__ in ("NAType", "NaTType"):
+        return True
+    return isinstance(value, float) and value != value
 
 
 def digest(files: str, rows: pd.DataFrame) -> str:
