@@ -164,6 +164,21 @@ def parse_key(key: str) -> KeyParts | str:
     return f"不是可用的数字键，应为 {'、'.join(known)}，或 表:编码:列"
 
 
+_IDS: dict[tuple[int, str], tuple[pd.DataFrame, set[str | None]]] = {}
+
+
+def _row_ids(table: str, frame: pd.DataFrame) -> set[str | None]:
+    """The ids of the rows of ``frame`` (:func:`row_id`), found once per table: validation asks
+    for every key of the ``published`` table."""
+    kept = _IDS.get((id(frame), table))
+    if kept is None or kept[0] is not frame:
+        ids = {row_id(table, row) for row in frame[list(row_columns(table) or ())].to_dict("records")}
+        if len(_IDS) >= 16:
+            _IDS.clear()
+        kept = _IDS[(id(frame), table)] = (frame, ids)
+    return kept[1]
+
+
 def missing_row(parts: KeyParts, frame: pd.DataFrame | None) -> str | None:
     """What is wrong when the cell a key names has no row in its table (``frame``, read from the
     inputs), in Chinese; None when the row is there, or the table was not read.
@@ -180,7 +195,7 @@ def missing_row(parts: KeyParts, frame: pd.DataFrame | None) -> str | None:
     columns = row_columns(parts.table) or ()
     if any(c not in frame.columns for c in columns):
         return None
-    if any(row_id(parts.table, row) == parts.id for _, row in frame.iterrows()):
+    if parts.id in _row_ids(parts.table, frame):
         return None
     table = schema.TABLES[parts.table]
     named = ROW_SEPARATOR.join(table.column(c).label for c in columns)
