@@ -41,6 +41,12 @@ def in_build() -> bool:
     return os.environ.get("JIXIAO_BUILD") == "1" and shell is not None and shell() is not None
 
 
+def recording() -> bool:
+    """Whether a read now is recorded (inside a build's section kernel, or :func:`remembering`):
+    what costs a hash to record can be skipped otherwise."""
+    return bool(_remembering) or in_build()
+
+
 def record_read(path: Path | str, part: str | None = None) -> None:
     """Note that this section's output depends on ``path`` (its content, or its absence), or,
     for a YAML settings file, on one ``part`` of it (a dotted key path: ``themes.dibao``).

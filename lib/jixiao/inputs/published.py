@@ -424,7 +424,7 @@ class PublishedTable:
 
 
 EMPTY = PublishedTable({}, {})
-_cache: dict[Path, tuple[list[str], PublishedTable, dict[str, str]]] = {}
+_cache: dict[Path, tuple[list[str], PublishedTable, dict[str, Any]]] = {}
 """Each folder's table: its files' hashes, the table, and its record as a dependency."""
 
 
@@ -483,13 +483,17 @@ def published_table(folder: Path, whole: bool = True) -> PublishedTable:
                 pass
             else:
                 files_hash = table_parts.files_hash(hashes)
-                record = {table_parts.name(folder, "published"): table_parts.digest(files_hash, frame)}
+                record = {table_parts.name(folder, "published"): lambda: table_parts.digest(files_hash, frame)}
                 table = replace(_published_rows(frame), lookups=_lookups(folder, frame, files_hash))
         if table.lookups is None:  # not read as a table: a look-up depends on the files
             table = replace(table, lookups=lambda _, files=record: facts.replay(files))
         cached = _cache[folder] = (hashes, table, record)
-    if whole:
-        facts.replay(cached[2])
+    if whole and facts.recording():
+        record = cached[2]
+        for name, digest in record.items():  # the table's hash, taken once it is first recorded
+            if callable(digest):
+                record[name] = digest()
+        facts.replay(record)
     return cached[1]
 
 
@@ -500,6 +504,8 @@ def _lookups(folder: Path, frame: pd.DataFrame, files: str) -> Callable[[str], N
     kept: dict[str, dict[str, str]] = {}
 
     def record(value: str) -> None:
+        if not facts.recording():
+            return
         found = kept.get(value)
         if found is None:
             rows = table_parts.select(frame, "published", "key", value)

@@ -87,12 +87,14 @@ class Tables:
         frame = self._frame(name)
         kept = self._rows.get((name, column, value))
         if kept is None or kept[0] is not frame:
-            folder = paths.data_dir(self.unit, self.year)
-            files = parts.files_hash([self._reads[name][dependencies.name(p)] for p in parts.sources(folder, name)])
-            rows = parts.select(frame, name, column, value)
-            kept = self._rows[(name, column, value)] = (frame, rows, {
-                parts.name(folder, name, column, value): parts.digest(files, rows)})  # fmt: skip
-        facts.replay(kept[2])
+            kept = self._rows[(name, column, value)] = (frame, parts.select(frame, name, column, value), {})
+        if facts.recording():
+            if not kept[2]:  # hashed once, and only where it is recorded
+                folder = paths.data_dir(self.unit, self.year)
+                sources = parts.sources(folder, name)
+                files = parts.files_hash([self._reads[name][dependencies.name(p)] for p in sources])
+                kept[2][parts.name(folder, name, column, value)] = parts.digest(files, kept[1])
+            facts.replay(kept[2])
         return kept[1]
 
     def among(self, name: str, column: str, values: Iterable[str]) -> pd.DataFrame:
