@@ -17,6 +17,7 @@ last good report and its workbook untouched, stops every kernel and removes the 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import sys
@@ -246,6 +247,12 @@ class Build:
         """The cover's score and grade when no section hands them over: a Future, or a call into
         the kernel template."""
 
+    @functools.cached_property
+    def code(self) -> str:
+        """The hash of jixiao's code (``_code_hash``), taken once per build: every section's
+        rendering and the report's key use it."""
+        return _code_hash()
+
     def _cached(self, section: Section) -> dict | None:
         entry = cache.lookup(self.unit, self.year, section, warn=self.echo)
         if entry is not None:
@@ -462,7 +469,7 @@ class Build:
         """A section as report HTML, kept beside its cache entry: a re-stitch renders only the
         sections that ran again (or all of them, when the stitching code changed)."""
         executed = cache.executed_path(self.unit, self.year, section)
-        key = hashlib.sha256((cache.file_hash(executed) + _code_hash()).encode()).hexdigest()
+        key = hashlib.sha256((cache.file_hash(executed) + self.code).encode()).hexdigest()
         kept = cache.rendered(self.unit, self.year, section, key)
         if kept is not None:
             try:
@@ -492,7 +499,7 @@ class Build:
             "annex": settings.forms_in_annex,
             "notebooks": [paths.relative(s.notebook) for s in settings.sections],
         }  # the build record names them
-        base = cache.report_key(entries, {"code": _code_hash(), "unit_name": settings.unit_name, "shape": shape})
+        base = cache.report_key(entries, {"code": self.code, "unit_name": settings.unit_name, "shape": shape})
         base += "+" + self.inputs_key
         wanted = editions.outputs(self.editions, self.formats)
         try:

@@ -17,6 +17,7 @@ figures are numbered here too, through the whole report (表1…表N, 图1…图
 from __future__ import annotations
 
 import dataclasses
+import functools
 import html
 import re
 from dataclasses import dataclass
@@ -296,6 +297,14 @@ def outline_entries(outline: tuple[Node, ...], sections: dict[str, RenderedSecti
     return entries
 
 
+@functools.lru_cache(maxsize=2)
+def _page_template(source: str) -> Any:
+    """The page's template, compiled once per version of its text (a preview stitches at every edit)."""
+    import jinja2
+
+    return jinja2.Environment(autoescape=True).from_string(source)
+
+
 def render_page(*, title: str, unit_name: str, year: int, score_html: str | None, grade: str,
                 sections: list[RenderedSection], outline: tuple[Node, ...] | None = None,
                 numbering: tuple[str, ...] = NUMBERING, build_info: dict[str, Any] | None = None,
@@ -307,7 +316,6 @@ def render_page(*, title: str, unit_name: str, year: int, score_html: str | None
     the report was built from (``build.json``: the review edition's footer); ``links``: (file name, label) of the files
     beside it (PDF, Word, 自评表). ``score_html`` None: the report has no score (no indicators, no
     reported total), and the cover shows none."""
-    import jinja2
     from markupsafe import Markup
 
     from jixiao.writing import provenance  # only when a page is stitched, not on a rebuild that changes nothing
@@ -316,8 +324,7 @@ def render_page(*, title: str, unit_name: str, year: int, score_html: str | None
         outline = tuple(Node(Heading(s.anchor, "", None, 1), Section(s.anchor, "", Path(), {}), ()) for s in sections)
     # Text (titles, the unit's name) is escaped; the sections' HTML, the stylesheet and the
     # score's figure span are HTML already.
-    environment = jinja2.Environment(autoescape=True)
-    template = environment.from_string(TEMPLATE.read_text(encoding="utf-8"))
+    template = _page_template(TEMPLATE.read_text(encoding="utf-8"))
     # figures' full derivations move to one appendix; the cover counts the illustrative ones
     derivations: dict[str, str] = {}
     score_html = provenance.take_derivations(score_html, derivations) if score_html is not None else None
