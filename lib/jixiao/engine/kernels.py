@@ -304,7 +304,10 @@ def _reload(unit: str, year: int) -> dict[str, tuple[int, int, int]]:
     the tables and scores made from unchanged inputs are kept (``sections.report.Report``).
     jixiao's modules are imported again from disk first if one of their files changed (nothing
     is kept then). Returns the stamps of the jixiao modules now kept."""
-    gc.unfreeze()
+    global _RELOADS
+    _RELOADS += 1
+    if _RELOADS % FULL_COLLECTION_EVERY == 0:  # a full collection walks every object: 40 ms, not at every edit
+        gc.unfreeze()
     earlier = None
     if _jixiao_modules() != _KEPT_STAMPS:
         _forget_jixiao()
@@ -316,10 +319,15 @@ def _reload(unit: str, year: int) -> dict[str, tuple[int, int, int]]:
 
     importlib.import_module(KEPT)
     _preload(unit, year, earlier)
-    gc.collect()
+    gc.collect()  # the young objects, or every object after unfreeze(): the report replaced, its cycles
     gc.freeze()
     return _jixiao_modules()
 
+
+FULL_COLLECTION_EVERY = 16
+"""Reloads between two collections of the objects frozen before (the earlier reports' cycles of
+objects stay meanwhile: a few hundred KB per edit); the others collect what is new since."""
+_RELOADS = 0
 
 _KEPT_STAMPS: dict[str, tuple[int, int, int]] = {}
 """The stamps of the jixiao modules the template imported when it last loaded jixiao."""
