@@ -40,7 +40,7 @@ Echo = Callable[[str], None]
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 DEFAULT_EDITION = "review"
-STEP_MS = 100
+STEP_MS = 50
 """A change is taken once no other came for this long: an editor's burst of writes is one change."""
 DEBOUNCE_MS = 1000
 """…and at most this long after the first one."""
