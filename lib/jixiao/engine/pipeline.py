@@ -635,7 +635,7 @@ def build_info(settings: Settings, entries: list[dict]) -> dict[str, Any]:
     fonts: dict[str, str] = {}
     for entry in entries:
         for dependency, digest in entry.get("dependencies", {}).items():
-            if Path(dependency).suffix.lower() in FONT_SUFFIXES:
+            if "#" not in dependency and Path(dependency).suffix.lower() in FONT_SUFFIXES:
                 fonts[Path(dependency).name] = digest
     return {
         "unit": settings.unit,

@@ -213,8 +213,9 @@ def preload(unit: str, year: int, earlier: Report | None = None) -> None:
     preloaded before, of which the parts still current are kept (see :class:`Report`)."""
     report = Report(unit, year, earlier)
     for each in report.history():
-        for name in TABLES:
-            getattr(each.data, name)
+        with facts.remembering():  # each table's record hashed here once, not in every kernel
+            for name in TABLES:
+                getattr(each.data, name)
         each.scores  # noqa: B018  (computed now, for every section to find)
     _preloaded[(unit, year, str(paths.root()))] = report
 
