@@ -96,31 +96,40 @@ def input_files(settings: Settings) -> dict[str, str]:
 
 
 def _inputs_hash(settings: Settings) -> str:
-    digest = hashlib.sha256()
-    for name, file_hash in input_files(settings).items():
-        digest.update(name.encode())
-        digest.update(file_hash.encode())
-    digest.update(_code_hash().encode())
-    return digest.hexdigest()
+    """The key of the inputs, year by year (``2019=<hash>,2018=<hash>``): each over that year's data
+    and parameters, the settings and jixiao's code. A year's check does not read another year's
+    inputs, so an edit to this year's leaves last year's checked."""
+    common = hashlib.sha256(_code_hash().encode())
+    for path in settings.files:
+        common.update(f"{paths.relative(path)}\0{cache.file_hash(path)}\n".encode())
+    keys = []
+    for year in years_with_data(settings):
+        digest = common.copy()
+        data = paths.data_dir(settings.unit, year)
+        files = sorted(p for p in data.rglob("*") if p.is_file()) if data.is_dir() else []
+        for path in [*files, paths.params_dir(settings.unit) / f"{year}.yaml"]:
+            digest.update(f"{paths.relative(path)}\0{cache.file_hash(path)}\n".encode())
+        keys.append(f"{year}={digest.hexdigest()}")
+    return ",".join(keys)
 
 
 def validate_inputs(settings: Settings, echo: Echo, found: Callable[[], Any] | None = None,
                     key: str | None = None) -> str:  # fmt: skip
-    """Check the inputs; raise ``jixiao.inputs.validation.InputError`` listing every problem. Returns
-    the key of the inputs (every data file, the settings, the code), kept once they passed.
+    """Check the inputs of every year whose inputs changed since they last passed (:func:`unchecked`);
+    raise ``jixiao.inputs.validation.InputError`` listing every problem. Returns the key of the
+    inputs (:func:`_inputs_hash`), kept once they passed.
 
     ``found`` gives what :func:`input_problems` found elsewhere (in a child of the kernel template,
     while the first sections run), or None when it could not say: then the check runs here.
     ``key``: the inputs' key taken when that check started (else it is taken now)."""
     marker = _marker(settings)
     key = key or _inputs_hash(settings)
-    if _marker_says(marker, key):
+    years = unchecked(marker, key)
+    if not years:
         echo("  输入校验 (validation)   未变 (unchanged)")
         return key
     start = time.perf_counter()
-    problems, notes = (found() if found is not None else None) or input_problems(
-        settings.unit, years_with_data(settings)
-    )
+    problems, notes = (found() if found is not None else None) or input_problems(settings.unit, years, settings.year)
     for note in notes:  # 注意 (note) or 警告 (warning): neither stops the build
         echo(f"  {note}")
     if problems:
@@ -132,14 +141,14 @@ def validate_inputs(settings: Settings, echo: Echo, found: Callable[[], Any] | N
     return key
 
 
-def input_problems(unit: str, years: list[int]) -> tuple[list[Any], list[str]]:
-    """The problems and notes of the inputs of ``unit`` in ``years`` (earlier years too: the report
-    compares them)."""
+def input_problems(unit: str, years: list[int], report_year: int | None = None) -> tuple[list[Any], list[str]]:
+    """The problems and notes of the inputs of ``unit`` in ``years``: the report's own year
+    (``report_year``, else the first) and earlier ones the report compares with."""
     from jixiao.inputs import validation
 
     problems, notes = [], []
     for year in years:
-        found, noted = validation.validate_with_notes(unit, year, compared=year != years[0])
+        found, noted = validation.validate_with_notes(unit, year, compared=year != (report_year or years[0]))
         problems, notes = problems + found, notes + noted
     return problems, notes
 
@@ -149,12 +158,15 @@ def _marker(settings: Settings) -> Path:
     return paths.output_dir(settings.unit, settings.year) / ".cache" / "validated.key"
 
 
-def _marker_says(marker: Path, key: str) -> bool:
-    """A marker file holds ``key`` (a damaged or unreadable marker just says no)."""
+def unchecked(marker: Path, key: str) -> list[int]:
+    """The years of ``key`` (:func:`_inputs_hash`) whose inputs are not those that last passed their
+    check, as the marker file holds them (all of them without one: a damaged or unreadable marker
+    just says so)."""
     try:
-        return marker.read_bytes() == key.encode()
-    except OSError:
-        return False
+        passed = set(marker.read_text(encoding="utf-8").split(","))
+    except (OSError, UnicodeDecodeError):
+        passed = set()
+    return [int(part.partition("=")[0]) for part in key.split(",") if part not in passed]
 
 
 @contextmanager
@@ -344,8 +356,9 @@ class Build:
     def in_template(self, zygote: Any, key: str) -> None:
         """Start the inputs' check (unless they passed it unchanged: ``key``, the inputs' key) and
         the workbook in children of the kernel template."""
-        if not _marker_says(_marker(self.settings), key):  # the inputs or the code changed since they passed
-            call = zygote.call("jixiao.engine.pipeline:input_problems", self.unit, years_with_data(self.settings))
+        years = unchecked(_marker(self.settings), key)  # whose inputs (or the code) changed since they passed
+        if years:
+            call = zygote.call("jixiao.engine.pipeline:input_problems", self.unit, years, self.year)
 
             def watch() -> Any:
                 """The check's problems and notes (None if the child gave none); on problems, the
