@@ -55,22 +55,17 @@ def select(frame: pd.DataFrame, table: str, column: str = "", value: str = "") -
     look-ups find rows."""
     if not column:
         return frame
-    return frame[_compared(frame, table, column) == value]
+    return frame.iloc[_index(frame, table, column).positions.get(value, [])]
 
 
-_COMPARED: dict[tuple[int, str], tuple[pd.DataFrame, pd.Series]] = {}
-
-
-def _compared(frame: pd.DataFrame, table: str, column: str) -> pd.Series:
-    """A column as :func:`select` compares it, made once per table (a section selects hundreds of
-    times from the same one)."""
-    kept = _COMPARED.get((id(frame), column))
-    if kept is None or kept[0] is not frame:
-        values = frame[column].map(named) if (table, column) == ("published", "key") else frame[column].astype(str)
-        if len(_COMPARED) >= 32:  # the tables of a build or two: a batch worker's later builds have others
-            _COMPARED.clear()
-        kept = _COMPARED[(id(frame), column)] = (frame, values.str.strip())
-    return kept[1]
+def rows_hash(frame: pd.DataFrame, table: str, column: str = "", value: str = "") -> str:
+    """The hash of the rows :func:`select` gives, as loaded: the columns, their types and every
+    value (a missing one, NaN or NA, as null). Made from an index of the table built once, not
+    from a selection per call (a section looks hundreds of figures up)."""
+    index = _index(frame, table, column)
+    if not column:
+        return index.hash(list(range(len(frame))))
+    return index.hash(index.positions.get(value, []))
 
 
 def named(key: str) -> str:
@@ -81,20 +76,46 @@ def named(key: str) -> str:
     return ":".join(key.split(":")[:2]) if ":" in key else key
 
 
+class _Index:
+    """One table's rows as plain values and, for one column, the positions of the rows of each of
+    its values (as :func:`select` compares them)."""
+
+    def __init__(self, frame: pd.DataFrame, table: str, column: str) -> None:
+        self.header = [[str(c) for c in frame.columns], [str(t) for t in frame.dtypes]]
+        self.rows = [[None if _missing(v) else v for v in row] for row in frame.itertuples(index=False, name=None)]
+        self.positions: dict[str, list[int]] = {}
+        if column:
+            values = frame[column].map(named) if (table, column) == ("published", "key") else frame[column].astype(str)
+            for position, value in enumerate(values.str.strip()):
+                self.positions.setdefault(value, []).append(position)
+        self.hashes: dict[tuple[int, ...], str] = {}
+
+    def hash(self, positions: list[int]) -> str:
+        key = tuple(positions)
+        found = self.hashes.get(key)
+        if found is None:
+            content = {"columns": self.header[0], "types": self.header[1], "rows": [self.rows[i] for i in positions]}
+            found = self.hashes[key] = hashlib.sha256(
+                json.dumps(content, ensure_ascii=False, default=str).encode()).hexdigest()  # fmt: skip
+        return found
+
+
+_INDEXES: dict[tuple[int, str, str], tuple[pd.DataFrame, _Index]] = {}
+
+
+def _index(frame: pd.DataFrame, table: str, column: str) -> _Index:
+    """The table's index for ``column``, built once per loaded table (kept for the last few)."""
+    kept = _INDEXES.get((id(frame), table, column))
+    if kept is None or kept[0] is not frame:
+        if len(_INDEXES) >= 32:  # the tables of a build or two: a batch worker's later builds have others
+            _INDEXES.clear()
+        kept = _INDEXES[(id(frame), table, column)] = (frame, _Index(frame, table, column))
+    return kept[1]
+
+
 def files_hash(hashes: list[str]) -> str:
     """One hash for the hashes of a table's files (:func:`sources`, in that order)."""
     return hashlib.sha256("\n".join(hashes).encode()).hexdigest()
-
-
-def rows_hash(rows: pd.DataFrame) -> str:
-    """The hash of some rows as loaded: the columns, their types and every value (a missing one,
-    NaN or NA, as null)."""
-    content = {
-        "columns": [str(c) for c in rows.columns],
-        "types": [str(t) for t in rows.dtypes],
-        "rows": [[None if _missing(v) else v for v in row] for row in rows.itertuples(index=False, name=None)],
-    }
-    return hashlib.sha256(json.dumps(content, ensure_ascii=False, default=str).encode()).hexdigest()
 
 
 def _missing(value: object) -> bool:
@@ -104,9 +125,10 @@ def _missing(value: object) -> bool:
     return isinstance(value, float) and value != value
 
 
-def digest(files: str, rows: pd.DataFrame) -> str:
-    """The recorded hash of a rows dependency (see the module's docstring)."""
-    return f"{files}:{rows_hash(rows)}"
+def digest(files: str, frame: pd.DataFrame, table: str, column: str = "", value: str = "") -> str:
+    """The recorded hash of a table, or of its rows whose ``column`` is ``value`` (see the module's
+    docstring)."""
+    return f"{files}:{rows_hash(frame, table, column, value)}"
 
 
 def current(dependency: str, recorded: str) -> str | None:
@@ -124,11 +146,7 @@ def current(dependency: str, recorded: str) -> str | None:
     if now == files:
         return recorded
     frame = _loaded(str(folder), table, now)
-    if (
-        frame is None
-        or (column and column not in frame.columns)
-        or rows_hash(select(frame, table, column, value)) != rows
-    ):
+    if frame is None or (column and column not in frame.columns) or rows_hash(frame, table, column, value) != rows:
         return None
     return f"{now}:{rows}"
 

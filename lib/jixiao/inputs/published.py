@@ -483,7 +483,9 @@ def published_table(folder: Path, whole: bool = True) -> PublishedTable:
                 pass
             else:
                 files_hash = table_parts.files_hash(hashes)
-                record = {table_parts.name(folder, "published"): lambda: table_parts.digest(files_hash, frame)}
+                record = {
+                    table_parts.name(folder, "published"): lambda: table_parts.digest(files_hash, frame, "published")
+                }
                 table = replace(_published_rows(frame), lookups=_lookups(folder, frame, files_hash))
         if table.lookups is None:  # not read as a table: a look-up depends on the files
             table = replace(table, lookups=lambda _, files=record: facts.replay(files))
@@ -502,15 +504,15 @@ def _lookups(folder: Path, frame: pd.DataFrame, files: str) -> Callable[[str], N
     from jixiao import facts
 
     kept: dict[str, dict[str, str]] = {}
+    where = table_parts.name(folder, "published")
 
     def record(value: str) -> None:
         if not facts.recording():
             return
         found = kept.get(value)
         if found is None:
-            rows = table_parts.select(frame, "published", "key", value)
-            name = table_parts.name(folder, "published", "key", value)
-            found = kept[value] = {name: table_parts.digest(files, rows)}
+            name = f"{where}.key={value}"
+            found = kept[value] = {name: table_parts.digest(files, frame, "published", "key", value)}
         facts.replay(found)
 
     return record

@@ -93,7 +93,7 @@ class Tables:
                 folder = paths.data_dir(self.unit, self.year)
                 sources = parts.sources(folder, name)
                 files = parts.files_hash([self._reads[name][dependencies.name(p)] for p in sources])
-                kept[2][parts.name(folder, name, column, value)] = parts.digest(files, kept[1])
+                kept[2][parts.name(folder, name, column, value)] = parts.digest(files, frame, name, column, value)
             facts.replay(kept[2])
         return kept[1]
 
