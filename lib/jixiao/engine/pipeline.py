@@ -84,14 +84,17 @@ def years_with_data(settings: Settings) -> list[int]:
     return years
 
 
+def _year_files(settings: Settings, year: int) -> list[Path]:
+    """One year's inputs: its data files and its parameters."""
+    data = paths.data_dir(settings.unit, year)
+    files = sorted(p for p in data.rglob("*") if p.is_file()) if data.is_dir() else []
+    return [*files, paths.params_dir(settings.unit) / f"{year}.yaml"]
+
+
 def input_files(settings: Settings) -> dict[str, str]:
     """Every file the report is built from (settings, each year's parameters and data), by its
     path relative to the root, with its SHA-256."""
-    files = list(settings.files)
-    for year in years_with_data(settings):
-        data = paths.data_dir(settings.unit, year)
-        files += sorted(p for p in data.rglob("*") if p.is_file()) if data.is_dir() else []
-        files.append(paths.params_dir(settings.unit) / f"{year}.yaml")
+    files = [*settings.files, *(f for year in years_with_data(settings) for f in _year_files(settings, year))]
     return {paths.relative(path): cache.file_hash(path) for path in files}
 
 
@@ -105,9 +108,7 @@ def _inputs_hash(settings: Settings) -> str:
     keys = []
     for year in years_with_data(settings):
         digest = common.copy()
-        data = paths.data_dir(settings.unit, year)
-        files = sorted(p for p in data.rglob("*") if p.is_file()) if data.is_dir() else []
-        for path in [*files, paths.params_dir(settings.unit) / f"{year}.yaml"]:
+        for path in _year_files(settings, year):
             digest.update(f"{paths.relative(path)}\0{cache.file_hash(path)}\n".encode())
         keys.append(f"{year}={digest.hexdigest()}")
     return ",".join(keys)

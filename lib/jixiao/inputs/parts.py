@@ -22,11 +22,12 @@ This module imports nothing heavy: the loader (pandas) is imported only to check
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from jixiao import dependencies, paths
 
@@ -55,7 +56,14 @@ def select(frame: pd.DataFrame, table: str, column: str = "", value: str = "") -
     look-ups find rows."""
     if not column:
         return frame
-    return frame.iloc[_index(frame, table, column).positions.get(value, [])]
+    return frame.iloc[positions(frame, column, table).get(value, [])]
+
+
+def positions(frame: pd.DataFrame, column: str, table: str = "") -> dict[str, list[int]]:
+    """The positions of the rows of each value of ``column``, compared as :func:`select` compares
+    them (``table``: only the ``published`` table's ``key`` is compared otherwise); made once per
+    loaded table."""
+    return _index(frame, table, column).positions
 
 
 def rows_hash(frame: pd.DataFrame, table: str, column: str = "", value: str = "") -> str:
@@ -81,8 +89,7 @@ class _Index:
     its values (as :func:`select` compares them)."""
 
     def __init__(self, frame: pd.DataFrame, table: str, column: str) -> None:
-        self.header = [[str(c) for c in frame.columns], [str(t) for t in frame.dtypes]]
-        self.rows = [[None if _missing(v) else v for v in row] for row in frame.itertuples(index=False, name=None)]
+        self.frame = frame
         self.positions: dict[str, list[int]] = {}
         if column:
             values = frame[column].map(named) if (table, column) == ("published", "key") else frame[column].astype(str)
@@ -90,11 +97,17 @@ class _Index:
                 self.positions.setdefault(value, []).append(position)
         self.hashes: dict[tuple[int, ...], str] = {}
 
+    @functools.cached_property
+    def rows(self) -> list[list[Any]]:
+        """Every row as plain values, made when a first hash asks for them."""
+        return [[None if _missing(v) else v for v in row] for row in self.frame.itertuples(index=False, name=None)]
+
     def hash(self, positions: list[int]) -> str:
         key = tuple(positions)
         found = self.hashes.get(key)
         if found is None:
-            content = {"columns": self.header[0], "types": self.header[1], "rows": [self.rows[i] for i in positions]}
+            header = [[str(c) for c in self.frame.columns], [str(t) for t in self.frame.dtypes]]
+            content = {"columns": header[0], "types": header[1], "rows": [self.rows[i] for i in positions]}
             found = self.hashes[key] = hashlib.sha256(
                 json.dumps(content, ensure_ascii=False, default=str).encode()).hexdigest()  # fmt: skip
         return found

@@ -18,6 +18,7 @@ import pandas as pd
 
 from jixiao import formatting, scoring
 from jixiao.inputs import schema
+from jixiao.inputs.parts import positions
 from jixiao.inputs.published import computed_key
 from jixiao.scoring import FLAG_TEXT, IndicatorScore, ProjectScore
 from jixiao.scoring.weights import DEFAULT_WEIGHT_RULE
@@ -69,28 +70,12 @@ def _differ(a: float | None, b: float | None) -> bool:
 
 
 def _index(frame: pd.DataFrame, column: str, key: str) -> Any:
-    """The index of the row whose ``column`` is ``key`` (ids are unique: validated on input)."""
-    found = _rows_by(frame, column).get(key, [])
+    """The index of the row whose ``column`` is ``key`` (ids are unique: validated on input), found
+    through the table's index of values made once (a section looks rows up hundreds of times)."""
+    found = positions(frame, column).get(key, [])
     if len(found) != 1:
         raise KeyError(f"{len(found)} rows with {column} {key!r}")
-    return found[0]
-
-
-_ROWS_BY: dict[tuple[int, str], tuple[pd.DataFrame, dict[str, list[Any]]]] = {}
-
-
-def _rows_by(frame: pd.DataFrame, column: str) -> dict[str, list[Any]]:
-    """The rows of ``frame`` by their ``column`` as text, found once per table (a section looks a
-    project or indicator up hundreds of times)."""
-    kept = _ROWS_BY.get((id(frame), column))
-    if kept is None or kept[0] is not frame:
-        found: dict[str, list[Any]] = {}
-        for index, value in zip(frame.index, frame[column].astype(str), strict=True):
-            found.setdefault(value, []).append(index)
-        if len(_ROWS_BY) >= 16:  # the tables of a build or two: a batch worker's later builds have others
-            _ROWS_BY.clear()
-        kept = _ROWS_BY[(id(frame), column)] = (frame, found)
-    return kept[1]
+    return frame.index[found[0]]
 
 
 def _blank(value: Any) -> bool:
