@@ -169,7 +169,7 @@ def test_no_kernel_starts_once_the_build_killed_them(tmp_path, monkeypatch):
     assert kernels.Zygote.current is None  # no template: kernels start the usual way
     kernels.kill_all()
     try:
-        manager = kernels.ForkKernelManager(kernel_name="python3")
+        manager = kernels.KernelManager(kernel_name="python3")
         with pytest.raises(RuntimeError, match=r"^the build was stopped: no kernel starts$"):
             asyncio.run(manager.start_kernel())
         assert manager.provisioner.process is None and kernels._LAUNCHED == set()

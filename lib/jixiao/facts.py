@@ -109,12 +109,19 @@ def publish(**values: Any) -> None:
 
 
 def _jixiao_modules() -> list[str]:
-    """Source files of the jixiao modules loaded in this kernel, relative to the project root."""
+    """Source files of the jixiao modules loaded in this kernel, relative to the project root
+    (asked after every cell: each module's file is named once)."""
     files = []
     for name, module in sys.modules.copy().items():  # copy(): atomic, threads import too
         if (name == "jixiao" or name.startswith("jixiao.")) and getattr(module, "__file__", None):
-            files.append(dependencies.name(module.__file__))
+            named = _module_names.get(module.__file__)
+            if named is None:
+                named = _module_names[module.__file__] = dependencies.name(module.__file__)
+            files.append(named)
     return sorted(files)
+
+
+_module_names: dict[str, str] = {}
 
 
 def _module_hashes(files: list[str]) -> dict[str, str]:

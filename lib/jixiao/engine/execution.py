@@ -9,6 +9,7 @@ end without writing anything, and nobody waits for them but the next build in th
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import queue
@@ -19,6 +20,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from jixiao import paths
 from jixiao.engine.stopping import INTERRUPTED
@@ -129,7 +131,9 @@ def run_section(section: Section, executed: Path,
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    from jixiao.engine.kernels import ForkKernelManager
+    from jixiao.engine.kernels import KernelManager
+
+    _register_engine()
 
     executed.parent.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
@@ -139,13 +143,14 @@ def run_section(section: Section, executed: Path,
             str(executed),
             parameters=section.parameters,
             kernel_name="python3",
+            engine_name=ENGINE,
             progress_bar=False,
             # the kernel starts in the notebook's folder; papermill's own `cwd` would change this
             # whole process's working directory while several sections run in threads
             resources={"metadata": {"path": str(section.notebook.parent)}},
-            # nbclient options: kernels forked from the warm template when one runs, and killed
+            # nbclient's options, where no template runs (see ForkEngine): the kernel is killed
             # once the last cell is done (a graceful shutdown can stall 3.5 s for nothing).
-            kernel_manager_class=ForkKernelManager,
+            kernel_manager_class=KernelManager,
             shutdown_kernel="immediate",
             # papermill would rewrite (and re-validate) the whole notebook after every cell; the
             # executed notebook is written once at the end, or with the error when a cell fails
@@ -174,6 +179,68 @@ def run_section(section: Section, executed: Path,
     if INTERRUPTED.is_set():
         raise Abandoned(section.id)
     return Run(section, executed, time.perf_counter() - start)
+
+
+ENGINE = "jixiao"
+"""papermill's engine for the sections (``ForkEngine``, see :func:`_fork_engine`)."""
+
+
+def _register_engine() -> None:
+    from papermill.engines import papermill_engines
+
+    if ENGINE not in papermill_engines._engines:  # once per process
+        papermill_engines.register(ENGINE, _fork_engine())
+
+
+def _fork_engine() -> type:
+    """``ForkEngine``, made once, when the first section runs: papermill is imported by the
+    build, not by every user of this module (the batch's client)."""
+    from papermill.engines import Engine, NBClientEngine
+
+    from jixiao.engine import kernels
+
+    class ForkEngine(Engine):
+        """papermill's engine for a section notebook. Where the build's kernel template runs
+        (``kernels.Zygote.current``), the notebook runs in a child forked from it, in an IPython
+        shell of its own (``kernels._run_notebook``): a kernel's process, namespace, outputs and
+        failures, without the Jupyter protocol's start and messages between two processes of one
+        machine. Else in a kernel started the usual way, by nbclient (``NBClientEngine``)."""
+
+        @classmethod
+        def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, **kwargs: Any) -> Any:
+            zygote = kernels.Zygote.current
+            if zygote is None:
+                return NBClientEngine.execute_managed_notebook(nb_man, kernel_name, **kwargs)
+            import nbformat
+            from nbclient.exceptions import DeadKernelError
+
+            nb = nb_man.nb
+            code = [(i, c.source) for i, c in enumerate(nb.cells) if c.cell_type == "code" and c.source.strip()]
+            cwd = ((kwargs.get("resources") or {}).get("metadata") or {}).get("path") or str(Path.cwd())
+            process = kernels.ForkedProcess(zygote.path, {"cells": code, "cwd": cwd, "env": dict(os.environ)})
+            nb.metadata["language_info"] = nbformat.from_dict(kernels.LANGUAGE_INFO)
+            try:
+                for index, cell in enumerate(nb.cells):
+                    nb_man.cell_start(cell, index)
+                    try:
+                        if cell.cell_type != "code" or not cell.source.strip():
+                            continue
+                        line = process.next_line()  # the cell's outputs, else "exit N": the child died
+                        if not line.startswith("{"):
+                            raise DeadKernelError(f"Kernel died ({line})")
+                        result = json.loads(line)
+                        cell.execution_count = result["execution_count"]
+                        cell.outputs = [nbformat.from_dict(output) for output in result["outputs"]]
+                        if result["failed"]:
+                            nb_man.cell_exception(cell, cell_index=index)
+                            break
+                    finally:
+                        nb_man.cell_complete(cell, cell_index=index)
+            finally:
+                process.close()
+            return None
+
+    return ForkEngine
 
 
 def _close_event_loop() -> None:

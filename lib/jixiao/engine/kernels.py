@@ -1,30 +1,34 @@
-"""Fresh kernels in milliseconds: each section's kernel is forked from a warm template process.
+"""Fresh kernels in milliseconds: each section's notebook runs in a child forked from a warm template process.
 
 A kernel started the usual way costs about 0.9 s before its first cell and another 1.5 s to
 import pandas, matplotlib and the CJK font, every time: on two cores that is most of a report's
-build. Here one
-template process (the *zygote*) imports them once, and loads the build's report once
-(``sections.report.preload``: settings, tables, scores, earlier years, each part with the reads
-it was made from); for each section it forks a child that becomes an ordinary IPython kernel on
-the connection file jupyter_client wrote. Every section still gets a kernel of its own, with its
-own namespace and nothing left over from another section: the fork copies the template's imported
-modules and loaded report, not another notebook's state. Of jixiao the template keeps what every
-section's first cell imports (:data:`KEPT`) and what loading the report imports, and drops both
-when one of their files changes on disk; each kernel imports the rest of jixiao from disk now,
-with code the template compiled (:class:`_Compiled`). What a kernel's start costs the template
-pays once too: the imports of IPython's debugger and history, the machine's addresses, the hash of
-the chart font; and its objects are frozen out of the kernels' garbage collections.
+build. Here one template process (the *zygote*) imports them once, and loads the build's report
+once (``sections.report.preload``: settings, tables, scores, earlier years, each part with the
+reads it was made from); for each section it forks a child that runs the notebook's cells in an
+IPython shell of its own (:func:`_run_notebook`). Every section still gets a process and a
+namespace of its own, with nothing left over from another section: the fork copies the template's
+imported modules and loaded report, not another notebook's state. Of jixiao the template keeps
+what every section's first cell imports (:data:`KEPT`) and what loading the report imports, and
+drops both when one of their files changes on disk; each child imports the rest of jixiao from
+disk now, with code the template compiled (:class:`_Compiled`). The template's objects are frozen
+out of the children's garbage collections.
 
-jupyter_client sees an ordinary kernel: :class:`ForkKernelManager` swaps its provisioner for
-:class:`ForkProvisioner`, which asks the zygote to fork instead of starting a process. A kernel is
-killed as soon as its notebook is done (no graceful-shutdown wait; nothing is left to save).
+The child is a kernel in all but the Jupyter protocol: the same IPython shell, display formatter
+and tracebacks, the outputs nbclient would have written from a kernel's messages (streams,
+display data, the execution result, the error), ``SIGINT`` as ``KeyboardInterrupt``. What it
+leaves out is what cost most once the report was preloaded: a kernel application's start (its
+sockets, session and configuration: about 0.1 s a section) and every output crossing ZeroMQ
+twice and being parsed by nbclient. papermill runs it as its engine (``execution.ForkEngine``).
+Without a template (``JIXIAO_FORK_KERNELS=0``, no ``fork``) each section gets a kernel started
+the usual way (:class:`KernelManager`), killed as soon as its notebook is done.
 
-The zygote serves a Unix socket. Per kernel the client sends one JSON line (connection file,
-working directory, environment); the zygote answers the child's pid, then ``exit <status>`` when
-the child ends; if the client's socket closes first the child is killed. The zygote exits, with
-its children, when its standard input closes (the build is over, or died).
+The zygote serves a Unix socket. Per section the client sends one JSON line (the code cells,
+working directory, environment); the zygote answers the child's pid, the child ``ready`` and then
+each cell's outputs as one JSON line, and the zygote ``exit <status>`` when the child ends; if the
+client's socket closes first the child is killed. The zygote exits, with its children, when its
+standard input closes (the build is over, or died).
 
-The zygote runs in a session of its own, with its kernels: Ctrl-C in the terminal reaches the
+The zygote runs in a session of its own, with its children: Ctrl-C in the terminal reaches the
 build alone, which then kills the zygote's whole process group at once (:func:`kill_all`), and
 every kernel started the usual way, instead of waiting for any of them.
 
@@ -38,7 +42,6 @@ report, so no build sees another's.
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import json
 import os
@@ -63,14 +66,12 @@ from traitlets import Type
 from jixiao import environment, scratch
 from jixiao.engine.stopping import INTERRUPTED
 
-WARM_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger",
-                "IPython", "numpy", "pandas", "matplotlib.figure", "matplotlib.backends.backend_agg",
-                "yaml", "openpyxl", "html", "difflib", "decimal",
-                # what a kernel's start imports (its debugger, history, extensions, the local addresses)
-                "psutil", "sqlite3", "pdb", "faulthandler", "IPython.core.debugger", "IPython.core.completerlib",
-                "IPython.extensions.storemagic", "IPython.core.oinspect", "IPython.core.logger",
-                "IPython.utils.wildcard", "runpy", "tornado.platform.asyncio", "jupyter_client.localinterfaces",
-                "pandas.core.methods.to_dict")  # fmt: skip
+WARM_MODULES = ("IPython", "numpy", "pandas", "matplotlib.figure", "matplotlib.backends.backend_agg",
+                "yaml", "openpyxl", "html", "difflib", "decimal", "pandas.core.methods.to_dict",
+                # what a section's IPython shell imports as it starts
+                "IPython.core.application", "IPython.core.magics", "IPython.core.completer",
+                "IPython.core.completerlib", "IPython.core.oinspect", "IPython.core.logger",
+                "IPython.utils.wildcard")  # fmt: skip
 
 KEPT = "jixiao.sections.report"
 """What every section notebook's first cell imports (``jixiao.open_report``), kept imported in the
@@ -175,9 +176,6 @@ def _warm_up() -> None:
             importlib.import_module(name)
         except ImportError:  # another version of IPython or pandas: a kernel imports what it needs
             pass
-    from jupyter_client import localinterfaces
-
-    localinterfaces.localhost()  # the machine's addresses, looked up once (a kernel's start asks)
     # Register the CJK font once, then forget jixiao but what every section imports: kernels
     # import the rest afresh from disk. A first chart loads the font file and fills matplotlib's
     # caches (drawn, not taken from the charts' memo); a table warms pandas.
@@ -213,27 +211,129 @@ def _as_child(request: dict[str, Any], close: list[int], on_interrupt: Any) -> N
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
 
 
-def _become_kernel(request: dict[str, Any], conn: socket.socket, close: list[int]) -> None:
-    """In the forked child: turn into an IPython kernel; never returns.
+LANGUAGE_INFO = {"codemirror_mode": {"name": "ipython", "version": sys.version_info[0]},
+                 "file_extension": ".py", "mimetype": "text/x-python", "name": "python",
+                 "nbconvert_exporter": "python", "pygments_lexer": f"ipython{sys.version_info[0]}",
+                 "version": sys.version.split()[0]}  # fmt: skip
+"""The notebook's ``language_info`` as an IPython kernel's ``kernel_info`` reply gives it (and
+nbclient writes it into the executed notebook)."""
 
-    The child writes its pid on the client's connection, then, once its sockets are bound,
-    ``ready``: the client connects to listening sockets instead of retrying every 100 ms
-    (ZeroMQ's reconnect interval). The zygote itself writes only ``exit`` when the child ends.
-    """
+
+class _Outputs:
+    """A cell's outputs as nbclient writes them from an IPython kernel's messages: display data,
+    the execution result, the error, and before each of them (and at the cell's end) what was
+    written meanwhile to standard output, then to standard error, one output each (the kernel's
+    streams are buffered and flushed in that order)."""
+
+    def __init__(self) -> None:
+        self.outputs: list[dict[str, Any]] = []
+        self._streams: dict[str, list[str]] = {"stdout": [], "stderr": []}
+        self.failed = False
+
+    def write(self, name: str, text: str) -> None:
+        self._streams[name].append(text)
+
+    def flush(self) -> None:
+        for name, written in self._streams.items():
+            if "".join(written):
+                self.outputs.append({"output_type": "stream", "name": name, "text": "".join(written)})
+            written.clear()
+
+    def add(self, output: dict[str, Any]) -> None:
+        self.flush()
+        self.outputs.append(output)
+
+    def take(self) -> list[dict[str, Any]]:
+        self.flush()
+        outputs, self.outputs = self.outputs, []
+        return outputs
+
+
+def _mime_bundle(data: dict[str, Any]) -> dict[str, Any]:
+    """A display's data as an IPython kernel sends it: images given as bytes in base64."""
+    import base64
+
+    return {mime: base64.b64encode(value).decode("ascii") if isinstance(value, bytes) else value
+            for mime, value in data.items()}  # fmt: skip
+
+
+def _shell(outputs: _Outputs) -> Any:
+    """An IPython shell whose outputs go to ``outputs`` (what an IPython kernel's shell sends as
+    messages), with no input history (as the kernels of a build had none)."""
+    import io
+
+    from IPython.core.displayhook import DisplayHook
+    from IPython.core.displaypub import DisplayPublisher
+    from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
+
+    class Stream(io.TextIOBase):
+        def __init__(self, name: str) -> None:
+            self.name_ = name
+
+        def writable(self) -> bool:
+            return True
+
+        def write(self, text: str) -> int:
+            outputs.write(self.name_, text)
+            return len(text)
+
+    class Hook(DisplayHook):
+        def start_displayhook(self) -> None:
+            self.bundle: tuple[dict[str, Any], Any] | None = None
+
+        def write_output_prompt(self) -> None:
+            pass
+
+        def write_format_data(self, format_dict: dict[str, Any], md_dict: Any = None) -> None:
+            self.bundle = (format_dict, md_dict)
+
+        def finish_displayhook(self) -> None:
+            if self.bundle is not None and self.bundle[0]:
+                outputs.add({"output_type": "execute_result", "execution_count": self.prompt_count,
+                             "data": _mime_bundle(self.bundle[0]), "metadata": self.bundle[1] or {}})  # fmt: skip
+            self.bundle = None
+
+    class Publisher(DisplayPublisher):
+        def publish(self, data: dict[str, Any], metadata: Any = None, source: Any = None, *, transient: Any = None,
+                    update: bool = False, **kwargs: Any) -> None:  # fmt: skip
+            if not update:  # an update changes an output already shown (by its display id): none is
+                outputs.add({"output_type": "display_data", "data": _mime_bundle(data), "metadata": metadata or {}})
+
+        def clear_output(self, wait: bool = False) -> None:
+            outputs.take()
+
+    class Shell(InteractiveShell):
+        def _showtraceback(self, etype: Any, evalue: Any, stb: list[str]) -> None:
+            outputs.add({"output_type": "error", "ename": str(etype.__name__), "evalue": str(evalue), "traceback": stb})
+            outputs.failed = True
+
+    sys.stdout, sys.stderr = Stream("stdout"), Stream("stderr")
+    config = Config()
+    config.HistoryManager.enabled = False
+    return Shell.instance(config=config, displayhook_class=Hook, display_pub_class=Publisher)
+
+
+def _run_notebook(request: dict[str, Any], conn: socket.socket, close: list[int]) -> None:
+    """In a forked child: run a section notebook's code cells (``request["cells"]``: index and
+    source of each) in an IPython shell of its own, as its kernel would; write each cell's outputs
+    on the client's connection as one JSON line as it ends, and stop after a cell that failed;
+    never returns. The child is the section's kernel in all but the Jupyter protocol: its own
+    process, its own namespace, the report preloaded; killed with the build."""
     code = 1
     try:
-        conn.sendall(f"{os.getpid()}\n".encode())
-        _as_child(request, close, signal.default_int_handler)  # a kernel is interrupted by SIGINT
-        os.environ["JPY_PARENT_PID"] = str(os.getppid())
-        from ipykernel.kernelapp import IPKernelApp
-
-        app = IPKernelApp.instance()
-        # no input history: a build's kernels would only write every cell to one shared SQLite file
-        history = "--HistoryManager.enabled=False"
-        app.initialize(["-f", request["connection_file"], f"--IPKernelApp.parent_handle={os.getppid()}", history])
-        conn.sendall(b"ready\n")
-        conn.close()
-        app.start()
+        conn.sendall(f"{os.getpid()}\nready\n".encode())
+        _as_child(request, close, signal.default_int_handler)  # interrupted by SIGINT, as a kernel
+        tempfile.tempdir = None  # taken from TMPDIR again
+        outputs = _Outputs()
+        shell = _shell(outputs)
+        for index, source in request["cells"]:
+            count = shell.execution_count
+            shell.run_cell(source, store_history=True)
+            line = {"index": index, "execution_count": count, "outputs": outputs.take(), "failed": outputs.failed}
+            conn.sendall(json.dumps(line, ensure_ascii=False).encode() + b"\n")
+            if outputs.failed:
+                break
         code = 0
     finally:
         os._exit(code)
@@ -351,7 +451,7 @@ def serve(path: str, unit: str | None = None, year: int | None = None) -> None:
 
 
 def _serve(path: str, kept: dict[str, tuple[int, int, int]], lifeline: Any, ready: Any) -> None:
-    """Fork a child for each request on the socket at ``path`` (a kernel, a call, or a build's
+    """Fork a child for each request on the socket at ``path`` (a section's notebook, a call, or a build's
     zygote) until ``lifeline`` (standard input, or the build's connection) reaches its end; then
     kill every child. ``kept``: the jixiao modules imported, forgotten when one changes on disk."""
     global _KEPT_STAMPS
@@ -392,7 +492,7 @@ def _serve(path: str, kept: dict[str, tuple[int, int, int]], lifeline: Any, read
                         _become_zygote(request, conn, close)
                     if "call" in request:
                         _run_call(request, conn, close)
-                    _become_kernel(request, conn, close)
+                    _run_notebook(request, conn, close)
                 children[conn] = pid
                 if "zygote" in request:
                     sessions.add(pid)
@@ -473,7 +573,7 @@ class Zygote:
 
     def wait_ready(self, timeout: float = 60) -> None:
         if isinstance(self.process, ForkedProcess):  # a fork of a warm template: its log is the template's
-            line = self.process.ready(timeout)
+            line = self.process.next_line(timeout)
             if line != "ready":
                 self.stop()
                 raise RuntimeError(f"the kernel template (jixiao.engine.kernels) did not start: {line}")
@@ -687,7 +787,8 @@ def kill_all() -> None:
 
 
 class ForkedProcess:
-    """What jupyter_client needs of a kernel process (``subprocess.Popen``'s methods)."""
+    """A child of the zygote (a section's notebook, a call, a build's zygote) as ``subprocess.Popen``
+    gives a process (its methods), with the lines it writes (:meth:`next_line`)."""
 
     stdin = stdout = stderr = None
 
@@ -710,8 +811,9 @@ class ForkedProcess:
             raise RuntimeError(f"a forked kernel died while starting (jixiao.engine.kernels): {first}")
         self.pid = int(first)
 
-    def ready(self, timeout: float | None = None) -> str:
-        """The child's next line: ``ready`` once it is (else ``exit N``, or empty after ``timeout``)."""
+    def next_line(self, timeout: float | None = None) -> str:
+        """The child's next line (``ready`` once it is, a cell's outputs), else ``exit N`` once it
+        ended, or empty after ``timeout``."""
         return self._line(timeout) or ""
 
     def close(self) -> None:
@@ -725,7 +827,7 @@ class ForkedProcess:
         while b"\n" not in self._buffer:
             if not select.select([self._sock], [], [], timeout)[0]:
                 return None
-            chunk = self._sock.recv(256)
+            chunk = self._sock.recv(1 << 16)
             if not chunk:  # the zygote is gone
                 self._buffer += b"exit -9\n"
             self._buffer += chunk
@@ -758,46 +860,27 @@ class ForkedProcess:
         self.send_signal(signal.SIGKILL)
 
 
-class ForkProvisioner(LocalProvisioner):
-    """LocalProvisioner whose kernel process is forked by the zygote instead of started."""
+class Provisioner(LocalProvisioner):
+    """LocalProvisioner that starts no kernel once the build was stopped, and keeps each kernel's
+    process for :func:`kill_all` while it runs."""
 
     async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
-        zygote = Zygote.current
-        if zygote is None:  # no template, or it was just killed with the build: then no kernel at all
-            with _LAUNCHING:
-                if INTERRUPTED.is_set():
-                    raise RuntimeError("the build was stopped: no kernel starts")
-                info = await super().launch_kernel(cmd, **kwargs)
-                if self.process is not None:
-                    _LAUNCHED.add(self.process)
-            return info
-        connection_file = cmd[cmd.index("-f") + 1]
-        env = kwargs.get("env") or dict(os.environ)
-        cwd = str(kwargs.get("cwd") or Path.cwd())
-        self.process = ForkedProcess(zygote.path, {"connection_file": connection_file, "cwd": cwd, "env": env})
-        self.pid, self.pgid, self.cwd = self.process.pid, None, cwd
-        return self.connection_info
+        with _LAUNCHING:
+            if INTERRUPTED.is_set():
+                raise RuntimeError("the build was stopped: no kernel starts")
+            info = await super().launch_kernel(cmd, **kwargs)
+            if self.process is not None:
+                _LAUNCHED.add(self.process)
+        return info
 
     async def wait(self) -> int | None:
-        """As LocalProvisioner's, polling every 5 ms instead of 100 ms: a killed kernel is gone at once."""
-        if isinstance(self.process, ForkedProcess):
-            while self.process.poll() is None:
-                await asyncio.sleep(0.005)
-            code, self.process = self.process.returncode, None
-            return code
         process = self.process
         code = await super().wait()
         _LAUNCHED.discard(process)
         return code
 
-    async def send_signal(self, signum: int) -> None:
-        if isinstance(self.process, ForkedProcess):
-            self.process.send_signal(signum)  # the kernel alone, never the zygote's process group
-        else:
-            await super().send_signal(signum)
 
-
-class ForkKernelClient(AsyncKernelClient):
+class KernelClient(AsyncKernelClient):
     async def wait_for_ready(self, timeout: float | None = None) -> None:  # type: ignore[override]
         """Ready when a kernel_info request has its reply and its ``idle`` status on IOPub.
 
@@ -828,14 +911,15 @@ SOCKET_PATH_MAX = 104
 temporary folder keeps TCP ports."""
 
 
-class ForkKernelManager(AsyncKernelManager):
-    """A KernelManager whose kernels come from the zygote (when one is running).
+class KernelManager(AsyncKernelManager):
+    """The KernelManager of a section's kernel where no kernel template runs (``JIXIAO_FORK_KERNELS=0``,
+    no ``fork``): a kernel started the usual way, none once the build was stopped.
 
     Asynchronous, as nbclient's own default: with a blocking client, nbclient's wait for a cell's
     output blocks its event loop, so a kernel that dies in a cell (killed for its memory, say)
     would leave the section waiting for ever instead of failing with ``DeadKernelError``."""
 
-    client_factory = Type(ForkKernelClient)  # what client() makes (AsyncKernelManager's own is fixed)
+    client_factory = Type(KernelClient)  # what client() makes (AsyncKernelManager's own is fixed)
 
     async def _async_wait(self, pollinterval: float = 0.005) -> None:
         await super()._async_wait(pollinterval)  # 100 ms by default: a killed kernel is gone at once
@@ -843,7 +927,7 @@ class ForkKernelManager(AsyncKernelManager):
     async def _async_pre_start_kernel(self, **kw: Any) -> Any:
         if self.provisioner is None:
             self.kernel_id = self.kernel_id or kw.pop("kernel_id", None) or __import__("uuid").uuid4().hex
-            self.provisioner = ForkProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
+            self.provisioner = Provisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
         runtime = os.environ.get("JIXIAO_RUNTIME_DIR")
         if not self.connection_file and runtime and self.kernel_id:  # else a file in /tmp, left if interrupted
             self.connection_file = os.path.join(runtime, f"kernel-{self.kernel_id}.json")
