@@ -20,14 +20,15 @@ CELLS = [
     ("code", 'from IPython.display import HTML, display\ndisplay(HTML("<b>粗</b>"))\n40 + x + 1', []),
     ("code", "", []),
     ("code", '{"数": [1, 2], "x": x}', []),
+    ("code", 'from IPython.display import Image\nImage(data=b"\\x89PNG\\r\\n\\x1a\\n", format="png")', []),
     ("code", 'print("前")\nraise ValueError("坏的输入")', []),
     ("code", 'print("不会执行")', []),
 ]
 
 
-def notebook(path: Path) -> Path:
+def notebook(path: Path, cells_: list[tuple[str, str, list[str]]] = CELLS) -> Path:
     cells = []
-    for kind, source, tags in CELLS:
+    for kind, source, tags in cells_:
         make = nbformat.v4.new_code_cell if kind == "code" else nbformat.v4.new_markdown_cell
         cells.append(make(source, metadata={"tags": tags}))
     nb = nbformat.v4.new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "language": "python",
@@ -68,13 +69,13 @@ def test_a_notebook_forked_from_the_template_gives_what_a_kernel_gives(tmp_path:
     assert forked == usual
     assert (forked_error.cell_index, forked_error.exec_count, forked_error.ename, forked_error.evalue) == (
         usual_error.cell_index, usual_error.exec_count, usual_error.ename, usual_error.evalue)  # fmt: skip
-    assert (forked_error.exec_count, forked_error.ename, forked_error.evalue) == (7, "ValueError", "坏的输入")
+    assert (forked_error.exec_count, forked_error.ename, forked_error.evalue) == (8, "ValueError", "坏的输入")
     # the executed notebook: papermill's notice of the error first, its parameters after the notebook's own
     result = {"output_type": "execute_result", "metadata": {}}
     assert [(kind, count, first) for kind, count, first, _ in forked] == [
         ("markdown", None, ['<span style="color:red; font-family:Helvetica Neue, Helvetica, Arial, sans-serif; '
                             "font-size:2em;\">An Exception was encountered at "
-                            "'<a href=\"#papermill-error-cell\">In [7]</a>'.</span>"]),
+                            "'<a href=\"#papermill-error-cell\">In [8]</a>'.</span>"]),
         ("code", 1, ["x = 1  # parameter"]),
         ("code", 2, ["# Parameters"]),
         ("code", 3, ['print("一", x)']),
@@ -83,10 +84,11 @@ def test_a_notebook_forked_from_the_template_gives_what_a_kernel_gives(tmp_path:
         ("code", 5, ["from IPython.display import HTML, display"]),
         ("code", None, []),
         ("code", 6, ['{"数": [1, 2], "x": x}']),
+        ("code", 7, ["from IPython.display import Image"]),
         ("markdown", None, ['<span id="papermill-error-cell" style="color:red; font-family:Helvetica Neue, '
                             'Helvetica, Arial, sans-serif; font-size:2em;">Execution using papermill encountered an '
                             "exception here and stopped:</span>"]),
-        ("code", 7, ['print("前")']),
+        ("code", 8, ['print("前")']),
         ("code", None, ['print("不会执行")']),
     ]  # fmt: skip
     assert [outputs for kind, _, _, outputs in forked if kind == "code"] == [
@@ -100,7 +102,20 @@ def test_a_notebook_forked_from_the_template_gives_what_a_kernel_gives(tmp_path:
          {**result, "execution_count": 5, "data": {"text/plain": "43"}}],
         [],
         [{**result, "execution_count": 6, "data": {"text/plain": "{'数': [1, 2], 'x': 2}"}}],
+        [{**result, "execution_count": 7,  # an image's bytes in base64, as a kernel's session sends them
+          "data": {"image/png": "iVBORw0KGgo=", "text/plain": "<IPython.core.display.Image object>"}}],
         [{"output_type": "stream", "name": "stdout", "text": "前\n"},
          {"output_type": "error", "ename": "ValueError", "evalue": "坏的输入"}],
         [],
     ]  # fmt: skip
+
+
+def test_a_syntax_error_is_told_as_a_kernel_tells_it(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The cell's file name in the message, as a kernel names its cells (``ipykernel.compiler``)."""
+    monkeypatch.setenv("JIXIAO_RUNTIME_DIR", str(tmp_path))
+    source = notebook(tmp_path / "section.ipynb", [("code", "x = 1", ["parameters"]), ("code", "y = (", [])])
+    usual_error, _ = run(source, tmp_path / "usual.ipynb")
+    with kernels.Zygote.start(tmp_path):
+        forked_error, _ = run(source, tmp_path / "forked.ipynb")
+    assert (forked_error.ename, forked_error.evalue) == (usual_error.ename, usual_error.evalue)
+    assert (forked_error.ename, forked_error.evalue) == ("SyntaxError", "incomplete input (1091951826.py, line 1)")

@@ -71,7 +71,7 @@ WARM_MODULES = ("IPython", "numpy", "pandas", "matplotlib.figure", "matplotlib.b
                 # what a section's IPython shell imports as it starts
                 "IPython.core.application", "IPython.core.magics", "IPython.core.completer",
                 "IPython.core.completerlib", "IPython.core.oinspect", "IPython.core.logger",
-                "IPython.utils.wildcard")  # fmt: skip
+                "IPython.utils.wildcard", "ipykernel.compiler")  # fmt: skip
 
 KEPT = "jixiao.sections.report"
 """What every section notebook's first cell imports (``jixiao.open_report``), kept imported in the
@@ -249,25 +249,20 @@ class _Outputs:
         return outputs
 
 
-def _mime_bundle(data: dict[str, Any]) -> dict[str, Any]:
-    """A display's data as an IPython kernel sends it: images given as bytes in base64."""
-    import base64
-
-    return {mime: base64.b64encode(value).decode("ascii") if isinstance(value, bytes) else value
-            for mime, value in data.items()}  # fmt: skip
-
-
 def _shell(outputs: _Outputs) -> Any:
     """An IPython shell whose outputs go to ``outputs`` (what an IPython kernel's shell sends as
     messages), with no input history (as the kernels of a build had none)."""
     import io
 
+    from ipykernel.compiler import XCachingCompiler  # the cells' file names, as in a kernel's tracebacks
     from IPython.core.displayhook import DisplayHook
     from IPython.core.displaypub import DisplayPublisher
     from IPython.core.interactiveshell import InteractiveShell
     from traitlets.config import Config
 
     class Stream(io.TextIOBase):
+        encoding = "utf-8"
+
         def __init__(self, name: str) -> None:
             self.name_ = name
 
@@ -291,14 +286,14 @@ def _shell(outputs: _Outputs) -> Any:
         def finish_displayhook(self) -> None:
             if self.bundle is not None and self.bundle[0]:
                 outputs.add({"output_type": "execute_result", "execution_count": self.prompt_count,
-                             "data": _mime_bundle(self.bundle[0]), "metadata": self.bundle[1] or {}})  # fmt: skip
+                             "data": self.bundle[0], "metadata": self.bundle[1] or {}})  # fmt: skip
             self.bundle = None
 
     class Publisher(DisplayPublisher):
         def publish(self, data: dict[str, Any], metadata: Any = None, source: Any = None, *, transient: Any = None,
                     update: bool = False, **kwargs: Any) -> None:  # fmt: skip
-            if not update:  # an update changes an output already shown (by its display id): none is
-                outputs.add({"output_type": "display_data", "data": _mime_bundle(data), "metadata": metadata or {}})
+            if not update:  # an update of an output shown before (by its display id) is not applied
+                outputs.add({"output_type": "display_data", "data": data, "metadata": metadata or {}})
 
         def clear_output(self, wait: bool = False) -> None:
             outputs.take()
@@ -311,7 +306,8 @@ def _shell(outputs: _Outputs) -> Any:
     sys.stdout, sys.stderr = Stream("stdout"), Stream("stderr")
     config = Config()
     config.HistoryManager.enabled = False
-    return Shell.instance(config=config, displayhook_class=Hook, display_pub_class=Publisher)
+    return Shell.instance(config=config, displayhook_class=Hook, display_pub_class=Publisher,
+                          compiler_class=XCachingCompiler)  # fmt: skip
 
 
 def _run_notebook(request: dict[str, Any], conn: socket.socket, close: list[int]) -> None:
@@ -325,13 +321,16 @@ def _run_notebook(request: dict[str, Any], conn: socket.socket, close: list[int]
         conn.sendall(f"{os.getpid()}\nready\n".encode())
         _as_child(request, close, signal.default_int_handler)  # interrupted by SIGINT, as a kernel
         tempfile.tempdir = None  # taken from TMPDIR again
+        from jupyter_client.jsonutil import json_default
+
         outputs = _Outputs()
         shell = _shell(outputs)
         for index, source in request["cells"]:
             count = shell.execution_count
             shell.run_cell(source, store_history=True)
             line = {"index": index, "execution_count": count, "outputs": outputs.take(), "failed": outputs.failed}
-            conn.sendall(json.dumps(line, ensure_ascii=False).encode() + b"\n")
+            # as a kernel's session packs its messages: bytes (an image) in base64, dates as ISO text
+            conn.sendall(json.dumps(line, ensure_ascii=False, default=json_default).encode() + b"\n")
             if outputs.failed:
                 break
         code = 0
