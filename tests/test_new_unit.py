@@ -10,7 +10,7 @@ import pytest
 import yaml
 from openpyxl import load_workbook
 
-from conftest import copy_project
+from conftest import REPO, copy_project
 from helpers_inputs import SHEETS
 from jixiao import cli
 from jixiao.inputs import kinds, new_unit, settings
@@ -187,8 +187,7 @@ def test_a_new_unit_is_filled_validated_and_built_and_a_year_added_compares_with
         f"  data/{UNIT}/2024/data.xlsx",
         f"  工作表 (sheets): {'、'.join(SHEETS)}",
         "下一步 (next steps):",
-        f"  1. 填写 data/{UNIT}/2024/data.xlsx: 每个表头的批注说明该列 (each header's note explains its column; "
-        "docs/data-model.md)",
+        f"  1. 填写 data/{UNIT}/2024/data.xlsx: 每个表头的批注说明该列 (each header's note explains its column)",
         f"     按需修改 params/{UNIT}/unit.yaml (the settings: sections, title, scoring…)",
         f"  2. jixiao validate --unit {UNIT} --year 2024",
         f"  3. jixiao build --unit {UNIT} --year 2024",
@@ -237,8 +236,7 @@ def test_a_new_unit_is_filled_validated_and_built_and_a_year_added_compares_with
         f"  data/{UNIT}/2025/data.xlsx",
         f"  工作表 (sheets): {'、'.join(SHEETS)}",
         "下一步 (next steps):",
-        f"  1. 填写 data/{UNIT}/2025/data.xlsx: 每个表头的批注说明该列 (each header's note explains its column; "
-        "docs/data-model.md)",
+        f"  1. 填写 data/{UNIT}/2025/data.xlsx: 每个表头的批注说明该列 (each header's note explains its column)",
         f"  2. jixiao validate --unit {UNIT} --year 2025",
         f"  3. jixiao build --unit {UNIT} --year 2025",
     ]
@@ -365,3 +363,15 @@ def test_write_unit_settings_is_the_one_function_that_writes_a_new_units_setting
 
 def test_the_command_lines_kinds_are_the_report_kinds():
     assert cli.KIND_IDS == tuple(kinds.KINDS)
+
+
+def test_the_next_steps_name_the_guide_where_the_project_has_it(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A checkout of jixiao has the guide's data-model page; a department's own project has no
+    ``docs/``, and is not pointed at a page it lacks (the two tests above)."""
+    monkeypatch.setenv("JIXIAO_ROOT", str(REPO))
+    created = new_unit.Created(UNIT, 2024, NAME, "department", (REPO / "params" / UNIT / "unit.yaml",
+                               REPO / "data" / UNIT / "2024" / "data.xlsx"), ("基本信息",), True, ())  # fmt: skip
+    assert new_unit.next_steps(created)[6] == (
+        f"  1. 填写 data/{UNIT}/2024/data.xlsx: 每个表头的批注说明该列 (each header's note explains its column; "
+        "docs/data-model.md)"
+    )

@@ -148,6 +148,9 @@ def new(unit: str, year: int, name: str | None = None, like: str | None = None, 
 def next_steps(created: Created) -> list[str]:
     """What ``jixiao new`` prints: what it wrote, then what to do next."""
     workbook = paths.relative(created.files[-1])
+    guide = paths.root() / "docs" / "data-model.md"  # in a checkout of jixiao; a project of its own has none
+    columns = f"each header's note explains its column; {paths.relative(guide)}" if guide.is_file() else (
+        "each header's note explains its column")  # fmt: skip
     lines = [
         f"新单位 (new unit) {created.unit}: {created.unit_name}, {KINDS[created.kind].name}"
         if created.new_unit
@@ -157,7 +160,7 @@ def next_steps(created: Created) -> list[str]:
         *(f"  {paths.relative(path)}" for path in (*created.project, *created.files)),
         f"  工作表 (sheets): {'、'.join(created.sheets)}",
         "下一步 (next steps):",
-        f"  1. 填写 {workbook}: 每个表头的批注说明该列 (each header's note explains its column; docs/data-model.md)",
+        f"  1. 填写 {workbook}: 每个表头的批注说明该列 ({columns})",
     ]
     if created.new_unit:
         lines.append(f"     按需修改 {paths.relative(created.files[0])} (the settings: sections, title, scoring…)")
