@@ -115,6 +115,16 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> Example:
     return Example(root, result)
 
 
+@pytest.fixture(scope="session")
+def county_example(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The second example, 示例县教育局 2020 (``data/shili-jyj``), built once for the whole session in
+    every edition and format; its output folder. Tests read it and change nothing in it."""
+    root = copy_project(tmp_path_factory.mktemp("county"))
+    result = run_jixiao(root, "build", "--unit", "shili-jyj", "--year", "2020")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return root / "outputs" / "shili-jyj" / "2020"
+
+
 @pytest.fixture
 def built_copy(example: Example, tmp_path: Path) -> Path:
     """A fresh copy of the project holding the session build's outputs (so everything is cached)."""

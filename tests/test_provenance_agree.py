@@ -126,11 +126,9 @@ def figure_states(page: str) -> dict[tuple[str, str], set[str]]:
 
 
 @pytest.fixture(scope="module")
-def county(tmp_path_factory) -> Built:
-    root = copy_project(tmp_path_factory.mktemp("county-provenance"))
-    result = run_jixiao(root, "build", "--unit", "shili-jyj", "--year", "2020")
-    assert result.returncode == 0, result.stdout + result.stderr
-    return Built(root / "outputs" / "shili-jyj" / "2020")
+def county(county_example: Path) -> Built:
+    """The session's build of 示例县教育局 2020, every format (conftest)."""
+    return Built(county_example)
 
 
 def test_the_2020_example_marks_each_figure_the_same_everywhere(county):
