@@ -8,6 +8,7 @@ client is a project folder with synthetic units; everything a build makes must c
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
@@ -88,8 +89,22 @@ class Cluster:
 
     def stop(self) -> None:
         """The workers first, then the scheduler: a worker whose scheduler went first spends its
-        nanny's whole grace period (8 s) closing, where one that says goodbye closes at once."""
+        nanny's whole grace period (8 s) closing, where one that says goodbye closes at once. So
+        when the scheduler is already gone (a test killed it), each worker is killed outright, its
+        nanny with the worker process under it (a worker killed leaves no kernel template behind:
+        tests/test_batch_faults.py)."""
         workers, scheduler = self.processes[1:], self.processes[:1]
+        if scheduler and scheduler[0].poll() is not None:
+            import psutil
+
+            for process in workers:
+                try:
+                    tree = [psutil.Process(process.pid), *psutil.Process(process.pid).children(recursive=True)]
+                except psutil.NoSuchProcess:
+                    continue
+                for member in tree:
+                    with contextlib.suppress(psutil.NoSuchProcess):
+                        member.kill()
         for group in (workers, scheduler):
             for process in group:
                 process.terminate()
