@@ -115,6 +115,16 @@ class Cluster:
                     process.kill()
 
 
+def html_and_workbook(root: Path, units: list[synth.Unit]) -> None:
+    """The units' settings ask for the HTML page and the workbook only (``formats``): what these
+    tests look at; the PDF and DOCX of a batch are made on a local cluster below, in every format."""
+    for unit in units:
+        settings = root / "params" / unit.id / "unit.yaml"
+        text = settings.read_text(encoding="utf-8")
+        assert "\nformats:" not in text
+        settings.write_text(text + "formats: [html, xlsx]\n", encoding="utf-8")
+
+
 def _sections(root: Path, unit: synth.Unit) -> list[str]:
     """The ids of a unit's sections, as its settings list them."""
     from jixiao.inputs import settings
@@ -130,6 +140,7 @@ def province(tmp_path_factory: pytest.TempPathFactory):
     root = tmp_path_factory.mktemp("client")
     shutil.copytree(REPO / "notebooks", root / "notebooks")
     units = synth.write(N_UNITS, [YEAR - 1, YEAR], SEED, root=root)
+    html_and_workbook(root, units)
     cluster = Cluster(tmp_path_factory.mktemp("cluster"), workers=2)
     try:
         ids = [u.id for u in units]
