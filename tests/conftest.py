@@ -6,7 +6,9 @@ tests never touch the repository's own ``outputs/`` and may break the copy's inp
 
 from __future__ import annotations
 
+import compileall
 import os
+import py_compile
 import shutil
 import subprocess
 import sys
@@ -50,10 +52,26 @@ def tool(name: str, *aliases: str) -> str:
     return found
 
 
+def compile_package() -> None:
+    """Write the bytecode of the checkout's ``lib/`` once, as an import does where
+    ``PYTHONDONTWRITEBYTECODE`` is not set (it is on CI). Every copy of the project takes it along
+    (:func:`copy_project` keeps the modification times the bytecode names), so the commands, kernel
+    templates and kernels the tests start load it instead of compiling each jixiao module again in
+    every process of every copy. A module a test edits in its copy no longer matches its bytecode
+    (size, time) and is compiled from its source, as always. Timestamp-checked, as an import writes
+    it (never hash-checked, which ``SOURCE_DATE_EPOCH`` would otherwise choose)."""
+    compileall.compile_dir(REPO / "lib", quiet=1, invalidation_mode=py_compile.PycInvalidationMode.TIMESTAMP)
+
+
+compile_package()
+
+
 def copy_project(target: Path, *, outputs_from: Path | None = None) -> Path:
-    """A copy of the project's sources and inputs (and, optionally, another copy's outputs)."""
+    """A copy of the project's sources and inputs (and, optionally, another copy's outputs); the
+    package with its bytecode (:func:`compile_package`)."""
     for name in ("lib", "notebooks", "params", "data"):
-        shutil.copytree(REPO / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+        ignore = None if name == "lib" else shutil.ignore_patterns("__pycache__")
+        shutil.copytree(REPO / name, target / name, ignore=ignore)
     if outputs_from is not None:
         shutil.copytree(outputs_from / "outputs", target / "outputs")
     return target

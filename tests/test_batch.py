@@ -40,9 +40,8 @@ class Cluster:
 
     def __init__(self, folder: Path, workers: int) -> None:
         self.folder = folder
-        package = folder / "package"  # the jixiao package alone: no data/, params/, notebooks/
-        shutil.copytree(REPO / "lib" / "jixiao", package / "site" / "jixiao",
-                        ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+        package = folder / "package"  # the jixiao package alone (its bytecode too): no data/, params/, notebooks/
+        shutil.copytree(REPO / "lib" / "jixiao", package / "site" / "jixiao")
         self.work = folder / "work"
         self.work.mkdir()
         env = {k: v for k, v in os.environ.items() if k != "JIXIAO_ROOT"}
