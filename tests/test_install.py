@@ -43,8 +43,12 @@ class Installed:
 
 def clean_environment() -> dict[str, str]:
     """This process's environment without what an in-process build of another test left in it
-    (``PYTHONPATH`` naming the checkout's ``lib``: pip would find jixiao installed there)."""
-    return {k: v for k, v in os.environ.items() if k not in ("JIXIAO_ROOT", "PYTHONPATH")}
+    (``PYTHONPATH`` naming the checkout's ``lib``: pip would find jixiao installed there), nor
+    ``PYTHONDONTWRITEBYTECODE`` (set on CI): the dependencies are installed without bytecode, and
+    the installed tool's first commands write it, as on a user's machine, instead of every later
+    process and kernel compiling pandas, matplotlib and the rest from their sources again."""
+    left_out = ("JIXIAO_ROOT", "PYTHONPATH", "PYTHONDONTWRITEBYTECODE")
+    return {k: v for k, v in os.environ.items() if k not in left_out}
 
 
 @pytest.fixture(scope="module")
