@@ -143,6 +143,15 @@ def county_example(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "outputs" / "shili-jyj" / "2020"
 
 
+def copy_charts(example: Example, root: Path) -> Path:
+    """The session build's kept charts (``outputs/.cache/charts``, keyed by everything a chart is
+    drawn from: its values and texts, the code, the font, the software) copied into the project
+    copy at ``root``, for a test whose build runs every section but is not about drawing charts:
+    a chart of the same values is taken as drawn, one of other values is drawn."""
+    shutil.copytree(example.root / "outputs" / ".cache" / "charts", root / "outputs" / ".cache" / "charts")
+    return root
+
+
 @pytest.fixture
 def built_copy(example: Example, tmp_path: Path) -> Path:
     """A fresh copy of the project holding the session build's outputs (so everything is cached)."""
