@@ -12,6 +12,8 @@ import py_compile
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,6 +124,52 @@ class Example:
     def filing_html(self) -> str:
         """The filing edition's page (``report.html``): what a department files."""
         return (self.out / "report.html").read_text(encoding="utf-8")
+
+
+# -- set-ups started early ----------------------------------------------------------------------------
+
+EARLY: dict[str, Callable[[Path, dict[str, str]], object]] = {}
+"""Expensive set-ups made only of other processes (an install, a build), by the name of the
+fixture that returns them: each is given a fresh folder and the environment as it was when the
+session's first test started (a test's monkeypatched variables never reach it)."""
+_STARTED: dict[str, Future] = {}
+
+
+def early(name: str) -> Callable[[Callable[[Path, dict[str, str]], object]], Callable[[Path, dict[str, str]], object]]:
+    """Register ``make(folder, environ)`` as the set-up of the fixture ``name`` (see :func:`made`)."""
+
+    def register(make: Callable[[Path, dict[str, str]], object]) -> Callable[[Path, dict[str, str]], object]:
+        EARLY[name] = make
+        return make
+
+    return register
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _start_early(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Start, in one thread beside the tests, the registered set-ups that a collected test uses: the
+    tests before it, often on one core of two, leave it room, and its fixture finds it made."""
+    wanted = [n for n in EARLY if any(n in getattr(item, "fixturenames", ()) for item in request.session.items)]
+    if not wanted:
+        yield
+        return
+    environ = dict(os.environ)
+    pool = ThreadPoolExecutor(1, thread_name_prefix="early")
+    for name in wanted:
+        _STARTED[name] = pool.submit(EARLY[name], tmp_path_factory.mktemp(name), environ)
+    try:
+        yield
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        _STARTED.clear()
+
+
+def made(name: str, tmp_path_factory: pytest.TempPathFactory) -> object:
+    """What the set-up registered as ``name`` made: started early, or made now."""
+    started = _STARTED.pop(name, None)
+    if started is not None:
+        return started.result()
+    return EARLY[name](tmp_path_factory.mktemp(name), dict(os.environ))
 
 
 @pytest.fixture(scope="session")
