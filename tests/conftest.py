@@ -6,10 +6,14 @@ tests never touch the repository's own ``outputs/`` and may break the copy's inp
 
 from __future__ import annotations
 
+import compileall
 import os
+import py_compile
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,10 +54,26 @@ def tool(name: str, *aliases: str) -> str:
     return found
 
 
+def compile_package() -> None:
+    """Write the bytecode of the checkout's ``lib/`` once, as an import does where
+    ``PYTHONDONTWRITEBYTECODE`` is not set (it is on CI). Every copy of the project takes it along
+    (:func:`copy_project` keeps the modification times the bytecode names), so the commands, kernel
+    templates and kernels the tests start load it instead of compiling each jixiao module again in
+    every process of every copy. A module a test edits in its copy no longer matches its bytecode
+    (size, time) and is compiled from its source, as always. Timestamp-checked, as an import writes
+    it (never hash-checked, which ``SOURCE_DATE_EPOCH`` would otherwise choose)."""
+    compileall.compile_dir(REPO / "lib", quiet=1, invalidation_mode=py_compile.PycInvalidationMode.TIMESTAMP)
+
+
+compile_package()
+
+
 def copy_project(target: Path, *, outputs_from: Path | None = None) -> Path:
-    """A copy of the project's sources and inputs (and, optionally, another copy's outputs)."""
+    """A copy of the project's sources and inputs (and, optionally, another copy's outputs); the
+    package with its bytecode (:func:`compile_package`)."""
     for name in ("lib", "notebooks", "params", "data"):
-        shutil.copytree(REPO / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+        ignore = None if name == "lib" else shutil.ignore_patterns("__pycache__")
+        shutil.copytree(REPO / name, target / name, ignore=ignore)
     if outputs_from is not None:
         shutil.copytree(outputs_from / "outputs", target / "outputs")
     return target
@@ -106,6 +126,52 @@ class Example:
         return (self.out / "report.html").read_text(encoding="utf-8")
 
 
+# -- set-ups started early ----------------------------------------------------------------------------
+
+EARLY: dict[str, Callable[[Path, dict[str, str]], object]] = {}
+"""Expensive set-ups made only of other processes (an install, a build), by the name of the
+fixture that returns them: each is given a fresh folder and the environment as it was when the
+session's first test started (a test's monkeypatched variables never reach it)."""
+_STARTED: dict[str, Future] = {}
+
+
+def early(name: str) -> Callable[[Callable[[Path, dict[str, str]], object]], Callable[[Path, dict[str, str]], object]]:
+    """Register ``make(folder, environ)`` as the set-up of the fixture ``name`` (see :func:`made`)."""
+
+    def register(make: Callable[[Path, dict[str, str]], object]) -> Callable[[Path, dict[str, str]], object]:
+        EARLY[name] = make
+        return make
+
+    return register
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _start_early(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Start, in one thread beside the tests, the registered set-ups that a collected test uses: the
+    tests before it, often on one core of two, leave it room, and its fixture finds it made."""
+    wanted = [n for n in EARLY if any(n in getattr(item, "fixturenames", ()) for item in request.session.items)]
+    if not wanted:
+        yield
+        return
+    environ = dict(os.environ)
+    pool = ThreadPoolExecutor(1, thread_name_prefix="early")
+    for name in wanted:
+        _STARTED[name] = pool.submit(EARLY[name], tmp_path_factory.mktemp(name), environ)
+    try:
+        yield
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        _STARTED.clear()
+
+
+def made(name: str, tmp_path_factory: pytest.TempPathFactory) -> object:
+    """What the set-up registered as ``name`` made: started early, or made now."""
+    started = _STARTED.pop(name, None)
+    if started is not None:
+        return started.result()
+    return EARLY[name](tmp_path_factory.mktemp(name), dict(os.environ))
+
+
 @pytest.fixture(scope="session")
 def example(tmp_path_factory: pytest.TempPathFactory) -> Example:
     """The 2019 example, built once for the whole session."""
@@ -113,6 +179,25 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> Example:
     result = run_jixiao(root, "build", "--unit", UNIT, "--year", str(YEAR))  # every edition and format
     assert result.returncode == 0, result.stdout + result.stderr
     return Example(root, result)
+
+
+@pytest.fixture(scope="session")
+def county_example(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The second example, 示例县教育局 2020 (``data/shili-jyj``), built once for the whole session in
+    every edition and format; its output folder. Tests read it and change nothing in it."""
+    root = copy_project(tmp_path_factory.mktemp("county"))
+    result = run_jixiao(root, "build", "--unit", "shili-jyj", "--year", "2020")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return root / "outputs" / "shili-jyj" / "2020"
+
+
+def copy_charts(example: Example, root: Path) -> Path:
+    """The session build's kept charts (``outputs/.cache/charts``, keyed by everything a chart is
+    drawn from: its values and texts, the code, the font, the software) copied into the project
+    copy at ``root``, for a test whose build runs every section but is not about drawing charts:
+    a chart of the same values is taken as drawn, one of other values is drawn."""
+    shutil.copytree(example.root / "outputs" / ".cache" / "charts", root / "outputs" / ".cache" / "charts")
+    return root
 
 
 @pytest.fixture

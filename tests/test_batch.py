@@ -8,6 +8,7 @@ client is a project folder with synthetic units; everything a build makes must c
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
@@ -39,9 +40,8 @@ class Cluster:
 
     def __init__(self, folder: Path, workers: int) -> None:
         self.folder = folder
-        package = folder / "package"  # the jixiao package alone: no data/, params/, notebooks/
-        shutil.copytree(REPO / "lib" / "jixiao", package / "site" / "jixiao",
-                        ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+        package = folder / "package"  # the jixiao package alone (its bytecode too): no data/, params/, notebooks/
+        shutil.copytree(REPO / "lib" / "jixiao", package / "site" / "jixiao")
         self.work = folder / "work"
         self.work.mkdir()
         env = {k: v for k, v in os.environ.items() if k != "JIXIAO_ROOT"}
@@ -88,8 +88,22 @@ class Cluster:
 
     def stop(self) -> None:
         """The workers first, then the scheduler: a worker whose scheduler went first spends its
-        nanny's whole grace period (8 s) closing, where one that says goodbye closes at once."""
+        nanny's whole grace period (8 s) closing, where one that says goodbye closes at once. So
+        when the scheduler is already gone (a test killed it), each worker is killed outright, its
+        nanny with the worker process under it (a worker killed leaves no kernel template behind:
+        tests/test_batch_faults.py)."""
         workers, scheduler = self.processes[1:], self.processes[:1]
+        if scheduler and scheduler[0].poll() is not None:
+            import psutil
+
+            for process in workers:
+                try:
+                    tree = [psutil.Process(process.pid), *psutil.Process(process.pid).children(recursive=True)]
+                except psutil.NoSuchProcess:
+                    continue
+                for member in tree:
+                    with contextlib.suppress(psutil.NoSuchProcess):
+                        member.kill()
         for group in (workers, scheduler):
             for process in group:
                 process.terminate()
@@ -98,6 +112,16 @@ class Cluster:
                     process.wait(timeout=20)
                 except subprocess.TimeoutExpired:
                     process.kill()
+
+
+def html_and_workbook(root: Path, units: list[synth.Unit]) -> None:
+    """The units' settings ask for the HTML page and the workbook only (``formats``): what these
+    tests look at; the PDF and DOCX of a batch are made on a local cluster below, in every format."""
+    for unit in units:
+        settings = root / "params" / unit.id / "unit.yaml"
+        text = settings.read_text(encoding="utf-8")
+        assert "\nformats:" not in text
+        settings.write_text(text + "formats: [html, xlsx]\n", encoding="utf-8")
 
 
 def _sections(root: Path, unit: synth.Unit) -> list[str]:
@@ -115,6 +139,7 @@ def province(tmp_path_factory: pytest.TempPathFactory):
     root = tmp_path_factory.mktemp("client")
     shutil.copytree(REPO / "notebooks", root / "notebooks")
     units = synth.write(N_UNITS, [YEAR - 1, YEAR], SEED, root=root)
+    html_and_workbook(root, units)
     cluster = Cluster(tmp_path_factory.mktemp("cluster"), workers=2)
     try:
         ids = [u.id for u in units]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from conftest import REPO
 from jixiao import synth
-from test_batch import Cluster
+from test_batch import Cluster, html_and_workbook
 
 YEAR = 2020
 
@@ -22,6 +22,7 @@ def test_a_scheduler_lost_mid_batch_says_what_finished_and_what_did_not(tmp_path
     root = tmp_path_factory.mktemp("client")
     shutil.copytree(REPO / "notebooks", root / "notebooks")
     units = synth.write(3, [YEAR], 5, root=root, shares={"bad": 0.0, "mismatch": 0.0, "late": 0.0})
+    html_and_workbook(root, units)
     ids = [u.id for u in units]
     cluster = Cluster(tmp_path_factory.mktemp("cluster"), workers=1)
     try:

@@ -18,9 +18,9 @@ def _without_provenance(html: str) -> str:
 
 
 def test_workbook_builds_the_same_report_as_the_csv_files(example, tmp_path, monkeypatch):
-    from conftest import copy_project
+    from conftest import copy_charts, copy_project
 
-    root = copy_project(tmp_path / "project")
+    root = copy_charts(example, copy_project(tmp_path / "project"))  # every section runs; no chart is drawn again
     monkeypatch.setenv("JIXIAO_ROOT", str(root))
     folder = root / "data/lechang-mzj/2019"
     dataset = loading.load("lechang-mzj", 2019)

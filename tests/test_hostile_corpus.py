@@ -138,8 +138,8 @@ BUILT = ["nul-in-cell", "truncated-workbook", "settings-not-text"]
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("corpus")
-    for name in ("lib", "notebooks"):
-        shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(REPO / "lib", root / "lib")  # with its bytecode (conftest.compile_package)
+    shutil.copytree(REPO / "notebooks", root / "notebooks")
     example = copy_project(tmp_path_factory.mktemp("source"))
     for case, (make, _, _) in CASES.items():
         unit = f"h-{case}"

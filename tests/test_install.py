@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, UNIT, YEAR
+from conftest import REPO, UNIT, YEAR, early, made
 
 pytestmark = pytest.mark.build
 
@@ -35,44 +35,59 @@ class Installed:
     project: Path
     home: Path
 
-    def run(self, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-        """The installed ``jixiao``, run as a user would: no ``JIXIAO_ROOT``, no ``PYTHONPATH``."""
-        return subprocess.run([str(self.jixiao), *args], cwd=cwd or self.project, env=clean_environment(),
+    def run(
+        self, *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess:
+        """The installed ``jixiao``, run as a user would: no ``JIXIAO_ROOT``, no ``PYTHONPATH`` (in
+        ``env``, else this process's environment)."""
+        return subprocess.run([str(self.jixiao), *args], cwd=cwd or self.project, env=clean_environment(env),
                               capture_output=True, text=True, timeout=600)  # fmt: skip
 
 
-def clean_environment() -> dict[str, str]:
+def clean_environment(environ: dict[str, str] | None = None) -> dict[str, str]:
     """This process's environment without what an in-process build of another test left in it
-    (``PYTHONPATH`` naming the checkout's ``lib``: pip would find jixiao installed there)."""
-    return {k: v for k, v in os.environ.items() if k not in ("JIXIAO_ROOT", "PYTHONPATH")}
+    (``PYTHONPATH`` naming the checkout's ``lib``: pip would find jixiao installed there), nor
+    ``PYTHONDONTWRITEBYTECODE`` (set on CI): the dependencies are installed without bytecode, and
+    the installed tool's first commands write it, as on a user's machine, instead of every later
+    process and kernel compiling pandas, matplotlib and the rest from their sources again."""
+    left_out = ("JIXIAO_ROOT", "PYTHONPATH", "PYTHONDONTWRITEBYTECODE")
+    return {k: v for k, v in (os.environ if environ is None else environ).items() if k not in left_out}
 
 
-@pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
-    home = tmp_path_factory.mktemp("installed")
+@early("installed")
+def install(home: Path, environ: dict[str, str]) -> Installed:
+    """The wheel built, installed in a new virtual environment, a project started and built with
+    it. Only other processes: started as the session starts, beside the tests before this module
+    (conftest.early), with the environment as it was then."""
+    env = clean_environment(environ)
     wheels = home / "wheels"
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(wheels),
-                    str(REPO)], check=True, capture_output=True, timeout=600, env=clean_environment())  # fmt: skip
+                    str(REPO)], check=True, capture_output=True, timeout=600, env=env)  # fmt: skip
     wheel = next(wheels.glob("jixiao-*.whl"))
     venv = home / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120, env=env)
     python = venv / "bin" / "python"
     proc = subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-compile",
                            "-c", str(REPO / "requirements.lock"), str(wheel)],
-                          capture_output=True, text=True, timeout=900, env=clean_environment())  # fmt: skip
+                          capture_output=True, text=True, timeout=900, env=env)  # fmt: skip
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert (venv / "bin" / "jixiao").is_file(), proc.stdout + proc.stderr  # installed, not found elsewhere
     project = home / "民政局绩效"
     project.mkdir()
     found = Installed(venv / "bin" / "jixiao", wheel, project, home)
-    started = found.run("new", "--unit", UNIT, "--name", "乐昌市民政局", "--year", str(YEAR))
+    started = found.run("new", "--unit", UNIT, "--name", "乐昌市民政局", "--year", str(YEAR), env=environ)
     assert started.returncode == 0, started.stderr
     for part in ("params", "data"):  # the example's settings and data, in place of the empty ones
         shutil.rmtree(project / part / UNIT)
         shutil.copytree(REPO / part / UNIT, project / part / UNIT)
-    built = found.run("build", "--year", str(YEAR), cwd=project / "data")  # from below the project's top
+    built = found.run("build", "--year", str(YEAR), cwd=project / "data", env=environ)  # from below the project's top
     assert built.returncode == 0, built.stdout + built.stderr
     return found
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
+    return made("installed", tmp_path_factory)
 
 
 def test_the_wheel_holds_what_a_build_needs(installed):

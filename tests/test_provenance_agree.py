@@ -18,7 +18,7 @@ import pytest
 from lxml import html as lxml_html
 from pypdf import PdfReader
 
-from conftest import copy_project, run_jixiao
+from conftest import copy_charts, copy_project, run_jixiao
 from helpers_inputs import append_row, read_rows, set_cell, write_rows
 from helpers_provenance import (
     cell_figures_with_marks,
@@ -126,11 +126,9 @@ def figure_states(page: str) -> dict[tuple[str, str], set[str]]:
 
 
 @pytest.fixture(scope="module")
-def county(tmp_path_factory) -> Built:
-    root = copy_project(tmp_path_factory.mktemp("county-provenance"))
-    result = run_jixiao(root, "build", "--unit", "shili-jyj", "--year", "2020")
-    assert result.returncode == 0, result.stdout + result.stderr
-    return Built(root / "outputs" / "shili-jyj" / "2020")
+def county(county_example: Path) -> Built:
+    """The session's build of 示例县教育局 2020, every format (conftest)."""
+    return Built(county_example)
 
 
 def test_the_2020_example_marks_each_figure_the_same_everywhere(county):
@@ -144,12 +142,12 @@ MIXED_UNIT, MIXED_YEAR = "lechang-mzj", 2019
 
 
 @pytest.fixture(scope="module")
-def mixed(tmp_path_factory) -> Built:
+def mixed(example, tmp_path_factory) -> Built:
     """The 2019 example where 特困供养 (YB01) was printed: its row and its indicators published, its
     预算执行率分值 left blank (the default 10), its 当年财政拨款 row named in ``published`` by
     ``project_funds`` key (全年预算数 and 全年执行数; its 年初预算数 not). The department's score is
     no longer published (computed only from supplied indicator rows), the profile's 编制人数 is."""
-    root = copy_project(tmp_path_factory.mktemp("mixed-provenance"))
+    root = copy_charts(example, copy_project(tmp_path_factory.mktemp("mixed-provenance")))  # charts as drawn
     folder = root / "data" / MIXED_UNIT / str(MIXED_YEAR)
     set_cell(folder / "projects.csv", 2, "source", "published")
     set_cell(folder / "projects.csv", 2, "reported_score", "")

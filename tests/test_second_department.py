@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, copy_project, run_jixiao
+from conftest import REPO
 from jixiao.writing.provenance import MARK_HTML
 from test_build import toc_entries
 from test_report_content import SPAN, attribute, figures, section
@@ -40,11 +40,10 @@ UNIT, YEAR = "shili-jyj", 2020
 
 
 @pytest.fixture(scope="module")
-def county(tmp_path_factory) -> str:
-    root = copy_project(tmp_path_factory.mktemp("county"))
-    result = run_jixiao(root, "build", "--unit", UNIT, "--year", str(YEAR))
-    assert result.returncode == 0, result.stdout + result.stderr
-    return (root / "outputs" / UNIT / str(YEAR) / "report-review.html").read_text(encoding="utf-8")  # with 审核提示
+def county(county_example: Path) -> str:
+    """The review edition's page (with 审核提示) of the session's build of the unit (conftest)."""
+    assert county_example.parts[-2:] == (UNIT, str(YEAR))
+    return (county_example / "report-review.html").read_text(encoding="utf-8")
 
 
 def headings(page: str) -> list[tuple[str, str]]:
