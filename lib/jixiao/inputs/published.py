@@ -504,14 +504,13 @@ def _lookups(folder: Path, frame: pd.DataFrame, files: str) -> Callable[[str], N
     from jixiao import facts
 
     kept: dict[str, dict[str, str]] = {}
-    where = table_parts.name(folder, "published")
 
     def record(value: str) -> None:
         if not facts.recording():
             return
         found = kept.get(value)
         if found is None:
-            name = f"{where}.key={value}"
+            name = table_parts.name(folder, "published", "key", value)
             found = kept[value] = {name: table_parts.digest(files, frame, "published", "key", value)}
         facts.replay(found)
 
