@@ -15,6 +15,7 @@ import os
 import queue
 import site
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -217,7 +218,8 @@ def _fork_engine() -> type:
             nb = nb_man.nb
             code = [(i, c.source) for i, c in enumerate(nb.cells) if c.cell_type == "code" and c.source.strip()]
             cwd = ((kwargs.get("resources") or {}).get("metadata") or {}).get("path") or str(Path.cwd())
-            process = kernels.ForkedProcess(zygote.path, {"cells": code, "cwd": cwd, "env": dict(os.environ)})
+            request = {"cells": code, "cwd": cwd, "env": dict(os.environ), "tempdir": tempfile.gettempdir()}
+            process = kernels.ForkedProcess(zygote.path, request)
             nb.metadata["language_info"] = nbformat.from_dict(kernels.LANGUAGE_INFO)
             try:
                 for index, cell in enumerate(nb.cells):

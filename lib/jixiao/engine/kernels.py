@@ -320,7 +320,9 @@ def _run_notebook(request: dict[str, Any], conn: socket.socket, close: list[int]
     try:
         conn.sendall(f"{os.getpid()}\nready\n".encode())
         _as_child(request, close, signal.default_int_handler)  # interrupted by SIGINT, as a kernel
-        tempfile.tempdir = None  # taken from TMPDIR again
+        # the build's temporary folder, as the build found it: finding it again would write (and
+        # remove) a probe file there, left behind if the build kills this child meanwhile
+        tempfile.tempdir = request["tempdir"]
         from jupyter_client.jsonutil import json_default
 
         outputs = _Outputs()
